@@ -1,0 +1,38 @@
+# CDT — the two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup serve migrate demo messages clean-db help
+
+help:
+	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
+	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving CDT at http://$(HOST):$(PORT)/ — sign in with one of the demo accounts above."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)

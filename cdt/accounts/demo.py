@@ -1,0 +1,38 @@
+"""The demo accounts created by ``manage.py seed_demo`` (and so by ``make run``).
+
+Usernames are fixed: operators' scripts and integration tests rely on them.
+Ireland holds the Presidency from July to December 2026, so ``chair-ie``
+chairs HWPCI on today's date.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from cdt.security.markings import Classification
+
+from .roles import Role
+
+CLEARANCE_EXPIRY = datetime.date(2028, 6, 30)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    organisation_code: str
+    roles: tuple[Role, ...]
+    clearance: Classification = Classification.RESTREINT_UE
+    is_staff: bool = False
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("delegate-de", "Katrin", "Vogel", "DE", (Role.HWPCI_DELEGATE,)),
+    DemoAccount("delegate-fr", "Julien", "Marchand", "FR", (Role.HWPCI_DELEGATE,)),
+    DemoAccount("delegate-ee", "Kadri", "Tamm", "EE", (Role.HWPCI_DELEGATE,)),
+    DemoAccount("chair-ie", "Siobhán", "Murphy", "IE", (Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR)),
+    DemoAccount("eeas-drafter", "Elena", "Rossi", "EEAS", (Role.EEAS_DRAFTER,)),
+    DemoAccount("siac-analyst", "Pieter", "de Vries", "SIAC", (Role.SIAC_ANALYST,)),
+    DemoAccount("secretariat", "Marta", "Nowak", "GSC", (Role.SECRETARIAT,), is_staff=True),
+)

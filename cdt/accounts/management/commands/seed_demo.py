@@ -1,0 +1,42 @@
+"""Load the reference data and the demo scenario (idempotent)."""
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cdt.accounts.demo import CLEARANCE_EXPIRY, DEMO_ACCOUNTS
+from cdt.accounts.services import user_upsert
+from cdt.directory.models import Organisation
+from cdt.directory.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (password from CDT_DEMO_PASSWORD) on top of the reference data."
+
+    def handle(self, *args, **options):
+        password = settings.CDT_DEMO_PASSWORD
+        rows = []
+        with transaction.atomic():
+            load_reference_data(apps)
+            for account in DEMO_ACCOUNTS:
+                organisation = Organisation.objects.get(code=account.organisation_code)
+                user, created = user_upsert(
+                    username=account.username,
+                    password=password,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
+                    email=f"{account.username}@demo.cdt.invalid",
+                    organisation=organisation,
+                    roles=account.roles,
+                    clearance=account.clearance,
+                    clearance_expires_on=CLEARANCE_EXPIRY,
+                    is_staff=account.is_staff,
+                )
+                rows.append((user, organisation, created))
+        self.stdout.write("Demo accounts (password: %s):" % password)
+        width = max(len(user.username) for user, _, _ in rows)
+        for user, organisation, created in rows:
+            self.stdout.write(
+                f"  {user.username:<{width}}  {user.get_full_name()} — {organisation} — {', '.join(user.role_labels)}"
+                + ("" if not created else "  (new)")
+            )

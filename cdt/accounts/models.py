@@ -1,0 +1,103 @@
+"""Users and API tokens.
+
+A user belongs to one organisation (a Member State delegation or a body),
+holds roles as Django groups, and has a security clearance with an expiry
+managed by the secretariat.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from cdt.directory.models import Organisation
+from cdt.security.markings import Classification
+
+from .roles import GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=False,
+        related_name="members",
+        verbose_name=_("organisation"),
+        help_text=_("The delegation or body the user represents."),
+    )
+    clearance = models.PositiveSmallIntegerField(
+        _("security clearance"), choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+    clearance_expires_on = models.DateField(
+        _("clearance expires on"), null=True, blank=True, help_text=_("After this date the user is treated as uncleared.")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(ROLE_BY_GROUP_NAME[name] for name in self.groups.values_list("name", flat=True) if name in ROLE_BY_GROUP_NAME)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(role.label) for role in Role if role in self.roles]
+
+    def effective_clearance(self, on: datetime.date | None = None) -> Classification:
+        """The clearance that counts on ``on``: an expired clearance is none."""
+        on = on or timezone.localdate()
+        if self.clearance_expires_on is not None and self.clearance_expires_on < on:
+            return Classification.UNCLASSIFIED
+        return Classification(self.clearance)
+
+    @property
+    def member_state(self):
+        """The Member State this user represents, if a delegate."""
+        return self.organisation.member_state if self.organisation_id and self.organisation.is_delegation else None
+
+
+class ApiToken(models.Model):
+    """A per-client API token. Only a SHA-256 hash of the key is stored: the
+    key is shown once when issued and cannot be recovered from the database."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("client name"), max_length=100)
+    key_prefix = models.CharField(_("key prefix"), max_length=8, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…) for {self.user}"
+
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.is_active
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+__all__ = ["ApiToken", "GROUP_NAMES", "Role", "User"]

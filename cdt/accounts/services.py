@@ -1,0 +1,95 @@
+"""Writes on accounts: role groups, demo accounts, API tokens."""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cdt.directory.models import Organisation
+from cdt.security.markings import Classification
+
+from .models import ApiToken, User
+from .roles import GROUP_NAMES, SECRETARIAT_MODEL_PERMISSIONS, Role
+from .scopes import SCOPES
+
+
+def role_groups_ensure() -> dict[Role, Group]:
+    """Create one group per role and give the secretariat its admin-console
+    permissions on reference data and accounts. Idempotent."""
+    with transaction.atomic():
+        groups = {role: Group.objects.get_or_create(name=name)[0] for role, name in GROUP_NAMES.items()}
+        wanted = Permission.objects.none()
+        for app_label, models in SECRETARIAT_MODEL_PERMISSIONS.items():
+            wanted |= Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
+        groups[Role.SECRETARIAT].permissions.add(*wanted)
+    return groups
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_issue(
+    *, user: User, name: str, scopes: Iterable[str], expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token; return it and its key, which is never stored in clear."""
+    scopes = sorted(set(scopes))
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown:
+        raise ValidationError({"scopes": f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(SCOPES)}"})
+    if not scopes:
+        raise ValidationError({"scopes": "a token needs at least one scope"})
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_prefix=key[:8], key_hash=hash_api_key(key), scopes=scopes, expires_at=expires_at
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_upsert(
+    *,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    organisation: Organisation,
+    roles: Iterable[Role],
+    clearance: Classification = Classification.UNCLASSIFIED,
+    clearance_expires_on: datetime.date | None = None,
+    is_staff: bool = False,
+) -> tuple[User, bool]:
+    """Create or update an account with exactly these roles (used by the demo
+    seed and by operators' scripts). Returns the user and whether it was new."""
+    with transaction.atomic():
+        user, created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": email,
+                "organisation": organisation,
+                "clearance": clearance,
+                "clearance_expires_on": clearance_expires_on,
+                "is_staff": is_staff,
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        groups = role_groups_ensure()
+        user.groups.set([groups[role] for role in roles])
+    return user, created

@@ -1,0 +1,80 @@
+"""Declared access for every URL.
+
+Every view served by CDT declares who may reach it, in code next to the view,
+with :func:`declare_access`. A test walks the URL configuration and fails if
+any view lacks a declaration, so a new page or API route cannot ship without
+one. The declaration is enforced, not informational:
+
+* ``PUBLIC``: reachable without logging in (login page, language switch,
+  health probe). Marked ``login_not_required`` for the middleware.
+* ``AUTHENTICATED``: any logged-in user; enforced by
+  :class:`cdt.core.middleware.LoginRequiredMiddleware` for pages and by the
+  view's ``permission_classes`` for the API.
+* ``STAFF``: the Council secretariat's admin console (Django admin checks
+  ``is_staff`` and model permissions itself).
+* ``OBJECT``: a logged-in user, further filtered per object by the security
+  model's single access rule (selectors return 404 for what a user may not see).
+
+Third-party views we mount but do not write (Django's auth views, the admin,
+the schema) are declared in :data:`THIRD_PARTY_URL_ACCESS` by URL name.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+STAFF = "staff"
+OBJECT = "object"
+POLICIES = frozenset({PUBLIC, AUTHENTICATED, STAFF, OBJECT})
+
+ATTRIBUTE = "cdt_access"
+
+V = TypeVar("V", bound=Callable)
+
+# URL name -> policy, for views CDT mounts but does not define.
+THIRD_PARTY_URL_ACCESS: dict[str, str] = {
+    "login": PUBLIC,
+    "logout": AUTHENTICATED,
+    "password_change": AUTHENTICATED,
+    "password_change_done": AUTHENTICATED,
+    "set_language": PUBLIC,
+    "api-schema": AUTHENTICATED,
+    "api-docs": AUTHENTICATED,
+}
+
+
+def declare_access(policy: str) -> Callable[[V], V]:
+    """Mark a view function or class with its access policy.
+
+    Public views are also exempted from the login-required middleware; all
+    others stay behind it.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"unknown access policy {policy!r}")
+
+    def decorate(view: V) -> V:
+        if policy == PUBLIC:
+            if isinstance(view, type):
+                # as_view() copies dispatch's attributes onto the view function.
+                view = method_decorator(login_not_required, name="dispatch")(view)
+            else:
+                view = login_not_required(view)
+        setattr(view, ATTRIBUTE, policy)
+        return view
+
+    return decorate
+
+
+def access_of(view_func: Callable, url_name: str | None) -> str | None:
+    """The declared policy of a resolved view callback, or None."""
+    for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
+        if candidate is not None and getattr(candidate, ATTRIBUTE, None):
+            return getattr(candidate, ATTRIBUTE)
+    if url_name and url_name in THIRD_PARTY_URL_ACCESS:
+        return THIRD_PARTY_URL_ACCESS[url_name]
+    return None

@@ -1,0 +1,27 @@
+"""What the site shell (header and navigation) needs on every page."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, URL name or None while the area is not built yet)
+NAVIGATION = [
+    (_("Home"), "home"),
+    (_("Cases"), None),
+    (_("Measures"), None),
+    (_("Attribution"), None),
+    (_("Awareness"), None),
+    (_("Directory"), "directory"),
+]
+
+
+def shell(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    entries = []
+    for label, url_name in NAVIGATION:
+        url = reverse(url_name) if url_name else None
+        current = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
+        entries.append({"label": label, "url": url, "current": current})
+    if user.is_staff:
+        entries.append({"label": _("Admin"), "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
+    return {"navigation": entries}

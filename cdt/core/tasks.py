@@ -1,0 +1,13 @@
+"""Celery tasks of the core app: thin, they call a service."""
+import socket
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="cdt.core.tasks.record_worker_heartbeat")
+def record_worker_heartbeat() -> int:
+    """Scheduled by beat every minute; returns the heartbeat row's id."""
+    hostname = record_worker_heartbeat.request.hostname or socket.gethostname()
+    return services.worker_heartbeat_record(hostname=hostname).pk

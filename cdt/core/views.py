@@ -1,0 +1,49 @@
+"""The home page and operational probes."""
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cdt.directory import selectors as directory
+
+from .access import AUTHENTICATED, PUBLIC, declare_access
+
+
+@declare_access(AUTHENTICATED)
+def home(request):
+    today = timezone.localdate()
+    presidency = directory.presidency_on(today)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "today": today,
+            "presidency": presidency,
+            "next_presidency": directory.presidency_after(presidency) if presidency else None,
+            "is_chair_today": bool(
+                presidency
+                and request.user.member_state
+                and request.user.member_state.pk == presidency.member_state_id
+                and "presidency_chair" in request.user.roles
+            ),
+        },
+    )
+
+
+@declare_access(PUBLIC)
+@never_cache
+@require_GET
+def health(request):
+    """Liveness probe for load balancers: the database answers. Says nothing
+    else, since it is reachable without logging in."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means not healthy
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

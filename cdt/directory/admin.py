@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import CouncilBody, MemberState, Organisation, PopulationShare, PresidencyTerm
+
+
+class PopulationShareInline(admin.TabularInline):
+    model = PopulationShare
+    extra = 1
+    ordering = ["-year"]
+
+
+@admin.register(MemberState)
+class MemberStateAdmin(admin.ModelAdmin):
+    list_display = ("protocol_order", "code", "name", "iso3166")
+    ordering = ["protocol_order"]
+    search_fields = ("code", "name")
+    inlines = [PopulationShareInline]
+
+
+@admin.register(PopulationShare)
+class PopulationShareAdmin(admin.ModelAdmin):
+    """The secretariat adds each year's shares here (Council voting figures)."""
+
+    list_display = ("member_state", "year", "share_percent")
+    list_filter = ("year",)
+    list_select_related = ("member_state",)
+    ordering = ["-year", "member_state__protocol_order"]
+
+
+@admin.register(CouncilBody)
+class CouncilBodyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "geographical")
+    list_filter = ("level", "geographical")
+    search_fields = ("code", "name")
+    filter_horizontal = ("reports_to",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "short_name", "name", "kind", "member_state", "parent")
+    list_filter = ("kind",)
+    list_select_related = ("member_state", "parent")
+    search_fields = ("code", "name", "short_name")
+
+
+@admin.register(PresidencyTerm)
+class PresidencyTermAdmin(admin.ModelAdmin):
+    list_display = ("member_state", "starts_on", "ends_on")
+    list_select_related = ("member_state",)
+    date_hierarchy = "starts_on"

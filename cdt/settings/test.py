@@ -1,0 +1,9 @@
+"""Test settings: the embedded default unless the environment selects
+PostgreSQL and Redis (the CI's second lane does)."""
+from .base import *  # noqa: F401,F403
+from .base import env
+
+SECRET_KEY = env.str("SECRET_KEY", default="cdt-test-key")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cdt.accounts import views as account_views
+from cdt.accounts.api.views import CurrentUserView
+from cdt.core import views as core_views
+from cdt.core.forms import ChangePasswordForm, LoginForm
+from cdt.core.api.views import StatusView
+from cdt.directory import views as directory_views
+from cdt.directory.api import views as directory_api
+
+admin.site.site_header = "CDT — Council secretariat console"
+admin.site.site_title = "CDT admin"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("directory/member-states", directory_api.MemberStateViewSet, basename="member-state")
+router.register("directory/council-bodies", directory_api.CouncilBodyViewSet, basename="council-body")
+router.register("directory/organisations", directory_api.OrganisationViewSet, basename="organisation")
+router.register("directory/presidency", directory_api.PresidencyTermViewSet, basename="presidency-term")
+
+api_v1 = [
+    path("me/", CurrentUserView.as_view(), name="api-me"),
+    path("status/", StatusView.as_view(), name="api-status"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("directory/", directory_views.directory_index, name="directory"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

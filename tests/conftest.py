@@ -1,0 +1,61 @@
+"""Shared fixtures.
+
+Reference data is loaded by a migration, but tests that use a transactional
+database flush it away afterwards; the ``directory`` fixture reloads it
+(idempotently) so every test that needs it can rely on it.
+"""
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from cdt.accounts.roles import Role
+from cdt.accounts.services import user_upsert
+from cdt.directory.models import Organisation
+from cdt.directory.reference import load_reference_data
+from cdt.security.markings import Classification
+
+PASSWORD = "a-long-test-password-2026"
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        skip = pytest.mark.skip(reason="needs a broker and worker: set CELERY_BROKER_URL (the CI's PostgreSQL lane does)")
+        for item in items:
+            if "integration" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def directory(db):
+    load_reference_data(apps)
+
+
+@pytest.fixture
+def make_user(directory):
+    def make(username: str, organisation: str = "DE", roles=(Role.HWPCI_DELEGATE,), **extra):
+        user, _ = user_upsert(
+            username=username,
+            password=PASSWORD,
+            first_name=extra.pop("first_name", username.title()),
+            last_name=extra.pop("last_name", "Tester"),
+            email=f"{username}@test.invalid",
+            organisation=Organisation.objects.get(code=organisation),
+            roles=roles,
+            clearance=extra.pop("clearance", Classification.RESTREINT_UE),
+            **extra,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def delegate(make_user):
+    return make_user("delegate-test", "DE")
+
+
+@pytest.fixture
+def secretariat_user(make_user):
+    return make_user("secretariat-test", "GSC", roles=(Role.SECRETARIAT,), is_staff=True)
