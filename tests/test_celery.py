@@ -50,5 +50,7 @@ def test_real_worker_runs_a_task_through_redis(celery_worker_thread, directory):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     result = record_worker_heartbeat.delay()
     heartbeat_id = result.get(timeout=30)
+    assert result.status == "SUCCESS"
+    assert type(result.backend).__name__ == "RedisBackend"
     heartbeat = WorkerHeartbeat.objects.get(pk=heartbeat_id)
-    assert heartbeat.hostname == celery_worker_thread.hostname
+    assert heartbeat.hostname in (celery_worker_thread.hostname, celery_worker_thread.hostname.split("@")[-1])

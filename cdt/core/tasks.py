@@ -6,8 +6,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="cdt.core.tasks.record_worker_heartbeat")
-def record_worker_heartbeat() -> int:
+@shared_task(bind=True, name="cdt.core.tasks.record_worker_heartbeat")
+def record_worker_heartbeat(self) -> int:
     """Scheduled by beat every minute; returns the heartbeat row's id."""
-    hostname = record_worker_heartbeat.request.hostname or socket.gethostname()
+    hostname = self.request.hostname or socket.gethostname()
     return services.worker_heartbeat_record(hostname=hostname).pk
