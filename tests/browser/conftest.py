@@ -1,0 +1,49 @@
+"""Real headless Chromium (Debian's package) driven by Playwright.
+
+Chromium is a system package: ``.ci/run`` installs it. On a machine without
+it these tests are skipped, except under CI (``CI=true``), where a missing
+browser is a failure rather than a silent skip.
+"""
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CDT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is not installed; .ci/run should have installed it")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the live
+    # server and ORM calls in fixtures are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
