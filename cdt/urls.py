@@ -23,6 +23,8 @@ router.register("directory/organisations", directory_api.OrganisationViewSet, ba
 router.register("directory/presidency", directory_api.PresidencyTermViewSet, basename="presidency-term")
 
 api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("status/", StatusView.as_view(), name="api-status"),
     *router.urls,
@@ -39,7 +41,5 @@ urlpatterns = [
     path("directory/", directory_views.directory_index, name="directory"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

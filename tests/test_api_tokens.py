@@ -74,9 +74,16 @@ def test_revocation_in_the_admin_console(client, delegate, secretariat_user):
 
 
 def test_openapi_schema_is_served_to_logged_in_users(client, delegate):
-    assert client.get("/api/schema/").status_code in (401, 403)
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
     client.force_login(delegate)
-    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/me/" in paths and "/api/v1/directory/member-states/" in paths
+
+
+def test_swagger_ui_is_served_from_our_own_static_files(client, delegate):
+    client.force_login(delegate)
+    body = client.get("/api/v1/docs/").content.decode()
+    assert "swagger-ui" in body
+    assert "cdn.jsdelivr" not in body and "unpkg.com" not in body
