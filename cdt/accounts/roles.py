@@ -38,4 +38,8 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
     "directory": ["memberstate", "populationshare", "councilbody", "organisation", "presidencyterm"],
     "accounts": ["user", "apitoken"],
     "auth": ["group"],
+    "security": ["auditentry"],  # view only: the model has no other permission
 }
+
+#: Prefix of the one group per organisation (targets of whole-delegation grants).
+ORGANISATION_GROUP_PREFIX = "Organisation: "

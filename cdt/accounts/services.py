@@ -15,7 +15,7 @@ from cdt.directory.models import Organisation
 from cdt.security.markings import Classification
 
 from .models import ApiToken, User
-from .roles import GROUP_NAMES, SECRETARIAT_MODEL_PERMISSIONS, Role
+from .roles import GROUP_NAMES, ORGANISATION_GROUP_PREFIX, SECRETARIAT_MODEL_PERMISSIONS, Role
 from .scopes import SCOPES
 
 
@@ -92,4 +92,19 @@ def user_upsert(
         user.save(update_fields=["password"])
         groups = role_groups_ensure()
         user.groups.set([groups[role] for role in roles])
+        user_organisation_group_sync(user=user)
     return user, created
+
+
+def user_organisation_group_sync(*, user: User) -> None:
+    """Keep the user in exactly the group of their own organisation, so a
+    whole-delegation grant reaches its members and nobody who has left."""
+    from cdt.security.grants import organisation_group
+
+    stale = user.groups.filter(name__startswith=ORGANISATION_GROUP_PREFIX)
+    if user.organisation_id is None:
+        user.groups.remove(*stale)
+        return
+    own = organisation_group(user.organisation)
+    user.groups.remove(*stale.exclude(pk=own.pk))
+    user.groups.add(own)

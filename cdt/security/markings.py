@@ -1,8 +1,15 @@
 """Marking scales shared by every protected object and by user clearances.
 
 EU classified information levels follow Council Decision 2013/488/EU, in
-ascending order, so comparisons are plain integer comparisons.
+ascending order, so comparisons are plain integer comparisons. TLP 2.0
+(FIRST) levels are ordered too, each with its own value: AMBER and
+AMBER+STRICT are distinct levels (OpenCTI once gave them the same order and
+let AMBER holders open AMBER+STRICT material).
 """
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +20,33 @@ class Classification(models.IntegerChoices):
     CONFIDENTIEL_UE = 2, _("CONFIDENTIEL UE/EU CONFIDENTIAL")
     SECRET_UE = 3, _("SECRET UE/EU SECRET")
     TRES_SECRET_UE = 4, _("TRÈS SECRET UE/EU TOP SECRET")
+
+
+class Tlp(models.IntegerChoices):
+    CLEAR = 0, "TLP:CLEAR"
+    GREEN = 1, "TLP:GREEN"
+    AMBER = 2, "TLP:AMBER"
+    AMBER_STRICT = 3, "TLP:AMBER+STRICT"
+    RED = 4, "TLP:RED"
+
+
+#: The highest level the system may ever hold, whatever the setting says.
+ABSOLUTE_CEILING = Classification.SECRET_UE
+
+
+def max_classification() -> Classification:
+    """The level the system is accredited for (``CDT_MAX_CLASSIFICATION``)."""
+    configured = Classification[settings.CDT_MAX_CLASSIFICATION]
+    return min(configured, ABSOLUTE_CEILING, key=int)
+
+
+def validate_classification_ceiling(value: int) -> None:
+    """Refuse anything above the accreditation ceiling, on every input path
+    (model validation is what forms, serializers, the feed and the admin share)."""
+    ceiling = max_classification()
+    if int(value) > int(ceiling):
+        raise ValidationError(
+            _("%(level)s is above %(ceiling)s, the highest level this system is accredited for."),
+            code="above_ceiling",
+            params={"level": Classification(int(value)).label, "ceiling": ceiling.label},
+        )

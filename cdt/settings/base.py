@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cdt.core",
     "cdt.directory",
     "cdt.accounts",
+    "cdt.security",
     # Domain apps.
     "cases",
     "measures",
@@ -196,6 +197,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cdt@localhost")
 
 # --- CDT --------------------------------------------------------------------
 CDT_DEMO_PASSWORD = env.str("CDT_DEMO_PASSWORD", default="demo-cdt-2026")
+# The highest EU classification the system is accredited for; anything above
+# is refused on every input path. TRÈS SECRET UE is always refused.
+CDT_MAX_CLASSIFICATION = env.str("CDT_MAX_CLASSIFICATION", default="RESTREINT_UE")
 
 LOGGING = {
     "version": 1,

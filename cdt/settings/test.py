@@ -7,3 +7,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="cdt-test-key")
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A protected model that exists only in tests (tests/testapp): the security
+# model is tested on it independently of the domain apps.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

@@ -1,0 +1,104 @@
+"""The one access rule.
+
+A user may view a protected object when **all** of these hold:
+
+1. **need-to-know**: a grant of ``view_<model>`` on the object, to the user
+   or to one of the user's groups (their delegation, a role such as "HWPCI
+   delegate", the EEAS team);
+2. **clearance**: the user's clearance, if not expired, is at or above the
+   object's classification;
+3. **releasability**: the object is releasable to all, or to the user's
+   organisation;
+4. **TLP**: RED — only named recipients (a grant to the user personally);
+   AMBER+STRICT — named recipients, or grant holders in the originator's
+   organisation; AMBER, GREEN, CLEAR — any grant holder.
+
+:func:`visible_to` is the rule as one SQL filter (used by every list,
+detail, count, search, export, notification recipient list, API viewset and
+admin changelist); :func:`can_view` is the same rule evaluated in Python for
+one object. A property test checks they agree. Superusers and model-level
+permissions grant nothing here: only object grants count.
+"""
+from __future__ import annotations
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from .markings import Tlp
+
+
+def permission_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
+    """The direct user and group object-permission models of a protected
+    model. Guardian's generic tables are refused: they cannot be joined
+    efficiently, and every protected model must declare its own."""
+    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+    found = get_user_obj_perms_model(model), get_group_obj_perms_model(model)
+    for permission_model in found:
+        field = permission_model._meta.get_field("content_object")
+        if getattr(field, "related_model", None) is not model:
+            raise TypeError(f"{model.__name__} lacks a direct {permission_model.__name__} model")
+    return found
+
+
+def codename(model: type[Model], action: str = "view") -> str:
+    return f"{action}_{model._meta.model_name}"
+
+
+def _grant_subqueries(model: type[Model], user, action: str):
+    user_perm, group_perm = permission_models(model)
+    name = codename(model, action)
+    personal = Exists(
+        user_perm.objects.filter(content_object=OuterRef("pk"), user_id=user.pk, permission__codename=name)
+    )
+    by_group = Exists(
+        group_perm.objects.filter(
+            content_object=OuterRef("pk"), group__user=user.pk, permission__codename=name
+        )
+    )
+    return personal, by_group
+
+
+def visible_to(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may see (or change, with
+    ``action="change"``): the rule in SQL, one query, no per-row work."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    model = queryset.model
+    personal, by_group = _grant_subqueries(model, user, action)
+    any_grant = personal | by_group
+    releasable = Q(releasable_to_all=True)
+    if user.organisation_id is not None:
+        releasable |= Exists(
+            model.releasable_to.through.objects.filter(
+                **{f"{model._meta.model_name}_id": OuterRef("pk"), "organisation_id": user.organisation_id}
+            )
+        )
+    tlp_rule = (
+        (Q(tlp__lte=Tlp.AMBER) & any_grant)
+        | (Q(tlp=Tlp.AMBER_STRICT) & (personal | (Q(originator_id=user.organisation_id) & by_group)))
+        | (Q(tlp=Tlp.RED) & personal)
+    )
+    return queryset.filter(Q(classification__lte=int(user.effective_clearance())) & releasable & tlp_rule)
+
+
+def can_view(user, obj: Model, action: str = "view") -> bool:
+    """The same rule for one object, in Python (reads the grants of this
+    object only). Use :func:`visible_to` for anything that lists."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if int(user.effective_clearance()) < int(obj.classification):
+        return False
+    if not obj.releasable_to_all and not obj.releasable_to.filter(pk=user.organisation_id).exists():
+        return False
+    user_perm, group_perm = permission_models(type(obj))
+    name = codename(type(obj), action)
+    personal = user_perm.objects.filter(content_object=obj, user=user, permission__codename=name).exists()
+    by_group = group_perm.objects.filter(
+        content_object=obj, group__in=user.groups.all(), permission__codename=name
+    ).exists()
+    tlp = Tlp(obj.tlp)
+    if tlp == Tlp.RED:
+        return personal
+    if tlp == Tlp.AMBER_STRICT:
+        return personal or (by_group and obj.originator_id == user.organisation_id)
+    return personal or by_group

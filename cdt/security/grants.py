@@ -1,0 +1,45 @@
+"""Granting and revoking need-to-know (writes, audited)."""
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Model
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cdt.directory.models import Organisation
+
+from .access import codename
+from .audit import audit_record
+from .models import AuditEntry
+
+
+def organisation_group(organisation: Organisation) -> Group:
+    """The group of everyone in ``organisation``: the target of a
+    whole-delegation (or whole-body) grant."""
+    from cdt.accounts.roles import ORGANISATION_GROUP_PREFIX
+
+    group, _ = Group.objects.get_or_create(name=f"{ORGANISATION_GROUP_PREFIX}{organisation.code}")
+    return group
+
+
+def access_grant(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
+    """Grant ``action`` on ``target`` to one user (a named recipient) or a group."""
+    if (user is None) == (group is None):
+        raise ValueError("grant to exactly one user or one group")
+    with transaction.atomic():
+        assign_perm(codename(type(target), action), user or group, target)
+        audit_record(
+            action=AuditEntry.Action.GRANT, actor=by, target=target,
+            details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
+        )
+
+
+def access_revoke(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
+    if (user is None) == (group is None):
+        raise ValueError("revoke from exactly one user or one group")
+    with transaction.atomic():
+        remove_perm(codename(type(target), action), user or group, target)
+        audit_record(
+            action=AuditEntry.Action.REVOKE, actor=by, target=target,
+            details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
+        )

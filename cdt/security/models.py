@@ -1,0 +1,135 @@
+"""The security model's data: the marking mixin every protected object uses,
+and the append-only, hash-chained audit trail."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cdt.directory.models import Organisation
+
+from .markings import Classification, Tlp, validate_classification_ceiling
+
+
+class Marked(models.Model):
+    """Markings carried by every protected object. None has a default: an
+    object cannot be created unmarked.
+
+    Need-to-know grants are guardian object permissions stored in direct
+    foreign-key tables that each protected model declares next to itself
+    (``<Model>UserObjectPermission`` / ``<Model>GroupObjectPermission``).
+    """
+
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, validators=[validate_classification_ceiling]
+    )
+    limite = models.BooleanField(_("LIMITE"), help_text=_("Council distribution marking: not for public release."))
+    tlp = models.PositiveSmallIntegerField(_("TLP"), choices=Tlp.choices)
+    originator = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("originator")
+    )
+    releasable_to_all = models.BooleanField(
+        _("releasable to all"), help_text=_("Releasable to every delegation and body; otherwise only to those listed.")
+    )
+    releasable_to = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("releasable to")
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classification__lte=int(Classification.SECRET_UE)),
+                name="%(app_label)s_%(class)s_never_top_secret",
+            ),
+        ]
+
+    @property
+    def marking_label(self) -> str:
+        """The banner text: classification, LIMITE, TLP."""
+        parts = [] if self.classification == Classification.UNCLASSIFIED else [Classification(self.classification).label]
+        if self.limite:
+            parts.append("LIMITE")
+        parts.append(Tlp(self.tlp).label)
+        return " · ".join(str(part) for part in parts)
+
+
+class AuditEntry(models.Model):
+    """One line of the audit trail. Entries are only ever inserted; each
+    carries the hash of the previous one, so ``manage.py verify_audit`` finds
+    an edited or deleted row. The application's database role needs INSERT
+    and SELECT on this table only (see README, "Security model")."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        CREATE = "create", _("creation")
+        CHANGE = "change", _("change")
+        DELETE = "delete", _("deletion")
+        TRANSITION = "transition", _("workflow transition")
+        GRANT = "grant", _("access granted")
+        REVOKE = "revoke", _("access revoked")
+        EXPORT = "export", _("export")
+        READ = "read", _("read of a classified object")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
+
+    def canonical(self) -> str:
+        """The fields the hash covers, in a stable serialisation."""
+        return json.dumps(
+            {
+                "id": self.id,
+                "at": self.at.isoformat(),
+                "actor": self.actor_id,
+                "actor_name": self.actor_name,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "object_repr": self.object_repr,
+                "details": self.details,
+                "ip_address": self.ip_address,
+                "previous_hash": self.previous_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditHead(models.Model):
+    """A single row holding the newest entry's id and hash. Appending locks
+    it, so concurrent writers extend the chain one after another instead of
+    forking it; the audit table itself is never updated."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        default_permissions = ()

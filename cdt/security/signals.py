@@ -1,0 +1,28 @@
+"""Audit of authentication events."""
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_record
+from .models import AuditEntry
+
+
+@receiver(user_logged_in, dispatch_uid="cdt-audit-login")
+def audit_login(sender, request, user, **kwargs):
+    audit_record(action=AuditEntry.Action.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="cdt-audit-logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=AuditEntry.Action.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="cdt-audit-login-failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # The password is never recorded; the username tried is.
+    audit_record(
+        action=AuditEntry.Action.LOGIN_FAILED,
+        actor_name=str(credentials.get("username", ""))[:150],
+        request=request,
+        details={"username": str(credentials.get("username", ""))[:150]},
+    )
