@@ -22,24 +22,22 @@ def organisation_group(organisation: Organisation) -> Group:
     return group
 
 
-def access_grant(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
-    """Grant ``action`` on ``target`` to one user (a named recipient) or a group."""
+def _access_change(*, audit_action: str, change, target: Model, by, user, group: Group | None, action: str) -> None:
     if (user is None) == (group is None):
-        raise ValueError("grant to exactly one user or one group")
+        raise ValueError("exactly one user or one group")
     with transaction.atomic():
-        assign_perm(codename(type(target), action), user or group, target)
+        change(codename(type(target), action), user or group, target)
         audit_record(
-            action=AuditEntry.Action.GRANT, actor=by, target=target,
+            action=audit_action, actor=by, target=target,
             details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
         )
+
+
+def access_grant(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
+    """Grant ``action`` on ``target`` to one user (a named recipient) or a group."""
+    _access_change(audit_action=AuditEntry.Action.GRANT, change=assign_perm, target=target, by=by, user=user, group=group, action=action)
 
 
 def access_revoke(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
-    if (user is None) == (group is None):
-        raise ValueError("revoke from exactly one user or one group")
-    with transaction.atomic():
-        remove_perm(codename(type(target), action), user or group, target)
-        audit_record(
-            action=AuditEntry.Action.REVOKE, actor=by, target=target,
-            details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
-        )
+    """Withdraw a grant made by :func:`access_grant`."""
+    _access_change(audit_action=AuditEntry.Action.REVOKE, change=remove_perm, target=target, by=by, user=user, group=group, action=action)
