@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cdt.accounts.roles import Role
 from cdt.directory import selectors as directory
 
 from .access import AUTHENTICATED, PUBLIC, declare_access
@@ -28,7 +29,7 @@ def home(request):
                 presidency
                 and request.user.member_state
                 and request.user.member_state.pk == presidency.member_state_id
-                and "presidency_chair" in request.user.roles
+                and request.user.has_role(Role.PRESIDENCY_CHAIR)
             ),
         },
     )

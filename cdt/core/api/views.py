@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import django
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -31,8 +32,6 @@ class StatusView(APIView):
         )
     )
     def get(self, request):
-        from django.db import connection
-
         heartbeat = WorkerHeartbeat.objects.order_by("-beat_at").first()
         return Response(
             {
