@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve migrate demo messages clean-db help
+.PHONY: run test setup serve migrate demo otp messages clean-db help
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
@@ -32,7 +32,11 @@ demo: migrate
 
 run: demo
 	@echo "Serving CDT at http://$(HOST):$(PORT)/ — sign in with one of the demo accounts above."
+	@echo "Second factor for the secretariat and SIAC demo accounts: in another terminal, make otp ACCOUNT=secretariat"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+otp:
+	@$(PY) manage.py demo_otp $(ACCOUNT)
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

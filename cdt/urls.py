@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from cdt.accounts import views as account_views
 from cdt.accounts.api.views import CurrentUserView
 from cdt.core import views as core_views
 from cdt.core.forms import ChangePasswordForm, LoginForm
+from cdt.core.api.docs import ApiDocsView
 from cdt.core.api.views import StatusView
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
@@ -24,7 +25,7 @@ router.register("directory/presidency", directory_api.PresidencyTermViewSet, bas
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("status/", StatusView.as_view(), name="api-status"),
     *router.urls,
@@ -33,11 +34,14 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/second-factor/", account_views.otp_verify, name="otp-verify"),
+    path("accounts/second-factor/setup/", account_views.otp_setup, name="otp-setup"),
     path("directory/", directory_views.directory_index, name="directory"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

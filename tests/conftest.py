@@ -59,3 +59,25 @@ def delegate(make_user):
 @pytest.fixture
 def secretariat_user(make_user):
     return make_user("secretariat-test", "GSC", roles=(Role.SECRETARIAT,), is_staff=True)
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+
+@pytest.fixture
+def login_verified():
+    """Sign ``user`` in on ``client`` with a verified second factor, as if
+    they had entered their TOTP code (for users who require one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from cdt.accounts.services import second_factor_register
+
+    def login(client, user):
+        device = second_factor_register(user=user, key_hex=TEST_TOTP_KEY)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login

@@ -61,10 +61,10 @@ def test_unknown_user_or_scope_is_a_clear_error(delegate):
         issue(delegate.username, "cases:delete")
 
 
-def test_revocation_in_the_admin_console(client, delegate, secretariat_user):
+def test_revocation_in_the_admin_console(client, delegate, secretariat_user, login_verified):
     key = issue(delegate.username)
     token = ApiToken.objects.get(user=delegate)
-    client.force_login(secretariat_user)
+    login_verified(client, secretariat_user)
     response = client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert response.status_code == 302
     token.refresh_from_db()

@@ -96,8 +96,8 @@ def test_password_change(client, delegate):
     assert delegate.check_password(new)
 
 
-def test_secretariat_reaches_the_admin_console_and_a_delegate_does_not(client, delegate, secretariat_user):
-    client.force_login(secretariat_user)
+def test_secretariat_reaches_the_admin_console_and_a_delegate_does_not(client, delegate, secretariat_user, login_verified):
+    login_verified(client, secretariat_user)
     assert client.get("/admin/directory/populationshare/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200
     client.force_login(delegate)

@@ -101,7 +101,9 @@ def test_directory_page_lists_states_and_presidency(client, delegate):
 
 def test_member_state_api_lists_27_with_constant_queries(client, delegate, django_assert_num_queries):
     client.force_login(delegate)
-    with django_assert_num_queries(7):  # session read, user, member states, prefetched shares, session save (savepoint, update, release)
+    # session read, user, the user's roles (second-factor rule), member states, prefetched shares,
+    # session save (savepoint, update, release)
+    with django_assert_num_queries(8):
         response = client.get("/api/v1/directory/member-states/")
     assert response.status_code == 200
     assert [row["code"] for row in response.json()][:3] == ["BE", "BG", "CZ"]

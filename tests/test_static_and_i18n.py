@@ -46,12 +46,12 @@ def test_language_switch_is_remembered(client, delegate):
 
 
 @pytest.mark.django_db
-def test_navigation_and_marked_current_page(client, delegate, secretariat_user):
+def test_navigation_and_marked_current_page(client, delegate, secretariat_user, login_verified):
     client.force_login(delegate)
     body = client.get(reverse("directory")).content.decode()
     for label in ("Cases", "Measures", "Attribution", "Awareness"):
         assert label in body
     assert 'aria-current="page">Directory' in body
     assert "/admin/" not in body
-    client.force_login(secretariat_user)
+    login_verified(client, secretariat_user)
     assert 'href="/admin/"' in client.get(reverse("home")).content.decode()

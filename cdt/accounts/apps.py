@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +16,31 @@ def _sync_organisation_group(sender, instance, raw=False, **kwargs) -> None:
         user_organisation_group_sync(user=instance)
 
 
+def _remember_active(sender, instance, raw=False, **kwargs) -> None:
+    """Note whether this save deactivates the account."""
+    if raw or instance.pk is None:
+        instance._cdt_deactivated = False
+        return
+    was_active = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    instance._cdt_deactivated = bool(was_active) and not instance.is_active
+
+
+def _end_sessions_of_deactivated(sender, instance, raw=False, **kwargs) -> None:
+    """A deactivated account loses every session at once, however it was
+    deactivated (admin, script, service); its API tokens stop working
+    because they check ``is_active`` on every request."""
+    if raw or not getattr(instance, "_cdt_deactivated", False):
+        return
+    from cdt.security.audit import audit_record
+    from cdt.security.models import AuditEntry
+
+    from .services import user_sessions_end
+
+    ended = user_sessions_end(user=instance)
+    audit_record(action=AuditEntry.Action.CHANGE, target=instance, details={"is_active": False, "sessions_ended": ended})
+    instance._cdt_deactivated = False
+
+
 class AccountsConfig(AppConfig):
     name = "cdt.accounts"
     label = "accounts"
@@ -26,4 +51,7 @@ class AccountsConfig(AppConfig):
         # the secretariat's admin permissions are set up after it.
         post_migrate.connect(_ensure_role_groups, sender=self, dispatch_uid="cdt-role-groups")
         # An organisation changed in the admin moves the user between groups.
-        post_save.connect(_sync_organisation_group, sender=self.get_model("User"), dispatch_uid="cdt-organisation-group")
+        user_model = self.get_model("User")
+        post_save.connect(_sync_organisation_group, sender=user_model, dispatch_uid="cdt-organisation-group")
+        pre_save.connect(_remember_active, sender=user_model, dispatch_uid="cdt-remember-active")
+        post_save.connect(_end_sessions_of_deactivated, sender=user_model, dispatch_uid="cdt-end-sessions")

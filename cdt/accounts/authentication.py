@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
+from .second_factor import is_verified, requires_second_factor
 from .services import hash_api_key
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -29,3 +32,28 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """DRF session authentication that ignores a session whose user still
+    owes a second factor (see :mod:`cdt.accounts.second_factor`)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = request._request.user
+        if requires_second_factor(user) and not is_verified(user):
+            return None
+        return result
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    """Documents the session scheme in the OpenAPI schema (as drf-spectacular
+    does for DRF's own session authentication)."""
+
+    target_class = VerifiedSessionAuthentication
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

@@ -108,3 +108,80 @@ def user_organisation_group_sync(*, user: User) -> None:
     own = organisation_group(user.organisation)
     user.groups.remove(*stale.exclude(pk=own.pk))
     user.groups.add(own)
+
+
+# --- Second factor ----------------------------------------------------------
+
+def second_factor_enrolment(*, user: User):
+    """The user's pending (unconfirmed) authenticator device, created on
+    first call: its key is shown once on the enrolment page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def second_factor_confirm(*, request, user: User, otp_token: str) -> bool:
+    """Confirm the pending device with a first code and verify the session
+    with it. Audited either way."""
+    from cdt.security.audit import audit_record
+    from cdt.security.models import AuditEntry
+    from django_otp import login as otp_login
+
+    device = second_factor_enrolment(user=user)
+    with transaction.atomic():
+        if not device.verify_token(otp_token):
+            audit_record(action=AuditEntry.Action.SECOND_FACTOR_FAILED, actor=user, request=request, details={"stage": "enrolment"})
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice = type(device)
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        audit_record(action=AuditEntry.Action.SECOND_FACTOR, actor=user, request=request, details={"stage": "enrolment"})
+    otp_login(request, device)
+    return True
+
+
+def second_factor_verify(*, request, user: User, otp_token: str) -> bool:
+    """Verify a code against the user's confirmed devices (django-otp
+    throttles repeated failures per device). Audited either way."""
+    from cdt.security.audit import audit_record
+    from cdt.security.models import AuditEntry
+    from django_otp import login as otp_login, match_token
+
+    device = match_token(user, otp_token)
+    if device is None:
+        audit_record(action=AuditEntry.Action.SECOND_FACTOR_FAILED, actor=user, request=request)
+        return False
+    otp_login(request, device)
+    audit_record(action=AuditEntry.Action.SECOND_FACTOR, actor=user, request=request)
+    return True
+
+
+def second_factor_register(*, user: User, key_hex: str, name: str = "Authenticator app"):
+    """Register a confirmed TOTP device with a known key, replacing the
+    user's devices (the demo seed; an operator restoring a device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        return TOTPDevice.objects.create(user=user, name=name, key=key_hex, confirmed=True)
+
+
+# --- Sessions ---------------------------------------------------------------
+
+def user_sessions_end(*, user: User) -> int:
+    """Delete every live session of ``user``; return how many. Sessions are
+    in the database (Django's default engine), so they are found by decoding
+    the live ones: a few hundred at most for this user base."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

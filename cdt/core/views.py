@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -48,3 +49,11 @@ def health(request):
     except Exception:  # noqa: BLE001 — any database failure means not healthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@declare_access(PUBLIC)
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name none (the admin, the
+    API docs): send them to the real icon instead of a 404."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -1,5 +1,6 @@
 """Audit of authentication events."""
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from axes.signals import user_locked_out
 from django.dispatch import receiver
 
 from .audit import audit_record
@@ -25,4 +26,14 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         actor_name=str(credentials.get("username", ""))[:150],
         request=request,
         details={"username": str(credentials.get("username", ""))[:150]},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="cdt-audit-lockout")
+def audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
+    audit_record(
+        action=AuditEntry.Action.LOCKOUT,
+        actor_name=str(username or "")[:150],
+        request=request,
+        details={"username": str(username or "")[:150]},
     )

@@ -6,6 +6,7 @@ embedded mode (SQLite, in-process Celery, local-memory cache); setting
 ``DATABASE_URL`` and ``CELERY_BROKER_URL``/``REDIS_URL`` switches to the
 production-like mode with no code change.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "simple_history",
+    "csp",
     # Cross-cutting apps live inside the project package.
     "cdt.core",
     "cdt.directory",
@@ -53,11 +59,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cdt.security.middleware.SessionLifetimeMiddleware",
     "cdt.security.middleware.NoStoreMiddleware",
     "cdt.core.middleware.LoginRequiredMiddleware",
+    "cdt.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cdt.urls"
@@ -119,6 +131,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -139,6 +153,22 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 CDT_SESSION_MAX_SECONDS = env.int("CDT_SESSION_MAX_SECONDS", default=10 * 3600)
 LOGIN_URL_PATH = "/accounts/login/"
+# Lockout (django-axes): after CDT_LOGIN_FAILURE_LIMIT failed passwords for
+# one username, that account cannot sign in for CDT_LOGIN_COOLOFF_MINUTES
+# (or until the secretariat clears it in the admin). Locking by username,
+# not by address, because delegations sit behind shared national gateways.
+AXES_FAILURE_LIMIT = env.int("CDT_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CDT_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; deliberately not (see above): one
+# attacker behind a national gateway would lock out a whole delegation.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Second factor (django-otp, TOTP): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "CDT"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -170,7 +200,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cdt.accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Sessions count only once the second factor is verified, if required.
+        "cdt.accounts.authentication.VerifiedSessionAuthentication",
     ],
     # Views must declare their own permissions (a test enforces it); this
     # default only makes a forgotten declaration fail closed.
@@ -179,6 +210,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per-client rate limits, counted in the cache (Redis in production, so
+    # shared by every worker): one bucket per API token, one per signed-in
+    # browser user.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cdt.accounts.throttling.ApiTokenRateThrottle",
+        "cdt.accounts.throttling.SessionUserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("CDT_API_TOKEN_RATE", default="600/min"),
+        "session_user": env.str("CDT_API_SESSION_RATE", default="1200/min"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -196,6 +238,22 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security headers common to every mode ----------------------------------
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own origin, no
+# inline scripts, no eval; nothing may frame CDT.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -213,4 +271,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every successful login at INFO; the audit trail has them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cdt.accounts.demo import CLEARANCE_EXPIRY, DEMO_ACCOUNTS
-from cdt.accounts.services import user_upsert
+from cdt.accounts.demo import CLEARANCE_EXPIRY, DEMO_ACCOUNTS, demo_totp_key_base32, demo_totp_key_hex
+from cdt.accounts.second_factor import requires_second_factor
+from cdt.accounts.services import second_factor_register, user_upsert
 from cdt.directory.models import Organisation
 from cdt.directory.reference import load_reference_data
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                     clearance_expires_on=CLEARANCE_EXPIRY,
                     is_staff=account.is_staff,
                 )
+                if requires_second_factor(user):
+                    second_factor_register(user=user, key_hex=demo_totp_key_hex(user.username), name="Demo authenticator")
                 rows.append((user, organisation, created))
         self.stdout.write("Demo accounts (password: %s):" % password)
         width = max(len(user.username) for user, _, _ in rows)
@@ -40,3 +43,10 @@ class Command(BaseCommand):
                 f"  {user.username:<{width}}  {user.get_full_name()} — {organisation} — {', '.join(user.role_labels)}"
                 + ("" if not created else "  (new)")
             )
+        needing = [user for user, _, _ in rows if requires_second_factor(user)]
+        if needing:
+            self.stdout.write("Second factor (TOTP) required for: %s." % ", ".join(user.username for user in needing))
+            self.stdout.write("  Current code: `make otp ACCOUNT=<username>` (or `.venv/bin/python manage.py demo_otp <username>`),")
+            self.stdout.write("  or add the key to an authenticator app:")
+            for user in needing:
+                self.stdout.write(f"  {user.username:<{width}}  {demo_totp_key_base32(user.username)}")
