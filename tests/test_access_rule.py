@@ -13,7 +13,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from cdt.accounts.models import User
 from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
-from cdt.security.access import can_view, visible_to
+from cdt.security.access import can_view, viewers_of, visible_to
 from cdt.security.grants import access_grant, access_revoke, organisation_group
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry
@@ -130,7 +130,8 @@ def test_grants_and_revocations_are_audited(delegate, eeas):
     access_grant(target=dossier, by=eeas, user=delegate)
     access_revoke(target=dossier, by=eeas, user=delegate)
     actions = list(AuditEntry.objects.filter(object_id=str(dossier.pk)).values_list("action", "actor_name"))
-    assert actions == [("grant", "eeas-user"), ("revoke", "eeas-user")]
+    # The creation comes from the field-level history (no request user here).
+    assert actions == [("create", ""), ("grant", "eeas-user"), ("revoke", "eeas-user")]
 
 
 def test_visible_to_is_one_query(delegate, eeas, django_assert_num_queries):
@@ -235,3 +236,8 @@ class VisibleToMatchesCanView(HypothesisTestCase):
             in_sql = set(visible_to(Dossier.objects.all(), user).values_list("pk", flat=True))
             in_python = {dossier.pk for dossier in made if can_view(user, dossier)}
             self.assertEqual(in_sql, in_python)
+        # The same rule read the other way: who may see this object
+        # (notification recipient lists).
+        for dossier in made:
+            recipients = set(viewers_of(dossier, User.objects.filter(pk__in=[u.pk for u in made_users])).values_list("pk", flat=True))
+            self.assertEqual(recipients, {u.pk for u in made_users if can_view(User.objects.get(pk=u.pk), dossier)})

@@ -33,6 +33,17 @@ OBJECT = "object"
 POLICIES = frozenset({PUBLIC, AUTHENTICATED, STAFF, OBJECT})
 
 ATTRIBUTE = "cdt_access"
+MODEL_ATTRIBUTE = "cdt_access_model"
+KIND_ATTRIBUTE = "cdt_access_kind"
+LOOKUP_ATTRIBUTE = "cdt_access_lookup"
+
+#: What an ``OBJECT`` route shows, so the permission-matrix test knows how to
+#: probe it: one object (``detail``: 200 or 404) or many (``list``: the
+#: visible ones, their count, and ``?q=`` search). DRF viewsets need no kind:
+#: the router's ``-list``/``-detail`` names say it.
+DETAIL = "detail"
+LIST = "list"
+KINDS = frozenset({DETAIL, LIST})
 
 V = TypeVar("V", bound=Callable)
 
@@ -48,14 +59,20 @@ THIRD_PARTY_URL_ACCESS: dict[str, str] = {
 }
 
 
-def declare_access(policy: str) -> Callable[[V], V]:
+def declare_access(policy: str, *, model=None, kind: str | None = None, lookup: str = "pk") -> Callable[[V], V]:
     """Mark a view function or class with its access policy.
 
     Public views are also exempted from the login-required middleware; all
-    others stay behind it.
+    others stay behind it. ``OBJECT`` views name the protected ``model`` they
+    show and, unless they are DRF viewsets, their ``kind`` and the URL
+    keyword (``lookup``) that carries the object's primary key.
     """
     if policy not in POLICIES:
         raise ValueError(f"unknown access policy {policy!r}")
+    if policy == OBJECT and model is None:
+        raise ValueError("an OBJECT view must name the protected model it shows")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
 
     def decorate(view: V) -> V:
         if policy == PUBLIC:
@@ -65,6 +82,10 @@ def declare_access(policy: str) -> Callable[[V], V]:
             else:
                 view = login_not_required(view)
         setattr(view, ATTRIBUTE, policy)
+        if policy == OBJECT:
+            setattr(view, MODEL_ATTRIBUTE, model)
+            setattr(view, KIND_ATTRIBUTE, kind)
+            setattr(view, LOOKUP_ATTRIBUTE, lookup)
         return view
 
     return decorate
@@ -77,4 +98,17 @@ def access_of(view_func: Callable, url_name: str | None) -> str | None:
             return getattr(candidate, ATTRIBUTE)
     if url_name and url_name in THIRD_PARTY_URL_ACCESS:
         return THIRD_PARTY_URL_ACCESS[url_name]
+    return None
+
+
+def declared_object_route(view_func: Callable, url_name: str | None):
+    """For an ``OBJECT`` route: (model, kind, lookup keyword), else None."""
+    for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
+        if candidate is not None and getattr(candidate, ATTRIBUTE, None) == OBJECT:
+            kind = getattr(candidate, KIND_ATTRIBUTE, None)
+            lookup = getattr(candidate, LOOKUP_ATTRIBUTE, "pk")
+            if kind is None and url_name:
+                kind = DETAIL if url_name.endswith("-detail") else LIST if url_name.endswith("-list") else None
+                lookup = getattr(candidate, "lookup_url_kwarg", None) or getattr(candidate, "lookup_field", "pk")
+            return getattr(candidate, MODEL_ATTRIBUTE), kind, lookup
     return None

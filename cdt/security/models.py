@@ -57,6 +57,61 @@ class Marked(models.Model):
         return " · ".join(str(part) for part in parts)
 
 
+class MarkedChild(models.Model):
+    """A child of a protected object (a comment, a position, a note, an
+    attachment). It is never more visible than its parent: a user sees it
+    only if they see the parent **and** are cleared for the child's own
+    classification, which may be higher than the parent's (narrower) but
+    never lower (validated). Children have no grants of their own.
+
+    A concrete child names its parent foreign key in ``parent_field``.
+    """
+
+    parent_field: str = ""
+
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, validators=[validate_classification_ceiling]
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classification__lte=int(Classification.SECRET_UE)),
+                name="%(app_label)s_%(class)s_never_top_secret",
+            ),
+        ]
+
+    @property
+    def parent(self):
+        return getattr(self, self.parent_field)
+
+    def clean(self) -> None:
+        super().clean()
+        parent_id = getattr(self, f"{self.parent_field}_id", None)
+        if parent_id is not None and self.classification is not None:
+            parent = self.parent
+            if int(self.classification) < int(parent.classification):
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError(
+                    {"classification": _("A %(child)s cannot be classified below the %(parent)s it belongs to (%(level)s).")
+                     % {"child": self._meta.verbose_name, "parent": parent._meta.verbose_name,
+                        "level": Classification(int(parent.classification)).label}}
+                )
+
+    @property
+    def marking_label(self) -> str:
+        """The banner of a child: its own classification and its parent's
+        other markings (LIMITE, TLP), which it inherits."""
+        parent = self.parent
+        parts = [] if self.classification == Classification.UNCLASSIFIED else [Classification(self.classification).label]
+        if parent.limite:
+            parts.append("LIMITE")
+        parts.append(Tlp(parent.tlp).label)
+        return " · ".join(str(part) for part in parts)
+
+
 class AuditEntry(models.Model):
     """One line of the audit trail. Entries are only ever inserted; each
     carries the hash of the previous one, so ``manage.py verify_audit`` finds

@@ -2,6 +2,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from axes.signals import user_locked_out
 from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record
 
 from .audit import audit_record
 from .models import AuditEntry
@@ -37,3 +39,20 @@ def audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
         request=request,
         details={"username": str(username or "")[:150]},
     )
+
+
+@receiver(post_create_historical_record, dispatch_uid="cdt-audit-history")
+def audit_history(sender, instance, history_instance, **kwargs):
+    """Every creation, change and deletion of a model with field-level
+    history (django-simple-history) also enters the audit trail, with the
+    names of the fields that changed (the values stay in the history
+    table, where the access rule still applies)."""
+    kind = history_instance.history_type
+    action = {"+": AuditEntry.Action.CREATE, "~": AuditEntry.Action.CHANGE, "-": AuditEntry.Action.DELETE}[kind]
+    details = {"history_id": history_instance.pk}
+    if kind == "~":
+        previous = history_instance.prev_record
+        if previous is not None:
+            details["fields"] = sorted(change.field for change in history_instance.diff_against(previous).changes)
+    user = history_instance.history_user
+    audit_record(action=action, actor=user, target=instance, details=details, request=getattr(HistoricalRecords.context, "request", None))

@@ -1,0 +1,68 @@
+"""API building blocks for protected objects: the markings as fields, and a
+viewset mixin that applies the one access rule to every query."""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cdt.directory.models import Organisation
+
+from .markings import Classification, Tlp, validate_classification_ceiling
+from .selectors import protected_queryset, protected_read_record
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """An integer choice exposed by its name (``"RESTREINT_UE"``,
+    ``"AMBER_STRICT"``): self-describing for API clients."""
+
+    def __init__(self, choices_class, **kwargs):
+        self.choices_class = choices_class
+        super().__init__(choices=[member.name for member in choices_class], **kwargs)
+
+    def to_internal_value(self, data):
+        return int(self.choices_class[super().to_internal_value(data)])
+
+    def to_representation(self, value):
+        return self.choices_class(int(value)).name
+
+
+class MarkingsSerializer(serializers.ModelSerializer):
+    """Base serializer of a :class:`~cdt.security.models.Marked` model.
+    Every marking is required on input; the ceiling is enforced here (the
+    same validator as the model, forms and the admin)."""
+
+    classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling])
+    tlp = NamedChoiceField(Tlp)
+    originator = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    releasable_to_all = serializers.BooleanField()
+    releasable_to = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.all(), many=True, required=False
+    )
+    limite = serializers.BooleanField()
+    marking = serializers.CharField(source="marking_label", read_only=True)
+
+    MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs.get("releasable_to_all", getattr(self.instance, "releasable_to_all", False)) and not attrs.get(
+            "releasable_to", [] if self.instance is None else list(self.instance.releasable_to.all())
+        ):
+            raise serializers.ValidationError(
+                {"releasable_to": _("Name at least one organisation, or make it releasable to all.")}
+            )
+        return attrs
+
+
+class ProtectedViewSetMixin:
+    """Every query of the viewset goes through the access rule: lists,
+    counts and searches omit what the user may not see, details and actions
+    on it answer 404. Detail reads of classified objects are audited."""
+
+    def get_queryset(self):
+        return protected_queryset(super().get_queryset(), self.request.user)
+
+    def get_object(self):
+        obj = super().get_object()
+        protected_read_record(obj=obj, user=self.request.user, request=self.request, via="api")
+        return obj

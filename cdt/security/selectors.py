@@ -1,0 +1,55 @@
+"""Reads of protected objects, for every view, API and export.
+
+Every detail read goes through :func:`protected_get`: it applies the one
+access rule in SQL (so an object the user may not see is exactly as absent
+as one that does not exist: 404), and records the read in the audit trail
+when the object is classified (who, what, when, from where).
+"""
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .access import is_classified, visible_children, visible_to
+from .audit import audit_record
+from .models import AuditEntry, MarkedChild
+
+
+def protected_queryset(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """``queryset`` narrowed by the access rule, for a protected model or a
+    child of one."""
+    if issubclass(queryset.model, MarkedChild):
+        return visible_children(queryset, user, action)
+    return visible_to(queryset, user, action)
+
+
+def protected_get(queryset: QuerySet, user, *, request=None, action: str = "view", **lookup) -> Model:
+    """The one object matching ``lookup`` that ``user`` may see, or 404."""
+    try:
+        obj = protected_queryset(queryset, user, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
+    protected_read_record(obj=obj, user=user, request=request)
+    return obj
+
+
+def protected_read_record(*, obj: Model, user, request=None, via: str | None = None) -> None:
+    """Audit one read of a classified object (unclassified reads are not
+    recorded: they would drown the trail)."""
+    if is_classified(obj):
+        details = {"classification": int(obj.classification)}
+        if request is not None:
+            details["path"] = request.path[:200]
+        if via:
+            details["via"] = via
+        audit_record(action=AuditEntry.Action.READ, actor=user, target=obj, request=request, details=details)
+
+
+def highest_marking(objects) -> Model | None:
+    """The object with the highest classification among ``objects``: a list
+    page carries the banner of the most sensitive thing it shows."""
+    best = None
+    for obj in objects:
+        if best is None or (int(obj.classification), getattr(obj, "tlp", 0)) > (int(best.classification), getattr(best, "tlp", 0)):
+            best = obj
+    return best

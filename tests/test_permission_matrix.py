@@ -1,0 +1,254 @@
+"""The permission matrix: every protected route against a reference predicate.
+
+Fixtures span users (clearance, its expiry, organisation, roles) × objects
+(classification, TLP, originator, releasability) × grants (personal, to a
+delegation, to a role group, none). For every URL and API route that shows
+a protected object (``declare_access(OBJECT, ...)``), found by walking the
+URL configuration, the test checks each user against each object:
+
+* detail routes: 200 when the reference predicate allows it, else 404 (the
+  same answer as for an id that does not exist);
+* list routes: exactly the allowed objects, the count shown equals them,
+  and a search returns exactly the allowed matches.
+
+The reference predicate below is written from the issue's rule, separately
+from ``cdt.security.access``, so a mistake in the implementation cannot be
+mirrored here. Adding a protected route whose model has no fixture fails
+:func:`test_every_object_route_is_covered`.
+"""
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.core.access import DETAIL, LIST, declared_object_route
+from cdt.directory.models import Organisation
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Classification, Tlp
+from tests.testapp.models import Dossier, DossierNote
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name != "admin":
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = declared_object_route(entry.callback, entry.name)
+            if route is not None:
+                yield entry.name, *route
+
+
+OBJECT_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r[0])
+SEARCH_TERM = "alpha"
+
+
+# --- The reference predicate -------------------------------------------------
+
+@dataclass
+class Subject:
+    username: str
+    organisation: str
+    clearance: Classification
+    expired: bool = False
+    roles: tuple[Role, ...] = (Role.HWPCI_DELEGATE,)
+
+    @property
+    def effective_clearance(self) -> int:
+        return 0 if self.expired else int(self.clearance)
+
+
+@dataclass
+class Spec:
+    """One protected object as the matrix knows it, independently of the ORM."""
+
+    title: str
+    classification: Classification
+    tlp: Tlp
+    originator: str
+    releasable_to: tuple[str, ...] | None  # None: releasable to all
+    personal: set[str] = field(default_factory=set)  # usernames
+    organisations: set[str] = field(default_factory=set)  # organisation codes granted
+    roles: set[Role] = field(default_factory=set)  # role groups granted
+    note_classification: Classification = Classification.UNCLASSIFIED
+
+
+def reference(subject: Subject, spec: Spec) -> bool:
+    if subject.effective_clearance < int(spec.classification):
+        return False
+    if spec.releasable_to is not None and subject.organisation not in spec.releasable_to:
+        return False
+    personal = subject.username in spec.personal
+    by_group = subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+    if spec.tlp == Tlp.RED:
+        return personal
+    if spec.tlp == Tlp.AMBER_STRICT:
+        return personal or (by_group and spec.originator == subject.organisation)
+    return personal or by_group
+
+
+def reference_note(subject: Subject, spec: Spec) -> bool:
+    return reference(subject, spec) and subject.effective_clearance >= int(spec.note_classification)
+
+
+SUBJECTS = [
+    Subject("de-restreint", "DE", Classification.RESTREINT_UE),
+    Subject("de-confidentiel", "DE", Classification.CONFIDENTIEL_UE),
+    Subject("de-secret-expired", "DE", Classification.SECRET_UE, expired=True),
+    Subject("fr-restreint", "FR", Classification.RESTREINT_UE),
+    Subject("fr-unclassified", "FR", Classification.UNCLASSIFIED),
+    Subject("eeas-secret", "EEAS", Classification.SECRET_UE, roles=(Role.EEAS_DRAFTER,)),
+]
+
+
+def specs() -> list[Spec]:
+    """30 objects covering every TLP, three classifications, both kinds of
+    releasability and originator, with grants rotating through the kinds."""
+    grant_patterns = [
+        {"organisations": {"DE"}},
+        {"organisations": {"FR", "EEAS"}},
+        {"roles": {Role.HWPCI_DELEGATE}},
+        {"personal": {"de-restreint", "eeas-secret"}},
+        {"personal": {"fr-restreint"}, "organisations": {"DE"}},
+        {},
+        {"organisations": {"EEAS"}, "roles": {Role.HWPCI_DELEGATE}},
+    ]
+    releasabilities = [None, ("DE", "EEAS"), ("FR",)]
+    combos = itertools.product(list(Tlp), [Classification.UNCLASSIFIED, Classification.RESTREINT_UE, Classification.CONFIDENTIEL_UE], ["DE", "EEAS"])
+    out = []
+    for index, (tlp, classification, originator) in enumerate(combos):
+        out.append(
+            Spec(
+                title=f"Dossier {index} {'alpha' if index % 2 == 0 else 'beta'}",
+                classification=classification,
+                tlp=tlp,
+                originator=originator,
+                releasable_to=releasabilities[index % 3],
+                note_classification=Classification(min(int(classification) + index % 2, int(Classification.SECRET_UE))),
+                **grant_patterns[index % len(grant_patterns)],
+            )
+        )
+    return out
+
+
+# --- Fixtures ------------------------------------------------------------------
+
+@pytest.fixture
+def world(make_user, login_verified, settings):
+    settings.CDT_MAX_CLASSIFICATION = "SECRET_UE"
+    users, clients = {}, {}
+    for subject in SUBJECTS:
+        user = make_user(
+            subject.username, subject.organisation, roles=subject.roles, clearance=subject.clearance,
+            clearance_expires_on=datetime.date(2020, 1, 1) if subject.expired else datetime.date(2099, 1, 1),
+        )
+        users[subject.username] = user
+        client = Client()
+        login_verified(client, user)
+        clients[subject.username] = client
+    granter = users["eeas-secret"]
+    organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS"])}
+    objects: dict[type, dict[int, Spec]] = {Dossier: {}, DossierNote: {}}
+    for spec in specs():
+        dossier = Dossier.objects.create(
+            title=spec.title, classification=spec.classification, limite=True, tlp=spec.tlp,
+            originator=organisations[spec.originator], releasable_to_all=spec.releasable_to is None,
+        )
+        if spec.releasable_to:
+            dossier.releasable_to.set([organisations[code] for code in spec.releasable_to])
+        for username in spec.personal:
+            access_grant(target=dossier, by=granter, user=users[username])
+        for code in spec.organisations:
+            access_grant(target=dossier, by=granter, group=organisation_group(organisations[code]))
+        for role in spec.roles:
+            access_grant(target=dossier, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
+        note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
+        objects[Dossier][dossier.pk] = spec
+        objects[DossierNote][note.pk] = spec
+    return clients, objects
+
+
+PREDICATES = {Dossier: reference, DossierNote: reference_note}
+TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}"}
+
+
+def ids_in(response) -> tuple[set[int], int]:
+    if response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        return {row["id"] for row in body["results"]}, body["count"]
+    html = response.content.decode()
+    count = int(re.search(r'data-testid="result-count">(\d+)<', html).group(1))
+    return {int(pk) for pk in re.findall(r'data-object-id="(\d+)"', html)}, count
+
+
+# --- Tests -----------------------------------------------------------------------
+
+def test_routes_were_found():
+    names = [name for name, *_ in OBJECT_ROUTES]
+    assert len(names) == len(set(names)), "two protected routes share a URL name; reverse() would test only one"
+    kinds = {(model, kind) for _, model, kind, _ in OBJECT_ROUTES}
+    assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route[0] for route in OBJECT_ROUTES])
+def test_every_object_route_is_covered(route):
+    name, model, kind, lookup = route
+    assert kind in (DETAIL, LIST), f"{name}: declare kind=DETAIL or kind=LIST"
+    assert model in PREDICATES, f"{name}: add {model.__name__} to the permission matrix's fixtures and PREDICATES"
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route[0] for route in OBJECT_ROUTES])
+def test_permission_matrix(world, route):
+    clients, objects = world
+    name, model, kind, lookup = route
+    predicate = PREDICATES[model]
+    leaks, denials, checked = [], [], 0
+    for subject in SUBJECTS:
+        client = clients[subject.username]
+        allowed = {pk for pk, spec in objects[model].items() if predicate(subject, spec)}
+        if kind == DETAIL:
+            for pk in objects[model]:
+                status = client.get(reverse(name, kwargs={lookup: pk})).status_code
+                checked += 1
+                if pk in allowed and status != 200:
+                    denials.append((subject.username, pk, status))
+                if pk not in allowed and status != 404:
+                    leaks.append((subject.username, pk, status))
+            missing = max(objects[model]) + 1000
+            assert client.get(reverse(name, kwargs={lookup: missing})).status_code == 404
+        else:
+            url = reverse(name)
+            seen, count = ids_in(client.get(url))
+            checked += 1
+            assert seen == allowed, f"{subject.username}: leaked {sorted(seen - allowed)}, missing {sorted(allowed - seen)}"
+            assert count == len(allowed)
+            search = "search" if url.startswith("/api/") else "q"
+            seen, count = ids_in(client.get(url, {search: SEARCH_TERM}))
+            matching = {pk for pk in allowed if SEARCH_TERM in TITLES[model](objects[model][pk])}
+            assert seen == matching and count == len(matching), f"{subject.username}: search leaks or misses"
+    assert leaks == [], f"{len(leaks)} leaks"
+    assert denials == [], f"{len(denials)} wrongful denials"
+    assert checked >= len(SUBJECTS)
+
+
+def test_the_matrix_is_not_trivial():
+    """The fixtures produce a mix of allowed and refused pairs for every
+    subject who has any clearance, so the matrix could catch both kinds of
+    error."""
+    all_specs = specs()
+    for subject in SUBJECTS:
+        allowed = sum(reference(subject, spec) for spec in all_specs)
+        assert allowed < len(all_specs)
+        if subject.effective_clearance > 0 or subject.username == "fr-unclassified":
+            assert allowed > 0, subject.username
+    assert any(reference(s, spec) != reference_note(s, spec) for s in SUBJECTS for spec in all_specs)
