@@ -14,7 +14,34 @@ from cdt.directory.models import Organisation
 from .markings import Classification, Tlp, validate_classification_ceiling
 
 
-class Marked(models.Model):
+def marking_label(classification: int, limite: bool, tlp: int) -> str:
+    """The banner text: classification (if any), LIMITE, TLP."""
+    parts = [] if classification == Classification.UNCLASSIFIED else [Classification(classification).label]
+    if limite:
+        parts.append("LIMITE")
+    parts.append(Tlp(tlp).label)
+    return " · ".join(str(part) for part in parts)
+
+
+class Classified(models.Model):
+    """An EU classification, required, under the accreditation ceiling
+    (validator) and never TRÈS SECRET UE (database constraint)."""
+
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, validators=[validate_classification_ceiling]
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classification__lte=int(Classification.SECRET_UE)),
+                name="%(app_label)s_%(class)s_never_top_secret",
+            ),
+        ]
+
+
+class Marked(Classified):
     """Markings carried by every protected object. None has a default: an
     object cannot be created unmarked.
 
@@ -23,9 +50,6 @@ class Marked(models.Model):
     (``<Model>UserObjectPermission`` / ``<Model>GroupObjectPermission``).
     """
 
-    classification = models.PositiveSmallIntegerField(
-        _("classification"), choices=Classification.choices, validators=[validate_classification_ceiling]
-    )
     limite = models.BooleanField(_("LIMITE"), help_text=_("Council distribution marking: not for public release."))
     tlp = models.PositiveSmallIntegerField(_("TLP"), choices=Tlp.choices)
     originator = models.ForeignKey(
@@ -38,26 +62,15 @@ class Marked(models.Model):
         Organisation, blank=True, related_name="+", verbose_name=_("releasable to")
     )
 
-    class Meta:
+    class Meta(Classified.Meta):
         abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(classification__lte=int(Classification.SECRET_UE)),
-                name="%(app_label)s_%(class)s_never_top_secret",
-            ),
-        ]
 
     @property
     def marking_label(self) -> str:
-        """The banner text: classification, LIMITE, TLP."""
-        parts = [] if self.classification == Classification.UNCLASSIFIED else [Classification(self.classification).label]
-        if self.limite:
-            parts.append("LIMITE")
-        parts.append(Tlp(self.tlp).label)
-        return " · ".join(str(part) for part in parts)
+        return marking_label(self.classification, self.limite, self.tlp)
 
 
-class MarkedChild(models.Model):
+class MarkedChild(Classified):
     """A child of a protected object (a comment, a position, a note, an
     attachment). It is never more visible than its parent: a user sees it
     only if they see the parent **and** are cleared for the child's own
@@ -69,18 +82,8 @@ class MarkedChild(models.Model):
 
     parent_field: str = ""
 
-    classification = models.PositiveSmallIntegerField(
-        _("classification"), choices=Classification.choices, validators=[validate_classification_ceiling]
-    )
-
-    class Meta:
+    class Meta(Classified.Meta):
         abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(classification__lte=int(Classification.SECRET_UE)),
-                name="%(app_label)s_%(class)s_never_top_secret",
-            ),
-        ]
 
     @property
     def parent(self):
@@ -104,12 +107,7 @@ class MarkedChild(models.Model):
     def marking_label(self) -> str:
         """The banner of a child: its own classification and its parent's
         other markings (LIMITE, TLP), which it inherits."""
-        parent = self.parent
-        parts = [] if self.classification == Classification.UNCLASSIFIED else [Classification(self.classification).label]
-        if parent.limite:
-            parts.append("LIMITE")
-        parts.append(Tlp(parent.tlp).label)
-        return " · ".join(str(part) for part in parts)
+        return marking_label(self.classification, self.parent.limite, self.parent.tlp)
 
 
 class AuditEntry(models.Model):
