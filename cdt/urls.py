@@ -29,6 +29,7 @@ api_v1 = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("status/", StatusView.as_view(), name="api-status"),
     *router.urls,
+    path("", include("cases.api.urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("accounts/second-factor/", account_views.otp_verify, name="otp-verify"),
     path("accounts/second-factor/setup/", account_views.otp_setup, name="otp-setup"),
     path("directory/", directory_views.directory_index, name="directory"),
+    path("cases/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -81,3 +81,6 @@ def login_verified():
         return device
 
     return login
+
+
+from tests.cases_support import cast, open_case  # noqa: E402,F401  (fixtures for the case tests)

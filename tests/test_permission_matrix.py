@@ -33,6 +33,7 @@ from cdt.core.access import DETAIL, LIST, declared_object_route
 from cdt.directory.models import Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
+from cases.models import Case, CaseKind
 from tests.testapp.models import Dossier, DossierNote
 
 pytestmark = pytest.mark.django_db
@@ -158,28 +159,38 @@ def world(make_user, login_verified, settings):
         clients[subject.username] = client
     granter = users["eeas-secret"]
     organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS"])}
-    objects: dict[type, dict[int, Spec]] = {Dossier: {}, DossierNote: {}}
+    objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     for spec in specs():
-        dossier = Dossier.objects.create(
-            title=spec.title, classification=spec.classification, limite=True, tlp=spec.tlp,
+        markings = dict(
+            classification=spec.classification, limite=True, tlp=spec.tlp,
             originator=organisations[spec.originator], releasable_to_all=spec.releasable_to is None,
         )
-        if spec.releasable_to:
-            dossier.releasable_to.set([organisations[code] for code in spec.releasable_to])
-        for username in spec.personal:
-            access_grant(target=dossier, by=granter, user=users[username])
-        for code in spec.organisations:
-            access_grant(target=dossier, by=granter, group=organisation_group(organisations[code]))
-        for role in spec.roles:
-            access_grant(target=dossier, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
+        dossier = Dossier.objects.create(title=spec.title, **markings)
+        case = Case.objects.create(
+            reference=f"CDT-2026-{len(objects[Case]) + 1:04d}", kind=CaseKind.MALICIOUS_ACTIVITY, title=spec.title,
+            summary="", brought_by=organisations[spec.originator], brought_on=datetime.date(2026, 11, 1),
+            created_by=granter, **markings,
+        )
+        for protected in (dossier, case):
+            if spec.releasable_to:
+                protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
+            for username in spec.personal:
+                access_grant(target=protected, by=granter, user=users[username])
+            for code in spec.organisations:
+                access_grant(target=protected, by=granter, group=organisation_group(organisations[code]))
+            for role in spec.roles:
+                access_grant(target=protected, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
         note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
         objects[Dossier][dossier.pk] = spec
         objects[DossierNote][note.pk] = spec
+        objects[Case][case.pk] = spec
     return clients, objects
 
 
-PREDICATES = {Dossier: reference, DossierNote: reference_note}
-TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}"}
+PREDICATES = {Dossier: reference, DossierNote: reference_note, Case: reference}
+TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title}
+#: Extra URL keywords some per-object routes need besides the object's id.
+EXTRA_KWARGS = {"case-take-transition": {"transition": "share_awareness"}, "case-transition-page": {"transition": "share_awareness"}}
 
 
 def ids_in(response) -> tuple[set[int], int]:
@@ -196,13 +207,14 @@ def ids_in(response) -> tuple[set[int], int]:
 def test_routes_were_found():
     names = [name for name, *_ in OBJECT_ROUTES]
     assert len(names) == len(set(names)), "two protected routes share a URL name; reverse() would test only one"
-    kinds = {(model, kind) for _, model, kind, _ in OBJECT_ROUTES}
+    kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
+    assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route[0] for route in OBJECT_ROUTES])
 def test_every_object_route_is_covered(route):
-    name, model, kind, lookup = route
+    name, model, kind, lookup, methods = route
     assert kind in (DETAIL, LIST), f"{name}: declare kind=DETAIL or kind=LIST"
     assert model in PREDICATES, f"{name}: add {model.__name__} to the permission matrix's fixtures and PREDICATES"
 
@@ -210,30 +222,36 @@ def test_every_object_route_is_covered(route):
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route[0] for route in OBJECT_ROUTES])
 def test_permission_matrix(world, route):
     clients, objects = world
-    name, model, kind, lookup = route
+    name, model, kind, lookup, methods = route
     predicate = PREDICATES[model]
     leaks, denials, checked = [], [], 0
     for subject in SUBJECTS:
         client = clients[subject.username]
         allowed = {pk for pk, spec in objects[model].items() if predicate(subject, spec)}
         if kind == DETAIL:
+            extra = EXTRA_KWARGS.get(name, {})
             for pk in objects[model]:
-                status = client.get(reverse(name, kwargs={lookup: pk})).status_code
+                url = reverse(name, kwargs={lookup: pk, **extra})
+                if "get" in methods:
+                    status = client.get(url).status_code
+                    ok = status == 200
+                else:  # an action: anything but 404 (403, 409, 400...) shows the object exists
+                    status = client.post(url, {}, content_type="application/json").status_code
+                    ok = status not in (404, 405)
                 checked += 1
-                if pk in allowed and status != 200:
+                if pk in allowed and not ok:
                     denials.append((subject.username, pk, status))
                 if pk not in allowed and status != 404:
                     leaks.append((subject.username, pk, status))
-            missing = max(objects[model]) + 1000
-            assert client.get(reverse(name, kwargs={lookup: missing})).status_code == 404
+            missing = reverse(name, kwargs={lookup: max(objects[model]) + 1000, **extra})
+            assert (client.get(missing) if "get" in methods else client.post(missing, {}, content_type="application/json")).status_code == 404
         else:
             url = reverse(name)
             seen, count = ids_in(client.get(url))
             checked += 1
             assert seen == allowed, f"{subject.username}: leaked {sorted(seen - allowed)}, missing {sorted(allowed - seen)}"
             assert count == len(allowed)
-            search = "search" if url.startswith("/api/") else "q"
-            seen, count = ids_in(client.get(url, {search: SEARCH_TERM}))
+            seen, count = ids_in(client.get(url, {"q": SEARCH_TERM}))
             matching = {pk for pk in allowed if SEARCH_TERM in TITLES[model](objects[model][pk])}
             assert seen == matching and count == len(matching), f"{subject.username}: search leaks or misses"
     assert leaks == [], f"{len(leaks)} leaks"

@@ -39,6 +39,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
     "accounts": ["user", "apitoken"],
     "auth": ["group"],
     "security": ["auditentry"],  # view only: the model has no other permission
+    "awareness": ["threatactor"],  # reference data (not a protected model)
 }
 
 #: Prefix of the one group per organisation (targets of whole-delegation grants).

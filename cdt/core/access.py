@@ -36,6 +36,7 @@ ATTRIBUTE = "cdt_access"
 MODEL_ATTRIBUTE = "cdt_access_model"
 KIND_ATTRIBUTE = "cdt_access_kind"
 LOOKUP_ATTRIBUTE = "cdt_access_lookup"
+METHODS_ATTRIBUTE = "cdt_access_methods"
 
 #: What an ``OBJECT`` route shows, so the permission-matrix test knows how to
 #: probe it: one object (``detail``: 200 or 404) or many (``list``: the
@@ -59,7 +60,9 @@ THIRD_PARTY_URL_ACCESS: dict[str, str] = {
 }
 
 
-def declare_access(policy: str, *, model=None, kind: str | None = None, lookup: str = "pk") -> Callable[[V], V]:
+def declare_access(
+    policy: str, *, model=None, kind: str | None = None, lookup: str = "pk", methods: tuple[str, ...] = ("get",)
+) -> Callable[[V], V]:
     """Mark a view function or class with its access policy.
 
     Public views are also exempted from the login-required middleware; all
@@ -86,6 +89,7 @@ def declare_access(policy: str, *, model=None, kind: str | None = None, lookup: 
             setattr(view, MODEL_ATTRIBUTE, model)
             setattr(view, KIND_ATTRIBUTE, kind)
             setattr(view, LOOKUP_ATTRIBUTE, lookup)
+            setattr(view, METHODS_ATTRIBUTE, methods)
         return view
 
     return decorate
@@ -102,13 +106,24 @@ def access_of(view_func: Callable, url_name: str | None) -> str | None:
 
 
 def declared_object_route(view_func: Callable, url_name: str | None):
-    """For an ``OBJECT`` route: (model, kind, lookup keyword), else None."""
+    """For an ``OBJECT`` route: (model, kind, lookup keyword, HTTP methods),
+    else None. A DRF viewset's routes take their kind from the action
+    (``detail=True`` actions are per object, like retrieve)."""
     for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
         if candidate is not None and getattr(candidate, ATTRIBUTE, None) == OBJECT:
             kind = getattr(candidate, KIND_ATTRIBUTE, None)
             lookup = getattr(candidate, LOOKUP_ATTRIBUTE, "pk")
-            if kind is None and url_name:
-                kind = DETAIL if url_name.endswith("-detail") else LIST if url_name.endswith("-list") else None
+            methods: tuple[str, ...] = getattr(candidate, METHODS_ATTRIBUTE, ("get",))
+            actions = getattr(view_func, "actions", None)
+            if kind is None and actions:
+                methods = tuple(sorted(actions))
+                names = set(actions.values())
+                if names & {"list", "create"}:
+                    kind = LIST
+                elif names & {"retrieve", "update", "partial_update", "destroy"}:
+                    kind = DETAIL
+                else:
+                    kind = DETAIL if all(getattr(getattr(candidate, name), "detail", False) for name in names) else None
                 lookup = getattr(candidate, "lookup_url_kwarg", None) or getattr(candidate, "lookup_field", "pk")
-            return getattr(candidate, MODEL_ATTRIBUTE), kind, lookup
+            return getattr(candidate, MODEL_ATTRIBUTE), kind, lookup, methods
     return None

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, URL name or None while the area is not built yet)
 NAVIGATION = [
     (_("Home"), "home"),
-    (_("Cases"), None),
+    (_("Cases"), "case-list-page"),
     (_("Measures"), None),
     (_("Attribution"), None),
     (_("Awareness"), None),

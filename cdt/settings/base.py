@@ -210,6 +210,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Free-text search is ?q= on every list, page or API.
+    "SEARCH_PARAM": "q",
     # Per-client rate limits, counted in the cache (Redis in production, so
     # shared by every worker): one bucket per API token, one per signed-in
     # browser user.
@@ -234,6 +236,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.models.CaseState",
+        "ClassificationEnum": "cdt.security.markings.Classification",
+    },
 }
 
 # --- Security headers common to every mode ----------------------------------

@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 f"  {user.username:<{width}}  {user.get_full_name()} — {organisation} — {', '.join(user.role_labels)}"
                 + ("" if not created else "  (new)")
             )
+        from cases.demo import CASES as DEMO_CASES, seed_demo_cases
+
+        created_cases = seed_demo_cases(self.stdout)
+        self.stdout.write(f"Demo cases: {created_cases} created ({len(DEMO_CASES)} in the scenario, at several steps of the process).")
         needing = [user for user, _, _ in rows if requires_second_factor(user)]
         if needing:
             self.stdout.write("Second factor (TOTP) required for: %s." % ", ".join(user.username for user in needing))

@@ -1,0 +1,104 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from awareness.models import ThreatActor
+from cdt.directory.models import MemberState, Organisation
+from cdt.security.api import MarkingsSerializer, NamedChoiceField
+from cdt.security.markings import Classification, validate_classification_ceiling
+
+from ..models import (
+    DIMENSIONS,
+    Case,
+    CaseKind,
+    CaseState,
+    CaseTransition,
+    ClosureReason,
+    ProportionalityAssessment,
+    Sector,
+    SignificanceAssessment,
+)
+
+
+class CaseSerializer(MarkingsSerializer):
+    """A case. ``state`` (the step of the response process) is read-only:
+    it changes only through ``transitions/{transition}/``. The originator is
+    the opener's organisation."""
+
+    originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    brought_by = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), required=False)
+    member_states_affected = serializers.SlugRelatedField(
+        slug_field="code", queryset=MemberState.objects.all(), many=True, required=False
+    )
+    suspected_actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True)
+    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = (
+            "id", "reference", "kind", "title", "summary", "brought_by", "brought_on", "exercise", "state", "state_label",
+            "context", "legal_qualification", "article_42_7_invoked", "article_222_invoked", "ipcr_activated",
+            "hybrid_toolbox_linked", "fimi_toolbox_linked", "activity_name", "first_seen", "last_seen", "victims",
+            "sectors", "member_states_affected", "origin_territory", "transit_territory", "suspected_actors",
+            "closure_reason", "merged_into", "created_at", "updated_at", *MarkingsSerializer.MARKING_FIELDS,
+        )
+        read_only_fields = ("reference", "created_at", "updated_at")
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    target = serializers.ChoiceField(choices=CaseState.choices, required=False, allow_null=True, default=None)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference", queryset=Case.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("Reference of the case this one is merged into (close with reason “merged”)."),
+    )
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(source="spec.name")
+    label = serializers.CharField(source="spec.label")
+    available = serializers.BooleanField()
+    blocked_by = serializers.ListField(child=serializers.CharField())
+    needs = serializers.ListField(source="spec.needs", child=serializers.CharField())
+    targets = serializers.ListField(source="spec.targets", child=serializers.CharField())
+    reasons = serializers.ListField(source="spec.reasons", child=serializers.CharField())
+
+
+class CaseTransitionSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by_organisation = serializers.CharField(source="by.organisation.code", read_only=True, default=None)
+
+    class Meta:
+        model = CaseTransition
+        fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason")
+
+
+class ProportionalityAssessmentSerializer(serializers.ModelSerializer):
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(
+        Classification, validators=[validate_classification_ceiling], required=False,
+        help_text=_("Defaults to the case's classification; may be higher, never lower."),
+    )
+
+    class Meta:
+        model = ProportionalityAssessment
+        fields = ("id", "assessed_by", "assessed_at", "classification", *[f for d in DIMENSIONS for f in (d, f"{d}_rationale")])
+        read_only_fields = ("assessed_at",)
+
+
+class SignificanceAssessmentSerializer(serializers.ModelSerializer):
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(
+        Classification, validators=[validate_classification_ceiling], required=False,
+        help_text=_("Defaults to the case's classification; may be higher, never lower."),
+    )
+
+    class Meta:
+        model = SignificanceAssessment
+        fields = ("id", "assessed_by", "assessed_at", "classification", *[f"factor_{letter}" for letter in "abcdefg"], "conclusion")
+        read_only_fields = ("assessed_at",)

@@ -1,0 +1,150 @@
+"""The case API: list, open, read and edit cases; the transitions a user
+may take and taking them; the transition log; the assessments."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
+from cdt.core.access import OBJECT, declare_access
+from cdt.security.api import ProtectedViewSetMixin
+
+from .. import selectors, services
+from ..filters import CaseFilter
+from ..models import Case
+from ..workflow import transition_options, transitions
+from .serializers import (
+    CaseSerializer,
+    CaseTransitionSerializer,
+    ProportionalityAssessmentSerializer,
+    SignificanceAssessmentSerializer,
+    TransitionOptionSerializer,
+    TransitionRequestSerializer,
+)
+
+EXERCISE_PARAMETER = OpenApiParameter(
+    "exercise", OpenApiTypes.BOOL, description="true: exercise cases instead of real ones (never both).", required=False
+)
+
+
+def validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+@extend_schema_view(list=extend_schema(parameters=[EXERCISE_PARAMETER]))
+@declare_access(OBJECT, model=Case)
+class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Cases the user may see. Lists hold real cases unless
+    ``exercise=true``; a case the user may not see answers 404 everywhere."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = CaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
+    queryset = Case.objects.select_related("brought_by", "originator", "merged_into").prefetch_related(
+        "member_states_affected", "suspected_actors", "releasable_to"
+    )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            exercise = self.request.query_params.get("exercise", "").lower() in ("1", "true", "yes")
+            queryset = queryset.filter(exercise=exercise).order_by("-brought_on", "-id")
+        return queryset
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.case_open(by=self.request.user, **serializer.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            raise validation_error(error)
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.case_update(case=serializer.instance, by=self.request.user, **serializer.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            raise validation_error(error)
+
+    @extend_schema(responses=TransitionOptionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        """The transitions from the case's current step: which this user may
+        take now, and for the others what stands in the way."""
+        case = self.get_object()
+        return Response(TransitionOptionSerializer(transition_options(case, request.user), many=True).data)
+
+    @extend_schema(
+        request=TransitionRequestSerializer,
+        responses={
+            200: CaseSerializer,
+            400: OpenApiResponse(description="A guard failed (named in `guards`) or input is missing (named by field)."),
+            403: OpenApiResponse(description="You see the case but your role may not take this transition."),
+            404: OpenApiResponse(description="No such case (or you may not see it), or no such transition."),
+            409: OpenApiResponse(description="The case's step does not allow it (someone may have moved it first)."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
+    def take_transition(self, request, pk=None, transition=None):
+        """Take a transition: ``{"comment", "reason", "target", "merged_into"}`` as it needs."""
+        case = self.get_object()
+        if transition not in transitions():
+            raise Http404("No such transition.")
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            outcome = services.case_transition(case=case, by=request.user, transition=transition, **body.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except services.TransitionConflict as error:
+            return Response({"detail": str(error), "state": Case.objects.get(pk=case.pk).state}, status=status.HTTP_409_CONFLICT)
+        except services.TransitionGuardFailed as error:
+            return Response({"detail": str(error), "guards": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as error:
+            raise validation_error(error)
+        return Response(self.get_serializer(selectors.case_get(user=request.user, pk=outcome.case.pk)).data)
+
+    @extend_schema(responses=CaseTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="history")
+    def history(self, request, pk=None):
+        """The transition log: who moved the case, when, from and to which step, why."""
+        case = self.get_object()
+        return Response(CaseTransitionSerializer(selectors.case_history(case=case), many=True).data)
+
+    @extend_schema(methods=["get"], responses=ProportionalityAssessmentSerializer(many=True))
+    @extend_schema(methods=["post"], request=ProportionalityAssessmentSerializer, responses={201: ProportionalityAssessmentSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="proportionality")
+    def proportionality(self, request, pk=None):
+        """The proportionality assessments, newest first; POST records a (re)assessment."""
+        return self._assessments(request, ProportionalityAssessmentSerializer, selectors.proportionality_history, services.proportionality_assess)
+
+    @extend_schema(methods=["get"], responses=SignificanceAssessmentSerializer(many=True))
+    @extend_schema(methods=["post"], request=SignificanceAssessmentSerializer, responses={201: SignificanceAssessmentSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="significance")
+    def significance(self, request, pk=None):
+        """The significant-effect assessments, newest first; POST records a (re)assessment."""
+        return self._assessments(request, SignificanceAssessmentSerializer, selectors.significance_history, services.significance_assess)
+
+    def _assessments(self, request, serializer_class, history, assess):
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(serializer_class(history(case=case, user=request.user), many=True).data)
+        body = serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            assessment = assess(case=case, by=request.user, **body.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            raise validation_error(error)
+        return Response(serializer_class(assessment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,151 @@
+"""Demo cases for ``seed_demo``: a handful of fictional cases at different
+steps of the response process, walked there through the real services
+(so their timelines, audit entries and events are genuine). Idempotent:
+a demo case that exists (by title) is left alone."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from awareness.models import ThreatActor
+from cdt.accounts.models import User
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.directory.models import MemberState, Organisation
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Classification, Tlp
+
+from . import services
+from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
+from .permissions import is_chair
+
+
+@dataclass
+class DemoCase:
+    title: str
+    opener: str
+    kind: str
+    brought_by: str
+    brought_on: datetime.date
+    summary: str
+    steps: list[tuple[str, str, dict]]
+    affected: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    tlp: int = Tlp.AMBER
+    exercise: bool = False
+    extra: dict = field(default_factory=dict)
+    assess: bool = False
+
+
+CASES = [
+    DemoCase(
+        title="Wiper attack on electricity transmission operators", opener="delegate-de", kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="DE", brought_on=datetime.date(2026, 10, 6),
+        summary="Destructive malware disabled SCADA workstations at two transmission system operators; power was restored within six hours.",
+        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-de", {}), ("open_deliberation", "chair", {})],
+        affected=("DE", "PL"), actors=("Grey Tempest",), sectors=(Sector.ENERGY, Sector.CRITICAL_INFRASTRUCTURE),
+        extra={"activity_name": "GRIDLOCK wiper", "first_seen": datetime.date(2026, 9, 28), "last_seen": datetime.date(2026, 10, 3),
+               "legal_qualification": LegalQualification.INTERNATIONALLY_WRONGFUL_ACT, "origin_territory": "Undisclosed third country"},
+        assess=True,
+    ),
+    DemoCase(
+        title="Espionage campaign against foreign ministries", opener="eeas-drafter", kind=CaseKind.PERSISTENT_THREAT_ACTOR,
+        brought_by="EEAS", brought_on=datetime.date(2026, 9, 15),
+        summary="A persistent actor has compromised diplomatic networks of several Member States since 2024; a strategic response note is called for.",
+        steps=[("share_awareness", "eeas-drafter", {}), ("explore_response", "eeas-drafter", {})],
+        affected=("FR", "IT", "EE", "LT"), actors=("Silent Quill",), sectors=(Sector.GOVERNMENT,), tlp=Tlp.AMBER_STRICT,
+    ),
+    DemoCase(
+        title="Ransomware against hospitals in the Baltic states", opener="delegate-ee", kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="EE", brought_on=datetime.date(2026, 7, 20),
+        summary="A ransomware group encrypted patient systems in three hospitals; law enforcement action is ongoing (para 14).",
+        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-ee", {}), ("open_deliberation", "chair", {}),
+               ("refer_for_decision", "chair", {}), ("implement", "secretariat", {})],
+        affected=("EE", "LV", "LT"), sectors=(Sector.HEALTH,), extra={"context": Context.PEACETIME},
+    ),
+    DemoCase(
+        title="NATO request for a coordinated response to a DDoS campaign", opener="eeas-drafter", kind=CaseKind.PARTNER_REQUEST,
+        brought_by="NATO", brought_on=datetime.date(2026, 11, 18),
+        summary="NATO asks the EU to consider a coordinated statement on a DDoS campaign against Allies' public services.",
+        steps=[], sectors=(Sector.GOVERNMENT,), tlp=Tlp.GREEN,
+    ),
+    DemoCase(
+        title="Election-period disruption of news websites", opener="delegate-fr", kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="FR", brought_on=datetime.date(2026, 5, 4),
+        summary="Short DDoS outages of news outlets during a regional election; effects were limited.",
+        steps=[("share_awareness", "chair", {}), ("close", "chair", {"reason": ClosureReason.NO_RESPONSE_AGREED})],
+        affected=("FR",), sectors=(Sector.DEMOCRATIC_PROCESSES,), extra={"fimi_toolbox_linked": True, "hybrid_toolbox_linked": True},
+    ),
+    DemoCase(
+        title="EU CyCLES 2026: supply-chain compromise of a managed service provider", opener="delegate-de", kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="DE", brought_on=datetime.date(2026, 11, 3),
+        summary="Exercise scenario: a trojanised update of a managed service provider reaches public administrations.",
+        steps=[("share_awareness", "chair", {})], exercise=True, sectors=(Sector.SUPPLY_CHAIN,), tlp=Tlp.CLEAR,
+    ),
+]
+
+
+def _chair(stdout) -> User:
+    """The demo chair: chair-ie while Ireland holds the Presidency; later, a
+    delegate of whoever holds it (created once), so the demo keeps working."""
+    from django.conf import settings
+
+    from cdt.accounts.services import user_upsert
+    from cdt.directory.selectors import presidency_on
+
+    chair = User.objects.get(username="chair-ie")
+    if is_chair(chair):
+        return chair
+    term = presidency_on()
+    organisation = Organisation.objects.get(member_state=term.member_state)
+    user, created = user_upsert(
+        username=f"chair-{term.member_state.code.lower()}", password=settings.CDT_DEMO_PASSWORD, first_name="Presidency",
+        last_name=f"Chair ({term.member_state.name})", email=f"chair-{term.member_state.code.lower()}@demo.cdt.invalid",
+        organisation=organisation, roles=(Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR), clearance=Classification.RESTREINT_UE,
+    )
+    if created:
+        stdout.write(f"  {user.username}: chairs HWPCI today ({term.member_state.name} holds the Presidency)")
+    return user
+
+
+def seed_demo_cases(stdout) -> int:
+    """Create the demo cases that do not exist yet; return how many."""
+    users = {user.username: user for user in User.objects.filter(username__in={c.opener for c in CASES} | {"secretariat", "eeas-drafter"})}
+    chair = _chair(stdout)
+    created = 0
+    for demo in CASES:
+        if Case.objects.filter(title=demo.title).exists():
+            continue
+        with transaction.atomic():
+            actors = [ThreatActor.objects.get_or_create(name=name, defaults={"kind": ThreatActor.Kind.STATE_SPONSORED, "persistent": True})[0] for name in demo.actors]
+            case = services.case_open(
+                by=users[demo.opener], kind=demo.kind, title=demo.title, summary=demo.summary,
+                brought_by=Organisation.objects.get(code=demo.brought_by), brought_on=demo.brought_on, exercise=demo.exercise,
+                sectors=list(demo.sectors), member_states_affected=list(MemberState.objects.filter(code__in=demo.affected)),
+                suspected_actors=actors, classification=Classification.RESTREINT_UE if demo.tlp != Tlp.CLEAR else Classification.UNCLASSIFIED,
+                limite=True, tlp=demo.tlp, releasable_to_all=True, **demo.extra,
+            )
+            # Need-to-know: every HWPCI delegation, the EEAS and SIAC.
+            access_grant(target=case, by=users[demo.opener], group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
+            for code in ("EEAS", "SIAC"):
+                access_grant(target=case, by=users[demo.opener], group=organisation_group(Organisation.objects.get(code=code)))
+            if demo.assess:
+                services.proportionality_assess(
+                    case=case, by=users[demo.opener],
+                    scope=3, scope_rationale="Two operators in two Member States.", scale=3, scale_rationale="Regional grids.",
+                    duration=2, duration_rationale="Six hours of outage.", intensity=4, intensity_rationale="Destructive, not reversible.",
+                    complexity=4, complexity_rationale="OT-specific payload.", sophistication=5, sophistication_rationale="Custom wiper, long preparation.",
+                    impact=4, impact_rationale="Essential service interrupted.",
+                )
+                services.significance_assess(
+                    case=case, by=users[demo.opener], factor_a="Interruption of electricity supply, an essential service.",
+                    factor_c="Two Member States concerned.", conclusion="significant",
+                )
+            for transition, actor, data in demo.steps:
+                by = chair if actor == "chair" else users[actor]
+                case = services.case_transition(case=case, by=by, transition=transition, **data).case
+            created += 1
+    return created

@@ -1,0 +1,68 @@
+"""Forms of the case pages (the API has its serializers; both end in the
+same services)."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cdt.core.forms import EclFormMixin
+from cdt.directory.models import Organisation
+
+from .models import DIMENSIONS, Case, ProportionalityAssessment, Sector, SignificanceAssessment
+
+
+class CaseForm(EclFormMixin, forms.ModelForm):
+    sectors = forms.MultipleChoiceField(label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Case
+        fields = [
+            "kind", "title", "summary", "brought_by", "brought_on", "exercise",
+            "context", "legal_qualification", "article_42_7_invoked", "article_222_invoked", "ipcr_activated",
+            "hybrid_toolbox_linked", "fimi_toolbox_linked",
+            "activity_name", "first_seen", "last_seen", "victims", "sectors", "member_states_affected",
+            "origin_territory", "transit_territory", "suspected_actors",
+            "classification", "limite", "tlp", "releasable_to_all", "releasable_to",
+        ]
+        widgets = {
+            "brought_on": forms.DateInput(attrs={"type": "date"}),
+            "first_seen": forms.DateInput(attrs={"type": "date"}),
+            "last_seen": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "victims": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brought_by"].queryset = Organisation.objects.order_by("kind", "name")
+        self.fields["releasable_to"].queryset = Organisation.objects.order_by("kind", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("releasable_to_all") and not cleaned.get("releasable_to"):
+            self.add_error("releasable_to", _("Name at least one organisation, or make the case releasable to all."))
+        return cleaned
+
+
+class ProportionalityForm(EclFormMixin, forms.ModelForm):
+    class Meta:
+        model = ProportionalityAssessment
+        fields = [f for d in DIMENSIONS for f in (d, f"{d}_rationale")]
+        widgets = {
+            **{d: forms.Select(choices=[(n, str(n)) for n in range(1, 6)]) for d in DIMENSIONS},
+            **{f"{d}_rationale": forms.Textarea(attrs={"rows": 2}) for d in DIMENSIONS},
+        }
+
+
+class SignificanceForm(EclFormMixin, forms.ModelForm):
+    class Meta:
+        model = SignificanceAssessment
+        fields = [*(f"factor_{letter}" for letter in "abcdefg"), "conclusion"]
+        widgets = {f"factor_{letter}": forms.Textarea(attrs={"rows": 2}) for letter in "abcdefg"}
+
+
+class TransitionForm(EclFormMixin, forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False)
+    target = forms.CharField(required=False)
+    merged_into = forms.CharField(label=_("Merged into (case reference)"), required=False)

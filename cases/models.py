@@ -1,0 +1,399 @@
+"""The case: one track of EU consideration of a response (BRIEF.md §2), and
+the nine-step response process it walks (guidelines section 5, para 24).
+
+The workflow is the ``state`` field's state machine (django-fsm-2). Each
+transition is declared here with the roles that may trigger it
+(``permission``) and its guards (``conditions``: reads only). Transitions
+run only through :func:`cases.services.case_transition`, which locks the
+row, checks permission, guards and input, logs a :class:`CaseTransition`
+row and writes the :class:`CaseEvent` the notifications deliver.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from awareness.models import ThreatActor
+from cdt.directory.models import MemberState, Organisation
+from cdt.security.models import Marked, MarkedChild
+
+from . import guards, permissions
+
+
+class CaseState(models.TextChoices):
+    """The nine steps of para 24, in order, and the end of the track."""
+
+    STARTED = "started", _("1 · Start discussions")
+    AWARENESS = "awareness", _("2 · Shared situational awareness")
+    EXPLORATION = "exploration", _("3 · Exploration of a response")
+    DELIBERATION = "deliberation", _("4 · Deliberations")
+    DECISION = "decision", _("5 · Decision-making")
+    IMPLEMENTATION = "implementation", _("6 · Implementation")
+    PARTNER_COOPERATION = "partner_cooperation", _("7 · Cooperation with international partners")
+    EVALUATION = "evaluation", _("8 · Evaluation of impact")
+    SUSTAINED_ENGAGEMENT = "sustained_engagement", _("9 · Sustained engagement")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATES = [state for state in CaseState if state != CaseState.CLOSED]
+
+
+class CaseKind(models.TextChoices):
+    MALICIOUS_ACTIVITY = "malicious_activity", _("Malicious cyber activity or large-scale incident (single response)")
+    PERSISTENT_THREAT_ACTOR = "persistent_threat_actor", _("Persistent cyber threat actor (sustained strategy)")
+    PARTNER_REQUEST = "partner_request", _("Request from an international partner")
+
+
+class Context(models.TextChoices):
+    PEACETIME = "peacetime", _("Peacetime")
+    CRISIS = "crisis", _("Crisis")
+    ARMED_CONFLICT = "armed_conflict", _("Armed conflict")
+
+
+class LegalQualification(models.TextChoices):
+    NOT_ASSESSED = "", _("Not yet assessed")
+    UNFRIENDLY_ACT = "unfriendly_act", _("Unfriendly act")
+    INTERNATIONALLY_WRONGFUL_ACT = "internationally_wrongful_act", _("Internationally wrongful act")
+    ARMED_ATTACK = "armed_attack", _("Armed attack with a cyber component (UN Charter art. 51)")
+
+
+class Sector(models.TextChoices):
+    """Victims' sectors and kinds of activity named in para 1."""
+
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure", _("Critical infrastructure")
+    SUPPLY_CHAIN = "supply_chain", _("Supply chains")
+    GOVERNMENT = "government", _("Government and critical State functions")
+    DEMOCRATIC_PROCESSES = "democratic_processes", _("Democratic processes and elections")
+    HEALTH = "health", _("Health")
+    ENERGY = "energy", _("Energy")
+    FINANCE = "finance", _("Finance")
+    TRANSPORT = "transport", _("Transport")
+    TELECOMMUNICATIONS = "telecommunications", _("Telecommunications")
+    DEFENCE = "defence", _("Defence")
+    RESEARCH = "research", _("Research and intellectual property")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+
+
+class ClosureReason(models.TextChoices):
+    NO_RESPONSE_AGREED = "no_response_agreed", _("No response agreed")
+    CONCLUDED = "concluded", _("Concluded")
+    MERGED = "merged", _("Merged into another case")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Case(ConcurrentTransitionMixin, Marked):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=CaseKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    brought_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases_brought", verbose_name=_("brought by"),
+        help_text=_("The Member State, the EEAS or the partner that brought the activity to the Council."),
+    )
+    brought_on = models.DateField(_("brought on"))
+    exercise = models.BooleanField(
+        _("exercise"), default=False, help_text=_("An exercise case (CDT exercise, EU CyCLES): never mixed with real cases.")
+    )
+    state = FSMField(_("step"), default=CaseState.STARTED, choices=CaseState.choices, protected=True)
+
+    # Context and legal qualification (paras 9, 23–24, 34–37)
+    context = models.CharField(_("context"), max_length=20, choices=Context.choices, default=Context.PEACETIME)
+    legal_qualification = models.CharField(
+        _("legal qualification under consideration"), max_length=40, choices=LegalQualification.choices, blank=True
+    )
+    article_42_7_invoked = models.BooleanField(_("Art. 42(7) TEU invoked"), default=False)
+    article_222_invoked = models.BooleanField(_("Art. 222 TFEU invoked"), default=False)
+    ipcr_activated = models.BooleanField(_("IPCR activated"), default=False)
+    hybrid_toolbox_linked = models.BooleanField(_("linked to the Hybrid Toolbox"), default=False)
+    fimi_toolbox_linked = models.BooleanField(_("linked to the FIMI Toolbox"), default=False)
+
+    # The malicious activity (paras 1, 12)
+    activity_name = models.CharField(_("activity name"), max_length=200, blank=True)
+    first_seen = models.DateField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateField(_("last seen"), null=True, blank=True)
+    victims = models.TextField(_("victims"), blank=True)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    member_states_affected = models.ManyToManyField(
+        MemberState, blank=True, related_name="cases_affecting", verbose_name=_("Member States affected")
+    )
+    origin_territory = models.CharField(
+        _("territory of origin"), max_length=200, blank=True,
+        help_text=_("Activity emanating from a State's territory does not by itself make that State responsible (para 12)."),
+    )
+    transit_territory = models.CharField(_("territory of transit"), max_length=200, blank=True)
+    suspected_actors = models.ManyToManyField(
+        ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors")
+    )
+
+    # End of the track
+    closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases", verbose_name=_("merged into")
+    )
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["releasable_to", "member_states_affected", "suspected_actors"])
+
+    class Meta(Marked.Meta):
+        ordering = ["-brought_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["exercise", "state"]), models.Index(fields=["exercise", "-brought_on"])]
+        constraints = [
+            *Marked.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(first_seen__isnull=True) | models.Q(last_seen__isnull=True) | models.Q(last_seen__gte=models.F("first_seen")),
+                name="cases_case_seen_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        bad = [sector for sector in self.sectors or [] if sector not in Sector.values]
+        if bad:
+            raise ValidationError({"sectors": _("Unknown sector(s): %(bad)s.") % {"bad": ", ".join(map(str, bad))}})
+        if self.first_seen and self.last_seen and self.last_seen < self.first_seen:
+            raise ValidationError({"last_seen": _("Last seen cannot be before first seen.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CaseState.CLOSED
+
+    # --- The workflow -------------------------------------------------------
+    # Bodies only change fields of the case; the service does the rest.
+
+    @transition(field=state, source=CaseState.STARTED, target=CaseState.AWARENESS,
+                permission=permissions.may_share_awareness, conditions=guards.conditions("share_awareness"),
+                custom={"label": _("Share situational awareness")})
+    def share_awareness(self, **_):
+        """Step 1 → 2. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.AWARENESS, target=CaseState.EXPLORATION,
+                permission=permissions.may_explore_response, conditions=guards.conditions("explore_response"),
+                custom={"label": _("Explore a response")})
+    def explore_response(self, **_):
+        """Step 2 → 3. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.EXPLORATION, target=CaseState.DELIBERATION,
+                permission=permissions.may_chair, conditions=guards.conditions("open_deliberation"),
+                custom={"label": _("Open deliberations")})
+    def open_deliberation(self, **_):
+        """Step 3 → 4. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.DELIBERATION, target=CaseState.DECISION,
+                permission=permissions.may_chair, conditions=guards.conditions("refer_for_decision"),
+                custom={"label": _("Refer for decision")})
+    def refer_for_decision(self, **_):
+        """Step 4 → 5. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.DECISION, target=CaseState.DELIBERATION,
+                permission=permissions.may_chair, conditions=guards.conditions("return_to_deliberation"),
+                custom={"label": _("Return to deliberations")})
+    def return_to_deliberation(self, **_):
+        """Step 5 → 4. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.DECISION, target=CaseState.IMPLEMENTATION,
+                permission=permissions.may_implement, conditions=guards.conditions("implement"),
+                custom={"label": _("Implement")})
+    def implement(self, **_):
+        """Step 5 → 6. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.IMPLEMENTATION, target=CaseState.PARTNER_COOPERATION,
+                permission=permissions.may_involve_partners, conditions=guards.conditions("involve_partners"),
+                custom={"label": _("Involve international partners")})
+    def involve_partners(self, **_):
+        """Step 6 → 7. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=[CaseState.IMPLEMENTATION, CaseState.PARTNER_COOPERATION], target=CaseState.EVALUATION,
+                permission=permissions.may_evaluate, conditions=guards.conditions("evaluate"),
+                custom={"label": _("Evaluate impact")})
+    def evaluate(self, **_):
+        """Step 6 or 7 → 8. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.EVALUATION, target=CaseState.SUSTAINED_ENGAGEMENT,
+                permission=permissions.may_chair, conditions=guards.conditions("sustain"),
+                custom={"label": _("Sustain engagement")})
+    def sustain(self, **_):
+        """Step 8 → 9. Side effects: transition log row, notification event."""
+
+    @transition(field=state, source=CaseState.SUSTAINED_ENGAGEMENT,
+                target=RETURN_VALUE(CaseState.AWARENESS, CaseState.EXPLORATION),
+                permission=permissions.may_revisit, conditions=guards.conditions("revisit"),
+                custom={"label": _("Revisit an earlier step"), "needs": ("reason", "target"),
+                        "targets": (CaseState.AWARENESS, CaseState.EXPLORATION)})
+    def revisit(self, *, target: str, **_):
+        """Step 9 → 2 or 3, with a reason. Side effects: transition log row, notification event."""
+        return target
+
+    @transition(field=state, source=OPEN_STATES, target=CaseState.CLOSED,
+                permission=permissions.may_close, conditions=guards.conditions("close"),
+                custom={"label": _("Close the case"), "needs": ("reason",), "reasons": ClosureReason.choices})
+    def close(self, *, reason: str, merged_into: Case | None = None, **_):
+        """Any open step → closed, with a closure reason (and the case merged
+        into). Side effects: transition log row, notification event."""
+        self.closure_reason = reason
+        self.merged_into = merged_into if reason == ClosureReason.MERGED else None
+
+    @transition(field=state, source=CaseState.CLOSED, target=CaseState.AWARENESS,
+                permission=permissions.may_reopen, conditions=guards.conditions("reopen"),
+                custom={"label": _("Reopen"), "needs": ("reason",)})
+    def reopen(self, **_):
+        """Closed → step 2, with a reason. Side effects: transition log row,
+        notification event."""
+        self.closure_reason = ""
+        self.merged_into = None
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseTransition(models.Model):
+    """The durable log of the workflow: one row per transition taken."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("from"), max_length=30, choices=CaseState.choices)
+    target = models.CharField(_("to"), max_length=30, choices=CaseState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.source} → {self.target}"
+
+
+class CaseEvent(models.Model):
+    """Outbox of things to notify about, written in the same transaction as
+    the change it reports so none is lost; the notifications deliver them
+    (recipients computed then, with the access rule's ``viewers_of``)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("case opened")
+        TRANSITION = "transition", _("case moved to another step")
+        ASSESSED = "assessed", _("assessment recorded")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["processed_at", "id"])]
+
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+DIMENSIONS = ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")
+
+
+class ProportionalityAssessment(MarkedChild):
+    """The seven dimensions of principle 5 (para 13), each scored 1–5 with
+    a rationale. A reassessment is a new row; the latest counts."""
+
+    parent_field = "case"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proportionality_assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+    scope = models.PositiveSmallIntegerField(_("scope"), validators=SCORE)
+    scope_rationale = models.TextField(_("scope: rationale"))
+    scale = models.PositiveSmallIntegerField(_("scale"), validators=SCORE)
+    scale_rationale = models.TextField(_("scale: rationale"))
+    duration = models.PositiveSmallIntegerField(_("duration"), validators=SCORE)
+    duration_rationale = models.TextField(_("duration: rationale"))
+    intensity = models.PositiveSmallIntegerField(_("intensity"), validators=SCORE)
+    intensity_rationale = models.TextField(_("intensity: rationale"))
+    complexity = models.PositiveSmallIntegerField(_("complexity"), validators=SCORE)
+    complexity_rationale = models.TextField(_("complexity: rationale"))
+    sophistication = models.PositiveSmallIntegerField(_("sophistication"), validators=SCORE)
+    sophistication_rationale = models.TextField(_("sophistication: rationale"))
+    impact = models.PositiveSmallIntegerField(_("impact"), validators=SCORE)
+    impact_rationale = models.TextField(_("impact: rationale"))
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("proportionality assessment")
+        constraints = [
+            *MarkedChild.Meta.constraints,
+            *[
+                models.CheckConstraint(condition=models.Q(**{f"{d}__gte": 1, f"{d}__lte": 5}), name=f"cases_proportionality_{d}_1_to_5")
+                for d in DIMENSIONS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Proportionality of {self.case_id} at {self.assessed_at:%Y-%m-%d}"
+
+    @property
+    def scores(self) -> list[tuple[str, int, str]]:
+        return [(self._meta.get_field(d).verbose_name, getattr(self, d), getattr(self, f"{d}_rationale")) for d in DIMENSIONS]
+
+
+#: Art. 3 of Council Regulation (EU) 2019/796, (a) to (g).
+SIGNIFICANCE_FACTORS = {
+    "a": _("(a) the scope, scale, impact or severity of disruption caused, including to economic and societal "
+           "activities, essential services, critical State functions, public order or public safety"),
+    "b": _("(b) the number of natural or legal persons, entities or bodies affected"),
+    "c": _("(c) the number of Member States concerned"),
+    "d": _("(d) the amount of economic loss caused, such as through large-scale theft of funds, economic resources or intellectual property"),
+    "e": _("(e) the economic benefit gained by the perpetrator, for himself or for others"),
+    "f": _("(f) the amount or nature of data stolen or the scale of data breaches"),
+    "g": _("(g) the nature of commercially sensitive data accessed"),
+}
+
+
+class SignificanceAssessment(MarkedChild):
+    """Findings on the significant-effect factors (para 11). A reassessment
+    is a new row; the latest counts."""
+
+    class Conclusion(models.TextChoices):
+        UNDETERMINED = "undetermined", _("Not yet determined")
+        SIGNIFICANT = "significant", _("Significant effect")
+        POTENTIALLY_SIGNIFICANT = "potentially_significant", _("Potentially significant effect")
+        NOT_SIGNIFICANT = "not_significant", _("No significant effect")
+
+    parent_field = "case"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="significance_assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+    factor_a = models.TextField(SIGNIFICANCE_FACTORS["a"], blank=True)
+    factor_b = models.TextField(SIGNIFICANCE_FACTORS["b"], blank=True)
+    factor_c = models.TextField(SIGNIFICANCE_FACTORS["c"], blank=True)
+    factor_d = models.TextField(SIGNIFICANCE_FACTORS["d"], blank=True)
+    factor_e = models.TextField(SIGNIFICANCE_FACTORS["e"], blank=True)
+    factor_f = models.TextField(SIGNIFICANCE_FACTORS["f"], blank=True)
+    factor_g = models.TextField(SIGNIFICANCE_FACTORS["g"], blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=30, choices=Conclusion.choices, default=Conclusion.UNDETERMINED)
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("significant-effect assessment")
+
+    def __str__(self) -> str:
+        return f"Significance of {self.case_id} at {self.assessed_at:%Y-%m-%d}"
+
+    @property
+    def findings(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self, f"factor_{letter}")) for letter, label in SIGNIFICANCE_FACTORS.items()]

@@ -1,0 +1,96 @@
+"""Who may do what on a case: one place, used by the state machine
+(``permission=`` on each transition), the pages and the API.
+
+The roles come from the guidelines (BRIEF.md §1). "Chair" is computed, not
+assigned: the HWPCI delegates of the Member State holding the Presidency on
+the day (the directory's Presidency calendar). Seeing the case at all is the
+security model's business (404 otherwise); these rules only decide what a
+user who sees it may trigger.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from cdt.accounts.roles import Role
+
+EEAS_CODE = "EEAS"
+
+
+def is_delegate(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.HWPCI_DELEGATE) and user.member_state is not None)
+
+
+def is_chair(user, on: datetime.date | None = None) -> bool:
+    """A delegate of the Member State holding the Presidency on ``on``."""
+    if not is_delegate(user):
+        return False
+    on = on or timezone.localdate()
+    cache = user.__dict__.setdefault("_cdt_presidency", {})
+    if on not in cache:
+        from cdt.directory.selectors import presidency_on
+
+        term = presidency_on(on)
+        cache[on] = term.member_state_id if term else None
+    return cache[on] == user.member_state.pk
+
+
+def is_eeas(user) -> bool:
+    return bool(user and user.is_authenticated and user.organisation_id and user.organisation.code == EEAS_CODE)
+
+
+def is_secretariat(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.SECRETARIAT))
+
+
+def may_open_case(user) -> bool:
+    """Delegates and the EEAS bring activities to the Council (step 1); the
+    partner liaison logs partner requests."""
+    return is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.PARTNER_LIAISON))
+
+
+def may_assess(user) -> bool:
+    """Who records proportionality and significance assessments on a case
+    they can see: delegates, EEAS, SIAC and Commission contributors."""
+    return is_delegate(user) or is_eeas(user) or bool(
+        user and user.is_authenticated and (user.has_role(Role.SIAC_ANALYST) or user.has_role(Role.COMMISSION_CONTRIBUTOR))
+    )
+
+
+# --- Transition permissions: (case, user) -> bool, as django-fsm calls them ---
+
+def may_share_awareness(case, user) -> bool:
+    return is_chair(user) or is_eeas(user)
+
+
+def may_explore_response(case, user) -> bool:
+    return is_delegate(user) or is_eeas(user)
+
+
+def may_chair(case, user) -> bool:
+    return is_chair(user)
+
+
+def may_implement(case, user) -> bool:
+    return is_chair(user) or is_secretariat(user)
+
+
+def may_involve_partners(case, user) -> bool:
+    return is_eeas(user)
+
+
+def may_evaluate(case, user) -> bool:
+    return is_chair(user) or is_eeas(user)
+
+
+def may_revisit(case, user) -> bool:
+    return is_delegate(user)  # any delegate with access (a request); the chair is a delegate
+
+
+def may_close(case, user) -> bool:
+    return is_chair(user) or is_secretariat(user)
+
+
+def may_reopen(case, user) -> bool:
+    return is_secretariat(user)

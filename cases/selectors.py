@@ -1,0 +1,39 @@
+"""Reads of cases, always through the access rule, and never mixing
+exercise cases with real ones."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cdt.security.selectors import protected_get, protected_queryset
+
+from .models import Case, CaseTransition, ProportionalityAssessment, SignificanceAssessment
+
+def case_list(*, user, exercise: bool = False) -> QuerySet[Case]:
+    """The cases ``user`` may see, real or exercise (never both); narrowed
+    further by :class:`cases.filters.CaseFilter`."""
+    return (
+        protected_queryset(Case.objects.all(), user)
+        .filter(exercise=exercise)
+        .select_related("brought_by", "originator")
+        .order_by("-brought_on", "-id")
+    )
+
+
+def case_get(*, user, pk, request=None) -> Case:
+    """One case ``user`` may see (404 otherwise); classified reads audited."""
+    queryset = Case.objects.select_related("brought_by", "originator", "created_by", "merged_into").prefetch_related(
+        "member_states_affected", "suspected_actors", "releasable_to"
+    )
+    return protected_get(queryset, user, request=request, pk=pk)
+
+
+def case_history(*, case: Case) -> QuerySet[CaseTransition]:
+    return case.transitions.select_related("by", "by__organisation").order_by("at", "id")
+
+
+def proportionality_history(*, case: Case, user) -> QuerySet[ProportionalityAssessment]:
+    return protected_queryset(ProportionalityAssessment.objects.filter(case=case), user).select_related("assessed_by")
+
+
+def significance_history(*, case: Case, user) -> QuerySet[SignificanceAssessment]:
+    return protected_queryset(SignificanceAssessment.objects.filter(case=case), user).select_related("assessed_by")

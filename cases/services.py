@@ -1,0 +1,227 @@
+"""Writes on cases: one keyword-only function per business action, each in
+one transaction, validated, access granted and logged."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.security.access import visible_to
+from cdt.security.audit import audit_record
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.models import AuditEntry
+
+from . import guards
+from .models import (
+    DIMENSIONS,
+    Case,
+    CaseEvent,
+    CaseState,
+    CaseTransition,
+    ClosureReason,
+    ProportionalityAssessment,
+    SignificanceAssessment,
+)
+from .permissions import may_assess, may_open_case
+from .workflow import transitions
+
+
+class TransitionConflict(Exception):
+    """The case is not (or no longer) in a step that allows the transition:
+    someone else moved it first, or it was never possible from here."""
+
+
+class TransitionGuardFailed(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"CDT-{year}-"
+    last = Case.objects.filter(reference__startswith=prefix).aggregate(last=Max("reference"))["last"]
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+CASE_FIELDS = (
+    "kind", "title", "summary", "brought_by", "brought_on", "exercise", "context", "legal_qualification",
+    "article_42_7_invoked", "article_222_invoked", "ipcr_activated", "hybrid_toolbox_linked", "fimi_toolbox_linked",
+    "activity_name", "first_seen", "last_seen", "victims", "sectors", "origin_territory", "transit_territory",
+    "classification", "limite", "tlp", "releasable_to_all",
+)
+CASE_RELATIONS = ("member_states_affected", "suspected_actors", "releasable_to")
+
+
+def case_open(*, by, **fields) -> Case:
+    """Step 1: a Member State, the EEAS or a partner brings an activity to
+    the Council. The opener's organisation and the Council secretariat get
+    view and change access; everyone else by grant."""
+    if not may_open_case(by):
+        raise PermissionDenied(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
+    relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown case fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        case = Case(**fields, originator=by.organisation, created_by=by)
+        if not relations.get("releasable_to") and not fields.get("releasable_to_all"):
+            raise ValidationError({"releasable_to": _("Name at least one organisation, or make the case releasable to all.")})
+        case.reference = _next_reference((fields.get("brought_on") or timezone.localdate()).year)
+        case.full_clean(exclude=["state"])  # the step is protected: only transitions set it
+        case._history_user = by
+        case.save()
+        for name, values in relations.items():
+            getattr(case, name).set(values)
+        secretariat = Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])
+        for group in (organisation_group(by.organisation), secretariat):
+            access_grant(target=case, by=by, group=group)
+            access_grant(target=case, by=by, group=group, action="change")
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, payload={"by": by.pk})
+    return case
+
+
+def case_update(*, case: Case, by, **fields) -> Case:
+    """Edit a case's description (never its step: transitions do that).
+    Needs the change right (the opener's organisation and the secretariat
+    by default)."""
+    if not visible_to(Case.objects.filter(pk=case.pk), by, "change").exists():
+        raise PermissionDenied(_("You may see this case but not edit it."))
+    relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown case fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.full_clean(exclude=["state"])  # the step is protected: only transitions set it
+        if not case.releasable_to_all and not relations.get("releasable_to", case.releasable_to.all()):
+            raise ValidationError({"releasable_to": _("Name at least one organisation, or make the case releasable to all.")})
+        case._history_user = by
+        case.save()
+        for name, values in relations.items():
+            getattr(case, name).set(values)
+    return case
+
+
+@dataclass(frozen=True)
+class TransitionOutcome:
+    case: Case
+    log: CaseTransition
+
+
+def case_transition(
+    *, case: Case, by, transition: str, comment: str = "", reason: str = "",
+    target: str | None = None, merged_into: Case | None = None,
+) -> TransitionOutcome:
+    """Take one step of the response process.
+
+    Order of checks, each with its own answer: the transition exists (else
+    ValueError); the user may trigger it (PermissionDenied); the case's
+    current step allows it (TransitionConflict: 409); its guards hold
+    (TransitionGuardFailed: 400); the input it needs is there
+    (ValidationError: 400). The row is locked, so of simultaneous attempts
+    exactly one wins and the others find the step changed (409).
+    """
+    spec = transitions().get(transition)
+    if spec is None:
+        raise ValueError(f"unknown transition {transition!r}")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        method = getattr(case, transition)
+        if not spec.allowed_from(case.state):
+            raise TransitionConflict(
+                _("The case is at “%(state)s”, from which “%(transition)s” is not possible.")
+                % {"state": case.get_state_display(), "transition": spec.label}
+            )
+        if not spec.may(case, by):
+            raise PermissionDenied(_("You may not “%(transition)s” on this case.") % {"transition": spec.label})
+        unmet = guards.unmet(case, transition)
+        if unmet:
+            raise TransitionGuardFailed(unmet)
+        kwargs = _transition_input(spec, case=case, by=by, reason=reason, target=target, merged_into=merged_into)
+        assert can_proceed(method)
+        source = case.state
+        method(**kwargs)
+        case._history_user = by
+        try:
+            case.save()
+        except ConcurrentTransition as error:
+            raise TransitionConflict(_("Someone moved the case to another step first.")) from error
+        log = CaseTransition.objects.create(
+            case=case, transition=transition, source=source, target=case.state, by=by,
+            comment=comment, reason=_reason_text(kwargs, reason),
+        )
+        audit_record(
+            action=AuditEntry.Action.TRANSITION, actor=by, target=case,
+            details={"transition": transition, "from": source, "to": case.state},
+        )
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.TRANSITION,
+            payload={"transition": transition, "from": source, "to": case.state, "by": by.pk, "log": log.pk},
+        )
+    return TransitionOutcome(case=case, log=log)
+
+
+def _transition_input(spec, *, case: Case, by, reason: str, target: str | None, merged_into: Case | None) -> dict:
+    needs = spec.needs
+    kwargs: dict = {}
+    if "reason" in needs and not (reason or "").strip():
+        raise ValidationError({"reason": _("“%(transition)s” needs a reason.") % {"transition": spec.label}})
+    if "target" in needs:
+        if target not in spec.targets:
+            raise ValidationError({"target": _("Choose the step to return to: %(choices)s.") % {"choices": ", ".join(spec.targets)}})
+        kwargs["target"] = target
+    if spec.reasons:
+        if reason not in spec.reasons:
+            raise ValidationError({"reason": _("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.reasons)}})
+        kwargs["reason"] = reason
+        if reason == ClosureReason.MERGED:
+            if merged_into is None:
+                raise ValidationError({"merged_into": _("Name the case this one is merged into.")})
+            if merged_into.pk == case.pk or not visible_to(Case.objects.filter(pk=merged_into.pk), by).exists():
+                raise ValidationError({"merged_into": _("No such case.")})
+            kwargs["merged_into"] = merged_into
+    return kwargs
+
+
+def _reason_text(kwargs: dict, reason: str) -> str:
+    if "merged_into" in kwargs:
+        return f"{reason}: {kwargs['merged_into'].reference}"
+    return reason
+
+
+def proportionality_assess(*, case: Case, by, classification: int | None = None, **scores) -> ProportionalityAssessment:
+    """Record (or re-record) the seven proportionality dimensions. The
+    assessment is at the case's classification unless set higher."""
+    return _assess(ProportionalityAssessment, case=case, by=by, classification=classification, values=scores,
+                   allowed={*DIMENSIONS, *(f"{d}_rationale" for d in DIMENSIONS)})
+
+
+def significance_assess(*, case: Case, by, classification: int | None = None, **findings) -> SignificanceAssessment:
+    """Record (or re-record) the findings on the significant-effect factors."""
+    return _assess(SignificanceAssessment, case=case, by=by, classification=classification, values=findings,
+                   allowed={*(f"factor_{letter}" for letter in "abcdefg"), "conclusion"})
+
+
+def _assess(model, *, case: Case, by, classification, values: dict, allowed: set[str]):
+    if not may_assess(by):
+        raise PermissionDenied(_("You may read but not record assessments."))
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        assessment = model(case=case, assessed_by=by, classification=case.classification if classification is None else classification, **values)
+        assessment.full_clean()
+        assessment.save()
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=assessment)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": model._meta.model_name, "id": assessment.pk})
+    return assessment

@@ -1,0 +1,170 @@
+"""Case pages: the list, opening a case, the case page with its workflow,
+transitions and assessments. Views parse, call a service, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.security.selectors import highest_marking
+
+from . import selectors, services
+from .filters import CaseFilter
+from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionForm
+from .models import Case
+from .permissions import may_assess, may_open_case
+from .workflow import transition_options, transitions, workflow_svg
+
+EXERCISE_SESSION_KEY = "cdt_exercise_mode"
+PAGE_SIZE = 25
+
+
+def exercise_mode(request) -> bool:
+    return bool(request.session.get(EXERCISE_SESSION_KEY, False))
+
+
+@declare_access(OBJECT, model=Case, kind=LIST)
+def case_list(request):
+    exercise = exercise_mode(request)
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise))
+    cases = case_filter.qs
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {
+        "filter": case_filter, "page": page, "exercise": exercise, "query": query.urlencode(),
+        "marking": highest_marking(page.object_list), "may_open": may_open_case(request.user),
+    })
+
+
+@declare_access(AUTHENTICATED)
+@require_POST
+def exercise_mode_toggle(request):
+    """Switch between real cases and exercise cases (never both at once)."""
+    request.session[EXERCISE_SESSION_KEY] = not exercise_mode(request)
+    return redirect("case-list-page")
+
+
+@declare_access(AUTHENTICATED)
+def case_new(request):
+    if not may_open_case(request.user):
+        return HttpResponseForbidden(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
+    form = CaseForm(request.POST or None, initial={"exercise": exercise_mode(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
+            return redirect("case-page", case_id=case.pk)
+    return render(request, "cases/case_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
+def case_detail(request, case_id: int, proportionality_form=None, significance_form=None, transition_errors=None, status=200):
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    history = list(selectors.case_history(case=case))
+    proportionality = list(selectors.proportionality_history(case=case, user=request.user))
+    significance = list(selectors.significance_history(case=case, user=request.user))
+    options = transition_options(case, request.user)
+    taken = {(entry.source, entry.target) for entry in history}
+    visited = {entry.source for entry in history}
+    assess = may_assess(request.user)
+    latest_proportionality = proportionality[0] if proportionality else None
+    latest_significance = significance[0] if significance else None
+    return render(request, "cases/case_detail.html", {
+        "case": case,
+        "marking": case,
+        "history": history,
+        "options": options,
+        "transition_errors": transition_errors or {},
+        "diagram": workflow_svg(current=case.state, taken=taken, visited=visited),
+        "proportionality": latest_proportionality,
+        "proportionality_count": len(proportionality),
+        "significance": latest_significance,
+        "significance_count": len(significance),
+        "may_assess": assess,
+        "proportionality_form": proportionality_form or (ProportionalityForm(instance=_copy(latest_proportionality)) if assess else None),
+        "significance_form": significance_form or (SignificanceForm(instance=_copy(latest_significance)) if assess else None),
+    }, status=status)
+
+
+def _copy(assessment):
+    """A reassessment form starts from the latest assessment's values."""
+    if assessment is None:
+        return None
+    assessment.pk = None
+    return assessment
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def case_transition(request, case_id: int, transition: str):
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    if transition not in transitions():
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    merged_into = None
+    if data.get("merged_into"):
+        merged_into = Case.objects.filter(reference=data["merged_into"].strip()).first()
+        if merged_into is None:
+            return case_detail(request, case_id, transition_errors={transition: [_("No such case: %(ref)s.") % {"ref": data["merged_into"]}]}, status=400)
+    try:
+        outcome = services.case_transition(
+            case=case, by=request.user, transition=transition, comment=data.get("comment", ""),
+            reason=data.get("reason", ""), target=data.get("target") or None, merged_into=merged_into,
+        )
+    except PermissionDenied as error:
+        return case_detail(request, case_id, transition_errors={transition: [str(error)]}, status=403)
+    except services.TransitionConflict as error:
+        return case_detail(request, case_id, transition_errors={transition: [str(error)]}, status=409)
+    except services.TransitionGuardFailed as error:
+        return case_detail(request, case_id, transition_errors={transition: error.reasons}, status=400)
+    except ValidationError as error:
+        return case_detail(request, case_id, transition_errors={transition: error.messages}, status=400)
+    messages.success(request, _("The case is now at “%(state)s”.") % {"state": outcome.case.get_state_display()})
+    return redirect("case-page", case_id=case.pk)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def case_assess_proportionality(request, case_id: int):
+    return _assess(request, case_id, ProportionalityForm, services.proportionality_assess, "proportionality_form")
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def case_assess_significance(request, case_id: int):
+    return _assess(request, case_id, SignificanceForm, services.significance_assess, "significance_form")
+
+
+def _assess(request, case_id, form_class, assess, form_name):
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    if not may_assess(request.user):
+        return HttpResponseForbidden(_("You may read but not record assessments."))
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            assess(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect("case-page", case_id=case.pk)
+    return case_detail(request, case_id, status=400, **{form_name: form})
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,84 @@
+"""Shared helpers for the case tests: the cast (chair, delegates, EEAS,
+secretariat), a case everyone in the cast can see, and walking a case to a
+step through the real services."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from cases import services
+from cases.models import Case, CaseKind, CaseState, ClosureReason
+from cdt.accounts.roles import Role
+from cdt.directory.models import Organisation
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Classification, Tlp
+
+#: The path the tests walk to reach each step: (transition, actor key, input).
+PATH = {
+    CaseState.STARTED: [],
+    CaseState.AWARENESS: [("share_awareness", "chair", {})],
+    CaseState.EXPLORATION: [("share_awareness", "chair", {}), ("explore_response", "chair", {})],
+}
+PATH[CaseState.DELIBERATION] = PATH[CaseState.EXPLORATION] + [("open_deliberation", "chair", {})]
+PATH[CaseState.DECISION] = PATH[CaseState.DELIBERATION] + [("refer_for_decision", "chair", {})]
+PATH[CaseState.IMPLEMENTATION] = PATH[CaseState.DECISION] + [("implement", "chair", {})]
+PATH[CaseState.PARTNER_COOPERATION] = PATH[CaseState.IMPLEMENTATION] + [("involve_partners", "eeas", {})]
+PATH[CaseState.EVALUATION] = PATH[CaseState.IMPLEMENTATION] + [("evaluate", "chair", {})]
+PATH[CaseState.SUSTAINED_ENGAGEMENT] = PATH[CaseState.EVALUATION] + [("sustain", "chair", {})]
+PATH[CaseState.CLOSED] = [("close", "chair", {"reason": ClosureReason.CONCLUDED})]
+
+
+def walk_to(case: Case, state: str, cast: dict) -> Case:
+    for transition, actor, data in PATH[state]:
+        case = services.case_transition(case=case, by=cast[actor], transition=transition, **data).case
+    assert case.state == state
+    return case
+
+
+def case_fields(**overrides) -> dict:
+    fields = dict(
+        kind=CaseKind.MALICIOUS_ACTIVITY, title="Wiper attack on energy grid operators",
+        summary="Destructive malware against transmission system operators in two Member States.",
+        brought_by=Organisation.objects.get(code="DE"), brought_on=datetime.date(2026, 11, 2),
+        classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER, releasable_to_all=True,
+    )
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def cast(make_user):
+    """Ireland holds the Presidency on the test date (July–December 2026)."""
+    return {
+        "chair": make_user("chair-ie", "IE"),
+        "delegate": make_user("delegate-de", "DE"),
+        "other_delegate": make_user("delegate-fr", "FR"),
+        "eeas": make_user("eeas-staff", "EEAS", roles=(Role.EEAS_DRAFTER,)),
+        "secretariat": make_user("gsc-staff", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
+        "siac": make_user("siac-analyst", "SIAC", roles=(Role.SIAC_ANALYST,)),
+        "outsider": make_user("delegate-hu", "HU"),
+    }
+
+
+def share_with_cast(case: Case, cast: dict) -> None:
+    """The Presidency, France, the EEAS and SIAC get need-to-know (the
+    opener's delegation and the secretariat have it from the opening); the
+    outsider's delegation (HU) gets nothing."""
+    for code in ("IE", "FR", "EEAS", "SIAC"):
+        access_grant(target=case, by=cast["delegate"], group=organisation_group(Organisation.objects.get(code=code)))
+
+
+@pytest.fixture
+def open_case(cast):
+    def make(**overrides) -> Case:
+        releasable = overrides.pop("releasable_to", None)
+        fields = case_fields(**overrides)
+        if releasable is not None:
+            fields["releasable_to_all"] = False
+            fields["releasable_to"] = list(Organisation.objects.filter(code__in=releasable))
+        case = services.case_open(by=cast["delegate"], **fields)
+        share_with_cast(case, cast)
+        return case
+
+    return make
