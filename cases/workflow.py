@@ -124,7 +124,7 @@ LAYOUT = {
     CaseState.SUSTAINED_ENGAGEMENT: (1, 1),
     CaseState.CLOSED: (0, 2),
 }
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 150, 46, 40, 50, 16
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 176, 46, 36, 50, 16
 
 
 def _box(state) -> tuple[float, float]:
@@ -154,11 +154,11 @@ def workflow_svg(*, current: str | None = None, taken: set[tuple[str, str]] = fr
     columns = max(c for c, _ in LAYOUT.values()) + 1
     rows = max(r for _, r in LAYOUT.values()) + 1
     width = 2 * MARGIN + columns * BOX_W + (columns - 1) * GAP_X
-    height = 2 * MARGIN + rows * BOX_H + (rows - 1) * GAP_Y
+    height = 2 * MARGIN + rows * BOX_H + (rows - 1) * GAP_Y + 20  # room for the note under the last row
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cdt-workflow" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="cdt-workflow-title"><title id="cdt-workflow-title">{escape(_("The response process"))}</title>',
-        '<defs><marker id="cdt-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<defs><marker id="cdt-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" class="cdt-workflow__arrowhead"/></marker></defs>',
     ]
     fan_in = {spec.name for spec in specs if len(spec.sources) > 3}
@@ -212,5 +212,5 @@ def workflow_svg(*, current: str | None = None, taken: set[tuple[str, str]] = fr
     return "".join(parts)
 
 
-def _shorten(text: str, limit: int = 24) -> str:
+def _shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
