@@ -60,16 +60,23 @@ CASE_FIELDS = (
 CASE_RELATIONS = ("member_states_affected", "suspected_actors", "releasable_to")
 
 
+def _split_relations(fields: dict) -> dict:
+    """Take the many-to-many values out of ``fields`` (set after saving);
+    refuse any field a case does not have."""
+    relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown case fields: {', '.join(sorted(unknown))}")
+    return relations
+
+
 def case_open(*, by, **fields) -> Case:
     """Step 1: a Member State, the EEAS or a partner brings an activity to
     the Council. The opener's organisation and the Council secretariat get
     view and change access; everyone else by grant."""
     if not may_open_case(by):
         raise PermissionDenied(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
-    relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields: {', '.join(sorted(unknown))}")
+    relations = _split_relations(fields)
     with transaction.atomic():
         case = Case(**fields, originator=by.organisation, created_by=by)
         if not relations.get("releasable_to") and not fields.get("releasable_to_all"):
@@ -94,10 +101,7 @@ def case_update(*, case: Case, by, **fields) -> Case:
     by default)."""
     if not visible_to(Case.objects.filter(pk=case.pk), by, "change").exists():
         raise PermissionDenied(_("You may see this case but not edit it."))
-    relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields: {', '.join(sorted(unknown))}")
+    relations = _split_relations(fields)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         for name, value in fields.items():

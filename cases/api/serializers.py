@@ -78,12 +78,17 @@ class CaseTransitionSerializer(serializers.ModelSerializer):
         fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason")
 
 
-class ProportionalityAssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(serializers.ModelSerializer):
+    """What every assessment of a case shows: who, when, at what level."""
+
     assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(
         Classification, validators=[validate_classification_ceiling], required=False,
         help_text=_("Defaults to the case's classification; may be higher, never lower."),
     )
+
+
+class ProportionalityAssessmentSerializer(AssessmentSerializer):
 
     class Meta:
         model = ProportionalityAssessment
@@ -91,12 +96,7 @@ class ProportionalityAssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ("assessed_at",)
 
 
-class SignificanceAssessmentSerializer(serializers.ModelSerializer):
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    classification = NamedChoiceField(
-        Classification, validators=[validate_classification_ceiling], required=False,
-        help_text=_("Defaults to the case's classification; may be higher, never lower."),
-    )
+class SignificanceAssessmentSerializer(AssessmentSerializer):
 
     class Meta:
         model = SignificanceAssessment
