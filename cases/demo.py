@@ -13,7 +13,7 @@ from django.db import transaction
 from awareness.models import ThreatActor
 from cdt.accounts.models import User
 from cdt.accounts.roles import GROUP_NAMES, Role
-from cdt.directory.models import MemberState, Organisation
+from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
 
@@ -63,8 +63,21 @@ CASES = [
         brought_by="EE", brought_on=datetime.date(2026, 7, 20),
         summary="A ransomware group encrypted patient systems in three hospitals; law enforcement action is ongoing (para 14).",
         steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-ee", {}), ("open_deliberation", "chair", {}),
-               ("refer_for_decision", "chair", {}), ("implement", "secretariat", {})],
+               ("refer_for_decision", "chair", {}),
+               ("council_decision", "chair", {"text": "Adopt the options in the options note: démarches and a statement by the High Representative on behalf of the EU.",
+                                              "body": "PSC", "legal_act": ""}),
+               ("implement", "secretariat", {})],
         affected=("EE", "LV", "LT"), sectors=(Sector.HEALTH,), extra={"context": Context.PEACETIME},
+    ),
+    DemoCase(
+        title="Intrusions into EU institutions' networks: proposed listings", opener="eeas-drafter", kind=CaseKind.PERSISTENT_THREAT_ACTOR,
+        brought_by="EEAS", brought_on=datetime.date(2026, 8, 31),
+        summary="CERT-EU and SIAC link intrusions into several EUIBA networks to one group; the EEAS proposes listing three persons and one entity.",
+        steps=[("share_awareness", "eeas-drafter", {}), ("explore_response", "eeas-drafter", {}), ("open_deliberation", "chair", {}),
+               ("refer_for_decision", "chair", {}),
+               ("silence_procedure", "chair", {"text": "Listing of three natural persons and one entity under Decision (CFSP) 2019/797 and Regulation (EU) 2019/796.",
+                                               "body": "COUNCIL"})],
+        actors=("Silent Quill",), sectors=(Sector.GOVERNMENT,),
     ),
     DemoCase(
         title="NATO request for a coordinated response to a DDoS campaign", opener="eeas-drafter", kind=CaseKind.PARTNER_REQUEST,
@@ -113,8 +126,10 @@ def _chair(stdout) -> User:
 
 def seed_demo_cases(stdout) -> int:
     """Create the demo cases that do not exist yet; return how many."""
-    users = {user.username: user for user in User.objects.filter(username__in={c.opener for c in CASES} | {"secretariat", "eeas-drafter"})}
+    from cdt.accounts.demo import DEMO_USERNAMES
+
     chair = _chair(stdout)
+    users = {user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES | {chair.username})}
     created = 0
     for demo in CASES:
         if Case.objects.filter(title=demo.title).exists():
@@ -146,6 +161,47 @@ def seed_demo_cases(stdout) -> int:
                 )
             for transition, actor, data in demo.steps:
                 by = chair if actor == "chair" else users[actor]
-                case = services.case_transition(case=case, by=by, transition=transition, **data).case
+                if transition == "council_decision":
+                    _council_decision(case, by, users, **data)
+                elif transition == "silence_procedure":
+                    _silence_procedure(case, by, users, **data)
+                else:
+                    case = services.case_transition(case=case, by=by, transition=transition, **data).case
             created += 1
     return created
+
+
+def _council_decision(case, chair, users, *, text: str, body: str, legal_act: str) -> None:
+    """A question decided unanimously in a meeting: the delegates set their
+    own positions, the chair records the others as stated orally."""
+    from council import services as council
+    from council.models import PositionValue
+
+    question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
+    for state in MemberState.objects.all():
+        own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
+        council.position_set(by=own or chair, question=question, member_state=state, value=PositionValue.SUPPORT)
+    council.decision_record(by=chair, question=question, legal_act=legal_act)
+
+
+def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
+    """A question with a mixed positions board and an open silence procedure."""
+    from django.utils import timezone
+
+    from council import services as council
+    from council.models import Position, PositionValue, WrittenProcedure
+
+    question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
+    stances = {
+        "DE": (PositionValue.SUPPORT, {}), "FR": (PositionValue.SUPPORT, {}), "EE": (PositionValue.SUPPORT, {}),
+        "LT": (PositionValue.SUPPORT, {}), "NL": (PositionValue.SUPPORT, {}), "PL": (PositionValue.SUPPORT, {}),
+        "AT": (PositionValue.ABSTENTION, {}), "IE": (PositionValue.SUPPORT, {}),
+        "MT": (PositionValue.CONSTRUCTIVE_ABSTENTION, {"declaration": "Malta abstains and will not obstruct the Union's action."}),
+        "DK": (PositionValue.SCRUTINY_RESERVE, {"reserve": Position.Reserve.PARLIAMENTARY}),
+    }
+    for code, (value, extra) in stances.items():
+        state = MemberState.objects.get(code=code)
+        own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
+        council.position_set(by=own or chair, question=question, member_state=state, value=value, **extra)
+    council.written_procedure_open(by=chair, question=question, kind=WrittenProcedure.Kind.SILENCE,
+                                   deadline=timezone.now() + datetime.timedelta(days=3), coreu_reference="CFSP/SEC/0712/26")

@@ -192,13 +192,14 @@ def test_demo_data_has_cases_at_several_steps(client):
 
     call_command("seed_demo", stdout=StringIO())
     states = set(Case.objects.filter(exercise=False).values_list("state", flat=True))
-    assert {CaseState.STARTED, CaseState.EXPLORATION, CaseState.DELIBERATION, CaseState.IMPLEMENTATION, CaseState.CLOSED} <= states
+    assert {CaseState.STARTED, CaseState.EXPLORATION, CaseState.DELIBERATION, CaseState.DECISION, CaseState.IMPLEMENTATION,
+            CaseState.CLOSED} <= states
     assert Case.objects.filter(exercise=True).count() == 1
     assert CaseTransition.objects.count() >= 10
     from cdt.accounts.models import User
 
     client.force_login(User.objects.get(username="delegate-fr"))
     html = client.get(reverse("case-list-page")).content.decode()
-    # Four of the five real cases: the espionage case is TLP:AMBER+STRICT from
+    # Five of the six real cases: the espionage case is TLP:AMBER+STRICT from
     # the EEAS, so a delegation's group grant does not open it; never the exercise.
-    assert 'data-testid="result-count">4<' in html
+    assert 'data-testid="result-count">5<' in html

@@ -11,7 +11,7 @@ from cases.permissions import is_chair
 from cases.workflow import transitions
 from cdt.security.models import AuditEntry
 
-from .cases_support import walk_to
+from .cases_support import satisfy_guards, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_chair_is_computed_from_the_presidency(cast):
 def test_allowed(cast, open_case, transition, source, allowed, refused, data):
     spec = transitions()[transition]
     for role in allowed:
-        case = walk_to(open_case(), source, cast)
+        case = satisfy_guards(walk_to(open_case(), source, cast), transition, cast)
         logs_before = CaseTransition.objects.filter(case=case).count()
         outcome = services.case_transition(case=case, by=cast[role], transition=transition, comment=f"by {role}", **data)
         expected = data.get("target") or spec.targets[0]
@@ -68,7 +68,7 @@ def test_allowed(cast, open_case, transition, source, allowed, refused, data):
 
 @pytest.mark.parametrize(("transition", "source", "allowed", "refused", "data"), TABLE, ids=TABLE_IDS)
 def test_forbidden_for_the_wrong_role(cast, open_case, transition, source, allowed, refused, data):
-    case = walk_to(open_case(), source, cast)
+    case = satisfy_guards(walk_to(open_case(), source, cast), transition, cast)
     with pytest.raises(PermissionDenied):
         services.case_transition(case=case, by=cast[refused], transition=transition, **data)
     case.refresh_from_db()
@@ -80,7 +80,7 @@ def test_forbidden_for_the_wrong_role(cast, open_case, transition, source, allow
 def test_forbidden_from_the_wrong_step(cast, open_case, transition, source, allowed, refused, data):
     spec = transitions()[transition]
     wrong = next(state for state in (CaseState.CLOSED, CaseState.STARTED, CaseState.AWARENESS) if state not in spec.sources)
-    case = walk_to(open_case(), wrong, cast)
+    case = satisfy_guards(walk_to(open_case(), wrong, cast), transition, cast)
     with pytest.raises(services.TransitionConflict):
         services.case_transition(case=case, by=cast[allowed[0]], transition=transition, **data)
     case.refresh_from_db()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "measures",
     "attribution",
     "awareness",
+    "council",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cdt.core.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "close-due-written-procedures": {"task": "council.tasks.close_due_written_procedures", "schedule": 60.0},
 }
 
 # --- Authentication ---------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Council deliberation and decision-making (guidelines para 24, steps 4
+and 5): meetings and their agendas, questions put to the Council for a
+case with each Member State's position, decisions and written procedures.
+
+Questions, decisions and written procedures are children of their case
+(``MarkedChild``): visible only with it. Meetings are not protected (the
+calendar of HWPCI is not secret); their agenda items are filtered by the
+case they concern.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.models import Case
+from cdt.directory.models import CouncilBody, MemberState
+from cdt.security.models import MarkedChild
+
+from .voting import Rule, Stance
+
+
+class VotingRule(models.TextChoices):
+    UNANIMITY = Rule.UNANIMITY.value, _("Unanimity (Art. 31(1) TEU)")
+    QUALIFIED_MAJORITY = Rule.QUALIFIED_MAJORITY.value, _("Qualified majority (Art. 16(4) TEU)")
+    REINFORCED_QUALIFIED_MAJORITY = Rule.REINFORCED_QUALIFIED_MAJORITY.value, _(
+        "Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)"
+    )
+    SIMPLE_MAJORITY = Rule.SIMPLE_MAJORITY.value, _("Simple majority (procedural questions)")
+
+
+class PositionValue(models.TextChoices):
+    NONE = Stance.NONE.value, _("No position yet")
+    SUPPORT = Stance.SUPPORT.value, _("Support")
+    OBJECTION = Stance.OBJECTION.value, _("Objection")
+    ABSTENTION = Stance.ABSTENTION.value, _("Abstention")
+    CONSTRUCTIVE_ABSTENTION = Stance.CONSTRUCTIVE_ABSTENTION.value, _("Constructive abstention (Art. 31(1) TEU)")
+    SCRUTINY_RESERVE = Stance.SCRUTINY_RESERVE.value, _("Scrutiny reserve")
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body"))
+    starts_at = models.DateTimeField(_("date and time"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, default="Justus Lipsius, Brussels")
+    chaired_by = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chaired by"),
+        help_text=_("For HWPCI, the Member State holding the Presidency on the day (set automatically)."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+
+    def __str__(self) -> str:
+        return f"{self.body.code} {timezone.localtime(self.starts_at):%d %b %Y}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("item"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="agenda_items")
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        verbose_name = _("agenda item")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Question(MarkedChild):
+    """A question put to the Council for a case ("adopt the options in note
+    X", "coordinated political attribution", "listing of persons Y"), on
+    which each Member State takes a position."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DECIDED = "decided", _("Decided")
+
+    parent_field = "case"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("question"))
+    voting_rule = models.CharField(_("voting rule"), max_length=40, choices=VotingRule.choices, default=VotingRule.UNANIMITY)
+    body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("deciding body"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    put_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    put_at = models.DateTimeField(_("put at"), auto_now_add=True)
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["-put_at", "-id"]
+        verbose_name = _("question to the Council")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Position(models.Model):
+    """One Member State's position on a question. Reached only through its
+    question (and so its case); every change is kept in the history."""
+
+    class Reserve(models.TextChoices):
+        NONE = "", _("—")
+        PARLIAMENTARY = "parliamentary", _("Parliamentary scrutiny reserve")
+        GENERAL = "general", _("General scrutiny reserve")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="positions")
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("position"), max_length=30, choices=PositionValue.choices, default=PositionValue.NONE)
+    reserve = models.CharField(_("reserve"), max_length=20, choices=Reserve.choices, blank=True)
+    declaration = models.TextField(
+        _("declaration"), blank=True, help_text=_("The formal declaration qualifying a constructive abstention."),
+    )
+    stated_orally = models.BooleanField(_("stated orally in a meeting"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["member_state__protocol_order"]
+        constraints = [models.UniqueConstraint(fields=["question", "member_state"], name="council_one_position_per_state")]
+        verbose_name = _("Member State position")
+
+    def __str__(self) -> str:
+        return f"{self.member_state.code}: {self.value}"
+
+
+class Procedure(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    WRITTEN = "written", _("Written procedure")
+    SILENCE = "silence", _("Simplified written procedure (silence procedure)")
+    HR_ACT = "hr_act", _("HR discretionary act in CFSP")
+
+
+class Decision(MarkedChild):
+    """The record of a decision on a case: computed from the positions at
+    closing time (or an HR discretionary act, with no question)."""
+
+    parent_field = "case"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    question = models.OneToOneField(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="decision")
+    body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    procedure = models.CharField(_("procedure"), max_length=20, choices=Procedure.choices)
+    voting_rule = models.CharField(_("voting rule"), max_length=40, choices=VotingRule.choices, blank=True)
+    adopted = models.BooleanField(_("adopted"))
+    explanation = models.TextField(_("outcome"))
+    tally = models.JSONField(_("tally at closing"), default=dict, blank=True)
+    legal_act = models.CharField(
+        _("legal act"), max_length=300, blank=True, help_text=_("e.g. Council Implementing Regulation (EU) 2020/1125"),
+    )
+    decided_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("decision")
+
+    def __str__(self) -> str:
+        return f"{self.get_procedure_display()}: {'adopted' if self.adopted else 'not adopted'}"
+
+
+class WrittenProcedure(MarkedChild):
+    """A written procedure (Council Rules of Procedure art. 12, via COREU)
+    on a question, closed at its deadline by the periodic closer."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Written procedure (every Member State replies)")
+        SILENCE = "silence", _("Simplified written procedure (silence procedure)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    parent_field = "case"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="written_procedures")
+    question = models.OneToOneField(Question, on_delete=models.PROTECT, related_name="written_procedure")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    coreu_reference = models.CharField(_("COREU reference"), max_length=100, blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="written_procedure")
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+        verbose_name = _("written procedure")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} until {timezone.localtime(self.deadline):%d %b %Y %H:%M}"

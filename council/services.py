@@ -1,0 +1,229 @@
+"""Writes in Council deliberation: meetings and agendas, questions and
+positions, decisions, written procedures and their closing."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from cdt.directory.models import CouncilBody, MemberState, PopulationShare
+from cdt.directory.selectors import presidency_on
+from cdt.security.access import visible_to
+from cdt.security.audit import audit_record
+from cdt.security.models import AuditEntry
+
+from . import permissions, voting
+from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
+
+
+# --- Meetings ------------------------------------------------------------------
+
+def meeting_schedule(*, by, body: CouncilBody, starts_at: datetime.datetime, title: str = "", location: str = "") -> Meeting:
+    """Schedule a meeting; an HWPCI meeting is chaired by the Presidency of the day."""
+    if not permissions.may_manage_meetings(by):
+        raise PermissionDenied(_("Only the chair and the secretariat schedule meetings."))
+    term = presidency_on(timezone.localtime(starts_at).date()) if body.code == "HWPCI" else None
+    meeting = Meeting(body=body, starts_at=starts_at, title=title, location=location or Meeting._meta.get_field("location").default,
+                      chaired_by=term.member_state if term else None, created_by=by)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def agenda_item_add(*, by, meeting: Meeting, title: str, case: Case | None = None) -> AgendaItem:
+    if not permissions.may_manage_meetings(by):
+        raise PermissionDenied(_("Only the chair and the secretariat set the agenda."))
+    if case is not None and not visible_to(Case.objects.filter(pk=case.pk), by).exists():
+        raise ValidationError({"case": _("No such case.")})
+    with transaction.atomic():
+        order = (meeting.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+        item = AgendaItem(meeting=meeting, title=title, case=case, order=order)
+        item.full_clean()
+        item.save()
+    return item
+
+
+def agenda_item_record_outcome(*, by, item: AgendaItem, conclusions: str = "", follow_up: str = "", next_steps: str = "") -> AgendaItem:
+    if not permissions.may_manage_meetings(by):
+        raise PermissionDenied(_("Only the chair and the secretariat record outcomes."))
+    item.conclusions, item.follow_up, item.next_steps = conclusions, follow_up, next_steps
+    item.save(update_fields=["conclusions", "follow_up", "next_steps"])
+    return item
+
+
+# --- Questions and positions ----------------------------------------------------------
+
+def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBody, classification: int | None = None) -> Question:
+    """Put a question to the Council for a case; every Member State starts
+    with "no position yet"."""
+    if not permissions.may_put_question(by):
+        raise PermissionDenied(_("Only the chair and the secretariat put questions to the Council."))
+    with transaction.atomic():
+        question = Question(case=case, text=text, voting_rule=voting_rule, body=body, put_by=by,
+                            classification=case.classification if classification is None else classification)
+        question.full_clean()
+        question.save()
+        Position.objects.bulk_create([Position(question=question, member_state=state) for state in MemberState.objects.all()])
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk})
+    return question
+
+
+def position_set(*, by, question: Question, member_state: MemberState, value: str, reserve: str = "", declaration: str = "") -> Position:
+    """Set a Member State's position. A delegate sets their own state's;
+    the chair and the secretariat may record any state's position as
+    stated orally in a meeting. Refused once the question is decided or its
+    written procedure's deadline has passed."""
+    own = permissions.may_set_position(by, member_state)
+    if not own and not permissions.may_record_oral_position(by):
+        raise PermissionDenied(_("Only a delegate of %(state)s sets its position.") % {"state": member_state.name})
+    if value not in PositionValue.values:
+        raise ValidationError({"value": _("Unknown position.")})
+    if value == PositionValue.CONSTRUCTIVE_ABSTENTION and not declaration.strip():
+        raise ValidationError({"declaration": _("A constructive abstention needs the formal declaration (Art. 31(1) TEU).")})
+    if value == PositionValue.SCRUTINY_RESERVE and reserve not in (Position.Reserve.PARLIAMENTARY, Position.Reserve.GENERAL):
+        raise ValidationError({"reserve": _("Say whether the scrutiny reserve is parliamentary or general.")})
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        if not question.is_open:
+            raise ValidationError({"value": _("The question is decided: positions can no longer change.")})
+        procedure = WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).first()
+        if procedure is not None and procedure.deadline <= timezone.now():
+            raise ValidationError({"value": _("The written procedure's deadline has passed.")})
+        position = Position.objects.select_for_update().get(question=question, member_state=member_state)
+        position.value = value
+        position.reserve = reserve if value == PositionValue.SCRUTINY_RESERVE else ""
+        position.declaration = declaration if value == PositionValue.CONSTRUCTIVE_ABSTENTION else ""
+        position.stated_orally = not own
+        position.recorded_by = by
+        position._history_user = by
+        position.save()
+    return position
+
+
+def shares_for(year: int) -> dict[int, Decimal]:
+    """Member State id -> population share in force in ``year`` (the latest
+    published at or before it), in one query."""
+    shares: dict[int, Decimal] = {}
+    for share in PopulationShare.objects.filter(year__lte=year).order_by("member_state_id", "-year"):
+        shares.setdefault(share.member_state_id, share.share_percent)
+    return shares
+
+
+def question_votes(question: Question, year: int | None = None, positions=None) -> list[voting.Vote]:
+    positions = list(positions if positions is not None else question.positions.select_related("member_state"))
+    shares = shares_for(year or timezone.localdate().year)
+    return [voting.Vote(p.member_state.code, shares.get(p.member_state_id, 0), voting.Stance(p.value)) for p in positions]
+
+
+def question_outcome(question: Question, year: int | None = None, positions=None) -> voting.Outcome:
+    return voting.outcome(question_votes(question, year, positions), voting.Rule(question.voting_rule))
+
+
+# --- Decisions ------------------------------------------------------------------------
+
+def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, legal_act: str, decided_on: datetime.date) -> Decision:
+    decision = Decision(
+        case=question.case, question=question, body=question.body, procedure=procedure, voting_rule=question.voting_rule,
+        adopted=result.adopted, explanation=result.explanation,
+        tally={"counts": result.counts, "population": {k: str(v.quantize(Decimal("0.01"))) for k, v in result.population.items()},
+               "positions": {p.member_state.code: p.value for p in question.positions.select_related("member_state")}},
+        legal_act=legal_act, decided_on=decided_on, recorded_by=by, classification=question.classification,
+    )
+    decision.save()
+    question.status = Question.Status.DECIDED
+    question.save(update_fields=["status"])
+    audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision,
+                 details={"question": question.pk, "adopted": result.adopted, "procedure": procedure})
+    return decision
+
+
+def decision_record(*, by, question: Question, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
+    """Record the decision taken in a meeting: the outcome is computed from
+    the positions now, under the question's rule, and the question closes."""
+    if not permissions.may_record_decision(by):
+        raise PermissionDenied(_("Only the chair and the secretariat record decisions."))
+    decided_on = decided_on or timezone.localdate()
+    with transaction.atomic():
+        question = Question.objects.select_for_update().select_related("case", "body").get(pk=question.pk)
+        if not question.is_open:
+            raise ValidationError({"question": _("This question is already decided.")})
+        if WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).exists():
+            raise ValidationError({"question": _("A written procedure is running on this question; it decides at its deadline.")})
+        return _decide(question=question, by=by, procedure=Procedure.MEETING, result=question_outcome(question, decided_on.year),
+                       legal_act=legal_act, decided_on=decided_on)
+
+
+def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
+    """Record an act of the High Representative under his/her discretionary
+    role in CFSP (para 24, step 5)."""
+    if not permissions.may_record_hr_act(by):
+        raise PermissionDenied(_("HR discretionary acts are recorded by the EEAS or the secretariat."))
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Describe the act.")})
+    with transaction.atomic():
+        decision = Decision(case=case, procedure=Procedure.HR_ACT, adopted=True, explanation=explanation, legal_act=legal_act,
+                            decided_on=decided_on or timezone.localdate(), recorded_by=by, classification=case.classification)
+        decision.full_clean()
+        decision.save()
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision, details={"procedure": Procedure.HR_ACT})
+    return decision
+
+
+# --- Written procedures -----------------------------------------------------------------
+
+def written_procedure_open(*, by, question: Question, kind: str, deadline: datetime.datetime, coreu_reference: str = "") -> WrittenProcedure:
+    if not permissions.may_open_written_procedure(by):
+        raise PermissionDenied(_("Only the chair and the secretariat open written procedures."))
+    if deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    if kind not in WrittenProcedure.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of written procedure.")})
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        if not question.is_open:
+            raise ValidationError({"question": _("This question is already decided.")})
+        if WrittenProcedure.objects.filter(question=question).exists():
+            raise ValidationError({"question": _("A written procedure already exists for this question.")})
+        procedure = WrittenProcedure.objects.create(
+            case=question.case, question=question, kind=kind, deadline=deadline, coreu_reference=coreu_reference,
+            opened_by=by, classification=question.classification,
+        )
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=procedure, details={"kind": kind, "deadline": deadline.isoformat()})
+    return procedure
+
+
+def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int:
+    """Close every open written procedure whose deadline has passed, each in
+    its own transaction; return how many were closed. Safe to run twice or
+    in parallel: a procedure is locked (others skip it) and only an open one
+    is closed."""
+    now = now or timezone.now()
+    closed = 0
+    due = list(WrittenProcedure.objects.filter(status=WrittenProcedure.Status.OPEN, deadline__lte=now).values_list("pk", flat=True))
+    for pk in due:
+        with transaction.atomic():
+            procedure = (
+                WrittenProcedure.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=WrittenProcedure.Status.OPEN).select_related("question", "question__case", "question__body").first()
+            )
+            if procedure is None:
+                continue
+            question = procedure.question
+            votes = question_votes(question, timezone.localtime(procedure.deadline).year)
+            if procedure.kind == WrittenProcedure.Kind.SILENCE:
+                result, kind = voting.silence_outcome(votes), Procedure.SILENCE
+            else:
+                result, kind = voting.outcome(votes, voting.Rule(question.voting_rule)), Procedure.WRITTEN
+            decision = _decide(question=question, by=None, procedure=kind, result=result, legal_act="",
+                               decided_on=timezone.localtime(procedure.deadline).date())
+            procedure.status = WrittenProcedure.Status.CLOSED
+            procedure.closed_at = now
+            procedure.decision = decision
+            procedure.save(update_fields=["status", "closed_at", "decision"])
+            closed += 1
+    return closed
