@@ -14,6 +14,7 @@ from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.security.selectors import highest_marking
 
 from . import selectors, services
+from .panels import panels_for
 from .filters import CaseFilter
 from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionForm
 from .models import Case
@@ -92,6 +93,7 @@ def case_detail(request, case_id: int, proportionality_form=None, significance_f
         "may_assess": assess,
         "proportionality_form": proportionality_form or (ProportionalityForm(instance=_copy(latest_proportionality)) if assess else None),
         "significance_form": significance_form or (SignificanceForm(instance=_copy(latest_significance)) if assess else None),
+        "panels": panels_for(request, case),
     }, status=status)
 
 

@@ -30,6 +30,7 @@ api_v1 = [
     path("status/", StatusView.as_view(), name="api-status"),
     *router.urls,
     path("", include("cases.api.urls")),
+    path("", include("council.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("accounts/second-factor/setup/", account_views.otp_setup, name="otp-setup"),
     path("directory/", directory_views.directory_index, name="directory"),
     path("cases/", include("cases.urls")),
+    path("council/", include("council.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case
 from cdt.directory.models import CouncilBody, MemberState, PopulationShare
@@ -68,7 +69,9 @@ def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBo
                             classification=case.classification if classification is None else classification)
         question.full_clean()
         question.save()
-        Position.objects.bulk_create([Position(question=question, member_state=state) for state in MemberState.objects.all()])
+        bulk_create_with_history(
+            [Position(question=question, member_state=state) for state in MemberState.objects.all()], Position, default_user=by
+        )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk})
     return question
 
@@ -114,10 +117,13 @@ def shares_for(year: int) -> dict[int, Decimal]:
     return shares
 
 
+def votes_from(positions, shares: dict[int, Decimal]) -> list[voting.Vote]:
+    return [voting.Vote(p.member_state.code, shares.get(p.member_state_id, Decimal(0)), voting.Stance(p.value)) for p in positions]
+
+
 def question_votes(question: Question, year: int | None = None, positions=None) -> list[voting.Vote]:
     positions = list(positions if positions is not None else question.positions.select_related("member_state"))
-    shares = shares_for(year or timezone.localdate().year)
-    return [voting.Vote(p.member_state.code, shares.get(p.member_state_id, 0), voting.Stance(p.value)) for p in positions]
+    return votes_from(positions, shares_for(year or timezone.localdate().year))
 
 
 def question_outcome(question: Question, year: int | None = None, positions=None) -> voting.Outcome:

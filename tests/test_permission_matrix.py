@@ -34,6 +34,8 @@ from cdt.directory.models import Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
 from cases.models import Case, CaseKind
+from council.models import Decision, Position, Procedure, Question, WrittenProcedure
+from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +162,8 @@ def world(make_user, login_verified, settings):
     granter = users["eeas-secret"]
     organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS"])}
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
+    council_body = CouncilBody.objects.get(code="PSC")
+    member_states = list(MemberState.objects.all())
     for spec in specs():
         markings = dict(
             classification=spec.classification, limite=True, tlp=spec.tlp,
@@ -181,16 +185,36 @@ def world(make_user, login_verified, settings):
             for role in spec.roles:
                 access_grant(target=protected, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
         note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
+        child = {"case": case, "classification": spec.note_classification}
+        question = Question.objects.create(text=spec.title, voting_rule="unanimity", body=council_body, put_by=granter, **child)
+        Position.objects.bulk_create([Position(question=question, member_state=state) for state in member_states])
+        decision = Decision.objects.create(procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title,
+                                           decided_on=datetime.date(2026, 11, 2), **child)
+        procedure = WrittenProcedure.objects.create(question=question, kind=WrittenProcedure.Kind.SILENCE, opened_by=granter,
+                                                    deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc), **child)
         objects[Dossier][dossier.pk] = spec
         objects[DossierNote][note.pk] = spec
         objects[Case][case.pk] = spec
+        objects[Question][question.pk] = spec
+        objects[Decision][decision.pk] = spec
+        objects[WrittenProcedure][procedure.pk] = spec
     return clients, objects
 
 
-PREDICATES = {Dossier: reference, DossierNote: reference_note, Case: reference}
-TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title}
+PREDICATES = {
+    Dossier: reference, DossierNote: reference_note, Case: reference,
+    # Children of the case, at the note's (child's) classification.
+    Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note,
+}
+TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
+          Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title}
 #: Extra URL keywords some per-object routes need besides the object's id.
-EXTRA_KWARGS = {"case-take-transition": {"transition": "share_awareness"}, "case-transition-page": {"transition": "share_awareness"}}
+EXTRA_KWARGS = {
+    "case-take-transition": {"transition": "share_awareness"},
+    "case-transition-page": {"transition": "share_awareness"},
+    "question-set-position": {"member_state": "DE"},
+    "position-set-page": {"member_state": "DE"},
+}
 
 
 def ids_in(response) -> tuple[set[int], int]:
@@ -210,6 +234,8 @@ def test_routes_were_found():
     kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
     assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
+    for model in (Question, Decision, WrittenProcedure):
+        assert (model, DETAIL) in kinds and (model, LIST) in kinds
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[route[0] for route in OBJECT_ROUTES])
@@ -235,8 +261,8 @@ def test_permission_matrix(world, route):
                 if "get" in methods:
                     status = client.get(url).status_code
                     ok = status == 200
-                else:  # an action: anything but 404 (403, 409, 400...) shows the object exists
-                    status = client.post(url, {}, content_type="application/json").status_code
+                else:  # an action: anything but 404 (403, 409, 400, a redirect...) shows the object exists
+                    status = client.generic(methods[0].upper(), url, "{}", content_type="application/json").status_code
                     ok = status not in (404, 405)
                 checked += 1
                 if pk in allowed and not ok:
@@ -244,7 +270,8 @@ def test_permission_matrix(world, route):
                 if pk not in allowed and status != 404:
                     leaks.append((subject.username, pk, status))
             missing = reverse(name, kwargs={lookup: max(objects[model]) + 1000, **extra})
-            assert (client.get(missing) if "get" in methods else client.post(missing, {}, content_type="application/json")).status_code == 404
+            method = "GET" if "get" in methods else methods[0].upper()
+            assert client.generic(method, missing, "{}", content_type="application/json").status_code == 404
         else:
             url = reverse(name)
             seen, count = ids_in(client.get(url))

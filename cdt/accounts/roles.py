@@ -40,6 +40,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
     "auth": ["group"],
     "security": ["auditentry"],  # view only: the model has no other permission
     "awareness": ["threatactor"],  # reference data (not a protected model)
+    "council": ["meeting", "agendaitem"],  # the calendar; agenda items are filtered by case access
 }
 
 #: Prefix of the one group per organisation (targets of whole-delegation grants).

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     (_("Home"), "home"),
     (_("Cases"), "case-list-page"),
+    (_("Meetings"), "meeting-list-page"),
     (_("Measures"), None),
     (_("Attribution"), None),
     (_("Awareness"), None),

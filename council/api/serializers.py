@@ -1,0 +1,117 @@
+from rest_framework import serializers
+
+from cases.models import Case
+from cdt.directory.models import CouncilBody, MemberState
+from cdt.security.api import NamedChoiceField
+from cdt.security.markings import Classification, validate_classification_ceiling
+
+from ..models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, VotingRule, WrittenProcedure
+
+
+class OutcomeSerializer(serializers.Serializer):
+    adopted = serializers.BooleanField()
+    pending = serializers.BooleanField()
+    explanation = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    population = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2))
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)
+
+    class Meta:
+        model = AgendaItem
+        fields = ("id", "order", "title", "case", "case_reference", "conclusions", "follow_up", "next_steps")
+        read_only_fields = ("order",)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all())
+    chaired_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ("id", "body", "starts_at", "title", "location", "chaired_by", "agenda_items")
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all())
+    voting_rule = serializers.ChoiceField(choices=VotingRule.choices)
+    classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
+    put_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ("id", "case", "case_reference", "text", "voting_rule", "body", "classification", "status", "put_by", "put_at")
+        read_only_fields = ("status", "put_at")
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    member_state_name = serializers.CharField(source="member_state.name", read_only=True)
+    value = serializers.ChoiceField(choices=PositionValue.choices)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ("member_state", "member_state_name", "value", "reserve", "declaration", "stated_orally", "recorded_by", "updated_at")
+        read_only_fields = ("stated_orally", "updated_at")
+
+
+class PositionsBoardSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    voting_rule = serializers.CharField(source="question.voting_rule")
+    positions = PositionSerializer(many=True)
+    outcome = OutcomeSerializer()
+    silence_outcome = OutcomeSerializer(allow_null=True)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ("id", "case", "case_reference", "question", "body", "procedure", "voting_rule", "adopted", "explanation", "tally",
+                  "legal_act", "decided_on")
+        read_only_fields = fields
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    """Either ``question`` (a decision taken in a meeting: the outcome is
+    computed from the positions) or ``case`` with ``procedure: hr_act``."""
+
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
+    procedure = serializers.ChoiceField(choices=[Procedure.MEETING, Procedure.HR_ACT], default=Procedure.MEETING)
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_act = serializers.CharField(required=False, allow_blank=True, default="")
+    decided_on = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs["procedure"] == Procedure.HR_ACT and "case" not in attrs:
+            raise serializers.ValidationError({"case": "An HR discretionary act names its case."})
+        if attrs["procedure"] == Procedure.MEETING and "question" not in attrs:
+            raise serializers.ValidationError({"question": "A decision in a meeting names the question decided."})
+        return attrs
+
+
+class WrittenProcedureSerializer(serializers.ModelSerializer):
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    decision = DecisionSerializer(read_only=True)
+
+    class Meta:
+        model = WrittenProcedure
+        fields = ("id", "question", "case", "case_reference", "kind", "coreu_reference", "deadline", "status", "opened_at",
+                  "closed_at", "decision")
+        read_only_fields = ("case", "status", "opened_at", "closed_at", "decision")
+
+
+class MemberStateCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=MemberState.objects.all(), **kwargs)

@@ -1,0 +1,187 @@
+"""The Council API: meetings and agendas, questions and positions,
+decisions, written procedures."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, status, viewsets
+from rest_framework.filters import SearchFilter
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cases.api.views import validation_error
+from cases.models import Case
+from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
+from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
+from cdt.directory.models import MemberState
+from cdt.security.access import visible_to
+from cdt.security.api import ProtectedViewSetMixin
+
+from .. import selectors, services
+from ..models import AgendaItem, Decision, Procedure, Question, WrittenProcedure
+from .serializers import (
+    AgendaItemSerializer,
+    DecisionRequestSerializer,
+    DecisionSerializer,
+    MeetingSerializer,
+    PositionSerializer,
+    PositionsBoardSerializer,
+    QuestionSerializer,
+    WrittenProcedureSerializer,
+)
+
+
+class ServiceErrors:
+    """Turn the services' Django errors into API answers (403, 400)."""
+
+    def call(self, function, **kwargs):
+        try:
+            return function(**kwargs)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            raise validation_error(error)
+
+
+def visible_case(user, case: Case) -> Case:
+    """A case named in a request body: 400-style absence if not visible."""
+    if not visible_to(Case.objects.filter(pk=case.pk), user).exists():
+        raise validation_error(DjangoValidationError({"case": "No such case."}))
+    return case
+
+
+@declare_access(AUTHENTICATED)
+class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Meetings of HWPCI, PSC, COREPER and the Council. Everyone signed in
+    sees the calendar; agenda items appear only for cases the user may see."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        return selectors.meeting_list().prefetch_related(
+            Prefetch("agenda_items", queryset=selectors.visible_agenda_items(user=self.request.user).select_related("case"))
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = self.call(services.meeting_schedule, by=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=AgendaItemSerializer, responses={201: AgendaItemSerializer})
+    @action(detail=True, methods=["post"], url_path="agenda-items")
+    def add_agenda_item(self, request, pk=None):
+        meeting = self.get_object()
+        body = AgendaItemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self.call(services.agenda_item_add, by=request.user, meeting=meeting, title=body.validated_data["title"],
+                         case=body.validated_data.get("case"))
+        return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"agenda-items/(?P<item_id>\d+)")
+    def record_outcome(self, request, pk=None, item_id=None):
+        """Record an item's conclusions, follow-up and next steps."""
+        meeting = self.get_object()
+        item = selectors.visible_agenda_items(user=request.user).filter(meeting=meeting, pk=item_id).first()
+        if item is None:
+            raise Http404
+        body = AgendaItemSerializer(item, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = {k: body.validated_data.get(k, getattr(item, k)) for k in ("conclusions", "follow_up", "next_steps")}
+        item = self.call(services.agenda_item_record_outcome, by=request.user, item=item, **fields)
+        return Response(AgendaItemSerializer(item).data)
+
+
+@declare_access(OBJECT, model=Question)
+class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Questions put to the Council for a case, with each Member State's
+    position. Visible with the case."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = QuestionSerializer
+    queryset = Question.objects.select_related("case", "body", "put_by").order_by("-put_at", "-id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "status"]
+    search_fields = ["text", "case__title", "case__reference"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        visible_case(self.request.user, data["case"])
+        serializer.instance = self.call(services.question_put, by=self.request.user, **data)
+
+    @extend_schema(responses=PositionsBoardSerializer)
+    @action(detail=True, methods=["get"], url_path="positions")
+    def positions(self, request, pk=None):
+        """The positions board: the 27 in protocol order, the tally and the outcome under the question's rule."""
+        return Response(PositionsBoardSerializer(selectors.question_board(self.get_object())).data)
+
+    @extend_schema(request=PositionSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["put"], url_path=r"positions/(?P<member_state>[A-Z]{2})")
+    def set_position(self, request, pk=None, member_state=None):
+        """Set a Member State's position: its own delegates only, or the chair
+        and the secretariat recording a position stated orally."""
+        question = self.get_object()
+        state = MemberState.objects.filter(code=member_state).first()
+        if state is None:
+            raise Http404
+        body = PositionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        position = self.call(services.position_set, by=request.user, question=question, member_state=state,
+                             value=body.validated_data["value"], reserve=body.validated_data.get("reserve", ""),
+                             declaration=body.validated_data.get("declaration", ""))
+        return Response(PositionSerializer(position).data)
+
+
+@declare_access(OBJECT, model=Decision)
+class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Decisions on cases: by meeting (computed from the positions), by
+    written or silence procedure (recorded by the closer), or an HR
+    discretionary act."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.select_related("case", "body", "question").order_by("-decided_on", "-id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "procedure", "adopted"]
+    search_fields = ["explanation", "legal_act", "case__title", "case__reference"]
+
+    @extend_schema(request=DecisionRequestSerializer, responses={201: DecisionSerializer})
+    def create(self, request):
+        body = DecisionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data["procedure"] == Procedure.HR_ACT:
+            decision = self.call(services.hr_act_record, by=request.user, case=visible_case(request.user, data["case"]),
+                                 explanation=data["explanation"], legal_act=data["legal_act"], decided_on=data.get("decided_on"))
+        else:
+            question = selectors.question_list(user=request.user).filter(pk=data["question"].pk).first()
+            if question is None:
+                raise validation_error(DjangoValidationError({"question": "No such question."}))
+            decision = self.call(services.decision_record, by=request.user, question=question, legal_act=data["legal_act"],
+                                 decided_on=data.get("decided_on"))
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+@declare_access(OBJECT, model=WrittenProcedure)
+class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Written procedures (Council Rules of Procedure art. 12, COREU) with
+    their deadline and status; closed by the periodic closer."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = WrittenProcedureSerializer
+    queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by("deadline", "id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["status", "kind", "case"]
+    search_fields = ["question__text", "coreu_reference", "case__title", "case__reference"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        question = selectors.question_list(user=self.request.user).filter(pk=data.pop("question").pk).first()
+        if question is None:
+            raise validation_error(DjangoValidationError({"question": "No such question."}))
+        serializer.instance = self.call(services.written_procedure_open, by=self.request.user, question=question, **data)

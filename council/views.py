@@ -1,0 +1,173 @@
+"""Council pages: the positions boards on the case page (htmx), meetings
+with their agendas, written procedures with their countdown, and the
+chair's and secretariat's forms (question, decision, procedure, HR act)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors as case_selectors
+from cases.models import Case
+from cases.panels import register
+from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
+from cdt.directory.models import MemberState
+from cdt.security.selectors import protected_get
+
+from . import permissions, selectors, services
+from .forms import DecisionForm, HrActForm, PositionForm, QuestionForm, WrittenProcedureForm
+from .models import Question, WrittenProcedure
+
+
+def board_context(request, question: Question) -> dict:
+    board = selectors.question_board(question)
+    user = request.user
+    editable = {
+        position.member_state_id
+        for position in board.positions
+        if question.is_open and (permissions.may_set_position(user, position.member_state) or permissions.may_record_oral_position(user))
+    }
+    own = user.member_state.pk if getattr(user, "member_state", None) else None
+    return {"board": board, "question": question, "editable": editable, "own_state": own,
+            "position_form": PositionForm(), "may_decide": question.is_open and permissions.may_record_decision(user)}
+
+
+@register
+def council_panel(request, case: Case):
+    """The Council section of the case page: each question with its board."""
+    questions = list(selectors.question_list(user=request.user, case=case).select_related("written_procedure", "decision"))
+    user = request.user
+    return "council/case_panel.html", {
+        "case": case,
+        "boards": [board_context(request, question) for question in questions],
+        "decisions": list(selectors.decision_list(user=user).filter(case=case, question__isnull=True)),
+        "question_form": QuestionForm() if permissions.may_put_question(user) else None,
+        "procedure_form": WrittenProcedureForm() if permissions.may_open_written_procedure(user) else None,
+        "decision_form": DecisionForm() if permissions.may_record_decision(user) else None,
+        "hr_act_form": HrActForm() if permissions.may_record_hr_act(user) else None,
+    }
+
+
+def _back(case_id: int):
+    return redirect(f"/cases/{case_id}/#council")
+
+
+def _fail(request, error) -> None:
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
+@declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id")
+def question_board(request, question_id: int):
+    """The board alone (htmx refresh)."""
+    question = selectors.question_get(user=request.user, pk=question_id, request=request)
+    return render(request, "council/board.html", board_context(request, question))
+
+
+@declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id", methods=("post",))
+@require_POST
+def position_set(request, question_id: int, member_state: str):
+    question = selectors.question_get(user=request.user, pk=question_id, request=request)
+    state = get_object_or_404(MemberState, code=member_state)
+    form = PositionForm(request.POST)
+    status = 200
+    error = None
+    if form.is_valid():
+        try:
+            services.position_set(by=request.user, question=question, member_state=state, **form.cleaned_data)
+        except PermissionDenied as denied:
+            status, error = 403, str(denied)
+        except ValidationError as invalid:
+            status, error = 400, " ".join(invalid.messages)
+    else:
+        status, error = 400, " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if request.headers.get("HX-Request"):
+        context = board_context(request, question)
+        context["error"] = error
+        return render(request, "council/board.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    return _back(question.case_id) if status == 200 else render(request, "council/board.html", {**board_context(request, question), "error": error}, status=status)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def question_put(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_put(by=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("Question put to the Council."))
+        except (PermissionDenied, ValidationError) as error:
+            _fail(request, error)
+    else:
+        messages.error(request, _("The question needs a text, a voting rule and a body."))
+    return _back(case.pk)
+
+
+@declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id", methods=("post",))
+@require_POST
+def decision_record(request, question_id: int):
+    question = selectors.question_get(user=request.user, pk=question_id, request=request)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        decision = services.decision_record(by=request.user, question=question, legal_act=form.cleaned_data.get("legal_act", ""))
+        messages.success(request, decision.explanation)
+    except (PermissionDenied, ValidationError) as error:
+        _fail(request, error)
+    return _back(question.case_id)
+
+
+@declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id", methods=("post",))
+@require_POST
+def written_procedure_open(request, question_id: int):
+    question = selectors.question_get(user=request.user, pk=question_id, request=request)
+    form = WrittenProcedureForm(request.POST)
+    if form.is_valid():
+        try:
+            procedure = services.written_procedure_open(by=request.user, question=question, **form.cleaned_data)
+            return redirect("written-procedure-page", procedure_id=procedure.pk)
+        except (PermissionDenied, ValidationError) as error:
+            _fail(request, error)
+    else:
+        messages.error(request, _("Give the procedure and a deadline."))
+    return _back(question.case_id)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def hr_act_record(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    form = HrActForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hr_act_record(by=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("HR discretionary act recorded."))
+        except (PermissionDenied, ValidationError) as error:
+            _fail(request, error)
+    else:
+        messages.error(request, _("Describe the act."))
+    return _back(case.pk)
+
+
+@declare_access(OBJECT, model=WrittenProcedure, kind=DETAIL, lookup="procedure_id")
+def written_procedure_detail(request, procedure_id: int):
+    procedure = protected_get(WrittenProcedure.objects.select_related("case", "question", "decision"), request.user,
+                              request=request, pk=procedure_id)
+    return render(request, "council/written_procedure.html", {
+        "procedure": procedure, "marking": procedure, **board_context(request, procedure.question),
+    })
+
+
+@declare_access(AUTHENTICATED)
+def meeting_list(request):
+    return render(request, "council/meeting_list.html", {"meetings": selectors.meeting_list()[:100]})
+
+
+@declare_access(AUTHENTICATED)
+def meeting_detail(request, meeting_id: int):
+    return render(request, "council/meeting_detail.html", {"meeting": selectors.meeting_with_agenda(user=request.user, pk=meeting_id)})
