@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AwarenessConfig(AppConfig):
-    """Shared situational awareness: threat actors, assessments, the SIAC feed (filled by the awareness issue)."""
+    """Shared situational awareness: threat actors, assessments and
+    briefings, requests for information."""
 
     name = "awareness"
     verbose_name = _("Situational awareness")
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401  (registers the "explore_response" guard)

@@ -5,7 +5,6 @@ the API, which check roles and guards and log them."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from awareness.models import ThreatActor
 from cdt.security.admin import ProtectedModelAdmin
 
 from .models import Case, CaseTransition
@@ -36,10 +35,3 @@ class CaseAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     readonly_fields = ("reference", "state", "originator", "created_by", "created_at", "updated_at", "closure_reason", "merged_into")
     filter_horizontal = ("member_states_affected", "suspected_actors", "releasable_to")
     inlines = [CaseTransitionInline]
-
-
-@admin.register(ThreatActor)
-class ThreatActorAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "persistent")
-    list_filter = ("kind", "persistent")
-    search_fields = ("name",)

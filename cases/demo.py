@@ -147,6 +147,8 @@ def seed_demo_cases(stdout) -> int:
             access_grant(target=case, by=users[demo.opener], group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
             for code in ("EEAS", "SIAC"):
                 access_grant(target=case, by=users[demo.opener], group=organisation_group(Organisation.objects.get(code=code)))
+            # The SIAC analyst is a named recipient, so TLP:AMBER+STRICT and RED cases reach them too.
+            access_grant(target=case, by=users[demo.opener], user=users["siac-analyst"])
             if demo.assess:
                 services.proportionality_assess(
                     case=case, by=users[demo.opener],
@@ -166,6 +168,8 @@ def seed_demo_cases(stdout) -> int:
                 elif transition == "silence_procedure":
                     _silence_procedure(case, by, users, **data)
                 else:
+                    if transition == "explore_response" and not case.assessments.exists():
+                        _siac_assessment(case, users["siac-analyst"])
                     case = services.case_transition(case=case, by=by, transition=transition, **data).case
             created += 1
     return created
@@ -205,3 +209,16 @@ def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
         council.position_set(by=own or chair, question=question, member_state=state, value=value, **extra)
     council.written_procedure_open(by=chair, question=question, kind=WrittenProcedure.Kind.SILENCE,
                                    deadline=timezone.now() + datetime.timedelta(days=3), coreu_reference="CFSP/SEC/0712/26")
+
+
+def _siac_assessment(case, analyst) -> None:
+    """Step 2: SIAC's assessment, shared with every delegation."""
+    from awareness.services import assessment_record
+
+    assessment_record(
+        by=analyst, kind="written", title=f"SIAC assessment: {case.title}",
+        body="All-source assessment of the activity, its technical characteristics and likely origin, for HWPCI.",
+        classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True, confidence="moderate",
+        cases=[case], actors=list(case.suspected_actors.all()), shared_with=[Organisation.objects.get(code="EEAS")],
+        shared_with_all_delegations=True,
+    )

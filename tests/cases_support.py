@@ -22,8 +22,7 @@ PATH = {
 }
 PATH[CaseState.DELIBERATION] = PATH[CaseState.EXPLORATION] + [("open_deliberation", "chair", {})]
 PATH[CaseState.DECISION] = PATH[CaseState.DELIBERATION] + [("refer_for_decision", "chair", {})]
-# "implement" needs an adopted decision (council guard): the HR act is the shortest way to one.
-PATH[CaseState.IMPLEMENTATION] = PATH[CaseState.DECISION] + [("hr_act", "eeas", {}), ("implement", "chair", {})]
+PATH[CaseState.IMPLEMENTATION] = PATH[CaseState.DECISION] + [("implement", "chair", {})]
 PATH[CaseState.PARTNER_COOPERATION] = PATH[CaseState.IMPLEMENTATION] + [("involve_partners", "eeas", {})]
 PATH[CaseState.EVALUATION] = PATH[CaseState.IMPLEMENTATION] + [("evaluate", "chair", {})]
 PATH[CaseState.SUSTAINED_ENGAGEMENT] = PATH[CaseState.EVALUATION] + [("sustain", "chair", {})]
@@ -32,11 +31,7 @@ PATH[CaseState.CLOSED] = [("close", "chair", {"reason": ClosureReason.CONCLUDED}
 
 def walk_to(case: Case, state: str, cast: dict) -> Case:
     for transition, actor, data in PATH[state]:
-        if transition == "hr_act":
-            from council.services import hr_act_record
-
-            hr_act_record(by=cast[actor], case=case, explanation="Démarche by the HR to the State concerned.")
-            continue
+        satisfy_guards(case, transition, cast)
         case = services.case_transition(case=case, by=cast[actor], transition=transition, **data).case
     assert case.state == state
     return case
@@ -46,6 +41,12 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
     """Meet the guards other apps put on ``transition`` (so a test of roles
     or steps is not refused by a guard): "implement" needs an adopted
     decision, here an HR discretionary act."""
+    if transition == "explore_response" and not case.assessments.exists():
+        from awareness.services import assessment_record
+
+        assessment_record(by=cast["siac"], kind="written", title="SIAC assessment", body="All-source assessment.",
+                          classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True,
+                          cases=[case], shared_with_all_delegations=True)
     if transition == "implement" and not case.decisions.filter(adopted=True).exists():
         from council.services import hr_act_record
 

@@ -83,4 +83,16 @@ def login_verified():
     return login
 
 
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    """A real Celery worker consuming from the configured broker (Redis),
+    in a thread of this process so it shares the test database."""
+    from celery.contrib.testing.worker import start_worker
+
+    from cdt.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
 from tests.cases_support import cast, open_case  # noqa: E402,F401  (fixtures for the case tests)

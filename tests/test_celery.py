@@ -33,18 +33,6 @@ def test_status_reports_mode_and_heartbeat(client, delegate):
     assert 0 <= status["worker_heartbeat_age_seconds"] < 60
 
 
-@pytest.fixture
-def celery_worker_thread(transactional_db):
-    """A real Celery worker consuming from the configured broker (Redis),
-    in a thread of this process so it shares the test database."""
-    from celery.contrib.testing.worker import start_worker
-
-    from cdt.celery import app
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
-
-
 @pytest.mark.integration
 def test_real_worker_runs_a_task_through_redis(celery_worker_thread, directory):
     assert settings.CELERY_BROKER_URL.startswith("redis://")

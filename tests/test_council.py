@@ -145,13 +145,23 @@ def test_silence_procedure_adopted_at_the_deadline_by_the_beat_task_and_closing_
     services.position_set(by=cast["delegate"], question=question, member_state=state("DE"), value="support")
     WrittenProcedure.objects.filter(pk=procedure.pk).update(deadline=timezone.now() - datetime.timedelta(minutes=1))
     assert settings.CELERY_BEAT_SCHEDULE["close-due-written-procedures"]["task"] == "council.tasks.close_due_written_procedures"
-    assert tasks.close_due_written_procedures.delay().get() == 1
+    assert tasks.close_due_written_procedures.apply().get() == 1  # the task as beat runs it (in-process here)
     procedure.refresh_from_db()
     assert procedure.status == "closed" and procedure.decision.adopted
     assert procedure.decision.explanation == "adopted: silence not broken by the deadline"
     decisions = Decision.objects.count()
     assert services.written_procedures_close_due() == 0
     assert Decision.objects.count() == decisions
+
+
+@pytest.mark.integration
+def test_a_real_worker_runs_the_closer_through_redis(celery_worker_thread, cast, question):
+    procedure = open_procedure(cast, question)
+    WrittenProcedure.objects.filter(pk=procedure.pk).update(deadline=timezone.now() - datetime.timedelta(minutes=1))
+    result = tasks.close_due_written_procedures.delay()
+    assert result.get(timeout=30) == 1
+    procedure.refresh_from_db()
+    assert procedure.status == "closed" and procedure.decision.adopted
 
 
 def test_an_objection_after_the_deadline_is_refused_even_before_closing(client, cast, question):

@@ -1,0 +1,98 @@
+"""Writes on situational awareness: assessments (with their need-to-know
+grants), links to cases, requests for information and their answers."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.directory.models import Organisation
+from cdt.security.access import visible_to
+from cdt.security.grants import access_grant, organisation_group
+
+from . import permissions
+from .models import Assessment, RequestForInformation, ThreatActor
+
+
+def assessment_record(
+    *, by, kind: str, title: str, body: str, classification: int, limite: bool, tlp: int, releasable_to_all: bool,
+    releasable_to=(), source: Organisation | None = None, assessed_on: datetime.date | None = None,
+    confidence: str = Assessment.Confidence.MODERATE, cases=(), actors=(), shared_with=(), shared_with_all_delegations: bool = False,
+) -> Assessment:
+    """Record an assessment or briefing. The recorder's organisation and the
+    Council secretariat get access; ``shared_with`` organisations and, if
+    asked, every HWPCI delegation too — within the markings, which still
+    apply (clearance, releasability, TLP)."""
+    if not permissions.may_record_assessment(by, kind):
+        raise PermissionDenied(_("You may not record this kind of assessment."))
+    cases = list(cases)
+    for case in cases:
+        if not visible_to(Case.objects.filter(pk=case.pk), by).exists():
+            raise ValidationError({"cases": _("No such case: %(id)s.") % {"id": case.pk}})
+    with transaction.atomic():
+        assessment = Assessment(
+            kind=kind, title=title, body=body, classification=classification, limite=limite, tlp=tlp,
+            releasable_to_all=releasable_to_all, originator=by.organisation, source=source or by.organisation,
+            assessed_on=assessed_on or timezone.localdate(), confidence=confidence, recorded_by=by,
+        )
+        if not releasable_to_all and not releasable_to:
+            raise ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
+        assessment.full_clean()
+        assessment._history_user = by
+        assessment.save()
+        assessment.releasable_to.set(releasable_to)
+        assessment.cases.set(cases)
+        assessment.actors.set(actors)
+        groups = [organisation_group(by.organisation), Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])]
+        groups += [organisation_group(organisation) for organisation in shared_with]
+        if shared_with_all_delegations:
+            groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
+        for group in dict.fromkeys(groups):
+            access_grant(target=assessment, by=by, group=group)
+        for case in cases:
+            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": "assessment", "id": assessment.pk})
+    return assessment
+
+
+def rfi_ask(*, by, case: Case, addressed_to: Organisation, question: str, due_on: datetime.date) -> RequestForInformation:
+    if not permissions.may_request_information(by):
+        raise PermissionDenied(_("Delegates and the chair ask for information."))
+    with transaction.atomic():
+        rfi = RequestForInformation(case=case, addressed_to=addressed_to, question=question, due_on=due_on, asked_by=by,
+                                    classification=case.classification)
+        rfi.full_clean()
+        rfi.save()
+    return rfi
+
+
+def rfi_answer(*, by, rfi: RequestForInformation, assessment: Assessment) -> RequestForInformation:
+    """Answer by linking an assessment (which is then linked to the case)."""
+    if not permissions.may_answer(by, rfi):
+        raise PermissionDenied(_("Only the organisation asked answers this request."))
+    if not visible_to(Assessment.objects.filter(pk=assessment.pk), by).exists():
+        raise ValidationError({"assessment": _("No such assessment.")})
+    with transaction.atomic():
+        rfi = RequestForInformation.objects.select_for_update().get(pk=rfi.pk)
+        if rfi.answer_id:
+            raise ValidationError({"assessment": _("This request is already answered.")})
+        rfi.answer, rfi.answered_at = assessment, timezone.now()
+        rfi.save(update_fields=["answer", "answered_at"])
+        assessment.cases.add(rfi.case)
+    return rfi
+
+
+def actor_for_name(name: str) -> ThreatActor | None:
+    """The registry entry named ``name`` or carrying it as an alias."""
+    actor = ThreatActor.objects.filter(name__iexact=name).first()
+    if actor is not None:
+        return actor
+    for candidate in ThreatActor.objects.exclude(aliases=[]):
+        if name.lower() in (alias.lower() for alias in candidate.aliases):
+            return candidate
+    return None
