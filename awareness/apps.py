@@ -10,4 +10,4 @@ class AwarenessConfig(AppConfig):
     verbose_name = _("Situational awareness")
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (registers the "explore_response" guard)
+        from . import guards, views  # noqa: F401  (the "explore_response" guard; the case-page panel)

@@ -31,6 +31,7 @@ api_v1 = [
     *router.urls,
     path("", include("cases.api.urls")),
     path("", include("council.api.urls")),
+    path("", include("awareness.api.urls")),
 ]
 
 urlpatterns = [
@@ -47,6 +48,7 @@ urlpatterns = [
     path("directory/", directory_views.directory_index, name="directory"),
     path("cases/", include("cases.urls")),
     path("council/", include("council.urls")),
+    path("awareness/", include("awareness.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

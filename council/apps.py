@@ -11,4 +11,4 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council deliberation and decisions")
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (registers the case-workflow guard on "implement")
+        from . import guards, views  # noqa: F401  (the "implement" guard; the case-page panel)

@@ -83,3 +83,45 @@ def test_actor_lookup_by_name_or_alias():
     assert services.actor_for_name("apt28") == actor
     assert services.actor_for_name("fancy bear") == actor
     assert services.actor_for_name("Cozy Bear") is None
+
+
+def test_assessment_api_create_filter_and_access(client, cast, open_case):
+    case = open_case()
+    actor = ThreatActor.objects.create(name="Grey Tempest")
+    client.force_login(cast["siac"])
+    body = {"kind": "written", "title": "GRIDLOCK: technical assessment", "body": "…", "classification": "RESTREINT_UE", "limite": True,
+            "tlp": "AMBER", "releasable_to_all": True, "cases": [case.pk], "actors": [actor.pk], "shared_with": ["FR"], "confidence": "high"}
+    response = client.post("/api/v1/assessments/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assessment_id = response.json()["id"]
+    response = client.post("/api/v1/assessments/", {**body, "classification": "SECRET_UE"}, content_type="application/json")
+    assert response.status_code == 400 and "classification" in response.json()
+    response = client.post("/api/v1/assessments/", {**body, "cases": [open_case(releasable_to=["DE"]).pk]}, content_type="application/json")
+    assert response.status_code == 400 and "cases" in response.json()
+    assert Assessment.objects.count() == 1
+    client.force_login(cast["other_delegate"])  # France: shared with
+    for params in ({"source": "SIAC"}, {"kind": "written"}, {"actor": actor.pk}, {"case": case.pk}, {"date_from": "2020-01-01"}, {"q": "gridlock"}):
+        assert [row["id"] for row in client.get("/api/v1/assessments/", params).json()["results"]] == [assessment_id], params
+    assert client.get("/api/v1/assessments/", {"kind": "severity"}).json()["count"] == 0
+    client.force_login(cast["delegate"])  # Germany: not shared
+    assert client.get("/api/v1/assessments/").json()["count"] == 0
+    assert client.get(f"/api/v1/assessments/{assessment_id}/").status_code == 404
+
+
+def test_actor_page_and_rfi_answers_show_only_what_the_user_may_see(client, cast, open_case):
+    case = open_case()
+    actor = ThreatActor.objects.create(name="Grey Tempest", aliases=["GT-1"])
+    case.suspected_actors.add(actor)
+    secret = record(cast, title="Only for France", actors=[actor], shared_with=[Organisation.objects.get(code="FR")])
+    rfi = services.rfi_ask(by=cast["chair"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Who?",
+                           due_on=datetime.date(2027, 1, 1))
+    services.rfi_answer(by=cast["siac"], rfi=rfi, assessment=secret)
+    client.force_login(cast["delegate"])  # Germany sees the case, not the assessment
+    html = client.get(f"/awareness/actors/{actor.pk}/").content.decode()
+    assert case.reference in html and "Only for France" not in html
+    assert "Only for France" not in client.get("/awareness/requests/").content.decode()
+    assert "Only for France" not in client.get(f"/cases/{case.pk}/").content.decode()
+    assert client.get(f"/api/v1/requests-for-information/{rfi.pk}/").json()["answer"] is None
+    client.force_login(cast["other_delegate"])
+    assert "Only for France" in client.get(f"/awareness/actors/{actor.pk}/").content.decode()
+    assert client.get(f"/api/v1/requests-for-information/{rfi.pk}/").json()["answer"] == secret.pk

@@ -33,6 +33,7 @@ from cdt.core.access import DETAIL, LIST, declared_object_route
 from cdt.directory.models import Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
+from awareness.models import Assessment, RequestForInformation
 from cases.models import Case, CaseKind
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from cdt.directory.models import CouncilBody, MemberState
@@ -175,7 +176,9 @@ def world(make_user, login_verified, settings):
             summary="", brought_by=organisations[spec.originator], brought_on=datetime.date(2026, 11, 1),
             created_by=granter, **markings,
         )
-        for protected in (dossier, case):
+        assessment = Assessment.objects.create(kind="written", source=organisations[spec.originator], title=spec.title, body="",
+                                               recorded_by=granter, **markings)
+        for protected in (dossier, case, assessment):
             if spec.releasable_to:
                 protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
             for username in spec.personal:
@@ -198,16 +201,22 @@ def world(make_user, login_verified, settings):
         objects[Question][question.pk] = spec
         objects[Decision][decision.pk] = spec
         objects[WrittenProcedure][procedure.pk] = spec
+        rfi = RequestForInformation.objects.create(question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1),
+                                                   asked_by=granter, **child)
+        objects[Assessment][assessment.pk] = spec
+        objects[RequestForInformation][rfi.pk] = spec
     return clients, objects
 
 
 PREDICATES = {
     Dossier: reference, DossierNote: reference_note, Case: reference,
     # Children of the case, at the note's (child's) classification.
-    Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note,
+    Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
+    Assessment: reference,
 }
 TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
-          Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title}
+          Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
+          Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title}
 #: Extra URL keywords some per-object routes need besides the object's id.
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
@@ -234,7 +243,7 @@ def test_routes_were_found():
     kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
     assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
-    for model in (Question, Decision, WrittenProcedure):
+    for model in (Question, Decision, WrittenProcedure, Assessment):
         assert (model, DETAIL) in kinds and (model, LIST) in kinds
 
 

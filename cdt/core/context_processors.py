@@ -9,7 +9,7 @@ NAVIGATION = [
     (_("Meetings"), "meeting-list-page"),
     (_("Measures"), None),
     (_("Attribution"), None),
-    (_("Awareness"), None),
+    (_("Awareness"), "assessment-list-page"),
     (_("Directory"), "directory"),
 ]
 

@@ -47,10 +47,11 @@ class ServiceErrors:
             raise validation_error(error)
 
 
-def visible_case(user, case: Case) -> Case:
-    """A case named in a request body: 400-style absence if not visible."""
+def visible_case(user, case: Case, field: str = "case") -> Case:
+    """A case named in a request body: 400 naming ``field``, as for a case
+    that does not exist, if the user may not see it."""
     if not visible_to(Case.objects.filter(pk=case.pk), user).exists():
-        raise validation_error(DjangoValidationError({"case": "No such case."}))
+        raise validation_error(DjangoValidationError({field: "No such case."}))
     return case
 
 

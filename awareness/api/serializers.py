@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from cases.models import Case
+from cdt.directory.models import Organisation
+from cdt.security.api import MarkingsSerializer
+
+from ..models import Assessment, RequestForInformation, ThreatActor
+
+
+class ThreatActorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ThreatActor
+        fields = ("id", "name", "kind", "persistent", "aliases", "suspected_sponsor", "unit", "description", "first_seen",
+                  "last_seen", "external_references", "stix_id")
+
+
+class AssessmentSerializer(MarkingsSerializer):
+    originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False)
+    cases = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True, required=False)
+    actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    shared_with = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False,
+                                               write_only=True, help_text="Organisations given need-to-know besides yours and the secretariat.")
+    shared_with_all_delegations = serializers.BooleanField(required=False, default=False, write_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ("id", "kind", "source", "title", "body", "assessed_on", "confidence", "cases", "actors", "recorded_by",
+                  "shared_with", "shared_with_all_delegations", *MarkingsSerializer.MARKING_FIELDS)
+
+
+class RequestForInformationSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    addressed_to = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    asked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RequestForInformation
+        fields = ("id", "case", "addressed_to", "question", "due_on", "asked_by", "asked_at", "answer", "answered_at", "overdue")
+        read_only_fields = ("asked_at", "answer", "answered_at")
+
+    def to_representation(self, instance):
+        """The answering assessment's id only if the reader may see it."""
+        data = super().to_representation(instance)
+        if instance.answer_id:
+            from cdt.security.access import visible_to
+
+            user = self.context["request"].user if "request" in self.context else None
+            if user is None or not visible_to(Assessment.objects.filter(pk=instance.answer_id), user).exists():
+                data["answer"] = None
+        return data
+
+
+class AnswerSerializer(serializers.Serializer):
+    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.all())

@@ -1,0 +1,75 @@
+"""The awareness API: the threat-actor registry, assessments and
+requests for information."""
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.response import Response
+
+from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
+from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
+from cdt.security.api import ProtectedViewSetMixin
+from council.api.views import ServiceErrors, visible_case
+
+from .. import selectors, services
+from ..filters import AssessmentFilter
+from ..models import Assessment, RequestForInformation
+from .serializers import AnswerSerializer, AssessmentSerializer, RequestForInformationSerializer, ThreatActorSerializer
+
+
+@declare_access(AUTHENTICATED)
+class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The threat-actor registry (reference data; what is said about an
+    actor is in access-controlled assessments)."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = ThreatActorSerializer
+    queryset = selectors.actor_list()
+    filter_backends = [SearchFilter]
+    search_fields = ["name", "aliases", "suspected_sponsor"]
+
+
+@declare_access(OBJECT, model=Assessment)
+class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Assessments and briefings, each under its own markings and grants."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = AssessmentSerializer
+    queryset = Assessment.objects.select_related("source", "originator", "recorded_by").prefetch_related("cases", "actors", "releasable_to").order_by("-assessed_on", "-id")
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssessmentFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        for case in data.get("cases", []):
+            visible_case(self.request.user, case, field="cases")
+        serializer.instance = self.call(services.assessment_record, by=self.request.user, **data)
+
+
+@declare_access(OBJECT, model=RequestForInformation)
+class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Requests for information on a case, with their due date; answered by linking an assessment."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = RequestForInformationSerializer
+    queryset = RequestForInformation.objects.select_related("case", "addressed_to", "asked_by").order_by("due_on", "id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "addressed_to"]
+    search_fields = ["question", "case__title", "case__reference"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        visible_case(self.request.user, data["case"])
+        serializer.instance = self.call(services.rfi_ask, by=self.request.user, **data)
+
+    @extend_schema(request=AnswerSerializer, responses=RequestForInformationSerializer)
+    @action(detail=True, methods=["post"], url_path="answer")
+    def answer(self, request, pk=None):
+        rfi = self.get_object()
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rfi = self.call(services.rfi_answer, by=request.user, rfi=rfi, assessment=body.validated_data["assessment"])
+        return Response(RequestForInformationSerializer(rfi, context={"request": request}).data)

@@ -1,0 +1,25 @@
+"""Reads of awareness material through the access rule."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cases.models import Case
+from cdt.security.selectors import protected_queryset
+
+from .models import Assessment, RequestForInformation, ThreatActor
+
+
+def assessment_list(*, user) -> QuerySet[Assessment]:
+    return protected_queryset(Assessment.objects.all(), user).select_related("source", "originator").order_by("-assessed_on", "-id")
+
+
+def rfi_list(*, user) -> QuerySet[RequestForInformation]:
+    return protected_queryset(RequestForInformation.objects.all(), user).select_related("case", "addressed_to", "asked_by", "answer")
+
+
+def actor_list() -> QuerySet[ThreatActor]:
+    return ThreatActor.objects.order_by("name")
+
+
+def actor_cases(*, actor: ThreatActor, user) -> QuerySet[Case]:
+    return protected_queryset(actor.cases.all(), user).filter(exercise=False).order_by("-brought_on")

@@ -1,0 +1,81 @@
+"""Awareness pages: the threat-actor registry, assessments (list with
+filters, page with marking banners), requests for information."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from cases.panels import register
+from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.security.selectors import highest_marking, protected_get
+
+from . import selectors
+from .filters import AssessmentFilter
+from .models import Assessment, RequestForInformation
+
+
+@declare_access(AUTHENTICATED)
+def actor_list(request):
+    return render(request, "awareness/actor_list.html", {"actors": selectors.actor_list()})
+
+
+@declare_access(AUTHENTICATED)
+def actor_detail(request, actor_id: int):
+    actor = get_object_or_404(selectors.actor_list(), pk=actor_id)
+    assessments = list(selectors.assessment_list(user=request.user).filter(actors=actor)[:50])
+    cases = list(selectors.actor_cases(actor=actor, user=request.user))
+    return render(request, "awareness/actor_detail.html", {
+        "actor": actor, "assessments": assessments, "cases": cases, "marking": highest_marking([*assessments, *cases]),
+    })
+
+
+@declare_access(OBJECT, model=Assessment, kind=LIST)
+def assessment_list(request):
+    assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user))
+    page = Paginator(assessment_filter.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "awareness/assessment_list.html", {
+        "filter": assessment_filter, "page": page, "marking": highest_marking(page.object_list),
+    })
+
+
+@declare_access(OBJECT, model=Assessment, kind=DETAIL, lookup="assessment_id")
+def assessment_detail(request, assessment_id: int):
+    assessment = protected_get(Assessment.objects.select_related("source", "originator", "recorded_by"), request.user,
+                               request=request, pk=assessment_id)
+    from cases.selectors import case_list
+
+    return render(request, "awareness/assessment_detail.html", {
+        "assessment": assessment, "marking": assessment,
+        "cases": case_list(user=request.user).filter(assessments=assessment),
+        "actors": assessment.actors.all(),
+    })
+
+
+@declare_access(OBJECT, model=RequestForInformation, kind=LIST)
+def rfi_list(request):
+    rfis = selectors.rfi_list(user=request.user).order_by("answer", "due_on", "id")
+    query = request.GET.get("q", "").strip()
+    if query:
+        rfis = rfis.filter(question__icontains=query)
+    rfis = list(rfis)
+    return render(request, "awareness/rfi_list.html", {
+        "rfis": rfis, "marking": highest_marking(rfis), "visible_answers": visible_answers(request.user, rfis),
+    })
+
+
+def visible_answers(user, rfis) -> set[int]:
+    """The answers (assessments) among ``rfis`` the user may see: a request
+    on a visible case may be answered by an assessment they may not."""
+    ids = [rfi.answer_id for rfi in rfis if rfi.answer_id]
+    return set(selectors.assessment_list(user=user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+@register
+def awareness_panel(request, case):
+    """Situational awareness on the case page: the assessments linked to it
+    that the user may see, and its requests for information."""
+    rfis = list(selectors.rfi_list(user=request.user).filter(case=case))
+    return "awareness/case_panel.html", {
+        "assessments": list(selectors.assessment_list(user=request.user).filter(cases=case)),
+        "rfis": rfis, "visible_answers": visible_answers(request.user, rfis),
+    }
