@@ -172,6 +172,9 @@ def seed_demo_cases(stdout) -> int:
                         _siac_assessment(case, users["siac-analyst"])
                     case = services.case_transition(case=case, by=by, transition=transition, **data).case
             created += 1
+    from council.demo import seed_demo_meetings
+
+    seed_demo_meetings(chair)
     return created
 
 

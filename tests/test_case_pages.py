@@ -195,6 +195,10 @@ def test_demo_data_has_cases_at_several_steps(client):
     assert {CaseState.STARTED, CaseState.EXPLORATION, CaseState.DELIBERATION, CaseState.DECISION, CaseState.IMPLEMENTATION,
             CaseState.CLOSED} <= states
     assert Case.objects.filter(exercise=True).count() == 1
+    from council.models import Meeting
+
+    meeting = Meeting.objects.get()
+    assert meeting.body.code == "HWPCI" and meeting.agenda_items.filter(case__isnull=False).count() == 2
     assert CaseTransition.objects.count() >= 10
     from cdt.accounts.models import User
 
