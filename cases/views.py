@@ -91,18 +91,17 @@ def case_detail(request, case_id: int, proportionality_form=None, significance_f
         "significance": latest_significance,
         "significance_count": len(significance),
         "may_assess": assess,
-        "proportionality_form": proportionality_form or (ProportionalityForm(instance=_copy(latest_proportionality)) if assess else None),
-        "significance_form": significance_form or (SignificanceForm(instance=_copy(latest_significance)) if assess else None),
+        "proportionality_form": proportionality_form or (ProportionalityForm(initial=_initial(latest_proportionality, ProportionalityForm)) if assess else None),
+        "significance_form": significance_form or (SignificanceForm(initial=_initial(latest_significance, SignificanceForm)) if assess else None),
         "panels": panels_for(request, case),
     }, status=status)
 
 
-def _copy(assessment):
+def _initial(assessment, form_class) -> dict:
     """A reassessment form starts from the latest assessment's values."""
-    if assessment is None:
-        return None
-    assessment.pk = None
-    return assessment
+    from django.forms.models import model_to_dict
+
+    return model_to_dict(assessment, fields=form_class._meta.fields) if assessment is not None else {}
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))

@@ -84,12 +84,10 @@ def position_set(request, question_id: int, member_state: str):
     else:
         status, error = 400, " ".join(str(e) for errors in form.errors.values() for e in errors)
     if request.headers.get("HX-Request"):
-        context = board_context(request, question)
-        context["error"] = error
-        return render(request, "council/board.html", context, status=status)
+        return render(request, "council/board.html", {**board_context(request, question), "error": error}, status=status)
     if error:
-        messages.error(request, error)
-    return _back(question.case_id) if status == 200 else render(request, "council/board.html", {**board_context(request, question), "error": error}, status=status)
+        messages.error(request, error)  # without htmx: back to the case page, the error shown there
+    return _back(question.case_id)
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
