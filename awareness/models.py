@@ -8,6 +8,8 @@ information are children of their case.
 """
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import Organisation
+from cdt.security.markings import Classification, Tlp, validate_classification_ceiling
 from cdt.security.models import Marked, MarkedChild
 
 
@@ -44,6 +47,7 @@ class ThreatActor(models.Model):
         _("external references"), default=list, blank=True, help_text=_('e.g. [{"source": "mitre-attack", "id": "G0007"}]'),
     )
     stix_id = models.CharField(_("STIX id"), max_length=100, blank=True, db_index=True)
+    stix_modified = models.DateTimeField(_("STIX version"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -84,6 +88,9 @@ class Assessment(Marked):
     actors = models.ManyToManyField(ThreatActor, blank=True, related_name="assessments", verbose_name=_("threat actors"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    stix_id = models.CharField(_("STIX id"), max_length=100, blank=True, db_index=True,
+                               help_text=_("The STIX report this assessment came from, if posted to the feed."))
+    stix_modified = models.DateTimeField(_("STIX version"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["releasable_to", "cases", "actors"])
 
     class Meta(Marked.Meta):
@@ -126,3 +133,147 @@ class RequestForInformation(MarkedChild):
     @property
     def overdue(self) -> bool:
         return self.answer_id is None and self.due_on < timezone.localdate()
+
+
+# --- The SIAC feed: STIX 2.1 objects, TAXII collections, ingestions ------------------------------
+
+class FeedClient(models.Model):
+    """What an API client posting to the feed (SIAC, CERT-EU, a partner's
+    platform) does not say in its bundles: the default classification,
+    releasability and need-to-know of what it posts. Set by the secretariat
+    per token; a feed token without settings cannot post. STIX carries TLP
+    but not EU classification or releasability, hence these defaults."""
+
+    token = models.OneToOneField("accounts.ApiToken", on_delete=models.CASCADE, related_name="feed_client", verbose_name=_("API token"))
+    default_classification = models.PositiveSmallIntegerField(
+        _("default classification"), choices=Classification.choices, default=Classification.UNCLASSIFIED,
+        validators=[validate_classification_ceiling],
+        help_text=_("Applied to every object; a classification statement marking in the bundle may raise it."),
+    )
+    default_limite = models.BooleanField(_("LIMITE by default"), default=True)
+    default_tlp = models.PositiveSmallIntegerField(
+        _("default TLP"), choices=Tlp.choices, default=Tlp.AMBER, help_text=_("For objects that carry no TLP marking."),
+    )
+    releasable_to_all = models.BooleanField(_("releasable to all"), default=True)
+    releasable_to = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("releasable to"))
+    shared_with = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("need-to-know"),
+        help_text=_("Organisations that see what this client posts, besides its own and the Council secretariat."),
+    )
+    shared_with_all_delegations = models.BooleanField(_("shared with every HWPCI delegation"), default=False)
+
+    class Meta:
+        verbose_name = _("feed client")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
+class TaxiiCollection(models.Model):
+    """A TAXII 2.1 collection. Objects posted through TAXII land in the
+    collection they were posted to; objects posted to the feed endpoint land
+    in the collection whose ``stix_types`` name their type, else in the
+    default one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    alias = models.SlugField(_("alias"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    stix_types = models.JSONField(_("STIX types routed here"), default=list, blank=True)
+    is_default = models.BooleanField(_("default collection"), default=False)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("TAXII collection")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedIngestion(models.Model):
+    """One bundle posted to the feed (by the REST endpoint or TAXII): who,
+    when, what it contained, what came of it. Its id is the TAXII status id
+    and the progress URL of an asynchronous ingestion."""
+
+    class Channel(models.TextChoices):
+        FEED_API = "feed_api", _("Feed API")
+        TAXII = "taxii", _("TAXII")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        VALIDATING = "validating", _("Validating")
+        WRITING = "writing", _("Writing")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    token = models.ForeignKey("accounts.ApiToken", on_delete=models.SET_NULL, null=True, related_name="+")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    collection = models.ForeignKey(TaxiiCollection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    bundle_id = models.CharField(_("bundle"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    object_count = models.PositiveIntegerField(_("objects"), default=0)
+    processed_count = models.PositiveIntegerField(_("validated"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    ignored_count = models.PositiveIntegerField(_("ignored (older)"), default=0)
+    stored_raw_count = models.PositiveIntegerField(_("stored raw"), default=0)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True,
+                               help_text=_("Ids per outcome: created, updated, unchanged, ignored, stored raw."))
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    payload = models.JSONField(null=True, blank=True, help_text=_("The bundle, kept until an asynchronous ingestion has run."))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("feed ingestion")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} ({self.object_count} objects)"
+
+
+class StixObject(Marked):
+    """One version of one STIX 2.1 object as posted, kept verbatim: the
+    TAXII server serves these, and unsupported types are kept here rather
+    than dropped. Each version is a row (``current`` marks the newest), so
+    the object's history is its versions. Protected like any record: the
+    markings come from the object's marking references and the posting
+    client's defaults, the grants from the client's settings."""
+
+    stix_id = models.CharField(_("STIX id"), max_length=100)
+    stix_type = models.CharField(_("type"), max_length=60, db_index=True)
+    version = models.CharField(_("version"), max_length=40, help_text=_("modified (or created) as posted"))
+    modified = models.DateTimeField(_("modified"), null=True, blank=True)
+    current = models.BooleanField(_("current version"), default=True)
+    supported = models.BooleanField(_("mapped into CDT"), default=True)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    source_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    target_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    refs = models.TextField(blank=True, help_text=_("object_refs, space-separated, for notes, opinions and reports"))
+    collection = models.ForeignKey(TaxiiCollection, on_delete=models.PROTECT, related_name="stix_objects")
+    ingestion = models.ForeignKey(FeedIngestion, on_delete=models.PROTECT, related_name="stix_objects")
+    added_at = models.DateTimeField(_("added"), db_index=True)
+    raw = models.JSONField(_("STIX"))
+
+    class Meta(Marked.Meta):
+        ordering = ["added_at", "id"]
+        verbose_name = _("STIX object")
+        constraints = [
+            *Marked.Meta.constraints,
+            models.UniqueConstraint(fields=["stix_id", "version"], name="awareness_stixobject_one_row_per_version"),
+        ]
+        indexes = [models.Index(fields=["stix_id", "current"])]
+
+    def __str__(self) -> str:
+        return f"{self.stix_type} {self.name or self.stix_id}"
+
+
+class StixObjectUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(StixObject, on_delete=models.CASCADE)
+
+
+class StixObjectGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(StixObject, on_delete=models.CASCADE)

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from cases.models import Case
 from cdt.security.selectors import protected_queryset
 
-from .models import Assessment, RequestForInformation, ThreatActor
+from .models import Assessment, FeedIngestion, RequestForInformation, ThreatActor
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -23,3 +23,15 @@ def actor_list() -> QuerySet[ThreatActor]:
 
 def actor_cases(*, actor: ThreatActor, user) -> QuerySet[Case]:
     return protected_queryset(actor.cases.all(), user).filter(exercise=False).order_by("-brought_on")
+
+
+def feed_ingestion_list(*, user) -> QuerySet[FeedIngestion]:
+    """The feed-ingestion log: all of it for the Council secretariat, their
+    own ingestions for anyone who posted. It names objects and counts, never
+    their content, which stays behind each object's markings."""
+    from cases.permissions import is_secretariat
+
+    ingestions = FeedIngestion.objects.select_related("posted_by").defer("payload").order_by("-received_at")
+    if user is None or not user.is_authenticated:
+        return ingestions.none()
+    return ingestions if is_secretariat(user) else ingestions.filter(posted_by=user)

@@ -17,7 +17,7 @@ from cdt.security.access import visible_to
 from cdt.security.grants import access_grant, organisation_group
 
 from . import permissions
-from .models import Assessment, RequestForInformation, ThreatActor
+from .models import Assessment, FeedClient, RequestForInformation, ThreatActor
 
 
 def assessment_record(
@@ -96,3 +96,30 @@ def actor_for_name(name: str) -> ThreatActor | None:
         if name.lower() in (alias.lower() for alias in candidate.aliases):
             return candidate
     return None
+
+
+def feed_client_configure(
+    *, by, token, default_classification: int, default_tlp: int, default_limite: bool = True, releasable_to_all: bool = True,
+    releasable_to=(), shared_with=(), shared_with_all_delegations: bool = False,
+) -> FeedClient:
+    """Set what a feed client's bundles do not say (classification,
+    releasability, need-to-know). The Council secretariat decides this per
+    client; the token must carry the feed scope."""
+    from cases.permissions import is_secretariat
+    from cdt.accounts.scopes import FEEDS_WRITE
+
+    if by is not None and not is_secretariat(by):
+        raise PermissionDenied(_("The Council secretariat sets feed clients."))
+    if not token.has_scope(FEEDS_WRITE):
+        raise ValidationError({"token": _("The token does not carry the %(scope)s scope.") % {"scope": FEEDS_WRITE}})
+    if not releasable_to_all and not releasable_to:
+        raise ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
+    with transaction.atomic():
+        client, _created = FeedClient.objects.get_or_create(token=token)
+        client.default_classification, client.default_tlp, client.default_limite = default_classification, default_tlp, default_limite
+        client.releasable_to_all, client.shared_with_all_delegations = releasable_to_all, shared_with_all_delegations
+        client.full_clean()
+        client.save()
+        client.releasable_to.set(releasable_to)
+        client.shared_with.set(shared_with)
+    return client

@@ -96,3 +96,4 @@ def celery_worker_thread(transactional_db):
 
 
 from tests.cases_support import cast, open_case  # noqa: E402,F401  (fixtures for the case tests)
+from tests.stix_support import feed_token  # noqa: E402,F401  (the SIAC feed client)

@@ -273,6 +273,13 @@ CDT_DEMO_PASSWORD = env.str("CDT_DEMO_PASSWORD", default="demo-cdt-2026")
 # The highest EU classification the system is accredited for; anything above
 # is refused on every input path. TRÈS SECRET UE is always refused.
 CDT_MAX_CLASSIFICATION = env.str("CDT_MAX_CLASSIFICATION", default="RESTREINT_UE")
+# STIX bundles with more objects than this are accepted with 202 and ingested
+# by a Celery task; smaller ones are ingested before the answer.
+CDT_FEED_SYNC_MAX_OBJECTS = env.int("CDT_FEED_SYNC_MAX_OBJECTS", default=2000)
+# TAXII 2.1: objects per page (a client's ``limit`` may ask for fewer) and the
+# largest request body the API root accepts.
+CDT_TAXII_PAGE_SIZE = env.int("CDT_TAXII_PAGE_SIZE", default=500)
+CDT_TAXII_MAX_CONTENT_LENGTH = env.int("CDT_TAXII_MAX_CONTENT_LENGTH", default=100 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,194 @@
+"""STIX 2.1 ingestion: ``POST /api/v1/feeds/stix/`` with real bundles
+written for the tests (see ``tests/stix_support.py``)."""
+import pytest
+from django.test import Client
+
+from awareness.models import Assessment, FeedIngestion, StixObject, ThreatActor
+from cases.models import CaseEvent
+from cdt.security.access import can_view
+from cdt.security.markings import Classification, Tlp
+from cdt.security.models import AuditEntry
+
+from . import stix_support as s
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/feeds/stix/"
+
+
+def post(key, bundle, **extra):
+    return Client().post(URL, bundle, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}", **extra)
+
+
+def rows() -> dict[str, int]:
+    return {"stix": StixObject.objects.count(), "assessments": Assessment.objects.count(), "actors": ThreatActor.objects.count()}
+
+
+def test_a_report_on_an_intrusion_set_is_mapped_with_its_markings(cast, feed_token):
+    token, key = feed_token
+    response = post(key, s.report_bundle())
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "complete"
+    assert body["counts"] == {"created": 14, "updated": 0, "unchanged": 0, "ignored": 0, "stored_raw": 1}
+    assert body["stored_raw"] == [{"id": s.INDICATOR, "type": "indicator"}]
+    # The registry: the intrusion set and the state actor (both TLP:GREEN, unclassified, releasable to all).
+    gridlock = ThreatActor.objects.get(stix_id=s.GRIDLOCK)
+    assert gridlock.name == "GRIDLOCK" and gridlock.aliases == ["Static Tundra", "Unit 00000"]
+    assert gridlock.external_references == [{"source_name": "mitre-attack", "external_id": "G9999"}]
+    assert ThreatActor.objects.get(stix_id=s.STATE_ACTOR).kind == ThreatActor.Kind.STATE
+    # The report became an assessment, TLP:AMBER from its marking, linked to both actors.
+    assessment = Assessment.objects.get(stix_id=s.REPORT)
+    assert (assessment.tlp, assessment.classification, assessment.confidence) == (Tlp.AMBER, Classification.UNCLASSIFIED, "moderate")
+    assert assessment.source.code == "SIAC" and str(assessment.assessed_on) == "2026-11-02"
+    assert set(assessment.actors.values_list("stix_id", flat=True)) == {s.GRIDLOCK, s.STATE_ACTOR}
+    # Every object is kept, with its own markings; the indicator as raw STIX.
+    indicator = StixObject.objects.get(stix_id=s.INDICATOR)
+    assert not indicator.supported and indicator.raw["pattern_type"] == "stix" and indicator.tlp == Tlp.AMBER
+    assert StixObject.objects.get(stix_id=s.GRIDLOCK).tlp == Tlp.GREEN
+    # Need-to-know: SIAC, the secretariat and, per the client's settings, every delegation.
+    assert can_view(cast["delegate"], assessment) and can_view(cast["secretariat"], indicator)
+    assert not can_view(cast["eeas"], assessment)
+    ingestion = FeedIngestion.objects.get()
+    assert ingestion.posted_by == cast["siac"] and ingestion.created_count == 14
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, object_id=str(ingestion.pk)).exists()
+
+
+def test_same_bundle_twice_changes_nothing(feed_token):
+    token, key = feed_token
+    bundle = s.report_bundle()
+    assert post(key, bundle).status_code == 200
+    before = rows()
+    body = post(key, bundle).json()
+    assert body["counts"] == {"created": 0, "updated": 0, "unchanged": 14, "ignored": 0, "stored_raw": 0}
+    assert rows() == before
+
+
+def test_a_newer_modified_updates_with_history_and_an_older_one_is_ignored(feed_token):
+    token, key = feed_token
+    post(key, s.report_bundle())
+    newer = s.replace(s.report_bundle(modified=s.T1), s.REPORT, name="GRIDLOCK: wiper deployment, revised", confidence=85)
+    body = post(key, newer).json()
+    assert body["counts"]["updated"] == 2 and body["counts"]["unchanged"] == 12  # the report and the intrusion set
+    assessment = Assessment.objects.get(stix_id=s.REPORT)
+    assert assessment.title == "GRIDLOCK: wiper deployment, revised" and assessment.confidence == "high"
+    assert assessment.history.count() == 2
+    assert StixObject.objects.filter(stix_id=s.REPORT).count() == 2
+    assert StixObject.objects.get(stix_id=s.REPORT, current=True).version == s.T1
+    body = post(key, s.report_bundle()).json()
+    assert body["counts"]["ignored"] == 2 and {entry["id"] for entry in body["ignored"]} == {s.REPORT, s.GRIDLOCK}
+    assert Assessment.objects.get(stix_id=s.REPORT).title == "GRIDLOCK: wiper deployment, revised"
+
+
+def test_an_invalid_object_in_the_middle_rejects_the_whole_bundle(feed_token):
+    token, key = feed_token
+    bundle = s.replace(s.report_bundle(), s.CAMPAIGN, first_seen="yesterday-ish")
+    response = post(key, bundle)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors[0]["object"] == s.CAMPAIGN and errors[0]["property"] == "first_seen" and errors[0]["reason"]
+    assert rows() == {"stix": 0, "assessments": 0, "actors": 0}
+    assert FeedIngestion.objects.get().status == FeedIngestion.Status.FAILED
+
+
+def test_a_missing_required_property_is_named(feed_token):
+    token, key = feed_token
+    response = post(key, s.replace(s.report_bundle(), s.REPORT, object_refs=None))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"object": s.REPORT, "property": "object_refs",
+                                          "reason": response.json()["errors"][0]["reason"]}]
+    assert rows()["stix"] == 0
+
+
+def test_a_bundle_above_the_ceiling_is_rejected(feed_token, settings):
+    settings.CDT_MAX_CLASSIFICATION = "RESTREINT_UE"
+    token, key = feed_token
+    bundle = s.report_bundle(report_markings=(s.TLP_AMBER, s.CONFIDENTIEL))
+    bundle["objects"].append({"type": "marking-definition", "spec_version": "2.1", "id": s.CONFIDENTIEL, "created": s.T0,
+                              "definition_type": "statement", "definition": {"statement": "CONFIDENTIEL UE/EU CONFIDENTIAL"}})
+    response = post(key, bundle)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["object"], error["property"]) == (s.REPORT, "object_marking_refs") and "CONFIDENTIEL" in error["reason"]
+    assert rows()["stix"] == 0
+    settings.CDT_MAX_CLASSIFICATION = "CONFIDENTIEL_UE"
+    assert post(key, bundle).status_code == 200
+    assert Assessment.objects.get(stix_id=s.REPORT).classification == Classification.CONFIDENTIEL_UE
+
+
+def test_an_unknown_marking_reference_is_refused(feed_token):
+    token, key = feed_token
+    response = post(key, s.report_bundle(report_markings=(s.COPYRIGHT,)))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["reason"] == f"Unknown marking definition {s.COPYRIGHT}."
+
+
+def test_restricted_actors_do_not_enter_the_public_registry(feed_token):
+    token, key = feed_token
+    body = post(key, s.report_bundle(actor_markings=(s.TLP_AMBER,))).json()
+    assert body["status"] == "complete"
+    assert not ThreatActor.objects.filter(stix_id__in=[s.GRIDLOCK, s.STATE_ACTOR]).exists()
+    assert StixObject.objects.get(stix_id=s.GRIDLOCK).tlp == Tlp.AMBER
+
+
+def test_a_report_naming_a_case_is_linked_and_the_case_hears_of_it(cast, open_case, feed_token):
+    token, key = feed_token
+    case = open_case()
+    assert post(key, s.report_bundle(case_reference=case.reference)).status_code == 200
+    assessment = Assessment.objects.get(stix_id=s.REPORT)
+    assert list(assessment.cases.all()) == [case]
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ASSESSED, payload__id=assessment.pk).exists()
+    response = post(key, s.report_bundle(case_reference="CDT-2099-0001", modified=s.T1))
+    assert response.status_code == 400 and response.json()["errors"][0]["property"] == "external_references"
+
+
+def test_only_feed_tokens_with_settings_may_post(cast, feed_token, login_verified):
+    from cdt.accounts.scopes import READ, WRITE
+    from cdt.accounts.services import api_token_issue
+
+    _token, read_key = api_token_issue(user=cast["siac"], name="read only", scopes=[READ, WRITE])
+    assert post(read_key, s.report_bundle()).status_code == 403
+    from cdt.accounts.scopes import FEEDS_WRITE
+
+    _token, bare_key = api_token_issue(user=cast["siac"], name="no settings", scopes=[FEEDS_WRITE])
+    response = post(bare_key, s.report_bundle())
+    assert response.status_code == 403 and "feed settings" in response.json()["detail"]
+    session = Client()
+    login_verified(session, cast["siac"])
+    assert session.post(URL, s.report_bundle(), content_type="application/json").status_code == 403
+    assert rows()["stix"] == 0
+
+
+def test_not_a_bundle(feed_token):
+    token, key = feed_token
+    response = post(key, {"type": "report", "id": "report--1"})
+    assert response.status_code == 400 and response.json()["errors"][0]["property"] == "type"
+    response = Client().post(URL, "[1,2", content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 400
+
+
+def test_large_bundles_are_accepted_and_processed_by_a_task(feed_token, settings, django_capture_on_commit_callbacks):
+    settings.CDT_FEED_SYNC_MAX_OBJECTS = 5
+    token, key = feed_token
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post(key, s.report_bundle())
+    assert response.status_code == 202
+    status_url = response.json()["status_url"]
+    assert response["Location"] == status_url and response.json()["status"] == "pending"
+    assert rows()["stix"] == 0
+    from awareness.tasks import process_feed_ingestion
+
+    process_feed_ingestion.apply(args=[response.json()["id"]])
+    assert len(callbacks) == 1
+    progress = Client().get(status_url, HTTP_AUTHORIZATION=f"Token {key}").json()
+    assert progress["status"] == "complete" and progress["processed_count"] == 14 and progress["counts"]["created"] == 14
+    assert FeedIngestion.objects.get().payload is None
+
+
+def test_the_ingestion_log_shows_a_client_its_own_and_the_secretariat_everything(cast, feed_token, login_verified):
+    token, key = feed_token
+    ingestion_id = post(key, s.report_bundle()).json()["id"]
+    for user, visible in ((cast["secretariat"], True), (cast["delegate"], False)):
+        client = Client()
+        login_verified(client, user)
+        assert client.get(f"/api/v1/feeds/stix/ingestions/{ingestion_id}/").status_code == (200 if visible else 404)
+        assert client.get("/api/v1/feeds/stix/ingestions/").json()["count"] == (1 if visible else 0)
