@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from cases.models import Case
 from cdt.security.selectors import protected_queryset
 
-from .models import Assessment, FeedIngestion, RequestForInformation, ThreatActor
+from .models import Assessment, FeedIngestion, RequestForInformation, StixObject, ThreatActor
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -35,3 +35,9 @@ def feed_ingestion_list(*, user) -> QuerySet[FeedIngestion]:
     if user is None or not user.is_authenticated:
         return ingestions.none()
     return ingestions if is_secretariat(user) else ingestions.filter(posted_by=user)
+
+
+def stix_object_list(*, user) -> QuerySet[StixObject]:
+    """STIX objects (every version) the user may see, oldest added first:
+    what TAXII serves and the export draws on."""
+    return protected_queryset(StixObject.objects.all(), user).order_by("added_at", "id")

@@ -51,5 +51,6 @@ urlpatterns = [
     path("awareness/", include("awareness.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
+    path("taxii2/", include("awareness.taxii.urls")),
     path("admin/", admin.site.urls),
 ]

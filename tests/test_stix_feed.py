@@ -192,3 +192,45 @@ def test_the_ingestion_log_shows_a_client_its_own_and_the_secretariat_everything
         login_verified(client, user)
         assert client.get(f"/api/v1/feeds/stix/ingestions/{ingestion_id}/").status_code == (200 if visible else 404)
         assert client.get("/api/v1/feeds/stix/ingestions/").json()["count"] == (1 if visible else 0)
+
+
+def export(user_client, actor):
+    return user_client.get(f"/api/v1/threat-actors/{actor.pk}/stix/")
+
+
+def test_export_holds_only_what_the_user_may_share(cast, feed_token, login_verified):
+    from awareness import services
+    from awareness.export import shareable
+
+    token, key = feed_token
+    token.feed_client.default_limite = False
+    token.feed_client.save()
+    post(key, s.report_bundle())  # actors GREEN, the rest AMBER, originated by SIAC
+    gridlock = ThreatActor.objects.get(stix_id=s.GRIDLOCK)
+    services.assessment_record(by=cast["eeas"], kind="written", title="EEAS note on GRIDLOCK", body="Open-source summary.",
+                               classification=Classification.UNCLASSIFIED, limite=False, tlp=Tlp.CLEAR, releasable_to_all=True,
+                               actors=[gridlock], shared_with_all_delegations=True)
+    services.assessment_record(by=cast["eeas"], kind="written", title="Restricted", body="…", classification=Classification.RESTREINT_UE,
+                               limite=True, tlp=Tlp.GREEN, releasable_to_all=True, actors=[gridlock], shared_with_all_delegations=True)
+    delegate, siac = Client(), Client()
+    login_verified(delegate, cast["delegate"])
+    siac.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
+
+    response = export(delegate, gridlock)
+    assert response.status_code == 200 and response["Content-Type"] == "application/stix+json;version=2.1"
+    ids = {o["id"] for o in response.json()["objects"]}
+    # The delegate sees the AMBER report and relationships but may not pass them on; GREEN and CLEAR they may.
+    assert s.GRIDLOCK in ids and s.STATE_ACTOR not in ids and s.REPORT not in ids
+    assert not any(o["type"] == "relationship" for o in response.json()["objects"])
+    names = {o.get("name") for o in response.json()["objects"]}
+    assert "EEAS note on GRIDLOCK" in names and "Restricted" not in names
+    # SIAC originated the AMBER material: it may share it, with the relationships whose both ends it shares.
+    objects = export(siac, gridlock).json()["objects"]
+    siac_ids = {o["id"] for o in objects}
+    assert {s.REPORT, s.STATE_ACTOR, s.CAMPAIGN, "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101"} <= siac_ids
+    assert s.TLP_AMBER in siac_ids  # its marking definition travels with it
+    assert "EEAS note on GRIDLOCK" not in {o.get("name") for o in objects}  # SIAC was not given need-to-know
+    # Everything exported is within the rule, and every export is audited.
+    for user in (cast["delegate"], cast["siac"]):
+        assert set(shareable(StixObject.objects.all(), user).values_list("classification", flat=True)) <= {0}
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_id=str(gridlock.pk)).count() == 2

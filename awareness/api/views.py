@@ -3,10 +3,12 @@ requests for information."""
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
@@ -15,9 +17,16 @@ from cdt.security.api import ProtectedViewSetMixin
 from council.api.views import ServiceErrors, visible_case
 
 from .. import selectors, services
+from ..export import actor_stix_bundle
 from ..filters import AssessmentFilter
 from ..models import Assessment, RequestForInformation
 from .serializers import AnswerSerializer, AssessmentSerializer, RequestForInformationSerializer, ThreatActorSerializer
+
+
+class StixRenderer(JSONRenderer):
+    media_type = "application/stix+json"
+    format = "stix"
+    charset = None
 
 
 @declare_access(AUTHENTICATED)
@@ -30,6 +39,14 @@ class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.actor_list()
     filter_backends = [SearchFilter]
     search_fields = ["name", "aliases", "suspected_sponsor"]
+
+    @extend_schema(responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
+                   description="A STIX 2.1 bundle of the actor and what you may share about it (see README, \"STIX export\").")
+    @action(detail=True, methods=["get"], url_path="stix", renderer_classes=[StixRenderer, JSONRenderer])
+    def stix(self, request, pk=None):
+        bundle = actor_stix_bundle(actor=self.get_object(), user=request.user, request=request)
+        return Response(bundle, content_type="application/stix+json;version=2.1",
+                        headers={"Content-Disposition": f'attachment; filename="{bundle["id"]}.json"'})
 
 
 @declare_access(OBJECT, model=Assessment)
