@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cdt.security.admin import ProtectedModelAdmin
 
-from .models import Assessment, ThreatActor
+from cdt.accounts.models import ApiToken
+from cdt.accounts.scopes import FEEDS_WRITE
+
+from .models import Assessment, FeedClient, FeedIngestion, StixObject, TaxiiCollection, ThreatActor
 
 
 @admin.register(ThreatActor)
@@ -22,3 +26,68 @@ class AssessmentAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     search_fields = ("title",)
     readonly_fields = ("originator", "recorded_by")
     filter_horizontal = ("cases", "actors", "releasable_to")
+
+
+class FeedClientForm(forms.ModelForm):
+    class Meta:
+        model = FeedClient
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].queryset = ApiToken.objects.filter(revoked_at__isnull=True).select_related("user")
+
+    def clean_token(self):
+        token = self.cleaned_data["token"]
+        if not token.has_scope(FEEDS_WRITE):
+            raise forms.ValidationError(f"This token does not carry the {FEEDS_WRITE} scope.")
+        return token
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("releasable_to_all") and not cleaned.get("releasable_to"):
+            self.add_error("releasable_to", "Name at least one organisation, or make it releasable to all.")
+        return cleaned
+
+
+@admin.register(FeedClient)
+class FeedClientAdmin(admin.ModelAdmin):
+    """Per feed token: the classification, releasability and need-to-know
+    applied to what that client posts (STIX does not carry them)."""
+
+    list_display = ("token", "default_classification", "default_tlp", "default_limite", "releasable_to_all", "shared_with_all_delegations")
+    filter_horizontal = ("releasable_to", "shared_with")
+    form = FeedClientForm
+
+
+@admin.register(TaxiiCollection)
+class TaxiiCollectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "alias", "is_default", "id")
+    readonly_fields = ("id",)
+
+
+@admin.register(FeedIngestion)
+class FeedIngestionAdmin(admin.ModelAdmin):
+    """The feed's log, read-only."""
+
+    list_display = ("received_at", "posted_by", "channel", "status", "object_count", "created_count", "updated_count",
+                    "unchanged_count", "ignored_count", "stored_raw_count")
+    list_filter = ("status", "channel")
+    exclude = ("payload",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StixObject)
+class StixObjectAdmin(ProtectedModelAdmin):
+    list_display = ("stix_id", "stix_type", "name", "version", "current", "supported", "classification", "tlp", "added_at")
+    list_filter = ("stix_type", "supported", "current", "tlp")
+    search_fields = ("stix_id", "name")
+    readonly_fields = [field.name for field in StixObject._meta.fields] + ["releasable_to"]

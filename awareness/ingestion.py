@@ -48,7 +48,7 @@ from cdt.security.models import AuditEntry
 from . import stix
 from .models import (
     Assessment, AssessmentGroupObjectPermission, FeedClient, FeedIngestion, StixObject, StixObjectGroupObjectPermission,
-    TaxiiCollection, ThreatActor,
+    TaxiiCollection, ThreatActor, taxii_collections_ensure,
 )
 
 PROGRESS_EVERY = 2000
@@ -324,6 +324,7 @@ def _route(collections: list[TaxiiCollection], posted_to: TaxiiCollection | None
 
 def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> dict[str, int]:
     now = timezone.now()
+    taxii_collections_ensure()
     route = _route(list(TaxiiCollection.objects.all()), ingestion.collection)
     releasable_to = list(client.releasable_to.all()) if not client.releasable_to_all else []
     groups = feed_groups(client, by)

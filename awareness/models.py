@@ -190,6 +190,14 @@ class TaxiiCollection(models.Model):
         return self.title
 
 
+def taxii_collections_ensure() -> None:
+    """The default collections, if there are none (a fresh database is given
+    them by a migration; this covers a flushed one)."""
+    from importlib import import_module
+
+    import_module("awareness.migrations.0004_taxii_collections").ensure(TaxiiCollection)
+
+
 class FeedIngestion(models.Model):
     """One bundle posted to the feed (by the REST endpoint or TAXII): who,
     when, what it contained, what came of it. Its id is the TAXII status id

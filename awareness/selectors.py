@@ -1,6 +1,7 @@
 """Reads of awareness material through the access rule."""
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import QuerySet
 
 from cases.models import Case
@@ -41,3 +42,23 @@ def stix_object_list(*, user) -> QuerySet[StixObject]:
     """STIX objects (every version) the user may see, oldest added first:
     what TAXII serves and the export draws on."""
     return protected_queryset(StixObject.objects.all(), user).order_by("added_at", "id")
+
+
+def actor_feed(*, actor: ThreatActor, user) -> list[dict]:
+    """What the feed says about an actor that the user may see: the current
+    relationships naming it (attributed-to, targets, uses…), each with the
+    object at the other end if the user may see that too."""
+    if not actor.stix_id:
+        return []
+    visible = stix_object_list(user=user).filter(current=True)
+    relationships = list(visible.filter(stix_type="relationship").filter(
+        models.Q(source_ref=actor.stix_id) | models.Q(target_ref=actor.stix_id)))
+    ends = {rel.target_ref if rel.source_ref == actor.stix_id else rel.source_ref for rel in relationships}
+    named = {row.stix_id: row for row in visible.filter(stix_id__in=ends)}
+    return [{"relationship": rel, "outgoing": rel.source_ref == actor.stix_id,
+             "other": named.get(rel.target_ref if rel.source_ref == actor.stix_id else rel.source_ref)} for rel in relationships]
+
+
+def stix_commentary(*, stix_id: str, user) -> QuerySet[StixObject]:
+    """Notes and opinions from the feed about one object, as far as the user may see them."""
+    return stix_object_list(user=user).filter(current=True, stix_type__in=["note", "opinion"], refs__contains=stix_id)

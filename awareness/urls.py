@@ -8,4 +8,6 @@ urlpatterns = [
     path("assessments/", views.assessment_list, name="assessment-list-page"),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment-page"),
     path("requests/", views.rfi_list, name="rfi-list-page"),
+    path("feed/", views.feed_ingestion_list, name="feed-log-page"),
+    path("feed/<uuid:ingestion_id>/", views.feed_ingestion_detail, name="feed-ingestion-page"),
 ]

@@ -24,8 +24,10 @@ def actor_detail(request, actor_id: int):
     actor = get_object_or_404(selectors.actor_list(), pk=actor_id)
     assessments = list(selectors.assessment_list(user=request.user).filter(actors=actor)[:50])
     cases = list(selectors.actor_cases(actor=actor, user=request.user))
+    feed = selectors.actor_feed(actor=actor, user=request.user)
     return render(request, "awareness/actor_detail.html", {
-        "actor": actor, "assessments": assessments, "cases": cases, "marking": highest_marking([*assessments, *cases]),
+        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed,
+        "marking": highest_marking([*assessments, *cases, *(entry["relationship"] for entry in feed)]),
     })
 
 
@@ -48,6 +50,7 @@ def assessment_detail(request, assessment_id: int):
         "assessment": assessment, "marking": assessment,
         "cases": case_list(user=request.user).filter(assessments=assessment),
         "actors": assessment.actors.all(),
+        "commentary": selectors.stix_commentary(stix_id=assessment.stix_id, user=request.user) if assessment.stix_id else [],
     })
 
 
@@ -79,3 +82,17 @@ def awareness_panel(request, case):
         "assessments": list(selectors.assessment_list(user=request.user).filter(cases=case)),
         "rfis": rfis, "visible_answers": visible_answers(request.user, rfis),
     }
+
+
+@declare_access(AUTHENTICATED)
+def feed_ingestion_list(request):
+    """The feed-ingestion log: who posted what, the counts, the errors. The
+    secretariat sees all of it; a feed client's user their own."""
+    page = Paginator(selectors.feed_ingestion_list(user=request.user).defer("outcome"), 25).get_page(request.GET.get("page"))
+    return render(request, "awareness/feed_log.html", {"page": page})
+
+
+@declare_access(AUTHENTICATED)
+def feed_ingestion_detail(request, ingestion_id):
+    ingestion = get_object_or_404(selectors.feed_ingestion_list(user=request.user), pk=ingestion_id)
+    return render(request, "awareness/feed_ingestion.html", {"ingestion": ingestion})

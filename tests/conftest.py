@@ -29,7 +29,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def directory(db):
+    from awareness.models import taxii_collections_ensure
+
     load_reference_data(apps)
+    taxii_collections_ensure()  # migrated data, gone after a transactional test's flush
 
 
 @pytest.fixture

@@ -21,19 +21,21 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.core.access import DETAIL, LIST, declared_object_route
 from cdt.directory.models import Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
-from awareness.models import Assessment, RequestForInformation
+from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from cdt.directory.models import CouncilBody, MemberState
@@ -55,6 +57,8 @@ def walk(patterns, prefix=""):
 
 OBJECT_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r[0])
 SEARCH_TERM = "alpha"
+T0 = "2026-11-02T09:00:00.000Z"
+TAXII = "application/taxii+json;version=2.1"
 
 
 # --- The reference predicate -------------------------------------------------
@@ -85,6 +89,7 @@ class Spec:
     organisations: set[str] = field(default_factory=set)  # organisation codes granted
     roles: set[Role] = field(default_factory=set)  # role groups granted
     note_classification: Classification = Classification.UNCLASSIFIED
+    limite: bool = True
 
 
 def reference(subject: Subject, spec: Spec) -> bool:
@@ -99,6 +104,14 @@ def reference(subject: Subject, spec: Spec) -> bool:
     if spec.tlp == Tlp.AMBER_STRICT:
         return personal or (by_group and spec.originator == subject.organisation)
     return personal or by_group
+
+
+def reference_shareable(subject: Subject, spec: Spec) -> bool:
+    """What a user may pass on in an export: what they see, unclassified,
+    not LIMITE, TLP:CLEAR/GREEN, or AMBER/AMBER+STRICT of their own making."""
+    if not reference(subject, spec) or spec.classification != Classification.UNCLASSIFIED or spec.limite:
+        return False
+    return spec.tlp <= Tlp.GREEN or (spec.tlp <= Tlp.AMBER_STRICT and spec.originator == subject.organisation)
 
 
 def reference_note(subject: Subject, spec: Spec) -> bool:
@@ -139,6 +152,7 @@ def specs() -> list[Spec]:
                 originator=originator,
                 releasable_to=releasabilities[index % 3],
                 note_classification=Classification(min(int(classification) + index % 2, int(Classification.SECRET_UE))),
+                limite=index % 4 == 0,
                 **grant_patterns[index % len(grant_patterns)],
             )
         )
@@ -165,9 +179,13 @@ def world(make_user, login_verified, settings):
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     council_body = CouncilBody.objects.get(code="PSC")
     member_states = list(MemberState.objects.all())
+    actor = ThreatActor.objects.create(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
+    collection = TaxiiCollection.objects.get(alias="siac-assessments")
+    ingestion = FeedIngestion.objects.create(posted_by=granter, channel=FeedIngestion.Channel.FEED_API)
+    added_at = timezone.now()
     for spec in specs():
         markings = dict(
-            classification=spec.classification, limite=True, tlp=spec.tlp,
+            classification=spec.classification, limite=spec.limite, tlp=spec.tlp,
             originator=organisations[spec.originator], releasable_to_all=spec.releasable_to is None,
         )
         dossier = Dossier.objects.create(title=spec.title, **markings)
@@ -178,7 +196,14 @@ def world(make_user, login_verified, settings):
         )
         assessment = Assessment.objects.create(kind="written", source=organisations[spec.originator], title=spec.title, body="",
                                                recorded_by=granter, **markings)
-        for protected in (dossier, case, assessment):
+        assessment.actors.add(actor)
+        stix_object = StixObject.objects.create(
+            stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}", stix_type="report", version=T0, name=spec.title,
+            refs=actor.stix_id, collection=collection, ingestion=ingestion, added_at=added_at, **markings,
+            raw={"type": "report", "spec_version": "2.1", "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}", "created": T0,
+                 "modified": T0, "name": spec.title, "published": T0, "object_refs": [actor.stix_id]},
+        )
+        for protected in (dossier, case, assessment, stix_object):
             if spec.releasable_to:
                 protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
             for username in spec.personal:
@@ -204,6 +229,7 @@ def world(make_user, login_verified, settings):
         rfi = RequestForInformation.objects.create(question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1),
                                                    asked_by=granter, **child)
         objects[Assessment][assessment.pk] = spec
+        objects[StixObject][stix_object.pk] = spec
         objects[RequestForInformation][rfi.pk] = spec
     return clients, objects
 
@@ -212,7 +238,7 @@ PREDICATES = {
     Dossier: reference, DossierNote: reference_note, Case: reference,
     # Children of the case, at the note's (child's) classification.
     Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
-    Assessment: reference,
+    Assessment: reference, StixObject: reference,
 }
 TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
           Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
@@ -306,3 +332,42 @@ def test_the_matrix_is_not_trivial():
         if subject.effective_clearance > 0 or subject.username == "fr-unclassified":
             assert allowed > 0, subject.username
     assert any(reference(s, spec) != reference_note(s, spec) for s in SUBJECTS for spec in all_specs)
+
+
+def test_taxii_and_export_follow_the_rule(world):
+    """The paths that do not show one model row per route: TAXII (objects
+    on every page, manifest, each object, its versions) and the STIX export
+    of a threat actor (only what the user may share)."""
+    clients, objects = world
+    stix_ids = dict(StixObject.objects.values_list("pk", "stix_id"))
+    assessment_report_ids = {pk: f"report--{uuid.uuid5(uuid.NAMESPACE_URL, f'https://cdt.consilium.europa.eu/assessments/{pk}')}"
+                             for pk in objects[Assessment]}
+    actor = ThreatActor.objects.get(name="MATRIX ACTOR")
+    base = "/taxii2/api/collections/siac-assessments"
+    checked = 0
+    for subject in SUBJECTS:
+        client = clients[subject.username]
+        allowed = {stix_ids[pk] for pk, spec in objects[StixObject].items() if reference(subject, spec)}
+        seen, next_token = [], None
+        while True:
+            response = client.get(f"{base}/objects/", {"limit": 7, **({"next": next_token} if next_token else {})}, HTTP_ACCEPT=TAXII)
+            assert response.status_code == 200
+            page = response.json()
+            seen += [stix_object["id"] for stix_object in page["objects"]]
+            next_token = page.get("next")
+            if not page["more"]:
+                break
+        assert sorted(seen) == sorted(allowed), f"{subject.username}: TAXII objects leak or miss"
+        manifest = client.get(f"{base}/manifest/", HTTP_ACCEPT=TAXII).json()["objects"]
+        assert {entry["id"] for entry in manifest} == allowed
+        for pk, stix_id in stix_ids.items():
+            for suffix in ("", "versions/"):
+                status = client.get(f"{base}/objects/{stix_id}/{suffix}", HTTP_ACCEPT=TAXII).status_code
+                assert status == (200 if stix_id in allowed else 404), (subject.username, stix_id, suffix, status)
+                checked += 1
+        exported = {o["id"] for o in client.get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()["objects"] if o["type"] == "report"}
+        expected = {stix_ids[pk] for pk, spec in objects[StixObject].items() if reference_shareable(subject, spec)}
+        expected |= {assessment_report_ids[pk] for pk, spec in objects[Assessment].items() if reference_shareable(subject, spec)}
+        assert exported == expected, f"{subject.username}: export leaks {sorted(exported - expected)} or misses {sorted(expected - exported)}"
+    assert checked == len(SUBJECTS) * len(stix_ids) * 2
+    assert any(reference_shareable(s, spec) for s in SUBJECTS for spec in specs())

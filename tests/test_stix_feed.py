@@ -234,3 +234,28 @@ def test_export_holds_only_what_the_user_may_share(cast, feed_token, login_verif
     for user in (cast["delegate"], cast["siac"]):
         assert set(shareable(StixObject.objects.all(), user).values_list("classification", flat=True)) <= {0}
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_id=str(gridlock.pk)).count() == 2
+
+
+def test_pages_show_the_feed_within_the_rule(cast, feed_token, login_verified):
+    token, key = feed_token
+    post(key, s.report_bundle())
+    rejected = post(key, s.replace(s.report_bundle(), s.CAMPAIGN, first_seen="soon")).json()["id"]
+    gridlock = ThreatActor.objects.get(stix_id=s.GRIDLOCK)
+    assessment = Assessment.objects.get(stix_id=s.REPORT)
+    delegate, eeas, secretariat = Client(), Client(), Client()
+    login_verified(delegate, cast["delegate"])
+    login_verified(eeas, cast["eeas"])
+    login_verified(secretariat, cast["secretariat"])
+    # The actor page: the delegate (need-to-know by the client's settings) reads the AMBER attribution; the EEAS does not.
+    page = delegate.get(f"/awareness/actors/{gridlock.pk}/").content.decode()
+    assert "attributed-to" in page and "Fictional State Directorate 9" in page and "Operation Cold Grid" in page
+    assert "attributed-to" not in eeas.get(f"/awareness/actors/{gridlock.pk}/").content.decode()
+    page = delegate.get(f"/awareness/assessments/{assessment.pk}/").content.decode()
+    assert "Consistent with the 2025 pattern of activity." in page and "agree" in page
+    # The log: everything for the secretariat, with the refusal and its reason; nothing for a delegate.
+    log = secretariat.get("/awareness/feed/").content.decode()
+    assert 'data-testid="result-count">2<' in log
+    detail = secretariat.get(f"/awareness/feed/{rejected}/").content.decode()
+    assert s.CAMPAIGN in detail and "first_seen" in detail
+    assert 'data-testid="result-count">0<' in delegate.get("/awareness/feed/").content.decode()
+    assert delegate.get(f"/awareness/feed/{rejected}/").status_code == 404

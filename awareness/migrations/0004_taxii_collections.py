@@ -3,6 +3,7 @@ import uuid
 
 from django.db import migrations
 
+# Also used by ``awareness.models.taxii_collections_ensure``: keep them in one place.
 COLLECTIONS = [
     {
         "id": uuid.UUID("0b1a5e7c-5c1a-4e39-9a43-5b0b8d7e2a01"), "alias": "siac-assessments", "title": "SIAC assessments",
@@ -19,9 +20,13 @@ COLLECTIONS = [
 
 
 def create(apps, schema_editor):
-    TaxiiCollection = apps.get_model("awareness", "TaxiiCollection")
-    for collection in COLLECTIONS:
-        TaxiiCollection.objects.update_or_create(id=collection["id"], defaults=collection)
+    ensure(apps.get_model("awareness", "TaxiiCollection"))
+
+
+def ensure(model) -> None:
+    if not model.objects.exists():
+        for collection in COLLECTIONS:
+            model.objects.update_or_create(id=collection["id"], defaults=collection)
 
 
 class Migration(migrations.Migration):

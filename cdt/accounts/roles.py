@@ -39,7 +39,8 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
     "accounts": ["user", "apitoken"],
     "auth": ["group"],
     "security": ["auditentry"],  # view only: the model has no other permission
-    "awareness": ["threatactor"],  # reference data (not a protected model)
+    # Reference data (the registry) and the feed's configuration and log (never the objects posted).
+    "awareness": ["threatactor", "feedclient", "taxiicollection", "feedingestion"],
     "council": ["meeting", "agendaitem"],  # the calendar; agenda items are filtered by case access
 }
 

@@ -47,6 +47,9 @@ class Command(BaseCommand):
 
         created_cases = seed_demo_cases(self.stdout)
         self.stdout.write(f"Demo cases: {created_cases} created ({len(DEMO_CASES)} in the scenario, at several steps of the process).")
+        from awareness.demo import seed_demo_feed
+
+        seed_demo_feed(self.stdout)
         needing = [user for user, _, _ in rows if requires_second_factor(user)]
         if needing:
             self.stdout.write("Second factor (TOTP) required for: %s." % ", ".join(user.username for user in needing))
