@@ -6,11 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve migrate demo otp messages clean-db help
+.PHONY: run test setup serve migrate demo otp messages clean-db help bench
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -40,3 +41,14 @@ otp:
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks run on PostgreSQL (a scratch database, dropped and recreated).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cdt_bench
+BENCH_ARGS ?=
+bench: setup
+	$(PY) -c "import psycopg2, urllib.parse as u; url = u.urlparse('$(BENCH_DATABASE_URL)'); \
+	c = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username, password=url.password, dbname='postgres'); \
+	c.autocommit = True; k = c.cursor(); name = url.path.lstrip('/'); \
+	k.execute('DROP DATABASE IF EXISTS \"%s\"' % name); k.execute('CREATE DATABASE \"%s\"' % name)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_feed --scratch-database $(BENCH_ARGS)

@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.models import Case, CaseEvent
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.scopes import FEEDS_WRITE
+from cdt.core.bulk import bulk_insert_values
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
@@ -125,13 +126,22 @@ def feed_ingestion_process(*, ingestion: FeedIngestion, client: FeedClient | Non
     if objects is None:
         objects = bundle_objects(ingestion.payload)
     by = ingestion.posted_by
+    validation = None
     try:
         _progress(ingestion, FeedIngestion.Status.VALIDATING, 0)
-        plan = _plan(objects, client=client, by=by, ingestion=ingestion)
-        _progress(ingestion, FeedIngestion.Status.WRITING, len(objects))
+        validation = Validation.start(objects)
+        plan = _plan(objects, client=client, by=by, ingestion=ingestion, validation=validation)
+        _progress(ingestion, FeedIngestion.Status.WRITING, 0 if validation else len(objects))
         with transaction.atomic():
             counts = _write(plan, client=client, by=by, ingestion=ingestion)
+            if validation is not None:
+                errors = validation.errors()
+                validation = None
+                if errors:
+                    raise FeedRejected(errors)  # rolls back everything written above
     except FeedRejected as rejection:
+        if validation is not None:  # the plan failed first: the stix2 errors come first too
+            rejection.errors = (validation.errors() + rejection.errors)[:100]
         ingestion.status, ingestion.errors = FeedIngestion.Status.FAILED, rejection.errors
     except IntegrityError:
         ingestion.status = FeedIngestion.Status.FAILED
@@ -173,20 +183,27 @@ class Plan:
     case_links: dict[str, list[Case]] = field(default_factory=dict)
 
 
-def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngestion) -> Plan:
+def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngestion, validation: Validation | None = None) -> Plan:
     errors: list[dict] = []
-    for index, stix_object in enumerate(objects):
-        try:
-            stix.validate(stix_object)
-        except stix.StixInvalid as invalid:
-            identifier = stix_object.get("id") if isinstance(stix_object, dict) and isinstance(stix_object.get("id"), str) else f"objects[{index}]"
-            errors.append(_error(identifier, invalid.property_name, invalid.reason))
-            if len(errors) >= 100:
-                break
-        if index and index % PROGRESS_EVERY == 0:
-            _progress(ingestion, FeedIngestion.Status.VALIDATING, index)
-    if errors:
-        raise FeedRejected(errors)
+    if validation is None:
+        for index, stix_object in enumerate(objects):
+            try:
+                stix.validate(stix_object)
+            except stix.StixInvalid as invalid:
+                errors.append(_error(_identifier(stix_object, index), invalid.property_name, invalid.reason))
+                if len(errors) >= 100:
+                    break
+            if index and index % PROGRESS_EVERY == 0:
+                _progress(ingestion, FeedIngestion.Status.VALIDATING, index)
+        if errors:
+            raise FeedRejected(errors)
+    else:
+        # stix2 runs in worker processes meanwhile; here only what planning reads.
+        for index, stix_object in enumerate(objects):
+            if not isinstance(stix_object, dict) or not isinstance(stix_object.get("type"), str) or not isinstance(stix_object.get("id"), str):
+                errors.append(_error(_identifier(stix_object, index), "type" if isinstance(stix_object, dict) else "", "required"))
+        if errors:
+            raise FeedRejected(errors[:100])
 
     meanings = _marking_meanings(objects)
     ceiling = max_classification()
@@ -243,6 +260,57 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
     return plan
 
 
+def _identifier(stix_object, index: int) -> str:
+    if isinstance(stix_object, dict) and isinstance(stix_object.get("id"), str):
+        return stix_object["id"]
+    return f"objects[{index}]"
+
+
+class Validation:
+    """``stix2`` validation of a large bundle in worker processes, while the
+    calling process plans and writes inside its transaction; the caller
+    waits for :meth:`errors` before committing and rolls back if there are
+    any. Validation is CPU-bound Python (STIX patterns go through an ANTLR
+    parser), so this is where a second core pays."""
+
+    CHUNK = 1000
+    _executor = None
+
+    def __init__(self, objects: list[dict]):
+        self.objects = objects
+        executor = self.executor()
+        self.futures = [executor.submit(stix.validate_chunk, start, objects[start:start + self.CHUNK])
+                        for start in range(0, len(objects), self.CHUNK)]
+
+    @classmethod
+    def executor(cls):
+        if cls._executor is None:
+            import multiprocessing
+            import os
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["awareness.stix"])
+            cls._executor = ProcessPoolExecutor(max_workers=max(2, os.cpu_count() or 2), mp_context=context)
+        return cls._executor
+
+    @classmethod
+    def start(cls, objects: list[dict]) -> Validation | None:
+        """Parallel validation if the bundle is large enough and worker
+        processes can be had; else ``None`` (validate in-process)."""
+        if len(objects) < settings.CDT_FEED_PARALLEL_MIN_OBJECTS:
+            return None
+        try:
+            return cls(objects)
+        except (OSError, AssertionError, RuntimeError, ValueError):  # no processes here (e.g. a daemonic worker)
+            cls._executor = None
+            return None
+
+    def errors(self) -> list[dict]:
+        failures = sorted(failure for future in self.futures for failure in future.result())
+        return [_error(_identifier(self.objects[index], index), prop, reason) for index, prop, reason in failures[:100]]
+
+
 def _newer(candidate: Planned, than: Planned) -> bool:
     if candidate.modified is not None and than.modified is not None:
         return candidate.modified > than.modified
@@ -260,7 +328,7 @@ def _marking_meanings(objects: list[dict]) -> dict[str, stix.Marking]:
         referenced.update(stix.marking_refs(stix_object))
     missing = list(referenced - set(meanings))
     for chunk in _chunks(missing):
-        for stored in StixObject.objects.filter(stix_type="marking-definition", current=True, stix_id__in=chunk).only("stix_id", "raw"):
+        for stored in StixObject.objects.filter(stix_type="marking-definition", current=True, stix_id__in=chunk).order_by().only("stix_id", "raw"):
             meanings[stored.stix_id] = stix.marking_meaning(stored.raw)
     return meanings
 
@@ -289,7 +357,7 @@ def _case_links(reports: list[dict], *, by, errors: list[dict]) -> dict[str, lis
 def _current_versions(stix_ids: list[str]) -> dict[str, tuple[int, str, datetime.datetime | None]]:
     found = {}
     for chunk in _chunks(stix_ids):
-        for pk, stix_id, version, modified in StixObject.objects.filter(stix_id__in=chunk, current=True).values_list(
+        for pk, stix_id, version, modified in StixObject.objects.filter(stix_id__in=chunk, current=True).order_by().values_list(
             "pk", "stix_id", "version", "modified"
         ):
             found[stix_id] = (pk, version, modified)
@@ -328,22 +396,23 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
     route = _route(list(TaxiiCollection.objects.all()), ingestion.collection)
     releasable_to = list(client.releasable_to.all()) if not client.releasable_to_all else []
     groups = feed_groups(client, by)
-    rows = []
+    columns = ["stix_id", "stix_type", "version", "modified", "current", "supported", "name", "source_ref", "target_ref", "refs",
+               "collection_id", "ingestion_id", "added_at", "raw", "classification", "tlp", "limite", "originator_id", "releasable_to_all"]
+    values = []
     for planned in plan.to_write:
         stix_object = planned.stix
-        rows.append(StixObject(
-            stix_id=stix_object["id"], stix_type=stix_object["type"], version=planned.version, modified=planned.modified,
-            supported=stix_object["type"] in stix.SUPPORTED_TYPES, name=str(stix_object.get("name", ""))[:300],
-            source_ref=str(stix_object.get("source_ref", ""))[:100], target_ref=str(stix_object.get("target_ref", ""))[:100],
-            refs=" ".join(stix_object.get("object_refs") or []), collection=route(stix_object["type"]), ingestion=ingestion,
-            added_at=now, raw=stix_object, classification=planned.classification, tlp=planned.tlp, limite=planned.limite,
-            originator=by.organisation, releasable_to_all=client.releasable_to_all,
+        values.append((
+            stix_object["id"], stix_object["type"], planned.version, planned.modified, True, stix_object["type"] in stix.SUPPORTED_TYPES,
+            str(stix_object.get("name", ""))[:300], str(stix_object.get("source_ref", ""))[:100],
+            str(stix_object.get("target_ref", ""))[:100], " ".join(stix_object.get("object_refs") or []),
+            route(stix_object["type"]).pk, ingestion.pk, now, stix_object, planned.classification, planned.tlp, planned.limite,
+            by.organisation_id, client.releasable_to_all,
         ))
     previous = [planned.previous_pk for planned in plan.to_write if planned.previous_pk]
     for chunk in _chunks(previous):
         StixObject.objects.filter(pk__in=chunk).update(current=False)
-    StixObject.objects.bulk_create(rows, batch_size=BATCH)
-    _grant_in_bulk(StixObject, StixObjectGroupObjectPermission, rows, groups, releasable_to)
+    row_ids = bulk_insert_values(StixObject, columns, values, with_ids=True)
+    _grant_in_bulk(StixObject, StixObjectGroupObjectPermission, row_ids, groups, releasable_to)
 
     actors = _map_actors(plan, by=by, client=client)
     assessments = _map_reports(plan, by=by, client=client, actors=actors, groups=groups, releasable_to=releasable_to)
@@ -353,30 +422,25 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
         "stored_raw": len(plan.outcome["stored_raw"]),
     }
     audit_record(action=AuditEntry.Action.CREATE, actor=by, target=ingestion, details={
-        **counts, "stix_objects": len(rows), "assessments": assessments, "channel": ingestion.channel,
+        **counts, "stix_objects": len(row_ids), "assessments": assessments, "channel": ingestion.channel,
     })
-    if rows:
+    if row_ids:
         audit_record(action=AuditEntry.Action.GRANT, actor=by, target=ingestion, details={
-            "permission": "view", "groups": [group.name for group in groups], "stix_objects": len(rows), "assessments": assessments,
+            "permission": "view", "groups": [group.name for group in groups], "stix_objects": len(row_ids), "assessments": assessments,
         })
     return counts
 
 
-def _grant_in_bulk(model, group_permission_model, rows, groups, releasable_to) -> None:
+def _grant_in_bulk(model, group_permission_model, row_ids: list[int], groups, releasable_to) -> None:
     """Grants and releasability rows for freshly inserted protected rows, in
     bulk (one audit entry covers the batch; see ``_write``)."""
     permission = Permission.objects.get(content_type__app_label=model._meta.app_label, codename=f"view_{model._meta.model_name}")
-    group_permission_model.objects.bulk_create(
-        [group_permission_model(content_object=row, group=group, permission=permission) for row in rows for group in groups],
-        batch_size=BATCH * 2,
-    )
+    bulk_insert_values(group_permission_model, ["content_object_id", "group_id", "permission_id"],
+                       [(row_id, group.pk, permission.pk) for row_id in row_ids for group in groups])
     if releasable_to:
         through = model.releasable_to.through
-        column = f"{model._meta.model_name}_id"
-        through.objects.bulk_create(
-            [through(**{column: row.pk, "organisation_id": organisation.pk}) for row in rows for organisation in releasable_to],
-            batch_size=BATCH * 2,
-        )
+        bulk_insert_values(through, [f"{model._meta.model_name}_id", "organisation_id"],
+                           [(row_id, organisation.pk) for row_id in row_ids for organisation in releasable_to])
 
 
 def _shareable_with_all(planned: Planned, client: FeedClient) -> bool:
@@ -465,7 +529,7 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
     identities = {p.stix["id"]: p.stix.get("name", "") for p in plan.to_write if p.stix["type"] == "identity"}
     wanted = {p.stix.get("created_by_ref") for p in reports} - set(identities) - {None}
     for chunk in _chunks(list(wanted)):
-        identities.update(StixObject.objects.filter(stix_id__in=chunk, current=True).values_list("stix_id", "name"))
+        identities.update(StixObject.objects.filter(stix_id__in=chunk, current=True).order_by().values_list("stix_id", "name"))
     organisations = {}
     for organisation in Organisation.objects.all():
         organisations[organisation.name.lower()] = organisation
@@ -503,7 +567,7 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
             saved = dict(Assessment.objects.filter(stix_id__in=[a.stix_id for a in new]).values_list("stix_id", "pk"))
             for assessment in new:
                 assessment.pk = assessment.id = saved[assessment.stix_id]
-        _grant_in_bulk(Assessment, AssessmentGroupObjectPermission, new, groups, releasable_to)
+        _grant_in_bulk(Assessment, AssessmentGroupObjectPermission, [assessment.pk for assessment in new], groups, releasable_to)
     actor_through, case_through = Assessment.actors.through, Assessment.cases.through
     actor_rows, case_rows, events = [], [], []
     new_ids = {id(assessment) for assessment in new}
@@ -516,12 +580,12 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
             existing_case_links[assessment_id].add(case_id)
     for assessment, report in links:
         linked_actors = {actors[ref].pk for ref in report.get("object_refs") or [] if ref in actors}
-        actor_rows += [actor_through(assessment_id=assessment.pk, threatactor_id=actor_id) for actor_id in linked_actors]
+        actor_rows += [(assessment.pk, actor_id) for actor_id in linked_actors]
         for case in plan.case_links.get(report["id"], []):
             if case.pk not in existing_case_links[assessment.pk]:
                 case_rows.append(case_through(assessment_id=assessment.pk, case_id=case.pk))
                 events.append(CaseEvent(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": "assessment", "id": assessment.pk}))
-    actor_through.objects.bulk_create(actor_rows, batch_size=BATCH * 2)
+    bulk_insert_values(actor_through, ["assessment_id", "threatactor_id"], actor_rows)
     case_through.objects.bulk_create(case_rows, batch_size=BATCH)
     CaseEvent.objects.bulk_create(events, batch_size=BATCH)
     return len(links)

@@ -157,3 +157,15 @@ def date_of(stamp: str | None) -> datetime.date | None:
 
 def stix_timestamp(value: datetime.datetime) -> str:
     return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def validate_chunk(start: int, objects: list) -> list[tuple[int, str, str]]:
+    """Validate ``objects`` (numbered from ``start``): the failures as
+    (index, property, reason). Runs in a worker process for large bundles."""
+    failures = []
+    for offset, stix_object in enumerate(objects):
+        try:
+            validate(stix_object)
+        except StixInvalid as invalid:
+            failures.append((start + offset, invalid.property_name, invalid.reason))
+    return failures

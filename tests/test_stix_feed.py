@@ -259,3 +259,34 @@ def test_pages_show_the_feed_within_the_rule(cast, feed_token, login_verified):
     assert s.CAMPAIGN in detail and "first_seen" in detail
     assert 'data-testid="result-count">0<' in delegate.get("/awareness/feed/").content.decode()
     assert delegate.get(f"/awareness/feed/{rejected}/").status_code == 404
+
+
+def test_large_bundles_are_validated_in_worker_processes_and_an_error_still_rolls_back(feed_token, settings):
+    """Above CDT_FEED_PARALLEL_MIN_OBJECTS, stix2 runs in worker processes while
+    the bundle is written; an invalid object found there undoes the writes."""
+    from awareness.ingestion import Validation
+
+    settings.CDT_FEED_PARALLEL_MIN_OBJECTS = 5
+    token, key = feed_token
+    assert Validation.start(s.report_bundle()["objects"]) is not None  # the parallel path is taken
+    response = post(key, s.replace(s.report_bundle(), s.INDICATOR, pattern="[file:hashes.'SHA-256' = "))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["object"] == s.INDICATOR and response.json()["errors"][0]["property"] == "pattern"
+    assert rows() == {"stix": 0, "assessments": 0, "actors": 0}
+    assert post(key, s.report_bundle()).json()["counts"]["created"] == 14
+
+
+def test_the_benchmark_command_reports_its_figures(feed_token, tmp_path):
+    """``make bench`` on a small bundle: the figures are computed, not printed from constants."""
+    import json
+
+    from django.core.management import call_command
+
+    out = tmp_path / "bench.json"
+    with pytest.raises(Exception, match="scratch database"):
+        call_command("bench_feed", objects=300, rounds=1)
+    call_command("bench_feed", objects=300, rounds=1, json=str(out), scratch_database=True, stdout=open(tmp_path / "log", "w"))
+    figures = json.loads(out.read_text())
+    assert figures["objects"] == 300 and figures["rows_written"] > 300
+    assert figures["objects_per_second"] > 0 and figures["ratio_raw_over_ingestion"] > 0
+    assert StixObject.objects.count() == 0  # it cleans up after itself

@@ -276,6 +276,8 @@ CDT_MAX_CLASSIFICATION = env.str("CDT_MAX_CLASSIFICATION", default="RESTREINT_UE
 # STIX bundles with more objects than this are accepted with 202 and ingested
 # by a Celery task; smaller ones are ingested before the answer.
 CDT_FEED_SYNC_MAX_OBJECTS = env.int("CDT_FEED_SYNC_MAX_OBJECTS", default=2000)
+# From this many objects, stix2 validation runs in worker processes alongside the writes.
+CDT_FEED_PARALLEL_MIN_OBJECTS = env.int("CDT_FEED_PARALLEL_MIN_OBJECTS", default=5000)
 # TAXII 2.1: objects per page (a client's ``limit`` may ask for fewer) and the
 # largest request body the API root accepts.
 CDT_TAXII_PAGE_SIZE = env.int("CDT_TAXII_PAGE_SIZE", default=500)

@@ -17,7 +17,7 @@ import statistics
 import time
 import uuid
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from awareness import services
@@ -94,8 +94,13 @@ class Command(BaseCommand):
         parser.add_argument("--objects", type=int, default=20_000)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--json", help="also write the figures to this file")
+        parser.add_argument("--scratch-database", action="store_true",
+                            help="required: the benchmark empties the feed tables and the audit trail of this database")
 
     def handle(self, *args, **options):
+        if not options["scratch_database"]:
+            raise CommandError("bench_feed empties the feed tables and the audit trail: run it on a scratch database "
+                               "(`make bench` creates one) and pass --scratch-database.")
         from django.apps import apps
 
         from cdt.directory.reference import load_reference_data
@@ -156,9 +161,14 @@ class Command(BaseCommand):
 
     def _empty(self, keep_ingestions: bool = False) -> None:
         with transaction.atomic():
-            for model in reversed(WRITTEN):
-                model.objects.all().delete() if model is not StixObject else model.objects.all()._raw_delete(model.objects.db)
+            # Raw deletes: no signals, so no "deleted" history rows enter the next round's snapshot.
+            for model in [*reversed(WRITTEN), Assessment.cases.through, Assessment.releasable_to.through, StixObject.releasable_to.through]:
+                model.objects.all()._raw_delete(model.objects.db)
             if not keep_ingestions:
                 FeedIngestion.objects.all().delete()
                 AuditEntry.objects.all()._raw_delete(AuditEntry.objects.db)
                 AuditHead.objects.all().delete()
+        if connection.vendor == "postgresql":  # what autovacuum would do between two feeds
+            with connection.cursor() as cursor:
+                for model in WRITTEN:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
