@@ -127,3 +127,37 @@ def test_status_is_visible_to_its_poster_and_the_secretariat_only(cast, feed_tok
     # The delegate (all delegations have need-to-know by the client's settings) reads the TLP:AMBER report.
     assert taxii(other_key, f"api/collections/siac-assessments/objects/{s.REPORT}/").status_code == 200
     assert StixObject.objects.get(stix_id=s.REPORT).tlp == Tlp.AMBER
+
+
+@pytest.mark.django_db
+def test_list_query_counts_do_not_grow_with_the_objects(feed_token):
+    """TAXII objects and manifest, and the ingestion log (API and page), cost
+    the same number of queries for 14 objects as for 28."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, key = feed_token
+
+    def counts() -> list[int]:
+        # Warm-up: the token's last-used stamp (written once a minute) and the content-type cache are not the list's cost.
+        taxii(key, "api/collections/siac-assessments/objects/")
+        found = []
+        for path in ("api/collections/siac-assessments/objects/", "api/collections/siac-assessments/manifest/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert taxii(key, path).status_code == 200
+            found.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get("/api/v1/feeds/stix/ingestions/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+        found.append(len(queries))
+        return found
+
+    Client().post("/api/v1/feeds/stix/", s.report_bundle(), content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
+    small = counts()
+    other = s.report_bundle()
+    for stix_object in other["objects"]:
+        if stix_object["type"] not in ("marking-definition",) and stix_object["id"] != s.SIAC:
+            stix_object["id"] = stix_object["type"] + "--" + str(__import__("uuid").uuid4())
+    Client().post("/api/v1/feeds/stix/", other, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
+    assert StixObject.objects.count() == 25
+    assert counts() == small
+    assert small == [3, 3, 4]  # token, collection, objects (+ the count, for the paginated log)
