@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cdt.security.admin import ProtectedModelAdmin
+from cdt.security.admin import ProtectedModelAdmin, ReadOnlyAdmin
 
 from cdt.accounts.models import ApiToken
 from cdt.accounts.scopes import FEEDS_WRITE
@@ -67,22 +67,13 @@ class TaxiiCollectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedIngestion)
-class FeedIngestionAdmin(admin.ModelAdmin):
+class FeedIngestionAdmin(ReadOnlyAdmin):
     """The feed's log, read-only."""
 
     list_display = ("received_at", "posted_by", "channel", "status", "object_count", "created_count", "updated_count",
                     "unchanged_count", "ignored_count", "stored_raw_count")
     list_filter = ("status", "channel")
     exclude = ("payload",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(StixObject)

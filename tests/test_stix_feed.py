@@ -3,7 +3,7 @@ written for the tests (see ``tests/stix_support.py``)."""
 import pytest
 from django.test import Client
 
-from awareness.models import Assessment, FeedIngestion, StixObject, ThreatActor
+from awareness.models import Assessment, FeedClient, FeedIngestion, StixObject, ThreatActor
 from cases.models import CaseEvent
 from cdt.security.access import can_view
 from cdt.security.markings import Classification, Tlp
@@ -290,3 +290,45 @@ def test_the_benchmark_command_reports_its_figures(feed_token, tmp_path):
     assert figures["objects"] == 300 and figures["rows_written"] > 300
     assert figures["objects_per_second"] > 0 and figures["ratio_raw_over_ingestion"] > 0
     assert StixObject.objects.count() == 0  # it cleans up after itself
+
+
+def test_the_secretariat_configures_feed_clients_in_the_console(cast, feed_token, login_verified):
+    from cdt.accounts.scopes import READ
+    from cdt.accounts.services import api_token_issue
+
+    token, key = feed_token
+    post(key, s.report_bundle())
+    console = Client()
+    login_verified(console, cast["secretariat"])
+    assert console.get("/admin/awareness/feedingestion/").status_code == 200
+    ingestion = FeedIngestion.objects.get()
+    assert console.get(f"/admin/awareness/feedingestion/{ingestion.pk}/change/").status_code == 200
+    assert console.get("/admin/awareness/feedingestion/add/").status_code == 403
+    reader, _key = api_token_issue(user=cast["siac"], name="reader", scopes=[READ])
+    response = console.post("/admin/awareness/feedclient/add/", {
+        "token": reader.pk, "default_classification": 0, "default_tlp": 2, "default_limite": "on", "releasable_to_all": "on",
+    })
+    assert response.status_code == 200 and "does not carry the feeds:write scope" in response.content.decode()
+    assert not hasattr(reader, "feed_client") or not FeedClient.objects.filter(token=reader).exists()
+    # The STIX objects themselves follow the access rule in the console too: the secretariat has need-to-know here.
+    assert console.get("/admin/awareness/stixobject/").status_code == 200
+
+
+@pytest.mark.integration
+def test_a_real_worker_ingests_a_large_bundle_through_redis(celery_worker_thread, cast, feed_token, settings):
+    """202, then the status URL shows the worker's progress to completion."""
+    import time
+
+    settings.CDT_FEED_SYNC_MAX_OBJECTS = 5
+    token, key = feed_token
+    response = post(key, s.report_bundle())
+    assert response.status_code == 202
+    status_url = response.json()["status_url"]
+    deadline = time.monotonic() + 30
+    while True:
+        progress = Client().get(status_url, HTTP_AUTHORIZATION=f"Token {key}").json()
+        if progress["status"] in ("complete", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert progress["status"] == "complete" and progress["counts"]["created"] == 14
+    assert Assessment.objects.filter(stix_id=s.REPORT).exists()

@@ -4,15 +4,8 @@ from .models import AuditEntry
 from .selectors import protected_queryset, protected_read_record
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit trail is read-only everywhere, the console included."""
-
-    list_display = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip_address")
-    list_filter = ("action", "object_type")
-    search_fields = ("actor_name", "object_repr", "object_id")
-    date_hierarchy = "at"
-    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log shown in the console: nobody adds, changes or deletes rows."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -22,6 +15,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit trail is read-only everywhere, the console included."""
+
+    list_display = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_name", "object_repr", "object_id")
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
 
 class ProtectedModelAdmin(admin.ModelAdmin):
