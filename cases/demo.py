@@ -170,7 +170,15 @@ def seed_demo_cases(stdout) -> int:
                 else:
                     if transition == "explore_response" and not case.assessments.exists():
                         _siac_assessment(case, users["siac-analyst"])
+                    if transition == "refer_for_decision":
+                        from measures.demo import demo_measures_select
+
+                        demo_measures_select(case, users, chair)
                     case = services.case_transition(case=case, by=by, transition=transition, **data).case
+                    if transition == "implement":
+                        from measures.demo import demo_measures_implement
+
+                        demo_measures_implement(case, users, chair)
             created += 1
     from council.demo import seed_demo_meetings
 

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MeasuresConfig(AppConfig):
-    """Measures catalogue, options notes and strategic response notes (filled by the measures issue)."""
+    """The measures catalogue, response measures on a case through
+    implementation and impact evaluation, options notes and strategic
+    response notes."""
 
     name = "measures"
     verbose_name = _("Measures")
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401  (refer_for_decision, evaluate)

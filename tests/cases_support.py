@@ -47,10 +47,27 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
         assessment_record(by=cast["siac"], kind="written", title="SIAC assessment", body="All-source assessment.",
                           classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True,
                           cases=[case], shared_with_all_delegations=True)
-    if transition == "implement" and not case.decisions.filter(adopted=True).exists():
+    if not case.is_open:
+        return case  # nothing can be added to a closed case
+    if transition in ("refer_for_decision", "evaluate") and not case.measures.exists():
+        from measures.models import MeasureType
+        from measures.services import measure_propose, measure_transition
+
+        measure = measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"),
+                                  description="Démarche by the HR to the State concerned.")
+        measure_transition(by=cast["chair"], measure=measure, transition="select")
+    if transition in ("implement", "evaluate") and not case.decisions.filter(adopted=True).exists():
         from council.services import hr_act_record
 
         hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR to the State concerned.")
+    if transition == "evaluate" and not case.measures.filter(state="implemented").exists():
+        from measures.services import measure_transition
+
+        measure = case.measures.get(state="selected")
+        measure_transition(by=cast["chair"], measure=measure, transition="agree", decision=case.decisions.filter(adopted=True).first())
+        measure_transition(by=cast["eeas"], measure=measure, transition="start_implementation",
+                           implementing_actor=Organisation.objects.get(code="EEAS"))
+        measure_transition(by=cast["eeas"], measure=measure, transition="complete")
     return case
 
 

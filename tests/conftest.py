@@ -31,8 +31,11 @@ def pytest_collection_modifyitems(config, items):
 def directory(db):
     from awareness.models import taxii_collections_ensure
 
+    from measures.catalogue import catalogue_ensure
+
     load_reference_data(apps)
     taxii_collections_ensure()  # migrated data, gone after a transactional test's flush
+    catalogue_ensure(apps)
 
 
 @pytest.fixture

@@ -278,6 +278,10 @@ CDT_MAX_CLASSIFICATION = env.str("CDT_MAX_CLASSIFICATION", default="RESTREINT_UE
 CDT_FEED_SYNC_MAX_OBJECTS = env.int("CDT_FEED_SYNC_MAX_OBJECTS", default=2000)
 # From this many objects, stix2 validation runs in worker processes alongside the writes.
 CDT_FEED_PARALLEL_MIN_OBJECTS = env.int("CDT_FEED_PARALLEL_MIN_OBJECTS", default=5000)
+# Impact evaluations (step 8): due this many months after a measure is implemented,
+# and this many days before a listing's renewal or review date.
+CDT_EVALUATION_MONTHS = env.list("CDT_EVALUATION_MONTHS", cast=int, default=[3, 6, 12])
+CDT_EVALUATION_DAYS_BEFORE_RENEWAL = env.int("CDT_EVALUATION_DAYS_BEFORE_RENEWAL", default=30)
 # TAXII 2.1: objects per page (a client's ``limit`` may ask for fewer) and the
 # largest request body the API root accepts.
 CDT_TAXII_PAGE_SIZE = env.int("CDT_TAXII_PAGE_SIZE", default=500)

@@ -1,0 +1,107 @@
+"""The catalogue as seeded: every measure the 2017 Council conclusions and
+the 2023 revised implementing guidelines name (BRIEF.md §4). The
+secretariat edits it in the console; seeding only creates missing entries,
+so edits survive a re-run.
+
+Escalation levels follow para 16's gradual approach: awareness raising,
+dialogue and confidence building first (1), statements and requests (2–3),
+coordinated actions and suspensions (5–6), listings (8), sectoral sanctions
+(10). Attribution: measures that name or target a responsible actor need
+attribution to it (paras 26–27); the others do not.
+"""
+from __future__ import annotations
+
+UNANIMITY = "unanimity"
+CFSP = "Art. 29 TEU (Council decision), Art. 215 TFEU (regulation)"
+
+CATALOGUE: list[dict] = [
+    {"slug": "awareness-raising", "name": "Awareness raising", "escalation_level": 1,
+     "description": "Raising awareness of the activity and of the framework for responsible State behaviour with the State concerned and third countries.",
+     "forms": ["diplomatic", "strategic_communication"], "effects": ["preventive", "normative"], "leads": ["eeas", "member_states"],
+     "source": "Guidelines para 16"},
+    {"slug": "dialogue", "name": "Dialogue", "escalation_level": 1,
+     "description": "Cyber dialogues and political dialogues in which the activity is raised.",
+     "forms": ["diplomatic"], "effects": ["preventive", "cooperative", "stabilising"], "leads": ["eeas", "hr"], "source": "Guidelines para 16"},
+    {"slug": "confidence-building", "name": "Confidence-building measures (OSCE CBMs)", "escalation_level": 1,
+     "description": "Use of the OSCE cyber confidence-building measures (points of contact, consultations) to reduce the risk of misperception and escalation.",
+     "forms": ["diplomatic", "technical"], "effects": ["preventive", "stabilising", "cooperative"], "leads": ["member_states", "eeas"],
+     "source": "Guidelines para 16"},
+    {"slug": "capacity-building", "name": "Targeted cyber capacity building in third countries", "escalation_level": 1,
+     "description": "Capacity building to help a third country meet its due-diligence expectations and resist malicious activity.",
+     "forms": ["technical", "operational"], "effects": ["preventive", "supportive", "cooperative"], "leads": ["commission", "member_states"],
+     "source": "Guidelines section 3"},
+    {"slug": "training-exercises", "name": "Training and exercises", "escalation_level": 1,
+     "description": "Training and exercises, including the annual CDT exercise and EU CyCLES, to prepare responses.",
+     "forms": ["operational"], "effects": ["preventive", "supportive"], "leads": ["eeas", "member_states"], "source": "Guidelines paras 14, 41"},
+    {"slug": "advisories", "name": "Publication of advisories", "escalation_level": 2, "public_by_default": True,
+     "description": "Technical or public advisories on the activity, its techniques and mitigations.",
+     "forms": ["technical", "strategic_communication"], "effects": ["mitigative", "preventive"], "leads": ["commission", "member_states"],
+     "source": "Guidelines section 3"},
+    {"slug": "demarche", "name": "Démarche", "escalation_level": 2,
+     "description": "A démarche by the EU Delegation or the High Representative to the State concerned.",
+     "forms": ["diplomatic"], "effects": ["preventive", "stabilising"], "leads": ["hr", "eeas"], "source": "Guidelines para 16"},
+    {"slug": "due-diligence-request", "name": "Request to take measures against activity from its territory", "escalation_level": 2,
+     "description": "Asking a State whose territory is used to take reasonable measures against the activity (due diligence, para 12); it does not attribute the activity to that State.",
+     "forms": ["diplomatic"], "effects": ["preventive", "cooperative"], "leads": ["hr", "eeas", "member_states"], "source": "Guidelines para 12"},
+    {"slug": "rapid-response-assistance", "name": "Rapid response and mutual assistance", "escalation_level": 2,
+     "description": "Rapid response and mutual technical assistance among Member States and with EU bodies.",
+     "forms": ["technical", "operational"], "effects": ["mitigative", "supportive"], "leads": ["member_states", "commission"],
+     "source": "Guidelines section 3"},
+    {"slug": "global-partnerships", "name": "Building global partnerships in view of diplomatic responses", "escalation_level": 2,
+     "description": "Working with like-minded partners and international organisations to prepare joint or aligned responses.",
+     "forms": ["diplomatic", "political"], "effects": ["cooperative", "normative"], "leads": ["eeas", "member_states"],
+     "source": "Guidelines section 3"},
+    {"slug": "hr-statement", "name": "Statement by the High Representative on behalf of the EU", "escalation_level": 3, "public_by_default": True,
+     "description": "A statement by the HR on behalf of the EU expressing concern or condemning the activity.",
+     "forms": ["political", "diplomatic", "strategic_communication"], "effects": ["normative", "preventive"], "leads": ["hr"],
+     "deciding_body": "COUNCIL", "voting_rule": UNANIMITY, "legal_basis": "Art. 31(1) TEU", "source": "2017 conclusions; guidelines section 3"},
+    {"slug": "council-conclusions", "name": "Council conclusions", "escalation_level": 3, "public_by_default": True,
+     "description": "Council conclusions on the activity or on the EU's posture.",
+     "forms": ["political"], "effects": ["normative"], "leads": ["council"], "deciding_body": "COUNCIL", "voting_rule": UNANIMITY,
+     "source": "2017 conclusions; guidelines section 3"},
+    {"slug": "declaration", "name": "Declaration", "escalation_level": 3, "public_by_default": True,
+     "description": "A declaration (by the HR on behalf of the EU, or by Member States) on the activity.",
+     "forms": ["political", "strategic_communication"], "effects": ["normative"], "leads": ["hr", "member_states"],
+     "deciding_body": "COUNCIL", "voting_rule": UNANIMITY, "source": "Guidelines section 3"},
+    {"slug": "support-lawful-responses", "name": "EU support to Member States' lawful responses", "escalation_level": 4,
+     "description": "Support to a Member State's lawful response, e.g. under Art. 42(7) TEU.",
+     "forms": ["political", "operational"], "effects": ["supportive"], "leads": ["council", "member_states"], "deciding_body": "COUNCIL",
+     "voting_rule": UNANIMITY, "legal_basis": "Art. 42(7) TEU", "source": "2017 conclusions; guidelines section 3"},
+    {"slug": "counter-intelligence", "name": "Coordinated action against malicious foreign intelligence activities", "escalation_level": 5,
+     "attribution": "state", "description": "Coordinated action by Member States to counter malicious foreign intelligence activities.",
+     "forms": ["operational", "diplomatic"], "effects": ["restrictive", "preventive"], "leads": ["member_states"], "source": "Guidelines section 3"},
+    {"slug": "suspend-engagements", "name": "Suspension or cancellation of engagements or dialogues", "escalation_level": 6,
+     "attribution": "state", "description": "Suspending or cancelling high-level engagements or dialogues with the State concerned.",
+     "forms": ["diplomatic", "political"], "effects": ["restrictive"], "leads": ["eeas", "hr", "member_states"], "deciding_body": "COUNCIL",
+     "voting_rule": UNANIMITY, "source": "Guidelines section 3"},
+    {"slug": "amend-sanctions-regime", "name": "Amending or extending the cyber sanctions regime", "escalation_level": 7,
+     "description": "Amending Decision (CFSP) 2019/797 and Regulation (EU) 2019/796, or extending the regime.",
+     "forms": ["legal"], "effects": ["restrictive", "normative"], "leads": ["council", "eeas", "commission"], "deciding_body": "COUNCIL",
+     "voting_rule": UNANIMITY, "legal_basis": CFSP, "source": "Guidelines section 3"},
+    {"slug": "cyber-sanctions-listing", "name": "Restrictive measures: listing under the cyber sanctions regime", "escalation_level": 8,
+     "attribution": "actor", "restrictive": True, "public_by_default": True,
+     "description": "Listing natural or legal persons, entities or bodies responsible for cyber-attacks: asset freeze and, for natural persons, travel ban (Decision (CFSP) 2019/797, Regulation (EU) 2019/796).",
+     "forms": ["legal", "economic"], "effects": ["restrictive"], "leads": ["council", "eeas", "commission"], "deciding_body": "COUNCIL",
+     "voting_rule": UNANIMITY, "legal_basis": CFSP, "source": "2017 conclusions; guidelines section 3"},
+    {"slug": "sectoral-sanctions", "name": "Sectoral sanctions (exploring)", "escalation_level": 10, "attribution": "state", "restrictive": True,
+     "public_by_default": True, "description": "Exploring restrictive measures against sectors of the economy of the State responsible.",
+     "forms": ["legal", "economic"], "effects": ["restrictive"], "leads": ["council", "eeas", "commission"], "deciding_body": "COUNCIL",
+     "voting_rule": UNANIMITY, "legal_basis": CFSP, "source": "Guidelines section 3"},
+]
+
+
+def catalogue_ensure(apps) -> int:
+    """Create the catalogue entries that are missing (by code); never
+    overwrite the secretariat's edits. Returns how many were created."""
+    MeasureType = apps.get_model("measures", "MeasureType")
+    CouncilBody = apps.get_model("directory", "CouncilBody")
+    existing = set(MeasureType.objects.values_list("slug", flat=True))
+    created = 0
+    for entry in CATALOGUE:
+        if entry["slug"] in existing:
+            continue
+        fields = {key: value for key, value in entry.items() if key != "deciding_body"}
+        body = CouncilBody.objects.filter(code=entry.get("deciding_body")).first() if entry.get("deciding_body") else None
+        MeasureType.objects.create(deciding_body=body, **fields)
+        created += 1
+    return created

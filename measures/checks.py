@@ -1,0 +1,54 @@
+"""The two checks the guidelines ask of every measure: proportionality
+(para 13) and attribution (paras 26–27). Read-only; shown when a measure is
+proposed and enforced when it is selected (escalation) or agreed
+(attribution)."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .models import ESCALATION_MAX, AttributionRequirement, MeasureType
+
+#: Without a proportionality assessment, only the first rungs of the ladder are supported.
+UNASSESSED_LEVEL = 2
+
+
+def supported_escalation(case) -> tuple[int, str]:
+    """The highest escalation level the case's latest proportionality
+    assessment supports, and why: twice the mean of its seven scores (1–5),
+    so a mean of 5 supports the top of the ladder (10) and a mean of 1 only
+    awareness raising and dialogue (2)."""
+    assessment = case.proportionality_assessments.order_by("-assessed_at", "-id").first()
+    if assessment is None:
+        return UNASSESSED_LEVEL, _("no proportionality assessment on the case")
+    scores = [assessment.scope, assessment.scale, assessment.duration, assessment.intensity, assessment.complexity,
+              assessment.sophistication, assessment.impact]
+    mean = sum(scores) / len(scores)
+    level = min(ESCALATION_MAX, round(2 * mean))
+    return level, _("proportionality assessment of %(date)s, mean score %(mean).1f of 5") % {
+        "date": assessment.assessed_at.date().isoformat(), "mean": mean}
+
+
+def escalation_warning(case, measure_type: MeasureType) -> str:
+    """Empty when proportionate; else the reason, for the chair to weigh."""
+    level, basis = supported_escalation(case)
+    if measure_type.escalation_level <= level:
+        return ""
+    return _("Escalation level %(wanted)s exceeds the %(level)s supported (%(basis)s).") % {
+        "wanted": measure_type.escalation_level, "level": level, "basis": basis}
+
+
+def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
+    """Why a measure cannot be adopted for want of attribution, or ``None``.
+
+    Until the attribution deliberations exist, the case's attribution is its
+    ``attributed_actors`` (and ``attributed_to_state``) fields."""
+    if measure_type.attribution == AttributionRequirement.NONE:
+        return None
+    if actor is None:
+        return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
+    if not case.attributed_actors.filter(pk=actor.pk).exists():
+        return _("“%(measure)s” requires an attribution covering %(actor)s, which the case does not have.") % {
+            "measure": measure_type.name, "actor": actor.name}
+    if measure_type.attribution == AttributionRequirement.STATE and not case.attributed_to_state:
+        return _("“%(measure)s” requires attribution to a State; the case's attribution names no State.") % {"measure": measure_type.name}
+    return None

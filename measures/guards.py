@@ -1,0 +1,26 @@
+"""The workflow guards the measures app provides (registered in ``ready``)."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cases import guards
+
+from .models import MeasureState
+
+
+@guards.register("refer_for_decision", "measure_selected")
+def a_measure_is_selected(case) -> str | None:
+    """Step 4 → 5: HWPCI refers measures, so at least one must be selected."""
+    if case.measures.filter(state__in=[MeasureState.SELECTED, MeasureState.AGREED, MeasureState.IN_IMPLEMENTATION,
+                                       MeasureState.IMPLEMENTED]).exists():
+        return None
+    return _("No measure has been selected for decision.")
+
+
+@guards.register("evaluate", "measure_implemented")
+def a_measure_is_implemented(case) -> str | None:
+    """Step 6/7 → 8: there must be an implemented measure to evaluate."""
+    if case.measures.filter(state__in=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED, MeasureState.LIFTED,
+                                       MeasureState.EXPIRED]).exists():
+        return None
+    return _("No measure has been implemented yet.")

@@ -1,0 +1,312 @@
+"""Measures (guidelines section 3): the catalogue of measure types, the
+response measures proposed and taken on a case through implementation, the
+listings of restrictive measures, and impact evaluations (step 8).
+
+The catalogue is reference data the secretariat edits. Everything recorded
+on a case is a child of the case (``MarkedChild``): seen only by those who
+see the case, at the case's classification or higher.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from cdt.directory.models import CouncilBody, Organisation
+from cdt.security.models import MarkedChild
+
+from . import permissions
+
+
+class MeasureForm(models.TextChoices):
+    DIPLOMATIC = "diplomatic", _("Diplomatic")
+    POLITICAL = "political", _("Political")
+    LEGAL = "legal", _("Legal")
+    STRATEGIC_COMMUNICATION = "strategic_communication", _("Strategic communication")
+    TECHNICAL = "technical", _("Technical")
+    OPERATIONAL = "operational", _("Operational")
+    ECONOMIC = "economic", _("Economic")
+
+
+class MeasureEffect(models.TextChoices):
+    PREVENTIVE = "preventive", _("Preventive")
+    STABILISING = "stabilising", _("Stabilising")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    NORMATIVE = "normative", _("Normative")
+    RESTRICTIVE = "restrictive", _("Restrictive")
+    SUPPORTIVE = "supportive", _("Supportive")
+    MITIGATIVE = "mitigative", _("Mitigative")
+
+
+class AttributionRequirement(models.TextChoices):
+    NONE = "none", _("No attribution needed")
+    STATE = "state", _("Attribution to a State")
+    ACTOR = "actor", _("Attribution to a State or a non-State actor")
+
+
+class Lead(models.TextChoices):
+    EEAS = "eeas", _("EEAS")
+    HR = "hr", _("High Representative")
+    MEMBER_STATES = "member_states", _("Member States")
+    COMMISSION = "commission", _("Commission")
+    COUNCIL = "council", _("Council")
+
+
+#: Escalation levels run from 1 (awareness raising, dialogue) to 10 (sectoral sanctions): para 16's gradual approach.
+ESCALATION_MIN, ESCALATION_MAX = 1, 10
+
+
+class MeasureType(models.Model):
+    """One entry of the catalogue: a kind of measure the Council may take."""
+
+    slug = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    forms = models.JSONField(_("forms"), default=list, help_text=_("Diplomatic, political, legal, … (para 14)"))
+    effects = models.JSONField(_("intended effects"), default=list, help_text=_("Preventive, stabilising, … (para 14)"))
+    attribution = models.CharField(_("requires attribution"), max_length=10, choices=AttributionRequirement.choices,
+                                   default=AttributionRequirement.NONE)
+    deciding_body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                      verbose_name=_("usual deciding body"))
+    voting_rule = models.CharField(_("voting rule"), max_length=40, blank=True, help_text=_("blank: no Council vote (e.g. an HR act)"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    leads = models.JSONField(_("typical lead"), default=list)
+    public_by_default = models.BooleanField(_("public by default"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), help_text=_("1 (awareness raising, dialogue) to 10 (sectoral sanctions): the gradual approach of para 16."),
+    )
+    restrictive = models.BooleanField(_("restrictive measure (carries a listing)"), default=False)
+    source = models.CharField(_("named in"), max_length=200, blank=True)
+    active = models.BooleanField(_("in the catalogue"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["escalation_level", "name"]
+        verbose_name = _("measure type")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(escalation_level__gte=ESCALATION_MIN, escalation_level__lte=ESCALATION_MAX),
+                                   name="measures_measuretype_escalation_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name, choices in (("forms", MeasureForm), ("effects", MeasureEffect), ("leads", Lead)):
+            unknown = [value for value in getattr(self, name) or [] if value not in choices.values]
+            if unknown:
+                errors[name] = _("Unknown: %(values)s.") % {"values": ", ".join(map(str, unknown))}
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeasureState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SELECTED = "selected", _("Selected for decision")
+    AGREED = "agreed", _("Agreed")
+    IN_IMPLEMENTATION = "in_implementation", _("In implementation")
+    IMPLEMENTED = "implemented", _("Implemented")
+    SUSPENDED = "suspended", _("Suspended")
+    LIFTED = "lifted", _("Lifted")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: States in which a measure has been decided and counts in the actor's history.
+TAKEN_STATES = (MeasureState.AGREED, MeasureState.IN_IMPLEMENTATION, MeasureState.IMPLEMENTED, MeasureState.SUSPENDED,
+                MeasureState.LIFTED, MeasureState.EXPIRED)
+
+
+class ResponseMeasure(MarkedChild):
+    """A measure on a case, from proposal to its end. Transitions run only
+    through ``measures.services.measure_transition`` (locked, logged)."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="measures")
+    measure_type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, related_name="uses", verbose_name=_("measure"))
+    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, null=True, blank=True, related_name="measures",
+                              verbose_name=_("actor concerned"))
+    description = models.TextField(_("description"))
+    rationale = models.TextField(_("rationale"), blank=True)
+    state = FSMField(_("state"), default=MeasureState.PROPOSED, choices=MeasureState.choices, protected=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    escalation_warning = models.TextField(_("escalation warning"), blank=True,
+                                          help_text=_("Set when the level exceeds what the proportionality assessment supports."))
+    override_justification = models.TextField(_("chair's justification for going beyond the warning"), blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
+    implementing_actor = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                           verbose_name=_("implementing actor"))
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["case", "proposed_at", "id"]
+        verbose_name = _("response measure")
+
+    def __str__(self) -> str:
+        return f"{self.measure_type} — {self.get_state_display()}"
+
+    # Bodies change fields of the measure only; the service checks input, logs and schedules.
+
+    @transition(field=state, source=MeasureState.PROPOSED, target=MeasureState.SELECTED, permission=permissions.may_select,
+                custom={"label": _("Select for decision")})
+    def select(self, **_):
+        """Side effects: log row; counts for the case's ``refer_for_decision`` guard."""
+
+    @transition(field=state, source=MeasureState.SELECTED, target=MeasureState.AGREED, permission=permissions.may_record_agreement,
+                custom={"label": _("Record agreement"), "needs": ("decision",)})
+    def agree(self, *, decision, **_):
+        """Needs an adopted decision on the same case. Side effects: log row."""
+        self.decision = decision
+
+    @transition(field=state, source=MeasureState.AGREED, target=MeasureState.IN_IMPLEMENTATION, permission=permissions.may_implement,
+                custom={"label": _("Start implementation"), "needs": ("implementing_actor",)})
+    def start_implementation(self, *, implementing_actor, **_):
+        """Side effects: log row."""
+        self.implementing_actor = implementing_actor
+
+    @transition(field=state, source=MeasureState.IN_IMPLEMENTATION, target=MeasureState.IMPLEMENTED, permission=permissions.may_implement,
+                custom={"label": _("Record implementation"), "needs": ("on",)})
+    def complete(self, *, on, **_):
+        """Side effects: log row; impact evaluations scheduled; counts for the ``evaluate`` guard."""
+        self.implemented_on = on
+
+    @transition(field=state, source=MeasureState.IMPLEMENTED, target=MeasureState.SUSPENDED, permission=permissions.may_record_agreement,
+                custom={"label": _("Suspend"), "needs": ("reason",)})
+    def suspend(self, **_):
+        """Side effects: log row."""
+
+    @transition(field=state, source=MeasureState.SUSPENDED, target=MeasureState.IMPLEMENTED, permission=permissions.may_record_agreement,
+                custom={"label": _("Resume"), "needs": ("reason",)})
+    def resume(self, **_):
+        """Side effects: log row."""
+
+    @transition(field=state, source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED], target=MeasureState.LIFTED,
+                permission=permissions.may_record_agreement, custom={"label": _("Lift"), "needs": ("reason", "on")})
+    def lift(self, *, on, **_):
+        """Side effects: log row; open evaluations cancelled."""
+        self.ended_on = on
+
+    @transition(field=state, source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED], target=MeasureState.EXPIRED,
+                permission=permissions.may_record_agreement, custom={"label": _("Record expiry"), "needs": ("on",)})
+    def expire(self, *, on, **_):
+        """Side effects: log row; open evaluations cancelled."""
+        self.ended_on = on
+
+    @transition(field=state, source=[MeasureState.PROPOSED, MeasureState.SELECTED], target=MeasureState.WITHDRAWN,
+                permission=permissions.may_withdraw, custom={"label": _("Withdraw"), "needs": ("reason",)})
+    def withdraw(self, **_):
+        """Side effects: log row."""
+
+
+class MeasureTransition(models.Model):
+    """The log of a measure's lifecycle: one row per transition."""
+
+    measure = models.ForeignKey(ResponseMeasure, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(max_length=40)
+    source = models.CharField(max_length=30, choices=MeasureState.choices)
+    target = models.CharField(max_length=30, choices=MeasureState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RestrictiveListing(MarkedChild):
+    """The listing a restrictive measure carries under the cyber sanctions
+    regime: the legal acts and the regime's review and renewal dates."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="listings")
+    measure = models.OneToOneField(ResponseMeasure, on_delete=models.CASCADE, related_name="listing")
+    council_decision = models.CharField(_("Council decision"), max_length=200, blank=True,
+                                        help_text=_("implementing Decision (CFSP) 2019/797, e.g. Council Decision (CFSP) 2020/1127"))
+    council_regulation = models.CharField(_("Council regulation"), max_length=200, blank=True,
+                                          help_text=_("implementing Regulation (EU) 2019/796, e.g. Implementing Regulation (EU) 2020/1125"))
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    renewal_on = models.DateField(_("renewal date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(MarkedChild.Meta):
+        verbose_name = _("listing")
+
+
+class ListedPerson(models.Model):
+    """A natural or legal person, entity or body listed (asset freeze, and
+    travel ban for natural persons). Read only through its listing."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Natural person")
+        ENTITY = "entity", _("Entity or body")
+
+    listing = models.ForeignKey(RestrictiveListing, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    identifying_information = models.TextField(_("identifying information"), blank=True)
+    function = models.CharField(_("function"), max_length=300, blank=True)
+    statement_of_reasons = models.TextField(_("statement of reasons"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["listing", "id"]
+        verbose_name = _("listed person or entity")
+
+
+class ImpactEvaluation(MarkedChild):
+    """A due (and, once recorded, done) evaluation of an implemented measure:
+    rows are created when the measure is implemented and before each renewal
+    of a listing; the notifications issue turns due rows into reminders."""
+
+    class Effect(models.TextChoices):
+        NONE = "none", _("No effect")
+        LIMITED = "limited", _("Limited")
+        SIGNIFICANT = "significant", _("Significant")
+        COUNTER_PRODUCTIVE = "counter_productive", _("Counter-productive")
+
+    class Recommendation(models.TextChoices):
+        CONTINUE = "continue", _("Continue")
+        ESCALATE = "escalate", _("Escalate")
+        DE_ESCALATE = "de_escalate", _("De-escalate")
+        LIFT = "lift", _("Lift")
+
+    class Occasion(models.TextChoices):
+        INTERVAL = "interval", _("Months after implementation")
+        RENEWAL = "renewal", _("Before renewal")
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="evaluations")
+    measure = models.ForeignKey(ResponseMeasure, on_delete=models.CASCADE, related_name="evaluations")
+    occasion = models.CharField(_("occasion"), max_length=10, choices=Occasion.choices)
+    months_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_on = models.DateField(_("due on"))
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    observed_change = models.TextField(_("observed change in the actor's behaviour"), blank=True)
+    indicators = models.TextField(_("indicators"), blank=True)
+    effect = models.CharField(_("effect"), max_length=20, choices=Effect.choices, blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices, blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["due_on", "id"]
+        verbose_name = _("impact evaluation")
+        constraints = [
+            *MarkedChild.Meta.constraints,
+            models.UniqueConstraint(fields=["measure", "occasion", "due_on"], name="measures_one_evaluation_per_due_date"),
+        ]
+
+    @property
+    def done(self) -> bool:
+        return self.evaluated_at is not None
