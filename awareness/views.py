@@ -25,9 +25,12 @@ def actor_detail(request, actor_id: int):
     assessments = list(selectors.assessment_list(user=request.user).filter(actors=actor)[:50])
     cases = list(selectors.actor_cases(actor=actor, user=request.user))
     feed = selectors.actor_feed(actor=actor, user=request.user)
+    from measures.selectors import actor_measures
+
+    measures = list(actor_measures(actor=actor, user=request.user))
     return render(request, "awareness/actor_detail.html", {
-        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed,
-        "marking": highest_marking([*assessments, *cases, *(entry["relationship"] for entry in feed)]),
+        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed, "measures": measures,
+        "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
     })
 
 

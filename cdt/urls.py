@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("council.api.urls")),
     path("", include("awareness.api.urls")),
+    path("", include("measures.api.urls")),
 ]
 
 urlpatterns = [
@@ -49,6 +50,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("council/", include("council.urls")),
     path("awareness/", include("awareness.urls")),
+    path("measures/", include("measures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("taxii2/", include("awareness.taxii.urls")),

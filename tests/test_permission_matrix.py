@@ -37,6 +37,7 @@ from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
+from measures.models import ImpactEvaluation, MeasureType, ResponseMeasure
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
@@ -179,6 +180,7 @@ def world(make_user, login_verified, settings):
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     council_body = CouncilBody.objects.get(code="PSC")
     member_states = list(MemberState.objects.all())
+    demarche = MeasureType.objects.get(slug="demarche")
     actor = ThreatActor.objects.create(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
     collection = TaxiiCollection.objects.get(alias="siac-assessments")
     ingestion = FeedIngestion.objects.create(posted_by=granter, channel=FeedIngestion.Channel.FEED_API)
@@ -218,6 +220,12 @@ def world(make_user, login_verified, settings):
         Position.objects.bulk_create([Position(question=question, member_state=state) for state in member_states])
         decision = Decision.objects.create(procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title,
                                            decided_on=datetime.date(2026, 11, 2), **child)
+        measure = ResponseMeasure.objects.create(case=case, measure_type=demarche, description=spec.title, proposed_by=granter,
+                                                 classification=spec.note_classification)
+        evaluation = ImpactEvaluation.objects.create(case=case, measure=measure, occasion="interval", months_after=3,
+                                                     due_on=datetime.date(2026, 12, 1), classification=spec.note_classification)
+        objects[ResponseMeasure][measure.pk] = spec
+        objects[ImpactEvaluation][evaluation.pk] = spec
         procedure = WrittenProcedure.objects.create(question=question, kind=WrittenProcedure.Kind.SILENCE, opened_by=granter,
                                                     deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc), **child)
         objects[Dossier][dossier.pk] = spec
@@ -238,17 +246,20 @@ PREDICATES = {
     Dossier: reference, DossierNote: reference_note, Case: reference,
     # Children of the case, at the note's (child's) classification.
     Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
-    Assessment: reference, StixObject: reference,
+    Assessment: reference, StixObject: reference, ResponseMeasure: reference_note, ImpactEvaluation: reference_note,
 }
 TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
           Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
-          Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title}
+          Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title,
+          ResponseMeasure: lambda spec: spec.title, ImpactEvaluation: lambda spec: spec.title}
 #: Extra URL keywords some per-object routes need besides the object's id.
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
     "case-transition-page": {"transition": "share_awareness"},
     "question-set-position": {"member_state": "DE"},
     "position-set-page": {"member_state": "DE"},
+    "measure-take-transition": {"transition": "select"},
+    "measure-transition-page": {"transition": "select"},
 }
 
 
@@ -269,7 +280,7 @@ def test_routes_were_found():
     kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
     assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
-    for model in (Question, Decision, WrittenProcedure, Assessment):
+    for model in (Question, Decision, WrittenProcedure, Assessment, ResponseMeasure, ImpactEvaluation):
         assert (model, DETAIL) in kinds and (model, LIST) in kinds
 
 

@@ -7,7 +7,7 @@ NAVIGATION = [
     (_("Home"), "home"),
     (_("Cases"), "case-list-page"),
     (_("Meetings"), "meeting-list-page"),
-    (_("Measures"), None),
+    (_("Measures"), "measure-catalogue-page"),
     (_("Attribution"), None),
     (_("Awareness"), "assessment-list-page"),
     (_("Directory"), "directory"),

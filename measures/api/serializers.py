@@ -1,0 +1,92 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import Case
+from cdt.directory.models import Organisation
+from cdt.security.api import NamedChoiceField
+from cdt.security.markings import Classification, validate_classification_ceiling
+from council.models import Decision
+
+from ..models import ImpactEvaluation, ListedPerson, MeasureType, ResponseMeasure, RestrictiveListing
+
+
+class MeasureTypeSerializer(serializers.ModelSerializer):
+    deciding_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = MeasureType
+        fields = ("id", "slug", "name", "description", "forms", "effects", "attribution", "deciding_body", "voting_rule", "legal_basis",
+                  "leads", "public_by_default", "escalation_level", "restrictive", "source", "active")
+
+
+class ListedPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListedPerson
+        fields = ("kind", "name", "aliases", "identifying_information", "function", "statement_of_reasons")
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    entries = ListedPersonSerializer(many=True)
+
+    class Meta:
+        model = RestrictiveListing
+        fields = ("council_decision", "council_regulation", "review_on", "renewal_on", "entries")
+
+
+class ResponseMeasureSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    measure_type = serializers.SlugRelatedField(slug_field="slug", queryset=MeasureType.objects.all())
+    state = serializers.CharField(read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    implementing_actor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    listing = serializers.SerializerMethodField()
+    classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
+
+    class Meta:
+        model = ResponseMeasure
+        fields = ("id", "case", "measure_type", "actor", "description", "rationale", "state", "proposed_by", "proposed_at",
+                  "escalation_warning", "override_justification", "decision", "implementing_actor", "implemented_on", "ended_on",
+                  "classification", "listing")
+        read_only_fields = ("proposed_at", "escalation_warning", "override_justification", "decision", "implemented_on", "ended_on")
+
+    @extend_schema_field(ListingSerializer(allow_null=True))
+    def get_listing(self, measure):
+        listing = getattr(measure, "listing", None) if measure.measure_type.restrictive else None
+        return ListingSerializer(listing).data if listing else None
+
+
+class MeasureTransitionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
+    implementing_actor = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False,
+                                                      allow_null=True, default=None)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class OverrideSerializer(serializers.Serializer):
+    justification = serializers.CharField()
+
+
+class ImpactEvaluationSerializer(serializers.ModelSerializer):
+    evaluated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    done = serializers.BooleanField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+    classification = NamedChoiceField(Classification, read_only=True)
+
+    class Meta:
+        model = ImpactEvaluation
+        fields = ("id", "case", "measure", "occasion", "months_after", "due_on", "cancelled", "done", "overdue", "observed_change",
+                  "indicators", "effect", "recommendation", "evaluated_by", "evaluated_at", "classification")
+        read_only_fields = fields
+
+    def get_overdue(self, evaluation) -> bool:
+        from django.utils import timezone
+
+        return not evaluation.done and not evaluation.cancelled and evaluation.due_on < timezone.localdate()
+
+
+class EvaluationRecordSerializer(serializers.Serializer):
+    observed_change = serializers.CharField()
+    indicators = serializers.CharField(required=False, allow_blank=True, default="")
+    effect = serializers.ChoiceField(choices=ImpactEvaluation.Effect.choices)
+    recommendation = serializers.ChoiceField(choices=ImpactEvaluation.Recommendation.choices)

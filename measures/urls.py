@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="measure-catalogue-page"),
+    path("evaluations/", views.evaluation_list, name="evaluation-list-page"),
+    path("evaluations/<int:evaluation_id>/record/", views.evaluation_record, name="evaluation-record-page"),
+    path("propose/<int:case_id>/", views.measure_propose, name="measure-propose-page"),
+    path("<int:measure_id>/", views.measure_detail, name="measure-page"),
+    path("<int:measure_id>/transitions/<str:transition>/", views.measure_transition, name="measure-transition-page"),
+    path("<int:measure_id>/override/", views.measure_override, name="measure-override-page"),
+]

@@ -1,0 +1,160 @@
+"""Measures pages: the catalogue, the case-page panel (propose), each
+measure (its lifecycle, checks, listing, evaluations), evaluations due."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import selectors as case_selectors
+from cases.models import Case
+from cases.panels import register
+from cases.services import TransitionConflict, TransitionGuardFailed
+from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.security.access import can_view_child
+from cdt.security.selectors import highest_marking, protected_get
+from council.models import Decision
+
+from . import checks, permissions, selectors, services
+from .forms import EvaluationForm, MeasureTransitionForm, OverrideForm, ProposeForm
+from .models import ImpactEvaluation, ResponseMeasure
+
+
+@declare_access(AUTHENTICATED)
+def catalogue(request):
+    return render(request, "measures/catalogue.html", {"measure_types": selectors.catalogue()})
+
+
+@register
+def measures_panel(request, case):
+    """Measures on the case page: what was proposed and where it stands, and
+    the proposal form for those who may propose."""
+    measures = list(selectors.measure_list(user=request.user).filter(case=case).order_by("proposed_at", "id"))
+    level, basis = checks.supported_escalation(case)
+    return "measures/case_panel.html", {
+        "measures": measures, "supported_level": level, "supported_basis": basis,
+        "propose_form": ProposeForm() if permissions.may_propose(case, request.user) and case.is_open else None,
+    }
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def measure_propose(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            measure = services.measure_propose(by=request.user, case=case, **form.cleaned_data)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("case-page", case_id=case.pk)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if measure.escalation_warning:
+                messages.warning(request, measure.escalation_warning)
+            messages.success(request, measure.measure_type.name)
+            return redirect("measure-page", measure_id=measure.pk)
+    return render(request, "measures/propose_error.html", {"case": case, "form": form, "marking": case}, status=400)
+
+
+def _measure(request, measure_id: int) -> ResponseMeasure:
+    return protected_get(selectors.measure_list(user=request.user), request.user, request=request, pk=measure_id)
+
+
+@declare_access(OBJECT, model=ResponseMeasure, kind=DETAIL, lookup="measure_id")
+def measure_detail(request, measure_id: int, errors=None, status=200, override_form=None, evaluation_forms=None):
+    measure = _measure(request, measure_id)
+    options = []
+    for name, spec in services.measure_transitions().items():
+        if measure.state in spec["sources"] and spec["permission"](measure, request.user):
+            options.append({"name": name, "label": spec["label"], "needs": spec["needs"],
+                            "blocked_by": services.measure_blocked_by(measure, name), "errors": (errors or {}).get(name, [])})
+    evaluations = list(selectors.evaluation_list(user=request.user).filter(measure=measure))
+    for evaluation in evaluations:
+        evaluation.form = (evaluation_forms or {}).get(evaluation.pk) or EvaluationForm(prefix=f"evaluation-{evaluation.pk}")
+    return render(request, "measures/measure_detail.html", {
+        "measure": measure, "options": options, "marking": measure, "history": measure.transitions.select_related("by"),
+        "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor),
+        "override_form": override_form or (OverrideForm() if measure.escalation_warning and not measure.override_justification
+                                           and permissions.may_override_escalation(measure, request.user) else None),
+        "listing": getattr(measure, "listing", None) if measure.measure_type.restrictive else None,
+        "evaluations": evaluations, "may_evaluate": permissions.may_evaluate(measure, request.user),
+        "decisions": [d for d in Decision.objects.filter(case=measure.case, adopted=True) if can_view_child(request.user, d)],
+    }, status=status)
+
+
+@declare_access(OBJECT, model=ResponseMeasure, kind=DETAIL, lookup="measure_id", methods=("post",))
+@require_POST
+def measure_transition(request, measure_id: int, transition: str):
+    measure = _measure(request, measure_id)
+    if transition not in services.measure_transitions():
+        raise Http404
+    form = MeasureTransitionForm(request.POST)
+    if not form.is_valid():
+        return measure_detail(request, measure_id, errors={transition: [str(e) for e in form.errors.values()]}, status=400)
+    data = dict(form.cleaned_data)
+    decision = None
+    if data.pop("decision"):
+        decision = Decision.objects.filter(pk=request.POST.get("decision"), case=measure.case).first()
+        if decision is None or not can_view_child(request.user, decision):
+            return measure_detail(request, measure_id, errors={transition: ["No such decision."]}, status=400)
+    try:
+        services.measure_transition(by=request.user, measure=measure, transition=transition, decision=decision, **data)
+    except PermissionDenied as error:
+        return measure_detail(request, measure_id, errors={transition: [str(error)]}, status=403)
+    except TransitionConflict as error:
+        return measure_detail(request, measure_id, errors={transition: [str(error)]}, status=409)
+    except TransitionGuardFailed as error:
+        return measure_detail(request, measure_id, errors={transition: error.reasons}, status=400)
+    except ValidationError as error:
+        return measure_detail(request, measure_id, errors={transition: error.messages}, status=400)
+    return redirect("measure-page", measure_id=measure.pk)
+
+
+@declare_access(OBJECT, model=ResponseMeasure, kind=DETAIL, lookup="measure_id", methods=("post",))
+@require_POST
+def measure_override(request, measure_id: int):
+    measure = _measure(request, measure_id)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_override_escalation(by=request.user, measure=measure, **form.cleaned_data)
+        except PermissionDenied as error:
+            return measure_detail(request, measure_id, errors={"override": [str(error)]}, status=403)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("measure-page", measure_id=measure.pk)
+    return measure_detail(request, measure_id, override_form=form, status=400)
+
+
+@declare_access(OBJECT, model=ImpactEvaluation, kind=DETAIL, lookup="evaluation_id", methods=("post",))
+@require_POST
+def evaluation_record(request, evaluation_id: int):
+    evaluation = protected_get(selectors.evaluation_list(user=request.user), request.user, request=request, pk=evaluation_id)
+    form = EvaluationForm(request.POST, prefix=f"evaluation-{evaluation.pk}")
+    if form.is_valid():
+        try:
+            services.evaluation_record(by=request.user, evaluation=evaluation, **form.cleaned_data)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return measure_detail(request, evaluation.measure_id, evaluation_forms={evaluation.pk: form}, status=403)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("measure-page", measure_id=evaluation.measure_id)
+    return measure_detail(request, evaluation.measure_id, evaluation_forms={evaluation.pk: form}, status=400)
+
+
+@declare_access(OBJECT, model=ImpactEvaluation, kind=LIST)
+def evaluation_list(request):
+    """Impact evaluations not yet recorded, soonest first (overdue flagged)."""
+    evaluations = selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False)
+    query = request.GET.get("q", "").strip()
+    if query:
+        evaluations = evaluations.filter(measure__description__icontains=query)
+    evaluations = list(evaluations)
+    return render(request, "measures/evaluation_list.html", {"evaluations": evaluations, "marking": highest_marking(evaluations)})
