@@ -170,6 +170,10 @@ def seed_demo_cases(stdout) -> int:
                 else:
                     if transition == "explore_response" and not case.assessments.exists():
                         _siac_assessment(case, users["siac-analyst"])
+                    if transition == "open_deliberation":
+                        from measures.demo import demo_options_note
+
+                        demo_options_note(case, users)
                     if transition == "refer_for_decision":
                         from measures.demo import demo_measures_select
 
@@ -181,8 +185,10 @@ def seed_demo_cases(stdout) -> int:
                         demo_measures_implement(case, users, chair)
             created += 1
     from council.demo import seed_demo_meetings
+    from measures.demo import demo_strategic_note
 
     seed_demo_meetings(chair)
+    demo_strategic_note(users)
     return created
 
 

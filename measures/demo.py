@@ -48,3 +48,72 @@ def demo_measures_implement(case, users, chair) -> None:
         services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="start_implementation", implementing_actor=eeas)
         done_on = datetime.date(2026, 8, 14) if measure.measure_type.slug == "demarche" else decision.decided_on
         services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="complete", on=done_on)
+
+
+def demo_options_note(case, users) -> None:
+    """Before "open deliberations": the EEAS's options note. On the first
+    demo case it has two versions and delegates' comments, so the version
+    comparison and the comments have something to show."""
+    from .models import OptionsNote
+
+    eeas = users["eeas-drafter"]
+    first = not OptionsNote.objects.exists()
+    content = {
+        "situation": f"{case.summary} SIAC's assessment is linked to the case.",
+        "assessment_refs": list(case.assessments.values_list("pk", flat=True)[:3]),
+        "options": [
+            {"measure_type": "demarche", "rationale": "Raise the activity with the State whose territory was used.",
+             "expected_effect": "The State takes measures against the activity.", "risks": "Denial; low escalation risk.",
+             "legal": "No legal act needed.", "communication": "Private.", "attribution_needed": False,
+             "proportionality": "Within what the assessment supports."},
+            {"measure_type": "hr-statement", "rationale": "Show unity and signal that the activity is unacceptable.",
+             "expected_effect": "Deterrence; reassurance of the affected operators.", "risks": "Counter-narrative by the State concerned.",
+             "legal": "Council agreement (unanimity).", "communication": "Public, amplified by Member States.", "attribution_needed": False,
+             "proportionality": "Proportionate to the disruption of an essential service."},
+        ],
+        "recommendation": "Option 1 now; option 2 if the activity continues.",
+    }
+    note = services.options_note_create(by=eeas, case=case, title=f"Options note: {case.title}", content=content)
+    if first:
+        content["recommendation"] = "Options 1 and 2 together: the activity has continued since the first draft."
+        note = services.note_save(by=eeas, note=note, title=note.title, content=content)
+        note = services.note_transition(by=eeas, note=note, transition="circulate")
+        services.note_comment(by=users["delegate-de"], note=note, anchor="option-2",
+                              text="Germany supports a statement, provided it names the sector affected.")
+        services.note_comment(by=users["delegate-fr"], note=note, anchor="recommendation",
+                              text="France would prefer to keep option 2 in reserve for two weeks.")
+    services.note_transition(by=eeas, note=note, transition="submit")
+
+
+def demo_strategic_note(users) -> None:
+    """The strategic response note on the persistent actor Silent Quill."""
+    from awareness.models import ThreatActor
+    from cdt.security.markings import Classification, Tlp
+
+    from .models import StrategicResponseNote
+
+    actor = ThreatActor.objects.filter(name="Silent Quill").first()
+    if actor is None or StrategicResponseNote.objects.filter(actor=actor).exists():
+        return
+    note = services.strategic_note_create(
+        by=users["eeas-drafter"], actor=actor, title="Strategic response note: Silent Quill",
+        classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER, review_on=datetime.date(2027, 3, 1),
+        content={
+            "short_term_effects": "Disrupt the campaign against foreign ministries; raise its cost.",
+            "long_term_objectives": "Change the sponsoring State's calculus; reinforce the UN framework of responsible State behaviour.",
+            "risk_assessment": "Moderate risk of counter-response against EU diplomatic networks.",
+            "risk_scenarios": "1. Retaliatory leaks. 2. Shift to partner countries' ministries.",
+            "geographic_strategy": "Consistent with the EU's strategy towards the region concerned.",
+            "actor_perspective": "Intelligence collection on EU positions before negotiations.",
+            "measures": [
+                {"measure_type": "demarche", "mode": "sequence", "trigger": "Now.", "escalation_level": 2},
+                {"measure_type": "hr-statement", "mode": "sequence", "trigger": "If the activity continues after the démarche.", "escalation_level": 3},
+                {"measure_type": "cyber-sanctions-listing", "mode": "sequence", "trigger": "If a further campaign is detected.", "escalation_level": 8},
+                {"measure_type": "advisories", "mode": "parallel", "trigger": "Throughout.", "escalation_level": 2},
+            ],
+            "monitoring_indicators": "New intrusions reported by CERT-EU; SIAC assessments of intent.",
+        },
+    )
+    note = services.note_transition(by=users["eeas-drafter"], note=note, transition="circulate")
+    services.note_comment(by=users["delegate-ee"], note=note, anchor="measure-3", text="Estonia supports listing as the third step.")
+    services.note_transition(by=users["eeas-drafter"], note=note, transition="submit")

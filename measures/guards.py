@@ -24,3 +24,17 @@ def a_measure_is_implemented(case) -> str | None:
                                        MeasureState.EXPIRED]).exists():
         return None
     return _("No measure has been implemented yet.")
+
+
+@guards.register("open_deliberation", "note_submitted")
+def a_note_is_submitted(case) -> str | None:
+    """Step 3 → 4: HWPCI deliberates on an options note, or on the strategic
+    response note of an actor the case is about."""
+    from .models import NoteStatus, StrategicResponseNote
+
+    if case.options_notes.filter(status=NoteStatus.SUBMITTED).exists():
+        return None
+    if StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all(),
+                                            status__in=[NoteStatus.SUBMITTED, NoteStatus.APPROVED]).exists():
+        return None
+    return _("No options note (or strategic response note on the actor) has been submitted to HWPCI.")

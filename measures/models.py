@@ -15,7 +15,9 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import CouncilBody, Organisation
-from cdt.security.models import MarkedChild
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cdt.security.models import Marked, MarkedChild
 
 from . import permissions
 
@@ -310,3 +312,179 @@ class ImpactEvaluation(MarkedChild):
     @property
     def done(self) -> bool:
         return self.evaluated_at is not None
+
+
+# --- The two notes (BRIEF.md §4): options notes and strategic response notes -----------------------
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CIRCULATED = "circulated", _("Circulated for comments")
+    SUBMITTED = "submitted", _("Submitted to HWPCI")
+    SUPERSEDED = "superseded", _("Superseded")
+    APPROVED = "approved", _("Approved by the Council")
+
+
+class NoteLifecycle(models.Model):
+    """What both notes share: a status machine, the latest content and its
+    version number (every save is a version row, kept), and the drafter."""
+
+    title = models.CharField(_("title"), max_length=300)
+    status = FSMField(_("status"), default=NoteStatus.DRAFT, choices=NoteStatus.choices, protected=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content = models.JSONField(_("content"), default=dict)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+
+def note_transitions():
+    """The draft → circulated → submitted → superseded transitions, made
+    afresh for each concrete note: django-fsm binds a transition's metadata
+    to one model's field, so two models cannot share the same functions."""
+
+    @transition(field="status", source=NoteStatus.DRAFT, target=NoteStatus.CIRCULATED, permission=permissions.may_draft_note,
+                custom={"label": _("Circulate for comments")})
+    def circulate(self, **_):
+        """Side effects: log row; delegates with access may comment."""
+
+    @transition(field="status", source=[NoteStatus.DRAFT, NoteStatus.CIRCULATED], target=NoteStatus.SUBMITTED,
+                permission=permissions.may_draft_note, custom={"label": _("Submit to HWPCI")})
+    def submit(self, *, at, **_):
+        """Side effects: log row; the note it supersedes is marked superseded; satisfies ``open_deliberation``."""
+        self.submitted_at = at
+
+    @transition(field="status", source=NoteStatus.SUBMITTED, target=NoteStatus.SUPERSEDED, permission=permissions.may_draft_note,
+                custom={"label": _("Mark superseded")})
+    def supersede(self, **_):
+        """Run by the service when a newer version of the note is submitted."""
+
+    return circulate, submit, supersede
+
+
+class OptionsNote(NoteLifecycle, MarkedChild):
+    """Step 3, swift single response: the EEAS's options for HWPCI on one
+    case. ``content``: situation, assessment references, options (each a
+    measure type, rationale, expected effect, risks, legal considerations,
+    communication, attribution needed, proportionality remark) and the
+    recommendation. A revision after submission is a new note that
+    supersedes the old one."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="options_notes")
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    circulate, submit, supersede = note_transitions()
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["case", "-created_at"]
+        verbose_name = _("options note")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StrategicResponseNote(NoteLifecycle, Marked):
+    """Para 15: the Council's living strategy towards one persistent threat
+    actor, across every case about it. A protected object of its own (not a
+    child of one case). ``content``: short-term effects, longer-term
+    objectives, risk assessment and scenarios, geographic strategy, the
+    actor's perspective, measures in parallel or in sequence with their
+    triggers and levels, monitoring indicators, review date."""
+
+    actor = models.OneToOneField("awareness.ThreatActor", on_delete=models.PROTECT, related_name="strategic_response_note")
+    approval = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("Council approval"))
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    circulate, submit, supersede = note_transitions()
+
+    class Meta(Marked.Meta):
+        ordering = ["actor__name"]
+        verbose_name = _("strategic response note")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field="status", source=NoteStatus.SUBMITTED,
+                target=NoteStatus.APPROVED, permission=permissions.may_record_note_approval,
+                custom={"label": _("Record Council approval"), "needs": ("decision",)})
+    def approve(self, *, decision, **_):
+        """Needs an adopted decision on a case about the actor. Side effects: log row."""
+        self.approval = decision
+
+
+class StrategicResponseNoteUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE)
+
+
+class StrategicResponseNoteGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE)
+
+
+class NoteVersionBase(models.Model):
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    title = models.CharField(_("title"), max_length=300)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["number"]
+
+
+class OptionsNoteVersion(NoteVersionBase):
+    note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta(NoteVersionBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["note", "number"], name="measures_options_note_version_unique")]
+
+
+class StrategicNoteVersion(NoteVersionBase):
+    note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta(NoteVersionBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["note", "number"], name="measures_strategic_note_version_unique")]
+
+
+class NoteCommentBase(models.Model):
+    """A comment on one section or option of a version ("anchor": e.g.
+    ``situation``, ``option-2``, ``recommendation``)."""
+
+    version_number = models.PositiveIntegerField(_("on version"))
+    anchor = models.CharField(_("on"), max_length=40)
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
+class OptionsNoteComment(NoteCommentBase):
+    note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, related_name="comments")
+
+
+class StrategicNoteComment(NoteCommentBase):
+    note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, related_name="comments")
+
+
+class NoteTransition(models.Model):
+    """The log of both notes' lifecycles."""
+
+    options_note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
+    strategic_note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
+    transition = models.CharField(max_length=40)
+    source = models.CharField(max_length=20, choices=NoteStatus.choices)
+    target = models.CharField(max_length=20, choices=NoteStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(options_note__isnull=True) ^ models.Q(strategic_note__isnull=True), name="measures_note_transition_one_note")]

@@ -11,16 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
+from django_fsm import can_proceed, has_transition_perm
 
 from cases.models import Case
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
 
-from . import checks, permissions
+from . import checks, notes, permissions
 from .models import (
-    ImpactEvaluation, ListedPerson, MeasureState, MeasureTransition, MeasureType, ResponseMeasure, RestrictiveListing,
+    ImpactEvaluation, ListedPerson, MeasureState, MeasureTransition, MeasureType, NoteStatus, NoteTransition, OptionsNote,
+    OptionsNoteComment, OptionsNoteVersion, ResponseMeasure, RestrictiveListing, StrategicNoteComment, StrategicNoteVersion,
+    StrategicResponseNote,
 )
 
 
@@ -240,3 +242,180 @@ def evaluation_record(
         evaluation._history_user = by
         evaluation.save()
     return evaluation
+
+
+# --- The two notes ----------------------------------------------------------------------------
+
+def _measure_slugs() -> set[str]:
+    return set(MeasureType.objects.filter(active=True).values_list("slug", flat=True))
+
+
+def _note_kind(note) -> str:
+    return "options" if isinstance(note, OptionsNote) else "strategic"
+
+
+def _clean_content(note_or_kind, content, by) -> dict:
+    kind = note_or_kind if isinstance(note_or_kind, str) else _note_kind(note_or_kind)
+    if kind == "options":
+        clean = notes.clean_options_content(content, measure_slugs=_measure_slugs())
+        from awareness.models import Assessment
+
+        visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
+        missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
+        if missing:
+            raise ValidationError({"content": [f"assessment_refs: no such assessment {ref}" for ref in missing]})
+        return clean
+    return notes.clean_strategic_content(content, measure_slugs=_measure_slugs())
+
+
+def _version_model(note):
+    return OptionsNoteVersion if isinstance(note, OptionsNote) else StrategicNoteVersion
+
+
+def _log_note(note, transition: str, source: str, by) -> NoteTransition:
+    key = "options_note" if isinstance(note, OptionsNote) else "strategic_note"
+    return NoteTransition.objects.create(**{key: note}, transition=transition, source=source, target=note.status, by=by)
+
+
+def options_note_create(*, by, case: Case, title: str, content: dict) -> OptionsNote:
+    """The EEAS starts an options note on a case (version 1, draft)."""
+    _visible_case(case, by)
+    if not permissions.may_draft_note(None, by):
+        raise PermissionDenied(_("The EEAS drafts options notes."))
+    content = _clean_content("options", content, by)
+    with transaction.atomic():
+        note = OptionsNote(case=case, title=title, content=content, drafted_by=by, classification=case.classification)
+        note.full_clean(exclude=["status"])
+        note.save()
+        OptionsNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
+        _log_note(note, "create", NoteStatus.DRAFT, by)
+    return note
+
+
+def strategic_note_create(
+    *, by, actor, title: str, content: dict, classification: int, limite: bool, tlp: int, releasable_to_all: bool = True,
+    releasable_to=(), shared_with=(), shared_with_all_delegations: bool = True, review_on: datetime.date | None = None,
+) -> StrategicResponseNote:
+    """The EEAS starts the strategic response note for a persistent actor
+    (one per actor). Need-to-know: the EEAS, the secretariat, named
+    organisations and, by default, every HWPCI delegation."""
+    from django.contrib.auth.models import Group
+
+    from cdt.accounts.roles import GROUP_NAMES, Role
+    from cdt.security.grants import access_grant, organisation_group
+
+    if not permissions.may_draft_note(None, by):
+        raise PermissionDenied(_("The EEAS drafts strategic response notes."))
+    if StrategicResponseNote.objects.filter(actor=actor).exists():
+        raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
+    content = _clean_content("strategic", content, by)
+    with transaction.atomic():
+        note = StrategicResponseNote(actor=actor, title=title, content=content, drafted_by=by, classification=classification,
+                                     limite=limite, tlp=tlp, releasable_to_all=releasable_to_all, originator=by.organisation,
+                                     review_on=review_on)
+        note.full_clean(exclude=["status"])
+        note.save()
+        note.releasable_to.set(releasable_to)
+        StrategicNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
+        groups = [organisation_group(by.organisation), Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]),
+                  *(organisation_group(organisation) for organisation in shared_with)]
+        if shared_with_all_delegations:
+            groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
+        for group in dict.fromkeys(groups):
+            access_grant(target=note, by=by, group=group)
+        _log_note(note, "create", NoteStatus.DRAFT, by)
+    return note
+
+
+def note_save(*, by, note, title: str, content: dict):
+    """Save a new version of a note that is still a draft or circulated;
+    every version is kept."""
+    if not permissions.may_draft_note(note, by):
+        raise PermissionDenied(_("Only the EEAS edits the note."))
+    content = _clean_content(note, content, by)
+    with transaction.atomic():
+        note = type(note).objects.select_for_update().get(pk=note.pk)
+        if note.status not in (NoteStatus.DRAFT, NoteStatus.CIRCULATED):
+            raise ValidationError({"content": _("A submitted note is not edited: revise it (a new version supersedes it).")})
+        note.version += 1
+        note.title, note.content = title, content
+        note.save(update_fields=["version", "title", "content", "updated_at"])
+        _version_model(note).objects.create(note=note, number=note.version, content=content, title=title, saved_by=by)
+    return note
+
+
+def options_note_revise(*, by, note: OptionsNote) -> OptionsNote:
+    """After submission, a revision is a new draft that continues the
+    numbering and supersedes the submitted note when it is itself submitted."""
+    if not permissions.may_draft_note(note, by):
+        raise PermissionDenied(_("Only the EEAS revises the note."))
+    with transaction.atomic():
+        note = OptionsNote.objects.select_for_update().get(pk=note.pk)
+        if note.status != NoteStatus.SUBMITTED or hasattr(note, "superseded_by"):
+            raise ValidationError({"note": _("Only a submitted note without a newer version can be revised.")})
+        revision = OptionsNote(case=note.case, title=note.title, content=note.content, drafted_by=by, classification=note.classification,
+                               supersedes=note, version=note.version + 1)
+        revision.save()
+        OptionsNoteVersion.objects.create(note=revision, number=revision.version, content=note.content, title=note.title, saved_by=by)
+        _log_note(revision, "revise", NoteStatus.DRAFT, by)
+    return revision
+
+
+def note_transition(*, by, note, transition: str, decision=None):
+    """Circulate, submit (superseding the note it revises) or, for a
+    strategic response note, record the Council's approval."""
+    model = type(note)
+    specs = {spec.name: spec for spec in model._meta.get_field("status").get_all_transitions(model)}
+    if transition not in specs or transition == "supersede":
+        raise ValueError(f"unknown transition {transition!r}")
+    with transaction.atomic():
+        note = model.objects.select_for_update().get(pk=note.pk)
+        method = getattr(note, transition)
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionConflict(_("The note is “%(status)s”: it cannot be %(transition)s.")
+                                     % {"status": note.get_status_display(), "transition": transition})
+        if not has_transition_perm(method, by):
+            raise PermissionDenied(_("You may not do this with the note."))
+        kwargs = {}
+        if transition == "submit":
+            kwargs["at"] = timezone.now()
+        if transition == "approve":
+            if decision is None or not decision.adopted or not can_view_child(by, decision) \
+                    or not decision.case.suspected_actors.filter(pk=note.actor_id).exists():
+                raise ValidationError({"decision": _("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
+            kwargs["decision"] = decision
+        source = note.status
+        method(**kwargs)
+        note.save()
+        _log_note(note, transition, source, by)
+        if transition == "submit" and isinstance(note, OptionsNote) and note.supersedes_id:
+            older = OptionsNote.objects.select_for_update().get(pk=note.supersedes_id)
+            if older.status == NoteStatus.SUBMITTED:
+                older_source = older.status
+                older.supersede()
+                older.save()
+                _log_note(older, "supersede", older_source, by)
+    return note
+
+
+def note_comment(*, by, note, anchor: str, text: str):
+    """A comment on one section or option of the current version."""
+    if not permissions.may_comment_note(note, by):
+        raise PermissionDenied(_("Delegates with access comment on a circulated or submitted note."))
+    if anchor not in notes.anchors(note.content, _note_kind(note)):
+        raise ValidationError({"anchor": _("No such section or option in this version.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    model = OptionsNoteComment if isinstance(note, OptionsNote) else StrategicNoteComment
+    return model.objects.create(note=note, version_number=note.version, anchor=anchor, text=text.strip(), author=by)
+
+
+def note_versions(note) -> list:
+    """Every version of a note and, for an options note, of the notes it revises (oldest first)."""
+    if isinstance(note, StrategicResponseNote):
+        return list(note.versions.select_related("saved_by"))
+    chain, current = [], note
+    while current is not None:
+        chain.append(current.pk)
+        current = current.supersedes
+    return list(OptionsNoteVersion.objects.filter(note_id__in=chain).select_related("saved_by").order_by("number"))

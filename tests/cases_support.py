@@ -49,6 +49,13 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
                           cases=[case], shared_with_all_delegations=True)
     if not case.is_open:
         return case  # nothing can be added to a closed case
+    if transition == "open_deliberation" and not case.options_notes.filter(status="submitted").exists():
+        from measures.services import note_transition, options_note_create
+
+        note = options_note_create(by=cast["eeas"], case=case, title="Options note", content={
+            "situation": "Wiper attack on two operators.", "options": [{"measure_type": "demarche", "rationale": "First step."}],
+            "recommendation": "Option 1."})
+        note_transition(by=cast["eeas"], note=note, transition="submit")
     if transition in ("refer_for_decision", "evaluate") and not case.measures.exists():
         from measures.models import MeasureType
         from measures.services import measure_propose, measure_transition

@@ -42,6 +42,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
     # Reference data (the registry) and the feed's configuration and log (never the objects posted).
     "awareness": ["threatactor", "feedclient", "taxiicollection", "feedingestion"],
     "council": ["meeting", "agendaitem"],  # the calendar; agenda items are filtered by case access
+    "measures": ["measuretype"],  # the catalogue
 }
 
 #: Prefix of the one group per organisation (targets of whole-delegation grants).
