@@ -37,7 +37,9 @@ from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Tlp
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
-from measures.models import ImpactEvaluation, MeasureType, ResponseMeasure
+from measures.models import (
+    ImpactEvaluation, MeasureType, OptionsNote, OptionsNoteVersion, ResponseMeasure, StrategicNoteVersion, StrategicResponseNote,
+)
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
@@ -205,7 +207,12 @@ def world(make_user, login_verified, settings):
             raw={"type": "report", "spec_version": "2.1", "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}", "created": T0,
                  "modified": T0, "name": spec.title, "published": T0, "object_refs": [actor.stix_id]},
         )
-        for protected in (dossier, case, assessment, stix_object):
+        strategic = StrategicResponseNote.objects.create(
+            actor=ThreatActor.objects.create(name=f"Actor of {spec.title}"), title=spec.title, content={"short_term_effects": spec.title},
+            drafted_by=granter, **markings)
+        StrategicNoteVersion.objects.create(note=strategic, number=1, title=spec.title, content=strategic.content, saved_by=granter)
+        objects[StrategicResponseNote][strategic.pk] = spec
+        for protected in (dossier, case, assessment, stix_object, strategic):
             if spec.releasable_to:
                 protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
             for username in spec.personal:
@@ -224,6 +231,10 @@ def world(make_user, login_verified, settings):
                                                  classification=spec.note_classification)
         evaluation = ImpactEvaluation.objects.create(case=case, measure=measure, occasion="interval", months_after=3,
                                                      due_on=datetime.date(2026, 12, 1), classification=spec.note_classification)
+        note = OptionsNote.objects.create(case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter,
+                                          classification=spec.note_classification)
+        OptionsNoteVersion.objects.create(note=note, number=1, title=spec.title, content=note.content, saved_by=granter)
+        objects[OptionsNote][note.pk] = spec
         objects[ResponseMeasure][measure.pk] = spec
         objects[ImpactEvaluation][evaluation.pk] = spec
         procedure = WrittenProcedure.objects.create(question=question, kind=WrittenProcedure.Kind.SILENCE, opened_by=granter,
@@ -247,11 +258,13 @@ PREDICATES = {
     # Children of the case, at the note's (child's) classification.
     Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
     Assessment: reference, StixObject: reference, ResponseMeasure: reference_note, ImpactEvaluation: reference_note,
+    OptionsNote: reference_note, StrategicResponseNote: reference,
 }
 TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
           Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
           Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title,
-          ResponseMeasure: lambda spec: spec.title, ImpactEvaluation: lambda spec: spec.title}
+          ResponseMeasure: lambda spec: spec.title, ImpactEvaluation: lambda spec: spec.title,
+          OptionsNote: lambda spec: spec.title, StrategicResponseNote: lambda spec: spec.title}
 #: Extra URL keywords some per-object routes need besides the object's id.
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
@@ -260,6 +273,8 @@ EXTRA_KWARGS = {
     "position-set-page": {"member_state": "DE"},
     "measure-take-transition": {"transition": "select"},
     "measure-transition-page": {"transition": "select"},
+    "options-note-take-transition": {"transition": "circulate"},
+    "strategic-response-note-take-transition": {"transition": "circulate"},
 }
 
 

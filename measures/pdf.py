@@ -1,0 +1,31 @@
+"""PDF export of a note (WeasyPrint), with the marking banner at the top
+and bottom of every page (CSS paged media, so no page escapes it)."""
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from cdt.security.audit import audit_record
+from cdt.security.models import AuditEntry
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or its system libraries (Pango) are missing on this machine."""
+
+
+def note_pdf(*, note, kind: str, user, versions, comments, request=None) -> bytes:
+    """Render what the user sees of the note (the page's own selectors
+    decided that) and audit the export."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: Pango not installed
+        raise PdfUnavailable(str(error)) from error
+    from . import notes
+
+    html = render_to_string("measures/note_pdf.html", {
+        "note": note, "kind": kind, "sections": notes.sections(note.content, kind), "marking": note.marking_label,
+        "versions": versions, "comments": comments, "user": user,
+    })
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    audit_record(action=AuditEntry.Action.EXPORT, actor=user, target=note, request=request,
+                 details={"format": "pdf", "version": note.version, "marking": note.marking_label})
+    return pdf
