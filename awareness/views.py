@@ -28,8 +28,12 @@ def actor_detail(request, actor_id: int):
     from measures.selectors import actor_measures
 
     measures = list(actor_measures(actor=actor, user=request.user))
+    from cdt.security.selectors import protected_queryset
+    from measures.models import StrategicResponseNote
+
+    strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
     return render(request, "awareness/actor_detail.html", {
-        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed, "measures": measures,
+        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed, "measures": measures, "strategic_note": strategic_note,
         "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
     })
 

@@ -33,7 +33,14 @@ def measures_panel(request, case):
     the proposal form for those who may propose."""
     measures = list(selectors.measure_list(user=request.user).filter(case=case).order_by("proposed_at", "id"))
     level, basis = checks.supported_escalation(case)
+    from cdt.security.selectors import protected_queryset
+
+    from .models import OptionsNote, StrategicResponseNote
+
     return "measures/case_panel.html", {
+        "options_notes": list(protected_queryset(OptionsNote.objects.filter(case=case), request.user).order_by("-created_at")),
+        "strategic_notes": list(protected_queryset(StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all()), request.user)),
+        "may_draft": permissions.may_draft_note(None, request.user) and case.is_open,
         "measures": measures, "supported_level": level, "supported_basis": basis,
         "propose_form": ProposeForm() if permissions.may_propose(case, request.user) and case.is_open else None,
     }

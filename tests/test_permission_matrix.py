@@ -274,6 +274,8 @@ EXTRA_KWARGS = {
     "measure-take-transition": {"transition": "select"},
     "measure-transition-page": {"transition": "select"},
     "options-note-take-transition": {"transition": "circulate"},
+    "options-note-act-page": {"action": "circulate"},
+    "strategic-note-act-page": {"action": "circulate"},
     "strategic-response-note-take-transition": {"transition": "circulate"},
 }
 

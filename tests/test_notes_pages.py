@@ -1,0 +1,72 @@
+"""The drafting tool in pages: create, edit (add, reorder, delete options),
+comments beside the text, compare, lifecycle buttons."""
+import pytest
+from django.test import Client
+
+from cases.models import CaseState
+from measures.models import OptionsNote
+
+from .cases_support import walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(cast, login_verified):
+    made = {}
+    for key in ("eeas", "delegate", "outsider", "siac"):
+        client = Client()
+        login_verified(client, cast[key])
+        made[key] = client
+    return made
+
+
+def editor_post(title, options, situation="Wiper attack.", recommendation="Option 1."):
+    data = {"title": title, "situation": situation, "recommendation": recommendation,
+            "options-TOTAL_FORMS": str(len(options)), "options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "1000"}
+    for index, option in enumerate(options):
+        for key, value in option.items():
+            data[f"options-{index}-{key}"] = value
+    return data
+
+
+def test_draft_reorder_comment_compare(cast, pages, open_case):
+    case = walk_to(open_case(), CaseState.EXPLORATION, cast)
+    assert "Start an options note" in pages["eeas"].get(f"/cases/{case.pk}/").content.decode()
+    assert pages["delegate"].get(f"/measures/options-notes/new/{case.pk}/").status_code == 403
+    assert pages["outsider"].get(f"/measures/options-notes/new/{case.pk}/").status_code == 404
+    bad = pages["eeas"].post(f"/measures/options-notes/new/{case.pk}/", editor_post("", [{"measure_type": "nope", "ORDER": "1"}]))
+    assert bad.status_code == 400 and OptionsNote.objects.count() == 0
+    response = pages["eeas"].post(f"/measures/options-notes/new/{case.pk}/", editor_post("Options note", [
+        {"measure_type": "demarche", "rationale": "First.", "ORDER": "1"},
+        {"measure_type": "hr-statement", "rationale": "Second.", "ORDER": "2"}]))
+    note = OptionsNote.objects.get()
+    assert response.status_code == 302 and response.url == f"/measures/options-notes/{note.pk}/"
+    assert [option["measure_type"] for option in note.content["options"]] == ["demarche", "hr-statement"]
+    # Reorder: the statement first; delete nothing; add a third option.
+    response = pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/", editor_post("Options note", [
+        {"measure_type": "demarche", "rationale": "First.", "ORDER": "2"},
+        {"measure_type": "hr-statement", "rationale": "Second.", "ORDER": "1"},
+        {"measure_type": "advisories", "rationale": "Third.", "ORDER": "3"}]))
+    assert response.status_code == 302
+    note = OptionsNote.objects.get()
+    assert note.version == 2 and [o["measure_type"] for o in note.content["options"]] == ["hr-statement", "demarche", "advisories"]
+    # Delete the advisory.
+    pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/", editor_post("Options note", [
+        {"measure_type": "hr-statement", "ORDER": "1"}, {"measure_type": "demarche", "ORDER": "2"},
+        {"measure_type": "advisories", "ORDER": "3", "DELETE": "on"}]))
+    assert len(OptionsNote.objects.get().content["options"]) == 2
+    compare = pages["delegate"].get(f"/measures/options-notes/{note.pk}/compare/", {"from": 1, "to": 2}).content.decode()
+    assert 'data-testid="compare"' in compare and "<ins>" in compare
+    assert pages["delegate"].get(f"/measures/options-notes/{note.pk}/compare/", {"from": 1, "to": 7}).status_code == 400
+    assert pages["eeas"].post(f"/measures/options-notes/{note.pk}/circulate/").status_code == 302
+    page = pages["delegate"].get(f"/measures/options-notes/{note.pk}/").content.decode()
+    assert 'data-anchor="option-1"' in page and 'name="text"' in page
+    assert pages["delegate"].post(f"/measures/options-notes/{note.pk}/comment/", {"anchor": "option-1", "text": "Germany supports."}).status_code == 302
+    assert pages["siac"].post(f"/measures/options-notes/{note.pk}/comment/", {"anchor": "option-1", "text": "x"}).status_code == 403
+    assert pages["outsider"].get(f"/measures/options-notes/{note.pk}/").status_code == 404
+    page = pages["eeas"].get(f"/measures/options-notes/{note.pk}/").content.decode()
+    assert "Germany supports." in page.split('data-anchor="option-1"')[1].split("</aside>")[0]
+    assert pages["delegate"].post(f"/measures/options-notes/{note.pk}/submit/").status_code == 403
+    assert pages["eeas"].post(f"/measures/options-notes/{note.pk}/submit/").status_code == 302
+    assert OptionsNote.objects.get().status == "submitted"
