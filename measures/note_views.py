@@ -18,6 +18,7 @@ from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.security.selectors import protected_get, protected_queryset
 
 from . import notes, permissions, services
+from .selectors import evaluation_list
 from .forms import CommentForm, OptionFormSet, OptionsNoteForm, StrategicMeasureFormSet, StrategicNoteForm
 from .models import NoteStatus, OptionsNote, StrategicResponseNote
 
@@ -45,6 +46,9 @@ def _page(request, kind, note, *, comment_form=None, errors=(), status=200):
         and not hasattr(note, "superseded_by"),
         "may_comment": permissions.may_comment_note(note, request.user), "comment_form": comment_form,
         "log": note.transitions.select_related("by"),
+        # Step 8 feeds the strategy: the evaluations recorded on measures concerning the actor.
+        "evaluations": list(evaluation_list(user=request.user).filter(measure__actor=note.actor_id, evaluated_at__isnull=False))
+        if kind == "strategic" else [],
     }, status=status)
 
 

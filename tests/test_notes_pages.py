@@ -70,3 +70,29 @@ def test_draft_reorder_comment_compare(cast, pages, open_case):
     assert pages["delegate"].post(f"/measures/options-notes/{note.pk}/submit/").status_code == 403
     assert pages["eeas"].post(f"/measures/options-notes/{note.pk}/submit/").status_code == 302
     assert OptionsNote.objects.get().status == "submitted"
+
+
+def test_the_strategic_note_page_shows_the_evaluations_of_measures_on_its_actor(cast, pages, open_case):
+    from awareness.models import ThreatActor
+    from cdt.directory.models import Organisation
+    from cdt.security.markings import Classification, Tlp
+    from council.services import hr_act_record
+    from measures import services
+    from measures.models import MeasureType
+
+    actor = ThreatActor.objects.create(name="Silent Quill", persistent=True)
+    note = services.strategic_note_create(by=cast["eeas"], actor=actor, title="SRN", content={"short_term_effects": "Disrupt."},
+                                          classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER)
+    case = walk_to(open_case(suspected_actors=[actor]), CaseState.DELIBERATION, cast)
+    measure = services.measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"), actor=actor,
+                                       description="Démarche.")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+    for transition, who, data in (("select", "chair", {}), ("agree", "chair", {"decision": decision}),
+                                  ("start_implementation", "eeas", {"implementing_actor": Organisation.objects.get(code="EEAS")}),
+                                  ("complete", "eeas", {})):
+        services.measure_transition(by=cast[who], measure=measure, transition=transition, **data)
+    services.evaluation_record(by=cast["eeas"], evaluation=measure.evaluations.first(), observed_change="Campaign paused.",
+                               effect="limited", recommendation="escalate")
+    page = pages["delegate"].get(f"/measures/strategic-notes/{note.pk}/").content.decode()
+    assert "Campaign paused." in page.split('data-testid="strategic-evaluations"')[1]
+    assert pages["siac"].get(f"/measures/strategic-notes/{note.pk}/").status_code == 404
