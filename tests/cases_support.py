@@ -124,3 +124,24 @@ def open_case(cast):
         return case
 
     return make
+
+
+class SignedIn(dict):
+    """A verified browser session per member of the cast, made on first use."""
+
+    def __init__(self, cast, login_verified):
+        super().__init__()
+        self.cast, self.login_verified = cast, login_verified
+
+    def __missing__(self, key):
+        from django.test import Client
+
+        client = Client()
+        self.login_verified(client, self.cast[key])
+        self[key] = client
+        return client
+
+
+@pytest.fixture
+def signed_in(cast, login_verified) -> SignedIn:
+    return SignedIn(cast, login_verified)

@@ -101,5 +101,5 @@ def celery_worker_thread(transactional_db):
         yield worker
 
 
-from tests.cases_support import cast, open_case  # noqa: E402,F401  (fixtures for the case tests)
+from tests.cases_support import cast, open_case, signed_in  # noqa: E402,F401  (fixtures for the case tests)
 from tests.stix_support import feed_token  # noqa: E402,F401  (the SIAC feed client)

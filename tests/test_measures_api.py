@@ -15,13 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clients(cast, login_verified):
-    made = {}
-    for key in ("chair", "eeas", "delegate", "secretariat", "outsider", "siac"):
-        client = Client()
-        login_verified(client, cast[key])
-        made[key] = client
-    return made
+def clients(signed_in):
+    return signed_in
 
 
 @pytest.fixture

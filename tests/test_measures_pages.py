@@ -15,13 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pages(cast, login_verified):
-    made = {}
-    for key in ("chair", "eeas", "delegate", "outsider", "secretariat"):
-        client = Client()
-        login_verified(client, cast[key])
-        made[key] = client
-    return made
+def pages(signed_in):
+    return signed_in
 
 
 def test_propose_from_the_case_page_and_walk_it(cast, pages, open_case):

@@ -17,13 +17,8 @@ CONTENT = {"situation": "Wiper attack.", "options": [{"measure_type": "demarche"
 
 
 @pytest.fixture
-def clients(cast, login_verified):
-    made = {}
-    for key in ("eeas", "delegate", "outsider", "siac", "chair"):
-        client = Client()
-        login_verified(client, cast[key])
-        made[key] = client
-    return made
+def clients(signed_in):
+    return signed_in
 
 
 def post(client, url, body=None):

@@ -12,13 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pages(cast, login_verified):
-    made = {}
-    for key in ("eeas", "delegate", "outsider", "siac"):
-        client = Client()
-        login_verified(client, cast[key])
-        made[key] = client
-    return made
+def pages(signed_in):
+    return signed_in
 
 
 def editor_post(title, options, situation="Wiper attack.", recommendation="Option 1."):
