@@ -19,6 +19,12 @@ class Command(BaseCommand):
         rows = []
         with transaction.atomic():
             load_reference_data(apps)
+            # Reference data of the other apps (migrations create them; a flushed database lacks them).
+            from awareness.models import taxii_collections_ensure
+            from measures.catalogue import catalogue_ensure
+
+            taxii_collections_ensure()
+            catalogue_ensure(apps)
             for account in DEMO_ACCOUNTS:
                 organisation = Organisation.objects.get(code=account.organisation_code)
                 user, created = user_upsert(
