@@ -114,7 +114,7 @@ def measure_transition(
     if spec is None:
         raise ValueError(f"unknown transition {transition!r}")
     with transaction.atomic():
-        measure = ResponseMeasure.objects.select_for_update().select_related("case", "measure_type", "actor").get(pk=measure.pk)
+        measure = ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type", "actor").get(pk=measure.pk)
         if measure.state not in spec["sources"]:
             raise TransitionConflict(_("The measure is “%(state)s”, from which “%(transition)s” is not possible.")
                                      % {"state": measure.get_state_display(), "transition": spec["label"]})
