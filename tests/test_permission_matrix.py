@@ -231,10 +231,10 @@ def world(make_user, login_verified, settings):
                                                  classification=spec.note_classification)
         evaluation = ImpactEvaluation.objects.create(case=case, measure=measure, occasion="interval", months_after=3,
                                                      due_on=datetime.date(2026, 12, 1), classification=spec.note_classification)
-        note = OptionsNote.objects.create(case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter,
-                                          classification=spec.note_classification)
-        OptionsNoteVersion.objects.create(note=note, number=1, title=spec.title, content=note.content, saved_by=granter)
-        objects[OptionsNote][note.pk] = spec
+        options_note = OptionsNote.objects.create(case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter,
+                                                  classification=spec.note_classification)
+        OptionsNoteVersion.objects.create(note=options_note, number=1, title=spec.title, content=options_note.content, saved_by=granter)
+        objects[OptionsNote][options_note.pk] = spec
         objects[ResponseMeasure][measure.pk] = spec
         objects[ImpactEvaluation][evaluation.pk] = spec
         procedure = WrittenProcedure.objects.create(question=question, kind=WrittenProcedure.Kind.SILENCE, opened_by=granter,
