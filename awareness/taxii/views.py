@@ -37,7 +37,7 @@ from cdt.security.models import AuditEntry
 
 from .. import selectors
 from ..ingestion import feed_bundle_receive
-from ..models import FeedIngestion, StixObject, TaxiiCollection
+from ..models import FeedIngestion, TaxiiCollection
 from ..stix import stix_timestamp
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"

@@ -26,7 +26,6 @@ from awareness.models import (
     Assessment, AssessmentGroupObjectPermission, FeedIngestion, StixObject, StixObjectGroupObjectPermission, ThreatActor,
 )
 from cases.models import CaseEvent
-from cdt.accounts.models import ApiToken, User
 from cdt.accounts.roles import Role
 from cdt.accounts.scopes import FEEDS_WRITE, READ
 from cdt.accounts.services import api_token_issue, role_groups_ensure, user_upsert
