@@ -11,4 +11,4 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Measures")
 
     def ready(self) -> None:
-        from . import guards, views  # noqa: F401  (refer_for_decision, evaluate; the case-page panel)
+        from . import guards, note_kinds, views  # noqa: F401  (refer_for_decision, evaluate; the two notes as drafts; the case-page panel)

@@ -1,55 +1,83 @@
 """The notes in the browser: the page (sections with comments beside them,
 lifecycle, versions), the editor (structured sections; options added,
-reordered, removed), the side-by-side comparison. One set of views for both
-notes, told apart by ``kind``."""
+reordered, removed), the side-by-side comparison. One set of views for
+every kind of draft (``drafting``): the attribution app's statements use
+them too."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from awareness.selectors import assessment_list
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.services import TransitionConflict
 from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.security.selectors import protected_get, protected_queryset
 
-from . import notes, permissions, services
-from .selectors import evaluation_list
-from .forms import CommentForm, OptionFormSet, OptionsNoteForm, StrategicMeasureFormSet, StrategicNoteForm
+from . import drafting, notes, permissions, services
+from .forms import CommentForm
 from .models import NoteStatus, OptionsNote, StrategicResponseNote
 
-MODELS = {"options": OptionsNote, "strategic": StrategicResponseNote}
+
+def _date(value: str | None):
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({"on": "Give the date as YYYY-MM-DD."})
+    return parsed
 
 
 def _note(request, kind: str, note_id: int):
-    if kind not in MODELS:
-        raise Http404
-    return protected_get(MODELS[kind].objects.all(), request.user, request=request, pk=note_id)
+    return protected_get(drafting.kind_named(kind).model.objects.all(), request.user, request=request, pk=note_id)
 
 
-def _page(request, kind, note, *, comment_form=None, errors=(), status=200):
+def _urls(kind: drafting.DraftKind, note) -> dict:
+    return {"page": reverse(f"{kind.url_prefix}-page", args=[note.pk]), "edit": reverse(f"{kind.url_prefix}-edit-page", args=[note.pk]),
+            "compare": reverse(f"{kind.url_prefix}-compare-page", args=[note.pk]), "pdf": reverse(kind.pdf_route, args=[note.pk]),
+            "comment": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "comment"]),
+            "revise": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "revise"])}
+
+
+def _page(request, kind_name, note, *, comment_form=None, errors=(), status=200):
+    kind = drafting.kind_named(kind_name)
     comments = list(note.comments.select_related("author"))
     rows = [{"anchor": anchor, "heading": heading, "text": text, "comments": [c for c in comments if c.anchor == anchor]}
-            for anchor, heading, text in notes.sections(note.content, kind)]
-    model = MODELS[kind]
-    options = [spec.name for spec in model._meta.get_field("status").get_all_transitions(model)
-               if spec.source == note.status and spec.name != "supersede" and spec.has_perm(note, request.user)]
-    return render(request, "measures/note_detail.html", {
-        "note": note, "kind": kind, "rows": rows, "marking": note, "versions": services.note_versions(note),
-        "transitions": list(dict.fromkeys(options)), "errors": errors,
+            for anchor, heading, text in kind.sections(note.content)]
+    model = kind.model
+    names = [spec.name for spec in model._meta.get_field("status").get_all_transitions(model)
+             if spec.source == note.status and spec.name != "supersede" and spec.has_perm(note, request.user)]
+    transitions = [{"name": name, "label": _transition_label(model, name), "input": kind.transition_inputs.get(name, ""),
+                    "url": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, name])} for name in dict.fromkeys(names)]
+    context = {
+        "note": note, "kind": kind_name, "draft_kind": kind, "rows": rows, "marking": note, "versions": services.note_versions(note),
+        "transitions": transitions, "errors": errors, "urls": _urls(kind, note),
         "may_edit": permissions.may_draft_note(note, request.user) and note.status in (NoteStatus.DRAFT, NoteStatus.CIRCULATED),
-        "may_revise": kind == "options" and permissions.may_draft_note(note, request.user) and note.status == NoteStatus.SUBMITTED
+        "may_revise": kind_name == "options" and permissions.may_draft_note(note, request.user) and note.status == NoteStatus.SUBMITTED
         and not hasattr(note, "superseded_by"),
         "may_comment": permissions.may_comment_note(note, request.user), "comment_form": comment_form,
         "log": note.transitions.select_related("by"),
-        # Step 8 feeds the strategy: the evaluations recorded on measures concerning the actor.
-        "evaluations": list(evaluation_list(user=request.user).filter(measure__actor=note.actor_id, evaluated_at__isnull=False))
-        if kind == "strategic" else [],
-    }, status=status)
+    }
+    if kind.page_extra is not None:
+        context.update(kind.page_extra(request, note))
+    return render(request, "measures/note_detail.html", context, status=status)
+
+
+def _transition_label(model, name: str) -> str:
+    method = getattr(model, name)
+    meta = getattr(method, "_django_fsm", None)
+    for spec in (meta.transitions.values() if meta else []):
+        if spec.custom.get("label"):
+            return spec.custom["label"]
+    return name
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id")
@@ -62,46 +90,23 @@ def strategic_note_detail(request, note_id: int):
     return _page(request, "strategic", _note(request, "strategic", note_id))
 
 
-def _content_from(kind, form, formset) -> dict:
-    ordered = [f.cleaned_data for f in formset.ordered_forms if f.cleaned_data and not f.cleaned_data.get("DELETE")] \
-        if formset.can_order else []
-    listed = ordered or [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-    entries = []
-    for data in listed:
-        entry = {key: value for key, value in data.items() if key not in ("ORDER", "DELETE")}
-        entry["measure_type"] = entry["measure_type"].slug
-        entries.append(entry)
-    data = {key: value for key, value in form.cleaned_data.items() if key != "title"}
-    if kind == "options":
-        data["assessment_refs"] = [int(ref) for ref in data.get("assessment_refs", [])]
-        data["options"] = entries
-    else:
-        data["measures"] = entries
-    return data
-
-
-def _editor(request, kind, *, note=None, case=None):
+def editor(request, kind_name, *, note=None, case=None, create=None):
+    """The structured editor of any kind of draft. ``create(form, content)``
+    makes the first version when there is no note yet."""
+    kind = drafting.kind_named(kind_name)
     if note is not None and not permissions.may_draft_note(note, request.user):
-        return HttpResponseForbidden("Only the EEAS edits the note.")
-    if kind == "options":
-        the_case = case or note.case
-        assessments = list(assessment_list(user=request.user).filter(cases=the_case))
-        form_class, formset_class, prefix, items_key = OptionsNoteForm, OptionFormSet, "options", "options"
-        extra = {"assessments": assessments}
-    else:
-        form_class, formset_class, prefix, items_key = StrategicNoteForm, StrategicMeasureFormSet, "measures", "measures"
-        extra = {}
-    content = note.content if note else {}
-    initial = {"title": note.title if note else "", **{k: v for k, v in content.items() if k not in ("options", "measures")}}
-    if kind == "options":
-        initial["assessment_refs"] = [str(ref) for ref in content.get("assessment_refs", [])]
+        return HttpResponseForbidden("Only the EEAS edits the draft.")
+    setup = kind.editor(request, note=note, case=case)
+    form_class, formset_class, prefix = setup["form_class"], setup["formset_class"], setup["prefix"]
+    initial = {"title": note.title if note else "", **setup["initial"]}
     if request.method == "POST":
-        form, formset = form_class(request.POST, **extra), formset_class(request.POST, prefix=prefix)
-        if form.is_valid() and formset.is_valid():
-            content = _content_from(kind, form, formset)
+        form = form_class(request.POST, **setup["form_kwargs"])
+        formset = formset_class(request.POST, prefix=prefix) if formset_class else None
+        if form.is_valid() and (formset is None or formset.is_valid()):
+            content = kind.content_from(form, formset)
             try:
                 if note is None:
-                    note = services.options_note_create(by=request.user, case=case, title=form.cleaned_data["title"], content=content)
+                    note = create(form, content)
                 else:
                     note = services.note_save(by=request.user, note=note, title=form.cleaned_data["title"], content=content)
             except PermissionDenied as error:
@@ -110,14 +115,15 @@ def _editor(request, kind, *, note=None, case=None):
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, f"Version {note.version} saved.")
-                return redirect(f"{kind}-note-page", note_id=note.pk)
+                return redirect(f"{kind.url_prefix}-page", note.pk)
         status = 400
     else:
-        form = form_class(initial=initial, **extra)
-        formset = formset_class(prefix=prefix, initial=content.get(items_key, []))
+        form = form_class(initial=initial, **setup["form_kwargs"])
+        formset = formset_class(prefix=prefix, initial=setup["items"]) if formset_class else None
         status = 200
     return render(request, "measures/note_edit.html", {
-        "form": form, "formset": formset, "kind": kind, "note": note, "case": case, "marking": note or case,
+        "form": form, "formset": formset, "kind": kind_name, "draft_kind": kind, "note": note, "case": case, "marking": note or case,
+        "items_heading": setup.get("items_heading", ""), "item_label": setup.get("item_label", ""),
     }, status=status)
 
 
@@ -127,45 +133,46 @@ def options_note_new(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     if not permissions.may_draft_note(None, request.user):
         return HttpResponseForbidden("The EEAS drafts options notes.")
-    return _editor(request, "options", case=case)
+    return editor(request, "options", case=case, create=lambda form, content: services.options_note_create(
+        by=request.user, case=case, title=form.cleaned_data["title"], content=content))
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id", methods=("post",))
 def options_note_edit(request, note_id: int):
-    return _editor(request, "options", note=_note(request, "options", note_id))
+    return editor(request, "options", note=_note(request, "options", note_id))
 
 
 @declare_access(OBJECT, model=StrategicResponseNote, kind=DETAIL, lookup="note_id", methods=("post",))
 def strategic_note_edit(request, note_id: int):
-    return _editor(request, "strategic", note=_note(request, "strategic", note_id))
+    return editor(request, "strategic", note=_note(request, "strategic", note_id))
 
 
-def _compare(request, kind, note_id):
+def compare_page(request, kind, note_id):
     note = _note(request, kind, note_id)
+    context = {"note": note, "kind": kind, "marking": note, "page_url": reverse(f"{drafting.kind_named(kind).url_prefix}-page", args=[note.pk])}
     versions = {version.number: version for version in services.note_versions(note)}
     try:
         old = versions[int(request.GET.get("from", min(versions)))]
         new = versions[int(request.GET.get("to", max(versions)))]
     except (KeyError, ValueError):
-        return render(request, "measures/note_compare.html", {"note": note, "kind": kind, "marking": note, "error": True,
-                                                               "versions": list(versions.values())}, status=400)
+        return render(request, "measures/note_compare.html", {**context, "error": True, "versions": list(versions.values())}, status=400)
     return render(request, "measures/note_compare.html", {
-        "note": note, "kind": kind, "marking": note, "old": old, "new": new, "versions": list(versions.values()),
-        "rows": notes.compare(old.content, new.content, kind),
+        **context, "old": old, "new": new, "versions": list(versions.values()), "rows": notes.compare(old.content, new.content, kind),
     })
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id")
 def options_note_compare(request, note_id: int):
-    return _compare(request, "options", note_id)
+    return compare_page(request, "options", note_id)
 
 
 @declare_access(OBJECT, model=StrategicResponseNote, kind=DETAIL, lookup="note_id")
 def strategic_note_compare(request, note_id: int):
-    return _compare(request, "strategic", note_id)
+    return compare_page(request, "strategic", note_id)
 
 
-def _act(request, kind, note_id, action):
+def act(request, kind, note_id, action):
+    """A comment, a revision (options notes) or a lifecycle step, from the page's forms."""
     note = _note(request, kind, note_id)
     try:
         if action == "comment":
@@ -174,6 +181,8 @@ def _act(request, kind, note_id, action):
                 return _page(request, kind, note, comment_form=form, errors=["Write the comment."], status=400)
             services.note_comment(by=request.user, note=note, **form.cleaned_data)
         elif action == "revise":
+            if kind != "options":
+                raise Http404
             note = services.options_note_revise(by=request.user, note=note)
         else:
             decision = None
@@ -181,7 +190,8 @@ def _act(request, kind, note_id, action):
                 from council.models import Decision
 
                 decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=request.POST["decision"]).first()
-            note = services.note_transition(by=request.user, note=note, transition=action, decision=decision)
+            on = _date(request.POST.get("on"))
+            note = services.note_transition(by=request.user, note=note, transition=action, decision=decision, on=on)
     except PermissionDenied as error:
         return _page(request, kind, note, errors=[str(error)], status=403)
     except TransitionConflict as error:
@@ -190,16 +200,16 @@ def _act(request, kind, note_id, action):
         return _page(request, kind, note, errors=error.messages, status=400)
     except ValueError:
         raise Http404
-    return redirect(f"{kind}-note-page", note_id=note.pk)
+    return redirect(f"{drafting.kind_named(kind).url_prefix}-page", note.pk)
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id", methods=("post",))
 @require_POST
 def options_note_act(request, note_id: int, action: str):
-    return _act(request, "options", note_id, action)
+    return act(request, "options", note_id, action)
 
 
 @declare_access(OBJECT, model=StrategicResponseNote, kind=DETAIL, lookup="note_id", methods=("post",))
 @require_POST
 def strategic_note_act(request, note_id: int, action: str):
-    return _act(request, "strategic", note_id, action)
+    return act(request, "strategic", note_id, action)

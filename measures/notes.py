@@ -1,4 +1,4 @@
-"""The structure of the two notes: sections, anchors for comments, content
+"""The structure of the notes: sections, anchors for comments, content
 validation, and the side-by-side comparison of two versions. No writes."""
 from __future__ import annotations
 
@@ -96,23 +96,29 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
     return clean
 
 
-def sections(content: dict, kind: str) -> list[tuple[str, str, str]]:
-    """The note as (anchor, heading, text) rows: what is shown, commented on and compared."""
-    rows = []
-    if kind == "options":
-        rows.append(("situation", str(_("Situation")), content.get("situation", "")))
-        for index, option in enumerate(content.get("options", []), start=1):
-            text = "\n".join(f"{label}: {'yes' if option.get(key) is True else 'no' if option.get(key) is False else option.get(key, '')}"
-                             for key, label in OPTION_FIELDS)
-            rows.append((f"option-{index}", f"{_('Option')} {index}", text))
-        rows.append(("recommendation", str(_("Recommendation")), content.get("recommendation", "")))
-    else:
-        for key, label in STRATEGIC_SECTIONS:
-            rows.append((key, str(label), content.get(key, "")))
-        for index, measure in enumerate(content.get("measures", []), start=1):
-            text = "\n".join(f"{label}: {measure.get(key, '')}" for key, label in STRATEGIC_MEASURE_FIELDS)
-            rows.append((f"measure-{index}", f"{_('Measure')} {index}", text))
+def options_sections(content: dict) -> list[tuple[str, str, str]]:
+    rows = [("situation", str(_("Situation")), content.get("situation", ""))]
+    for index, option in enumerate(content.get("options", []), start=1):
+        text = "\n".join(f"{label}: {'yes' if option.get(key) is True else 'no' if option.get(key) is False else option.get(key, '')}"
+                         for key, label in OPTION_FIELDS)
+        rows.append((f"option-{index}", f"{_('Option')} {index}", text))
+    rows.append(("recommendation", str(_("Recommendation")), content.get("recommendation", "")))
     return rows
+
+
+def strategic_sections(content: dict) -> list[tuple[str, str, str]]:
+    rows = [(key, str(label), content.get(key, "")) for key, label in STRATEGIC_SECTIONS]
+    for index, measure in enumerate(content.get("measures", []), start=1):
+        text = "\n".join(f"{label}: {measure.get(key, '')}" for key, label in STRATEGIC_MEASURE_FIELDS)
+        rows.append((f"measure-{index}", f"{_('Measure')} {index}", text))
+    return rows
+
+
+def sections(content: dict, kind: str) -> list[tuple[str, str, str]]:
+    """The draft as (anchor, heading, text) rows: what is shown, commented on and compared."""
+    from .drafting import kind_named
+
+    return kind_named(kind).sections(content)
 
 
 def anchors(content: dict, kind: str) -> set[str]:

@@ -19,10 +19,13 @@ def note_pdf(*, note, kind: str, user, versions, comments, request=None) -> byte
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango not installed
         raise PdfUnavailable(str(error)) from error
-    from . import notes
+    from . import drafting
 
+    draft_kind = drafting.kind_named(kind)
+    subject = f"{note.case.reference} {note.case.title}" if getattr(note, "case_id", None) else note.actor.name
     html = render_to_string("measures/note_pdf.html", {
-        "note": note, "kind": kind, "sections": notes.sections(note.content, kind), "marking": note.marking_label,
+        "note": note, "kind": kind, "label": draft_kind.label, "subject": subject, "sections": draft_kind.sections(note.content),
+        "marking": note.marking_label,
         "versions": versions, "comments": comments, "user": user,
     })
     pdf = weasyprint.HTML(string=html).write_pdf()

@@ -18,10 +18,10 @@ from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
 
-from . import checks, notes, permissions
+from . import checks, drafting, notes, permissions
 from .models import (
     ImpactEvaluation, ListedPerson, MeasureState, MeasureTransition, MeasureType, NoteStatus, NoteTransition, OptionsNote,
-    OptionsNoteComment, OptionsNoteVersion, ResponseMeasure, RestrictiveListing, StrategicNoteComment, StrategicNoteVersion,
+    OptionsNoteVersion, ResponseMeasure, RestrictiveListing, StrategicNoteVersion,
     StrategicResponseNote,
 )
 
@@ -250,29 +250,25 @@ def _measure_slugs() -> set[str]:
     return set(MeasureType.objects.filter(active=True).values_list("slug", flat=True))
 
 
-def _note_kind(note) -> str:
-    return "options" if isinstance(note, OptionsNote) else "strategic"
+def options_content_clean(content, by) -> dict:
+    """An options note's content, with its assessment references checked
+    against what the drafter may see (an unseen one is "no such")."""
+    clean = notes.clean_options_content(content, measure_slugs=_measure_slugs())
+    from awareness.models import Assessment
+
+    visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
+    missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
+    if missing:
+        raise ValidationError({"content": [f"assessment_refs: no such assessment {ref}" for ref in missing]})
+    return clean
 
 
-def _clean_content(note_or_kind, content, by) -> dict:
-    kind = note_or_kind if isinstance(note_or_kind, str) else _note_kind(note_or_kind)
-    if kind == "options":
-        clean = notes.clean_options_content(content, measure_slugs=_measure_slugs())
-        from awareness.models import Assessment
-
-        visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
-        missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
-        if missing:
-            raise ValidationError({"content": [f"assessment_refs: no such assessment {ref}" for ref in missing]})
-        return clean
+def strategic_content_clean(content, by) -> dict:
     return notes.clean_strategic_content(content, measure_slugs=_measure_slugs())
 
 
-def _version_model(note):
-    return OptionsNoteVersion if isinstance(note, OptionsNote) else StrategicNoteVersion
-
-
-def _log_note(note, transition: str, source: str, by) -> NoteTransition:
+def note_log(note, transition: str, source: str, by) -> NoteTransition:
+    """The log row of an options note's or strategic response note's step."""
     key = "options_note" if isinstance(note, OptionsNote) else "strategic_note"
     return NoteTransition.objects.create(**{key: note}, transition=transition, source=source, target=note.status, by=by)
 
@@ -282,13 +278,13 @@ def options_note_create(*, by, case: Case, title: str, content: dict) -> Options
     _visible_case(case, by)
     if not permissions.may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts options notes."))
-    content = _clean_content("options", content, by)
+    content = options_content_clean(content, by)
     with transaction.atomic():
         note = OptionsNote(case=case, title=title, content=content, drafted_by=by, classification=case.classification)
         note.full_clean(exclude=["status"])
         note.save()
         OptionsNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
-        _log_note(note, "create", NoteStatus.DRAFT, by)
+        note_log(note, "create", NoteStatus.DRAFT, by)
     return note
 
 
@@ -308,7 +304,7 @@ def strategic_note_create(
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))
     if StrategicResponseNote.objects.filter(actor=actor).exists():
         raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
-    content = _clean_content("strategic", content, by)
+    content = strategic_content_clean(content, by)
     with transaction.atomic():
         note = StrategicResponseNote(actor=actor, title=title, content=content, drafted_by=by, classification=classification,
                                      limite=limite, tlp=tlp, releasable_to_all=releasable_to_all, originator=by.organisation,
@@ -323,24 +319,25 @@ def strategic_note_create(
             groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
         for group in dict.fromkeys(groups):
             access_grant(target=note, by=by, group=group)
-        _log_note(note, "create", NoteStatus.DRAFT, by)
+        note_log(note, "create", NoteStatus.DRAFT, by)
     return note
 
 
 def note_save(*, by, note, title: str, content: dict):
-    """Save a new version of a note that is still a draft or circulated;
-    every version is kept."""
+    """Save a new version of a draft (any kind) that is still a draft or
+    circulated; every version is kept."""
+    kind = drafting.kind_of(note)
     if not permissions.may_draft_note(note, by):
-        raise PermissionDenied(_("Only the EEAS edits the note."))
-    content = _clean_content(note, content, by)
+        raise PermissionDenied(_("Only the EEAS edits the draft."))
+    content = kind.clean(content, by)
     with transaction.atomic():
         note = type(note).objects.select_for_update().get(pk=note.pk)
         if note.status not in (NoteStatus.DRAFT, NoteStatus.CIRCULATED):
-            raise ValidationError({"content": _("A submitted note is not edited: revise it (a new version supersedes it).")})
+            raise ValidationError({"content": _("A submitted draft is not edited: revise it (a new version supersedes it).")})
         note.version += 1
         note.title, note.content = title, content
         note.save(update_fields=["version", "title", "content", "updated_at"])
-        _version_model(note).objects.create(note=note, number=note.version, content=content, title=title, saved_by=by)
+        kind.version_model.objects.create(note=note, number=note.version, content=content, title=title, saved_by=by)
     return note
 
 
@@ -357,13 +354,15 @@ def options_note_revise(*, by, note: OptionsNote) -> OptionsNote:
                                supersedes=note, version=note.version + 1)
         revision.save()
         OptionsNoteVersion.objects.create(note=revision, number=revision.version, content=note.content, title=note.title, saved_by=by)
-        _log_note(revision, "revise", NoteStatus.DRAFT, by)
+        note_log(revision, "revise", NoteStatus.DRAFT, by)
     return revision
 
 
-def note_transition(*, by, note, transition: str, decision=None):
-    """Circulate, submit (superseding the note it revises) or, for a
-    strategic response note, record the Council's approval."""
+def note_transition(*, by, note, transition: str, decision=None, on: datetime.date | None = None):
+    """Take a step in a draft's lifecycle (any kind): circulate, submit, and
+    what the kind adds (the Council's approval of a strategic response note,
+    the publication of a statement), each checked by the kind's ``prepare``."""
+    kind = drafting.kind_of(note)
     model = type(note)
     specs = {spec.name: spec for spec in model._meta.get_field("status").get_all_transitions(model)}
     if transition not in specs or transition == "supersede":
@@ -372,48 +371,63 @@ def note_transition(*, by, note, transition: str, decision=None):
         note = model.objects.select_for_update().get(pk=note.pk)
         method = getattr(note, transition)
         if not can_proceed(method, check_conditions=False):
-            raise TransitionConflict(_("The note is “%(status)s”: it cannot be %(transition)s.")
+            raise TransitionConflict(_("The draft is “%(status)s”: it cannot be %(transition)s.")
                                      % {"status": note.get_status_display(), "transition": transition})
         if not has_transition_perm(method, by):
-            raise PermissionDenied(_("You may not do this with the note."))
-        kwargs = {}
-        if transition == "submit":
-            kwargs["at"] = timezone.now()
-        if transition == "approve":
-            if decision is None or not decision.adopted or not can_view_child(by, decision) \
-                    or not decision.case.suspected_actors.filter(pk=note.actor_id).exists():
-                raise ValidationError({"decision": _("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
-            kwargs["decision"] = decision
+            raise PermissionDenied(_("You may not do this with the draft."))
+        kwargs = {"at": timezone.now()} if transition == "submit" else {}
+        if kind.prepare is not None:
+            kwargs.update(kind.prepare(note, transition, by, decision=decision, on=on))
         source = note.status
         method(**kwargs)
         note.save()
-        _log_note(note, transition, source, by)
-        if transition == "submit" and isinstance(note, OptionsNote) and note.supersedes_id:
-            older = OptionsNote.objects.select_for_update().get(pk=note.supersedes_id)
-            if older.status == NoteStatus.SUBMITTED:
-                older_source = older.status
-                older.supersede()
-                older.save()
-                _log_note(older, "supersede", older_source, by)
+        kind.log(note, transition, source, by)
+        if kind.after is not None:
+            kind.after(note, transition, by)
     return note
 
 
+def strategic_note_prepare(note, transition: str, by, *, decision=None, on=None) -> dict:
+    """Approval needs an adopted Council decision on a case about the actor."""
+    if transition != "approve":
+        return {}
+    if decision is None or not decision.adopted or not can_view_child(by, decision) \
+            or not decision.case.suspected_actors.filter(pk=note.actor_id).exists():
+        raise ValidationError({"decision": _("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
+    return {"decision": decision}
+
+
+def options_note_after(note, transition: str, by) -> None:
+    """Submitting a revision supersedes the note it revises."""
+    if transition != "submit" or not note.supersedes_id:
+        return
+    older = OptionsNote.objects.select_for_update().get(pk=note.supersedes_id)
+    if older.status == NoteStatus.SUBMITTED:
+        older_source = older.status
+        older.supersede()
+        older.save()
+        note_log(older, "supersede", older_source, by)
+
+
 def note_comment(*, by, note, anchor: str, text: str):
-    """A comment on one section or option of the current version."""
+    """A comment on one section (option, paragraph) of the current version."""
+    kind = drafting.kind_of(note)
     if not permissions.may_comment_note(note, by):
-        raise PermissionDenied(_("Delegates with access comment on a circulated or submitted note."))
-    if anchor not in notes.anchors(note.content, _note_kind(note)):
+        raise PermissionDenied(_("Delegates with access comment on a circulated or submitted draft."))
+    if anchor not in kind.anchors(note.content):
         raise ValidationError({"anchor": _("No such section or option in this version.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the comment.")})
-    model = OptionsNoteComment if isinstance(note, OptionsNote) else StrategicNoteComment
-    return model.objects.create(note=note, version_number=note.version, anchor=anchor, text=text.strip(), author=by)
+    return kind.comment_model.objects.create(note=note, version_number=note.version, anchor=anchor, text=text.strip(), author=by)
 
 
 def note_versions(note) -> list:
-    """Every version of a note and, for an options note, of the notes it revises (oldest first)."""
-    if isinstance(note, StrategicResponseNote):
-        return list(note.versions.select_related("saved_by"))
+    """Every version of a draft, oldest first."""
+    return drafting.kind_of(note).all_versions(note)
+
+
+def options_note_versions(note: OptionsNote) -> list:
+    """An options note's versions and those of the notes it revises."""
     chain, current = [], note
     while current is not None:
         chain.append(current.pk)

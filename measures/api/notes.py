@@ -1,5 +1,6 @@
-"""The notes API: options notes and strategic response notes share one
-shape — versions, comparison, comments, lifecycle, PDF."""
+"""The notes API: every kind of draft (``measures.drafting``): options
+notes, strategic response notes and the attribution app's statements share
+one shape — versions, comparison, comments, lifecycle, PDF."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -87,7 +88,9 @@ class CommentSerializer(serializers.Serializer):
 
 
 class NoteTransitionSerializer(serializers.Serializer):
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None,
+                                                  help_text="approve (strategic response note), publish (statement): the adopted decision")
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="publish (statement): the date of publication")
 
 
 class CompareRowSerializer(serializers.Serializer):
@@ -157,7 +160,8 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         if decision is not None and not can_view_child(request.user, decision):
             raise validation_error(DjangoValidationError({"decision": "No such decision."}))
         try:
-            note = services.note_transition(by=request.user, note=note, transition=transition, decision=decision)
+            note = services.note_transition(by=request.user, note=note, transition=transition, decision=decision,
+                                            on=body.validated_data["on"])
         except ValueError:
             raise Http404("No such transition.")
         except DjangoPermissionDenied as error:
