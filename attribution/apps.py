@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AttributionConfig(AppConfig):
-    """Attribution deliberations and statements (filled by the attribution issue)."""
+    """Attribution claims and the Council's deliberation on a coordinated
+    political attribution, declarations and statements with their
+    alignments, strategic communication plans."""
 
     name = "attribution"
     verbose_name = _("Attribution")
+
+    def ready(self) -> None:
+        from . import draft_kinds, views  # noqa: F401  (statements as drafts; the case-page panel)

@@ -130,16 +130,6 @@ class Case(ConcurrentTransitionMixin, Marked):
     suspected_actors = models.ManyToManyField(
         ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors")
     )
-    # The case's attribution as measures read it (paras 26–27). The attribution
-    # deliberations (attribution app) set these when the Council concludes.
-    attributed_actors = models.ManyToManyField(
-        ThreatActor, blank=True, related_name="attributed_cases", verbose_name=_("actors covered by an attribution"),
-    )
-    attributed_to_state = models.CharField(
-        _("State the activity is attributed to"), max_length=100, blank=True,
-        help_text=_("Set by a coordinated political attribution at EU level; measures requiring attribution to a State need it."),
-    )
-
     # End of the track
     closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
     merged_into = models.ForeignKey(
@@ -150,7 +140,7 @@ class Case(ConcurrentTransitionMixin, Marked):
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["releasable_to", "member_states_affected", "suspected_actors", "attributed_actors"])
+    history = HistoricalRecords(excluded_fields=["releasable_to", "member_states_affected", "suspected_actors"])
 
     class Meta(Marked.Meta):
         ordering = ["-brought_on", "-id"]

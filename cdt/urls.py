@@ -33,6 +33,7 @@ api_v1 = [
     path("", include("council.api.urls")),
     path("", include("awareness.api.urls")),
     path("", include("measures.api.urls")),
+    path("", include("attribution.api.urls")),
 ]
 
 urlpatterns = [
@@ -51,6 +52,7 @@ urlpatterns = [
     path("council/", include("council.urls")),
     path("awareness/", include("awareness.urls")),
     path("measures/", include("measures.urls")),
+    path("attribution/", include("attribution.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("taxii2/", include("awareness.taxii.urls")),

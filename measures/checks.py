@@ -40,15 +40,21 @@ def escalation_warning(case, measure_type: MeasureType) -> str:
 def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
     """Why a measure cannot be adopted for want of attribution, or ``None``.
 
-    Until the attribution deliberations exist, the case's attribution is its
-    ``attributed_actors`` (and ``attributed_to_state``) fields."""
+    The attribution is the case's coordinated political attribution at EU
+    level (``attribution.selectors.eu_attribution``): a concluded
+    deliberation with an attributing outcome. It covers named actors only,
+    and names a State only if the Council did. A Member State's national
+    attribution does not count: it is not the EU's."""
+    from attribution.selectors import eu_attribution
+
     if measure_type.attribution == AttributionRequirement.NONE:
         return None
     if actor is None:
         return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
-    if not case.attributed_actors.filter(pk=actor.pk).exists():
-        return _("“%(measure)s” requires an attribution covering %(actor)s, which the case does not have.") % {
-            "measure": measure_type.name, "actor": actor.name}
-    if measure_type.attribution == AttributionRequirement.STATE and not case.attributed_to_state:
-        return _("“%(measure)s” requires attribution to a State; the case's attribution names no State.") % {"measure": measure_type.name}
+    attribution = eu_attribution(case)
+    if attribution is None or not attribution.attributed_actors.filter(pk=actor.pk).exists():
+        return _("“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not "
+                 "have.") % {"measure": measure_type.name, "actor": actor.name}
+    if measure_type.attribution == AttributionRequirement.STATE and not attribution.attributed_to_state:
+        return _("“%(measure)s” requires attribution to a State; the EU's attribution names no State.") % {"measure": measure_type.name}
     return None

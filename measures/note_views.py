@@ -36,7 +36,8 @@ def _date(value: str | None):
     return parsed
 
 
-def _note(request, kind: str, note_id: int):
+def draft_get(request, kind: str, note_id: int):
+    """A draft of ``kind`` the user may see, or 404."""
     return protected_get(drafting.kind_named(kind).model.objects.all(), request.user, request=request, pk=note_id)
 
 
@@ -71,6 +72,10 @@ def _page(request, kind_name, note, *, comment_form=None, errors=(), status=200)
     return render(request, "measures/note_detail.html", context, status=status)
 
 
+def draft_page(request, kind: str, note_id: int, *, errors=(), status=200):
+    return _page(request, kind, draft_get(request, kind, note_id), errors=errors, status=status)
+
+
 def _transition_label(model, name: str) -> str:
     method = getattr(model, name)
     meta = getattr(method, "_django_fsm", None)
@@ -82,12 +87,12 @@ def _transition_label(model, name: str) -> str:
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id")
 def options_note_detail(request, note_id: int):
-    return _page(request, "options", _note(request, "options", note_id))
+    return _page(request, "options", draft_get(request, "options", note_id))
 
 
 @declare_access(OBJECT, model=StrategicResponseNote, kind=DETAIL, lookup="note_id")
 def strategic_note_detail(request, note_id: int):
-    return _page(request, "strategic", _note(request, "strategic", note_id))
+    return _page(request, "strategic", draft_get(request, "strategic", note_id))
 
 
 def editor(request, kind_name, *, note=None, case=None, create=None):
@@ -139,16 +144,16 @@ def options_note_new(request, case_id: int):
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id", methods=("post",))
 def options_note_edit(request, note_id: int):
-    return editor(request, "options", note=_note(request, "options", note_id))
+    return editor(request, "options", note=draft_get(request, "options", note_id))
 
 
 @declare_access(OBJECT, model=StrategicResponseNote, kind=DETAIL, lookup="note_id", methods=("post",))
 def strategic_note_edit(request, note_id: int):
-    return editor(request, "strategic", note=_note(request, "strategic", note_id))
+    return editor(request, "strategic", note=draft_get(request, "strategic", note_id))
 
 
 def compare_page(request, kind, note_id):
-    note = _note(request, kind, note_id)
+    note = draft_get(request, kind, note_id)
     context = {"note": note, "kind": kind, "marking": note, "page_url": reverse(f"{drafting.kind_named(kind).url_prefix}-page", args=[note.pk])}
     versions = {version.number: version for version in services.note_versions(note)}
     try:
@@ -173,7 +178,7 @@ def strategic_note_compare(request, note_id: int):
 
 def act(request, kind, note_id, action):
     """A comment, a revision (options notes) or a lifecycle step, from the page's forms."""
-    note = _note(request, kind, note_id)
+    note = draft_get(request, kind, note_id)
     try:
         if action == "comment":
             form = CommentForm(request.POST)

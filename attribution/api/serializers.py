@@ -1,0 +1,175 @@
+from rest_framework import serializers
+
+from awareness.models import Assessment, ThreatActor
+from cases.models import Case
+from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.security.api import NamedChoiceField
+from cdt.security.markings import Classification, validate_classification_ceiling
+from council.models import VotingRule
+from measures.models import ResponseMeasure
+
+from ..models import (
+    PARTNER_KINDS, Alignment, AttributionClaim, AttributionDeliberation, AttributionOption, CommunicationPlan, Consideration,
+    ConsiderationComment, Rating, Statement,
+)
+
+
+def _partner_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.filter(kind__in=PARTNER_KINDS), **kwargs)
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    actor = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
+    member_state = serializers.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True)
+    partner = _partner_field(required=False, allow_null=True)
+    assessments = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.all(), many=True, required=False,
+                                                     help_text="Assessments linked to the case (required for a technical attribution)")
+    party = serializers.CharField(required=False, allow_blank=True, help_text="Default: what the basis implies (technical: the EU)")
+    attributing_party = serializers.CharField(read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
+
+    class Meta:
+        model = AttributionClaim
+        fields = ("id", "case", "actor", "basis", "claim_type", "confidence", "party", "attributing_party", "member_state", "partner",
+                  "industry_source", "public", "attributed_to_state", "made_on", "reference", "summary", "assessments", "recorded_by",
+                  "recorded_at", "classification")
+        read_only_fields = ("recorded_at",)
+
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        # Only the assessments the reader may see (the list was prefetched unfiltered).
+        visible = self.context.get("visible_assessments")
+        if visible is not None:
+            data["assessments"] = [pk for pk in data["assessments"] if pk in visible]
+        return data
+
+
+class ConsiderationCommentSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ConsiderationComment
+        fields = ("id", "text", "author", "member_state", "created_at")
+        read_only_fields = ("created_at",)
+
+
+class ConsiderationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    comments = ConsiderationCommentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Consideration
+        fields = ("number", "title", "assessment", "rating", "assessed_by", "assessed_at", "comments")
+        read_only_fields = ("number", "assessed_at")
+
+
+class DeliberationSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    status = serializers.CharField(read_only=True)
+    options_considered = serializers.ListField(child=serializers.ChoiceField(AttributionOption.choices), required=False)
+    considerations = ConsiderationSerializer(many=True, read_only=True)
+    partners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(Classification, read_only=True)
+
+    class Meta:
+        model = AttributionDeliberation
+        fields = ("id", "case", "status", "options_considered", "recommended_option", "considerations", "question", "outcome", "outcome_on",
+                  "outcome_summary", "decision", "attributed_actors", "attributed_to_state", "partners", "opened_by", "opened_at",
+                  "classification")
+        read_only_fields = ("question", "outcome", "outcome_on", "outcome_summary", "decision", "attributed_actors", "attributed_to_state",
+                            "opened_at")
+
+
+class OptionsSerializer(serializers.Serializer):
+    options_considered = serializers.ListField(child=serializers.ChoiceField(AttributionOption.choices))
+    recommended_option = serializers.ChoiceField([("", "—"), *AttributionOption.choices], required=False, default="")
+
+
+class AssessConsiderationSerializer(serializers.Serializer):
+    assessment = serializers.CharField()
+    rating = serializers.ChoiceField(Rating.choices)
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class ReferSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Default: a standard question naming the case")
+    voting_rule = serializers.ChoiceField(VotingRule.choices, default=VotingRule.UNANIMITY)
+    body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None,
+                                        help_text="Default: COUNCIL")
+
+
+class ConcludeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(AttributionOption.choices)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False, default=list)
+    attributed_to_state = serializers.CharField(required=False, allow_blank=True, default="")
+    partners = _partner_field(many=True, required=False, default=list)
+
+
+class PositionRowSerializer(serializers.Serializer):
+    member_state = serializers.CharField()
+    position = serializers.CharField(allow_null=True, help_text="The state's position on the question (null before referral)")
+    national_attribution = serializers.BooleanField(help_text="The state has attributed the activity nationally (not an EU attribution)")
+
+
+class AlignmentSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(),
+                                           help_text="A candidate, potential candidate or EEA/EFTA country of the directory")
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    aligned_on = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Alignment
+        fields = ("id", "country", "aligned_on", "recorded_by", "recorded_at")
+        read_only_fields = ("recorded_at",)
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    deliberation = serializers.PrimaryKeyRelatedField(queryset=AttributionDeliberation.objects.all(), required=False, allow_null=True)
+    status = serializers.CharField(read_only=True)
+    partners = _partner_field(many=True, required=False)
+    alignments = AlignmentSerializer(many=True, read_only=True)
+    drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(Classification, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = ("id", "case", "deliberation", "title", "statement_type", "status", "version", "content", "partners", "decision",
+                  "published_on", "alignments", "drafted_by", "created_at", "submitted_at", "classification")
+        read_only_fields = ("version", "decision", "published_on", "created_at", "submitted_at")
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    status = serializers.CharField(read_only=True)
+    audiences = serializers.ListField(child=serializers.CharField(), required=False)
+    channels = serializers.ListField(child=serializers.CharField(), required=False)
+    eu_delegations = serializers.ListField(child=serializers.CharField(), required=False)
+    amplifying_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    partners = _partner_field(many=True, required=False)
+    measures = serializers.PrimaryKeyRelatedField(queryset=ResponseMeasure.objects.all(), many=True, required=False)
+    statement = serializers.PrimaryKeyRelatedField(queryset=Statement.objects.all(), required=False, allow_null=True)
+    drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    classification = NamedChoiceField(Classification, read_only=True)
+
+    class Meta:
+        model = CommunicationPlan
+        fields = ("id", "case", "title", "objectives", "audiences", "public", "channels", "timing", "embargo_until", "lines_to_take",
+                  "amplifying_states", "eu_delegations", "partner_coordination", "partners", "measures", "statement", "status",
+                  "drafted_by", "created_at", "updated_at", "classification")
+        read_only_fields = ("created_at", "updated_at")
+
+
+class AmplifySerializer(serializers.Serializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True,
+                                                default=None, help_text="Default: your own")

@@ -1,0 +1,269 @@
+"""The attribution API: claims, deliberations (considerations, referral,
+outcome, positions board), statements (the notes API's shape, plus
+alignments) and communication plans."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import SearchFilter
+from rest_framework.response import Response
+
+from awareness.models import Assessment
+from cases.api.views import validation_error
+from cases.services import TransitionConflict, TransitionGuardFailed
+from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
+from cdt.core.access import OBJECT, declare_access
+from cdt.directory.models import MemberState
+from cdt.security.access import visible_to
+from cdt.security.api import ProtectedViewSetMixin
+from council.api.views import ServiceErrors, visible_case
+from measures.api.notes import NoteViewSetBase
+from measures.models import ResponseMeasure
+
+from .. import services
+from ..models import AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, Statement
+from .serializers import (
+    AlignmentSerializer, AmplifySerializer, AssessConsiderationSerializer, ClaimSerializer, CommentSerializer, ConcludeSerializer,
+    ConsiderationCommentSerializer, ConsiderationSerializer, DeliberationSerializer, OptionsSerializer, PlanSerializer,
+    PositionRowSerializer, ReferSerializer, StatementSerializer,
+)
+
+STEP_RESPONSES = {
+    400: OpenApiResponse(description="Input is wrong, or a condition is unmet (``checks`` lists them)."),
+    403: OpenApiResponse(description="You see it but may not take this step."),
+    404: OpenApiResponse(description="No such object (or you may not see its case)."),
+    409: OpenApiResponse(description="Its status does not allow the step."),
+}
+
+
+def _visible(user, model, objects, field: str) -> None:
+    """Objects named in a body that the user may not see answer 400 "no such", as if they did not exist."""
+    pks = [obj.pk for obj in objects if obj is not None]
+    if pks and visible_to(model.objects.filter(pk__in=pks), user).count() != len(set(pks)):
+        raise validation_error(DjangoValidationError({field: f"No such {model._meta.verbose_name}."}))
+
+
+class StepErrors(ServiceErrors):
+    def step(self, function, **kwargs):
+        try:
+            return function(**kwargs)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except TransitionConflict as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except TransitionGuardFailed as error:
+            return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as error:
+            raise validation_error(error)
+
+
+@declare_access(OBJECT, model=AttributionClaim)
+class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Attribution claims: per case (``?case=``) and per actor (``?actor=``).
+    A national attribution (``basis=national``) is its Member State's own:
+    recorded here, it is not an EU attribution."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = ClaimSerializer
+    queryset = AttributionClaim.objects.select_related("case", "actor", "member_state", "partner", "recorded_by").prefetch_related(
+        "assessments").order_by("case", "made_on", "id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "actor", "basis", "claim_type", "party", "public"]
+    search_fields = ["actor__name", "case__title", "case__reference", "summary"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request.user.is_authenticated:
+            context["visible_assessments"] = set(visible_to(Assessment.objects.filter(attribution_claims__isnull=False), self.request.user)
+                                                 .values_list("pk", flat=True))
+        return context
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = visible_case(self.request.user, data.pop("case"))
+        serializer.instance = self.call(services.claim_record, by=self.request.user, case=case, **data)
+
+
+@declare_access(OBJECT, model=AttributionDeliberation)
+class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The Council's deliberation on a coordinated political attribution at
+    EU level, one per case: the considerations of para 29, the question put
+    to the Council, the outcome."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = DeliberationSerializer
+    queryset = AttributionDeliberation.objects.select_related("case", "opened_by").prefetch_related(
+        "attributed_actors", "partners", "considerations__assessed_by", "considerations__comments__author",
+        "considerations__comments__member_state").order_by("-opened_at", "-id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "status", "outcome"]
+    search_fields = ["case__title", "case__reference", "outcome_summary"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = visible_case(self.request.user, data.pop("case"))
+        serializer.instance = self.call(services.deliberation_open, by=self.request.user, case=case, **data)
+
+    def _answer(self, deliberation):
+        if isinstance(deliberation, Response):
+            return deliberation
+        return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
+
+    @extend_schema(request=OptionsSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="options")
+    def options(self, request, pk=None):
+        """The options considered and the one the EEAS recommends."""
+        body = OptionsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(self.step(services.deliberation_set_options, by=request.user, deliberation=self.get_object(),
+                                      **body.validated_data))
+
+    @extend_schema(request=AssessConsiderationSerializer, responses={200: ConsiderationSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["put"], url_path=r"considerations/(?P<number>[0-9]+)")
+    def assess(self, request, pk=None, number=None):
+        """The EEAS's assessment and rating of one consideration (1–10)."""
+        deliberation = self.get_object()
+        body = AssessConsiderationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
+            raise Http404("No such consideration.")
+        consideration = self.step(services.consideration_assess, by=request.user, deliberation=deliberation, number=int(number),
+                                  **body.validated_data)
+        return consideration if isinstance(consideration, Response) else Response(ConsiderationSerializer(consideration).data)
+
+    @extend_schema(request=CommentSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
+    def comment(self, request, pk=None, number=None):
+        deliberation = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
+            raise Http404("No such consideration.")
+        comment = self.call(services.consideration_comment, by=request.user, deliberation=deliberation, number=int(number),
+                            **body.validated_data)
+        return Response(ConsiderationCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReferSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="transitions/refer")
+    def refer(self, request, pk=None):
+        """Put the question to the Council (every consideration assessed and rated, a claim recorded)."""
+        body = ReferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(self.step(services.deliberation_refer, by=request.user, deliberation=self.get_object(), **body.validated_data))
+
+    @extend_schema(request=ConcludeSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="transitions/conclude")
+    def conclude(self, request, pk=None):
+        """Record the outcome; an attribution covers the actors named (each with a claim on the case)."""
+        deliberation = self.get_object()
+        body = ConcludeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(self.step(services.deliberation_conclude, by=request.user, deliberation=deliberation, **body.validated_data))
+
+    @extend_schema(responses=PositionRowSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="positions")
+    def positions(self, request, pk=None):
+        """The positions board: each Member State's position on the question
+        and whether it has attributed the activity nationally."""
+        deliberation = self.get_object()
+        positions = {}
+        if deliberation.question_id:
+            positions = dict(deliberation.question.positions.values_list("member_state__code", "value"))
+        national = set(AttributionClaim.objects.filter(case=deliberation.case_id, basis=Basis.NATIONAL).values_list("member_state__code", flat=True))
+        rows = [{"member_state": code, "position": positions.get(code), "national_attribution": code in national}
+                for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)]
+        return Response(PositionRowSerializer(rows, many=True).data)
+
+
+@declare_access(OBJECT, model=Statement)
+class StatementViewSet(NoteViewSetBase):
+    """Declarations and statements (HR declaration on behalf of the EU,
+    Council conclusions, spokesperson's statement, joint statement): the
+    notes' versions, comments, comparison, lifecycle and PDF, plus
+    publication and third countries' alignment."""
+
+    kind = "statement"
+    serializer_class = StatementSerializer
+    queryset = Statement.objects.select_related("case", "drafted_by").prefetch_related("partners", "alignments__country",
+                                                                                      "alignments__recorded_by").order_by("-created_at", "-id")
+    filterset_fields = ["case", "status", "statement_type"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = visible_case(self.request.user, data.pop("case"))
+        _visible(self.request.user, AttributionDeliberation, [data.get("deliberation")], "deliberation")
+        serializer.instance = self.call(services.statement_create, by=self.request.user, case=case, **data)
+
+    @extend_schema(methods=["get"], responses=AlignmentSerializer(many=True))
+    @extend_schema(methods=["post"], request=AlignmentSerializer, responses={201: AlignmentSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="alignments")
+    def alignments(self, request, pk=None):
+        """Third countries aligning with the published statement (candidate, potential candidate and EEA/EFTA countries)."""
+        statement = self.get_object()
+        if request.method == "GET":
+            return Response(AlignmentSerializer(statement.alignments.select_related("country", "recorded_by"), many=True).data)
+        body = AlignmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        alignment = self.call(services.alignment_record, by=request.user, statement=statement, **body.validated_data)
+        return Response(AlignmentSerializer(alignment).data, status=status.HTTP_201_CREATED)
+
+
+@declare_access(OBJECT, model=CommunicationPlan)
+class CommunicationPlanViewSet(StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                               viewsets.ReadOnlyModelViewSet):
+    """Strategic communication plans of responses (guidelines §7)."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+    serializer_class = PlanSerializer
+    queryset = CommunicationPlan.objects.select_related("case", "drafted_by").prefetch_related(
+        "amplifying_states", "partners", "measures").order_by("-created_at", "-id")
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["case", "status", "public"]
+    search_fields = ["title", "objectives", "case__title", "case__reference"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _check_refs(self, data) -> None:
+        _visible(self.request.user, ResponseMeasure, data.get("measures") or [], "measures")
+        _visible(self.request.user, Statement, [data.get("statement")], "statement")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = visible_case(self.request.user, data.pop("case"))
+        self._check_refs(data)
+        serializer.instance = self.call(services.plan_create, by=self.request.user, case=case, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "case" in data and data.pop("case").pk != serializer.instance.case_id:
+            raise validation_error(DjangoValidationError({"case": "A plan stays on its case."}))
+        self._check_refs(data)
+        serializer.instance = self.call(services.plan_update, by=self.request.user, plan=serializer.instance, **data)
+
+    @extend_schema(request=None, responses={200: PlanSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
+    def take_transition(self, request, pk=None, transition=None):
+        """agree (the chair or the secretariat), execute, complete (the EEAS)."""
+        plan = self.get_object()
+        if transition not in ("agree", "execute", "complete"):
+            raise Http404("No such transition.")
+        result = self.step(services.plan_transition, by=request.user, plan=plan, transition=transition)
+        return result if isinstance(result, Response) else Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=AmplifySerializer, responses={200: PlanSerializer, **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="amplify")
+    def amplify(self, request, pk=None):
+        """A delegate commits their Member State to amplify the communication."""
+        plan = self.get_object()
+        body = AmplifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        state = body.validated_data["member_state"] or request.user.member_state
+        if state is None:
+            raise validation_error(DjangoValidationError({"member_state": "Name your Member State."}))
+        self.call(services.plan_commit, by=request.user, plan=plan, member_state=state)
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)

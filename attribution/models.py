@@ -1,0 +1,472 @@
+"""Attribution (guidelines §6, paras 26–29), statements and strategic
+communication (§7).
+
+* **Claims**: who attributes the activity of a case to which actor, on what
+  basis (technical attribution from assessments, a Member State's national
+  attribution, a partner's or industry's), of what type, with what
+  confidence, publicly or privately. A national attribution is a claim: each
+  Member State remains free to attribute, and doing so is not an EU
+  attribution.
+* **Deliberation**: the Council's deliberation on a coordinated political
+  attribution at EU level for one case — the ten considerations of para 29
+  assessed and rated by the EEAS and commented by delegates, the options
+  considered, the question put to the Council (Member States' positions are
+  the council app's), partners joining, and the outcome, which covers named
+  actors and is what unlocks measures requiring attribution.
+* **Statements**: the declaration or statement text, a kind of draft
+  (``measures.drafting``: versions, comments and comparison written once),
+  its publication and the third countries aligning with it.
+* **Communication plans**: the strategic communication of a response.
+
+Everything is a child of its case (``MarkedChild``): seen only with it.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from cdt.directory.models import MemberState, Organisation
+from cdt.security.models import MarkedChild
+from measures.models import NoteCommentBase, NoteLifecycle, NoteStatus, NoteVersionBase, note_transitions
+
+from . import permissions
+
+
+class TransitionLog(models.Model):
+    """One row per step of a deliberation's, statement's or plan's lifecycle."""
+
+    transition = models.CharField(max_length=40)
+    source = models.CharField(max_length=20)
+    target = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+# --- Claims -------------------------------------------------------------------------------------------
+
+class Basis(models.TextChoices):
+    TECHNICAL = "technical", _("Technical attribution (assessments)")
+    NATIONAL = "national", _("National attribution by a Member State")
+    PARTNER = "partner", _("Attribution by a partner")
+    INDUSTRY = "industry", _("Industry attribution")
+
+
+class ClaimType(models.TextChoices):
+    TECHNICAL = "technical", _("Technical")
+    POLITICAL = "political", _("Political")
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+
+
+class Party(models.TextChoices):
+    MEMBER_STATE = "member_state", _("A Member State")
+    EU = "eu", _("The EU")
+    PARTNER = "partner", _("A partner")
+    INDUSTRY = "industry", _("Industry")
+
+
+#: The attributing party each basis implies.
+BASIS_PARTY = {Basis.NATIONAL: Party.MEMBER_STATE, Basis.PARTNER: Party.PARTNER, Basis.INDUSTRY: Party.INDUSTRY}
+
+
+class AttributionClaim(MarkedChild):
+    """One attribution of the case's activity to one actor of the registry."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="attribution_claims")
+    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, related_name="attribution_claims",
+                              verbose_name=_("actor"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    claim_type = models.CharField(_("type"), max_length=20, choices=ClaimType.choices)
+    confidence = models.CharField(_("confidence"), max_length=20, choices=Confidence.choices)
+    party = models.CharField(_("attributing party"), max_length=20, choices=Party.choices)
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("Member State attributing"))
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("partner attributing"))
+    industry_source = models.CharField(_("company or research group"), max_length=200, blank=True)
+    public = models.BooleanField(_("public"), default=False, help_text=_("Made publicly (a statement) rather than privately."))
+    attributed_to_state = models.CharField(_("State named"), max_length=100, blank=True,
+                                           help_text=_("The State the claim holds responsible, if it names one."))
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=500, blank=True, help_text=_("Public statement, report or COREU reference."))
+    summary = models.TextField(_("summary"), blank=True)
+    assessments = models.ManyToManyField("awareness.Assessment", blank=True, related_name="attribution_claims",
+                                         verbose_name=_("assessments it rests on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["assessments"])
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["case", "made_on", "id"]
+        verbose_name = _("attribution claim")
+
+    def __str__(self) -> str:
+        return f"{self.actor} — {self.get_basis_display()} ({self.attributing_party})"
+
+    @property
+    def attributing_party(self) -> str:
+        if self.party == Party.MEMBER_STATE and self.member_state_id:
+            return self.member_state.name
+        if self.party == Party.PARTNER and self.partner_id:
+            return str(self.partner)
+        if self.party == Party.INDUSTRY:
+            return self.industry_source
+        return str(self.get_party_display())
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        implied = BASIS_PARTY.get(self.basis)
+        if implied and self.party != implied:
+            errors["party"] = _("A %(basis)s is made by %(party)s.") % {"basis": self.get_basis_display(), "party": implied.label.lower()}
+        if self.party == Party.MEMBER_STATE and not self.member_state_id:
+            errors["member_state"] = _("Name the Member State.")
+        if self.party != Party.MEMBER_STATE and self.member_state_id:
+            errors["member_state"] = _("Only a Member State's attribution names a Member State.")
+        if self.party == Party.PARTNER and (self.partner_id is None or self.partner.kind not in PARTNER_KINDS):
+            errors["partner"] = _("Name the partner (a partner state or an international organisation of the directory).")
+        if self.party == Party.INDUSTRY and not self.industry_source.strip():
+            errors["industry_source"] = _("Name the company or research group.")
+        if self.basis == Basis.NATIONAL and self.claim_type != ClaimType.POLITICAL:
+            errors["claim_type"] = _("A national attribution is a political decision of the Member State.")
+        if errors:
+            raise ValidationError(errors)
+
+
+PARTNER_KINDS = (Organisation.Kind.PARTNER_STATE, Organisation.Kind.INTERNATIONAL_ORGANISATION)
+
+
+# --- The deliberation ------------------------------------------------------------------------------------
+
+#: Para 29: what the Council could consider when discussing a coordinated political attribution.
+CONSIDERATIONS: list[tuple[int, str]] = [
+    (1, _("Desired effect of the political attribution")),
+    (2, _("Contribution to the protection of the integrity and security of the EU, its Member States and their citizens and businesses")),
+    (3, _("Importance of showing unity within the EU and between its Member States or solidarity with a third party")),
+    (4, _("Contribution to the advancement of responsible state behaviour, including compliance with international law and "
+          "respect for voluntary norms")),
+    (5, _("Ability to influence the behaviour of malicious actors in cyberspace")),
+    (6, _("Impact on the ongoing work of services such as law enforcement or intelligence services")),
+    (7, _("Likelihood and impact of a counter-response by any actor (risk of escalation)")),
+    (8, _("Consequences for existing EU external relations, at the international, regional and bilateral levels")),
+    (9, _("Reputation and credibility of the EU (risk of the bystander effect, risk of manipulation, precedence of a malicious "
+          "cyber activity)")),
+    (10, _("Predictability and coherence of joint EU responses in previous and/or future cases")),
+]
+CONSIDERATION_TITLES = dict(CONSIDERATIONS)
+
+
+class Rating(models.TextChoices):
+    SUPPORTS = "supports", _("Supports attribution")
+    NEUTRAL = "neutral", _("Neutral")
+    AGAINST = "against", _("Against attribution")
+
+
+class AttributionOption(models.TextChoices):
+    NONE = "no_attribution", _("No attribution")
+    PRIVATE = "private_communication", _("Private communication (e.g. démarche)")
+    PUBLIC = "public_declaration", _("Public attribution by declaration of the High Representative on behalf of the EU")
+    WITH_PARTNERS = "with_partners", _("Public attribution together with partners")
+
+
+#: Outcomes that are a coordinated political attribution at EU level.
+ATTRIBUTING_OPTIONS = (AttributionOption.PRIVATE, AttributionOption.PUBLIC, AttributionOption.WITH_PARTNERS)
+
+
+class DeliberationStatus(models.TextChoices):
+    OPEN = "open", _("Considerations being assessed")
+    REFERRED = "referred", _("Before the Council")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+class AttributionDeliberation(MarkedChild):
+    """The Council's deliberation on a coordinated political attribution at
+    EU level for one case. Transitions run only through
+    ``attribution.services.deliberation_refer`` / ``deliberation_conclude``."""
+
+    parent_field = "case"
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="attribution_deliberation")
+    status = FSMField(_("status"), default=DeliberationStatus.OPEN, choices=DeliberationStatus.choices, protected=True)
+    options_considered = models.JSONField(_("options considered"), default=list, blank=True)
+    recommended_option = models.CharField(_("option the EEAS recommends"), max_length=30, choices=AttributionOption.choices, blank=True)
+    question = models.OneToOneField("council.Question", on_delete=models.PROTECT, null=True, blank=True, related_name="attribution_deliberation",
+                                    verbose_name=_("question to the Council"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=AttributionOption.choices, blank=True)
+    outcome_on = models.DateField(_("date of the outcome"), null=True, blank=True)
+    outcome_summary = models.TextField(_("outcome"), blank=True)
+    decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("Council decision"))
+    attributed_actors = models.ManyToManyField("awareness.ThreatActor", blank=True, related_name="eu_attributions",
+                                               verbose_name=_("actors the attribution covers"))
+    attributed_to_state = models.CharField(_("State the activity is attributed to"), max_length=100, blank=True,
+                                           help_text=_("Measures requiring attribution to a State need it."))
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners joining"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["attributed_actors", "partners"])
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("attribution deliberation")
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_status_display()}"
+
+    @property
+    def attributes(self) -> bool:
+        return self.status == DeliberationStatus.CONCLUDED and self.outcome in ATTRIBUTING_OPTIONS
+
+    # Guards read only; bodies change fields of the deliberation; the service checks input and logs.
+
+    def grid_gaps(self) -> list[str]:
+        """Considerations still without an assessment text or a rating."""
+        from django.utils.translation import gettext as _t
+
+        gaps = [_t("Consideration %(number)s is not assessed.") % {"number": c.number}
+                for c in self.considerations.all() if not c.assessment.strip() or not c.rating]
+        if self.considerations.count() < len(CONSIDERATIONS):
+            gaps.append(_t("The grid lacks considerations."))
+        return gaps
+
+    def grid_complete(self) -> bool:
+        return not self.grid_gaps()
+
+    def has_claims(self) -> bool:
+        return self.case.attribution_claims.exists()
+
+    def unmet(self, transition: str) -> list[str]:
+        """Why ``refer`` cannot be taken now (shown to users, returned by the API)."""
+        from django.utils.translation import gettext as _t
+
+        return self.grid_gaps() + ([] if self.has_claims() else [_t("No attribution claim is recorded on the case.")])
+
+    @transition(field=status, source=DeliberationStatus.OPEN, target=DeliberationStatus.REFERRED, permission=permissions.may_refer,
+                conditions=[grid_complete, has_claims], custom={"label": _("Put the question to the Council")})
+    def refer(self, *, question, **_):
+        """Side effects: a question to the Council (every Member State's position starts empty); log row."""
+        self.question = question
+
+    @transition(field=status, source=DeliberationStatus.REFERRED, target=DeliberationStatus.CONCLUDED, permission=permissions.may_conclude,
+                custom={"label": _("Record the outcome")})
+    def conclude(self, *, outcome, on, summary, state, decision, **_):
+        """Side effects: log row; an attributing outcome unlocks the measures requiring attribution for the actors it covers."""
+        self.outcome, self.outcome_on, self.outcome_summary = outcome, on, summary
+        self.attributed_to_state, self.decision = state, decision
+
+
+class Consideration(models.Model):
+    """One of the ten considerations of para 29 for a deliberation: the
+    EEAS's assessment and rating. Reached only through its deliberation."""
+
+    deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.CASCADE, related_name="considerations")
+    number = models.PositiveSmallIntegerField(_("consideration"))
+    assessment = models.TextField(_("assessment"), blank=True)
+    rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deliberation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliberation", "number"], name="attribution_one_row_per_consideration"),
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=len(CONSIDERATIONS)), name="attribution_consideration_number"),
+        ]
+        verbose_name = _("consideration")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def title(self) -> str:
+        return str(CONSIDERATION_TITLES.get(self.number, ""))
+
+
+class ConsiderationComment(models.Model):
+    consideration = models.ForeignKey(Consideration, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class DeliberationTransition(TransitionLog):
+    deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.CASCADE, related_name="transitions")
+
+
+# --- Statements ------------------------------------------------------------------------------------------
+
+class StatementType(models.TextChoices):
+    HR_DECLARATION = "hr_declaration", _("Declaration by the High Representative on behalf of the EU")
+    COUNCIL_CONCLUSIONS = "council_conclusions", _("Council conclusions")
+    SPOKESPERSON = "spokesperson", _("Statement by the spokesperson")
+    JOINT = "joint", _("Joint statement with partners")
+
+
+#: Statements the Council agrees before publication (a spokesperson's statement is the EEAS's own).
+AGREED_BY_COUNCIL = (StatementType.HR_DECLARATION, StatementType.COUNCIL_CONCLUSIONS, StatementType.JOINT)
+
+
+class StatementStatus(models.TextChoices):
+    DRAFT = NoteStatus.DRAFT.value, NoteStatus.DRAFT.label
+    CIRCULATED = NoteStatus.CIRCULATED.value, NoteStatus.CIRCULATED.label
+    SUBMITTED = NoteStatus.SUBMITTED.value, NoteStatus.SUBMITTED.label
+    SUPERSEDED = NoteStatus.SUPERSEDED.value, NoteStatus.SUPERSEDED.label
+    PUBLISHED = "published", _("Published")
+
+
+class Statement(NoteLifecycle, MarkedChild):
+    """A declaration or statement on a case: drafted by the EEAS with every
+    version kept, commented by delegates, agreed, published. ``content``:
+    ``{"text": ...}``, paragraphs separated by a blank line (comments anchor
+    on a paragraph)."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="statements")
+    deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements")
+    statement_type = models.CharField(_("type"), max_length=30, choices=StatementType.choices)
+    status = FSMField(_("status"), default=StatementStatus.DRAFT, choices=StatementStatus.choices, protected=True)
+    decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("Council agreement"))
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners joining the statement"))
+    circulate, submit, supersede = note_transitions()
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["case", "-created_at"]
+        verbose_name = _("statement")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field="status", source=StatementStatus.SUBMITTED, target=StatementStatus.PUBLISHED, permission=permissions.may_publish,
+                custom={"label": _("Record publication")})
+    def publish(self, *, on, decision=None, **_):
+        """Needs the date and, for a text the Council agrees, its adopted decision. Side effects: log row; third countries may then align."""
+        self.published_on, self.decision = on, decision
+
+
+class StatementVersion(NoteVersionBase):
+    note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta(NoteVersionBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["note", "number"], name="attribution_statement_version_unique")]
+
+
+class StatementComment(NoteCommentBase):
+    note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="comments")
+
+
+class StatementTransition(TransitionLog):
+    note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="transitions")
+
+
+class Alignment(models.Model):
+    """A third country aligning itself with a published statement (a
+    candidate, potential candidate or EEA/EFTA country of the directory)."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="alignments")
+    country = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"),
+                                limit_choices_to={"kind__in": Organisation.ALIGNING_KINDS})
+    aligned_on = models.DateField(_("aligned on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statement", "country__code"]
+        constraints = [models.UniqueConstraint(fields=["statement", "country"], name="attribution_one_alignment_per_country")]
+        verbose_name = _("alignment")
+
+    def __str__(self) -> str:
+        return f"{self.country} aligns ({self.aligned_on})"
+
+
+# --- Strategic communication -----------------------------------------------------------------------------
+
+class Channel(models.TextChoices):
+    STATEMENT = "statement", _("Statement")
+    PRESS_RELEASE = "press_release", _("Press release")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    FACTSHEET = "factsheet", _("Factsheet")
+    VIDEO = "video", _("Video")
+    CONFERENCE = "conference", _("Conference")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AGREED = "agreed", _("Agreed")
+    IN_EXECUTION = "in_execution", _("In execution")
+    COMPLETED = "completed", _("Completed")
+
+
+class CommunicationPlan(MarkedChild):
+    """The strategic communication of a response (§7, paras 30–32):
+    objectives, audiences, channels, timing and embargo, lines to take, who
+    amplifies (Member States, EU Delegations) and coordination with partners."""
+
+    parent_field = "case"
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="communication_plans")
+    title = models.CharField(_("title"), max_length=300)
+    objectives = models.TextField(_("objectives"))
+    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    public = models.BooleanField(_("public communication"), default=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    timing = models.TextField(_("timing"), blank=True)
+    embargo_until = models.DateTimeField(_("embargo until"), null=True, blank=True)
+    lines_to_take = models.TextField(_("lines to take"), blank=True)
+    amplifying_states = models.ManyToManyField(MemberState, blank=True, related_name="+",
+                                               verbose_name=_("Member States committed to amplify"))
+    eu_delegations = models.JSONField(_("EU Delegations involved"), default=list, blank=True)
+    partner_coordination = models.TextField(_("coordination with partners"), blank=True)
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners"))
+    measures = models.ManyToManyField("measures.ResponseMeasure", blank=True, related_name="communication_plans",
+                                      verbose_name=_("measures communicated"))
+    statement = models.ForeignKey(Statement, on_delete=models.SET_NULL, null=True, blank=True, related_name="communication_plans")
+    status = FSMField(_("status"), default=PlanStatus.DRAFT, choices=PlanStatus.choices, protected=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["amplifying_states", "partners", "measures"])
+
+    class Meta(MarkedChild.Meta):
+        ordering = ["case", "-created_at"]
+        verbose_name = _("strategic communication plan")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field=status, source=PlanStatus.DRAFT, target=PlanStatus.AGREED, permission=permissions.may_agree_plan,
+                custom={"label": _("Record agreement")})
+    def agree(self, **_):
+        """Side effects: log row."""
+
+    @transition(field=status, source=PlanStatus.AGREED, target=PlanStatus.IN_EXECUTION, permission=permissions.may_draft_plan,
+                custom={"label": _("Start execution")})
+    def execute(self, **_):
+        """Side effects: log row."""
+
+    @transition(field=status, source=PlanStatus.IN_EXECUTION, target=PlanStatus.COMPLETED, permission=permissions.may_draft_plan,
+                custom={"label": _("Record completion")})
+    def complete(self, **_):
+        """Side effects: log row."""
+
+
+class PlanTransition(TransitionLog):
+    plan = models.ForeignKey(CommunicationPlan, on_delete=models.CASCADE, related_name="transitions")

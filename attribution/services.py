@@ -1,0 +1,425 @@
+"""Writes on attribution: claims, the deliberation on a coordinated
+political attribution (considerations, referral to the Council, outcome),
+statements (through the measures app's draft machinery), alignments, and
+strategic communication plans."""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from awareness.models import Assessment, ThreatActor
+from cases.models import Case
+from cases.services import TransitionConflict, TransitionGuardFailed
+from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.security.access import can_view_child, visible_to
+from cdt.security.audit import audit_record
+from cdt.security.models import AuditEntry
+from measures import permissions as note_permissions
+
+from . import permissions
+from .models import (
+    ATTRIBUTING_OPTIONS, BASIS_PARTY, CONSIDERATIONS, PARTNER_KINDS, AGREED_BY_COUNCIL, AttributionClaim, AttributionDeliberation,
+    AttributionOption, Alignment, Basis, Channel, CommunicationPlan, Consideration, ConsiderationComment, DeliberationStatus,
+    DeliberationTransition, Party, PlanStatus, PlanTransition, Rating, Statement, StatementStatus, StatementTransition, StatementType,
+    StatementVersion,
+)
+
+
+def _visible_case(case: Case, by) -> Case:
+    if not visible_to(Case.objects.filter(pk=case.pk), by).exists():
+        raise ValidationError({"case": _("No such case.")})
+    return case
+
+
+def _open_case(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError({"case": _("The case is closed.")})
+
+
+def _check(obj, transition: str, by) -> None:
+    """May ``by`` take ``transition`` on the (locked) row now? 409 when the
+    status does not allow it, 403 when the role does not, 400 with the unmet
+    guards."""
+    method = getattr(obj, transition)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionConflict(_("It is “%(status)s”: this step is not possible now.") % {"status": obj.get_status_display()})
+    if not has_transition_perm(method, by):
+        raise PermissionDenied(_("This step is not yours to take."))
+    if not can_proceed(method):
+        raise TransitionGuardFailed(obj.unmet(transition))
+
+
+def _step(obj, *, transition: str, by, log, **kwargs):
+    """Take a checked step on a row locked by the caller's transaction, and log it."""
+    _check(obj, transition, by)
+    source = obj.status
+    getattr(obj, transition)(**kwargs)
+    obj.save()
+    log.objects.create(**{log.subject_field: obj}, transition=transition, source=source, target=obj.status, by=by)
+    audit_record(action=AuditEntry.Action.TRANSITION, actor=by, target=obj, details={"transition": transition, "from": source, "to": obj.status})
+    return obj
+
+
+DeliberationTransition.subject_field = "deliberation"
+PlanTransition.subject_field = "plan"
+StatementTransition.subject_field = "note"
+
+
+# --- Claims -------------------------------------------------------------------------------------------
+
+def claim_record(
+    *, by, case: Case, actor: ThreatActor, basis: str, claim_type: str, confidence: str, party: str = "",
+    member_state: MemberState | None = None, partner: Organisation | None = None, industry_source: str = "", public: bool = False,
+    attributed_to_state: str = "", made_on: datetime.date | None = None, reference: str = "", summary: str = "",
+    assessments=(), classification: int | None = None,
+) -> AttributionClaim:
+    """Record who attributes the case's activity to ``actor``. A technical
+    attribution rests on assessments linked to the case; a national
+    attribution is its Member State's own (it is not an EU attribution)."""
+    _visible_case(case, by)
+    if basis not in Basis.values:
+        raise ValidationError({"basis": _("Unknown basis.")})
+    if not permissions.may_record_claim(by, basis=basis, member_state=member_state):
+        raise PermissionDenied(_("A national attribution is recorded by its Member State's delegate; other claims by the EEAS or SIAC."))
+    party = party or BASIS_PARTY.get(basis, Party.EU)
+    assessments = list(assessments)
+    if basis == Basis.TECHNICAL:
+        linked = set(visible_to(Assessment.objects.filter(pk__in=[a.pk for a in assessments], cases=case), by).values_list("pk", flat=True))
+        missing = [a.pk for a in assessments if a.pk not in linked]
+        if not assessments or missing:
+            raise ValidationError({"assessments": _("A technical attribution rests on assessments linked to the case%(missing)s.")
+                                   % {"missing": f" (not linked or no such assessment: {', '.join(map(str, missing))})" if missing else ""}})
+    with transaction.atomic():
+        claim = AttributionClaim(
+            case=case, actor=actor, basis=basis, claim_type=claim_type, confidence=confidence, party=party, member_state=member_state,
+            partner=partner, industry_source=industry_source, public=public, attributed_to_state=attributed_to_state, made_on=made_on,
+            reference=reference, summary=summary, recorded_by=by,
+            classification=case.classification if classification is None else classification,
+        )
+        claim.full_clean()
+        claim._history_user = by
+        claim.save()
+        claim.assessments.set(assessments)
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=claim, details={"case": case.pk, "basis": basis, "actor": actor.pk})
+    return claim
+
+
+# --- The deliberation ------------------------------------------------------------------------------------
+
+def _options(options) -> list[str]:
+    options = list(dict.fromkeys(options or []))
+    unknown = [option for option in options if option not in AttributionOption.values]
+    if unknown:
+        raise ValidationError({"options_considered": _("Unknown option: %(options)s.") % {"options": ", ".join(map(str, unknown))}})
+    return options
+
+
+def deliberation_open(*, by, case: Case, options_considered=(), recommended_option: str = "") -> AttributionDeliberation:
+    """Start the deliberation on a coordinated political attribution for a
+    case, with the ten considerations of para 29 to assess."""
+    _visible_case(case, by)
+    _open_case(case)
+    if not permissions.may_open_deliberation(by):
+        raise PermissionDenied(_("The chair, the secretariat or the EEAS open the deliberation on attribution."))
+    options = _options(options_considered)
+    if recommended_option and recommended_option not in AttributionOption.values:
+        raise ValidationError({"recommended_option": _("Unknown option.")})
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        if AttributionDeliberation.objects.filter(case=case).exists():
+            raise ValidationError({"case": _("The case already has an attribution deliberation.")})
+        deliberation = AttributionDeliberation(case=case, options_considered=options, recommended_option=recommended_option,
+                                               opened_by=by, classification=case.classification)
+        deliberation.full_clean(exclude=["status"])
+        deliberation.save()
+        Consideration.objects.bulk_create([Consideration(deliberation=deliberation, number=number) for number, _title in CONSIDERATIONS])
+        DeliberationTransition.objects.create(deliberation=deliberation, transition="open", source="", target=deliberation.status, by=by)
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=deliberation, details={"case": case.pk})
+    return deliberation
+
+
+def deliberation_set_options(*, by, deliberation: AttributionDeliberation, options_considered, recommended_option: str = "") -> AttributionDeliberation:
+    """The EEAS sets the options considered and the one it recommends, while the considerations are assessed."""
+    if not permissions.may_assess_considerations(deliberation, by):
+        raise PermissionDenied(_("The EEAS sets out the options."))
+    options = _options(options_considered)
+    if recommended_option and recommended_option not in options:
+        raise ValidationError({"recommended_option": _("Recommend one of the options considered.")})
+    with transaction.atomic():
+        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).get(pk=deliberation.pk)
+        if deliberation.status != DeliberationStatus.OPEN:
+            raise ValidationError({"options_considered": _("The question is already before the Council.")})
+        deliberation.options_considered, deliberation.recommended_option = options, recommended_option
+        deliberation.save(update_fields=["options_considered", "recommended_option"])
+    return deliberation
+
+
+def consideration_assess(*, by, deliberation: AttributionDeliberation, number: int, assessment: str, rating: str) -> Consideration:
+    """The EEAS's assessment and rating of one consideration (before the
+    question goes to the Council; every change is kept in the history)."""
+    if not permissions.may_assess_considerations(deliberation, by):
+        raise PermissionDenied(_("The EEAS assesses the considerations."))
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("Supports, neutral or against.")})
+    if not (assessment or "").strip():
+        raise ValidationError({"assessment": _("Write the assessment.")})
+    with transaction.atomic():
+        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).get(pk=deliberation.pk)
+        if deliberation.status != DeliberationStatus.OPEN:
+            raise ValidationError({"rating": _("The question is already before the Council: the grid is fixed.")})
+        consideration = Consideration.objects.filter(deliberation=deliberation, number=number).first()
+        if consideration is None:
+            raise ValidationError({"number": _("No such consideration (1 to %(n)s).") % {"n": len(CONSIDERATIONS)}})
+        consideration.assessment, consideration.rating = assessment.strip(), rating
+        consideration.assessed_by, consideration.assessed_at = by, timezone.now()
+        consideration._history_user = by
+        consideration.save()
+    return consideration
+
+
+def consideration_comment(*, by, deliberation: AttributionDeliberation, number: int, text: str) -> ConsiderationComment:
+    if not permissions.may_comment_considerations(deliberation, by):
+        raise PermissionDenied(_("Delegates comment on the considerations until the outcome is recorded."))
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    consideration = Consideration.objects.filter(deliberation=deliberation, number=number).first()
+    if consideration is None:
+        raise ValidationError({"number": _("No such consideration (1 to %(n)s).") % {"n": len(CONSIDERATIONS)}})
+    return ConsiderationComment.objects.create(consideration=consideration, text=text.strip(), author=by, member_state=by.member_state)
+
+
+def deliberation_refer(*, by, deliberation: AttributionDeliberation, text: str = "", voting_rule: str = "unanimity",
+                       body: CouncilBody | None = None) -> AttributionDeliberation:
+    """Put the question of a coordinated political attribution to the
+    Council: needs every consideration assessed and rated and a claim on the
+    case. Member States then take positions on the question (council app)."""
+    from council.services import question_put
+
+    with transaction.atomic():
+        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
+        _check(deliberation, "refer", by)
+        question = question_put(
+            by=by, case=deliberation.case, voting_rule=voting_rule, body=body or CouncilBody.objects.get(code="COUNCIL"),
+            text=text.strip() or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {
+                "ref": deliberation.case.reference},
+            classification=deliberation.classification,
+        )
+        return _step(deliberation, transition="refer", by=by, log=DeliberationTransition, question=question)
+
+
+def deliberation_conclude(
+    *, by, deliberation: AttributionDeliberation, outcome: str, on: datetime.date | None = None, summary: str = "", actors=(),
+    attributed_to_state: str = "", partners=(),
+) -> AttributionDeliberation:
+    """Record the outcome. An attribution (private or public, alone or with
+    partners) needs the Council's adopted decision on the question and names
+    the actors it covers, each with a claim on the case: it is what unlocks
+    the measures requiring attribution for those actors, and only them."""
+    if outcome not in AttributionOption.values:
+        raise ValidationError({"outcome": _("Unknown outcome.")})
+    actors, partners = list(dict.fromkeys(actors)), list(dict.fromkeys(partners))
+    with transaction.atomic():
+        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
+        decision = getattr(deliberation.question, "decision", None) if deliberation.question_id else None
+        _check(deliberation, "conclude", by)
+        errors = {}
+        if outcome in ATTRIBUTING_OPTIONS:
+            if decision is None or not decision.adopted:
+                errors["outcome"] = _("An EU attribution needs the Council's adopted decision on the question; record it first.")
+            claimed = set(deliberation.case.attribution_claims.values_list("actor_id", flat=True))
+            if not actors:
+                errors["actors"] = _("Name the actors the attribution covers.")
+            elif any(actor.pk not in claimed for actor in actors):
+                errors["actors"] = _("Each actor needs an attribution claim on the case: %(names)s.") % {
+                    "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)}
+        elif actors or attributed_to_state:
+            errors["actors"] = _("“No attribution” covers no actor and names no State.")
+        if outcome == AttributionOption.WITH_PARTNERS and not partners:
+            errors["partners"] = _("Name the partners joining.")
+        if any(partner.kind not in PARTNER_KINDS for partner in partners):
+            errors["partners"] = _("Partners are partner states or international organisations of the directory.")
+        if errors:
+            raise ValidationError(errors)
+        deliberation = _step(deliberation, transition="conclude", by=by, log=DeliberationTransition, outcome=outcome,
+                             on=on or timezone.localdate(), summary=summary, state=attributed_to_state.strip(), decision=decision)
+        deliberation.attributed_actors.set(actors)
+        deliberation.partners.set(partners)
+    return deliberation
+
+
+# --- Statements --------------------------------------------------------------------------------------------
+
+def statement_content_clean(content, by=None) -> dict:
+    if not isinstance(content, dict):
+        raise ValidationError({"content": _("Must be an object.")})
+    text = content.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"content": ["text: Required."]})
+    return {"text": text.strip()}
+
+
+def statement_log(note, transition: str, source: str, by) -> StatementTransition:
+    return StatementTransition.objects.create(note=note, transition=transition, source=source, target=note.status, by=by)
+
+
+def statement_create(
+    *, by, case: Case, title: str, statement_type: str, content: dict, deliberation: AttributionDeliberation | None = None, partners=(),
+) -> Statement:
+    """The EEAS starts a declaration or statement on a case (version 1, draft)."""
+    _visible_case(case, by)
+    if not note_permissions.may_draft_note(None, by):
+        raise PermissionDenied(_("The EEAS drafts declarations and statements."))
+    if statement_type not in StatementType.values:
+        raise ValidationError({"statement_type": _("Unknown type of statement.")})
+    if deliberation is not None and deliberation.case_id != case.pk:
+        raise ValidationError({"deliberation": _("The deliberation is on another case.")})
+    partners = list(partners)
+    if any(partner.kind not in PARTNER_KINDS for partner in partners):
+        raise ValidationError({"partners": _("Partners are partner states or international organisations of the directory.")})
+    if statement_type == StatementType.JOINT and not partners:
+        raise ValidationError({"partners": _("A joint statement names the partners.")})
+    content = statement_content_clean(content)
+    with transaction.atomic():
+        statement = Statement(case=case, deliberation=deliberation, title=title, statement_type=statement_type, content=content,
+                              drafted_by=by, classification=case.classification)
+        statement.full_clean(exclude=["status"])
+        statement.save()
+        statement.partners.set(partners)
+        StatementVersion.objects.create(note=statement, number=1, content=content, title=title, saved_by=by)
+        statement_log(statement, "create", StatementStatus.DRAFT, by)
+    return statement
+
+
+def statement_prepare(statement: Statement, transition: str, by, *, decision=None, on=None) -> dict:
+    """Publication needs its date and, for a text the Council agrees (HR
+    declaration, Council conclusions, joint statement), the adopted decision
+    on the case that agreed it."""
+    if transition != "publish":
+        return {}
+    errors = {}
+    if on is None:
+        errors["on"] = _("Give the date of publication.")
+    if statement.statement_type in AGREED_BY_COUNCIL:
+        if decision is None or not decision.adopted or decision.case_id != statement.case_id or not can_view_child(by, decision):
+            errors["decision"] = _("Name the adopted Council decision on this case that agreed the text.")
+    elif decision is not None and (decision.case_id != statement.case_id or not can_view_child(by, decision)):
+        errors["decision"] = _("No such decision on this case.")
+    if errors:
+        raise ValidationError(errors)
+    return {"on": on, "decision": decision}
+
+
+def alignment_record(*, by, statement: Statement, country: Organisation, aligned_on: datetime.date | None = None) -> Alignment:
+    """A third country aligns itself with a published statement: only the
+    directory's candidate, potential candidate and EEA/EFTA countries."""
+    if not permissions.may_record_alignment(statement, by):
+        raise PermissionDenied(_("The EEAS or the secretariat record alignments."))
+    if country.kind not in Organisation.ALIGNING_KINDS:
+        raise ValidationError({"country": _("%(country)s is not a candidate, potential candidate or EEA/EFTA country.") % {"country": country}})
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
+        if statement.status != StatementStatus.PUBLISHED:
+            raise ValidationError({"country": _("Countries align with a published statement.")})
+        if statement.alignments.filter(country=country).exists():
+            raise ValidationError({"country": _("%(country)s already aligned.") % {"country": country}})
+        alignment = Alignment.objects.create(statement=statement, country=country, aligned_on=aligned_on or timezone.localdate(), recorded_by=by)
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=statement, details={"alignment": country.code})
+    return alignment
+
+
+# --- Strategic communication --------------------------------------------------------------------------------
+
+PLAN_FIELDS = ("title", "objectives", "audiences", "public", "channels", "timing", "embargo_until", "lines_to_take", "eu_delegations",
+               "partner_coordination")
+
+
+def _plan_input(case: Case, by, fields: dict, partners, measures, statement) -> None:
+    errors = {}
+    channels = fields.get("channels") or []
+    if not isinstance(channels, list) or any(channel not in Channel.values for channel in channels):
+        errors["channels"] = _("Choose among: %(channels)s.") % {"channels": ", ".join(Channel.values)}
+    for name in ("audiences", "eu_delegations"):
+        value = fields.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(entry, str) and entry.strip() for entry in value):
+            errors[name] = _("A list of names.")
+    if "objectives" in fields and not (fields["objectives"] or "").strip():
+        errors["objectives"] = _("State the objectives.")
+    if any(partner.kind not in PARTNER_KINDS for partner in partners or []):
+        errors["partners"] = _("Partners are partner states or international organisations of the directory.")
+    if any(measure.case_id != case.pk for measure in measures or []):
+        errors["measures"] = _("Only measures on this case.")
+    if statement is not None and statement.case_id != case.pk:
+        errors["statement"] = _("Only a statement on this case.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_create(*, by, case: Case, title: str, objectives: str, partners=(), measures=(), statement: Statement | None = None,
+                **fields) -> CommunicationPlan:
+    """The EEAS drafts the strategic communication plan of a response."""
+    _visible_case(case, by)
+    if not permissions.may_draft_plan(None, by):
+        raise PermissionDenied(_("The EEAS drafts communication plans."))
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    fields = {**fields, "title": title, "objectives": objectives}
+    _plan_input(case, by, fields, partners, measures, statement)
+    with transaction.atomic():
+        plan = CommunicationPlan(case=case, statement=statement, drafted_by=by, classification=case.classification, **fields)
+        plan.full_clean(exclude=["status"])
+        plan._history_user = by
+        plan.save()
+        plan.partners.set(partners)
+        plan.measures.set(measures)
+        PlanTransition.objects.create(plan=plan, transition="create", source="", target=plan.status, by=by)
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=plan, details={"case": case.pk})
+    return plan
+
+
+def plan_update(*, by, plan: CommunicationPlan, partners=None, measures=None, statement=..., **fields) -> CommunicationPlan:
+    """Change the plan (the EEAS) until it is completed; what is not given stays."""
+    if not permissions.may_draft_plan(plan, by):
+        raise PermissionDenied(_("The EEAS edits communication plans."))
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    _plan_input(plan.case, by, fields, partners, measures, None if statement is ... else statement)
+    with transaction.atomic():
+        plan = CommunicationPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+        if plan.status == PlanStatus.COMPLETED:
+            raise ValidationError({"title": _("A completed plan is kept as it was.")})
+        for name, value in fields.items():
+            setattr(plan, name, value)
+        if statement is not ...:
+            plan.statement = statement
+        plan.full_clean(exclude=["status"])
+        plan._history_user = by
+        plan.save()
+        if partners is not None:
+            plan.partners.set(partners)
+        if measures is not None:
+            plan.measures.set(measures)
+    return plan
+
+
+def plan_transition(*, by, plan: CommunicationPlan, transition: str) -> CommunicationPlan:
+    if transition not in ("agree", "execute", "complete"):
+        raise ValueError(f"unknown transition {transition!r}")
+    with transaction.atomic():
+        return _step(plan, transition=transition, by=by, log=PlanTransition)
+
+
+def plan_commit(*, by, plan: CommunicationPlan, member_state: MemberState) -> CommunicationPlan:
+    """A delegate commits their Member State to amplify the EU's communication (para 31)."""
+    if not permissions.may_commit_to_amplify(plan, by, member_state):
+        raise PermissionDenied(_("A delegate commits their own Member State."))
+    if plan.status == PlanStatus.COMPLETED:
+        raise ValidationError({"member_state": _("The plan is completed.")})
+    plan.amplifying_states.add(member_state)
+    return plan

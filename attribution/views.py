@@ -1,0 +1,369 @@
+"""Attribution pages: the case-page panel, the deliberation (considerations
+grid, positions board, claims, outcome), claims per case and per actor,
+statements (the measures app's draft pages) with their alignments, and
+communication plans. Views parse, call a service, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from awareness.selectors import assessment_list
+from cases import selectors as case_selectors
+from cases.models import Case
+from cases.panels import register
+from cases.services import TransitionConflict, TransitionGuardFailed
+from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
+from cdt.directory.models import MemberState
+from cdt.security.selectors import highest_marking, protected_get
+from measures import note_views
+from measures import permissions as note_permissions
+
+from . import permissions, selectors, services
+from .forms import (
+    AlignmentForm, ClaimForm, ConcludeForm, ConsiderationCommentForm, ConsiderationForm, DeliberationOpenForm, PlanForm, ReferForm,
+    StatementCreateForm,
+)
+from .models import (
+    AttributionClaim, AttributionDeliberation, AttributionOption, CommunicationPlan, DeliberationStatus, PlanStatus, Statement,
+)
+
+
+def _errors(error) -> list[str]:
+    if isinstance(error, TransitionGuardFailed):
+        return error.reasons
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error)]
+
+
+# --- The case-page panel ----------------------------------------------------------------------------------
+
+@register
+def attribution_panel(request, case: Case):
+    """Attribution, statements and communication on the case page."""
+    user = request.user
+    deliberation = selectors.deliberation_list(user=user).filter(case=case).first()
+    return "attribution/case_panel.html", {
+        "claims": list(selectors.claim_list(user=user).filter(case=case)),
+        "deliberation": deliberation,
+        "statements": list(selectors.statement_list(user=user).filter(case=case)),
+        "plans": list(selectors.plan_list(user=user).filter(case=case)),
+        "open_form": DeliberationOpenForm() if deliberation is None and case.is_open and permissions.may_open_deliberation(user)
+        and not AttributionDeliberation.objects.filter(case=case).exists() else None,
+        "may_claim": case.is_open and (permissions.may_record_claim(user, basis="technical")
+                                       or permissions.may_record_claim(user, basis="national", member_state=user.member_state)),
+        "may_draft": case.is_open and note_permissions.may_draft_note(None, user),
+    }
+
+
+# --- Claims -------------------------------------------------------------------------------------------------
+
+@declare_access(OBJECT, model=AttributionClaim, kind=LIST)
+def claim_list(request):
+    """Claims on every case the user sees; ``?case=`` and ``?actor=`` give
+    the claims per case and per actor, ``?q=`` searches."""
+    claims = selectors.claim_list(user=request.user)
+    for name in ("case", "actor"):
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            claims = claims.filter(**{f"{name}_id": int(value)})
+    query = request.GET.get("q", "").strip()
+    if query:
+        claims = claims.filter(Q(actor__name__icontains=query) | Q(case__title__icontains=query) | Q(case__reference__icontains=query)
+                               | Q(summary__icontains=query))
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    return render(request, "attribution/claim_list.html", {"page": page, "query": query, "marking": highest_marking(page.object_list)})
+
+
+@declare_access(OBJECT, model=AttributionClaim, kind=DETAIL, lookup="claim_id")
+def claim_detail(request, claim_id: int):
+    claim = protected_get(selectors.claim_list(user=request.user), request.user, request=request, pk=claim_id)
+    return render(request, "attribution/claim_detail.html", {
+        "claim": claim, "marking": claim, "assessments": assessment_list(user=request.user).filter(attribution_claims=claim)})
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+def claim_new(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    assessments = assessment_list(user=request.user).filter(cases=case)
+    form = ClaimForm(request.POST or None, assessments=assessments,
+                     initial={"member_state": request.user.member_state} if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                claim = services.claim_record(by=request.user, case=case, **data)
+            except PermissionDenied as error:
+                return HttpResponseForbidden(str(error))
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, str(claim))
+                return redirect("case-page", case_id=case.pk)
+        status = 400
+    return render(request, "attribution/claim_form.html", {"form": form, "case": case, "marking": case}, status=status)
+
+
+# --- The deliberation -----------------------------------------------------------------------------------------
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def deliberation_open(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    form = DeliberationOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("case-page", case_id=case.pk)
+    try:
+        deliberation = services.deliberation_open(by=request.user, case=case, **form.cleaned_data)
+    except PermissionDenied as error:
+        return HttpResponseForbidden(str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("case-page", case_id=case.pk)
+    return redirect("deliberation-page", deliberation_id=deliberation.pk)
+
+
+def _deliberation(request, deliberation_id: int) -> AttributionDeliberation:
+    return protected_get(selectors.deliberation_detail(user=request.user), request.user, request=request, pk=deliberation_id)
+
+
+def _deliberation_page(request, deliberation, *, errors=(), status=200):
+    from council.views import board_context
+
+    user = request.user
+    case = deliberation.case
+    claims = list(selectors.claim_list(user=user).filter(case=case))
+    claimed_actors = {claim.actor_id: claim.actor for claim in claims}
+    question = deliberation.question
+    if question is not None:
+        from council.selectors import question_list
+
+        question = question_list(user=user, case=case).filter(pk=question.pk).first()
+    is_open = deliberation.status == DeliberationStatus.OPEN
+    return render(request, "attribution/deliberation_detail.html", {
+        "deliberation": deliberation, "case": case, "marking": deliberation, "errors": errors,
+        "considerations": list(deliberation.considerations.all()),
+        "options_considered": [AttributionOption(value).label for value in deliberation.options_considered], "gaps": deliberation.grid_gaps() if is_open else [],
+        "claims": [claim for claim in claims if claim.basis != "national"],
+        "national": [claim for claim in claims if claim.basis == "national"],
+        "board": board_context(request, question) if question is not None else None,
+        "may_assess": is_open and permissions.may_assess_considerations(deliberation, user),
+        "may_comment": permissions.may_comment_considerations(deliberation, user),
+        "options_form": DeliberationOpenForm(initial={"options_considered": deliberation.options_considered,
+                                                      "recommended_option": deliberation.recommended_option})
+        if is_open and permissions.may_assess_considerations(deliberation, user) else None,
+        "refer_form": ReferForm() if is_open and permissions.may_refer(deliberation, user) else None,
+        "conclude_form": ConcludeForm(actors=case.suspected_actors.filter(pk__in=list(claimed_actors)))
+        if deliberation.status == DeliberationStatus.REFERRED and permissions.may_conclude(deliberation, user) else None,
+        "statements": list(selectors.statement_list(user=user).filter(case=case)),
+        "log": deliberation.transitions.select_related("by"),
+    }, status=status)
+
+
+@declare_access(OBJECT, model=AttributionDeliberation, kind=DETAIL, lookup="deliberation_id")
+def deliberation_detail(request, deliberation_id: int):
+    return _deliberation_page(request, _deliberation(request, deliberation_id))
+
+
+DELIBERATION_ACTIONS = {
+    "assess": (ConsiderationForm, services.consideration_assess),
+    "comment": (ConsiderationCommentForm, services.consideration_comment),
+    "options": (DeliberationOpenForm, services.deliberation_set_options),
+    "refer": (ReferForm, services.deliberation_refer),
+    "conclude": (ConcludeForm, services.deliberation_conclude),
+}
+
+
+@declare_access(OBJECT, model=AttributionDeliberation, kind=DETAIL, lookup="deliberation_id", methods=("post",))
+@require_POST
+def deliberation_act(request, deliberation_id: int, action: str):
+    deliberation = _deliberation(request, deliberation_id)
+    if action not in DELIBERATION_ACTIONS:
+        raise Http404
+    form_class, service = DELIBERATION_ACTIONS[action]
+    form = form_class(request.POST, actors=deliberation.case.suspected_actors.all()) if form_class is ConcludeForm else form_class(request.POST)
+    if not form.is_valid():
+        return _deliberation_page(request, deliberation, errors=[f"{field}: {' '.join(problems)}" for field, problems in form.errors.items()],
+                                  status=400)
+    try:
+        service(by=request.user, deliberation=deliberation, **form.cleaned_data)
+    except PermissionDenied as error:
+        return _deliberation_page(request, deliberation, errors=_errors(error), status=403)
+    except TransitionConflict as error:
+        return _deliberation_page(request, deliberation, errors=_errors(error), status=409)
+    except (ValidationError, TransitionGuardFailed) as error:
+        return _deliberation_page(request, _deliberation(request, deliberation_id), errors=_errors(error), status=400)
+    return redirect("deliberation-page", deliberation_id=deliberation.pk)
+
+
+# --- Statements (the draft pages of the measures app) ---------------------------------------------------------
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+def statement_new(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    if not note_permissions.may_draft_note(None, request.user):
+        return HttpResponseForbidden("The EEAS drafts declarations and statements.")
+    form = StatementCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                statement = services.statement_create(
+                    by=request.user, case=case, title=data["title"], statement_type=data["statement_type"], content={"text": data["text"]},
+                    partners=data["partners"], deliberation=AttributionDeliberation.objects.filter(case=case).first())
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                return redirect("statement-page", statement.pk)
+        status = 400
+    return render(request, "attribution/statement_new.html", {"form": form, "case": case, "marking": case}, status=status)
+
+
+@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id")
+def statement_detail(request, note_id: int):
+    return note_views.draft_page(request, "statement", note_id)
+
+
+@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id", methods=("post",))
+def statement_edit(request, note_id: int):
+    return note_views.editor(request, "statement", note=note_views.draft_get(request, "statement", note_id))
+
+
+@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id")
+def statement_compare(request, note_id: int):
+    return note_views.compare_page(request, "statement", note_id)
+
+
+@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id", methods=("post",))
+@require_POST
+def statement_act(request, note_id: int, action: str):
+    if action == "align":
+        return _align(request, note_id)
+    return note_views.act(request, "statement", note_id, action)
+
+
+def _align(request, note_id: int):
+    statement = note_views.draft_get(request, "statement", note_id)
+    form = AlignmentForm(request.POST, statement=statement)
+    try:
+        if not form.is_valid():
+            raise ValidationError({field: problems for field, problems in form.errors.items()})
+        services.alignment_record(by=request.user, statement=statement, **form.cleaned_data)
+    except PermissionDenied as error:
+        return note_views.draft_page(request, "statement", note_id, errors=[str(error)], status=403)
+    except ValidationError as error:
+        return note_views.draft_page(request, "statement", note_id, errors=error.messages, status=400)
+    return redirect("statement-page", statement.pk)
+
+
+# --- Communication plans -------------------------------------------------------------------------------------
+
+def _plan(request, plan_id: int) -> CommunicationPlan:
+    return protected_get(selectors.plan_list(user=request.user), request.user, request=request, pk=plan_id)
+
+
+def _plan_page(request, plan, *, errors=(), status=200):
+    user = request.user
+    names = [spec.name for spec in CommunicationPlan._meta.get_field("status").get_all_transitions(CommunicationPlan)
+             if spec.source == plan.status and spec.has_perm(plan, user)]
+    own = user.member_state
+    return render(request, "attribution/plan_detail.html", {
+        "plan": plan, "case": plan.case, "marking": plan, "errors": errors, "transitions": list(dict.fromkeys(names)),
+        "may_edit": permissions.may_draft_plan(plan, user) and plan.status != PlanStatus.COMPLETED,
+        "may_commit": own is not None and plan.status != PlanStatus.COMPLETED and permissions.may_commit_to_amplify(plan, user, own)
+        and own not in plan.amplifying_states.all(),
+        "log": plan.transitions.select_related("by"),
+    }, status=status)
+
+
+@declare_access(OBJECT, model=CommunicationPlan, kind=DETAIL, lookup="plan_id")
+def plan_detail(request, plan_id: int):
+    return _plan_page(request, _plan(request, plan_id))
+
+
+def _plan_form(request, *, case, plan=None):
+    from measures.selectors import measure_list
+
+    measures = measure_list(user=request.user).filter(case=case)
+    statements = selectors.statement_list(user=request.user).filter(case=case)
+    initial = {}
+    if plan is not None:
+        initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+        initial["audiences"] = "\n".join(plan.audiences)
+        initial["eu_delegations"] = "\n".join(plan.eu_delegations)
+        initial["partners"] = list(plan.partners.all())
+        initial["measures"] = list(plan.measures.all())
+        initial["statement"] = plan.statement
+    form = PlanForm(request.POST or None, initial=initial)
+    from django import forms as django_forms
+
+    form.fields["measures"] = django_forms.ModelMultipleChoiceField(measures, required=False, label="Measures communicated",
+                                                                    initial=initial.get("measures"))
+    form.fields["statement"] = django_forms.ModelChoiceField(statements, required=False, label="Statement", initial=initial.get("statement"))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if plan is None:
+                    plan = services.plan_create(by=request.user, case=case, **data)
+                else:
+                    plan = services.plan_update(by=request.user, plan=plan, **data)
+            except PermissionDenied as error:
+                return HttpResponseForbidden(str(error))
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                return redirect("plan-page", plan_id=plan.pk)
+        status = 400
+    return render(request, "attribution/plan_form.html", {"form": form, "case": case, "plan": plan, "marking": plan or case}, status=status)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+def plan_new(request, case_id: int):
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    if not permissions.may_draft_plan(None, request.user):
+        return HttpResponseForbidden("The EEAS drafts communication plans.")
+    return _plan_form(request, case=case)
+
+
+@declare_access(OBJECT, model=CommunicationPlan, kind=DETAIL, lookup="plan_id", methods=("post",))
+def plan_edit(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    if not permissions.may_draft_plan(plan, request.user):
+        return HttpResponseForbidden("The EEAS edits communication plans.")
+    return _plan_form(request, case=plan.case, plan=plan)
+
+
+@declare_access(OBJECT, model=CommunicationPlan, kind=DETAIL, lookup="plan_id", methods=("post",))
+@require_POST
+def plan_act(request, plan_id: int, action: str):
+    plan = _plan(request, plan_id)
+    try:
+        if action == "commit":
+            state = MemberState.objects.filter(code=request.POST.get("member_state", "")).first() or request.user.member_state
+            if state is None:
+                raise ValidationError({"member_state": "Name your Member State."})
+            services.plan_commit(by=request.user, plan=plan, member_state=state)
+        else:
+            services.plan_transition(by=request.user, plan=plan, transition=action)
+    except ValueError:
+        raise Http404
+    except PermissionDenied as error:
+        return _plan_page(request, plan, errors=_errors(error), status=403)
+    except TransitionConflict as error:
+        return _plan_page(request, plan, errors=_errors(error), status=409)
+    except ValidationError as error:
+        return _plan_page(request, plan, errors=_errors(error), status=400)
+    return redirect("plan-page", plan_id=plan.pk)
