@@ -30,7 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import MarkedChild
-from measures.models import NoteCommentBase, NoteLifecycle, NoteStatus, NoteVersionBase, note_transitions
+from measures.models import NoteCommentBase, NoteLifecycle, NoteStatus, NoteVersionBase, note_status_field, note_transitions
 
 from . import permissions
 
@@ -342,7 +342,7 @@ class Statement(NoteLifecycle, MarkedChild):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="statements")
     deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements")
     statement_type = models.CharField(_("type"), max_length=30, choices=StatementType.choices)
-    status = FSMField(_("status"), default=StatementStatus.DRAFT, choices=StatementStatus.choices, protected=True)
+    status = note_status_field(StatementStatus.choices)
     decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("Council agreement"))
     published_on = models.DateField(_("published on"), null=True, blank=True)

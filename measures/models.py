@@ -324,12 +324,20 @@ class NoteStatus(models.TextChoices):
     APPROVED = "approved", _("Approved by the Council")
 
 
+def note_status_field(choices=NoteStatus.choices) -> FSMField:
+    """Each concrete draft declares its own status field: django-fsm collects
+    a model's transitions on the field object, and a field inherited from an
+    abstract model and then overridden would lose them."""
+    return FSMField(_("status"), default=NoteStatus.DRAFT, choices=choices, protected=True)
+
+
 class NoteLifecycle(models.Model):
-    """What both notes share: a status machine, the latest content and its
-    version number (every save is a version row, kept), and the drafter."""
+    """What every draft shares (``drafting``): the latest content and its
+    version number (every save is a version row, kept), and the drafter.
+    The status machine comes from :func:`note_status_field` and
+    :func:`note_transitions`."""
 
     title = models.CharField(_("title"), max_length=300)
-    status = FSMField(_("status"), default=NoteStatus.DRAFT, choices=NoteStatus.choices, protected=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     content = models.JSONField(_("content"), default=dict)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -377,6 +385,7 @@ class OptionsNote(NoteLifecycle, MarkedChild):
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="options_notes")
     supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    status = note_status_field()
     circulate, submit, supersede = note_transitions()
 
     class Meta(MarkedChild.Meta):
@@ -399,6 +408,7 @@ class StrategicResponseNote(NoteLifecycle, Marked):
     approval = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("Council approval"))
     review_on = models.DateField(_("review date"), null=True, blank=True)
+    status = note_status_field()
     circulate, submit, supersede = note_transitions()
 
     class Meta(Marked.Meta):

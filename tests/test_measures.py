@@ -13,6 +13,7 @@ from measures import services
 from measures.catalogue import CATALOGUE
 from measures.models import ImpactEvaluation, MeasureEffect, MeasureForm, MeasureState, MeasureType, ResponseMeasure
 
+from .attribution_support import attribute
 from .cases_support import walk_to
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,7 @@ def test_escalation_beyond_proportionality_is_flagged_and_only_the_chair_overrid
     assert measure.state == MeasureState.SELECTED and measure.overridden_by == cast["chair"]
 
 
-def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_the_actor(cast, deliberating):
+def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_the_actor(cast, deliberating, open_case):
     from awareness.models import ThreatActor
 
     actor = ThreatActor.objects.create(name="Silent Quill")
@@ -190,8 +191,8 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     decision = decided(cast, deliberating)
     with pytest.raises(case_services.TransitionGuardFailed) as blocked:
         run(cast, listing, "agree", "chair", decision=decision)
-    assert "requires an attribution covering Silent Quill" in blocked.value.reasons[0]
-    deliberating.attributed_actors.add(actor)
+    assert "requires a coordinated political attribution at EU level covering Silent Quill" in blocked.value.reasons[0]
+    attribution = attribute(cast, deliberating, [actor])
     assert run(cast, listing, "agree", "chair", decision=decision).state == MeasureState.AGREED
     # Sectoral sanctions need attribution to a State as well.
     sectoral = propose(cast, deliberating, slug="sectoral-sanctions", actor=actor)
@@ -200,8 +201,14 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     with pytest.raises(case_services.TransitionGuardFailed) as blocked:
         run(cast, sectoral, "agree", "chair", decision=decision)
     assert "attribution to a State" in blocked.value.reasons[0]
-    deliberating.attributed_to_state = "Fictional State"
-    deliberating.save(update_fields=["attributed_to_state"])
+    # A second case, attributed to a State this time.
+    assert attribution.attributed_to_state == ""
+    other = walk_to(open_case(), CaseState.DELIBERATION, cast)
+    attribute(cast, other, [actor], state="Fictional State")
+    sectoral = propose(cast, other, slug="sectoral-sanctions", actor=actor)
+    services.measure_override_escalation(by=cast["chair"], measure=sectoral, justification="Escalation agreed in principle.")
+    sectoral = run(cast, sectoral, "select", "chair")
+    decision = decided(cast, other)
     assert run(cast, sectoral, "agree", "chair", decision=decision).state == MeasureState.AGREED
 
 
@@ -229,7 +236,7 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
     from awareness.models import ThreatActor
 
     actor = ThreatActor.objects.create(name="Silent Quill")
-    deliberating.attributed_actors.add(actor)
+    attribute(cast, deliberating, [actor])
     measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actor=actor)
     services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     measure = run(cast, run(cast, measure, "select", "chair"), "agree", "chair", decision=decided(cast, deliberating))

@@ -41,6 +41,9 @@ from measures.models import (
     ImpactEvaluation, MeasureType, OptionsNote, OptionsNoteVersion, ResponseMeasure, StrategicNoteVersion, StrategicResponseNote,
 )
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
+from attribution.models import (
+    AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement, StatementVersion,
+)
 from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
 
@@ -245,6 +248,18 @@ def world(make_user, login_verified, settings):
         objects[Question][question.pk] = spec
         objects[Decision][decision.pk] = spec
         objects[WrittenProcedure][procedure.pk] = spec
+        claim = AttributionClaim.objects.create(actor=actor, basis="industry", claim_type="technical", confidence="high",
+                                                party="industry", industry_source="Labs", summary=spec.title, recorded_by=granter, **child)
+        deliberation = AttributionDeliberation.objects.create(opened_by=granter, **child)
+        Consideration.objects.create(deliberation=deliberation, number=1)
+        statement = Statement.objects.create(title=spec.title, statement_type="spokesperson", content={"text": spec.title},
+                                             drafted_by=granter, **child)
+        StatementVersion.objects.create(note=statement, number=1, title=spec.title, content=statement.content, saved_by=granter)
+        plan = CommunicationPlan.objects.create(title=spec.title, objectives=spec.title, drafted_by=granter, **child)
+        objects[AttributionClaim][claim.pk] = spec
+        objects[AttributionDeliberation][deliberation.pk] = spec
+        objects[Statement][statement.pk] = spec
+        objects[CommunicationPlan][plan.pk] = spec
         rfi = RequestForInformation.objects.create(question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1),
                                                    asked_by=granter, **child)
         objects[Assessment][assessment.pk] = spec
@@ -259,12 +274,15 @@ PREDICATES = {
     Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
     Assessment: reference, StixObject: reference, ResponseMeasure: reference_note, ImpactEvaluation: reference_note,
     OptionsNote: reference_note, StrategicResponseNote: reference,
+    AttributionClaim: reference_note, AttributionDeliberation: reference_note, Statement: reference_note, CommunicationPlan: reference_note,
 }
 TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
           Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
           Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title,
           ResponseMeasure: lambda spec: spec.title, ImpactEvaluation: lambda spec: spec.title,
-          OptionsNote: lambda spec: spec.title, StrategicResponseNote: lambda spec: spec.title}
+          OptionsNote: lambda spec: spec.title, StrategicResponseNote: lambda spec: spec.title,
+          AttributionClaim: lambda spec: spec.title, AttributionDeliberation: lambda spec: spec.title, Statement: lambda spec: spec.title,
+          CommunicationPlan: lambda spec: spec.title}
 #: Extra URL keywords some per-object routes need besides the object's id.
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
@@ -277,6 +295,13 @@ EXTRA_KWARGS = {
     "options-note-act-page": {"action": "circulate"},
     "strategic-note-act-page": {"action": "circulate"},
     "strategic-response-note-take-transition": {"transition": "circulate"},
+    "deliberation-act-page": {"action": "assess"},
+    "statement-act-page": {"action": "circulate"},
+    "statement-take-transition": {"transition": "circulate"},
+    "plan-act-page": {"action": "agree"},
+    "communication-plan-take-transition": {"transition": "agree"},
+    "attribution-deliberation-assess": {"number": "1"},
+    "attribution-deliberation-comment": {"number": "1"},
 }
 
 
@@ -297,7 +322,8 @@ def test_routes_were_found():
     kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
     assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
-    for model in (Question, Decision, WrittenProcedure, Assessment, ResponseMeasure, ImpactEvaluation):
+    for model in (Question, Decision, WrittenProcedure, Assessment, ResponseMeasure, ImpactEvaluation, AttributionClaim,
+                  AttributionDeliberation, Statement, CommunicationPlan):
         assert (model, DETAIL) in kinds and (model, LIST) in kinds
 
 

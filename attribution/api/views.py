@@ -119,10 +119,10 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     @action(detail=True, methods=["post"], url_path="options")
     def options(self, request, pk=None):
         """The options considered and the one the EEAS recommends."""
+        deliberation = self.get_object()
         body = OptionsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(self.step(services.deliberation_set_options, by=request.user, deliberation=self.get_object(),
-                                      **body.validated_data))
+        return self._answer(self.step(services.deliberation_set_options, by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(request=AssessConsiderationSerializer, responses={200: ConsiderationSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["put"], url_path=r"considerations/(?P<number>[0-9]+)")
@@ -153,9 +153,10 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     @action(detail=True, methods=["post"], url_path="transitions/refer")
     def refer(self, request, pk=None):
         """Put the question to the Council (every consideration assessed and rated, a claim recorded)."""
+        deliberation = self.get_object()
         body = ReferSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(self.step(services.deliberation_refer, by=request.user, deliberation=self.get_object(), **body.validated_data))
+        return self._answer(self.step(services.deliberation_refer, by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(request=ConcludeSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path="transitions/conclude")
