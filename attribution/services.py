@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from awareness.models import Assessment, ThreatActor
 from cases.models import Case
@@ -48,7 +48,9 @@ def _check(obj, transition: str, by) -> None:
     method = getattr(obj, transition)
     if not can_proceed(method, check_conditions=False):
         raise TransitionConflict(_("It is “%(status)s”: this step is not possible now.") % {"status": obj.get_status_display()})
-    if not has_transition_perm(method, by):
+    spec = next(spec for spec in type(obj)._meta.get_field("status").get_all_transitions(type(obj))
+                if spec.name == transition and spec.source in (obj.status, "*"))
+    if not spec.has_perm(obj, by):  # the role first: django-fsm's has_transition_perm would also test the guards
         raise PermissionDenied(_("This step is not yours to take."))
     if not can_proceed(method):
         raise TransitionGuardFailed(obj.unmet(transition))
