@@ -1,0 +1,205 @@
+"""The attribution API: claims per case and per actor, the deliberation
+(considerations, referral with its checks, outcome, positions board),
+statements with alignments, communication plans; bad input is a 400 naming
+the field; list endpoints' query counts do not grow with rows."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from attribution.models import AttributionDeliberation, Statement
+from awareness.models import ThreatActor
+from cases.models import CaseState
+from cdt.directory.models import MemberState
+from council.services import hr_act_record
+
+from .attribution_support import assess_all, attribute, claim, decide
+from .cases_support import walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(cast, open_case):
+    return walk_to(open_case(), CaseState.DELIBERATION, cast)
+
+
+@pytest.fixture
+def actor():
+    return ThreatActor.objects.create(name="Silent Quill")
+
+
+def post(client, url, body=None):
+    return client.post(url, body or {}, content_type="application/json")
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_claims_per_case_and_per_actor(cast, signed_in, case, actor, open_case):
+    other = ThreatActor.objects.create(name="Amber Heron")
+    response = post(signed_in["delegate"], "/api/v1/attribution-claims/", {
+        "case": case.pk, "actor": actor.pk, "basis": "national", "claim_type": "political", "confidence": "high", "member_state": "DE",
+        "public": True, "made_on": "2026-11-10"})
+    assert response.status_code == 201, response.content
+    assert response.json()["party"] == "member_state" and response.json()["attributing_party"] == "Germany"
+    bad = post(signed_in["eeas"], "/api/v1/attribution-claims/", {"case": case.pk, "actor": actor.pk, "basis": "technical",
+                                                                   "claim_type": "technical", "confidence": "high"})
+    assert bad.status_code == 400 and "assessments" in bad.json()
+    bad = post(signed_in["eeas"], "/api/v1/attribution-claims/", {"case": case.pk, "actor": other.pk, "basis": "partner",
+                                                                   "claim_type": "political", "confidence": "high", "partner": "AL"})
+    assert bad.status_code == 400 and "partner" in bad.json()
+    assert post(signed_in["outsider"], "/api/v1/attribution-claims/", {
+        "case": case.pk, "actor": actor.pk, "basis": "national", "claim_type": "political", "confidence": "high",
+        "member_state": "HU"}).status_code == 400  # the case does not exist for Hungary's delegate
+    assert post(signed_in["eeas"], "/api/v1/attribution-claims/", {
+        "case": case.pk, "actor": other.pk, "basis": "industry", "claim_type": "technical", "confidence": "moderate",
+        "industry_source": "Fictional Labs"}).status_code == 201
+    assert signed_in["delegate"].get("/api/v1/attribution-claims/", {"case": case.pk}).json()["count"] == 2
+    assert [row["actor"] for row in signed_in["delegate"].get("/api/v1/attribution-claims/", {"actor": other.pk}).json()["results"]] == [other.pk]
+    assert signed_in["outsider"].get("/api/v1/attribution-claims/").json()["count"] == 0
+
+
+def test_claim_list_query_count(cast, signed_in, case, actor, open_case):
+    claim(cast, case, actor)
+    small = count_queries(signed_in["delegate"], "/api/v1/attribution-claims/")
+    for index in range(4):
+        claim(cast, walk_to(open_case(), CaseState.DELIBERATION, cast), ThreatActor.objects.create(name=f"Actor {index}"))
+    assert signed_in["delegate"].get("/api/v1/attribution-claims/").json()["count"] == 5
+    assert count_queries(signed_in["delegate"], "/api/v1/attribution-claims/") == small
+
+
+def test_the_deliberation_through_the_api(cast, signed_in, case, actor):
+    response = post(signed_in["eeas"], "/api/v1/attribution-deliberations/", {"case": case.pk, "options_considered": ["no_attribution", "nope"]})
+    assert response.status_code == 400 and "options_considered" in response.json()
+    response = post(signed_in["eeas"], "/api/v1/attribution-deliberations/", {"case": case.pk,
+                                                                               "options_considered": ["no_attribution", "public_declaration"]})
+    assert response.status_code == 201, response.content
+    base = f"/api/v1/attribution-deliberations/{response.json()['id']}"
+    assert len(response.json()["considerations"]) == 10
+    put = signed_in["eeas"].put(f"{base}/considerations/1/", {"assessment": "Deterrence.", "rating": "supports"}, content_type="application/json")
+    assert put.status_code == 200 and put.json()["rating"] == "supports"
+    assert signed_in["eeas"].put(f"{base}/considerations/1/", {"assessment": "x", "rating": "perhaps"},
+                                 content_type="application/json").status_code == 400
+    assert signed_in["eeas"].put(f"{base}/considerations/11/", {"assessment": "x", "rating": "neutral"},
+                                 content_type="application/json").status_code == 404
+    assert signed_in["delegate"].put(f"{base}/considerations/2/", {"assessment": "x", "rating": "neutral"},
+                                     content_type="application/json").status_code == 403
+    assert post(signed_in["other_delegate"], f"{base}/considerations/3/comments/", {"text": "Unity first."}).status_code == 201
+    blocked = post(signed_in["chair"], f"{base}/transitions/refer/")
+    assert blocked.status_code == 400 and len(blocked.json()["checks"]) == 10  # 9 considerations and no claim
+    assert post(signed_in["delegate"], f"{base}/transitions/refer/").status_code == 403
+    deliberation = AttributionDeliberation.objects.get(case=case)
+    assess_all(cast, deliberation)
+    claim(cast, case, actor)
+    referred = post(signed_in["chair"], f"{base}/transitions/refer/", {"voting_rule": "unanimity"})
+    assert referred.status_code == 200 and referred.json()["status"] == "referred" and referred.json()["question"]
+    assert post(signed_in["chair"], f"{base}/transitions/refer/").status_code == 409
+    claim(cast, case, actor, basis="national", by="other_delegate", member_state=MemberState.objects.get(code="FR"), claim_type="political")
+    board = {row["member_state"]: row for row in signed_in["delegate"].get(f"{base}/positions/").json()}
+    assert len(board) == 27 and board["FR"]["national_attribution"] and not board["DE"]["national_attribution"]
+    assert board["DE"]["position"] == "none"
+    decide(cast, AttributionDeliberation.objects.get(case=case))
+    bad = post(signed_in["chair"], f"{base}/transitions/conclude/", {"outcome": "public_declaration"})
+    assert bad.status_code == 400 and "actors" in bad.json()
+    done = post(signed_in["chair"], f"{base}/transitions/conclude/", {"outcome": "public_declaration", "actors": [actor.pk],
+                                                                       "on": "2026-11-20", "summary": "Public attribution."})
+    assert done.status_code == 200, done.content
+    assert done.json()["outcome"] == "public_declaration" and done.json()["attributed_actors"] == [actor.pk] and done.json()["decision"]
+    assert signed_in["outsider"].get(base + "/").status_code == 404
+
+
+def test_deliberation_list_query_count(cast, signed_in, open_case, actor):
+    from attribution.services import consideration_comment, deliberation_open
+
+    def make():
+        deliberation = deliberation_open(by=cast["chair"], case=walk_to(open_case(), CaseState.DELIBERATION, cast))
+        consideration_comment(by=cast["delegate"], deliberation=deliberation, number=1, text="Noted.")
+
+    make()
+    small = count_queries(signed_in["delegate"], "/api/v1/attribution-deliberations/")
+    for _ in range(3):
+        make()
+    assert count_queries(signed_in["delegate"], "/api/v1/attribution-deliberations/") == small
+
+
+def test_statements_and_alignments_through_the_api(cast, signed_in, case):
+    text = "The EU strongly condemns.\n\nThe EU calls upon."
+    bad = post(signed_in["eeas"], "/api/v1/statements/", {"case": case.pk, "title": "Declaration", "statement_type": "hr_declaration",
+                                                          "content": {"text": ""}})
+    assert bad.status_code == 400 and "content" in bad.json()
+    response = post(signed_in["eeas"], "/api/v1/statements/", {"case": case.pk, "title": "Declaration by the High Representative",
+                                                               "statement_type": "hr_declaration", "content": {"text": text}})
+    assert response.status_code == 201, response.content
+    base = f"/api/v1/statements/{response.json()['id']}"
+    assert post(signed_in["eeas"], f"{base}/save/", {"title": "Declaration", "content": {"text": text.replace("strongly", "firmly")}}).json()["version"] == 2
+    rows = signed_in["delegate"].get(f"{base}/compare/").json()
+    assert [row["anchor"] for row in rows if row["changed"]] == ["para-1"]
+    assert post(signed_in["eeas"], f"{base}/transitions/submit/").status_code == 200
+    assert post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": "2026-11-20"}).status_code == 400  # no decision
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Text agreed.")
+    published = post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": "2026-11-20", "decision": decision.pk})
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert post(signed_in["eeas"], f"{base}/alignments/", {"country": "GB"}).status_code == 400
+    assert post(signed_in["eeas"], f"{base}/alignments/", {"country": "MD", "aligned_on": "2026-11-21"}).status_code == 201
+    assert [row["country"] for row in signed_in["delegate"].get(f"{base}/alignments/").json()] == ["MD"]
+    assert signed_in["delegate"].get(f"{base}/").json()["alignments"][0]["country"] == "MD"
+    pdf = signed_in["delegate"].get(f"{base}/pdf/")
+    assert pdf.status_code in (200, 503)
+
+
+def test_statement_list_query_count(cast, signed_in, open_case):
+    from attribution.services import statement_create
+
+    def make():
+        statement_create(by=cast["eeas"], case=walk_to(open_case(), CaseState.EXPLORATION, cast), title="Statement",
+                         statement_type="spokesperson", content={"text": "Text."})
+
+    make()
+    small = count_queries(signed_in["delegate"], "/api/v1/statements/")
+    for _ in range(3):
+        make()
+    assert count_queries(signed_in["delegate"], "/api/v1/statements/") == small and Statement.objects.count() == 4
+
+
+def test_communication_plans_through_the_api(cast, signed_in, case, open_case):
+    body = {"case": case.pk, "title": "Communication plan", "objectives": "Deter.", "channels": ["statement", "video"],
+            "audiences": ["General public"], "partners": ["GB"], "eu_delegations": ["EU Delegation to Japan"]}
+    assert post(signed_in["eeas"], "/api/v1/communication-plans/", {**body, "channels": ["fax"]}).status_code == 400
+    assert post(signed_in["delegate"], "/api/v1/communication-plans/", body).status_code == 403
+    response = post(signed_in["eeas"], "/api/v1/communication-plans/", body)
+    assert response.status_code == 201, response.content
+    base = f"/api/v1/communication-plans/{response.json()['id']}"
+    patched = signed_in["eeas"].patch(f"{base}/", {"lines_to_take": "The EU stands united."}, content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["lines_to_take"] == "The EU stands united."
+    assert patched.json()["channels"] == ["statement", "video"]
+    assert post(signed_in["delegate"], f"{base}/amplify/").json()["amplifying_states"] == ["DE"]
+    assert post(signed_in["delegate"], f"{base}/amplify/", {"member_state": "FR"}).status_code == 403
+    assert post(signed_in["eeas"], f"{base}/transitions/agree/").status_code == 403
+    assert post(signed_in["chair"], f"{base}/transitions/agree/").json()["status"] == "agreed"
+    assert post(signed_in["chair"], f"{base}/transitions/agree/").status_code == 409
+    assert post(signed_in["eeas"], f"{base}/transitions/fly/").status_code == 404
+    assert signed_in["outsider"].get(f"{base}/").status_code == 404
+    from attribution.services import plan_create
+
+    for _ in range(3):
+        plan_create(by=cast["eeas"], case=walk_to(open_case(), CaseState.EXPLORATION, cast), title="Plan", objectives="Inform.")
+    small = count_queries(signed_in["delegate"], "/api/v1/communication-plans/?status=draft")
+    plan_create(by=cast["eeas"], case=case, title="Plan", objectives="Inform.")
+    assert count_queries(signed_in["delegate"], "/api/v1/communication-plans/?status=draft") == small
+
+
+def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, actor):
+    response = post(signed_in["eeas"], "/api/v1/measures/", {"case": case.pk, "measure_type": "cyber-sanctions-listing", "actor": actor.pk,
+                                                             "description": "Listing."})
+    measure = response.json()["id"]
+    post(signed_in["chair"], f"/api/v1/measures/{measure}/override-escalation/", {"justification": "Third campaign."})
+    post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/select/")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Listing.")
+    blocked = post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/agree/", {"decision": decision.pk})
+    assert blocked.status_code == 400 and "coordinated political attribution" in blocked.json()["checks"][0]
+    attribute(cast, case, [actor])
+    assert post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/agree/", {"decision": decision.pk}).json()["state"] == "agreed"
