@@ -86,6 +86,8 @@ def claim_record(
     _visible_case(case, by)
     if basis not in Basis.values:
         raise ValidationError({"basis": _("Unknown basis.")})
+    if basis == Basis.NATIONAL and member_state is None:
+        raise ValidationError({"member_state": _("Name the Member State.")})
     if not permissions.may_record_claim(by, basis=basis, member_state=member_state):
         raise PermissionDenied(_("A national attribution is recorded by its Member State's delegate; other claims by the EEAS or SIAC."))
     party = party or BASIS_PARTY.get(basis, Party.EU)
