@@ -45,7 +45,8 @@ CASES = [
         title="Wiper attack on electricity transmission operators", opener="delegate-de", kind=CaseKind.MALICIOUS_ACTIVITY,
         brought_by="DE", brought_on=datetime.date(2026, 10, 6),
         summary="Destructive malware disabled SCADA workstations at two transmission system operators; power was restored within six hours.",
-        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-de", {}), ("open_deliberation", "chair", {})],
+        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-de", {}), ("open_deliberation", "chair", {}),
+               ("attribution", "chair", {})],
         affected=("DE", "PL"), actors=("Grey Tempest",), sectors=(Sector.ENERGY, Sector.CRITICAL_INFRASTRUCTURE),
         extra={"activity_name": "GRIDLOCK wiper", "first_seen": datetime.date(2026, 9, 28), "last_seen": datetime.date(2026, 10, 3),
                "legal_qualification": LegalQualification.INTERNATIONALLY_WRONGFUL_ACT, "origin_territory": "Undisclosed third country"},
@@ -167,6 +168,10 @@ def seed_demo_cases(stdout) -> int:
                     _council_decision(case, by, users, **data)
                 elif transition == "silence_procedure":
                     _silence_procedure(case, by, users, **data)
+                elif transition == "attribution":
+                    from attribution.demo import demo_attribution
+
+                    demo_attribution(case, users, by)
                 else:
                     if transition == "explore_response" and not case.assessments.exists():
                         _siac_assessment(case, users["siac-analyst"])

@@ -207,3 +207,13 @@ def test_demo_data_has_cases_at_several_steps(client):
     # Five of the six real cases: the espionage case is TLP:AMBER+STRICT from
     # the EEAS, so a delegation's group grant does not open it; never the exercise.
     assert 'data-testid="result-count">5<' in html
+    # A completed public attribution, its published HR declaration and the countries aligning.
+    from attribution.models import AttributionDeliberation, Statement
+
+    deliberation = AttributionDeliberation.objects.get(status="concluded")
+    assert deliberation.outcome in ("public_declaration", "with_partners") and deliberation.attributed_actors.count() == 1
+    assert deliberation.case.attribution_claims.values("basis").distinct().count() == 4
+    declaration = Statement.objects.get(deliberation=deliberation, statement_type="hr_declaration")
+    assert declaration.status == "published" and declaration.alignments.count() >= 5 and declaration.version == 2
+    page = client.get(reverse("statement-page", args=[declaration.pk])).content.decode()
+    assert "Published on 18 November 2026." in page and 'data-country="UA"' in page
