@@ -33,6 +33,12 @@ from .models import (
 )
 
 
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's errors on the form: beside the field they name, else at the top."""
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
 def _errors(error) -> list[str]:
     if isinstance(error, TransitionGuardFailed):
         return error.reasons
@@ -102,8 +108,7 @@ def claim_new(request, case_id: int):
             except PermissionDenied as error:
                 return HttpResponseForbidden(str(error))
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                _form_errors(form, error)
             else:
                 messages.success(request, str(claim))
                 return redirect("case-page", case_id=case.pk)
@@ -221,8 +226,7 @@ def statement_new(request, case_id: int):
                     by=request.user, case=case, title=data["title"], statement_type=data["statement_type"], content={"text": data["text"]},
                     partners=data["partners"], deliberation=AttributionDeliberation.objects.filter(case=case).first())
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                _form_errors(form, error)
             else:
                 return redirect("statement-page", statement.pk)
         status = 400
@@ -322,8 +326,7 @@ def _plan_form(request, *, case, plan=None):
             except PermissionDenied as error:
                 return HttpResponseForbidden(str(error))
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                _form_errors(form, error)
             else:
                 return redirect("plan-page", plan_id=plan.pk)
         status = 400

@@ -33,7 +33,7 @@ def test_propose_from_the_case_page_and_walk_it(cast, pages, open_case):
     assert response.status_code == 302 and response.url == f"/measures/{measure.pk}/"
     page = pages["chair"].get(response.url).content.decode()
     assert 'data-testid="escalation-warning"' in page and 'data-testid="override-form"' in page
-    assert "requires an attribution covering Silent Quill" in page
+    assert "requires a coordinated political attribution at EU level covering Silent Quill" in page
     response = pages["chair"].post(f"/measures/{measure.pk}/transitions/select/")
     assert response.status_code == 400 and "exceeds" in response.content.decode()
     assert pages["chair"].post(f"/measures/{measure.pk}/override/", {"justification": ""}).status_code == 400

@@ -95,7 +95,7 @@ class AssessConsiderationSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(Rating.choices)
 
 
-class CommentSerializer(serializers.Serializer):
+class ConsiderationCommentRequestSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 

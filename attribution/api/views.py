@@ -29,7 +29,7 @@ from measures.models import ResponseMeasure
 from .. import services
 from ..models import AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, Statement
 from .serializers import (
-    AlignmentSerializer, AmplifySerializer, AssessConsiderationSerializer, ClaimSerializer, CommentSerializer, ConcludeSerializer,
+    AlignmentSerializer, AmplifySerializer, AssessConsiderationSerializer, ClaimSerializer, ConsiderationCommentRequestSerializer, ConcludeSerializer,
     ConsiderationCommentSerializer, ConsiderationSerializer, DeliberationSerializer, OptionsSerializer, PlanSerializer,
     PositionRowSerializer, ReferSerializer, StatementSerializer,
 )
@@ -137,11 +137,11 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
                                   **body.validated_data)
         return consideration if isinstance(consideration, Response) else Response(ConsiderationSerializer(consideration).data)
 
-    @extend_schema(request=CommentSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
+    @extend_schema(request=ConsiderationCommentRequestSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
     def comment(self, request, pk=None, number=None):
         deliberation = self.get_object()
-        body = CommentSerializer(data=request.data)
+        body = ConsiderationCommentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
         "ClassificationEnum": "cdt.security.markings.Classification",
+        "AttributionOptionEnum": "attribution.models.AttributionOption",
     },
 }
 
