@@ -83,7 +83,7 @@ def test_the_deliberation_page(cast, signed_in, case):
                                                          "attributed_to_state": "Fictional State"})
     assert done.status_code == 302
     page = signed_in["delegate"].get(f"{base}/").content.decode()
-    assert 'data-testid="outcome"' in page and "20 November 2026" in page and "Fictional State" in page
+    assert 'data-testid="attribution-outcome"' in page and "20 November 2026" in page and "Fictional State" in page
     assert signed_in["outsider"].get(f"{base}/").status_code == 404
 
 

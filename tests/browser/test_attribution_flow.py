@@ -17,7 +17,7 @@ def test_deliberation_and_declaration(page, live_server, demo):  # noqa: F811
     sign_in(page, live_server, "delegate-fr", path)
     assert page.locator("[data-consideration]").count() == 10
     assert "France asks that the Member States concerned" in page.locator('[data-consideration="7"]').inner_text()
-    assert "Grey Tempest" in page.get_by_test_id("outcome").inner_text()
+    assert "Grey Tempest" in page.get_by_test_id("attribution-outcome").inner_text()
     assert "Germany" in page.get_by_test_id("national-attributions").inner_text()
     assert page.errors == []
 
