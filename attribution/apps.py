@@ -11,4 +11,10 @@ class AttributionConfig(AppConfig):
     verbose_name = _("Attribution")
 
     def ready(self) -> None:
+        from awareness.export import CONTRIBUTORS
+
         from . import draft_kinds, views  # noqa: F401  (statements as drafts; the case-page panel)
+        from .export import published_attributions
+
+        if published_attributions not in CONTRIBUTORS:
+            CONTRIBUTORS.append(published_attributions)

@@ -203,3 +203,27 @@ def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, ac
     assert blocked.status_code == 400 and "coordinated political attribution" in blocked.json()["checks"][0]
     attribute(cast, case, [actor])
     assert post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/agree/", {"decision": decision.pk}).json()["state"] == "agreed"
+
+
+def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed_in, case, actor):
+    import datetime
+
+    from measures import services as drafts
+    from attribution.services import statement_create
+
+    deliberation = attribute(cast, case, [actor])
+    statement = statement_create(by=cast["eeas"], case=case, deliberation=deliberation, title="Declaration by the High Representative",
+                                 statement_type="hr_declaration", content={"text": "The EU attributes the attack to Silent Quill."})
+
+    def reports(who):
+        bundle = signed_in[who].get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()
+        return [o for o in bundle["objects"] if o["type"] == "report" and "eu-attribution" in o.get("labels", [])]
+
+    assert reports("delegate") == []  # not published yet: nothing leaves CDT
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="submit")
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20),
+                           decision=deliberation.decision)
+    [report] = reports("delegate")
+    assert report["published"] == "2026-11-20T00:00:00Z" and "Silent Quill" in report["description"]
+    assert report["object_marking_refs"] == ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]  # TLP:CLEAR
+    assert reports("outsider") == []  # who cannot see the statement exports nothing of it

@@ -42,6 +42,7 @@ def test_claims_on_the_case_page_and_per_actor(cast, signed_in, case):
         "member_state": MemberState.objects.get(code="DE").pk, "public": "on"})
     assert done.status_code == 302 and AttributionClaim.objects.filter(basis="national").count() == 1
     claim(cast, case, actor)
+    assert f'/attribution/claims/?actor={actor.pk}"' in signed_in["delegate"].get(f"/awareness/actors/{actor.pk}/").content.decode()
     listing = signed_in["delegate"].get("/attribution/claims/", {"actor": actor.pk}).content.decode()
     assert 'data-testid="result-count">2<' in listing and "Germany" in listing and "Fictional Threat Labs" in listing
     assert 'data-testid="result-count">0<' in signed_in["outsider"].get("/attribution/claims/").content.decode()
