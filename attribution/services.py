@@ -92,10 +92,10 @@ def claim_record(
         raise PermissionDenied(_("A national attribution is recorded by its Member State's delegate; other claims by the EEAS or SIAC."))
     party = party or BASIS_PARTY.get(basis, Party.EU)
     assessments = list(assessments)
-    if basis == Basis.TECHNICAL:
+    if basis == Basis.TECHNICAL or assessments:
         linked = set(visible_to(Assessment.objects.filter(pk__in=[a.pk for a in assessments], cases=case), by).values_list("pk", flat=True))
         missing = [a.pk for a in assessments if a.pk not in linked]
-        if not assessments or missing:
+        if (basis == Basis.TECHNICAL and not assessments) or missing:
             raise ValidationError({"assessments": _("A technical attribution rests on assessments linked to the case%(missing)s.")
                                    % {"missing": f" (not linked or no such assessment: {', '.join(map(str, missing))})" if missing else ""}})
     with transaction.atomic():

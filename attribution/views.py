@@ -136,6 +136,13 @@ def deliberation_open(request, case_id: int):
     return redirect("deliberation-page", deliberation_id=deliberation.pk)
 
 
+def _claimed_actors(case):
+    """The actors an outcome may cover: those with a claim on the case."""
+    from awareness.models import ThreatActor
+
+    return ThreatActor.objects.filter(attribution_claims__case=case).distinct().order_by("name")
+
+
 def _deliberation(request, deliberation_id: int) -> AttributionDeliberation:
     return protected_get(selectors.deliberation_detail(user=request.user), request.user, request=request, pk=deliberation_id)
 
@@ -146,7 +153,6 @@ def _deliberation_page(request, deliberation, *, errors=(), status=200):
     user = request.user
     case = deliberation.case
     claims = list(selectors.claim_list(user=user).filter(case=case))
-    claimed_actors = {claim.actor_id: claim.actor for claim in claims}
     question = deliberation.question
     if question is not None:
         from council.selectors import question_list
@@ -166,7 +172,7 @@ def _deliberation_page(request, deliberation, *, errors=(), status=200):
                                                       "recommended_option": deliberation.recommended_option})
         if is_open and permissions.may_assess_considerations(deliberation, user) else None,
         "refer_form": ReferForm() if is_open and permissions.may_refer(deliberation, user) else None,
-        "conclude_form": ConcludeForm(actors=case.suspected_actors.filter(pk__in=list(claimed_actors)))
+        "conclude_form": ConcludeForm(actors=_claimed_actors(case))
         if deliberation.status == DeliberationStatus.REFERRED and permissions.may_conclude(deliberation, user) else None,
         "statements": list(selectors.statement_list(user=user).filter(case=case)),
         "log": deliberation.transitions.select_related("by"),
@@ -194,7 +200,7 @@ def deliberation_act(request, deliberation_id: int, action: str):
     if action not in DELIBERATION_ACTIONS:
         raise Http404
     form_class, service = DELIBERATION_ACTIONS[action]
-    form = form_class(request.POST, actors=deliberation.case.suspected_actors.all()) if form_class is ConcludeForm else form_class(request.POST)
+    form = form_class(request.POST, actors=_claimed_actors(deliberation.case)) if form_class is ConcludeForm else form_class(request.POST)
     if not form.is_valid():
         return _deliberation_page(request, deliberation, errors=[f"{field}: {' '.join(problems)}" for field, problems in form.errors.items()],
                                   status=400)

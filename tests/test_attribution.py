@@ -69,6 +69,8 @@ def test_claims_are_checked(cast, case, actors, open_case):
     satisfy_guards(other_case, "explore_response", cast)
     with pytest.raises(ValidationError):  # an assessment of another case
         claim(cast, case, quill, basis=Basis.TECHNICAL, assessments=[other_case.assessments.get()])
+    with pytest.raises(ValidationError):  # on any basis, the assessments named must be the case's
+        claim(cast, case, quill, assessments=[other_case.assessments.get()])
     with pytest.raises(PermissionDenied):  # France's delegate does not record Germany's national attribution
         claim(cast, case, quill, basis=Basis.NATIONAL, by="other_delegate", member_state=state("DE"), claim_type=ClaimType.POLITICAL)
     with pytest.raises(ValidationError) as error:
