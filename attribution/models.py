@@ -36,7 +36,10 @@ from . import permissions
 
 
 class TransitionLog(models.Model):
-    """One row per step of a deliberation's, statement's or plan's lifecycle."""
+    """One row per step of a deliberation's, statement's or plan's lifecycle.
+    ``subject_field`` names the foreign key to what moved."""
+
+    subject_field: str = ""
 
     transition = models.CharField(max_length=40)
     source = models.CharField(max_length=20)
@@ -308,6 +311,7 @@ class ConsiderationComment(models.Model):
 
 
 class DeliberationTransition(TransitionLog):
+    subject_field = "deliberation"
     deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.CASCADE, related_name="transitions")
 
 
@@ -375,6 +379,7 @@ class StatementComment(NoteCommentBase):
 
 
 class StatementTransition(TransitionLog):
+    subject_field = "note"
     note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="transitions")
 
 
@@ -469,4 +474,5 @@ class CommunicationPlan(MarkedChild):
 
 
 class PlanTransition(TransitionLog):
+    subject_field = "plan"
     plan = models.ForeignKey(CommunicationPlan, on_delete=models.CASCADE, related_name="transitions")

@@ -67,11 +67,6 @@ def _step(obj, *, transition: str, by, log, **kwargs):
     return obj
 
 
-DeliberationTransition.subject_field = "deliberation"
-PlanTransition.subject_field = "plan"
-StatementTransition.subject_field = "note"
-
-
 # --- Claims -------------------------------------------------------------------------------------------
 
 def claim_record(
