@@ -19,6 +19,8 @@ from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.access import can_view_child, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from notifications.models import EventKind
+from notifications.services import event_record
 from measures import permissions as note_permissions
 
 from . import permissions
@@ -64,6 +66,7 @@ def _step(obj, *, transition: str, by, log, **kwargs):
     obj.save()
     log.objects.create(**{log.subject_field: obj}, transition=transition, source=source, target=obj.status, by=by)
     audit_record(action=AuditEntry.Action.TRANSITION, actor=by, target=obj, details={"transition": transition, "from": source, "to": obj.status})
+    event_record(kind=EventKind.WORKFLOW_STEP, subject=obj, actor=by, payload={"transition": transition, "from": source, "to": obj.status})
     return obj
 
 

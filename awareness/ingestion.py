@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import Case, CaseEvent
+from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.core.bulk import bulk_insert_values
@@ -45,6 +45,8 @@ from cdt.security.audit import audit_record
 from cdt.security.grants import organisation_group
 from cdt.security.markings import Classification, Tlp, max_classification, validate_classification_ceiling
 from cdt.security.models import AuditEntry
+from notifications.models import EventKind
+from notifications.services import event_build, events_record_bulk
 
 from . import stix
 from .models import (
@@ -584,8 +586,8 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
         for case in plan.case_links.get(report["id"], []):
             if case.pk not in existing_case_links[assessment.pk]:
                 case_rows.append(case_through(assessment_id=assessment.pk, case_id=case.pk))
-                events.append(CaseEvent(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": "assessment", "id": assessment.pk}))
+                events.append(event_build(kind=EventKind.ASSESSMENT_ADDED, subject=assessment, case=case))
     bulk_insert_values(actor_through, ["assessment_id", "threatactor_id"], actor_rows)
     case_through.objects.bulk_create(case_rows, batch_size=BATCH)
-    CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+    events_record_bulk(events)
     return len(links)

@@ -7,14 +7,17 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent
+from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.grants import access_grant, organisation_group
+from notifications.models import DeadlineKind, EventKind
+from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
 from . import permissions
 from .models import Assessment, FeedClient, RequestForInformation, ThreatActor
@@ -56,7 +59,7 @@ def assessment_record(
         for group in dict.fromkeys(groups):
             access_grant(target=assessment, by=by, group=group)
         for case in cases:
-            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": "assessment", "id": assessment.pk})
+            event_record(kind=EventKind.ASSESSMENT_ADDED, subject=assessment, case=case, actor=by)
     return assessment
 
 
@@ -68,6 +71,9 @@ def rfi_ask(*, by, case: Case, addressed_to: Organisation, question: str, due_on
                                     classification=case.classification)
         rfi.full_clean()
         rfi.save()
+        event_record(kind=EventKind.RFI_OPENED, subject=rfi, actor=by, payload={"addressed_to": addressed_to.pk},
+                     link=reverse("rfi-list-page"))
+        deadline_set(kind=DeadlineKind.RFI, subject=rfi, due_at=end_of_day(due_on), link=reverse("rfi-list-page"))
     return rfi
 
 
@@ -84,6 +90,8 @@ def rfi_answer(*, by, rfi: RequestForInformation, assessment: Assessment) -> Req
         rfi.answer, rfi.answered_at = assessment, timezone.now()
         rfi.save(update_fields=["answer", "answered_at"])
         assessment.cases.add(rfi.case)
+        event_record(kind=EventKind.RFI_ANSWERED, subject=rfi, actor=by, link=reverse("rfi-list-page"))
+        deadline_done(kind=DeadlineKind.RFI, subject=rfi)
     return rfi
 
 

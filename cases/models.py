@@ -6,7 +6,7 @@ transition is declared here with the roles that may trigger it
 (``permission``) and its guards (``conditions``: reads only). Transitions
 run only through :func:`cases.services.case_transition`, which locks the
 row, checks permission, guards and input, logs a :class:`CaseTransition`
-row and writes the :class:`CaseEvent` the notifications deliver.
+row and writes the notification event (``notifications.Event``) of the step.
 """
 from __future__ import annotations
 
@@ -281,27 +281,6 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.source} → {self.target}"
-
-
-class CaseEvent(models.Model):
-    """Outbox of things to notify about, written in the same transaction as
-    the change it reports so none is lost; the notifications deliver them
-    (recipients computed then, with the access rule's ``viewers_of``)."""
-
-    class Kind(models.TextChoices):
-        CREATED = "created", _("case opened")
-        TRANSITION = "transition", _("case moved to another step")
-        ASSESSED = "assessed", _("assessment recorded")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["processed_at", "id"])]
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]

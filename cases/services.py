@@ -17,12 +17,13 @@ from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.models import AuditEntry
+from notifications.models import EventKind
+from notifications.services import event_record
 
 from . import guards
 from .models import (
     DIMENSIONS,
     Case,
-    CaseEvent,
     CaseState,
     CaseTransition,
     ClosureReason,
@@ -91,7 +92,7 @@ def case_open(*, by, **fields) -> Case:
         for group in (organisation_group(by.organisation), secretariat):
             access_grant(target=case, by=by, group=group)
             access_grant(target=case, by=by, group=group, action="change")
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, payload={"by": by.pk})
+        event_record(kind=EventKind.CASE_OPENED, case=case, actor=by)
     return case
 
 
@@ -168,10 +169,8 @@ def case_transition(
             action=AuditEntry.Action.TRANSITION, actor=by, target=case,
             details={"transition": transition, "from": source, "to": case.state},
         )
-        CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.TRANSITION,
-            payload={"transition": transition, "from": source, "to": case.state, "by": by.pk, "log": log.pk},
-        )
+        event_record(kind=EventKind.CASE_STEP, case=case, actor=by,
+                     payload={"transition": transition, "from": source, "to": case.state, "log": log.pk})
     return TransitionOutcome(case=case, log=log)
 
 
@@ -227,5 +226,5 @@ def _assess(model, *, case: Case, by, classification, values: dict, allowed: set
         assessment.full_clean()
         assessment.save()
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=assessment)
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSESSED, payload={"model": model._meta.model_name, "id": assessment.pk})
+        event_record(kind=EventKind.ASSESSMENT_ADDED, subject=assessment, actor=by)
     return assessment

@@ -34,6 +34,7 @@ api_v1 = [
     path("", include("awareness.api.urls")),
     path("", include("measures.api.urls")),
     path("", include("attribution.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -53,6 +54,7 @@ urlpatterns = [
     path("awareness/", include("awareness.urls")),
     path("measures/", include("measures.urls")),
     path("attribution/", include("attribution.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("taxii2/", include("awareness.taxii.urls")),

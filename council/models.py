@@ -49,6 +49,7 @@ class Meeting(models.Model):
         MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chaired by"),
         help_text=_("For HWPCI, the Member State holding the Presidency on the day (set automatically)."),
     )
+    agenda_published_at = models.DateTimeField(_("agenda published at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

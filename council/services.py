@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -17,6 +18,8 @@ from cdt.directory.selectors import presidency_on
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from notifications.models import DeadlineKind, EventKind
+from notifications.services import deadline_done, deadline_set, event_record
 
 from . import permissions, voting
 from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
@@ -32,7 +35,26 @@ def meeting_schedule(*, by, body: CouncilBody, starts_at: datetime.datetime, tit
     meeting = Meeting(body=body, starts_at=starts_at, title=title, location=location or Meeting._meta.get_field("location").default,
                       chaired_by=term.member_state if term else None, created_by=by)
     meeting.full_clean()
-    meeting.save()
+    with transaction.atomic():
+        meeting.save()
+        deadline_set(kind=DeadlineKind.MEETING, subject=meeting, meeting=meeting, due_at=meeting.starts_at)
+    return meeting
+
+
+def meeting_agenda_publish(*, by, meeting: Meeting) -> Meeting:
+    """Publish the agenda: delegates are told (the agenda's items are on
+    the meeting page, where each case item shows only to those who may
+    see the case)."""
+    if not permissions.may_manage_meetings(by):
+        raise PermissionDenied(_("Only the chair and the secretariat publish agendas."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not meeting.agenda_items.exists():
+            raise ValidationError({"agenda": _("Add at least one item before publishing the agenda.")})
+        republished = meeting.agenda_published_at is not None
+        meeting.agenda_published_at = timezone.now()
+        meeting.save(update_fields=["agenda_published_at"])
+        event_record(kind=EventKind.AGENDA_PUBLISHED, subject=meeting, meeting=meeting, actor=by, payload={"revised": republished})
     return meeting
 
 
@@ -73,6 +95,8 @@ def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBo
             [Position(question=question, member_state=state) for state in MemberState.objects.all()], Position, default_user=by
         )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk})
+        event_record(kind=EventKind.POSITION_REQUESTED, subject=question, actor=by,
+                     link=reverse("question-board-page", args=[question.pk]))
     return question
 
 
@@ -145,6 +169,9 @@ def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, l
     question.save(update_fields=["status"])
     audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision,
                  details={"question": question.pk, "adopted": result.adopted, "procedure": procedure})
+    if result.adopted:
+        event_record(kind=EventKind.DECISION_ADOPTED, subject=decision, actor=by, payload={"procedure": procedure},
+                     link=reverse("question-board-page", args=[question.pk]))
     return decision
 
 
@@ -177,6 +204,7 @@ def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", deci
         decision.full_clean()
         decision.save()
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision, details={"procedure": Procedure.HR_ACT})
+        event_record(kind=EventKind.DECISION_ADOPTED, subject=decision, actor=by, payload={"procedure": Procedure.HR_ACT})
     return decision
 
 
@@ -200,6 +228,10 @@ def written_procedure_open(*, by, question: Question, kind: str, deadline: datet
             opened_by=by, classification=question.classification,
         )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=procedure, details={"kind": kind, "deadline": deadline.isoformat()})
+        link = reverse("written-procedure-page", args=[procedure.pk])
+        event_record(kind=EventKind.PROCEDURE_OPENED, subject=procedure, actor=by, link=link,
+                     payload={"kind": kind, "deadline": deadline.isoformat()})
+        deadline_set(kind=DeadlineKind.PROCEDURE, subject=procedure, due_at=deadline, link=link)
     return procedure
 
 
@@ -231,5 +263,8 @@ def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int
             procedure.closed_at = now
             procedure.decision = decision
             procedure.save(update_fields=["status", "closed_at", "decision"])
+            event_record(kind=EventKind.PROCEDURE_CLOSED, subject=procedure, link=reverse("written-procedure-page", args=[procedure.pk]),
+                         payload={"adopted": decision.adopted})
+            deadline_done(kind=DeadlineKind.PROCEDURE, subject=procedure)
             closed += 1
     return closed

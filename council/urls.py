@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting-list-page"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-page"),
+    path("meetings/<int:meeting_id>/publish-agenda/", views.meeting_agenda_publish, name="meeting-agenda-publish-page"),
     path("cases/<int:case_id>/questions/", views.question_put, name="question-put-page"),
     path("cases/<int:case_id>/hr-act/", views.hr_act_record, name="hr-act-page"),
     path("questions/<int:question_id>/board/", views.question_board, name="question-board-page"),

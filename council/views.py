@@ -168,4 +168,20 @@ def meeting_list(request):
 
 @declare_access(AUTHENTICATED)
 def meeting_detail(request, meeting_id: int):
-    return render(request, "council/meeting_detail.html", {"meeting": selectors.meeting_with_agenda(user=request.user, pk=meeting_id)})
+    return render(request, "council/meeting_detail.html", {
+        "meeting": selectors.meeting_with_agenda(user=request.user, pk=meeting_id),
+        "may_publish": permissions.may_manage_meetings(request.user),
+    })
+
+
+@declare_access(AUTHENTICATED, methods=("post",))
+@require_POST
+def meeting_agenda_publish(request, meeting_id: int):
+    meeting = get_object_or_404(selectors.meeting_list(), pk=meeting_id)
+    try:
+        services.meeting_agenda_publish(by=request.user, meeting=meeting)
+    except (PermissionDenied, ValidationError) as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("The agenda is published; participants are notified."))
+    return redirect("meeting-page", meeting_id=meeting.pk)

@@ -51,6 +51,12 @@ class DraftKind:
     heading_template: str = ""
     transition_inputs: dict = field(default_factory=dict)
 
+    def url(self, note) -> str:
+        """The draft's page (links in notifications)."""
+        from django.urls import reverse
+
+        return reverse(f"{self.url_prefix}-page", args=[note.pk])
+
     def anchors(self, content: dict) -> set[str]:
         return {anchor for anchor, _heading, _text in self.sections(content)}
 

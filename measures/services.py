@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
@@ -17,6 +18,8 @@ from cases.models import Case
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
+from notifications.models import DeadlineKind, EventKind
+from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
 from . import checks, drafting, notes, permissions
 from .models import (
@@ -135,7 +138,14 @@ def measure_transition(
         if transition == "complete":
             evaluations_schedule(measure=measure)
         if transition in ("lift", "expire"):
-            measure.evaluations.filter(evaluated_at__isnull=True, due_on__gt=measure.ended_on).update(cancelled=True)
+            cancelled = list(measure.evaluations.filter(evaluated_at__isnull=True, due_on__gt=measure.ended_on))
+            measure.evaluations.filter(pk__in=[evaluation.pk for evaluation in cancelled]).update(cancelled=True)
+            for evaluation in cancelled:
+                deadline_done(kind=DeadlineKind.EVALUATION, subject=evaluation)
+        implemented = measure.state == MeasureState.IMPLEMENTED
+        event_record(kind=EventKind.MEASURE_IMPLEMENTED if implemented else EventKind.WORKFLOW_STEP, subject=measure, actor=by,
+                     link=reverse("measure-page", args=[measure.pk]),
+                     payload={"transition": transition, "from": source, "to": measure.state})
     return MeasureOutcome(measure=measure, log=log)
 
 
@@ -181,6 +191,9 @@ def evaluations_schedule(*, measure: ResponseMeasure) -> list[ImpactEvaluation]:
                                         classification=measure.classification)
         for occasion, months, due_on in wanted if (occasion, due_on) not in existing
     ]
+    for evaluation in created:
+        deadline_set(kind=DeadlineKind.EVALUATION, subject=evaluation, due_at=end_of_day(evaluation.due_on),
+                     link=reverse("evaluation-record-page", args=[evaluation.pk]))
     return created
 
 
@@ -215,6 +228,11 @@ def listing_set(
         for person in people:
             person.listing = listing
         ListedPerson.objects.bulk_create(people)
+        if renewal_on is not None:
+            deadline_set(kind=DeadlineKind.RENEWAL, subject=listing, due_at=end_of_day(renewal_on),
+                         link=reverse("measure-page", args=[measure.pk]))
+        else:
+            deadline_done(kind=DeadlineKind.RENEWAL, subject=listing)
         if measure.state == MeasureState.IMPLEMENTED:
             evaluations_schedule(measure=measure)
     return listing
@@ -241,6 +259,7 @@ def evaluation_record(
                                    if not value})
         evaluation._history_user = by
         evaluation.save()
+        deadline_done(kind=DeadlineKind.EVALUATION, subject=evaluation)
     return evaluation
 
 
@@ -320,6 +339,9 @@ def strategic_note_create(
         for group in dict.fromkeys(groups):
             access_grant(target=note, by=by, group=group)
         note_log(note, "create", NoteStatus.DRAFT, by)
+        if review_on is not None:
+            deadline_set(kind=DeadlineKind.REVIEW, subject=note, due_at=end_of_day(review_on),
+                         link=reverse("strategic-note-page", args=[note.pk]))
     return note
 
 
@@ -384,7 +406,13 @@ def note_transition(*, by, note, transition: str, decision=None, on: datetime.da
         kind.log(note, transition, source, by)
         if kind.after is not None:
             kind.after(note, transition, by)
+        event_record(kind=NOTE_EVENTS.get(transition, EventKind.WORKFLOW_STEP), subject=note, actor=by,
+                     link=kind.url(note), payload={"transition": transition, "from": source, "to": note.status})
     return note
+
+
+#: Note steps with an event of their own; the others are workflow steps.
+NOTE_EVENTS = {"circulate": EventKind.NOTE_CIRCULATED, "submit": EventKind.NOTE_SUBMITTED}
 
 
 def strategic_note_prepare(note, transition: str, by, *, decision=None, on=None) -> dict:

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cdt.core.access import AUTHENTICATED, OBJECT, PUBLIC, access_of
 
-EXPECTED_PUBLIC = {"login", "set_language", "health", "favicon"}
+EXPECTED_PUBLIC = {"login", "set_language", "health", "favicon", "calendar-feed"}
 
 
 def walk(patterns, prefix=""):

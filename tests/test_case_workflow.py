@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases import guards, services
-from cases.models import CaseEvent, CaseState, CaseTransition, ClosureReason
+from cases.models import CaseState, CaseTransition, ClosureReason
+from notifications.models import Event, EventKind
 from cases.permissions import is_chair
 from cases.workflow import transitions
 from cdt.security.models import AuditEntry
@@ -63,7 +64,7 @@ def test_allowed(cast, open_case, transition, source, allowed, refused, data):
         assert CaseTransition.objects.filter(case=case).count() == logs_before + 1
         assert (log.transition, log.source, log.target, log.by, log.comment) == (transition, source, expected, cast[role], f"by {role}")
         assert AuditEntry.objects.filter(action=AuditEntry.Action.TRANSITION, object_id=str(case.pk), details__transition=transition).exists()
-        assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.TRANSITION, payload__log=log.pk).exists()
+        assert Event.objects.filter(case=case, kind=EventKind.CASE_STEP, payload__log=log.pk).exists()
 
 
 @pytest.mark.parametrize(("transition", "source", "allowed", "refused", "data"), TABLE, ids=TABLE_IDS)

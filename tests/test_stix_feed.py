@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from awareness.models import Assessment, FeedClient, FeedIngestion, StixObject, ThreatActor
-from cases.models import CaseEvent
+from notifications.models import Event, EventKind
 from cdt.security.access import can_view
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry
@@ -136,7 +136,7 @@ def test_a_report_naming_a_case_is_linked_and_the_case_hears_of_it(cast, open_ca
     assert post(key, s.report_bundle(case_reference=case.reference)).status_code == 200
     assessment = Assessment.objects.get(stix_id=s.REPORT)
     assert list(assessment.cases.all()) == [case]
-    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ASSESSED, payload__id=assessment.pk).exists()
+    assert Event.objects.filter(case=case, kind=EventKind.ASSESSMENT_ADDED, subject_id=assessment.pk).exists()
     response = post(key, s.report_bundle(case_reference="CDT-2099-0001", modified=s.T1))
     assert response.status_code == 400 and response.json()["errors"][0]["property"] == "external_references"
 

@@ -17,6 +17,8 @@ from .access import AUTHENTICATED, PUBLIC, declare_access
 
 @declare_access(AUTHENTICATED)
 def home(request):
+    from notifications import selectors as notifications
+
     today = timezone.localdate()
     presidency = directory.presidency_on(today)
     return render(
@@ -26,6 +28,8 @@ def home(request):
             "today": today,
             "presidency": presidency,
             "next_presidency": directory.presidency_after(presidency) if presidency else None,
+            "notifications": list(notifications.inbox(user=request.user)[:8]),
+            "deadlines": list(notifications.deadlines(user=request.user)[:8]),
             "is_chair_today": bool(
                 presidency
                 and request.user.member_state

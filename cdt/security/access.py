@@ -86,7 +86,6 @@ def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") 
     rule read the other way round, in SQL, for notification recipient lists.
     A property test keeps it equal to :func:`can_view` for every user."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     users = get_user_model().objects.all() if users is None else users
     model = type(obj)
@@ -96,12 +95,7 @@ def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") 
     by_group = Exists(
         group_perm.objects.filter(content_object=obj.pk, group__user=OuterRef("pk"), permission__codename=name)
     )
-    today = timezone.localdate()
-    cleared = Q(clearance__gte=int(obj.classification)) & (
-        Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=today)
-    )
-    if int(obj.classification) == 0:
-        cleared = Q()  # an expired clearance still leaves "unclassified"
+    cleared = cleared_for(int(obj.classification))
     releasable = Q() if obj.releasable_to_all else Q(organisation__in=obj.releasable_to.values("pk"))
     tlp = Tlp(obj.tlp)
     if tlp == Tlp.RED:
@@ -111,6 +105,24 @@ def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") 
     else:
         tlp_rule = Q(personal) | Q(by_group)
     return users.filter(Q(is_active=True) & cleared & releasable & tlp_rule)
+
+
+def cleared_for(level: int) -> Q:
+    """Users whose clearance, if not expired, reaches ``level`` (a filter on
+    users; an expired clearance still leaves "unclassified")."""
+    from django.utils import timezone
+
+    if int(level) == 0:
+        return Q()
+    return Q(clearance__gte=int(level)) & (
+        Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate())
+    )
+
+
+def viewers_of_child(child: Model, users: QuerySet | None = None, action: str = "view") -> QuerySet:
+    """:func:`visible_children` read the other way round: the users who may
+    see the parent and are cleared for the child's own classification."""
+    return viewers_of(child.parent, users, action).filter(cleared_for(int(child.classification)))
 
 
 def visible_children(queryset: QuerySet, user, action: str = "view") -> QuerySet:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "attribution",
     "awareness",
     "council",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +108,18 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis, because it can degrade instead of fail: with Redis down a
+    # cache read is a miss and a write is skipped (rate limits then count
+    # nothing for a while), after at most a one-second connection attempt.
+    # Every page and API call keeps answering.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cdt"}}
 
@@ -125,9 +138,30 @@ CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A web request that queues a task must never hang on a dead broker: one
+# short connection attempt, no publish retries (the outbox sweeper queues
+# the work again), and short socket timeouts. The visibility timeout (how
+# long an unacknowledged task waits before Redis hands it to another
+# worker) is longer than any task runs; reminders are rows scanned by beat,
+# never tasks delayed that long.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cdt.core.tasks.record_worker_heartbeat", "schedule": 60.0},
     "close-due-written-procedures": {"task": "council.tasks.close_due_written_procedures", "schedule": 60.0},
+    "sweep-notification-outbox": {"task": "notifications.sweep_outbox", "schedule": 30.0},
+    "fire-reminders": {"task": "notifications.fire_reminders", "schedule": 60.0},
+    "send-daily-digests": {"task": "notifications.send_digests",
+                           "schedule": crontab(hour=env.int("CDT_DIGEST_HOUR", default=7), minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -268,8 +302,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cdt@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# An e-mail is sent holding its notification row's lock: a relay that hangs
+# must not hold it for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- CDT --------------------------------------------------------------------
+# Links in e-mails and the calendar feed point here.
+CDT_SITE_URL = env.str("CDT_SITE_URL", default="http://127.0.0.1:8000")
+CDT_MAIL_DOMAIN = env.str("CDT_MAIL_DOMAIN", default="cdt.localhost")
+# Events not dispatched and e-mails not sent this long after they were
+# written are queued again by the outbox sweeper (beat, every 30 s).
+CDT_OUTBOX_GRACE_SECONDS = env.int("CDT_OUTBOX_GRACE_SECONDS", default=30)
 CDT_DEMO_PASSWORD = env.str("CDT_DEMO_PASSWORD", default="demo-cdt-2026")
 # The highest EU classification the system is accredited for; anything above
 # is refused on every input path. TRÈS SECRET UE is always refused.

@@ -33,7 +33,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ("id", "body", "starts_at", "title", "location", "chaired_by", "agenda_items")
+        fields = ("id", "body", "starts_at", "title", "location", "chaired_by", "agenda_published_at", "agenda_items")
+        read_only_fields = ("agenda_published_at",)
 
 
 class QuestionSerializer(serializers.ModelSerializer):

@@ -83,6 +83,13 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
                          case=body.validated_data.get("case"))
         return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"], url_path="publish-agenda")
+    def publish_agenda(self, request, pk=None):
+        """Publish (or republish) the agenda: participants are notified."""
+        meeting = self.call(services.meeting_agenda_publish, by=request.user, meeting=self.get_object())
+        return Response(MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data)
+
     @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer)
     @action(detail=True, methods=["patch"], url_path=r"agenda-items/(?P<item_id>\d+)")
     def record_outcome(self, request, pk=None, item_id=None):

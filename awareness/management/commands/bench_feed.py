@@ -25,7 +25,7 @@ from awareness.ingestion import BATCH, feed_ingestion_process
 from awareness.models import (
     Assessment, AssessmentGroupObjectPermission, FeedIngestion, StixObject, StixObjectGroupObjectPermission, ThreatActor,
 )
-from cases.models import CaseEvent
+from notifications.models import Event
 from cdt.accounts.roles import Role
 from cdt.accounts.scopes import FEEDS_WRITE, READ
 from cdt.accounts.services import api_token_issue, role_groups_ensure, user_upsert
@@ -83,7 +83,7 @@ def generated_bundle(total: int) -> dict:
 
 #: The tables the ingestion writes, in insertion order.
 WRITTEN = [ThreatActor, ThreatActor.history.model, Assessment, Assessment.history.model, StixObject, StixObjectGroupObjectPermission,
-           AssessmentGroupObjectPermission, Assessment.actors.through, CaseEvent]
+           AssessmentGroupObjectPermission, Assessment.actors.through, Event]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,58 @@
+"""Access-filtered reads: a user's notifications and deadlines.
+
+Recipients were chosen by the access rule when the event was dispatched;
+the lists apply it again, so a notification about a case whose access was
+since withdrawn disappears with the case.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case
+from cdt.security.access import visible_to
+
+from .models import Channel, Deadline, Notification
+
+
+def visible_rows(user, prefix: str = "") -> Q:
+    """Rows about a case (or a protected object without a case) the user
+    may still see, at a classification the user is cleared for."""
+    from measures.models import StrategicResponseNote
+
+    cases = visible_to(Case.objects.all(), user).values("pk")
+    notes = visible_to(StrategicResponseNote.objects.all(), user).values("pk")
+    clearance = int(user.effective_clearance())
+    return Q(**{f"{prefix}classification__lte": clearance}) & (
+        Q(**{f"{prefix}case__in": cases})
+        | Q(**{f"{prefix}case": None, f"{prefix}meeting__isnull": False})
+        | Q(**{f"{prefix}case": None, f"{prefix}subject_type": ContentType.objects.get_for_model(StrategicResponseNote),
+               f"{prefix}subject_id__in": notes})
+    )
+
+
+def inbox(*, user) -> QuerySet[Notification]:
+    """The user's notification centre, newest first."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return (Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
+            .filter(visible_rows(user, "event__")).select_related("event").order_by("-id"))
+
+
+def unread_count(*, user) -> int:
+    return inbox(user=user).filter(read_at=None).count()
+
+
+def deadlines(*, user, include_done: bool = False, since: datetime.datetime | None = None) -> QuerySet[Deadline]:
+    """The deadlines of what the user may see, soonest first: open ones
+    from a day ago on (or everything from ``since``, for the calendar)."""
+    if not user.is_authenticated or not user.is_active:
+        return Deadline.objects.none()
+    rows = Deadline.objects.filter(visible_rows(user))
+    if not include_done:
+        rows = rows.filter(done_at=None)
+    since = since or timezone.now() - datetime.timedelta(days=1)
+    return rows.filter(due_at__gte=since).order_by("due_at", "id")
