@@ -33,6 +33,18 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
+@pytest.fixture(autouse=True)
+def in_process_celery():
+    """These tests run the tasks in-process even in the lane with a broker
+    (the real worker is test_notification_delivery's business)."""
+    from cdt.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def told(event: Event, channel: str = Channel.IN_APP) -> set:
     return set(Notification.objects.filter(event=event, channel=channel).values_list("recipient__username", flat=True))
 

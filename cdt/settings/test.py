@@ -6,7 +6,8 @@ from .base import env
 SECRET_KEY = env.str("SECRET_KEY", default="cdt-test-key")
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The integration tests run a worker process that sends real SMTP to a sink.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 
 # A protected model that exists only in tests (tests/testapp): the security
 # model is tested on it independently of the domain apps.

@@ -49,13 +49,18 @@ class Command(BaseCommand):
                 f"  {user.username:<{width}}  {user.get_full_name()} — {organisation} — {', '.join(user.role_labels)}"
                 + ("" if not created else "  (new)")
             )
+        from django.test.utils import override_settings
+
         from cases.demo import CASES as DEMO_CASES, seed_demo_cases
 
-        created_cases = seed_demo_cases(self.stdout)
-        self.stdout.write(f"Demo cases: {created_cases} created ({len(DEMO_CASES)} in the scenario, at several steps of the process).")
-        from awareness.demo import seed_demo_feed
+        # The scenario's events fill the demo users' notification centres; their
+        # e-mails are not printed (the console backend would flood the terminal).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created_cases = seed_demo_cases(self.stdout)
+            self.stdout.write(f"Demo cases: {created_cases} created ({len(DEMO_CASES)} in the scenario, at several steps of the process).")
+            from awareness.demo import seed_demo_feed
 
-        seed_demo_feed(self.stdout)
+            seed_demo_feed(self.stdout)
         needing = [user for user, _, _ in rows if requires_second_factor(user)]
         if needing:
             self.stdout.write("Second factor (TOTP) required for: %s." % ", ".join(user.username for user in needing))
