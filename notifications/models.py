@@ -43,14 +43,12 @@ class EventKind(models.TextChoices):
 MANDATORY_KINDS = frozenset({EventKind.PROCEDURE_OPENED, EventKind.PROCEDURE_DEADLINE, EventKind.POSITION_REQUESTED})
 
 
-class Event(models.Model):
-    """The outbox: one row per thing worth telling, written in the same
-    transaction as the change it reports (so a rollback leaves no event and
-    a commit never loses one). Recipients are computed when it is
-    dispatched, with the access rule; ``dispatched_at`` is set once every
-    recipient's notification rows exist."""
+class AboutObject(models.Model):
+    """What an event or a deadline is about, and all that may be said of it
+    outside CDT: the case (or the meeting), the object itself with its
+    classification (for the access rule), its reference, its marking and
+    a link. Never the object's text."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     meeting = models.ForeignKey("council.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -60,6 +58,19 @@ class Event(models.Model):
     reference = models.CharField(_("reference"), max_length=100)
     marking = models.CharField(_("marking"), max_length=100, blank=True)
     link = models.CharField(_("link"), max_length=300)
+
+    class Meta:
+        abstract = True
+
+
+class Event(AboutObject):
+    """The outbox: one row per thing worth telling, written in the same
+    transaction as the change it reports (so a rollback leaves no event and
+    a commit never loses one). Recipients are computed when it is
+    dispatched, with the access rule; ``dispatched_at`` is set once every
+    recipient's notification rows exist."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -178,22 +189,13 @@ REMINDER_EVENT = {
 }
 
 
-class Deadline(models.Model):
+class Deadline(AboutObject):
     """Something due at a time, kept in step with the object it belongs to
     by that object's services. Visible exactly to those who may see the
     object (same fields as an event: case, subject, classification)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    meeting = models.ForeignKey("council.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    subject_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("subject_type", "subject_id")
-    classification = models.PositiveSmallIntegerField(_("classification"), default=0)
     due_at = models.DateTimeField(_("due"))
-    reference = models.CharField(_("reference"), max_length=100)
-    marking = models.CharField(_("marking"), max_length=100, blank=True)
-    link = models.CharField(_("link"), max_length=300)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:

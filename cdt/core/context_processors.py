@@ -25,13 +25,4 @@ def shell(request) -> dict:
         entries.append({"label": label, "url": url, "current": current})
     if user.is_staff:
         entries.append({"label": _("Admin"), "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
-    return {"navigation": entries, "unread_notifications": _unread(user)}
-
-
-def _unread(user):
-    """The header's unread count, computed only if a template shows it."""
-    from django.utils.functional import SimpleLazyObject
-
-    from notifications.selectors import unread_count
-
-    return SimpleLazyObject(lambda: unread_count(user=user))
+    return {"navigation": entries}
