@@ -6,6 +6,7 @@ from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,6 +39,27 @@ def home(request):
             ),
         },
     )
+
+
+@declare_access(AUTHENTICATED)
+@require_GET
+def search_page(request):
+    """One search box across cases, assessments, actors, notes and
+    statements; results only from what the user may see."""
+    from cdt.security.selectors import highest_marking
+
+    from .search import MAX_QUERY_LENGTH, kinds, search
+
+    query = request.GET.get("q", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return render(request, "core/search.html", {"query": query[:MAX_QUERY_LENGTH], "kinds": kinds(), "groups": [],
+                                                    "error": _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}}, status=400)
+    selected = set(request.GET.getlist("kind"))
+    groups = search(user=request.user, query=query, kinds=selected or None, limit=25 if selected else 10)
+    return render(request, "core/search.html", {
+        "query": query, "kinds": kinds(), "selected": selected, "groups": groups,
+        "marking": highest_marking(hit.obj for group in groups for hit in group.hits if hasattr(hit.obj, "classification")),
+    })
 
 
 @declare_access(PUBLIC)

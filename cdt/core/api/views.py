@@ -42,3 +42,44 @@ class StatusView(APIView):
                 "worker_heartbeat_age_seconds": int((timezone.now() - heartbeat.beat_at).total_seconds()) if heartbeat else None,
             }
         )
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    marking = serializers.CharField()
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    hits = SearchHitSerializer(many=True)
+    more = serializers.BooleanField()
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, help_text="Words, \"a phrase\", -excluded (full text on PostgreSQL).")
+    kind = serializers.MultipleChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .. import search
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [kind for kind, _label in search.kinds()]
+
+
+@declare_access(AUTHENTICATED)
+class SearchView(APIView):
+    """Search across cases, assessments, actors, notes and statements you may see."""
+
+    permission_classes = AUTHENTICATED_WITH_SCOPE
+
+    @extend_schema(parameters=[SearchParamsSerializer], responses=SearchGroupSerializer(many=True))
+    def get(self, request):
+        from .. import search
+
+        params = SearchParamsSerializer(data={"q": request.query_params.get("q", ""), "kind": request.query_params.getlist("kind")})
+        params.is_valid(raise_exception=True)
+        groups = search.search(user=request.user, query=params.validated_data["q"], kinds=params.validated_data.get("kind") or None)
+        return Response(SearchGroupSerializer(groups, many=True).data)

@@ -1,0 +1,115 @@
+"""Search across cases, assessments, threat actors, options notes,
+strategic response notes and statements: one box, every result through the
+same access-filtered selectors as the lists (what a user may not see is
+never found, nor counted).
+
+On PostgreSQL, full-text search (``websearch`` syntax: words, "phrases",
+-exclusions; English stemming) ranked by relevance; on SQLite, every word
+must appear in one of the fields (case-insensitive), newest first.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str
+    queryset: Callable  # (user) -> access-filtered QuerySet
+    fields: tuple[str, ...]
+    title: Callable  # (obj) -> str
+    url: Callable  # (obj) -> str
+    order: tuple[str, ...] = ("-id",)
+
+
+def _sources() -> list[Source]:
+    from attribution.models import Statement
+    from awareness import selectors as awareness
+    from cases import selectors as cases
+    from cdt.security.selectors import protected_queryset
+    from measures.models import OptionsNote, StrategicResponseNote
+
+    return [
+        Source("case", _("Cases"), lambda user: cases.case_list(user=user), ("reference", "title", "summary", "activity_name"),
+               lambda case: f"{case.reference} — {case.title}", lambda case: reverse("case-page", args=[case.pk])),
+        Source("assessment", _("Assessments"), lambda user: awareness.assessment_list(user=user), ("title", "body"),
+               lambda assessment: assessment.title, lambda assessment: reverse("assessment-page", args=[assessment.pk])),
+        Source("actor", _("Threat actors"), lambda user: awareness.actor_list(), ("name", "aliases", "description"),
+               lambda actor: actor.name, lambda actor: reverse("actor-page", args=[actor.pk])),
+        Source("options_note", _("Options notes"), lambda user: protected_queryset(OptionsNote.objects.select_related("case"), user),
+               ("title", "content"), lambda note: f"{note.case.reference} — {note.title} (v{note.version})",
+               lambda note: reverse("options-note-page", args=[note.pk])),
+        Source("strategic_note", _("Strategic response notes"), lambda user: protected_queryset(StrategicResponseNote.objects.all(), user),
+               ("title", "content"), lambda note: note.title, lambda note: reverse("strategic-note-page", args=[note.pk])),
+        Source("statement", _("Statements and declarations"),
+               lambda user: protected_queryset(Statement.objects.select_related("case"), user), ("title", "content"),
+               lambda statement: f"{statement.case.reference} — {statement.title}",
+               lambda statement: reverse("statement-page", args=[statement.pk])),
+    ]
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    marking: str
+    obj: object
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    hits: list[Hit]
+    more: bool
+
+
+def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str, order: tuple[str, ...]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*(Cast(field, TextField()) for field in fields), config="english")
+        search = SearchQuery(query, search_type="websearch", config="english")
+        # The match operator decides; the rank only orders (ts_rank is never 0, even without a match).
+        return (queryset.annotate(search_vector=vector).filter(search_vector=search)
+                .annotate(search_rank=SearchRank(vector, search)).order_by("-search_rank", *order))
+    words = [word for word in query.split() if word]
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return queryset.filter(condition).order_by(*order)
+
+
+def search(*, user, query: str, kinds: set[str] | None = None, limit: int = 10) -> list[Group]:
+    """At most ``limit`` results per kind (one query per kind), each kind
+    saying whether there are more."""
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    if not query or not user.is_authenticated:
+        return []
+    groups = []
+    for source in _sources():
+        if kinds and source.kind not in kinds:
+            continue
+        found = list(_matching(source.queryset(user), source.fields, query, source.order)[: limit + 1])
+        hits = [Hit(source.kind, source.title(obj), source.url(obj), getattr(obj, "marking_label", ""), obj) for obj in found[:limit]]
+        if hits:
+            groups.append(Group(source.kind, str(source.label), hits, len(found) > limit))
+    return groups
+
+
+def kinds() -> list[tuple[str, str]]:
+    return [(source.kind, source.label) for source in _sources()]
