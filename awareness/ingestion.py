@@ -39,6 +39,7 @@ from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.core.bulk import bulk_insert_values
+from cdt.core.queueing import enqueue
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
@@ -115,9 +116,25 @@ def feed_bundle_receive(*, by, token, bundle, channel: str, collection: TaxiiCol
         ingestion.save(update_fields=["payload"])
         from .tasks import process_feed_ingestion
 
-        transaction.on_commit(lambda: process_feed_ingestion.delay(str(ingestion.pk)))
+        transaction.on_commit(lambda: enqueue(process_feed_ingestion, str(ingestion.pk)))
         return ingestion
     return feed_ingestion_process(ingestion=ingestion, client=client, objects=objects)
+
+
+def feed_ingestions_requeue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the large bundles still pending after the outbox grace
+    period (the broker was down when they were accepted, or a worker died):
+    beat runs it; the task skips an ingestion that is no longer pending."""
+    from .tasks import process_feed_ingestion
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CDT_OUTBOX_GRACE_SECONDS)
+    pending = FeedIngestion.objects.filter(status=FeedIngestion.Status.PENDING, payload__isnull=False, received_at__lte=cutoff)
+    queued = 0
+    for ingestion_id in pending.values_list("pk", flat=True)[:100]:
+        if not enqueue(process_feed_ingestion, str(ingestion_id)):
+            break
+        queued += 1
+    return queued
 
 
 def feed_ingestion_process(*, ingestion: FeedIngestion, client: FeedClient | None = None, objects: list[dict] | None = None) -> FeedIngestion:

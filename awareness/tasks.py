@@ -1,7 +1,7 @@
 """Celery tasks of the awareness app (thin: load by id, call the service)."""
 from celery import shared_task
 
-from .ingestion import feed_ingestion_process
+from .ingestion import feed_ingestion_process, feed_ingestions_requeue
 from .models import FeedIngestion
 
 
@@ -13,3 +13,8 @@ def process_feed_ingestion(ingestion_id: str) -> str:
     if ingestion.status != FeedIngestion.Status.PENDING or ingestion.payload is None:
         return ingestion.status
     return feed_ingestion_process(ingestion=ingestion).status
+
+
+@shared_task(name="awareness.requeue_pending_ingestions", ignore_result=True)
+def requeue_pending_ingestions() -> int:
+    return feed_ingestions_requeue()

@@ -21,8 +21,6 @@ protected object.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import logging
 import secrets
 from collections.abc import Iterable
 from functools import partial
@@ -37,6 +35,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cdt.accounts.services import hash_api_key
+from cdt.core.queueing import enqueue
 
 from .models import (
     MANDATORY_KINDS,
@@ -55,22 +56,7 @@ from .models import (
 )
 from .recipients import audience
 
-logger = logging.getLogger(__name__)
-
-
 # --- Queueing ---------------------------------------------------------------------
-
-def enqueue(task, *args) -> bool:
-    """Queue a task without ever failing (or hanging) the caller: when the
-    broker is unreachable the row that the task would handle is still in
-    the database, and the sweeper queues it again later."""
-    try:
-        task.apply_async(args=args, retry=False, ignore_result=True)
-    except Exception as error:  # noqa: BLE001 — any broker failure: the outbox keeps the work
-        logger.warning("could not queue %s%s: %s (the outbox sweeper will retry)", task.name, args, error)
-        return False
-    return True
-
 
 def _dispatch_on_commit(event_ids: Iterable[int]) -> None:
     from .tasks import dispatch_event
@@ -390,10 +376,6 @@ def reminders_fire(*, now: datetime.datetime | None = None) -> int:
 
 # --- The calendar feed -------------------------------------------------------------------
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def calendar_feed_issue(*, user) -> str:
     """Issue (or replace) the user's secret calendar address; returns the
     token, shown once. The old address stops working at once."""
@@ -402,7 +384,7 @@ def calendar_feed_issue(*, user) -> str:
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         CalendarFeed.objects.filter(user=user).delete()
-        CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+        CalendarFeed.objects.create(user=user, token_hash=hash_api_key(token))
     return token
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cdt.accounts.services import hash_api_key
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 
 from . import calendar, selectors, services
@@ -93,7 +94,7 @@ def calendar_settings(request):
 def calendar_feed(request, token: str):
     """The iCal feed: reachable without signing in (calendar clients cannot),
     so the secret token is the credential; an unknown or revoked one is 404."""
-    feed = CalendarFeed.objects.select_related("user", "user__organisation").filter(token_hash=services.token_hash(token)).first()
+    feed = CalendarFeed.objects.select_related("user", "user__organisation").filter(token_hash=hash_api_key(token)).first()
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())

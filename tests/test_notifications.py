@@ -380,3 +380,20 @@ def test_notification_api_lists_own_rows_in_constant_queries(client, cast, open_
     with django_assert_max_num_queries(8):
         deadlines = client.get("/api/v1/deadlines/").json()
     assert [row["kind"] for row in deadlines["results"]] == ["procedure"]
+
+
+def test_the_admin_lists_only_events_about_what_the_staff_user_may_see(client, cast, open_case, make_user, login_verified,
+                                                                        django_capture_on_commit_callbacks):
+    case = open_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        walk_to(case, "awareness", cast)
+    outsider_staff = make_user("staff-hu", "HU", is_staff=True)  # a console account without need-to-know on the case
+    outsider_staff.is_superuser = True  # every model permission: only the access rule can hide the row
+    outsider_staff.save()
+    login_verified(client, outsider_staff)
+    page = client.get("/admin/notifications/event/").content.decode()
+    assert case.reference not in page
+    login_verified(client, cast["secretariat"])
+    cast["secretariat"].is_superuser = True
+    cast["secretariat"].save()
+    assert case.reference in client.get("/admin/notifications/event/").content.decode()

@@ -332,3 +332,24 @@ def test_a_real_worker_ingests_a_large_bundle_through_redis(celery_worker_thread
         time.sleep(0.2)
     assert progress["status"] == "complete" and progress["counts"]["created"] == 14
     assert Assessment.objects.filter(stix_id=s.REPORT).exists()
+
+
+def test_a_large_bundle_accepted_while_the_broker_is_down_is_queued_again_by_beat(feed_token, settings, django_capture_on_commit_callbacks):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from awareness.ingestion import feed_ingestions_requeue
+    from awareness.tasks import process_feed_ingestion
+
+    settings.CDT_FEED_SYNC_MAX_OBJECTS = 5
+    token, key = feed_token
+    with mock.patch.object(process_feed_ingestion, "apply_async", side_effect=ConnectionRefusedError("broker down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        response = post(key, s.report_bundle())
+    assert response.status_code == 202 and FeedIngestion.objects.get().status == "pending"
+    assert feed_ingestions_requeue() == 0  # within the grace period
+    with mock.patch.object(process_feed_ingestion, "apply_async") as queued:
+        assert feed_ingestions_requeue(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert queued.call_args.kwargs["args"] == (response.json()["id"],)

@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-written-procedures": {"task": "council.tasks.close_due_written_procedures", "schedule": 60.0},
     "sweep-notification-outbox": {"task": "notifications.sweep_outbox", "schedule": 30.0},
     "fire-reminders": {"task": "notifications.fire_reminders", "schedule": 60.0},
+    "requeue-pending-feed-ingestions": {"task": "awareness.requeue_pending_ingestions", "schedule": 60.0},
     "send-daily-digests": {"task": "notifications.send_digests",
                            "schedule": crontab(hour=env.int("CDT_DIGEST_HOUR", default=7), minute=0)},
 }
