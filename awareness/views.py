@@ -32,7 +32,10 @@ def actor_detail(request, actor_id: int):
     from measures.models import StrategicResponseNote
 
     strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
+    from cdt.core.figures import actor_timeline
+
     return render(request, "awareness/actor_detail.html", {
+        "timeline": actor_timeline(actor=actor, cases=cases, measures=measures),
         "actor": actor, "assessments": assessments, "cases": cases, "feed": feed, "measures": measures, "strategic_note": strategic_note,
         "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
     })

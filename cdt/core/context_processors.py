@@ -8,8 +8,9 @@ NAVIGATION = [
     (_("Cases"), "case-list-page"),
     (_("Meetings"), "meeting-list-page"),
     (_("Measures"), "measure-catalogue-page"),
-    (_("Attribution"), None),
+    (_("Attribution"), "claim-list-page"),
     (_("Awareness"), "assessment-list-page"),
+    (_("Figures"), "figures-page"),
     (_("Directory"), "directory"),
 ]
 

@@ -20,6 +20,8 @@ from .access import AUTHENTICATED, PUBLIC, declare_access
 def home(request):
     from notifications import selectors as notifications
 
+    from .dashboard import panels
+
     today = timezone.localdate()
     presidency = directory.presidency_on(today)
     return render(
@@ -27,6 +29,7 @@ def home(request):
         "core/home.html",
         {
             "today": today,
+            "dashboard": panels(request.user),
             "presidency": presidency,
             "next_presidency": directory.presidency_after(presidency) if presidency else None,
             "notifications": list(notifications.inbox(user=request.user)[:8]),
@@ -60,6 +63,18 @@ def search_page(request):
         "query": query, "kinds": kinds(), "selected": selected, "groups": groups,
         "marking": highest_marking(hit.obj for group in groups for hit in group.hits if hasattr(hit.obj, "classification")),
     })
+
+
+@declare_access(AUTHENTICATED)
+@require_GET
+def figures_page(request):
+    """Charts of the register as the user sees it: cases by step and kind,
+    measures by type and year, time spent per step."""
+    from . import figures
+
+    return render(request, "core/figures.html", {"charts": [
+        figures.cases_by_step(request.user), figures.measures_by_type_and_year(request.user), figures.time_per_step(request.user),
+    ]})
 
 
 @declare_access(PUBLIC)

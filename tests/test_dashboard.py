@@ -1,0 +1,141 @@
+"""The home page's per-role panels and the figures: what each role sees,
+that nothing outside the access rule shows or is counted, and that the
+pages' query counts do not grow with the register."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case, CaseState, CaseTransition
+from cdt.core import dashboard, figures
+from council.services import question_put
+from cdt.directory.models import CouncilBody
+
+from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def panel(panels, key):
+    for _heading, section in panels:
+        for candidate in section:
+            if candidate.key == key:
+                return candidate
+    raise AssertionError(f"no panel {key}")
+
+
+def keys(panels):
+    return {candidate.key for _heading, section in panels for candidate in section}
+
+
+def test_each_role_gets_its_panels(cast):
+    assert keys(dashboard.panels(cast["delegate"])) == {"awaiting-position", "open-procedures", "new-assessments", "recent-decisions"}
+    chair = keys(dashboard.panels(cast["chair"]))
+    assert {"next-meeting", "ready-to-move", "procedures-closing", "awaiting-position"} <= chair
+    assert keys(dashboard.panels(cast["eeas"])) == {"my-notes", "cases-waiting-for-note", "evaluations-due"}
+    assert keys(dashboard.panels(cast["secretariat"])) == {"feed-log", "overdue", "expiring-clearances"}
+    assert dashboard.panels(cast["siac"]) == []
+
+
+def test_awaiting_position_follows_the_position_and_the_access_rule(cast, open_case):
+    case = walk_to(open_case(), CaseState.DELIBERATION, cast)
+    question = question_put(by=cast["chair"], case=case, text="Adopt the options of the note?", voting_rule="unanimity",
+                            body=CouncilBody.objects.get(code="HWPCI"))
+    rows = panel(dashboard.panels(cast["delegate"]), "awaiting-position").rows
+    assert [row.text for row in rows] == [case.reference]
+    assert panel(dashboard.panels(cast["outsider"]), "awaiting-position").rows == []  # HU has no access to the case
+
+    from council.services import position_set
+    position_set(by=cast["delegate"], question=question, member_state=cast["delegate"].member_state, value="support")
+    assert panel(dashboard.panels(cast["delegate"]), "awaiting-position").rows == []
+    assert [row.text for row in panel(dashboard.panels(cast["other_delegate"]), "awaiting-position").rows] == [case.reference]
+
+
+def test_drafter_sees_cases_waiting_for_a_note_until_one_is_drafted(cast, open_case):
+    from measures.services import options_note_create
+
+    case = walk_to(open_case(), CaseState.EXPLORATION, cast)
+    assert [row.text for row in panel(dashboard.panels(cast["eeas"]), "cases-waiting-for-note").rows] == [case.reference]
+    note = options_note_create(by=cast["eeas"], case=case, title="Options for the wiper attack", content={"options": []})
+    drafter = dashboard.panels(cast["eeas"])
+    assert panel(drafter, "cases-waiting-for-note").rows == []
+    assert [row.text for row in panel(drafter, "my-notes").rows] == [note.title]
+
+
+def test_chair_sees_cases_ready_to_move_and_secretariat_expiring_clearances(cast, open_case, make_user):
+    case = open_case()
+    rows = panel(dashboard.panels(cast["chair"]), "ready-to-move").rows
+    assert [row.text for row in rows] == [case.reference]
+    assert "Share situational awareness" in rows[0].meta
+    assert panel(dashboard.panels(cast["delegate"]), "awaiting-position").rows == []
+
+    soon = make_user("delegate-lt", "LT", clearance_expires_on=timezone.localdate() + datetime.timedelta(days=10))
+    make_user("delegate-lv", "LV", clearance_expires_on=timezone.localdate() + datetime.timedelta(days=400))
+    rows = panel(dashboard.panels(cast["secretariat"]), "expiring-clearances").rows
+    assert [row.url for row in rows] == [f"/admin/accounts/user/{soon.pk}/change/"]
+
+
+def test_home_page_query_count_does_not_grow_with_cases(cast, open_case, signed_in, django_assert_max_num_queries):
+    for _ in range(3):
+        open_case()
+    client = signed_in["chair"]
+    client.get("/")  # warm the per-process caches (content types, presidency)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/").status_code == 200
+    for _ in range(12):
+        open_case()
+    with django_assert_max_num_queries(len(few)):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert len(few) <= 80
+
+
+def test_figures_count_only_visible_cases(cast, open_case):
+    visible = open_case()
+    walk_to(open_case(), CaseState.AWARENESS, cast)
+    open_case(releasable_to=["DE"])  # not releasable to France
+    chart = figures.cases_by_step(cast["other_delegate"])
+    totals = {row.label: row.total for row in chart.rows}
+    assert totals[str(CaseState.STARTED.label)] == 1 and totals[str(CaseState.AWARENESS.label)] == 1
+    assert sum(totals.values()) == 2
+    assert sum(row.total for row in figures.cases_by_step(cast["delegate"]).rows) == 3
+    assert sum(row.total for row in figures.cases_by_step(cast["outsider"]).rows) == 0
+    assert visible.pk
+
+
+def test_time_per_step_is_the_median_stay(cast, open_case):
+    now = timezone.now()
+    for days in (2, 4, 10):
+        case = walk_to(open_case(), CaseState.AWARENESS, cast)
+        Case.objects.filter(pk=case.pk).update(created_at=now - datetime.timedelta(days=days))
+        CaseTransition.objects.filter(case=case).update(at=now)
+    rows = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
+    started = rows[str(CaseState.STARTED.label)]
+    assert started.total == 4.0 and "3 stays" in started.text
+    assert rows[str(CaseState.AWARENESS.label)].total == 0
+
+
+def test_figures_page_renders_svg_with_a_table(signed_in, cast, open_case, django_assert_max_num_queries):
+    open_case()
+    client = signed_in["delegate"]
+    client.get("/figures/")
+    with django_assert_max_num_queries(16):
+        response = client.get("/figures/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('role="img"') == 3 and html.count("<table") == 3
+    assert 'data-testid="chart-cases-by-step"' in html
+
+
+def test_chart_geometry_is_proportional():
+    from cdt.core.charts import BAR_AREA, LABEL_WIDTH, bar_chart
+
+    chart = bar_chart(key="k", title="t", description="d", rows=[("a", [2, 2], "4"), ("b", [1, 0], "1")], series=["x", "y"])
+    first, second = chart.rows
+    assert [segment.width for segment in first.segments] == [BAR_AREA / 2, BAR_AREA / 2]
+    assert second.segments[0].width == BAR_AREA / 4 and len(second.segments) == 1
+    assert first.segments[1].x == LABEL_WIDTH + BAR_AREA / 2
+    assert first.segments[0].fill != first.segments[1].fill
