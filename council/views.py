@@ -163,7 +163,13 @@ def written_procedure_detail(request, procedure_id: int):
 
 @declare_access(AUTHENTICATED)
 def meeting_list(request):
-    return render(request, "council/meeting_list.html", {"meetings": selectors.meeting_list()[:100]})
+    from cdt.core.listing import paginate
+
+    from .filters import MeetingFilter
+
+    meeting_filter = MeetingFilter(request.GET or None, queryset=selectors.meeting_list().select_related("body", "chaired_by"))
+    page, query = paginate(request, meeting_filter.qs)
+    return render(request, "council/meeting_list.html", {"filter": meeting_filter, "page": page, "query": query})
 
 
 @declare_access(AUTHENTICATED)

@@ -159,9 +159,12 @@ def evaluation_record(request, evaluation_id: int):
 @declare_access(OBJECT, model=ImpactEvaluation, kind=LIST)
 def evaluation_list(request):
     """Impact evaluations not yet recorded, soonest first (overdue flagged)."""
-    evaluations = selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False)
-    query = request.GET.get("q", "").strip()
-    if query:
-        evaluations = evaluations.filter(measure__description__icontains=query)
-    evaluations = list(evaluations)
-    return render(request, "measures/evaluation_list.html", {"evaluations": evaluations, "marking": highest_marking(evaluations)})
+    from cdt.core.listing import paginate
+
+    from .filters import EvaluationFilter
+
+    evaluation_filter = EvaluationFilter(
+        request.GET or None, queryset=selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False))
+    page, query = paginate(request, evaluation_filter.qs)
+    return render(request, "measures/evaluation_list.html", {
+        "filter": evaluation_filter, "page": page, "query": query, "marking": highest_marking(page.object_list)})

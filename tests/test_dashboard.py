@@ -139,3 +139,26 @@ def test_chart_geometry_is_proportional():
     assert second.segments[0].width == BAR_AREA / 4 and len(second.segments) == 1
     assert first.segments[1].x == LABEL_WIDTH + BAR_AREA / 2
     assert first.segments[0].fill != first.segments[1].fill
+
+
+def test_meetings_and_evaluations_filter_sort_and_page(signed_in, cast, open_case):
+    import datetime as dt
+
+    from council.models import Meeting
+    from cdt.directory.models import CouncilBody as Body
+
+    hwpci, psc = Body.objects.get(code="HWPCI"), Body.objects.get(code="PSC")
+    now = timezone.now()
+    Meeting.objects.bulk_create([Meeting(body=hwpci, starts_at=now + dt.timedelta(days=day, hours=1), created_by=cast["chair"], title=f"M{day}")
+                                 for day in range(-20, 20)] + [Meeting(body=psc, starts_at=now, created_by=cast["chair"], title="PSC")])
+    client = signed_in["delegate"]
+    html = client.get("/council/meetings/?body=HWPCI&when=upcoming").content.decode()
+    assert 'data-testid="result-count">20<' in html and ">PSC<" not in html
+    assert "Page 1 of 1" not in html and html.index(">M0<") < html.index(">M1<")  # upcoming: soonest first
+    first = client.get("/council/meetings/?body=HWPCI&sort=-starts_at").content.decode()
+    assert "Page 1 of 2" in first and "body=HWPCI&amp;sort=-starts_at&amp;page=2" in first
+    assert first.index(">M19<") < first.index(">M18<")
+    second = client.get("/council/meetings/?body=HWPCI&sort=-starts_at&page=2").content.decode()
+    assert ">M-20<" in second and ">M19<" not in second
+    assert client.get("/measures/evaluations/?overdue=true&sort=due_on").status_code == 200
+    assert "Select a valid choice" in client.get("/council/meetings/?when=tomorrow").content.decode()

@@ -59,7 +59,8 @@ def awaiting_position(user) -> Panel:
     questions = (question_list(user=user).filter(status="open").filter(Exists(mine))
                  .select_related("case").order_by("-put_at")[:PANEL_ROWS])
     return Panel("awaiting-position", _("Cases needing my state's position"), [
-        Row(question.case.reference, reverse("question-board-page", args=[question.pk]), str(question), _marking(question))
+        Row(question.case.reference, f'{reverse("case-page", args=[question.case_id])}#question-{question.pk}', str(question),
+            _marking(question))
         for question in questions
     ], reverse("case-list-page"), _("All cases"), _("Your state has taken a position on every open question."))
 

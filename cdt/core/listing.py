@@ -1,0 +1,18 @@
+"""One way to show a list: a django-filter FilterSet (filters and a
+``sort`` ordering), then a page of 25, with the query kept in the page
+links. The case list, the assessments, the meetings and the evaluations use
+it, so every list filters, sorts and pages the same way."""
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, *, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+    """The requested page (the last one if the number is too high) and the
+    query string without ``page``, for the previous/next links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
