@@ -72,6 +72,16 @@ def _page(request, kind_name, note, *, comment_form=None, errors=(), status=200)
     return render(request, "measures/note_detail.html", context, status=status)
 
 
+def _comments_fragment(request, kind_name, note, anchor):
+    """The comments beside one section, for htmx to swap in after a comment
+    (without htmx the form posts and the page reloads)."""
+    kind = drafting.kind_named(kind_name)
+    note = type(note).objects.get(pk=note.pk)
+    rows = [{"anchor": anchor, "comments": list(note.comments.filter(anchor=anchor).select_related("author"))}]
+    return render(request, "measures/includes/comments.html", {
+        "row": rows[0], "urls": _urls(kind, note), "may_comment": permissions.may_comment_note(note, request.user)})
+
+
 def draft_page(request, kind: str, note_id: int, *, errors=(), status=200):
     return _page(request, kind, draft_get(request, kind, note_id), errors=errors, status=status)
 
@@ -185,6 +195,8 @@ def act(request, kind, note_id, action):
             if not form.is_valid():
                 return _page(request, kind, note, comment_form=form, errors=["Write the comment."], status=400)
             services.note_comment(by=request.user, note=note, **form.cleaned_data)
+            if request.headers.get("HX-Request"):
+                return _comments_fragment(request, kind, note, form.cleaned_data["anchor"])
         elif action == "revise":
             if kind != "options":
                 raise Http404

@@ -59,6 +59,12 @@ def test_draft_reorder_comment_compare(cast, pages, open_case):
     assert 'data-anchor="option-1"' in page and 'name="text"' in page
     assert pages["delegate"].post(f"/measures/options-notes/{note.pk}/comment/", {"anchor": "option-1", "text": "Germany supports."}).status_code == 302
     assert pages["siac"].post(f"/measures/options-notes/{note.pk}/comment/", {"anchor": "option-1", "text": "x"}).status_code == 403
+    # With htmx the answer is the one section's comments, to swap in place.
+    fragment = pages["other_delegate"].post(f"/measures/options-notes/{note.pk}/comment/", {"anchor": "option-2", "text": "France agrees."},
+                                            HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and html.startswith("<aside") and 'data-anchor="option-2"' in html
+    assert "France agrees." in html and "Germany supports." not in html and "<html" not in html
     assert pages["outsider"].get(f"/measures/options-notes/{note.pk}/").status_code == 404
     page = pages["eeas"].get(f"/measures/options-notes/{note.pk}/").content.decode()
     assert "Germany supports." in page.split('data-anchor="option-1"')[1].split("</aside>")[0]
