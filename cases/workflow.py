@@ -67,12 +67,12 @@ def _read_machine() -> dict[str, TransitionSpec]:
         custom = entry["custom"] or {}
         specs[name] = TransitionSpec(
             name=name,
-            label=str(custom.get("label", name)),
+            label=custom.get("label", name),  # lazy: read in the language of each request
             sources=tuple(entry["sources"]),
             targets=tuple(custom.get("targets", entry["targets"])),
             needs=tuple(custom.get("needs", ())),
             reasons=tuple(value for value, _label in custom.get("reasons", ())),
-            reason_choices=tuple((value, str(label)) for value, label in custom.get("reasons", ())),
+            reason_choices=tuple(custom.get("reasons", ())),
             edges=tuple(entry["edges"]),
             permission=entry["permission"],
         )

@@ -13,8 +13,6 @@ from cdt.core.api.views import SearchView, StatusView
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
 
-admin.site.site_header = "CDT — Council secretariat console"
-admin.site.site_title = "CDT admin"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -3,27 +3,42 @@ here), and questions, decisions and written procedures under the access
 rule, read-only (they change through the services: positions, closing)."""
 from django.contrib import admin
 
+from cases.models import Case
+from cdt.security.access import visible_to
 from cdt.security.admin import ProtectedModelAdmin
 
 from .models import AgendaItem, Decision, Meeting, Question, WrittenProcedure
 
 
-class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
-    extra = 0
-    fields = ("order", "title", "case", "conclusions", "follow_up", "next_steps")
-    raw_id_fields = ("case",)
+class VisibleAgendaItems:
+    """Agenda items about a case the user may not see are left out, and an
+    item can only be put on a case the user sees."""
 
     def get_queryset(self, request):
         from .selectors import visible_agenda_items
 
         return visible_agenda_items(user=request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "case":
+            kwargs["queryset"] = visible_to(Case.objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AgendaItemInline(VisibleAgendaItems, admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("order", "title", "case", "conclusions", "follow_up", "next_steps")
+    raw_id_fields = ("case",)
+
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ("starts_at", "body", "title", "chaired_by")
     list_filter = ("body",)
+    list_select_related = ("body", "chaired_by")
+    search_fields = ("title", "location", "body__code", "body__name")
+    date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
     readonly_fields = ("created_by",)
 
@@ -31,6 +46,17 @@ class MeetingAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(VisibleAgendaItems, admin.ModelAdmin):
+    """Agendas across meetings, searchable; edited with their meeting."""
+
+    list_display = ("meeting", "order", "title", "case")
+    list_filter = ("meeting__body",)
+    list_select_related = ("meeting__body", "case")
+    search_fields = ("title", "conclusions", "meeting__title", "case__reference")
+    raw_id_fields = ("case",)
 
 
 class ReadOnlyProtectedAdmin(ProtectedModelAdmin):

@@ -39,9 +39,17 @@ def council_panel(request, case: Case):
     """The Council section of the case page: each question with its board."""
     questions = list(selectors.question_list(user=request.user, case=case).select_related("written_procedure", "decision"))
     user = request.user
+    boards = [board_context(request, question) for question in questions]
+    may_decide, may_open = permissions.may_record_decision(user), permissions.may_open_written_procedure(user)
+    for item in boards:
+        # One pair of forms per open question, each with its own ids, so
+        # every label points at its own question's field.
+        question_id = item["question"].pk
+        item["decision_form"] = DecisionForm(auto_id=f"id_q{question_id}_%s") if may_decide else None
+        item["procedure_form"] = WrittenProcedureForm(auto_id=f"id_q{question_id}_%s") if may_open else None
     return "council/case_panel.html", {
         "case": case,
-        "boards": [board_context(request, question) for question in questions],
+        "boards": boards,
         "decisions": list(selectors.decision_list(user=user).filter(case=case, question__isnull=True)),
         "question_form": QuestionForm() if permissions.may_put_question(user) else None,
         "procedure_form": WrittenProcedureForm() if permissions.may_open_written_procedure(user) else None,

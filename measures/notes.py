@@ -97,10 +97,20 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
 
 
 def options_sections(content: dict) -> list[tuple[str, str, str]]:
+    from .models import MeasureType
+
     rows = [("situation", str(_("Situation")), content.get("situation", ""))]
+    slugs = {option.get("measure_type") for option in content.get("options", [])}
+    names = dict(MeasureType.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+
+    def shown(option, key):
+        value = option.get(key, "")
+        if value is True or value is False:
+            return _("yes") if value else _("no")
+        return names.get(value, value) if key == "measure_type" else value
+
     for index, option in enumerate(content.get("options", []), start=1):
-        text = "\n".join(f"{label}: {'yes' if option.get(key) is True else 'no' if option.get(key) is False else option.get(key, '')}"
-                         for key, label in OPTION_FIELDS)
+        text = "\n".join(f"{label}: {shown(option, key)}" for key, label in OPTION_FIELDS)
         rows.append((f"option-{index}", f"{_('Option')} {index}", text))
     rows.append(("recommendation", str(_("Recommendation")), content.get("recommendation", "")))
     return rows

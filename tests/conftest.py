@@ -103,3 +103,17 @@ def celery_worker_thread(transactional_db):
 
 from tests.cases_support import cast, open_case, signed_in  # noqa: E402,F401  (fixtures for the case tests)
 from tests.stix_support import feed_token  # noqa: E402,F401  (the SIAC feed client)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with
+    ``Accept-Language: fr`` leaves French active in the thread (the locale
+    middleware activates and never deactivates), which would otherwise leak
+    into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -262,3 +262,18 @@ def test_question_and_procedure_lists_have_constant_queries(client, cast, open_c
         assert client.get("/api/v1/questions/").json()["count"] == 1 + extra
     with django_assert_num_queries(8):
         assert client.get("/api/v1/written-procedures/").json()["count"] == 1 + extra
+
+
+def test_each_open_question_has_its_own_form_ids(cast, question, signed_in):
+    """Two open questions on a case: every label points at its own
+    question's field (no duplicate ids, a WCAG failure)."""
+    import re
+    from collections import Counter
+
+    second = services.question_put(by=cast["chair"], case=question.case, text="List the persons responsible", voting_rule="unanimity",
+                                   body=CouncilBody.objects.get(code="PSC"))
+    html = signed_in["chair"].get(f"/cases/{question.case_id}/").content.decode()
+    ids = Counter(re.findall(r'(?<![-\w])id="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert f'id="id_q{question.pk}_deadline"' in html and f'id="id_q{second.pk}_deadline"' in html
+    assert f'for="id_q{second.pk}_deadline"' in html

@@ -1,15 +1,49 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, User
 from .services import api_token_revoke
 
 
+class ClearanceExpiryFilter(admin.SimpleListFilter):
+    """Whose clearance to renew: an expired clearance counts as none (the
+    access rule treats the user as uncleared), so the secretariat chases
+    renewals before the date."""
+
+    title = _("clearance expires")
+    parameter_name = "clearance_expires"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expired", _("Expired")),
+            ("30", _("Within 30 days")),
+            ("90", _("Within 90 days")),
+            ("later", _("Later")),
+            ("never", _("No expiry date")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        in_days = {"30": 30, "90": 90}
+        if self.value() == "expired":
+            return queryset.filter(clearance_expires_on__lt=today)
+        if self.value() in in_days:
+            return queryset.filter(clearance_expires_on__range=(today, today + datetime.timedelta(days=in_days[self.value()])))
+        if self.value() == "later":
+            return queryset.filter(clearance_expires_on__gt=today + datetime.timedelta(days=90))
+        if self.value() == "never":
+            return queryset.filter(clearance_expires_on__isnull=True)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "organisation", "clearance", "clearance_expires_on", "is_active")
-    list_filter = ("organisation__kind", "groups", "clearance", "is_active", "is_staff")
+    list_filter = ("organisation__kind", "groups", "clearance", ClearanceExpiryFilter, "is_active", "is_staff")
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email", "organisation__code", "organisation__name")
     autocomplete_fields = ("organisation",)

@@ -24,6 +24,7 @@ class PopulationShareAdmin(admin.ModelAdmin):
     list_display = ("member_state", "year", "share_percent")
     list_filter = ("year",)
     list_select_related = ("member_state",)
+    search_fields = ("member_state__code", "member_state__name")
     ordering = ["-year", "member_state__protocol_order"]
 
 
@@ -37,6 +38,9 @@ class CouncilBodyAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Delegations, EU bodies and the international partners (partner
+    states, international organisations: filter by kind)."""
+
     list_display = ("code", "short_name", "name", "kind", "member_state", "parent")
     list_filter = ("kind",)
     list_select_related = ("member_state", "parent")
@@ -47,4 +51,5 @@ class OrganisationAdmin(admin.ModelAdmin):
 class PresidencyTermAdmin(admin.ModelAdmin):
     list_display = ("member_state", "starts_on", "ends_on")
     list_select_related = ("member_state",)
+    search_fields = ("member_state__code", "member_state__name")
     date_hierarchy = "starts_on"

@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import model_ngettext
+from django.db import transaction
+from django.db.models import Case, Value, When
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy as _
 
-from .models import AuditEntry
+from cdt.directory.models import Organisation
+
+from .access import codename, permission_models
+from .grants import access_grant, access_revoke, organisation_group
+from .models import AuditEntry, Marked
 from .selectors import protected_queryset, protected_read_record
 
 
@@ -28,11 +39,34 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
 
+class OrganisationField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} — {obj.get_kind_display()}"
+
+
+class OrganisationChoiceForm(forms.Form):
+    # Delegations first, then the secretariat, EU bodies and partners (the order of Kind).
+    organisation = OrganisationField(
+        queryset=Organisation.objects.alias(
+            kind_order=Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(Organisation.Kind.values)))
+        ).order_by("kind_order", "name"),
+        label=_("Delegation or body"),
+        help_text=_("Everyone in this organisation, now or later, gains or loses access."),
+    )
+
+
 class ProtectedModelAdmin(admin.ModelAdmin):
     """Admin for a protected model (or a child of one). Access follows the
     one rule, never model-level permissions (nobody holds those on protected
     models): the secretariat sees in the console exactly what its grants let
     it see; an object outside them is reported as not existing."""
+
+    # Protected querysets are costly to count (grant subqueries): one count
+    # per changelist, not a second one for the unfiltered total.
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["grant_delegation_access", "withdraw_delegation_access"]
+    delegation_access_template = "admin/cdt/delegation_access.html"
 
     def _is_secretariat(self, request) -> bool:
         from cdt.accounts.roles import Role
@@ -68,6 +102,83 @@ class ProtectedModelAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return False
         return protected_queryset(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+    # --- Need-to-know for a whole delegation, from the changelist -------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not issubclass(self.model, Marked):  # children have no grants: they follow their parent
+            for name in ("grant_delegation_access", "withdraw_delegation_access"):
+                actions.pop(name, None)
+        return actions
+
+    @admin.action(description=_("Grant a delegation access"), permissions=["change"])
+    def grant_delegation_access(self, request, queryset):
+        return self._delegation_access(request, queryset, grant=True)
+
+    @admin.action(description=_("Withdraw a delegation’s access"), permissions=["change"])
+    def withdraw_delegation_access(self, request, queryset):
+        return self._delegation_access(request, queryset, grant=False)
+
+    def _delegation_access(self, request, queryset, *, grant: bool):
+        """The intermediate page (choose the organisation), then the grants or
+        revocations through the audited services, all or none. ``queryset``
+        is the changelist's, already narrowed to what the user may see, so a
+        posted id outside it is simply not there."""
+        form = OrganisationChoiceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            organisation = form.cleaned_data["organisation"]
+            group = organisation_group(organisation)
+            actions = ("view",) if grant else ("view", "change")
+            # Read before writing: withdrawing the secretariat's own
+            # organisation may narrow ``queryset`` as we go.
+            objects = list(queryset)
+            held = {action: self._held_by(group, queryset, action) for action in actions}
+            changed = set()
+            with transaction.atomic():
+                # Only what changes is written (and audited): a grant already
+                # held, or a revocation of nothing, would be noise in the trail.
+                for action in actions:
+                    for obj in objects:
+                        if (obj.pk in held[action]) == grant:
+                            continue
+                        (access_grant if grant else access_revoke)(target=obj, by=request.user, group=group, action=action)
+                        changed.add(obj.pk)
+            if changed:
+                message = (gettext("%(organisation)s now has access to %(count)d %(items)s.") if grant
+                           else gettext("%(organisation)s no longer has access to %(count)d %(items)s."))
+                self.message_user(request, message % {"organisation": organisation, "count": len(changed),
+                                                      "items": model_ngettext(self.opts, len(changed))}, messages.SUCCESS)
+            else:
+                message = (gettext("%(organisation)s already had access; nothing changed.") if grant
+                           else gettext("%(organisation)s had no access to withdraw; nothing changed."))
+                self.message_user(request, message % {"organisation": organisation}, messages.INFO)
+            return None  # back to the changelist
+        select_across = request.POST.get("select_across") == "1"
+        shown = list(queryset[:21])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Grant a delegation access") if grant else _("Withdraw a delegation’s access"),
+            "grant": grant,
+            "form": form,
+            "opts": self.opts,
+            "objects": shown[:20],
+            "more": queryset.count() - 20 if len(shown) > 20 else 0,
+            "select_across": select_across,
+            # With "all N selected", the admin still wants the page's ticked ids
+            # posted, and applies the action to the whole filtered list.
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if select_across else queryset.values_list("pk", flat=True),
+            "action": "grant_delegation_access" if grant else "withdraw_delegation_access",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.delegation_access_template, context)
+
+    def _held_by(self, group, queryset, action: str) -> set:
+        _user_perm, group_perm = permission_models(self.model)
+        return set(group_perm.objects.filter(
+            group=group, permission__codename=codename(self.model, action), content_object__in=queryset.values("pk"),
+        ).values_list("content_object_id", flat=True))
 
     def _visible_or_404(self, request, object_id) -> None:
         from django.contrib.admin.utils import unquote
