@@ -162,3 +162,19 @@ def test_meetings_and_evaluations_filter_sort_and_page(signed_in, cast, open_cas
     assert ">M-20<" in second and ">M19<" not in second
     assert client.get("/measures/evaluations/?overdue=true&sort=due_on").status_code == 200
     assert "Select a valid choice" in client.get("/council/meetings/?when=tomorrow").content.decode()
+
+
+def test_dashboard_dates_follow_the_language(cast, open_case):
+    from django.utils import translation
+
+    from awareness.services import assessment_record
+    from cdt.security.markings import Tlp
+
+    case = open_case()
+    assessment_record(by=cast["siac"], kind="written", title="SIAC assessment", body="All-source.", classification=case.classification,
+                      limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case], shared_with_all_delegations=True,
+                      assessed_on=datetime.date(2026, 2, 3))
+    with translation.override("fr"):
+        rows = panel(dashboard.panels(cast["delegate"]), "new-assessments").rows
+        assert rows and "3 Fév 2026" in rows[0].meta
+    assert "3 Feb 2026" in panel(dashboard.panels(cast["delegate"]), "new-assessments").rows[0].meta

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,15 @@ class Panel:
     more_url: str = ""
     more_label: Promise | str = ""
     empty: Promise = _("Nothing here.")
+
+
+def day(value: datetime.date) -> str:
+    """A date in the user's language ("23 nov. 2026" in French)."""
+    return date_format(value, "j M Y")
+
+
+def moment(value: datetime.datetime) -> str:
+    return date_format(timezone.localtime(value), "j M Y H:i")
 
 
 def _marking(obj) -> str:
@@ -88,7 +98,7 @@ def new_assessments(user, *, days: int = 14) -> Panel:
                    .select_related("source").order_by("-recorded_at")[:PANEL_ROWS])
     return Panel("new-assessments", _("New assessments on my cases"), [
         Row(assessment.title, reverse("assessment-page", args=[assessment.pk]),
-            f"{assessment.source.short_name or assessment.source.code} · {assessment.assessed_on:%d %b %Y}", _marking(assessment))
+            f"{assessment.source.short_name or assessment.source.code} · {day(assessment.assessed_on)}", _marking(assessment))
         for assessment in assessments
     ], reverse("assessment-list-page"), _("All assessments"), _("No new assessment in the last two weeks."))
 
@@ -99,7 +109,7 @@ def recent_decisions(user) -> Panel:
     decisions = decision_list(user=user).select_related("case").order_by("-decided_on", "-id")[:PANEL_ROWS]
     return Panel("recent-decisions", _("Recent decisions"), [
         Row(decision.case.reference, reverse("case-page", args=[decision.case_id]),
-            f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {decision.decided_on:%d %b %Y}",
+            f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {day(decision.decided_on)}",
             _marking(decision))
         for decision in decisions
     ], empty=_("No decision recorded yet."))
@@ -147,7 +157,7 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
                    .select_related("case", "measure__measure_type").order_by("due_on")[:PANEL_ROWS])
     return Panel("evaluations-due", _("Impact evaluations due"), [
         Row(evaluation.case.reference, reverse("evaluation-record-page", args=[evaluation.pk]),
-            f"{evaluation.measure.measure_type} · {_('due')} {evaluation.due_on:%d %b %Y}", _marking(evaluation))
+            f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}", _marking(evaluation))
         for evaluation in evaluations
     ], reverse("evaluation-list-page"), _("All evaluations"), _("No evaluation due in the next 30 days."))
 
@@ -166,7 +176,7 @@ def next_meeting(user) -> Panel:
     items = visible_agenda_items(user=user).filter(meeting=meeting).order_by("order", "id")[:PANEL_ROWS]
     rows = [Row(f"{item.order}. {item.title}", reverse("meeting-page", args=[meeting.pk])) for item in items]
     return Panel("next-meeting", _("Next HWPCI meeting"), rows, reverse("meeting-page", args=[meeting.pk]),
-                 f"{meeting} · {timezone.localtime(meeting.starts_at):%H:%M}", _("The agenda has no item yet."))
+                 f"{meeting.body.code} · {moment(meeting.starts_at)}", _("The agenda has no item yet."))
 
 
 def cases_ready_to_move(user) -> Panel:
@@ -198,7 +208,7 @@ def feed_log(user) -> Panel:
     return Panel("feed-log", _("Feed ingestion log"), [
         Row(ingestion.bundle_id or str(ingestion.pk)[:8], reverse("feed-ingestion-page", args=[ingestion.pk]),
             f"{ingestion.get_status_display()} · {ingestion.created_count}/{ingestion.object_count} · "
-            f"{timezone.localtime(ingestion.received_at):%d %b %H:%M}")
+            f"{moment(ingestion.received_at)}")
         for ingestion in ingestions
     ], reverse("feed-log-page"), _("Whole log"), _("No bundle received yet."))
 
@@ -212,7 +222,7 @@ def overdue(user) -> Panel:
                  .order_by("due_at")[:PANEL_ROWS])
     return Panel("overdue", _("Overdue items"), [
         Row(f"{deadline.get_kind_display()}: {deadline.reference}", deadline.link or reverse("deadline-list-page"),
-            f"{_('due')} {timezone.localtime(deadline.due_at):%d %b %Y %H:%M}", deadline.marking)
+            f"{_('due')} {moment(deadline.due_at)}", deadline.marking)
         for deadline in deadlines
     ], empty=_("Nothing is overdue."))
 
@@ -227,7 +237,7 @@ def expiring_clearances(user, *, days: int = 60) -> Panel:
         Row(f"{person.get_full_name() or person.username} ({person.organisation})",
             reverse("admin:accounts_user_change", args=[person.pk]),
             (_("expired %(date)s") if person.clearance_expires_on < today else _("expires %(date)s"))
-            % {"date": f"{person.clearance_expires_on:%d %b %Y}"})
+            % {"date": day(person.clearance_expires_on)})
         for person in users
     ], reverse("admin:accounts_user_changelist"), _("All users"), _("No clearance expires in the next 60 days."))
 
