@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from cdt.directory.models import Organisation
 
-from .models import Assessment, ThreatActor
+from .models import Assessment, FeedIngestion, RequestForInformation, ThreatActor
 
 
 class AssessmentFilter(django_filters.FilterSet):
@@ -16,6 +16,8 @@ class AssessmentFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(label=_("From"), field_name="assessed_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="assessed_on", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("assessed_on", "assessed_on"), ("title", "title")),
+                                         field_labels={"assessed_on": _("date"), "title": _("title")})
 
     class Meta:
         model = Assessment
@@ -24,3 +26,60 @@ class AssessmentFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value)) if value else queryset
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or alias"), method="filter_text")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ThreatActor.Kind.choices)
+    persistent = django_filters.BooleanFilter(label=_("Persistent threat actors only"), method="filter_persistent",
+                                              widget=django_filters.widgets.BooleanWidget())
+    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("last_seen", "last_seen")),
+                                         field_labels={"name": _("name"), "last_seen": _("last seen")})
+
+    class Meta:
+        model = ThreatActor
+        fields = ["q", "kind", "persistent"]
+
+    def filter_text(self, queryset, name, value):
+        # Aliases are a JSON list: matched as text, which both databases do.
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value)) if value else queryset
+
+    def filter_persistent(self, queryset, name, value):
+        return queryset.filter(persistent=True) if value else queryset
+
+
+class RfiFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    status = django_filters.ChoiceFilter(label=_("Status"), method="filter_status", choices=[
+        ("open", _("Not answered")), ("answered", _("Answered")), ("overdue", _("Overdue"))])
+    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("case__reference", "case")),
+                                         field_labels={"due_on": _("due date"), "case__reference": _("case")})
+
+    class Meta:
+        model = RequestForInformation
+        fields = ["q", "status"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(question__icontains=value) | Q(case__reference__icontains=value)) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value == "answered":
+            return queryset.exclude(answer=None)
+        queryset = queryset.filter(answer=None)
+        return queryset.filter(due_on__lt=timezone.localdate()) if value == "overdue" else queryset
+
+
+class FeedIngestionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FeedIngestion.Status.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=FeedIngestion.Channel.choices)
+    received_from = django_filters.DateFilter(label=_("From"), field_name="received_at", lookup_expr="date__gte")
+    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("received_at", "received_at"), ("object_count", "objects")),
+                                         field_labels={"received_at": _("received"), "object_count": _("objects")})
+
+    class Meta:
+        model = FeedIngestion
+        fields = ["status", "channel", "received_from"]

@@ -2,7 +2,6 @@
 filters, page with marking banners), requests for information."""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from cases.panels import register
@@ -16,7 +15,13 @@ from .models import Assessment, RequestForInformation
 
 @declare_access(AUTHENTICATED)
 def actor_list(request):
-    return render(request, "awareness/actor_list.html", {"actors": selectors.actor_list()})
+    from cdt.core.listing import paginate
+
+    from .filters import ActorFilter
+
+    actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list())
+    page, query = paginate(request, actor_filter.qs)
+    return render(request, "awareness/actor_list.html", {"filter": actor_filter, "page": page, "query": query})
 
 
 @declare_access(AUTHENTICATED)
@@ -44,9 +49,11 @@ def actor_detail(request, actor_id: int):
 @declare_access(OBJECT, model=Assessment, kind=LIST)
 def assessment_list(request):
     assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user))
-    page = Paginator(assessment_filter.qs, 25).get_page(request.GET.get("page"))
+    from cdt.core.listing import paginate
+
+    page, query = paginate(request, assessment_filter.qs)
     return render(request, "awareness/assessment_list.html", {
-        "filter": assessment_filter, "page": page, "marking": highest_marking(page.object_list),
+        "filter": assessment_filter, "page": page, "query": query, "marking": highest_marking(page.object_list),
     })
 
 
@@ -66,13 +73,18 @@ def assessment_detail(request, assessment_id: int):
 
 @declare_access(OBJECT, model=RequestForInformation, kind=LIST)
 def rfi_list(request):
-    rfis = selectors.rfi_list(user=request.user).order_by("answer", "due_on", "id")
-    query = request.GET.get("q", "").strip()
-    if query:
-        rfis = rfis.filter(question__icontains=query)
-    rfis = list(rfis)
+    from cdt.core.listing import paginate
+
+    from .filters import RfiFilter
+
+    rfi_filter = RfiFilter(request.GET or None,
+                           queryset=selectors.rfi_list(user=request.user).select_related("case", "addressed_to", "answer")
+                           .order_by("answer", "due_on", "id"))
+    page, query = paginate(request, rfi_filter.qs)
+    rfis = list(page.object_list)
     return render(request, "awareness/rfi_list.html", {
-        "rfis": rfis, "marking": highest_marking(rfis), "visible_answers": visible_answers(request.user, rfis),
+        "filter": rfi_filter, "page": page, "query": query, "rfis": rfis, "marking": highest_marking(rfis),
+        "visible_answers": visible_answers(request.user, rfis),
     })
 
 
@@ -98,8 +110,14 @@ def awareness_panel(request, case):
 def feed_ingestion_list(request):
     """The feed-ingestion log: who posted what, the counts, the errors. The
     secretariat sees all of it; a feed client's user their own."""
-    page = Paginator(selectors.feed_ingestion_list(user=request.user).defer("outcome"), 25).get_page(request.GET.get("page"))
-    return render(request, "awareness/feed_log.html", {"page": page})
+    from cdt.core.listing import paginate
+
+    from .filters import FeedIngestionFilter
+
+    feed_filter = FeedIngestionFilter(request.GET or None,
+                                      queryset=selectors.feed_ingestion_list(user=request.user).defer("outcome", "payload"))
+    page, query = paginate(request, feed_filter.qs)
+    return render(request, "awareness/feed_log.html", {"filter": feed_filter, "page": page, "query": query})
 
 
 @declare_access(AUTHENTICATED)

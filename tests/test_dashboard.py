@@ -178,3 +178,39 @@ def test_dashboard_dates_follow_the_language(cast, open_case):
         rows = panel(dashboard.panels(cast["delegate"]), "new-assessments").rows
         assert rows and "3 Fév 2026" in rows[0].meta
     assert "3 Feb 2026" in panel(dashboard.panels(cast["delegate"]), "new-assessments").rows[0].meta
+
+
+def test_actors_and_requests_filter_sort_and_page(signed_in, cast, open_case):
+    from awareness.models import ThreatActor
+    from awareness.services import rfi_ask
+    from cdt.directory.models import Organisation
+
+    ThreatActor.objects.bulk_create([ThreatActor(name=f"Actor {index:02d}", aliases=[f"APT{index}"], persistent=index % 2 == 0)
+                                     for index in range(30)])
+    client = signed_in["delegate"]
+    html = client.get("/awareness/actors/?q=apt1&sort=-name").content.decode()
+    assert 'data-testid="result-count">11<' in html and html.index("Actor 19") < html.index("Actor 10")
+    assert 'data-testid="result-count">15<' in client.get("/awareness/actors/?q=actor&persistent=true").content.decode()
+    assert "Page 1 of 2" in client.get("/awareness/actors/").content.decode()
+
+    case = open_case()
+    rfi_ask(by=cast["delegate"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Which infrastructure?",
+            due_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert 'data-testid="result-count">1<' in client.get("/awareness/requests/?status=overdue").content.decode()
+    assert 'data-testid="result-count">0<' in client.get("/awareness/requests/?status=answered").content.decode()
+    assert 'data-testid="result-count">0<' in signed_in["outsider"].get("/awareness/requests/?status=overdue").content.decode()
+
+
+def test_assessment_pages_keep_the_filter(signed_in, cast, open_case):
+    from awareness.services import assessment_record
+    from cdt.security.markings import Tlp
+
+    case = open_case()
+    for index in range(30):
+        assessment_record(by=cast["siac"], kind="written", title=f"Wiper briefing {index:02d}", body="All-source.",
+                          classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case],
+                          shared_with_all_delegations=True)
+    html = signed_in["delegate"].get("/awareness/assessments/?q=wiper&sort=title").content.decode()
+    assert "q=wiper&amp;sort=title&amp;page=2" in html and html.index("Wiper briefing 00") < html.index("Wiper briefing 01")
+    feed = signed_in["secretariat"].get("/awareness/feed/?status=failed&sort=-received_at")
+    assert feed.status_code == 200 and 'data-testid="result-count">0<' in feed.content.decode()
