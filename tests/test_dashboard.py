@@ -214,3 +214,16 @@ def test_assessment_pages_keep_the_filter(signed_in, cast, open_case):
     assert "q=wiper&amp;sort=title&amp;page=2" in html and html.index("Wiper briefing 00") < html.index("Wiper briefing 01")
     feed = signed_in["secretariat"].get("/awareness/feed/?status=failed&sort=-received_at")
     assert feed.status_code == 200 and 'data-testid="result-count">0<' in feed.content.decode()
+
+
+def test_a_deadline_says_in_words_whether_it_passed():
+    from django.template import Context, Template
+
+    template = Template("{% load cdt %}{% deadline due done %}")
+    now = timezone.now()
+    passed = template.render(Context({"due": now - datetime.timedelta(hours=3), "done": None}))
+    assert "overdue by 3" in passed and "cdt-deadline--overdue" in passed
+    ahead = template.render(Context({"due": now + datetime.timedelta(days=2, hours=1), "done": None}))
+    assert "(in 2" in ahead and "overdue" not in ahead
+    met = template.render(Context({"due": now - datetime.timedelta(hours=3), "done": now}))
+    assert "(met)" in met and "overdue" not in met

@@ -222,7 +222,7 @@ def overdue(user) -> Panel:
                  .order_by("due_at")[:PANEL_ROWS])
     return Panel("overdue", _("Overdue items"), [
         Row(f"{deadline.get_kind_display()}: {deadline.reference}", deadline.link or reverse("deadline-list-page"),
-            f"{_('due')} {moment(deadline.due_at)}", deadline.marking)
+            marking=deadline.marking, due=deadline.due_at)
         for deadline in deadlines
     ], empty=_("Nothing is overdue."))
 
