@@ -45,7 +45,7 @@ def measures_by_type_and_year(user, *, years: int = 3) -> BarChart:
     this_year = timezone.localdate().year
     recent = list(range(this_year - years + 1, this_year + 1))
     counts = defaultdict(lambda: [0] * (years + 1))
-    for name, year, total in (measure_list(user=user).order_by().annotate(year=ExtractYear("proposed_at"))
+    for name, year, total in (measure_list(user=user).filter(case__exercise=False).order_by().annotate(year=ExtractYear("proposed_at"))
                               .values_list("measure_type__name", "year").annotate(total=Count("pk"))):
         counts[name][recent.index(year) + 1 if year in recent else 0] += total
     rows = [(name, values, str(sum(values))) for name, values in sorted(counts.items(), key=lambda item: -sum(item[1]))]
