@@ -227,3 +227,16 @@ def test_a_deadline_says_in_words_whether_it_passed():
     assert "(in 2" in ahead and "overdue" not in ahead
     met = template.render(Context({"due": now - datetime.timedelta(hours=3), "done": now}))
     assert "(met)" in met and "overdue" not in met
+
+
+def test_measures_chart_counts_visible_real_measures_by_year(cast, open_case):
+    from measures.models import MeasureType
+    from measures.services import measure_propose
+
+    demarche = MeasureType.objects.get(slug="demarche")
+    for exercise in (False, True):
+        case = walk_to(open_case(exercise=exercise), CaseState.DELIBERATION, cast)
+        measure_propose(by=cast["eeas"], case=case, measure_type=demarche, description="Démarche by the HR.")
+    rows = figures.measures_by_type_and_year(cast["delegate"]).rows
+    assert [(row.label, row.total, row.values[-1]) for row in rows] == [(demarche.name, 1, 1)]  # this year's column
+    assert figures.measures_by_type_and_year(cast["outsider"]).rows == []
