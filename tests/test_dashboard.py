@@ -114,7 +114,11 @@ def test_time_per_step_is_the_median_stay(cast, open_case):
         CaseTransition.objects.filter(case=case).update(at=now)
     rows = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
     started = rows[str(CaseState.STARTED.label)]
-    assert started.total == 4.0 and "3 stays" in started.text
+    assert started.total == 4.0 and started.text == "4.0 days (3 stays)"
+    from django.utils import translation
+    with translation.override("fr"):
+        french = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
+        assert french[str(CaseState.STARTED.label)].text == "4,0 jours (3 passages)"
     assert rows[str(CaseState.AWARENESS.label)].total == 0
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cases.models import CaseKind, CaseState
@@ -76,7 +77,8 @@ def time_per_step(user) -> BarChart:
             continue
         durations = stays.get(value, [])
         median = statistics.median(durations) if durations else 0
-        rows.append((label, [round(median, 1)], _("%(days).1f days (%(n)d stays)") % {"days": median, "n": len(durations)}))
+        rows.append((label, [round(median, 1)], _("%(days)s days (%(n)d stays)") % {
+            "days": number_format(median, 1), "n": len(durations)}))
     return bar_chart(key="time-per-step", title=_("Time spent per step"),
                      description=_("Median number of days cases stayed at each step before moving on."), rows=rows)
 

@@ -145,3 +145,28 @@ def test_a_violation_is_caught(audit_page, live_server, demo):
     blocking = {violation["id"] for violation in result["violations"] if violation["impact"] in BLOCKING}
     assert {"image-alt", "label"} <= blocking, blocking
     assert not re.search(r"\bimage-alt\b", " ".join(audit(page, live_server, "/", "check-clean-home")))
+
+
+def test_keyboard_reaches_the_content_first_through_the_skip_link(audit_page, live_server, demo):
+    """Focus order: the first Tab lands on "Skip to main content"; following
+    it, the next Tab is inside the page's content, not back in the header;
+    and the language switch, search box and navigation are all reachable by
+    keyboard, in that order."""
+    page = audit_page()
+    sign_in(page, live_server, "delegate-de")
+    page.goto(f"{live_server.url}/cases/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('main')"), page.evaluate("document.activeElement.outerHTML")
+
+    page.goto(f"{live_server.url}/cases/")
+    order = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("""() => { const e = document.activeElement;
+            return e.id || e.getAttribute('name') || (e.closest('nav') ? 'nav:' + e.textContent.trim() : e.tagName); }"""))
+    for expected in ("cdt-language", "cdt-search", "nav:Cases", "nav:Figures"):
+        assert expected in order, (expected, order)
+    assert order.index("cdt-language") < order.index("cdt-search") < order.index("nav:Cases") < order.index("nav:Figures")
