@@ -20,7 +20,7 @@ from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/cases/", "/cases/?state=deliberation&ordering=-brought_on", "/figures/", "/search/?q=wiper",
+PAGES = ["/", "/cases/", "/cases/?state=deliberation&sort=-brought_on", "/figures/", "/search/?q=wiper",
          "/notifications/deadlines/", "/awareness/assessments/", "/measures/evaluations/", "/council/meetings/"]
 VOLUME = 10_000
 

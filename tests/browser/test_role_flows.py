@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from awareness.models import Assessment
 from cases.models import Case, CaseState
 from council.models import Position, PositionValue, Question, WrittenProcedure
-from measures.models import MeasureState, NoteStatus, OptionsNote, ResponseMeasure
+from measures.models import MeasureType, MeasureState, NoteStatus, OptionsNote, ResponseMeasure
 
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 
@@ -205,8 +205,9 @@ def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, 
     submit(page, editor.get_by_role("button", name="Save version"))
     page.wait_for_url(url_re(live_server, rf"/measures/options-notes/{note.pk}/"))
     expect(page.get_by_test_id("note-version")).to_have_text("2")
-    expect(page.locator("section#option-1")).to_contain_text("demarche")
-    expect(page.locator("section#option-2")).to_contain_text("hr-statement")
+    # The note shows the catalogue's names, not the slugs stored in the content.
+    expect(page.locator("section#option-1")).to_contain_text(f"Measure: {MeasureType.objects.get(slug='demarche').name}")
+    expect(page.locator("section#option-2")).to_contain_text(f"Measure: {MeasureType.objects.get(slug='hr-statement').name}")
     note = OptionsNote.objects.get(pk=note.pk)
     assert [option["measure_type"] for option in note.content["options"]] == ["demarche", "hr-statement"]
 
