@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
 from cdt.directory.models import MemberState
+from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
 from measures import note_views
 from measures import permissions as note_permissions
@@ -82,8 +82,9 @@ def claim_list(request):
     if query:
         claims = claims.filter(Q(actor__name__icontains=query) | Q(case__title__icontains=query) | Q(case__reference__icontains=query)
                                | Q(summary__icontains=query))
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
-    return render(request, "attribution/claim_list.html", {"page": page, "query": query, "marking": highest_marking(page.object_list)})
+    page, page_query = paginate(request, claims, per_page=50)
+    return render(request, "attribution/claim_list.html", {"page": page, "query": query, "page_query": page_query,
+                                                           "marking": highest_marking(page.object_list)})
 
 
 @declare_access(OBJECT, model=AttributionClaim, kind=DETAIL, lookup="claim_id")

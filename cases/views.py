@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking
 
 from . import selectors, services
@@ -33,12 +33,9 @@ def exercise_mode(request) -> bool:
 def case_list(request):
     exercise = exercise_mode(request)
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise))
-    cases = case_filter.qs
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, case_filter.qs, per_page=PAGE_SIZE)
     return render(request, "cases/case_list.html", {
-        "filter": case_filter, "page": page, "exercise": exercise, "query": query.urlencode(),
+        "filter": case_filter, "page": page, "exercise": exercise, "query": query,
         "marking": highest_marking(page.object_list), "may_open": may_open_case(request.user),
     })
 

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cdt.accounts.services import hash_api_key
+from cdt.core.listing import paginate
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 
 from . import calendar, selectors, services
@@ -30,8 +30,8 @@ def notification_list(request):
             rows = rows.filter(event__kind=form.cleaned_data["kind"])
         if form.cleaned_data["unread"]:
             rows = rows.filter(read_at=None)
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"filter": form, "page": page})
+    page, query = paginate(request, rows)
+    return render(request, "notifications/list.html", {"filter": form, "page": page, "query": query})
 
 
 @declare_access(AUTHENTICATED)

@@ -244,3 +244,16 @@ def test_measures_chart_counts_visible_real_measures_by_year(cast, open_case):
     rows = figures.measures_by_type_and_year(cast["delegate"]).rows
     assert [(row.label, row.total, row.values[-1]) for row in rows] == [(demarche.name, 1, 1)]  # this year's column
     assert figures.measures_by_type_and_year(cast["outsider"]).rows == []
+
+
+def test_claim_pages_keep_the_search(signed_in, cast, open_case):
+    from attribution.models import AttributionClaim
+    from awareness.models import ThreatActor
+
+    case = open_case()
+    actor = ThreatActor.objects.create(name="Grey Tempest")
+    AttributionClaim.objects.bulk_create([
+        AttributionClaim(case=case, actor=actor, basis="technical", summary=f"Claim {index}", recorded_by=cast["siac"],
+                         classification=case.classification) for index in range(60)])
+    html = signed_in["delegate"].get("/attribution/claims/?q=tempest").content.decode()
+    assert "q=tempest&amp;page=2" in html and 'data-testid="result-count">60<' in html

@@ -126,7 +126,10 @@ def my_notes(user) -> Panel:
     live = [NoteStatus.DRAFT, NoteStatus.CIRCULATED, NoteStatus.SUBMITTED]
     rows = []
     for model, url_name in ((OptionsNote, "options-note-page"), (StrategicResponseNote, "strategic-note-page")):
-        notes = (protected_queryset(model.objects.filter(drafted_by=user, status__in=live), user)
+        notes = protected_queryset(model.objects.filter(drafted_by=user, status__in=live), user)
+        if model is OptionsNote:
+            notes = notes.select_related("case")  # its marking reads the case's LIMITE and TLP
+        notes = (notes
                  .annotate(comment_count=Count("comments")).order_by("-updated_at")[:PANEL_ROWS])
         rows += [(note.updated_at, Row(note.title, reverse(url_name, args=[note.pk]),
                                        f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
