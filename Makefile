@@ -6,12 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve migrate demo otp messages clean-db help bench
+.PHONY: run test setup serve migrate demo otp messages clean-db help bench bench-check
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set)"
-	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database)"
+	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database); make bench-check fails on a missed target"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -42,13 +42,10 @@ otp:
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Benchmarks run on PostgreSQL (a scratch database, dropped and recreated).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cdt_bench
+# Benchmarks on PostgreSQL: a scratch database (BENCH_DATABASE_URL, created and dropped), gunicorn under production settings.
 BENCH_ARGS ?=
 bench: setup
-	$(PY) -c "import psycopg2, urllib.parse as u; url = u.urlparse('$(BENCH_DATABASE_URL)'); \
-	c = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username, password=url.password, dbname='postgres'); \
-	c.autocommit = True; k = c.cursor(); name = url.path.lstrip('/'); \
-	k.execute('DROP DATABASE IF EXISTS \"%s\"' % name); k.execute('CREATE DATABASE \"%s\"' % name)"
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_feed --scratch-database $(BENCH_ARGS)
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-check: setup
+	$(PY) -m bench --check $(BENCH_ARGS)

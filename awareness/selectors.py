@@ -18,6 +18,16 @@ def rfi_list(*, user) -> QuerySet[RequestForInformation]:
     return protected_queryset(RequestForInformation.objects.all(), user).select_related("case", "addressed_to", "asked_by", "answer")
 
 
+def with_answer_visibility(rfis: QuerySet[RequestForInformation], *, user) -> QuerySet[RequestForInformation]:
+    """``rfis`` with ``answer_visible``: whether ``user`` may see the
+    answering assessment (a request on a visible case may be answered by an
+    assessment they may not), in the same query as the requests."""
+    from cdt.security.access import visible_to
+
+    answers = visible_to(Assessment.objects.filter(pk=models.OuterRef("answer_id")), user)
+    return rfis.annotate(answer_visible=models.Exists(answers))
+
+
 def actor_list() -> QuerySet[ThreatActor]:
     return ThreatActor.objects.order_by("name")
 

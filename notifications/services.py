@@ -13,7 +13,13 @@ The delivery pipeline, and why each step is safe to repeat:
    commit leaves it unsent, and Celery (late acknowledgement) or the
    sweeper sends it again; a second run finds it sent and does nothing.
 4. :func:`outbox_sweep` (beat) re-queues whatever is still undispatched or
-   unsent after a short delay: the broker being down loses nothing.
+   unsent after a short delay, in batches of :data:`SWEEP_BATCH` ids per
+   task: the broker being down loses nothing, and a backlog costs a few
+   hundred messages, not one per row.
+
+:func:`reminders_fire` (beat) turns every due reminder into its event in a
+fixed number of statements, whatever the backlog, and leaves the dispatch
+to one outbox sweep.
 
 E-mails carry the reference, the marking and a link, never the text of a
 protected object.
@@ -29,7 +35,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,6 +48,7 @@ from cdt.core.queueing import enqueue
 from .models import (
     MANDATORY_KINDS,
     REMINDER_EVENT,
+    AboutObject,
     CalendarFeed,
     Channel,
     Deadline,
@@ -243,29 +250,47 @@ def digest_send(*, user_id: int, day: datetime.date) -> int:
     return 1
 
 
+#: Ids per task queued by :func:`outbox_sweep`: a few kilobytes of JSON per
+#: message, and a batch a worker gets through in seconds.
+SWEEP_BATCH = 500
+
+#: Ids of each kind one sweep reads at most: ~200 messages and a few
+#: megabytes of ids; a larger backlog is taken by the next sweep (30 s later).
+SWEEP_LIMIT = 100_000
+
+
+def _enqueue_batches(task, ids: list[int]) -> int:
+    """Queue ``task(batch)`` for each :data:`SWEEP_BATCH` ids; stop at the
+    first refusal (the broker is down: no point trying the rest now) and
+    return how many ids were queued."""
+    queued = 0
+    for start in range(0, len(ids), SWEEP_BATCH):
+        batch = ids[start:start + SWEEP_BATCH]
+        if not enqueue(task, batch):
+            break
+        queued += len(batch)
+    return queued
+
+
 def outbox_sweep(*, now: datetime.datetime | None = None, grace_seconds: int | None = None) -> dict[str, int]:
     """Re-queue events not dispatched and immediate e-mails not sent after
     ``CDT_OUTBOX_GRACE_SECONDS`` (the broker was down, a worker died, a task
-    failed for good). Safe to run any number of times: the tasks it queues
-    are idempotent."""
-    from .tasks import dispatch_event, send_notification
+    failed for good), oldest first. Two selects and one task per
+    :data:`SWEEP_BATCH` ids, so a backlog of 100,000 rows after an outage
+    is 200 broker messages, not 100,000; at most :data:`SWEEP_LIMIT` ids of
+    each kind a run, the next run takes the rest. Safe to run any number of
+    times: the tasks it queues are idempotent. Returns how many ids of each
+    kind were queued."""
+    from .tasks import dispatch_events, send_notifications
 
     now = now or timezone.now()
     grace = settings.CDT_OUTBOX_GRACE_SECONDS if grace_seconds is None else grace_seconds
     cutoff = now - datetime.timedelta(seconds=grace)
-    events = list(Event.objects.filter(dispatched_at=None, created_at__lte=cutoff).values_list("pk", flat=True)[:5000])
+    events = list(Event.objects.filter(dispatched_at=None, created_at__lte=cutoff).order_by("pk")
+                  .values_list("pk", flat=True)[:SWEEP_LIMIT])
     mails = list(Notification.objects.filter(channel=Channel.EMAIL, mode=Mode.IMMEDIATE, sent_at=None, created_at__lte=cutoff)
-                 .values_list("pk", flat=True)[:5000])
-    queued = {"events": 0, "emails": 0}
-    for event_id in events:
-        if not enqueue(dispatch_event, event_id):
-            break  # the broker is down: no point trying the rest now
-        queued["events"] += 1
-    for notification_id in mails:
-        if not enqueue(send_notification, notification_id):
-            break
-        queued["emails"] += 1
-    return queued
+                 .order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    return {"events": _enqueue_batches(dispatch_events, events), "emails": _enqueue_batches(send_notifications, mails)}
 
 
 # --- The notification centre ---------------------------------------------------------
@@ -345,33 +370,104 @@ def deadline_done(*, kind: str, subject: Model) -> int:
                                    done_at=None).update(done_at=timezone.now())
 
 
+#: A reminder found this long after its deadline is not sent (a late scan,
+#: after an outage, does not send stale reminders).
+REMINDER_STALE_AFTER = datetime.timedelta(hours=1)
+
+#: PostgreSQL: lock the due reminders (skipping those a parallel scan holds),
+#: mark them fired, and hand their deadlines to the insert below: one statement.
+_FIRE_DUE_POSTGRESQL = """
+WITH due AS (
+    SELECT {reminder_pk} FROM {reminder} WHERE {fired_at} IS NULL AND {remind_at} <= %(now)s
+    FOR UPDATE SKIP LOCKED
+), fired AS (
+    UPDATE {reminder} r SET {fired_at} = %(now)s FROM due WHERE r.{reminder_pk} = due.{reminder_pk}
+    RETURNING r.{reminder_deadline}
+)
+"""
+
+#: The events of the reminders in ``{fired}`` whose deadline is open and not long past.
+_INSERT_REMINDER_EVENTS = """
+INSERT INTO {event} ({event_columns})
+SELECT {event_values}
+FROM {fired} r JOIN {deadline} d ON d.{deadline_pk} = r.{reminder_deadline}
+WHERE d.{done_at} IS NULL AND d.{due_at} > %(stale)s {and_due}
+"""
+
+
+def _reminder_sql() -> tuple[dict[str, str], dict[str, str]]:
+    """The quoted names the reminder statements use, and the value of each
+    event column from the deadline ``d``: what :func:`event_build` would
+    give it (what the deadline says of its object, the reminder kind of its
+    kind, the deadline and its date as payload) and the defaults Django
+    would otherwise apply (raw SQL applies none)."""
+    qn = connection.ops.quote_name
+
+    def column(model, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    names = {
+        "reminder": qn(Reminder._meta.db_table), "deadline": qn(Deadline._meta.db_table), "event": qn(Event._meta.db_table),
+        "reminder_pk": column(Reminder, "id"), "reminder_deadline": column(Reminder, "deadline"),
+        "fired_at": column(Reminder, "fired_at"), "remind_at": column(Reminder, "remind_at"),
+        "deadline_pk": column(Deadline, "id"), "done_at": column(Deadline, "done_at"), "due_at": column(Deadline, "due_at"),
+    }
+    deadline_id, due_at = f"d.{names['deadline_pk']}", f"d.{names['due_at']}"
+    if connection.vendor == "postgresql":  # a timestamptz in JSON is ISO 8601 (the session is in UTC)
+        payload = f"jsonb_build_object('deadline', {deadline_id}, 'due_at', {due_at})"
+    else:  # SQLite stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+        payload = f"json_object('deadline', {deadline_id}, 'due_at', replace({due_at}, ' ', 'T') || '+00:00')"
+    kind = " ".join(f"WHEN %(deadline_kind_{i})s THEN %(event_kind_{i})s" for i in range(len(REMINDER_EVENT)))
+    values = {
+        **{column(Event, f.name): f"d.{column(Deadline, f.name)}" for f in AboutObject._meta.local_fields},
+        column(Event, "kind"): f"CASE d.{column(Deadline, 'kind')} {kind} END",
+        column(Event, "payload"): payload,
+        column(Event, "actor"): "NULL",
+        column(Event, "created_at"): "%(created_at)s",
+        column(Event, "dispatched_at"): "NULL",
+        column(Event, "attempts"): "0",
+    }
+    return names, values
+
+
 def reminders_fire(*, now: datetime.datetime | None = None) -> int:
-    """Fire every due reminder of an open deadline, each once: its event and
-    ``fired_at`` are written in one transaction, rows locked so parallel
-    scans skip each other's."""
+    """Fire every due reminder, each once, in one transaction of a fixed
+    number of statements however many are due (a backlog of 100,000 after
+    an outage is one sweep, not 700,000 queries): mark them fired, write
+    the event of each whose deadline is open and not long past (a late
+    scan does not send stale reminders), and on commit queue one outbox
+    sweep instead of a task per event. Returns how many events it wrote.
+
+    PostgreSQL: one statement, the due rows locked ``SKIP LOCKED``, so
+    parallel scans never fire the same reminder. SQLite has no row locks
+    but one writer at a time: the insert takes the write lock, and the
+    update that follows (same condition) marks exactly the rows it read."""
+    from .tasks import sweep_outbox
+
     now = now or timezone.now()
-    fired = 0
-    due = list(Reminder.objects.filter(fired_at=None, remind_at__lte=now).values_list("pk", flat=True)[:1000])
-    for pk in due:
-        with transaction.atomic():
-            reminder = (Reminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("deadline")
-                        .filter(pk=pk, fired_at=None).first())
-            if reminder is None:
-                continue
-            reminder.fired_at = now
-            reminder.save(update_fields=["fired_at"])
-            deadline = reminder.deadline
-            if deadline.done_at is not None or deadline.due_at <= now - datetime.timedelta(hours=1):
-                continue  # met, or long past: a late scan does not send stale reminders
-            event = Event.objects.create(
-                kind=REMINDER_EVENT[DeadlineKind(deadline.kind)], case=deadline.case, meeting=deadline.meeting,
-                subject_type=deadline.subject_type, subject_id=deadline.subject_id, classification=deadline.classification,
-                reference=deadline.reference, marking=deadline.marking, link=deadline.link,
-                payload={"deadline": deadline.pk, "due_at": deadline.due_at.isoformat()},
-            )
-            transaction.on_commit(partial(_dispatch_on_commit, [event.pk]))
-            fired += 1
-    return fired
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "now": adapt(now),
+        "stale": adapt(now - REMINDER_STALE_AFTER),
+        "created_at": adapt(timezone.now()),  # as auto_now_add would: the clock the outbox sweep compares with
+    }
+    for i, (deadline_kind, event_kind) in enumerate(REMINDER_EVENT.items()):
+        params[f"deadline_kind_{i}"], params[f"event_kind_{i}"] = deadline_kind.value, event_kind.value
+    names, values = _reminder_sql()
+    insert = partial(_INSERT_REMINDER_EVENTS.format, **names, event_columns=", ".join(values),
+                     event_values=", ".join(values.values()))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_FIRE_DUE_POSTGRESQL.format(**names) + insert(fired="fired", and_due=""), params)
+            written = cursor.rowcount
+        else:
+            due = "AND r.{fired_at} IS NULL AND r.{remind_at} <= %(now)s".format(**names)
+            cursor.execute(insert(fired=names["reminder"], and_due=due), params)
+            written = cursor.rowcount
+            Reminder.objects.filter(fired_at=None, remind_at__lte=now).update(fired_at=now)
+        if written:
+            transaction.on_commit(lambda: enqueue(sweep_outbox, 0))
+    return written
 
 
 # --- The calendar feed -------------------------------------------------------------------

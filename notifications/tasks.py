@@ -3,12 +3,15 @@ idempotent, so late acknowledgement (a task redelivered after a worker
 dies) and the sweeper's re-queueing never deliver anything twice."""
 from __future__ import annotations
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import DatabaseError
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (SMTPException, OSError, DatabaseError), "retry_backoff": 5, "retry_backoff_max": 300,
          "retry_jitter": True, "max_retries": 8, "ignore_result": True}
@@ -22,6 +25,35 @@ def dispatch_event(event_id: int) -> int:
 @shared_task(name="notifications.send_notification", **RETRY)
 def send_notification(notification_id: int) -> bool:
     return services.notification_send(notification_id=notification_id)
+
+
+def _each(service, key: str, ids: list[int]) -> list:
+    """``service`` on every id of a batch, even after one fails (a refused
+    address must not hold back the rest of the batch at each retry); the
+    first failure is raised at the end, so Celery retries the batch, whose
+    ids already done are no-ops the second time."""
+    results, failure = [], None
+    for pk in ids:
+        try:
+            results.append(service(**{key: pk}))
+        except Exception as error:  # noqa: BLE001 — raised below, once the rest of the batch is done
+            logger.warning("%s(%s=%s) failed: %s", service.__name__, key, pk, error)
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return results
+
+
+@shared_task(name="notifications.dispatch_events", **RETRY)
+def dispatch_events(event_ids: list[int]) -> int:
+    """A batch of :func:`dispatch_event` (queued by the outbox sweep)."""
+    return sum(_each(services.event_dispatch, "event_id", event_ids))
+
+
+@shared_task(name="notifications.send_notifications", **RETRY)
+def send_notifications(notification_ids: list[int]) -> int:
+    """A batch of :func:`send_notification` (queued by the outbox sweep)."""
+    return sum(_each(services.notification_send, "notification_id", notification_ids))
 
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)

@@ -42,13 +42,17 @@ class RequestForInformationSerializer(serializers.ModelSerializer):
         read_only_fields = ("asked_at", "answer", "answered_at")
 
     def to_representation(self, instance):
-        """The answering assessment's id only if the reader may see it."""
+        """The answering assessment's id only if the reader may see it (lists
+        annotate ``answer_visible``: :func:`awareness.selectors.with_answer_visibility`)."""
         data = super().to_representation(instance)
         if instance.answer_id:
-            from cdt.security.access import visible_to
+            visible = getattr(instance, "answer_visible", None)
+            if visible is None:
+                from cdt.security.access import visible_to
 
-            user = self.context["request"].user if "request" in self.context else None
-            if user is None or not visible_to(Assessment.objects.filter(pk=instance.answer_id), user).exists():
+                user = self.context["request"].user if "request" in self.context else None
+                visible = user is not None and visible_to(Assessment.objects.filter(pk=instance.answer_id), user).exists()
+            if not visible:
                 data["answer"] = None
         return data
 

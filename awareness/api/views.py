@@ -77,6 +77,9 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
     filterset_fields = ["case", "addressed_to"]
     search_fields = ["question", "case__title", "case__reference"]
 
+    def get_queryset(self):
+        return selectors.with_answer_visibility(super().get_queryset(), user=self.request.user)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         visible_case(self.request.user, data["case"])

@@ -21,7 +21,9 @@ permissions grant nothing here: only object grants count.
 """
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .markings import Tlp
 
@@ -44,18 +46,83 @@ def codename(model: type[Model], action: str = "view") -> str:
     return f"{action}_{model._meta.model_name}"
 
 
-def _grant_subqueries(model: type[Model], user, action: str):
+def _grant_subqueries(model: type[Model], user, action: str) -> tuple[Q, Q]:
+    """The user's personal and group grants on ``model`` as uncorrelated
+    ``pk IN (SELECT …)`` filters: PostgreSQL computes each set once and
+    probes it per row (a hashed subplan). Correlated ``EXISTS`` on
+    ``permission__codename`` re-read the permission table and the user's
+    memberships for every case: 0.2 s to count 10,000 cases (``make bench``)."""
+    from django.contrib.auth.models import Permission
+
     user_perm, group_perm = permission_models(model)
-    name = codename(model, action)
-    personal = Exists(
-        user_perm.objects.filter(content_object=OuterRef("pk"), user_id=user.pk, permission__codename=name)
-    )
-    by_group = Exists(
-        group_perm.objects.filter(
-            content_object=OuterRef("pk"), group__user=user.pk, permission__codename=name
-        )
-    )
+    permission = Permission.objects.filter(codename=codename(model, action)).values("pk")
+    memberships = get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
+    personal = Q(pk__in=user_perm.objects.filter(user_id=user.pk, permission_id__in=permission).values("content_object_id"))
+    by_group = Q(pk__in=group_perm.objects.filter(group_id__in=memberships, permission_id__in=permission).values("content_object_id"))
     return personal, by_group
+
+
+def _key(model: type[Model], user, action: str) -> tuple:
+    """Everything the rule's SQL text depends on. Grants, memberships and
+    markings are read when the query runs, never cached."""
+    return (model._meta.label_lower, action, user.pk, user.organisation_id, int(user.effective_clearance()))
+
+
+#: Built rules and compiled parent sets, per :func:`_key`, bounded.
+_RULES: dict[tuple, Q] = {}
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+_CACHE_MAX = 4096
+
+
+def _remember(cache: dict, key: tuple, value):
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _rule(model: type[Model], user, action: str) -> Q:
+    """The rule for ``user`` as a filter on ``model``'s own table, built
+    once per :func:`_key` (a ``Q`` is never changed by filtering with it)."""
+    key = _key(model, user, action)
+    rule = _RULES.get(key)
+    return rule if rule is not None else _remember(_RULES, key, _build_rule(model, user, action))
+
+
+def _build_rule(model: type[Model], user, action: str) -> Q:
+    """The rule for ``user`` as a filter on ``model``'s own table.
+
+    The TLP part tests each grant once: a personal grant opens every TLP
+    level; a group grant opens CLEAR to AMBER, and AMBER+STRICT inside the
+    originator's organisation. (Spelt level by level it repeated the same
+    subquery five times.)"""
+    personal, by_group = _grant_subqueries(model, user, action)
+    releasable = Q(releasable_to_all=True)
+    if user.organisation_id is not None:
+        through = model.releasable_to.through
+        releasable |= Q(pk__in=through.objects.filter(organisation_id=user.organisation_id).values(f"{model._meta.model_name}_id"))
+    group_levels = Q(tlp__lte=Tlp.AMBER)
+    if user.organisation_id is not None:
+        group_levels |= Q(tlp=Tlp.AMBER_STRICT, originator_id=user.organisation_id)
+    tlp_rule = (Q(tlp__lte=Tlp.RED) & personal) | (group_levels & by_group)
+    return Q(classification__lte=int(user.effective_clearance())) & releasable & tlp_rule
+
+
+def _visible_pks(model: type[Model], user, action: str, using: str) -> RawSQL:
+    """``SELECT pk FROM <model> WHERE <rule>`` for ``user``, compiled once.
+
+    Building and compiling the rule's ``EXISTS`` trees in the ORM cost more
+    than running them: the case page asks for a dozen lists of children,
+    each filtered through the rule (``make bench`` profile). The SQL text
+    depends only on the model, the action, the user's id, organisation and
+    effective clearance, and the database, so it is kept under that key."""
+    key = (*_key(model, user, action), using)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        query = model._base_manager.using(using).filter(_rule(model, user, action)).order_by().values("pk").query
+        sql, params = query.get_compiler(using).as_sql()
+        compiled = _remember(_COMPILED, key, (sql, tuple(params)))
+    return RawSQL(*compiled)
 
 
 def visible_to(queryset: QuerySet, user, action: str = "view") -> QuerySet:
@@ -63,22 +130,10 @@ def visible_to(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     ``action="change"``): the rule in SQL, one query, no per-row work."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    model = queryset.model
-    personal, by_group = _grant_subqueries(model, user, action)
-    any_grant = personal | by_group
-    releasable = Q(releasable_to_all=True)
-    if user.organisation_id is not None:
-        releasable |= Exists(
-            model.releasable_to.through.objects.filter(
-                **{f"{model._meta.model_name}_id": OuterRef("pk"), "organisation_id": user.organisation_id}
-            )
-        )
-    tlp_rule = (
-        (Q(tlp__lte=Tlp.AMBER) & any_grant)
-        | (Q(tlp=Tlp.AMBER_STRICT) & (personal | (Q(originator_id=user.organisation_id) & by_group)))
-        | (Q(tlp=Tlp.RED) & personal)
-    )
-    return queryset.filter(Q(classification__lte=int(user.effective_clearance())) & releasable & tlp_rule)
+    # Inline on the model's own rows (not ``pk IN (…)``): a page of the
+    # newest cases then walks the ordering index and stops after 25 visible
+    # rows instead of building the whole visible set first.
+    return queryset.filter(_rule(queryset.model, user, action))
 
 
 def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") -> QuerySet:
@@ -134,7 +189,7 @@ def visible_children(queryset: QuerySet, user, action: str = "view") -> QuerySet
     parent_model = model._meta.get_field(model.parent_field).related_model
     return queryset.filter(
         **{
-            f"{model.parent_field}__in": visible_to(parent_model._default_manager.all(), user, action).values("pk"),
+            f"{model.parent_field}__in": _visible_pks(parent_model, user, action, queryset.db),
             "classification__lte": int(user.effective_clearance()),
         }
     )

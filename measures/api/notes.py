@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -59,7 +60,11 @@ class StrategicNoteSerializer(MarkingsSerializer):
         read_only_fields = ("version", "approval", "created_at", "submitted_at")
 
     def get_cases(self, note) -> list[int]:
-        """The cases about the actor that the reader may see."""
+        """The cases about the actor that the reader may see (prefetched by
+        the viewset's queryset as ``actor.visible_cases``; read here otherwise)."""
+        prefetched = getattr(note.actor, "visible_cases", None)
+        if prefetched is not None:
+            return [case.pk for case in prefetched]
         from cases.selectors import case_list
 
         return list(case_list(user=self.context["request"].user).filter(suspected_actors=note.actor_id).values_list("pk", flat=True))
@@ -217,6 +222,15 @@ class StrategicNoteViewSet(NoteViewSetBase):
     serializer_class = StrategicNoteSerializer
     queryset = StrategicResponseNote.objects.select_related("actor", "drafted_by", "originator").prefetch_related("releasable_to").order_by("actor__name")
     filterset_fields = ["actor", "status"]
+
+    def get_queryset(self):
+        """With the cases about each note's actor that the user may see, in
+        one query for the page (the serializer's ``cases``)."""
+        from cases.selectors import case_list
+
+        # Whole rows: a case with a deferred field reads it back at once (its state machine does).
+        visible_cases = case_list(user=self.request.user).select_related(None)
+        return super().get_queryset().prefetch_related(Prefetch("actor__cases", queryset=visible_cases, to_attr="visible_cases"))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -57,8 +57,9 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ResponseMeasureSerializer
+    # A restrictive measure shows its listing with the persons listed: prefetched, not read per measure.
     queryset = ResponseMeasure.objects.select_related("case", "measure_type", "actor", "implementing_actor", "proposed_by",
-                                                      "listing").order_by("-proposed_at", "-id")
+                                                      "listing").prefetch_related("listing__entries").order_by("-proposed_at", "-id")
     filter_backends = [DjangoFilterBackend, SearchFilter]
     filterset_fields = ["case", "state", "actor", "measure_type__slug"]
     search_fields = ["description", "case__title", "case__reference", "measure_type__name"]

@@ -1,0 +1,173 @@
+"""What the bench measures. Web figures go through gunicorn over HTTP;
+the sweeps, the STIX feed and the voting outcome run in the bench's own
+process against the same database."""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import statistics
+import tempfile
+import time
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .load import LoadResult, measure
+from .report import Figure
+from .seed import Seeded
+
+#: Targets from the issue.
+THROUGHPUT_RATIO = 0.5
+P95_MS = 150.0
+STIX_OBJECTS_PER_SECOND = 5_000
+STIX_RATIO = 0.4
+SWEEP_SECONDS = 2.0
+RSS_MB = 200.0
+
+
+def _latency_note(result: LoadResult) -> str:
+    note = f"p50 {result.median:.0f} ms, p99 {result.percentile(99):.0f} ms, {result.requests:,} requests"
+    if result.errors:
+        note += f", {result.errors} errors (e.g. {result.failures[0]})"
+    return note
+
+
+def web(base_url: str, seeded: Seeded, *, sessions: list[str], tokens: list[str], duration: float) -> list[Figure]:
+    """Each page and API list next to the bare baseline of its kind, with
+    one client per delegate (each from another delegation where possible)."""
+    cases, questions = seeded.shared_case_ids, seeded.question_ids
+
+    def browser(paths):
+        return [({"Cookie": f"sessionid={key}", "X-Forwarded-Proto": "https"}, (lambda k, n=n: paths(n, k)))
+                for n, key in enumerate(sessions)]
+
+    def api(paths):
+        return [({"Authorization": f"Token {token}", "X-Forwarded-Proto": "https", "Accept": "application/json"},
+                 (lambda k, n=n: paths(n, k))) for n, token in enumerate(tokens)]
+
+    def rotating(ids, template):
+        # Each client walks its own stretch of the register: no two hit the same row at once.
+        return lambda n, k: template.format(ids[(n * 997 + k * 31) % len(ids)])
+
+    plan = [
+        ("baseline page", browser(lambda n, k: "/bench/baseline/"), None),
+        ("delegate dashboard", browser(lambda n, k: "/"), "baseline page"),
+        ("case list, page 1", browser(lambda n, k: "/cases/"), "baseline page"),
+        ("case list, filtered", browser(lambda n, k: "/cases/?state=deliberation&sort=-brought_on&page=2"), "baseline page"),
+        ("case page", browser(rotating(cases, "/cases/{}/")), "baseline page"),
+        ("positions board", browser(rotating(questions, "/council/questions/{}/board/")), "baseline page"),
+        ("baseline API", api(lambda n, k: "/bench/baseline.json"), None),
+        ("API case list", api(lambda n, k: "/api/v1/cases/"), "baseline API"),
+        ("API case detail", api(rotating(cases, "/api/v1/cases/{}/")), "baseline API"),
+    ]
+    results: dict[str, LoadResult] = {}
+    figures = []
+    for name, clients, baseline_name in plan:
+        result = measure(base_url, clients, duration=duration)
+        results[name] = result
+        print(f"  {name}: {result.throughput:,.0f} req/s, p95 {result.percentile(95):.0f} ms ({_latency_note(result)})", flush=True)
+        baseline = results.get(baseline_name)
+        ratio = result.throughput / baseline.throughput if baseline and baseline.throughput else None
+        figures.append(Figure(f"{name}: throughput", result.throughput, "req/s", baseline=baseline.throughput if baseline else None,
+                              ratio=ratio, target_ratio=THROUGHPUT_RATIO if baseline else None,
+                              target=None if baseline else None, note=_latency_note(result)))
+        figures.append(Figure(f"{name}: p95 latency", result.percentile(95), "ms", target=P95_MS if baseline else None,
+                              higher_is_better=False, baseline=baseline.percentile(95) if baseline else None))
+        if result.errors:
+            figures.append(Figure(f"{name}: errors", result.errors, "responses", target=0, higher_is_better=False))
+    return figures
+
+
+def _timed_queries(function, **kwargs):
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        outcome = function(**kwargs)
+        elapsed = time.perf_counter() - started
+    return outcome, elapsed, len(captured)
+
+
+def sweeps(*, due: int) -> list[Figure]:
+    """The beat sweeps over ``due`` due rows, and their query counts at a
+    hundredth of that: equal counts mean constant in the number of rows."""
+    from cdt.core.bulk import bulk_insert_values
+    from notifications.models import Deadline, DeadlineKind, Event, Reminder
+    from notifications.services import outbox_sweep, reminders_fire
+
+    now = timezone.now()
+    figures = []
+
+    def due_reminders(count: int) -> None:
+        with transaction.atomic():
+            deadline_ids = bulk_insert_values(
+                Deadline, ["kind", "due_at", "done_at", "classification", "reference", "marking", "link"],
+                [(DeadlineKind.RFI, now + datetime.timedelta(hours=4), None, 0, f"RFI {n}", "", "/awareness/rfis/") for n in range(count)],
+                with_ids=True)
+            bulk_insert_values(Reminder, ["deadline_id", "remind_at", "fired_at"],
+                               [(deadline_id, now - datetime.timedelta(minutes=5), None) for deadline_id in deadline_ids])
+
+    def pending_events(count: int) -> None:
+        old = now - datetime.timedelta(hours=1)
+        bulk_insert_values(Event, ["kind", "classification", "reference", "marking", "link", "payload", "created_at", "dispatched_at", "attempts"],
+                           [("case_step", 0, f"Event {n}", "", "/", {}, old, None, 0) for n in range(count)])
+
+    def clear() -> None:
+        with transaction.atomic():
+            for model in (Reminder, Deadline):
+                model.objects.all()._raw_delete(model.objects.db)
+            Event.objects.filter(dispatched_at=None).update(dispatched_at=now)
+
+    for label, prepare, sweep in (("reminder sweep", due_reminders, lambda: reminders_fire(now=now)),
+                                  ("outbox sweep", pending_events, lambda: outbox_sweep(now=now))):
+        clear()
+        prepare(due // 100)
+        _, _, few = _timed_queries(lambda: sweep())
+        clear()
+        prepare(due)
+        outcome, elapsed, many = _timed_queries(lambda: sweep())
+        clear()
+        print(f"  {label}: {due:,} rows in {elapsed:.2f} s, {many} queries ({few} at {due // 100:,} rows); result {outcome}", flush=True)
+        figures.append(Figure(f"{label}: {due:,} due rows", elapsed, "s", target=SWEEP_SECONDS, higher_is_better=False,
+                              note=f"result {outcome}"))
+        figures.append(Figure(f"{label}: queries ({due:,} vs {due // 100:,} rows)", many, "queries", target=few,
+                              higher_is_better=False, note="equal counts: constant in rows"))
+    return figures
+
+
+def stix(*, objects: int) -> list[Figure]:
+    """The real ingestion service on a generated bundle against a raw
+    ``bulk_create`` of the rows it wrote (``manage.py bench_feed``)."""
+    from notifications.models import Notification
+
+    Notification.objects.all()._raw_delete(Notification.objects.db)  # bench_feed empties the events they point to
+    with tempfile.NamedTemporaryFile(suffix=".json") as output:
+        call_command("bench_feed", objects=objects, rounds=1, json=output.name, scratch_database=True, stdout=io.StringIO())
+        result = json.load(open(output.name))
+    print(f"  STIX: {result['objects_per_second']:,} objects/s, raw/ingestion {result['ratio_raw_over_ingestion']:.2f}", flush=True)
+    raw_rate = result["objects"] / result["raw_bulk_create_seconds"]
+    return [
+        Figure(f"STIX ingestion, {result['objects']:,}-object bundle", result["objects_per_second"], "objects/s",
+               target=STIX_OBJECTS_PER_SECOND, baseline=raw_rate, ratio=result["ratio_raw_over_ingestion"], target_ratio=STIX_RATIO,
+               note=f"{result['rows_written']:,} rows; baseline: raw bulk_create of the same rows"),
+    ]
+
+
+def voting(*, rounds: int = 200) -> list[Figure]:
+    """The board and outcome of one question with 27 positions, as the
+    positions board computes them."""
+    from council.models import Question
+    from council.selectors import question_board
+
+    question = Question.objects.order_by("pk").first()
+    question_board(question)
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        question_board(Question.objects.get(pk=question.pk))
+        times.append(time.perf_counter() - started)
+    _, _, queries = _timed_queries(lambda: question_board(Question.objects.get(pk=question.pk)))
+    median = statistics.median(times) * 1000
+    print(f"  voting outcome: {median:.2f} ms, {queries} queries", flush=True)
+    return [Figure("voting outcome, 27-state board", median, "ms", note=f"median of {rounds}; {queries} queries incl. loading the question")]
