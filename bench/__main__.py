@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -61,12 +58,6 @@ def _database(url: str, *, create: bool) -> None:
         if create:
             cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _worker_rss_mb(master_pid: int) -> list[float]:
@@ -119,7 +110,6 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
     _database(database_url, create=True)
-    server = None
     try:
         import django
 
@@ -150,31 +140,14 @@ def main() -> int:
 
         connections.close_all()
 
-        port = _free_port()
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "cdt.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(arguments.workers),
-             "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else os.devnull],
-            cwd=ROOT, env={**os.environ, **environment}, start_new_session=True)
-        base_url = f"http://127.0.0.1:{port}"
-        import httpx
+        from .server import gunicorn
 
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base_url}/health/", headers={"X-Forwarded-Proto": "https"}).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer /health/")
-        print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
-        results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
-        rss = _worker_rss_mb(server.pid)
+        with gunicorn(environment, workers=arguments.workers, access_log=bool(os.environ.get("BENCH_ACCESS_LOG"))) as (base_url, pid):
+            print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
+            results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
+            rss = _worker_rss_mb(pid)
         results.append(measured.Figure("web worker memory after the run (largest worker)", max(rss), "MB RSS", target=measured.RSS_MB,
                                        higher_is_better=False, note=f"{len(rss)} workers: " + ", ".join(f"{size:.0f}" for size in rss)))
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        server = None
         print("In process:", flush=True)
         results += measured.voting()
         results += measured.sweeps(due=10_000 if arguments.quick else 100_000)
@@ -197,9 +170,6 @@ def main() -> int:
             print("Missed: " + "; ".join(missed))
         return 1 if (arguments.check and missed) else 0
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         if not arguments.keep_database:
             from django.db import connections
 

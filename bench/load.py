@@ -13,10 +13,14 @@ import dataclasses
 import logging
 import math
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import httpx
+
+T = TypeVar("T")
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would load the driver
 
@@ -78,9 +82,29 @@ async def _run(base_url: str, clients: list[tuple[dict, Callable[[int], str]]], 
     return LoadResult(requests=len(latencies), errors=len(failures), seconds=duration, latencies=latencies), failures
 
 
+def run_in_own_loop(coroutine_function: Callable[[], Awaitable[T]]) -> T:
+    """``asyncio.run`` in a thread of its own: callable from code that
+    already runs an event loop (a test process after Playwright's sync
+    API, for one), where ``asyncio.run`` refuses to start."""
+    outcome: dict[str, object] = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine_function())
+        except BaseException as error:  # noqa: BLE001 — re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="cdt-load")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def measure(base_url: str, clients: list[tuple[dict, Callable[[int], str]]], *, duration: float, warm_up: float = 2.0) -> LoadResult:
     """Run every client (its headers, and the path of its k-th request)
     concurrently for ``duration`` seconds after ``warm_up`` seconds."""
-    result, failures = asyncio.run(_run(base_url, clients, duration, warm_up))
+    result, failures = run_in_own_loop(lambda: _run(base_url, clients, duration, warm_up))
     result.failures = failures[:5]
     return result

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
@@ -114,31 +115,43 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
     setup = kind.editor(request, note=note, case=case)
     form_class, formset_class, prefix = setup["form_class"], setup["formset_class"], setup["prefix"]
     initial = {"title": note.title if note else "", **setup["initial"]}
+    # The version the editor started from travels with the form, so a save
+    # over somebody else's newer version is refused (optimistic locking).
+    base_version = note.version if note is not None else None
     if request.method == "POST":
         form = form_class(request.POST, **setup["form_kwargs"])
         formset = formset_class(request.POST, prefix=prefix) if formset_class else None
+        status = 400
+        posted_base = request.POST.get("base_version", "")
+        if note is not None:
+            base_version = int(posted_base) if posted_base.isdigit() else None
+            if base_version is None:
+                form.add_error(None, _("The version you edited is missing: reload the draft."))
         if form.is_valid() and (formset is None or formset.is_valid()):
             content = kind.content_from(form, formset)
             try:
                 if note is None:
                     note = create(form, content)
                 else:
-                    note = services.note_save(by=request.user, note=note, title=form.cleaned_data["title"], content=content)
+                    note = services.note_save(by=request.user, note=note, title=form.cleaned_data["title"], content=content,
+                                              base_version=base_version)
             except PermissionDenied as error:
                 return HttpResponseForbidden(str(error))
+            except services.VersionConflict as error:
+                form.add_error(None, str(error))
+                status = 409
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, f"Version {note.version} saved.")
                 return redirect(f"{kind.url_prefix}-page", note.pk)
-        status = 400
     else:
         form = form_class(initial=initial, **setup["form_kwargs"])
         formset = formset_class(prefix=prefix, initial=setup["items"]) if formset_class else None
         status = 200
     return render(request, "measures/note_edit.html", {
         "form": form, "formset": formset, "kind": kind_name, "draft_kind": kind, "note": note, "case": case, "marking": note or case,
-        "items_heading": setup.get("items_heading", ""), "item_label": setup.get("item_label", ""),
+        "base_version": base_version, "items_heading": setup.get("items_heading", ""), "item_label": setup.get("item_label", ""),
     }, status=status)
 
 

@@ -345,15 +345,30 @@ def strategic_note_create(
     return note
 
 
-def note_save(*, by, note, title: str, content: dict):
+class VersionConflict(TransitionConflict):
+    """Somebody saved the draft since the version the editor started from
+    (answered 409, like any conflict): saving anyway would silently drop
+    their version's changes from the current text."""
+
+
+def note_save(*, by, note, title: str, content: dict, base_version: int | None = None):
     """Save a new version of a draft (any kind) that is still a draft or
-    circulated; every version is kept."""
+    circulated; every version is kept. ``base_version`` is the version the
+    editor started from: if another drafter has saved since, nothing is
+    written and :class:`VersionConflict` says who (optimistic locking; the
+    browser editor always sends it, API clients should)."""
     kind = drafting.kind_of(note)
     if not permissions.may_draft_note(note, by):
         raise PermissionDenied(_("Only the EEAS edits the draft."))
     content = kind.clean(content, by)
     with transaction.atomic():
         note = type(note).objects.select_for_update().get(pk=note.pk)
+        if base_version is not None and int(base_version) != note.version:
+            latest = kind.version_model.objects.filter(note=note, number=note.version).select_related("saved_by").first()
+            raise VersionConflict(_("You edited version %(base)s, but version %(current)s was saved meanwhile by %(who)s. "
+                                    "Nothing was saved: reload the draft and make your changes again.")
+                                  % {"base": base_version, "current": note.version,
+                                     "who": latest.saved_by.get_full_name() or latest.saved_by.username if latest else "—"})
         if note.status not in (NoteStatus.DRAFT, NoteStatus.CIRCULATED):
             raise ValidationError({"content": _("A submitted draft is not edited: revise it (a new version supersedes it).")})
         note.version += 1

@@ -98,7 +98,8 @@ def test_statement_editor_versions_publication_and_alignment(cast, signed_in, ca
     statement = Statement.objects.get()
     assert done.status_code == 302 and done.url == f"/attribution/statements/{statement.pk}/"
     base = f"/attribution/statements/{statement.pk}"
-    edited = signed_in["eeas"].post(f"{base}/edit/", {"title": statement.title, "text": "The EU firmly condemns.\n\nThe EU calls upon."})
+    edited = signed_in["eeas"].post(f"{base}/edit/", {"title": statement.title, "base_version": "1",
+                                                       "text": "The EU firmly condemns.\n\nThe EU calls upon."})
     assert edited.status_code == 302
     compare = signed_in["delegate"].get(f"{base}/compare/", {"from": 1, "to": 2}).content.decode()
     assert "<del>strongly</del>" in compare and "<ins>firmly</ins>" in compare

@@ -35,6 +35,12 @@ def test_options_note_through_the_api(cast, clients, open_case):
     assert bad.status_code == 400 and "options[0].measure_type" in str(bad.json())
     assert post(clients["delegate"], f"{base}/save/", {"title": "x", "content": CONTENT}).status_code == 403
     assert post(clients["eeas"], f"{base}/save/", {"title": "Options note", "content": {**CONTENT, "recommendation": "Option 1 now."}}).json()["version"] == 2
+    # Optimistic locking: a save from version 1 after version 2 exists is refused, nothing written.
+    stale = post(clients["eeas"], f"{base}/save/", {"title": "Options note", "base_version": 1,
+                                                    "content": {**CONTENT, "recommendation": "Overwrite."}})
+    assert stale.status_code == 409 and "version 2 was saved meanwhile" in stale.json()["detail"]
+    assert clients["eeas"].get(f"{base}/").json()["version"] == 2
+    assert post(clients["eeas"], f"{base}/save/", {"title": "x", "base_version": 0, "content": CONTENT}).status_code == 400
     assert [v["number"] for v in clients["delegate"].get(f"{base}/versions/").json()] == [1, 2]
     rows = clients["delegate"].get(f"{base}/compare/", {"from": 1, "to": 2}).json()
     assert [row["anchor"] for row in rows if row["changed"]] == ["recommendation"]

@@ -16,8 +16,9 @@ def pages(signed_in):
     return signed_in
 
 
-def editor_post(title, options, situation="Wiper attack.", recommendation="Option 1."):
+def editor_post(title, options, situation="Wiper attack.", recommendation="Option 1.", base_version=None):
     data = {"title": title, "situation": situation, "recommendation": recommendation,
+            **({"base_version": str(base_version)} if base_version is not None else {}),
             "options-TOTAL_FORMS": str(len(options)), "options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "1000"}
     for index, option in enumerate(options):
         for key, value in option.items():
@@ -42,14 +43,14 @@ def test_draft_reorder_comment_compare(cast, pages, open_case):
     response = pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/", editor_post("Options note", [
         {"measure_type": "demarche", "rationale": "First.", "ORDER": "2"},
         {"measure_type": "hr-statement", "rationale": "Second.", "ORDER": "1"},
-        {"measure_type": "advisories", "rationale": "Third.", "ORDER": "3"}]))
+        {"measure_type": "advisories", "rationale": "Third.", "ORDER": "3"}], base_version=1))
     assert response.status_code == 302
     note = OptionsNote.objects.get()
     assert note.version == 2 and [o["measure_type"] for o in note.content["options"]] == ["hr-statement", "demarche", "advisories"]
     # Delete the advisory.
     pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/", editor_post("Options note", [
         {"measure_type": "hr-statement", "ORDER": "1"}, {"measure_type": "demarche", "ORDER": "2"},
-        {"measure_type": "advisories", "ORDER": "3", "DELETE": "on"}]))
+        {"measure_type": "advisories", "ORDER": "3", "DELETE": "on"}], base_version=2))
     assert len(OptionsNote.objects.get().content["options"]) == 2
     compare = pages["delegate"].get(f"/measures/options-notes/{note.pk}/compare/", {"from": 1, "to": 2}).content.decode()
     assert 'data-testid="compare"' in compare and "<ins>" in compare
@@ -97,3 +98,28 @@ def test_the_strategic_note_page_shows_the_evaluations_of_measures_on_its_actor(
     page = pages["delegate"].get(f"/measures/strategic-notes/{note.pk}/").content.decode()
     assert "Campaign paused." in page.split('data-testid="strategic-evaluations"')[1]
     assert pages["siac"].get(f"/measures/strategic-notes/{note.pk}/").status_code == 404
+
+
+def test_two_drafters_saving_the_same_version_the_second_is_refused(cast, pages, open_case):
+    """Optimistic locking: both editors opened version 1; the first save
+    makes version 2, the second is refused with 409 and writes nothing."""
+    case = walk_to(open_case(), CaseState.EXPLORATION, cast)
+    pages["eeas"].post(f"/measures/options-notes/new/{case.pk}/", editor_post("Options note", [{"measure_type": "demarche", "ORDER": "1"}]))
+    note = OptionsNote.objects.get()
+    editor_page = pages["eeas"].get(f"/measures/options-notes/{note.pk}/edit/").content.decode()
+    assert 'name="base_version" value="1"' in editor_page
+    first = pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/",
+                               editor_post("Options note", [{"measure_type": "demarche", "ORDER": "1"}], recommendation="First drafter.", base_version=1))
+    assert first.status_code == 302
+    second = pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/",
+                                editor_post("Options note", [{"measure_type": "demarche", "ORDER": "1"}], recommendation="Second drafter.", base_version=1))
+    assert second.status_code == 409
+    body = second.content.decode()
+    assert "version 2 was saved meanwhile" in body and "Second drafter." in body  # their text is kept on the page to copy
+    assert 'name="base_version" value="1"' in body  # saving again from the stale form is refused again
+    note = OptionsNote.objects.get(pk=note.pk)
+    assert note.version == 2 and note.content["recommendation"] == "First drafter."
+    assert note.versions.count() == 2
+    missing = pages["eeas"].post(f"/measures/options-notes/{note.pk}/edit/",
+                                 editor_post("Options note", [{"measure_type": "demarche", "ORDER": "1"}], recommendation="No base."))
+    assert missing.status_code == 400 and OptionsNote.objects.get().version == 2

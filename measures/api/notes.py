@@ -73,6 +73,9 @@ class StrategicNoteSerializer(MarkingsSerializer):
 class SaveSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     content = serializers.JSONField()
+    base_version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="The version this text was edited from: if someone has saved a newer one, nothing is saved (409).")
 
 
 class VersionSerializer(serializers.Serializer):
@@ -115,11 +118,15 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     @extend_schema(request=SaveSerializer)
     @action(detail=True, methods=["post"], url_path="save")
     def save_version(self, request, pk=None):
-        """Save a new version (draft or circulated notes; the EEAS)."""
+        """Save a new version (draft or circulated notes; the EEAS). With
+        ``base_version``, 409 if someone saved a newer version meanwhile."""
         note = self.get_object()
         body = SaveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        note = self.call(services.note_save, by=request.user, note=note, **body.validated_data)
+        try:
+            note = self.call(services.note_save, by=request.user, note=note, **body.validated_data)
+        except TransitionConflict as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(note).data)
 
     @extend_schema(responses=VersionSerializer(many=True))
