@@ -6,11 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve migrate demo otp messages clean-db help bench bench-check
+.PHONY: run test setup serve migrate demo otp messages clean-db help bench bench-check check-hostile
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make check-hostile  the hostile-input and fault tests at full length (schemathesis, fuzzed feeds and forms, races, backup) on PostgreSQL"
 	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database); make bench-check fails on a missed target"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -49,3 +50,10 @@ bench: setup
 
 bench-check: setup
 	$(PY) -m bench --check $(BENCH_ARGS)
+
+# Hostile input and faults (issue 12) at full length: every schemathesis phase
+# for every role, more fuzz examples; on a scratch PostgreSQL test database
+# (the races and the backup test need it). make test runs the bounded version.
+HOSTILE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cdt_hostile
+check-hostile: setup
+	DATABASE_URL=$(HOSTILE_DATABASE_URL) CDT_HOSTILE_PROFILE=full $(VENV)/bin/pytest -p no:cacheprovider --create-db -m hostile -rs $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import Assessment, ThreatActor
+from cdt.core.forms import DateTimeField, ModelMultipleChoiceField
 from cdt.directory.models import MemberState, Organisation
 from council.models import VotingRule
 
@@ -29,7 +30,7 @@ class StatementForm(forms.Form):
 
 class StatementCreateForm(StatementForm):
     statement_type = forms.ChoiceField(choices=StatementType.choices, label=_("Type"))
-    partners = forms.ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining (joint statement)"))
+    partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining (joint statement)"))
 
 
 class AlignmentForm(forms.Form):
@@ -58,7 +59,7 @@ class ClaimForm(forms.Form):
     made_on = forms.DateField(required=False, label=_("Made on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(required=False, max_length=500, label=_("Reference"))
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Summary"))
-    assessments = forms.ModelMultipleChoiceField(Assessment.objects.none(), required=False, label=_("Assessments it rests on"))
+    assessments = ModelMultipleChoiceField(Assessment.objects.none(), required=False, label=_("Assessments it rests on"))
 
     def __init__(self, *args, assessments=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,10 +92,10 @@ class ReferForm(forms.Form):
 class ConcludeForm(forms.Form):
     outcome = forms.ChoiceField(choices=AttributionOption.choices, label=_("Outcome"))
     on = forms.DateField(required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    actors = forms.ModelMultipleChoiceField(ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"),
+    actors = ModelMultipleChoiceField(ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"),
                                             widget=forms.CheckboxSelectMultiple)
     attributed_to_state = forms.CharField(required=False, max_length=100, label=_("State the activity is attributed to"))
-    partners = forms.ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining"))
+    partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining"))
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Outcome"))
 
     def __init__(self, *args, actors=None, **kwargs):
@@ -114,11 +115,11 @@ class PlanForm(forms.Form):
     public = forms.BooleanField(required=False, initial=True, label=_("Public communication"))
     channels = forms.MultipleChoiceField(choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Channels"))
     timing = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Timing"))
-    embargo_until = forms.DateTimeField(required=False, label=_("Embargo until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    embargo_until = DateTimeField(required=False, label=_("Embargo until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     lines_to_take = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Lines to take"))
     eu_delegations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("EU Delegations involved (one per line)"))
     partner_coordination = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Coordination with partners"))
-    partners = forms.ModelMultipleChoiceField(_partners(), required=False, label=_("Partners"))
+    partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners"))
 
     def clean_audiences(self):
         return _names(self.cleaned_data["audiences"])

@@ -18,6 +18,7 @@ from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
 from cdt.directory.models import MemberState
+from cdt.core.forms import ModelMultipleChoiceField
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
 from measures import note_views
@@ -76,7 +77,7 @@ def claim_list(request):
     claims = selectors.claim_list(user=request.user)
     for name in ("case", "actor"):
         value = request.GET.get(name, "")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():  # "²".isdigit() too, and int() refuses it
             claims = claims.filter(**{f"{name}_id": int(value)})
     query = request.GET.get("q", "").strip()
     if query:
@@ -318,7 +319,7 @@ def _plan_form(request, *, case, plan=None):
     form = PlanForm(request.POST or None, initial=initial)
     from django import forms as django_forms
 
-    form.fields["measures"] = django_forms.ModelMultipleChoiceField(measures, required=False, label="Measures communicated",
+    form.fields["measures"] = ModelMultipleChoiceField(measures, required=False, label="Measures communicated",
                                                                     initial=initial.get("measures"))
     form.fields["statement"] = django_forms.ModelChoiceField(statements, required=False, label="Statement", initial=initial.get("statement"))
     status = 200

@@ -68,7 +68,14 @@ class FeedRejected(Exception):
 
 
 def _error(object_id: str, property_name: str, reason: str) -> dict:
-    return {"object": object_id, "property": property_name, "reason": reason}
+    """One error; each part clipped, as a hostile value (a 5 MB id, a NUL)
+    may be part of it and the error goes back in the answer and into the log."""
+    return {"object": _clip(object_id, 200), "property": _clip(property_name, 100), "reason": _clip(reason, 1000)}
+
+
+def _clip(text: str, size: int) -> str:
+    text = stix.storable(str(text))
+    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 def feed_client_for(*, token) -> FeedClient:
@@ -88,6 +95,8 @@ def bundle_objects(bundle) -> list[dict]:
         raise FeedRejected([_error("", "", _("The body must be a STIX 2.1 bundle (a JSON object)."))])
     if "type" in bundle and bundle["type"] != "bundle":
         raise FeedRejected([_error(str(bundle.get("id", "")), "type", _("Expected a bundle."))])
+    if "id" in bundle and not stix.is_identifier(bundle["id"], "bundle"):
+        raise FeedRejected([_error("", "id", _("The bundle id must be 'bundle--' followed by a UUID."))])
     objects = bundle.get("objects")
     if not isinstance(objects, list):
         raise FeedRejected([_error(str(bundle.get("id", "")), "objects", _("A bundle needs a list of objects."))])
@@ -165,6 +174,14 @@ def feed_ingestion_process(*, ingestion: FeedIngestion, client: FeedClient | Non
     except IntegrityError:
         ingestion.status = FeedIngestion.Status.FAILED
         ingestion.errors = [_error("", "", _("Another ingestion wrote the same objects at the same time; post the bundle again."))]
+    except Exception:
+        # In a large bundle, planning and writing run on objects the worker
+        # processes are still validating: a crash there on an invalid object
+        # is that object's validation error (and the transaction rolled back).
+        errors = validation.errors() if validation is not None else []
+        if not errors:
+            raise
+        ingestion.status, ingestion.errors = FeedIngestion.Status.FAILED, errors
     else:
         ingestion.status = FeedIngestion.Status.COMPLETE
         for name, value in counts.items():
@@ -255,6 +272,9 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
             newest[stix_object["id"]] = planned
         elif earlier.version != planned.version:
             plan.outcome["ignored"].append({"id": stix_object["id"], "version": version, "reason": "a newer version is in the bundle"})
+        elif earlier.stix != stix_object:
+            errors.append(_error(stix_object["id"], "id", _("The same id and version (%(version)s) appear twice in the bundle "
+                                                            "with different content.") % {"version": version}))
     plan.case_links = _case_links([p.stix for p in newest.values() if p.stix["type"] == "report"], by=by, errors=errors)
     if errors:
         raise FeedRejected(errors[:100])

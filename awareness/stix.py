@@ -5,12 +5,18 @@ and the vocabulary mappings. No database writes here (see ``ingestion``).
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import stix2
 import stix2.exceptions
+import stix2.properties
+import stix2.registry
+import stix2.utils
 from django.utils.dateparse import parse_datetime
 
 from cdt.security.markings import Classification, Tlp
@@ -48,12 +54,25 @@ TLP_2_IDS: dict[Tlp, str] = {
 TLP_2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 TLP_NAMES = {"white": Tlp.CLEAR, "clear": Tlp.CLEAR, "green": Tlp.GREEN, "amber": Tlp.AMBER, "amber+strict": Tlp.AMBER_STRICT, "red": Tlp.RED}
 
+#: EU classification markings, French or English form, anywhere in a
+#: statement ("Classification: EU CONFIDENTIAL" too); the highest found wins.
 _CLASSIFICATION_STATEMENTS = [
-    (re.compile(r"^\s*TRES\s+SECRET\s+UE\b"), Classification.TRES_SECRET_UE),
-    (re.compile(r"^\s*SECRET\s+UE\b"), Classification.SECRET_UE),
-    (re.compile(r"^\s*CONFIDENTIEL\s+UE\b"), Classification.CONFIDENTIEL_UE),
-    (re.compile(r"^\s*RESTREINT\s+UE\b"), Classification.RESTREINT_UE),
+    (re.compile(r"\bTRES[\s_-]+SECRET[\s_-]+UE\b|\bEU[\s_-]+TOP[\s_-]+SECRET\b"), Classification.TRES_SECRET_UE),
+    (re.compile(r"\bSECRET[\s_-]+UE\b|\bEU[\s_-]+SECRET\b"), Classification.SECRET_UE),
+    (re.compile(r"\bCONFIDENTIEL[\s_-]+UE\b|\bEU[\s_-]+CONFIDENTIAL\b"), Classification.CONFIDENTIEL_UE),
+    (re.compile(r"\bRESTREINT[\s_-]+UE\b|\bEU[\s_-]+RESTRICTED\b"), Classification.RESTREINT_UE),
 ]
+
+#: How deep an object may nest (the object itself is level 1). STIX needs a
+#: handful of levels; Python's JSON encoder and decoder recurse, so deeper
+#: content would fail wherever the stack is already deep.
+MAX_NESTING = 100
+#: The longest type name CDT stores (the ``stix_type`` column; STIX allows 250).
+MAX_TYPE_LENGTH = 60
+_TYPE = re.compile(r"^[a-z][a-z0-9-]*$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+#: What PostgreSQL cannot store in text or JSON: NUL, and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ def marking_meaning(definition: dict) -> Marking:
     if definition.get("definition_type") == "statement":
         statement = _fold(str((definition.get("definition") or {}).get("statement", "")))
         for pattern, level in _CLASSIFICATION_STATEMENTS:
-            if pattern.match(statement):
+            if pattern.search(statement):
                 return Marking(classification=level, limite="LIMITE" in statement)
         if statement.strip() == "LIMITE":
             return Marking(limite=True)
@@ -104,23 +123,193 @@ class StixInvalid(Exception):
 def validate(stix_object: dict) -> None:
     """Parse one object with ``stix2`` (custom properties and custom object
     types are allowed, as real feeds carry them; everything the
-    specification defines is checked)."""
+    specification defines is checked). ``stix2`` is lenient where CDT may
+    not be: it coerces values of the wrong JSON type (``5`` to ``"5"``, a
+    string to a list), fills in a missing ``created``, ``modified`` or
+    ``spec_version``, drops null properties, reads any UUID form and checks
+    nothing on a custom type; all of which is refused here."""
     if not isinstance(stix_object, dict):
         raise StixInvalid("", "not a JSON object")
     for required in ("type", "id"):
         if not isinstance(stix_object.get(required), str):
             raise StixInvalid(required, "required")
-    if not stix_object["id"].startswith(stix_object["type"] + "--"):
-        raise StixInvalid("id", f"must start with '{stix_object['type']}--'")
-    if stix_object.get("spec_version", SPEC_VERSION) != SPEC_VERSION and stix_object["type"] != "marking-definition":
+    _check_json(stix_object)
+    stix_type = stix_object["type"]
+    if not (3 <= len(stix_type) <= MAX_TYPE_LENGTH and _TYPE.match(stix_type) and "--" not in stix_type):
+        raise StixInvalid("type", f"must be 3 to {MAX_TYPE_LENGTH} lowercase letters, digits and single hyphens")
+    if not stix_object["id"].startswith(stix_type + "--"):
+        raise StixInvalid("id", f"must start with '{stix_type}--'")
+    if not is_identifier(stix_object["id"]):
+        raise StixInvalid("id", "must be the type, '--' and an RFC 4122 UUID (8-4-4-4-12 hexadecimal digits)")
+    if stix_object.get("spec_version", SPEC_VERSION) != SPEC_VERSION and stix_type != "marking-definition":
         raise StixInvalid("spec_version", "only STIX 2.1 is accepted")
+    extensions = stix_object.get("extensions", {})
+    if not isinstance(extensions, dict) or not all(isinstance(extension, dict) for extension in extensions.values()):
+        raise StixInvalid("extensions", "must be an object of extension objects")
+    cls = stix2.registry.class_for_type(stix_type, SPEC_VERSION)
+    if cls is None:
+        _validate_custom(stix_object)
+        return
+    for name, value in stix_object.items():
+        _check_not_dropped(cls, name, value, name)
+    if "created" in cls._properties:  # a domain or relationship object, or a marking definition: not an observable
+        required = ["created", *(["modified"] if "modified" in cls._properties else [])]
+        required += ["spec_version"] if stix_type != "marking-definition" else []
+        for name in required:
+            if name not in stix_object:
+                raise StixInvalid(name, "required")
     try:
-        stix2.parse(stix_object, allow_custom=True, version=SPEC_VERSION)
+        parsed = stix2.parse(stix_object, allow_custom=True, version=SPEC_VERSION)
     except stix2.exceptions.STIXError as error:
         prop = getattr(error, "prop_name", None) or ", ".join(getattr(error, "properties", None) or [])
         raise StixInvalid(prop, str(getattr(error, "reason", None) or error)) from None
-    except (ValueError, TypeError) as error:
-        raise StixInvalid("", str(error)) from None
+    except Exception as error:  # a shape stix2 does not expect (AttributeError, KeyError…) is still an invalid object
+        raise StixInvalid("", str(error) or type(error).__name__) from None
+    for name, value in stix_object.items():
+        if name in parsed:
+            _check_type(value, parsed[name], name)
+        prop = cls._properties.get(name)
+        if isinstance(getattr(prop, "contained", prop), stix2.properties.ReferenceProperty):
+            if not all(is_identifier(ref) for ref in (value if isinstance(value, list) else [value])):
+                raise StixInvalid(name, "must hold identifiers: a type, '--' and an RFC 4122 UUID")
+    if stix_type == "marking-definition":
+        _check_tlp(stix_object)
+
+
+def is_identifier(value, stix_type: str | None = None) -> bool:
+    """``type--UUID`` with the UUID in its canonical 8-4-4-4-12 form (not
+    braces, a URN or no hyphens, which ``uuid.UUID`` would also read)."""
+    if not isinstance(value, str) or "--" not in value:
+        return False
+    prefix, _sep, rest = value.partition("--")
+    if not _TYPE.match(prefix) or (stix_type is not None and prefix != stix_type) or not _UUID.match(rest):
+        return False
+    return uuid.UUID(rest).variant == uuid.RFC_4122
+
+
+def _check_json(stix_object: dict) -> None:
+    """Iteratively (no recursion on hostile input): nesting depth, and
+    strings and numbers that cannot be stored or served again."""
+    stack = [(name, value, 2) for name, value in stix_object.items()]
+    for name in stix_object:
+        _check_text(name, name)
+    while stack:
+        name, value, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value, name)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise StixInvalid(name, "must be a finite number")
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_NESTING:
+                raise StixInvalid(name, f"is nested too deeply (more than {MAX_NESTING} levels)")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    _check_text(key, name)
+                    stack.append((name, item, depth + 1))
+            else:
+                stack.extend((name, item, depth + 1) for item in value)
+
+
+def storable(text: str) -> str:
+    """``text`` with what PostgreSQL cannot store replaced (for messages that quote hostile input)."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _check_text(text: str, name: str) -> None:
+    found = _UNSTORABLE.search(text)
+    if found:
+        raise StixInvalid(name, "contains a NUL character" if found.group() == "\x00" else "is not valid Unicode (a lone surrogate)")
+
+
+_KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"), (datetime.datetime, "a string"),
+          (Mapping, "an object"), (list, "a list"))
+
+
+def _check_type(given, cleaned, name: str) -> None:
+    """``given`` (as posted) has the JSON type of ``cleaned`` (as ``stix2``
+    read it), all the way down; custom properties are kept as posted."""
+    if given is cleaned:
+        return
+    expected = next((kind for kind in _KINDS if isinstance(cleaned, kind[0])), None)
+    if expected is None:
+        return
+    accepted = {int: (int,), float: (int, float), datetime.datetime: (str,), Mapping: (dict,)}.get(expected[0], (expected[0],))
+    if not isinstance(given, accepted) or (isinstance(given, bool) and expected[0] is not bool):
+        raise StixInvalid(name, f"must be {expected[1]}")
+    if isinstance(given, dict):
+        for key, value in given.items():
+            if key not in cleaned:  # dropped by stix2: an embedded object's null or empty list
+                _check_not_dropped(type(cleaned), key, value, name)
+                continue
+            _check_type(value, cleaned[key], name)
+    elif isinstance(given, list):
+        if len(given) != len(cleaned):
+            raise StixInvalid(name, f"must be {expected[1]}")
+        for value, item in zip(given, cleaned):
+            _check_type(value, item, name)
+
+
+def _check_not_dropped(cls, key: str, value, name: str) -> None:
+    """``stix2`` drops a property whose value is null or ``[]`` before it
+    checks anything: null is never a STIX value, and ``[]`` is one only where
+    a list goes (an empty list, which CDT reads as absent)."""
+    prop = getattr(cls, "_properties", {}).get(key)
+    if prop is None:
+        return
+    if value is None:
+        raise StixInvalid(name, "must not be null")
+    if value == [] and not isinstance(prop, stix2.properties.ListProperty):
+        raise StixInvalid(name, "must not be an empty list")
+
+
+def _validate_custom(stix_object: dict) -> None:
+    """The common properties of an object of a type ``stix2`` does not know
+    (which it passes unchecked): CDT reads its version and markings."""
+    for name in ("spec_version", "created", "modified", "created_by_ref", "object_marking_refs", "granular_markings"):
+        if name in stix_object and stix_object[name] is None:
+            raise StixInvalid(name, "must not be null")
+    for name in ("created", "modified"):
+        if name in stix_object and not _is_timestamp(stix_object[name]):
+            raise StixInvalid(name, "must be a timestamp such as 2026-11-02T09:00:00.000Z")
+    if "created_by_ref" in stix_object and not is_identifier(stix_object["created_by_ref"], "identity"):
+        raise StixInvalid("created_by_ref", "must be an identity identifier")
+    refs = stix_object.get("object_marking_refs", [])
+    if not isinstance(refs, list) or not all(is_identifier(ref, "marking-definition") for ref in refs):
+        raise StixInvalid("object_marking_refs", "must be a list of marking-definition identifiers")
+    granular = stix_object.get("granular_markings", [])
+    if not isinstance(granular, list) or not all(
+        isinstance(marking, dict) and isinstance(marking.get("selectors"), list)
+        and ("marking_ref" not in marking or is_identifier(marking["marking_ref"], "marking-definition"))
+        for marking in granular
+    ):
+        raise StixInvalid("granular_markings", "must be a list of granular markings with marking-definition identifiers")
+
+
+def _is_timestamp(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        stix2.utils.parse_into_datetime(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_tlp(definition: dict) -> None:
+    """A TLP marking definition names a TLP level CDT knows, and a
+    predefined TLP id is not given another level."""
+    extension = (definition.get("extensions") or {}).get(TLP_2_EXTENSION)
+    if extension is not None:
+        prop, level = "extensions", extension.get("tlp_2_0")
+    elif definition.get("definition_type") == "tlp":
+        prop, level = "definition", (definition.get("definition") or {}).get("tlp")
+    else:
+        return
+    if not isinstance(level, str) or level.lower() not in TLP_NAMES:
+        raise StixInvalid(prop, "names no TLP level (clear, green, amber, amber+strict, red)")
+    predefined = TLP_MARKINGS.get(definition["id"])
+    if predefined is not None and predefined != TLP_NAMES[level.lower()]:
+        raise StixInvalid(prop, f"contradicts the predefined marking with this id ({predefined.label})")
 
 
 def version_of(stix_object: dict) -> tuple[str, datetime.datetime | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cdt.core.forms import EclFormMixin
+from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
 
 from .models import DIMENSIONS, Case, ProportionalityAssessment, Sector, SignificanceAssessment
@@ -31,6 +31,7 @@ class CaseForm(EclFormMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "victims": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {name: ModelMultipleChoiceField for name in ("member_states_affected", "suspected_actors", "releasable_to")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.core.listing import paginate
-from cdt.security.selectors import highest_marking
+from cdt.security.selectors import highest_marking, protected_queryset
 
 from . import selectors, services
 from .panels import panels_for
@@ -108,11 +108,13 @@ def case_transition(request, case_id: int, transition: str):
     if transition not in transitions():
         raise Http404
     form = TransitionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # an invalid field is refused, never silently dropped
+        return case_detail(request, case_id, transition_errors={transition: [e for errors in form.errors.values() for e in errors]}, status=400)
     data = form.cleaned_data
     merged_into = None
     if data.get("merged_into"):
-        merged_into = Case.objects.filter(reference=data["merged_into"].strip()).first()
+        # Among the cases the user may see: an invisible one answers exactly as an unknown one.
+        merged_into = protected_queryset(Case.objects.filter(reference=data["merged_into"].strip()), request.user).first()
         if merged_into is None:
             return case_detail(request, case_id, transition_errors={transition: [_("No such case: %(ref)s.") % {"ref": data["merged_into"]}]}, status=400)
     try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cdt.core.forms import EclFormMixin
+from cdt.core.forms import DateTimeField, EclFormMixin
 from cdt.directory.models import CouncilBody
 
 from .models import Position, PositionValue, VotingRule, WrittenProcedure
@@ -22,12 +22,12 @@ class PositionForm(EclFormMixin, forms.Form):
 
 class WrittenProcedureForm(EclFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Procedure"), choices=WrittenProcedure.Kind.choices, initial=WrittenProcedure.Kind.SILENCE)
-    deadline = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    coreu_reference = forms.CharField(label=_("COREU reference"), required=False)
+    deadline = DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    coreu_reference = forms.CharField(label=_("COREU reference"), required=False, max_length=100)
 
 
 class DecisionForm(EclFormMixin, forms.Form):
-    legal_act = forms.CharField(label=_("Legal act (if any)"), required=False)
+    legal_act = forms.CharField(label=_("Legal act (if any)"), required=False, max_length=300)
 
 
 class HrActForm(EclFormMixin, forms.Form):

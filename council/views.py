@@ -119,7 +119,9 @@ def question_put(request, case_id: int):
 def decision_record(request, question_id: int):
     question = selectors.question_get(user=request.user, pk=question_id, request=request)
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # refused, never recorded without the invalid field
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return _back(question.case_id)
     try:
         decision = services.decision_record(by=request.user, question=question, legal_act=form.cleaned_data.get("legal_act", ""))
         messages.success(request, decision.explanation)

@@ -124,7 +124,7 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
         status = 400
         posted_base = request.POST.get("base_version", "")
         if note is not None:
-            base_version = int(posted_base) if posted_base.isdigit() else None
+            base_version = int(posted_base) if posted_base.isascii() and posted_base.isdigit() else None  # "²".isdigit() too
             if base_version is None:
                 form.add_error(None, _("The version you edited is missing: reload the draft."))
         if form.is_valid() and (formset is None or formset.is_valid()):
@@ -219,7 +219,11 @@ def act(request, kind, note_id, action):
             if request.POST.get("decision"):
                 from council.models import Decision
 
-                decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=request.POST["decision"]).first()
+                raw = request.POST["decision"].strip()
+                if raw.isascii() and raw.isdigit():
+                    decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=int(raw)).first()
+                if decision is None:  # not an id, or not one the user may see: a form error, not a 404
+                    raise ValidationError({"decision": _("No such decision.")})
             on = _date(request.POST.get("on"))
             note = services.note_transition(by=request.user, note=note, transition=action, decision=decision, on=on)
     except PermissionDenied as error:

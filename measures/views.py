@@ -104,8 +104,9 @@ def measure_transition(request, measure_id: int, transition: str):
         return measure_detail(request, measure_id, errors={transition: [str(e) for e in form.errors.values()]}, status=400)
     data = dict(form.cleaned_data)
     decision = None
-    if data.pop("decision"):
-        decision = Decision.objects.filter(pk=request.POST.get("decision"), case=measure.case).first()
+    decision_id = data.pop("decision")
+    if decision_id:
+        decision = Decision.objects.filter(pk=decision_id, case=measure.case).first()  # the cleaned id: "1.0" is 1, not a 500
         if decision is None or not can_view_child(request.user, decision):
             return measure_detail(request, measure_id, errors={transition: ["No such decision."]}, status=400)
     try:

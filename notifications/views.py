@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cdt.accounts.second_factor import safe_next
 from cdt.accounts.services import hash_api_key
 from cdt.core.listing import paginate
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
@@ -47,7 +49,9 @@ def notification_mark_read(request):
     services.notifications_mark_read(user=request.user, ids=ids)
     if request.headers.get("HX-Request"):
         return render(request, "notifications/badge.html", {"unread_notifications": selectors.unread_count(user=request.user)})
-    return redirect(request.POST.get("next") or "notification-list-page")
+    # ``next`` comes from the page that posted; only a same-site path is
+    # followed, so a crafted link cannot bounce a delegate to another host.
+    return redirect(safe_next(request, default=reverse("notification-list-page")))
 
 
 @declare_access(AUTHENTICATED)

@@ -17,6 +17,8 @@ from cdt.security.models import AuditEntry
 
 from .cases_support import cast, open_case, walk_to  # noqa: F401
 
+pytestmark = pytest.mark.hostile
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

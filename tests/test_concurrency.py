@@ -30,7 +30,7 @@ from council.models import Position, PositionValue
 
 from .cases_support import cast, open_case, walk_to  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.hostile]
 
 
 @pytest.fixture

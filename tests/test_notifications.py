@@ -350,6 +350,15 @@ def test_notification_centre_badge_filters_and_mark_read(client, cast, open_case
     assert selectors.unread_count(user=cast["other_delegate"]) == 0
 
 
+def test_mark_read_follows_only_a_same_site_next(client, cast):
+    """An attacker's link must not turn the notification centre into an open
+    redirect: ``next`` pointing at another host falls back to the centre."""
+    client.force_login(cast["other_delegate"])
+    assert client.post("/notifications/read/", {"next": "/cases/"})["Location"] == "/cases/"
+    for hostile in ("https://evil.example/", "//evil.example/x", "https:evil.example"):
+        assert client.post("/notifications/read/", {"next": hostile})["Location"] == "/notifications/"
+
+
 def test_a_notification_disappears_when_access_to_its_case_is_withdrawn(cast, open_case, django_capture_on_commit_callbacks):
     from cdt.security.grants import access_revoke, organisation_group
 

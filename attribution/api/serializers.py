@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from awareness.models import Assessment, ThreatActor
 from cases.models import Case
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
@@ -18,15 +19,15 @@ def _partner_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.filter(kind__in=PARTNER_KINDS), **kwargs)
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     actor = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
-    member_state = serializers.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True)
+    member_state = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True)
     partner = _partner_field(required=False, allow_null=True)
     assessments = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.all(), many=True, required=False,
                                                      help_text="Assessments linked to the case (required for a technical attribution)")
-    party = serializers.CharField(required=False, allow_blank=True, help_text="Default: what the basis implies (technical: the EU)")
-    attributing_party = serializers.CharField(read_only=True)
+    party = json_fields.CharField(required=False, allow_blank=True, help_text="Default: what the basis implies (technical: the EU)")
+    attributing_party = json_fields.CharField(read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
 
@@ -46,9 +47,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         return data
 
 
-class ConsiderationCommentSerializer(serializers.ModelSerializer):
+class ConsiderationCommentSerializer(json_fields.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ConsiderationComment
@@ -56,9 +57,9 @@ class ConsiderationCommentSerializer(serializers.ModelSerializer):
         read_only_fields = ("created_at",)
 
 
-class ConsiderationSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(read_only=True)
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+class ConsiderationSerializer(json_fields.ModelSerializer):
+    title = json_fields.CharField(read_only=True)
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     comments = ConsiderationCommentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -67,14 +68,15 @@ class ConsiderationSerializer(serializers.ModelSerializer):
         read_only_fields = ("number", "assessed_at")
 
 
-class DeliberationSerializer(serializers.ModelSerializer):
+class DeliberationSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    status = serializers.CharField(read_only=True)
+    status = json_fields.CharField(read_only=True)
     options_considered = serializers.ListField(child=serializers.ChoiceField(AttributionOption.choices), required=False)
     considerations = ConsiderationSerializer(many=True, read_only=True)
     partners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)
+    outcome = serializers.ChoiceField(AttributionOption.choices, read_only=True, allow_blank=True)  # "" until concluded
 
     class Meta:
         model = AttributionDeliberation
@@ -91,37 +93,37 @@ class OptionsSerializer(serializers.Serializer):
 
 
 class AssessConsiderationSerializer(serializers.Serializer):
-    assessment = serializers.CharField()
+    assessment = json_fields.CharField()
     rating = serializers.ChoiceField(Rating.choices)
 
 
 class ConsiderationCommentRequestSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = json_fields.CharField()
 
 
 class ReferSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Default: a standard question naming the case")
+    text = json_fields.CharField(required=False, allow_blank=True, default="", help_text="Default: a standard question naming the case")
     voting_rule = serializers.ChoiceField(VotingRule.choices, default=VotingRule.UNANIMITY)
-    body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None,
+    body = json_fields.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None,
                                         help_text="Default: COUNCIL")
 
 
 class ConcludeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(AttributionOption.choices)
     on = serializers.DateField(required=False, allow_null=True, default=None)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = json_fields.CharField(required=False, allow_blank=True, default="")
     actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False, default=list)
-    attributed_to_state = serializers.CharField(required=False, allow_blank=True, default="")
+    attributed_to_state = json_fields.CharField(required=False, allow_blank=True, default="")
     partners = _partner_field(many=True, required=False, default=list)
 
 
 class PositionRowSerializer(serializers.Serializer):
-    member_state = serializers.CharField()
-    position = serializers.CharField(allow_null=True, help_text="The state's position on the question (null before referral)")
+    member_state = json_fields.CharField()
+    position = json_fields.CharField(allow_null=True, help_text="The state's position on the question (null before referral)")
     national_attribution = serializers.BooleanField(help_text="The state has attributed the activity nationally (not an EU attribution)")
 
 
-class AlignmentSerializer(serializers.ModelSerializer):
+class AlignmentSerializer(json_fields.ModelSerializer):
     country = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(),
                                            help_text="A candidate, potential candidate or EEA/EFTA country of the directory")
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -133,10 +135,10 @@ class AlignmentSerializer(serializers.ModelSerializer):
         read_only_fields = ("recorded_at",)
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    deliberation = serializers.PrimaryKeyRelatedField(queryset=AttributionDeliberation.objects.all(), required=False, allow_null=True)
-    status = serializers.CharField(read_only=True)
+    deliberation = json_fields.PrimaryKeyRelatedField(queryset=AttributionDeliberation.objects.all(), required=False, allow_null=True)
+    status = json_fields.CharField(read_only=True)
     partners = _partner_field(many=True, required=False)
     alignments = AlignmentSerializer(many=True, read_only=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -149,16 +151,16 @@ class StatementSerializer(serializers.ModelSerializer):
         read_only_fields = ("version", "decision", "published_on", "created_at", "submitted_at")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    status = serializers.CharField(read_only=True)
-    audiences = serializers.ListField(child=serializers.CharField(), required=False)
-    channels = serializers.ListField(child=serializers.CharField(), required=False)
-    eu_delegations = serializers.ListField(child=serializers.CharField(), required=False)
+    status = json_fields.CharField(read_only=True)
+    audiences = serializers.ListField(child=json_fields.CharField(), required=False)
+    channels = serializers.ListField(child=json_fields.CharField(), required=False)
+    eu_delegations = serializers.ListField(child=json_fields.CharField(), required=False)
     amplifying_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     partners = _partner_field(many=True, required=False)
     measures = serializers.PrimaryKeyRelatedField(queryset=ResponseMeasure.objects.all(), many=True, required=False)
-    statement = serializers.PrimaryKeyRelatedField(queryset=Statement.objects.all(), required=False, allow_null=True)
+    statement = json_fields.PrimaryKeyRelatedField(queryset=Statement.objects.all(), required=False, allow_null=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)
 
@@ -171,5 +173,5 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class AmplifySerializer(serializers.Serializer):
-    member_state = serializers.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True,
+    member_state = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True,
                                                 default=None, help_text="Default: your own")

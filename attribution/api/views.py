@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +18,7 @@ from cases.api.views import validation_error
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api.filters import StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
@@ -73,7 +73,7 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     serializer_class = ClaimSerializer
     queryset = AttributionClaim.objects.select_related("case", "actor", "member_state", "partner", "recorded_by").prefetch_related(
         "assessments").order_by("case", "made_on", "id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "actor", "basis", "claim_type", "party", "public"]
     search_fields = ["actor__name", "case__title", "case__reference", "summary"]
 
@@ -101,7 +101,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     queryset = AttributionDeliberation.objects.select_related("case", "opened_by").prefetch_related(
         "attributed_actors", "partners", "considerations__assessed_by", "considerations__comments__author",
         "considerations__comments__member_state").order_by("-opened_at", "-id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status", "outcome"]
     search_fields = ["case__title", "case__reference", "outcome_summary"]
 
@@ -116,9 +116,11 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
 
     @extend_schema(request=OptionsSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
-    @action(detail=True, methods=["post"], url_path="options")
-    def options(self, request, pk=None):
-        """The options considered and the one the EEAS recommends."""
+    @action(detail=True, methods=["post"], url_path="options", url_name="options")
+    def set_options(self, request, pk=None):
+        """The options considered and the one the EEAS recommends. (Not named
+        ``options``: that would replace DRF's handler of the HTTP OPTIONS
+        method on every route of the view set.)"""
         deliberation = self.get_object()
         body = OptionsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -168,7 +170,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         return self._answer(self.step(services.deliberation_conclude, by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(responses=PositionRowSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="positions")
+    @action(detail=True, methods=["get"], url_path="positions", pagination_class=None, filter_backends=[])
     def positions(self, request, pk=None):
         """The positions board: each Member State's position on the question
         and whether it has attributed the activity nationally."""
@@ -203,7 +205,7 @@ class StatementViewSet(NoteViewSetBase):
 
     @extend_schema(methods=["get"], responses=AlignmentSerializer(many=True))
     @extend_schema(methods=["post"], request=AlignmentSerializer, responses={201: AlignmentSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="alignments")
+    @action(detail=True, methods=["get", "post"], url_path="alignments", pagination_class=None, filter_backends=[])
     def alignments(self, request, pk=None):
         """Third countries aligning with the published statement (candidate, potential candidate and EEA/EFTA countries)."""
         statement = self.get_object()
@@ -224,7 +226,7 @@ class CommunicationPlanViewSet(StepErrors, ProtectedViewSetMixin, mixins.CreateM
     serializer_class = PlanSerializer
     queryset = CommunicationPlan.objects.select_related("case", "drafted_by").prefetch_related(
         "amplifying_states", "partners", "measures").order_by("-created_at", "-id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status", "public"]
     search_fields = ["title", "objectives", "case__title", "case__reference"]
     http_method_names = ["get", "post", "patch", "head", "options"]

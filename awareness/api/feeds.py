@@ -2,33 +2,34 @@
 ``/api/v1/feeds/stix/ingestions/`` reports what came of them."""
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied, ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.core.access import AUTHENTICATED, declare_access
+from cdt.core.api import fields as json_fields
 
 from .. import selectors
 from ..ingestion import feed_bundle_receive
 from ..models import FeedIngestion
+from ..parsers import FeedJSONParser, check_declared_length
 
 
-class StixJSONParser(JSONParser):
+class StixJSONParser(FeedJSONParser):
     """STIX bundles come as ``application/json`` or ``application/stix+json``."""
 
     media_type = "application/stix+json"
 
 
-class FeedIngestionSerializer(serializers.ModelSerializer):
+class FeedIngestionSerializer(json_fields.ModelSerializer):
     posted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     counts = serializers.SerializerMethodField()
     ignored = serializers.SerializerMethodField()
@@ -59,7 +60,7 @@ class BundleSerializer(serializers.Serializer):
     """For the schema only: a STIX 2.1 bundle."""
 
     type = serializers.ChoiceField(choices=["bundle"])
-    id = serializers.CharField()
+    id = json_fields.CharField()
     objects = serializers.ListField(child=serializers.DictField())
 
 
@@ -72,17 +73,16 @@ class StixFeedViewSet(viewsets.ViewSet):
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     write_scope = FEEDS_WRITE
-    parser_classes = [JSONParser, StixJSONParser]
+    parser_classes = [FeedJSONParser, StixJSONParser]
+    max_request_body_setting = "CDT_TAXII_MAX_CONTENT_LENGTH"  # a bundle may be far larger than a form
 
     @extend_schema(request=BundleSerializer, responses={
         200: FeedIngestionSerializer, 202: FeedIngestionSerializer, 400: FeedIngestionSerializer,
+        411: OpenApiResponse(description="No Content-Length header."),
         413: OpenApiResponse(description="The bundle is larger than the API root accepts."),
     })
     def create(self, request):
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.CDT_TAXII_MAX_CONTENT_LENGTH:
-            return Response({"detail": f"The bundle exceeds {settings.CDT_TAXII_MAX_CONTENT_LENGTH} bytes."},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        check_declared_length(request)
         try:
             ingestion = feed_bundle_receive(by=request.user, token=request.auth, bundle=request.data,
                                             channel=FeedIngestion.Channel.FEED_API)
@@ -108,4 +108,7 @@ class FeedIngestionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.feed_ingestion_list(user=self.request.user)
 
     def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        try:
+            return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        except DjangoValidationError:  # not a UUID: no such ingestion, as for any unknown id
+            raise Http404("No such ingestion.")

@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
 from cases.models import Case
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import MarkingsSerializer
 
 from ..models import Assessment, RequestForInformation, ThreatActor
 
 
-class ThreatActorSerializer(serializers.ModelSerializer):
+class ThreatActorSerializer(json_fields.ModelSerializer):
     class Meta:
         model = ThreatActor
         fields = ("id", "name", "kind", "persistent", "aliases", "suspected_sponsor", "unit", "description", "first_seen",
@@ -30,7 +31,7 @@ class AssessmentSerializer(MarkingsSerializer):
                   "shared_with", "shared_with_all_delegations", *MarkingsSerializer.MARKING_FIELDS)
 
 
-class RequestForInformationSerializer(serializers.ModelSerializer):
+class RequestForInformationSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     addressed_to = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     asked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

@@ -2,7 +2,6 @@
 requests for information."""
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
+from cdt.core.api.filters import StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 from council.api.views import ServiceErrors, visible_case
 
@@ -56,7 +56,7 @@ class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModel
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.select_related("source", "originator", "recorded_by").prefetch_related("cases", "actors", "releasable_to").order_by("-assessed_on", "-id")
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = AssessmentFilter
 
     def perform_create(self, serializer):
@@ -73,7 +73,7 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = RequestForInformationSerializer
     queryset = RequestForInformation.objects.select_related("case", "addressed_to", "asked_by").order_by("due_on", "id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "addressed_to"]
     search_fields = ["question", "case__title", "case__reference"]
 

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +37,7 @@ from cdt.security.models import AuditEntry
 from .. import selectors
 from ..ingestion import feed_bundle_receive
 from ..models import FeedIngestion, TaxiiCollection
+from ..parsers import FeedJSONParser, check_declared_length
 from ..stix import stix_timestamp
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
@@ -50,7 +50,7 @@ class TaxiiRenderer(JSONRenderer):
     charset = None
 
 
-class TaxiiParser(JSONParser):
+class TaxiiParser(FeedJSONParser):
     media_type = "application/taxii+json"
 
 
@@ -82,13 +82,23 @@ class TaxiiView(APIView):
     schema = None
     permission_classes = AUTHENTICATED_WITH_SCOPE
     renderer_classes = [TaxiiRenderer]
-    parser_classes = [TaxiiParser, JSONParser]
+    parser_classes = [TaxiiParser, FeedJSONParser]
     content_negotiation_class = TaxiiNegotiation
     write_scope = FEEDS_WRITE
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses a NUL in any string it is sent: no such object, or a bad query.
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise Http404("No such resource.")
+        if any("\x00" in key or "\x00" in value for key, values in request.query_params.lists() for value in values):
+            raise exceptions.ValidationError("Query parameters may not contain NUL characters.")
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        if isinstance(detail, list):  # a ValidationError's messages
+            detail = " ".join(str(message) for message in detail)
         response.data = {"title": response.status_text, "description": str(detail), "http_status": str(response.status_code)}
         if getattr(response, "accepted_renderer", None) is None or isinstance(exc, exceptions.NotAcceptable):
             response.accepted_renderer, response.accepted_media_type = TaxiiRenderer(), MEDIA_TYPE
@@ -202,8 +212,10 @@ class Page:
         if token:
             try:
                 stamp, pk = base64.urlsafe_b64decode(token.encode()).decode().split("|")
-                after, pk = datetime.datetime.fromisoformat(stamp), int(pk)
+                after, pk = utc_timestamp(datetime.datetime.fromisoformat(stamp), naive=False), int(pk)
             except (ValueError, binascii.Error, UnicodeDecodeError):
+                after = None
+            if after is None or not 0 < pk < 2**63:  # the server's tokens carry a time zone and a row number
                 raise exceptions.ValidationError("next is not a value this server gave.")
             queryset = queryset.filter(Q(added_at__gt=after) | Q(added_at=after, pk__gt=pk))
         rows = list(queryset.order_by("added_at", "pk")[: self.limit + 1])
@@ -222,6 +234,17 @@ def date_headers(rows) -> dict[str, str]:
     return {"X-TAXII-Date-Added-First": stix_timestamp(rows[0].added_at), "X-TAXII-Date-Added-Last": stix_timestamp(rows[-1].added_at)}
 
 
+def utc_timestamp(when: datetime.datetime | None, *, naive: bool) -> datetime.datetime | None:
+    """``when`` in UTC (a naive one read as UTC if ``naive``), or ``None``
+    if there is none or it does not fit (year 1 at +14:00)."""
+    if when is None or (when.tzinfo is None and not naive):
+        return None
+    try:
+        return when.replace(tzinfo=when.tzinfo or datetime.timezone.utc).astimezone(datetime.timezone.utc)
+    except OverflowError:
+        return None
+
+
 def filtered(request, queryset: QuerySet, *, default_version: str = "last") -> QuerySet:
     """``added_after``, ``match[id]``, ``match[type]``, ``match[version]``
     (``last`` by default, ``first``, ``all`` or timestamps) and
@@ -229,7 +252,10 @@ def filtered(request, queryset: QuerySet, *, default_version: str = "last") -> Q
     params = request.query_params
     added_after = params.get("added_after")
     if added_after:
-        when = parse_datetime(added_after)
+        try:
+            when = utc_timestamp(parse_datetime(added_after), naive=True)
+        except ValueError:  # well formed, but no such date (month 13)
+            when = None
         if when is None:
             raise exceptions.ValidationError("added_after must be a timestamp.")
         queryset = queryset.filter(added_at__gt=when)
@@ -264,6 +290,8 @@ def audit_classified_reads(request, collection: TaxiiCollection, rows) -> None:
 class ObjectsView(TaxiiView):
     """Get objects (5.3) and add objects (5.4)."""
 
+    max_request_body_setting = "CDT_TAXII_MAX_CONTENT_LENGTH"  # the max_content_length the API root advertises
+
     def get(self, request, collection_id):
         collection = self.collection(collection_id)
         queryset = filtered(request, selectors.stix_object_list(user=request.user).filter(collection=collection))
@@ -276,10 +304,7 @@ class ObjectsView(TaxiiView):
 
     def post(self, request, collection_id):
         collection = self.collection(collection_id)
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.CDT_TAXII_MAX_CONTENT_LENGTH:
-            return Response({"title": "Request Entity Too Large", "description": "The envelope exceeds max_content_length.",
-                             "http_status": "413"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        check_declared_length(request)
         try:
             ingestion = feed_bundle_receive(by=request.user, token=request.auth, bundle=request.data,
                                             channel=FeedIngestion.Channel.TAXII, collection=collection)

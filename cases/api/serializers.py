@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from awareness.models import ThreatActor
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.api import MarkingsSerializer, NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
@@ -26,7 +27,7 @@ class CaseSerializer(MarkingsSerializer):
 
     originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = json_fields.CharField(source="get_state_display", read_only=True)
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     brought_by = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), required=False)
@@ -34,8 +35,8 @@ class CaseSerializer(MarkingsSerializer):
         slug_field="code", queryset=MemberState.objects.all(), many=True, required=False
     )
     suspected_actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
-    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True)
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
+    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -50,8 +51,8 @@ class CaseSerializer(MarkingsSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = json_fields.CharField(required=False, allow_blank=True, default="")
+    reason = json_fields.CharField(required=False, allow_blank=True, default="")
     target = serializers.ChoiceField(choices=CaseState.choices, required=False, allow_null=True, default=None)
     merged_into = serializers.SlugRelatedField(
         slug_field="reference", queryset=Case.objects.all(), required=False, allow_null=True, default=None,
@@ -60,25 +61,25 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class TransitionOptionSerializer(serializers.Serializer):
-    name = serializers.CharField(source="spec.name")
-    label = serializers.CharField(source="spec.label")
+    name = json_fields.CharField(source="spec.name")
+    label = json_fields.CharField(source="spec.label")
     available = serializers.BooleanField()
-    blocked_by = serializers.ListField(child=serializers.CharField())
-    needs = serializers.ListField(source="spec.needs", child=serializers.CharField())
-    targets = serializers.ListField(source="spec.targets", child=serializers.CharField())
-    reasons = serializers.ListField(source="spec.reasons", child=serializers.CharField())
+    blocked_by = serializers.ListField(child=json_fields.CharField())
+    needs = serializers.ListField(source="spec.needs", child=json_fields.CharField())
+    targets = serializers.ListField(source="spec.targets", child=json_fields.CharField())
+    reasons = serializers.ListField(source="spec.reasons", child=json_fields.CharField())
 
 
-class CaseTransitionSerializer(serializers.ModelSerializer):
+class CaseTransitionSerializer(json_fields.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    by_organisation = serializers.CharField(source="by.organisation.code", read_only=True, default=None)
+    by_organisation = json_fields.CharField(source="by.organisation.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CaseTransition
         fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason")
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(json_fields.ModelSerializer):
     """What every assessment of a case shows: who, when, at what level."""
 
     assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api.filters import BOOLEAN_VALUES, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 
 from .. import selectors, services
@@ -47,7 +48,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = CaseSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = CaseFilter
     queryset = Case.objects.select_related("brought_by", "originator", "merged_into").prefetch_related(
         "member_states_affected", "suspected_actors", "releasable_to"
@@ -56,9 +57,18 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
-            exercise = self.request.query_params.get("exercise", "").lower() in ("1", "true", "yes")
-            queryset = queryset.filter(exercise=exercise).order_by("-brought_on", "-id")
+            queryset = queryset.filter(exercise=self._exercise()).order_by("-brought_on", "-id")
         return queryset
+
+    def _exercise(self) -> bool:
+        """``exercise``, read as strictly as the list filters are
+        (:mod:`cdt.core.api.filters`): true or false, once, or left out."""
+        values = self.request.query_params.getlist("exercise")
+        if not values:
+            return False
+        if len(values) > 1 or values[0] not in BOOLEAN_VALUES:
+            raise serializers.ValidationError({"exercise": [_("Give true or false, once.")]})
+        return values[0] == "true"
 
     def perform_create(self, serializer):
         try:
@@ -77,7 +87,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
             raise validation_error(error)
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="transitions")
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         """The transitions from the case's current step: which this user may
         take now, and for the others what stands in the way."""
@@ -115,7 +125,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         return Response(self.get_serializer(selectors.case_get(user=request.user, pk=outcome.case.pk)).data)
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="history")
+    @action(detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         """The transition log: who moved the case, when, from and to which step, why."""
         case = self.get_object()
@@ -123,14 +133,14 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
 
     @extend_schema(methods=["get"], responses=ProportionalityAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=ProportionalityAssessmentSerializer, responses={201: ProportionalityAssessmentSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="proportionality")
+    @action(detail=True, methods=["get", "post"], url_path="proportionality", pagination_class=None, filter_backends=[])
     def proportionality(self, request, pk=None):
         """The proportionality assessments, newest first; POST records a (re)assessment."""
         return self._assessments(request, ProportionalityAssessmentSerializer, selectors.proportionality_history, services.proportionality_assess)
 
     @extend_schema(methods=["get"], responses=SignificanceAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=SignificanceAssessmentSerializer, responses={201: SignificanceAssessmentSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="significance")
+    @action(detail=True, methods=["get", "post"], url_path="significance", pagination_class=None, filter_backends=[])
     def significance(self, request, pk=None):
         """The significant-effect assessments, newest first; POST records a (re)assessment."""
         return self._assessments(request, SignificanceAssessmentSerializer, selectors.significance_history, services.significance_assess)

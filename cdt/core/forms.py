@@ -1,6 +1,10 @@
 """Form helpers that give Django forms the Europa Component Library look."""
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 WIDGET_CLASSES = {
     forms.Textarea: "ecl-text-area",
@@ -22,7 +26,53 @@ class EclFormMixin:
                 field.widget.attrs["aria-describedby"] = f"id_{name}-error"
 
 
-class LoginForm(EclFormMixin, AuthenticationForm):
+class DateTimeField(forms.DateTimeField):
+    """A date and time that also exists in UTC, where it is stored: midnight
+    on 1 January of year 1 in Brussels is in year 0 in UTC, beyond what
+    Python (a 500 on save) or a reader of the database can represent. And
+    no NUL: ``datetime.fromisoformat`` stops at one, taking
+    "2026-11-20T10:00\\x00" for a date and time."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                result.astimezone(datetime.timezone.utc)
+            except OverflowError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return result
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id beyond a 64-bit integer as an unknown choice:
+    one id alone finds nothing, but a list of them reaches SQLite's
+    ``IN (…)``, which raises OverflowError (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number: Django's own check answers
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
+class BoundedAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form shows the username's maximum length but never
+    checks it: a longer name reached the failed-sign-in records (django-axes,
+    the audit trail), whose columns PostgreSQL then refused (a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(EclFormMixin, BoundedAuthenticationForm):
     pass
 
 

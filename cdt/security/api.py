@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 
 from .markings import Classification, Tlp, validate_classification_ceiling
@@ -26,7 +27,7 @@ class NamedChoiceField(serializers.ChoiceField):
         return self.choices_class(int(value)).name
 
 
-class MarkingsSerializer(serializers.ModelSerializer):
+class MarkingsSerializer(json_fields.ModelSerializer):
     """Base serializer of a :class:`~cdt.security.models.Marked` model.
     Every marking is required on input; the ceiling is enforced here (the
     same validator as the model, forms and the admin)."""
@@ -39,7 +40,7 @@ class MarkingsSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Organisation.objects.all(), many=True, required=False
     )
     limite = serializers.BooleanField()
-    marking = serializers.CharField(source="marking_label", read_only=True)
+    marking = json_fields.CharField(source="marking_label", read_only=True)
 
     MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking")
 

@@ -30,6 +30,13 @@ class Tlp(models.IntegerChoices):
     RED = 4, "TLP:RED"
 
 
+def classification_names() -> list[str]:
+    """The classifications as the API names them ("RESTREINT_UE"): the
+    choice set of the schema's ClassificationEnum (drf-spectacular's
+    ENUM_NAME_OVERRIDES), shared by every marking and clearance field."""
+    return [member.name for member in Classification]
+
+
 #: The highest level the system may ever hold, whatever the setting says.
 ABSOLUTE_CEILING = Classification.SECRET_UE
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything parses the body (CSRF reads form posts): 413 for an oversized body.
+    "cdt.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,8 +253,10 @@ REST_FRAMEWORK = {
     # default only makes a forgotten declaration fail closed.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["cdt.core.api.filters.StrictFilterBackend"],
+    # JSON only: no browser form posts to the API, no file uploads (issue 12).
+    "DEFAULT_PARSER_CLASSES": ["cdt.core.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "cdt.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Free-text search is ?q= on every list, page or API.
     "SEARCH_PARAM": "q",
@@ -282,7 +286,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
-        "ClassificationEnum": "cdt.security.markings.Classification",
+        "ClassificationEnum": "cdt.security.markings.classification_names",
         "AttributionOptionEnum": "attribution.models.AttributionOption",
     },
 }
@@ -340,6 +344,10 @@ CDT_EVALUATION_DAYS_BEFORE_RENEWAL = env.int("CDT_EVALUATION_DAYS_BEFORE_RENEWAL
 # largest request body the API root accepts.
 CDT_TAXII_PAGE_SIZE = env.int("CDT_TAXII_PAGE_SIZE", default=500)
 CDT_TAXII_MAX_CONTENT_LENGTH = env.int("CDT_TAXII_MAX_CONTENT_LENGTH", default=100 * 1024 * 1024)
+# Every other request body (forms, API writes): 2.5 MB, Django's own default,
+# now applied to API bodies too (cdt.core.middleware.RequestBodyLimitMiddleware).
+CDT_MAX_REQUEST_BODY = env.int("CDT_MAX_REQUEST_BODY", default=2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CDT_MAX_REQUEST_BODY
 
 LOGGING = {
     "version": 1,

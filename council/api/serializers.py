@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cases.models import Case
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
@@ -11,14 +12,14 @@ from ..models import AgendaItem, Decision, Meeting, Position, PositionValue, Pro
 class OutcomeSerializer(serializers.Serializer):
     adopted = serializers.BooleanField()
     pending = serializers.BooleanField()
-    explanation = serializers.CharField()
+    explanation = json_fields.CharField()
     counts = serializers.DictField(child=serializers.IntegerField())
     population = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2))
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
-    case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)
+class AgendaItemSerializer(json_fields.ModelSerializer):
+    case = json_fields.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    case_reference = json_fields.CharField(source="case.reference", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AgendaItem
@@ -26,9 +27,9 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = ("order",)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(json_fields.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all())
-    chaired_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    chaired_by = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -37,9 +38,9 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ("agenda_published_at",)
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    case_reference = json_fields.CharField(source="case.reference", read_only=True)
     body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all())
     voting_rule = serializers.ChoiceField(choices=VotingRule.choices)
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
@@ -51,11 +52,11 @@ class QuestionSerializer(serializers.ModelSerializer):
         read_only_fields = ("status", "put_at")
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(json_fields.ModelSerializer):
     member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    member_state_name = serializers.CharField(source="member_state.name", read_only=True)
+    member_state_name = json_fields.CharField(source="member_state.name", read_only=True)
     value = serializers.ChoiceField(choices=PositionValue.choices)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Position
@@ -65,15 +66,16 @@ class PositionSerializer(serializers.ModelSerializer):
 
 class PositionsBoardSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question.pk")
-    voting_rule = serializers.CharField(source="question.voting_rule")
+    voting_rule = json_fields.CharField(source="question.voting_rule")
     positions = PositionSerializer(many=True)
     outcome = OutcomeSerializer()
     silence_outcome = OutcomeSerializer(allow_null=True)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
-    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class DecisionSerializer(json_fields.ModelSerializer):
+    case_reference = json_fields.CharField(source="case.reference", read_only=True)
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    voting_rule = serializers.ChoiceField(choices=VotingRule.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Decision
@@ -89,8 +91,8 @@ class DecisionRequestSerializer(serializers.Serializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
     procedure = serializers.ChoiceField(choices=[Procedure.MEETING, Procedure.HR_ACT], default=Procedure.MEETING)
-    explanation = serializers.CharField(required=False, allow_blank=True, default="")
-    legal_act = serializers.CharField(required=False, allow_blank=True, default="")
+    explanation = json_fields.CharField(required=False, allow_blank=True, default="")
+    legal_act = json_fields.CharField(required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False)
 
     def validate(self, attrs):
@@ -101,10 +103,10 @@ class DecisionRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class WrittenProcedureSerializer(serializers.ModelSerializer):
+class WrittenProcedureSerializer(json_fields.ModelSerializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
-    decision = DecisionSerializer(read_only=True)
+    case_reference = json_fields.CharField(source="case.reference", read_only=True)
+    decision = DecisionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = WrittenProcedure

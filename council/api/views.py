@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, status, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.decorators import action
@@ -17,6 +16,7 @@ from cases.api.views import validation_error
 from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
+from cdt.core.api.filters import StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
@@ -113,7 +113,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = QuestionSerializer
     queryset = Question.objects.select_related("case", "body", "put_by").order_by("-put_at", "-id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status"]
     search_fields = ["text", "case__title", "case__reference"]
 
@@ -154,7 +154,7 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = DecisionSerializer
     queryset = Decision.objects.select_related("case", "body", "question").order_by("-decided_on", "-id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "procedure", "adopted"]
     search_fields = ["explanation", "legal_act", "case__title", "case__reference"]
 
@@ -183,7 +183,7 @@ class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = WrittenProcedureSerializer
     queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by("deadline", "id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["status", "kind", "case"]
     search_fields = ["question__text", "coreu_reference", "case__title", "case__reference"]
 

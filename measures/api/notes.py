@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,6 +21,8 @@ from cases.models import Case
 from cases.services import TransitionConflict
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api import fields as json_fields
+from cdt.core.api.filters import StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import MarkingsSerializer, NamedChoiceField, ProtectedViewSetMixin
 from cdt.security.markings import Classification
@@ -33,9 +34,9 @@ from ..models import OptionsNote, StrategicResponseNote
 from ..pdf import PdfUnavailable, note_pdf
 
 
-class OptionsNoteSerializer(serializers.ModelSerializer):
+class OptionsNoteSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    status = serializers.CharField(read_only=True)
+    status = json_fields.CharField(read_only=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)
 
@@ -49,7 +50,7 @@ class OptionsNoteSerializer(serializers.ModelSerializer):
 class StrategicNoteSerializer(MarkingsSerializer):
     actor = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
     originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    status = serializers.CharField(read_only=True)
+    status = json_fields.CharField(read_only=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     cases = serializers.SerializerMethodField()
 
@@ -71,7 +72,7 @@ class StrategicNoteSerializer(MarkingsSerializer):
 
 
 class SaveSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = json_fields.CharField(max_length=300)
     content = serializers.JSONField()
     base_version = serializers.IntegerField(
         required=False, min_value=1,
@@ -80,39 +81,39 @@ class SaveSerializer(serializers.Serializer):
 
 class VersionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    title = serializers.CharField()
+    title = json_fields.CharField()
     content = serializers.JSONField()
-    saved_by = serializers.CharField(source="saved_by.username")
-    saved_at = serializers.DateTimeField()
+    saved_by = json_fields.CharField(source="saved_by.username")
+    saved_at = json_fields.DateTimeField()
 
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    anchor = serializers.CharField()
-    text = serializers.CharField()
+    anchor = json_fields.CharField()
+    text = json_fields.CharField()
     version_number = serializers.IntegerField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    author = json_fields.CharField(source="author.username", read_only=True)
+    created_at = json_fields.DateTimeField(read_only=True)
 
 
 class NoteTransitionSerializer(serializers.Serializer):
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None,
+    decision = json_fields.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None,
                                                   help_text="approve (strategic response note), publish (statement): the adopted decision")
     on = serializers.DateField(required=False, allow_null=True, default=None, help_text="publish (statement): the date of publication")
 
 
 class CompareRowSerializer(serializers.Serializer):
-    anchor = serializers.CharField()
-    heading = serializers.CharField()
-    old = serializers.CharField(help_text="HTML: escaped text with <del> for what the later version removed")
-    new = serializers.CharField(help_text="HTML: escaped text with <ins> for what it added")
+    anchor = json_fields.CharField()
+    heading = json_fields.CharField()
+    old = json_fields.CharField(help_text="HTML: escaped text with <del> for what the later version removed")
+    new = json_fields.CharField(help_text="HTML: escaped text with <ins> for what it added")
     changed = serializers.BooleanField()
 
 
 class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = AUTHENTICATED_WITH_SCOPE
     kind = ""
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     search_fields = ["title"]
 
     @extend_schema(request=SaveSerializer)
@@ -130,14 +131,14 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         return Response(self.get_serializer(note).data)
 
     @extend_schema(responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="versions")
+    @action(detail=True, methods=["get"], url_path="versions", pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         return Response(VersionSerializer(services.note_versions(self.get_object()), many=True).data)
 
     @extend_schema(parameters=[OpenApiParameter("from", int, description="default: the first version"),
                                OpenApiParameter("to", int, description="default: the latest version")],
                    responses=CompareRowSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="compare")
+    @action(detail=True, methods=["get"], url_path="compare", pagination_class=None, filter_backends=[])
     def compare(self, request, pk=None):
         """Two versions side by side, section by section, changes marked."""
         versions = {version.number: version for version in services.note_versions(self.get_object())}
@@ -150,7 +151,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="comments")
+    @action(detail=True, methods=["get", "post"], url_path="comments", pagination_class=None, filter_backends=[])
     def comments(self, request, pk=None):
         note = self.get_object()
         if request.method == "GET":

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Case
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
@@ -10,8 +11,8 @@ from council.models import Decision
 from ..models import ImpactEvaluation, ListedPerson, MeasureType, ResponseMeasure, RestrictiveListing
 
 
-class MeasureTypeSerializer(serializers.ModelSerializer):
-    deciding_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class MeasureTypeSerializer(json_fields.ModelSerializer):
+    deciding_body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = MeasureType
@@ -19,13 +20,13 @@ class MeasureTypeSerializer(serializers.ModelSerializer):
                   "leads", "public_by_default", "escalation_level", "restrictive", "source", "active")
 
 
-class ListedPersonSerializer(serializers.ModelSerializer):
+class ListedPersonSerializer(json_fields.ModelSerializer):
     class Meta:
         model = ListedPerson
         fields = ("kind", "name", "aliases", "identifying_information", "function", "statement_of_reasons")
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ListingSerializer(json_fields.ModelSerializer):
     entries = ListedPersonSerializer(many=True)
 
     class Meta:
@@ -33,12 +34,12 @@ class ListingSerializer(serializers.ModelSerializer):
         fields = ("council_decision", "council_regulation", "review_on", "renewal_on", "entries")
 
 
-class ResponseMeasureSerializer(serializers.ModelSerializer):
+class ResponseMeasureSerializer(json_fields.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     measure_type = serializers.SlugRelatedField(slug_field="slug", queryset=MeasureType.objects.all())
-    state = serializers.CharField(read_only=True)
+    state = json_fields.CharField(read_only=True)
     proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    implementing_actor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    implementing_actor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     listing = serializers.SerializerMethodField()
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
 
@@ -56,20 +57,23 @@ class ResponseMeasureSerializer(serializers.ModelSerializer):
 
 
 class MeasureTransitionRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
+    reason = json_fields.CharField(required=False, allow_blank=True, default="")
+    decision = json_fields.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
     implementing_actor = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False,
                                                       allow_null=True, default=None)
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class OverrideSerializer(serializers.Serializer):
-    justification = serializers.CharField()
+    justification = json_fields.CharField()
 
 
-class ImpactEvaluationSerializer(serializers.ModelSerializer):
-    evaluated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+class ImpactEvaluationSerializer(json_fields.ModelSerializer):
+    evaluated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     done = serializers.BooleanField(read_only=True)
+    # "" until the evaluation is recorded.
+    effect = serializers.ChoiceField(choices=ImpactEvaluation.Effect.choices, read_only=True, allow_blank=True)
+    recommendation = serializers.ChoiceField(choices=ImpactEvaluation.Recommendation.choices, read_only=True, allow_blank=True)
     overdue = serializers.SerializerMethodField()
     classification = NamedChoiceField(Classification, read_only=True)
 
@@ -86,7 +90,7 @@ class ImpactEvaluationSerializer(serializers.ModelSerializer):
 
 
 class EvaluationRecordSerializer(serializers.Serializer):
-    observed_change = serializers.CharField()
-    indicators = serializers.CharField(required=False, allow_blank=True, default="")
+    observed_change = json_fields.CharField()
+    indicators = json_fields.CharField(required=False, allow_blank=True, default="")
     effect = serializers.ChoiceField(choices=ImpactEvaluation.Effect.choices)
     recommendation = serializers.ChoiceField(choices=ImpactEvaluation.Recommendation.choices)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +16,7 @@ from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
 from cases.api.views import validation_error
+from cdt.core.api.filters import StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
 from council.api.views import ServiceErrors, visible_case
@@ -37,7 +37,7 @@ class MeasureTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MeasureTypeSerializer
     queryset = selectors.catalogue()
     lookup_field = "slug"
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["attribution", "restrictive", "escalation_level", "active"]
     search_fields = ["name", "description"]
 
@@ -60,7 +60,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     # A restrictive measure shows its listing with the persons listed: prefetched, not read per measure.
     queryset = ResponseMeasure.objects.select_related("case", "measure_type", "actor", "implementing_actor", "proposed_by",
                                                       "listing").prefetch_related("listing__entries").order_by("-proposed_at", "-id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "state", "actor", "measure_type__slug"]
     search_fields = ["description", "case__title", "case__reference", "measure_type__name"]
 
@@ -122,7 +122,7 @@ class ImpactEvaluationViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.Rea
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ImpactEvaluationSerializer
     queryset = ImpactEvaluation.objects.select_related("evaluated_by").order_by("due_on", "id")
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "measure", "occasion", "cancelled"]
     search_fields = ["measure__description", "case__title", "case__reference"]
 

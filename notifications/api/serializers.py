@@ -1,15 +1,17 @@
 from rest_framework import serializers
 
+from cdt.core.api import fields as json_fields
+
 from ..models import Deadline, Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(source="event.kind", read_only=True)
-    kind_label = serializers.CharField(source="event.get_kind_display", read_only=True)
-    reference = serializers.CharField(source="event.reference", read_only=True)
-    marking = serializers.CharField(source="event.marking", read_only=True)
-    link = serializers.CharField(source="event.link", read_only=True)
-    occurred_at = serializers.DateTimeField(source="event.created_at", read_only=True)
+class NotificationSerializer(json_fields.ModelSerializer):
+    kind = json_fields.CharField(source="event.kind", read_only=True)
+    kind_label = json_fields.CharField(source="event.get_kind_display", read_only=True)
+    reference = json_fields.CharField(source="event.reference", read_only=True)
+    marking = json_fields.CharField(source="event.marking", read_only=True)
+    link = json_fields.CharField(source="event.link", read_only=True)
+    occurred_at = json_fields.DateTimeField(source="event.created_at", read_only=True)
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -31,8 +33,8 @@ class MarkedReadSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class DeadlineSerializer(json_fields.ModelSerializer):
+    kind_label = json_fields.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Deadline

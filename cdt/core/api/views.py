@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, declare_access
+from cdt.core.api import fields as json_fields
 from cdt.core.models import WorkerHeartbeat
 
 
@@ -23,10 +24,10 @@ class StatusView(APIView):
         responses=inline_serializer(
             "Status",
             {
-                "django_version": serializers.CharField(),
-                "database_vendor": serializers.CharField(),
+                "django_version": json_fields.CharField(),
+                "database_vendor": json_fields.CharField(),
                 "celery_mode": serializers.ChoiceField(choices=["in-process", "broker"]),
-                "last_worker_heartbeat": serializers.DateTimeField(allow_null=True),
+                "last_worker_heartbeat": json_fields.DateTimeField(allow_null=True),
                 "worker_heartbeat_age_seconds": serializers.IntegerField(allow_null=True),
             },
         )
@@ -45,21 +46,21 @@ class StatusView(APIView):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    url = serializers.CharField()
-    marking = serializers.CharField()
+    kind = json_fields.CharField()
+    title = json_fields.CharField()
+    url = json_fields.CharField()
+    marking = json_fields.CharField()
 
 
 class SearchGroupSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()
+    kind = json_fields.CharField()
+    label = json_fields.CharField()
     hits = SearchHitSerializer(many=True)
     more = serializers.BooleanField()
 
 
 class SearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=200, help_text="Words, \"a phrase\", -excluded (full text on PostgreSQL).")
+    q = json_fields.CharField(max_length=200, help_text="Words, \"a phrase\", -excluded (full text on PostgreSQL).")
     kind = serializers.MultipleChoiceField(choices=[], required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
+from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState, Organisation, PopulationShare, PresidencyTerm
 
 
-class PopulationShareSerializer(serializers.ModelSerializer):
+class PopulationShareSerializer(json_fields.ModelSerializer):
     class Meta:
         model = PopulationShare
         fields = ["year", "share_percent"]
 
 
-class MemberStateSerializer(serializers.ModelSerializer):
+class MemberStateSerializer(json_fields.ModelSerializer):
     population_shares = PopulationShareSerializer(many=True, read_only=True)
 
     class Meta:
@@ -17,7 +18,7 @@ class MemberStateSerializer(serializers.ModelSerializer):
         fields = ["code", "iso3166", "name", "protocol_order", "population_shares"]
 
 
-class CouncilBodySerializer(serializers.ModelSerializer):
+class CouncilBodySerializer(json_fields.ModelSerializer):
     reports_to = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -25,16 +26,16 @@ class CouncilBodySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "geographical", "reports_to"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class OrganisationSerializer(json_fields.ModelSerializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
         fields = ["code", "name", "short_name", "kind", "member_state", "parent"]
 
 
-class PresidencyTermSerializer(serializers.ModelSerializer):
+class PresidencyTermSerializer(json_fields.ModelSerializer):
     member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

@@ -61,8 +61,11 @@ class PresidencyTermViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, url_path="on")
     def on(self, request):
         raw = request.query_params.get("date")
-        day = parse_date(raw) if raw else None
-        if raw and day is None:
+        try:
+            day = parse_date(raw) if raw is not None else None
+        except ValueError:  # well formed, but no such day (2026-02-30)
+            day = None
+        if raw is not None and day is None:
             raise ValidationError({"date": f"{raw!r} is not a date (YYYY-MM-DD)"})
         term = selectors.presidency_on(day or datetime.date.today())
         if term is None:

@@ -1,0 +1,74 @@
+"""Fields for JSON input, strict where DRF is lenient for HTML forms.
+
+The API takes JSON only, so a value of the wrong JSON type is an error, not
+something to coerce (issue 12, found by schemathesis):
+
+- DRF turns ``""`` into ``null`` for every relational field (HTML forms
+  cannot send null): ``{"member_state": ""}`` meant "my own Member State" on
+  the amplify step. :class:`SlugRelatedField` and
+  :class:`PrimaryKeyRelatedField` refuse it; ``null`` still means none
+  where the field allows it.
+- DRF's text field takes a number or boolean and stores its text
+  (``{"indicators": 0}`` became ``"0"``). :class:`CharField` takes strings.
+- Any year from 1 to 9999 passes DRF's date-time field, and a meeting in
+  1074 came back with Brussels' local mean time offset (``+00:17:30``),
+  which is not an RFC 3339 date-time. :class:`DateTimeField` takes 1990 to
+  2100: every event CDT records falls in it.
+
+:class:`ModelSerializer` maps model fields to these, so declared and
+generated fields behave alike; every API serializer derives from it.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+
+
+class _NoBlank:
+    default_error_messages = {"blank": _("This field may not be blank; send null for none.")}
+
+    def run_validation(self, data=empty):
+        if data == "":
+            self.fail("blank")
+        return super().run_validation(data)
+
+
+class SlugRelatedField(_NoBlank, serializers.SlugRelatedField):
+    pass
+
+
+class PrimaryKeyRelatedField(_NoBlank, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class CharField(serializers.CharField):
+    default_error_messages = {"not_a_string": _("Give text (a JSON string).")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class DateTimeField(serializers.DateTimeField):
+    default_error_messages = {"out_of_range": _("Give a date and time between {earliest} and {latest}.")}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            self.fail("out_of_range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        return moment
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+        models.DateTimeField: DateTimeField,
+    }
+    serializer_related_field = PrimaryKeyRelatedField
