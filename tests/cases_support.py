@@ -89,9 +89,9 @@ def case_fields(**overrides) -> dict:
     return fields
 
 
-@pytest.fixture
-def cast(make_user):
-    """Ireland holds the Presidency on the test date (July–December 2026)."""
+def cast_make(make_user) -> dict:
+    """The usual cast, one user per role; Ireland holds the Presidency on the
+    test date (July–December 2026)."""
     return {
         "chair": make_user("chair-ie", "IE"),
         "delegate": make_user("delegate-de", "DE"),
@@ -101,6 +101,11 @@ def cast(make_user):
         "siac": make_user("siac-analyst", "SIAC", roles=(Role.SIAC_ANALYST,)),
         "outsider": make_user("delegate-hu", "HU"),
     }
+
+
+@pytest.fixture
+def cast(make_user):
+    return cast_make(make_user)
 
 
 def share_with_cast(case: Case, cast: dict) -> None:

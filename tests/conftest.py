@@ -38,23 +38,26 @@ def directory(db):
     catalogue_ensure(apps)
 
 
+def user_make(username: str, organisation: str = "DE", roles=(Role.HWPCI_DELEGATE,), **extra):
+    """A test user (created or updated) in ``organisation``; plain function so
+    module-scoped worlds built outside a fixture use the same recipe."""
+    user, _ = user_upsert(
+        username=username,
+        password=PASSWORD,
+        first_name=extra.pop("first_name", username.title()),
+        last_name=extra.pop("last_name", "Tester"),
+        email=f"{username}@test.invalid",
+        organisation=Organisation.objects.get(code=organisation),
+        roles=roles,
+        clearance=extra.pop("clearance", Classification.RESTREINT_UE),
+        **extra,
+    )
+    return user
+
+
 @pytest.fixture
 def make_user(directory):
-    def make(username: str, organisation: str = "DE", roles=(Role.HWPCI_DELEGATE,), **extra):
-        user, _ = user_upsert(
-            username=username,
-            password=PASSWORD,
-            first_name=extra.pop("first_name", username.title()),
-            last_name=extra.pop("last_name", "Tester"),
-            email=f"{username}@test.invalid",
-            organisation=Organisation.objects.get(code=organisation),
-            roles=roles,
-            clearance=extra.pop("clearance", Classification.RESTREINT_UE),
-            **extra,
-        )
-        return user
-
-    return make
+    return user_make
 
 
 @pytest.fixture
@@ -74,19 +77,7 @@ TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test ke
 def login_verified():
     """Sign ``user`` in on ``client`` with a verified second factor, as if
     they had entered their TOTP code (for users who require one)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from cdt.accounts.services import second_factor_register
-
-    def login(client, user):
-        device = second_factor_register(user=user, key_hex=TEST_TOTP_KEY)
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return device
-
-    return login
+    return sign_in_verified
 
 
 @pytest.fixture
@@ -117,3 +108,18 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def sign_in_verified(client, user):
+    """Sign ``user`` in on ``client`` as if they had entered their TOTP code;
+    returns the registered device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from cdt.accounts.services import second_factor_register
+
+    device = second_factor_register(user=user, key_hex=TEST_TOTP_KEY)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

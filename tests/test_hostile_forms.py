@@ -57,8 +57,8 @@ from cdt.directory.models import MemberState, Organisation
 from cdt.security.markings import Classification, Tlp
 from notifications.models import EventKind
 
-from .cases_support import case_fields, share_with_cast, walk_to
-from .conftest import PASSWORD, TEST_TOTP_KEY
+from .cases_support import case_fields, cast_make, share_with_cast, walk_to
+from .conftest import PASSWORD, TEST_TOTP_KEY, sign_in_verified, user_make
 from .hostile import EXAMPLES, PROFILE, database_fingerprint, fingerprint_difference, fuzz_settings, hostile
 
 pytestmark = [pytest.mark.django_db, hostile]
@@ -83,27 +83,10 @@ class World:
             raise AttributeError(name) from None
 
 
-def _user(username, organisation, roles=(Role.HWPCI_DELEGATE,), **extra):
-    from cdt.accounts.services import user_upsert
-
-    user, _ = user_upsert(username=username, password=PASSWORD, first_name=username.title(), last_name="Tester",
-                          email=f"{username}@test.invalid", organisation=Organisation.objects.get(code=organisation), roles=roles,
-                          clearance=extra.pop("clearance", Classification.RESTREINT_UE), **extra)
-    return user
-
-
 def _signed_in(user) -> Client:
     """A browser session with a verified second factor (as ``login_verified``)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from cdt.accounts.services import second_factor_register
-
     client = Client()
-    device = second_factor_register(user=user, key_hex=TEST_TOTP_KEY)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_verified(client, user)
     return client
 
 
@@ -130,17 +113,10 @@ def build_world() -> World:
     load_reference_data(apps)  # idempotent: gone after a transactional test's flush
     taxii_collections_ensure()
     catalogue_ensure(apps)
-    cast = {
-        "chair": _user("chair-ie", "IE"),
-        "delegate": _user("delegate-de", "DE"),
-        "other_delegate": _user("delegate-fr", "FR"),
-        "eeas": _user("eeas-staff", "EEAS", roles=(Role.EEAS_DRAFTER,)),
-        "secretariat": _user("gsc-staff", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
-        "siac": _user("siac-analyst", "SIAC", roles=(Role.SIAC_ANALYST,)),
-        "outsider": _user("delegate-hu", "HU"),
+    cast = cast_make(user_make) | {
         # Staff need a second factor: one with a device to verify, one enrolling.
-        "unverified": _user("staff-unverified", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
-        "enrolling": _user("staff-enrolling", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
+        "unverified": user_make("staff-unverified", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
+        "enrolling": user_make("staff-enrolling", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
     }
     w = World(cast=cast)
     o = w.objects
