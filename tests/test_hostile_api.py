@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from attribution.models import AttributionDeliberation
@@ -32,7 +33,7 @@ from cdt.accounts.scopes import FEEDS_WRITE, READ, WRITE
 from cdt.accounts.services import api_token_issue
 from cdt.accounts.throttling import ApiTokenRateThrottle, SessionUserRateThrottle
 from cdt.security.markings import Classification, Tlp
-from tests.hostile import API_EXAMPLES, PROFILE, SEED, hostile
+from tests.hostile import API_EXAMPLES, PROFILE, SEED, database_fingerprint, fingerprint_difference, hostile
 
 pytestmark = [hostile]
 
@@ -140,6 +141,25 @@ def test_regression_an_ingestion_id_that_is_not_a_uuid_is_404(client, feed_token
     for bad in ("null,null", "42", "not-a-uuid"):
         response = client.get(f"/api/v1/feeds/stix/ingestions/{bad}/", HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
         assert response.status_code == 404, (bad, response.status_code)
+
+
+@pytest.mark.django_db
+def test_regression_a_feed_body_that_is_not_utf8_is_a_documented_400(feed_token, schema):
+    """The feed's 400 was documented as the ingestion record only, but a body
+    that cannot be read at all is answered with DRF's ``detail``; the schema
+    now offers both (bounded schemathesis run as SIAC, ST108)."""
+    token_use = ("accounts.ApiToken",)  # its last-used time moves with every request
+    before = database_fingerprint(exclude=token_use)
+    response = Client().post("/api/v1/feeds/stix/", b"n\xe72.\xfft", content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - 'utf-8' codec can't decode byte 0xe7")
+    assert not fingerprint_difference(before, database_fingerprint(exclude=token_use))
+    documented = schema["paths"]["/api/v1/feeds/stix/"]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
+    assert documented == {"$ref": "#/components/schemas/FeedRefusal"}
+    assert sorted(variant["$ref"] for variant in schema["components"]["schemas"]["FeedRefusal"]["oneOf"]) == [
+        "#/components/schemas/FeedIngestion", "#/components/schemas/RequestError"]
+    assert schema["components"]["schemas"]["RequestError"]["required"] == ["detail"]
 
 
 SUB_RESOURCE_LISTS = [

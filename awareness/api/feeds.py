@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -64,6 +64,21 @@ class BundleSerializer(serializers.Serializer):
     objects = serializers.ListField(child=serializers.DictField())
 
 
+class RequestErrorSerializer(serializers.Serializer):
+    """For the schema only: DRF's answer to a body it could not read
+    (not JSON, not UTF-8, no Content-Length)."""
+
+    detail = json_fields.CharField()
+
+
+# A 400 is either the ingestion record with its errors (the bundle was read
+# but refused) or DRF's ``detail`` (the body could not be read at all).
+FEED_REFUSAL = PolymorphicProxySerializer(
+    component_name="FeedRefusal", serializers=[FeedIngestionSerializer, RequestErrorSerializer],
+    resource_type_field_name=None,
+)
+
+
 @declare_access(AUTHENTICATED)
 class StixFeedViewSet(viewsets.ViewSet):
     """Post a STIX 2.1 bundle. Needs an API token with the ``feeds:write``
@@ -77,7 +92,7 @@ class StixFeedViewSet(viewsets.ViewSet):
     max_request_body_setting = "CDT_TAXII_MAX_CONTENT_LENGTH"  # a bundle may be far larger than a form
 
     @extend_schema(request=BundleSerializer, responses={
-        200: FeedIngestionSerializer, 202: FeedIngestionSerializer, 400: FeedIngestionSerializer,
+        200: FeedIngestionSerializer, 202: FeedIngestionSerializer, 400: FEED_REFUSAL,
         411: OpenApiResponse(description="No Content-Length header."),
         413: OpenApiResponse(description="The bundle is larger than the API root accepts."),
     })
