@@ -18,7 +18,7 @@ from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
 from cdt.directory.models import MemberState
-from cdt.core.forms import ModelMultipleChoiceField
+from cdt.core.forms import ModelMultipleChoiceField, whole_number
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
 from measures import note_views
@@ -76,9 +76,8 @@ def claim_list(request):
     the claims per case and per actor, ``?q=`` searches."""
     claims = selectors.claim_list(user=request.user)
     for name in ("case", "actor"):
-        value = request.GET.get(name, "")
-        if value.isascii() and value.isdigit():  # "²".isdigit() too, and int() refuses it
-            claims = claims.filter(**{f"{name}_id": int(value)})
+        if (object_id := whole_number(request.GET.get(name, ""))) is not None:
+            claims = claims.filter(**{f"{name}_id": object_id})
     query = request.GET.get("q", "").strip()
     if query:
         claims = claims.filter(Q(actor__name__icontains=query) | Q(case__title__icontains=query) | Q(case__reference__icontains=query)

@@ -19,6 +19,7 @@ import stix2.registry
 import stix2.utils
 from django.utils.dateparse import parse_datetime
 
+from cdt.core.text import UNSTORABLE, unstorable_reason
 from cdt.security.markings import Classification, Tlp
 
 SPEC_VERSION = "2.1"
@@ -69,10 +70,10 @@ _CLASSIFICATION_STATEMENTS = [
 MAX_NESTING = 100
 #: The longest type name CDT stores (the ``stix_type`` column; STIX allows 250).
 MAX_TYPE_LENGTH = 60
-_TYPE = re.compile(r"^[a-z][a-z0-9-]*$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-#: What PostgreSQL cannot store in text or JSON: NUL, and lone surrogates (not UTF-8).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# ``\Z``, not ``$``: ``$`` also matches before a final newline, which let
+# ``"bundle--<uuid>\n"`` past the pattern and into ``uuid.UUID`` (a 500).
+_TYPE = re.compile(r"[a-z][a-z0-9-]*\Z")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
 
 @dataclass(frozen=True)
@@ -212,13 +213,13 @@ def _check_json(stix_object: dict) -> None:
 
 def storable(text: str) -> str:
     """``text`` with what PostgreSQL cannot store replaced (for messages that quote hostile input)."""
-    return _UNSTORABLE.sub("\ufffd", text)
+    return UNSTORABLE.sub("\ufffd", text)
 
 
 def _check_text(text: str, name: str) -> None:
-    found = _UNSTORABLE.search(text)
-    if found:
-        raise StixInvalid(name, "contains a NUL character" if found.group() == "\x00" else "is not valid Unicode (a lone surrogate)")
+    reason = unstorable_reason(text)
+    if reason:
+        raise StixInvalid(name, reason)
 
 
 _KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"), (datetime.datetime, "a string"),

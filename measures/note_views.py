@@ -18,6 +18,7 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from cases.services import TransitionConflict
 from cdt.core.access import DETAIL, OBJECT, declare_access
+from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset
 
 from . import drafting, notes, permissions, services
@@ -124,7 +125,7 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
         status = 400
         posted_base = request.POST.get("base_version", "")
         if note is not None:
-            base_version = int(posted_base) if posted_base.isascii() and posted_base.isdigit() else None  # "²".isdigit() too
+            base_version = whole_number(posted_base)
             if base_version is None:
                 form.add_error(None, _("The version you edited is missing: reload the draft."))
         if form.is_valid() and (formset is None or formset.is_valid()):
@@ -220,8 +221,8 @@ def act(request, kind, note_id, action):
                 from council.models import Decision
 
                 raw = request.POST["decision"].strip()
-                if raw.isascii() and raw.isdigit():
-                    decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=int(raw)).first()
+                if (decision_id := whole_number(raw)) is not None:
+                    decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=decision_id).first()
                 if decision is None:  # not an id, or not one the user may see: a form error, not a 404
                     raise ValidationError({"decision": _("No such decision.")})
             on = _date(request.POST.get("on"))

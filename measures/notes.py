@@ -9,6 +9,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.text import unstorable_reason
+
 OPTION_FIELDS = [
     ("measure_type", _("Measure")), ("rationale", _("Rationale")), ("expected_effect", _("Expected effect")),
     ("risks", _("Risks, including escalation and counter-response")), ("legal", _("Legal considerations")),
@@ -33,9 +35,18 @@ def _text(value, path: str, errors: dict, required: bool = False) -> str:
     if not isinstance(value, str):
         errors[path] = _("Must be text.")
         return ""
+    if unstorable_reason(value):
+        errors[path] = _("Must not contain NUL characters or invalid Unicode.")
+        return ""
     if required and not value.strip():
         errors[path] = _("Required.")
     return value
+
+
+def _is_measure(value, measure_slugs: set[str]) -> bool:
+    """A slug of the catalogue; a list or object is not one (and cannot be
+    looked up in a set: TypeError, a 500)."""
+    return isinstance(value, str) and value in measure_slugs
 
 
 def clean_options_content(content, *, measure_slugs: set[str]) -> dict:
@@ -45,7 +56,9 @@ def clean_options_content(content, *, measure_slugs: set[str]) -> dict:
         raise ValidationError({"content": _("Must be an object.")})
     clean = {key: _text(content.get(key), key, errors) for key, _label in OPTIONS_SECTIONS}
     refs = content.get("assessment_refs") or []
-    if not isinstance(refs, list) or not all(isinstance(ref, int) for ref in refs):
+    # ``type(…) is int``: True is an int to isinstance; and an id beyond 64
+    # bits overflows the lookup (SQLite raises OverflowError).
+    if not isinstance(refs, list) or not all(type(ref) is int and 0 < ref < 2**63 for ref in refs):
         errors["assessment_refs"] = _("A list of assessment ids.")
         refs = []
     clean["assessment_refs"] = refs
@@ -59,7 +72,7 @@ def clean_options_content(content, *, measure_slugs: set[str]) -> dict:
         if not isinstance(option, dict):
             errors[path] = _("Must be an object.")
             continue
-        if option.get("measure_type") not in measure_slugs:
+        if not _is_measure(option.get("measure_type"), measure_slugs):
             errors[f"{path}.measure_type"] = _("Not a measure of the catalogue.")
         entry = {key: _text(option.get(key), f"{path}.{key}", errors) for key, _label in OPTION_FIELDS
                  if key not in ("measure_type", "attribution_needed")}
@@ -77,17 +90,21 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
         raise ValidationError({"content": _("Must be an object.")})
     clean = {key: _text(content.get(key), key, errors) for key, _label in STRATEGIC_SECTIONS}
     clean["measures"] = []
-    for index, measure in enumerate(content.get("measures") or []):
+    measures = content.get("measures") or []
+    if not isinstance(measures, list):
+        errors["measures"] = _("A list of measures.")
+        measures = []
+    for index, measure in enumerate(measures):
         path = f"measures[{index}]"
         if not isinstance(measure, dict):
             errors[path] = _("Must be an object.")
             continue
-        if measure.get("measure_type") not in measure_slugs:
+        if not _is_measure(measure.get("measure_type"), measure_slugs):
             errors[f"{path}.measure_type"] = _("Not a measure of the catalogue.")
         if measure.get("mode") not in MODES:
             errors[f"{path}.mode"] = _("parallel or sequence")
         level = measure.get("escalation_level")
-        if not isinstance(level, int) or not 1 <= level <= 10:
+        if type(level) is not int or not 1 <= level <= 10:
             errors[f"{path}.escalation_level"] = _("1 to 10")
         clean["measures"].append({"measure_type": measure.get("measure_type"), "mode": measure.get("mode"),
                                   "trigger": _text(measure.get("trigger"), f"{path}.trigger", errors), "escalation_level": level})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cdt.accounts.second_factor import safe_next
 from cdt.accounts.services import hash_api_key
+from cdt.core.forms import whole_number
 from cdt.core.listing import paginate
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 
@@ -42,9 +43,8 @@ def notification_mark_read(request):
     """Mark one (``id``) or all of the user's notifications read; answers
     htmx with the refreshed unread badge."""
     raw = request.POST.getlist("id")
-    try:
-        ids = [int(value) for value in raw] if raw else None
-    except ValueError:
+    ids = [whole_number(value.strip()) for value in raw] if raw else None
+    if ids is not None and None in ids:
         return HttpResponse(_("Notification ids are numbers."), status=400)
     services.notifications_mark_read(user=request.user, ids=ids)
     if request.headers.get("HX-Request"):

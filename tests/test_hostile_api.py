@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import reverse
 
 from attribution.models import AttributionDeliberation
+from cases.models import Case
 from awareness.services import feed_client_configure
 from cdt.accounts.models import User
 from cdt.accounts.scopes import FEEDS_WRITE, READ, WRITE
@@ -160,6 +161,99 @@ def test_regression_a_feed_body_that_is_not_utf8_is_a_documented_400(feed_token,
     assert sorted(variant["$ref"] for variant in schema["components"]["schemas"]["FeedRefusal"]["oneOf"]) == [
         "#/components/schemas/FeedIngestion", "#/components/schemas/RequestError"]
     assert schema["components"]["schemas"]["RequestError"]["required"] == ["detail"]
+
+
+@pytest.mark.django_db
+def test_regression_merging_into_a_case_the_caller_may_not_see_answers_as_for_no_case(client, cast, open_case):
+    """The API looked the merge target up among all cases: an unknown
+    reference got "Object with reference=… does not exist." and a case the
+    caller may not see "No such case.", telling which references exist."""
+    from cases import services as case_services
+    from cdt.directory.models import Organisation
+
+    from .cases_support import case_fields
+
+    case, target = open_case(), open_case(title="Second wiper case")
+    hidden = case_services.case_open(by=cast["outsider"], **case_fields(brought_by=Organisation.objects.get(code="HU")))
+    client.force_login(cast["chair"])
+    url = f"/api/v1/cases/{case.pk}/transitions/close/"
+    for reference in (hidden.reference, "CDT-2026-9999"):
+        response = client.post(url, {"reason": "merged", "merged_into": reference}, content_type="application/json")
+        assert response.status_code == 400 and response.json() == {"merged_into": ["No such case."]}, response.content
+    assert Case.objects.get(pk=case.pk).is_open
+    response = client.post(url, {"reason": "merged", "merged_into": target.reference}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert Case.objects.get(pk=case.pk).merged_into_id == target.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content, path", [
+    ({"options": [{"measure_type": ["demarche"]}]}, "options[0].measure_type"),  # unhashable: TypeError
+    ({"options": [{"measure_type": {"slug": "demarche"}}]}, "options[0].measure_type"),
+    ({"assessment_refs": [True]}, "assessment_refs"),  # a bool is an int to isinstance
+    ({"assessment_refs": [2**64]}, "assessment_refs"),  # overflows the lookup on SQLite
+    ({"situation": "Wiper\x00attack."}, "situation"),  # PostgreSQL's jsonb refuses NUL
+    ({"recommendation": "Option \ud800 1."}, "recommendation"),  # and a lone surrogate
+])
+def test_regression_options_note_content_a_json_body_can_break(api, cast, open_case, content, path):
+    """Found by rereading the notes' content checks after the fuzzing: each
+    was a 500 (or stored text a later page could not render)."""
+    from measures.models import OptionsNote
+
+    from .cases_support import walk_to
+
+    case = walk_to(open_case(), "exploration", cast)
+    body = {"case": case.pk, "title": "Options note",
+            "content": {"situation": "Wiper attack.", "options": [{"measure_type": "demarche"}], "recommendation": "Option 1."} | content}
+    response = api.post("/api/v1/options-notes/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert any(message.startswith(f"{path}: ") for message in response.json()["content"]), response.json()
+    assert not OptionsNote.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("measures, path", [
+    ({"demarche": "parallel"}, "measures"),  # an object was read key by key
+    ([{"measure_type": ["demarche"], "mode": "parallel", "escalation_level": 2}], "measures[0].measure_type"),
+    ([{"measure_type": "demarche", "mode": "parallel", "escalation_level": True}], "measures[0].escalation_level"),
+])
+def test_regression_strategic_note_measures_a_json_body_can_break(api, measures, path):
+    from awareness.models import ThreatActor
+    from measures.models import StrategicResponseNote
+
+    actor = ThreatActor.objects.create(name="Silent Quill", persistent=True)
+    body = {"actor": actor.pk, "title": "SRN", "content": {"short_term_effects": "Disrupt.", "measures": measures},
+            "classification": "RESTREINT_UE", "limite": True, "tlp": "AMBER", "releasable_to_all": True}
+    response = api.post("/api/v1/strategic-response-notes/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert any(message.startswith(f"{path}: ") for message in response.json()["content"]), response.json()
+    assert not StrategicResponseNote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_regression_a_body_nested_deeper_than_the_api_reads_is_400(api):
+    """Deep enough to parse but not to be encoded again further down the
+    stack (a JSONField save): refused by depth, before any view code."""
+    response = api.post("/api/v1/cases/", "[" * 501 + "]" * 501, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - nested more than 500 levels deep."}
+
+
+@pytest.mark.django_db
+def test_regression_a_stix_id_with_a_trailing_newline_is_refused_not_a_500(feed_token):
+    """``$`` matches before a final newline: ``bundle--<uuid>\n`` passed the
+    pattern and ``uuid.UUID`` raised ValueError (500, ingestion left open)."""
+    from awareness.models import FeedIngestion
+
+    from .stix_support import report_bundle
+
+    bundle = report_bundle()
+    bundle["id"] += "\n"
+    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [{"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}]
+    assert not FeedIngestion.objects.exclude(status=FeedIngestion.Status.FAILED).exists()
 
 
 SUB_RESOURCE_LISTS = [

@@ -1135,6 +1135,28 @@ def test_regression_a_malformed_decision_id_on_a_draft_step_is_a_form_error(worl
     assert Statement.objects.get(pk=world.statement_submitted.pk).status == "submitted"
 
 
+def test_regression_numbers_too_long_for_a_column_are_answered_not_a_500(world):
+    """Digits-only checks let 5,000 digits through: ``int()`` refuses more
+    than 4,300 (ValueError, a 500 on the note editor, a 404 on the approval
+    step whose comment promised a form error), and 20 digits overflow
+    SQLite's integers in ``IN (…)`` (notification ids)."""
+    from measures.models import OptionsNote, StrategicResponseNote
+
+    huge = "9" * 5000
+    response = world.clients["eeas"].post(f"/measures/options-notes/{world.options_draft.pk}/edit/",
+                                          options_payload(world, base_version=huge))
+    assert response.status_code == 400 and "The version you edited is missing" in response.content.decode()
+    assert OptionsNote.objects.get(pk=world.options_draft.pk).version == world.options_draft.version
+    response = world.clients["chair"].post(f"/measures/strategic-notes/{world.strategic_submitted.pk}/approve/",
+                                           {"decision": huge, "on": ""})
+    assert response.status_code == 400 and "No such decision." in response.content.decode()
+    assert StrategicResponseNote.objects.get(pk=world.strategic_submitted.pk).status == "submitted"
+    response = world.clients["delegate"].get("/attribution/claims/", {"case": huge})
+    assert response.status_code == 200
+    response = world.clients["delegate"].post("/notifications/read/", {"id": str(2**64)})
+    assert response.status_code == 400 and response.content.decode() == "Notification ids are numbers."
+
+
 def test_regression_merging_into_an_invisible_case_answers_as_for_no_case(world):
     """The merge target was looked up among all cases: a reference the user
     may not see got "No such case." where an unknown one got "No such case:

@@ -6,6 +6,7 @@ from cdt.core.api import fields as json_fields
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.api import MarkingsSerializer, NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
+from cdt.security.selectors import protected_queryset
 
 from ..models import (
     DIMENSIONS,
@@ -54,10 +55,22 @@ class TransitionRequestSerializer(serializers.Serializer):
     comment = json_fields.CharField(required=False, allow_blank=True, default="")
     reason = json_fields.CharField(required=False, allow_blank=True, default="")
     target = serializers.ChoiceField(choices=CaseState.choices, required=False, allow_null=True, default=None)
-    merged_into = serializers.SlugRelatedField(
-        slug_field="reference", queryset=Case.objects.all(), required=False, allow_null=True, default=None,
+    merged_into = json_fields.CharField(
+        required=False, allow_null=True, default=None,
         help_text=_("Reference of the case this one is merged into (close with reason “merged”)."),
     )
+
+    def validate_merged_into(self, reference: str | None) -> Case | None:
+        """Looked up among the cases the caller may see, so a reference that
+        does not exist and one they may not see get the same answer (it was
+        "Object with reference=… does not exist." for the one, "No such
+        case." for the other: a way to learn which references exist)."""
+        if reference is None:
+            return None
+        case = protected_queryset(Case.objects.filter(reference=reference.strip()), self.context["request"].user).first()
+        if case is None:
+            raise serializers.ValidationError(_("No such case."))
+        return case
 
 
 class TransitionOptionSerializer(serializers.Serializer):

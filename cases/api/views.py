@@ -110,7 +110,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         case = self.get_object()
         if transition not in transitions():
             raise Http404("No such transition.")
-        body = TransitionRequestSerializer(data=request.data)
+        body = TransitionRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             outcome = services.case_transition(case=case, by=request.user, transition=transition, **body.validated_data)

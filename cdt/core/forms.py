@@ -13,6 +13,19 @@ WIDGET_CLASSES = {
 }
 
 
+#: The most digits a posted id or version may have: more overflows a 64-bit
+#: column (SQLite raises OverflowError) and, past 4,300, ``int()`` itself.
+MAX_WHOLE_NUMBER_DIGITS = 18
+
+
+def whole_number(raw: str) -> int | None:
+    """``raw`` as a non-negative whole number if it is written as one, else
+    None. ASCII digits only: ``"²".isdigit()`` is true and ``int()`` refuses it."""
+    if isinstance(raw, str) and 0 < len(raw) <= MAX_WHOLE_NUMBER_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
 class EclFormMixin:
     """Adds ECL classes and ARIA links to every widget, so templates stay plain."""
 

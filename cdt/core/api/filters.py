@@ -21,7 +21,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 BOOLEAN_VALUES = {"true", "false"}
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+# At most 18 digits: a bigger number overflows the 64-bit columns (a
+# database error, not a bad request).
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 MULTIPLE_VALUE_FILTERS = (django_filters.MultipleChoiceFilter, django_filters.ModelMultipleChoiceFilter,
                           django_filters.BaseInFilter, django_filters.BaseRangeFilter)
 

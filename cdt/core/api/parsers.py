@@ -48,8 +48,32 @@ class BoundedJSONParser(BaseParser):
         encoding = get_encoding(parser_context or {})
         try:
             text = codecs.decode(body, encoding)
-            return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+            parsed = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except ValueError as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:
             raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+        if _deeper_than(parsed, MAX_DEPTH):
+            raise exceptions.ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep.")
+        return parsed
+
+
+#: How deep a body may nest. What parses may still be too deep to encode
+#: again (a JSONField save re-encodes it further down the stack): the
+#: decoder's own limit is the interpreter's recursion limit (1,000), less
+#: whatever the request already uses. Half of it leaves the save room. STIX
+#: objects are capped at 100 levels by their own validator, which names the
+#: object and property, so bundles between the two limits get that answer.
+MAX_DEPTH = 500
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether ``value`` nests more than ``limit`` levels (counted without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (current.values() if isinstance(current, dict) else current))
+    return False
