@@ -256,6 +256,45 @@ def test_regression_a_stix_id_with_a_trailing_newline_is_refused_not_a_500(feed_
     assert not FeedIngestion.objects.exclude(status=FeedIngestion.Status.FAILED).exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, field, many", [
+    ("/api/v1/attribution-claims/", "case", False), ("/api/v1/attribution-deliberations/", "case", False),
+    ("/api/v1/statements/", "case", False), ("/api/v1/communication-plans/", "case", False),
+    ("/api/v1/requests-for-information/", "case", False), ("/api/v1/assessments/", "cases", True),
+    ("/api/v1/questions/", "case", False),
+])
+def test_regression_a_case_id_the_caller_may_not_see_reads_as_no_such_case(client, cast, url, field, many):
+    """Case ids in request bodies were looked up among all cases: an id that
+    does not exist got "Invalid pk … object does not exist." and a case the
+    caller may not see "No such case." (or nothing, when another field was
+    also wrong), telling which ids exist."""
+    from cases import services as case_services
+    from cdt.directory.models import Organisation
+
+    from .cases_support import case_fields
+
+    hidden = case_services.case_open(by=cast["outsider"], **case_fields(brought_by=Organisation.objects.get(code="HU")))
+    client.force_login(cast["chair"])
+    answers = []
+    for case_id in (hidden.pk, hidden.pk + 1000):
+        response = client.post(url, {field: [case_id] if many else case_id}, content_type="application/json")
+        assert response.status_code == 400, (case_id, response.status_code, response.content)
+        answers.append(response.json()[field])
+    assert answers[0] == answers[1] == ["No such case."], answers
+
+
+@pytest.mark.django_db
+def test_regression_a_list_of_related_objects_must_be_a_list(api, open_case):
+    """``"releasable_to": {}`` was read as an empty list (DRF takes anything
+    iterable) and the PUT answered 200 (full run as EEAS, ST201)."""
+    case = open_case()
+    body = api.get(f"/api/v1/cases/{case.pk}/").json()
+    for field in ("releasable_to", "sectors", "member_states_affected", "suspected_actors"):
+        response = api.patch(f"/api/v1/cases/{case.pk}/", {field: {}}, content_type="application/json")
+        assert response.status_code == 400 and field in response.json(), (field, response.content)
+    assert api.get(f"/api/v1/cases/{case.pk}/").json()["updated_at"] == body["updated_at"]
+
+
 SUB_RESOURCE_LISTS = [
     "/api/v1/attribution-deliberations/{id}/positions/", "/api/v1/statements/{id}/alignments/", "/api/v1/cases/{id}/history/",
     "/api/v1/cases/{id}/transitions/", "/api/v1/cases/{id}/proportionality/", "/api/v1/cases/{id}/significance/",

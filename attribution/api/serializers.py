@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from awareness.models import Assessment, ThreatActor
-from cases.models import Case
+from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.api import NamedChoiceField
@@ -20,11 +20,11 @@ def _partner_field(**kwargs):
 
 
 class ClaimSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    actor = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
+    case = VisibleCaseField()
+    actor = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
     member_state = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True)
     partner = _partner_field(required=False, allow_null=True)
-    assessments = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.all(), many=True, required=False,
+    assessments = json_fields.PrimaryKeyRelatedField(queryset=Assessment.objects.all(), many=True, required=False,
                                                      help_text="Assessments linked to the case (required for a technical attribution)")
     party = json_fields.CharField(required=False, allow_blank=True, help_text="Default: what the basis implies (technical: the EU)")
     attributing_party = json_fields.CharField(read_only=True)
@@ -69,7 +69,7 @@ class ConsiderationSerializer(json_fields.ModelSerializer):
 
 
 class DeliberationSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     status = json_fields.CharField(read_only=True)
     options_considered = serializers.ListField(child=serializers.ChoiceField(AttributionOption.choices), required=False)
     considerations = ConsiderationSerializer(many=True, read_only=True)
@@ -112,7 +112,7 @@ class ConcludeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(AttributionOption.choices)
     on = serializers.DateField(required=False, allow_null=True, default=None)
     summary = json_fields.CharField(required=False, allow_blank=True, default="")
-    actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False, default=list)
+    actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False, default=list)
     attributed_to_state = json_fields.CharField(required=False, allow_blank=True, default="")
     partners = _partner_field(many=True, required=False, default=list)
 
@@ -136,7 +136,7 @@ class AlignmentSerializer(json_fields.ModelSerializer):
 
 
 class StatementSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     deliberation = json_fields.PrimaryKeyRelatedField(queryset=AttributionDeliberation.objects.all(), required=False, allow_null=True)
     status = json_fields.CharField(read_only=True)
     partners = _partner_field(many=True, required=False)
@@ -152,14 +152,14 @@ class StatementSerializer(json_fields.ModelSerializer):
 
 
 class PlanSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     status = json_fields.CharField(read_only=True)
     audiences = serializers.ListField(child=json_fields.CharField(), required=False)
     channels = serializers.ListField(child=json_fields.CharField(), required=False)
     eu_delegations = serializers.ListField(child=json_fields.CharField(), required=False)
     amplifying_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     partners = _partner_field(many=True, required=False)
-    measures = serializers.PrimaryKeyRelatedField(queryset=ResponseMeasure.objects.all(), many=True, required=False)
+    measures = json_fields.PrimaryKeyRelatedField(queryset=ResponseMeasure.objects.all(), many=True, required=False)
     statement = json_fields.PrimaryKeyRelatedField(queryset=Statement.objects.all(), required=False, allow_null=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)

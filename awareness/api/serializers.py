@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cases.models import Case
+from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import MarkingsSerializer
@@ -17,11 +17,11 @@ class ThreatActorSerializer(json_fields.ModelSerializer):
 
 class AssessmentSerializer(MarkingsSerializer):
     originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False)
-    cases = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True, required=False)
-    actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
+    source = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False)
+    cases = VisibleCaseField(many=True, required=False)
+    actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    shared_with = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False,
+    shared_with = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False,
                                                write_only=True, help_text="Organisations given need-to-know besides yours and the secretariat.")
     shared_with_all_delegations = serializers.BooleanField(required=False, default=False, write_only=True)
 
@@ -32,7 +32,7 @@ class AssessmentSerializer(MarkingsSerializer):
 
 
 class RequestForInformationSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     addressed_to = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     asked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     overdue = serializers.BooleanField(read_only=True)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -30,12 +31,12 @@ class CaseSerializer(MarkingsSerializer):
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
     state_label = json_fields.CharField(source="get_state_display", read_only=True)
     kind = serializers.ChoiceField(choices=CaseKind.choices)
-    brought_by = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    brought_by = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), required=False)
-    member_states_affected = serializers.SlugRelatedField(
+    member_states_affected = json_fields.SlugRelatedField(
         slug_field="code", queryset=MemberState.objects.all(), many=True, required=False
     )
-    suspected_actors = serializers.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
+    suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
@@ -49,6 +50,27 @@ class CaseSerializer(MarkingsSerializer):
             "closure_reason", "merged_into", "created_at", "updated_at", *MarkingsSerializer.MARKING_FIELDS,
         )
         read_only_fields = ("reference", "created_at", "updated_at")
+
+
+class VisibleCaseField(json_fields.PrimaryKeyRelatedField):
+    """A case named by id in a request body, looked up among the cases the
+    caller may see (the one access rule, ``protected_queryset``): an id that
+    does not exist and one the caller may not see get the same "No such
+    case." (it was DRF's "Invalid pk … object does not exist." for the one
+    and "No such case." for the other). Needs the request in the context."""
+
+    default_error_messages = {"does_not_exist": _("No such case.")}
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Case.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            raise ImproperlyConfigured("VisibleCaseField needs the request in the serializer's context.")
+        return protected_queryset(super().get_queryset(), request.user)
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -34,9 +34,9 @@ class MarkingsSerializer(json_fields.ModelSerializer):
 
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling])
     tlp = NamedChoiceField(Tlp)
-    originator = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    originator = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     releasable_to_all = serializers.BooleanField()
-    releasable_to = serializers.SlugRelatedField(
+    releasable_to = json_fields.SlugRelatedField(
         slug_field="code", queryset=Organisation.objects.all(), many=True, required=False
     )
     limite = serializers.BooleanField()

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cases.models import Case
+from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.api import NamedChoiceField
@@ -18,7 +18,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class AgendaItemSerializer(json_fields.ModelSerializer):
-    case = json_fields.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    case = VisibleCaseField(required=False, allow_null=True)
     case_reference = json_fields.CharField(source="case.reference", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -39,7 +39,7 @@ class MeetingSerializer(json_fields.ModelSerializer):
 
 
 class QuestionSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     case_reference = json_fields.CharField(source="case.reference", read_only=True)
     body = serializers.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all())
     voting_rule = serializers.ChoiceField(choices=VotingRule.choices)
@@ -89,7 +89,7 @@ class DecisionRequestSerializer(serializers.Serializer):
     computed from the positions) or ``case`` with ``procedure: hr_act``."""
 
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
+    case = VisibleCaseField(required=False)
     procedure = serializers.ChoiceField(choices=[Procedure.MEETING, Procedure.HR_ACT], default=Procedure.MEETING)
     explanation = json_fields.CharField(required=False, allow_blank=True, default="")
     legal_act = json_fields.CharField(required=False, allow_blank=True, default="")

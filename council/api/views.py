@@ -77,7 +77,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @action(detail=True, methods=["post"], url_path="agenda-items")
     def add_agenda_item(self, request, pk=None):
         meeting = self.get_object()
-        body = AgendaItemSerializer(data=request.data)
+        body = AgendaItemSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         item = self.call(services.agenda_item_add, by=request.user, meeting=meeting, title=body.validated_data["title"],
                          case=body.validated_data.get("case"))
@@ -98,7 +98,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         item = selectors.visible_agenda_items(user=request.user).filter(meeting=meeting, pk=item_id).first()
         if item is None:
             raise Http404
-        body = AgendaItemSerializer(item, data=request.data, partial=True)
+        body = AgendaItemSerializer(item, data=request.data, partial=True, context={"request": request})
         body.is_valid(raise_exception=True)
         fields = {k: body.validated_data.get(k, getattr(item, k)) for k in ("conclusions", "follow_up", "next_steps")}
         item = self.call(services.agenda_item_record_outcome, by=request.user, item=item, **fields)
@@ -160,7 +160,7 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
 
     @extend_schema(request=DecisionRequestSerializer, responses={201: DecisionSerializer})
     def create(self, request):
-        body = DecisionRequestSerializer(data=request.data)
+        body = DecisionRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if data["procedure"] == Procedure.HR_ACT:

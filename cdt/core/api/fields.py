@@ -24,6 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
@@ -35,6 +36,23 @@ class _NoBlank:
         if data == "":
             self.fail("blank")
         return super().run_validation(data)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        """As DRF's, with the list-only ``ManyRelatedField``."""
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return ManyRelatedField(**list_kwargs)
+
+
+class ManyRelatedField(serializers.ManyRelatedField):
+    """A JSON list only: DRF's takes anything iterable, so an object (``{}``)
+    was read as its keys, an empty list (schemathesis, full run as EEAS)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class SlugRelatedField(_NoBlank, serializers.SlugRelatedField):
