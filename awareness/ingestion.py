@@ -89,10 +89,16 @@ def feed_client_for(*, token) -> FeedClient:
         raise PermissionDenied(_("This API token has no feed settings; the Council secretariat sets them.")) from None
 
 
-def bundle_objects(bundle) -> list[dict]:
-    """The objects of a STIX bundle or a TAXII envelope, or a rejection."""
+def bundle_objects(bundle, *, is_bundle: bool = False) -> list[dict]:
+    """The objects of a STIX bundle or a TAXII envelope, or a rejection.
+    A bundle (the feed API) must say so and carry its id, as STIX 2.1
+    requires; a TAXII envelope has neither."""
     if not isinstance(bundle, dict):
         raise FeedRejected([_error("", "", _("The body must be a STIX 2.1 bundle (a JSON object)."))])
+    if is_bundle and "type" not in bundle:
+        raise FeedRejected([_error(str(bundle.get("id", "")), "type", _("Expected a bundle."))])
+    if is_bundle and "id" not in bundle:
+        raise FeedRejected([_error("", "id", _("The bundle id must be 'bundle--' followed by a UUID."))])
     if "type" in bundle and bundle["type"] != "bundle":
         raise FeedRejected([_error(str(bundle.get("id", "")), "type", _("Expected a bundle."))])
     if "id" in bundle and not stix.is_identifier(bundle["id"], "bundle"):
@@ -109,7 +115,7 @@ def feed_bundle_receive(*, by, token, bundle, channel: str, collection: TaxiiCol
     are kept and ingested by a Celery task (the caller answers 202)."""
     client = feed_client_for(token=token)
     try:
-        objects = bundle_objects(bundle)
+        objects = bundle_objects(bundle, is_bundle=channel == FeedIngestion.Channel.FEED_API)
     except FeedRejected as rejection:
         ingestion = FeedIngestion.objects.create(
             token=token, posted_by=by, channel=channel, collection=collection, status=FeedIngestion.Status.FAILED,

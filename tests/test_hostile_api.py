@@ -295,6 +295,24 @@ def test_regression_a_list_of_related_objects_must_be_a_list(api, open_case):
     assert api.get(f"/api/v1/cases/{case.pk}/").json()["updated_at"] == body["updated_at"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing, error", [
+    ("type", {"object": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "property": "type", "reason": "Expected a bundle."}),
+    ("id", {"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}),
+])
+def test_regression_a_bundle_without_its_type_or_id_is_refused(feed_token, missing, error):
+    """The feed API read a bundle as a TAXII envelope, which has neither, and
+    answered 200 (full schemathesis run as SIAC, ST201)."""
+    from awareness.models import FeedIngestion
+
+    bundle = {"type": "bundle", "id": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "objects": []}
+    del bundle[missing]
+    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    assert response.status_code == 400 and response.json()["errors"] == [error], response.content
+    assert not FeedIngestion.objects.exclude(status=FeedIngestion.Status.FAILED).exists()
+
+
 SUB_RESOURCE_LISTS = [
     "/api/v1/attribution-deliberations/{id}/positions/", "/api/v1/statements/{id}/alignments/", "/api/v1/cases/{id}/history/",
     "/api/v1/cases/{id}/transitions/", "/api/v1/cases/{id}/proportionality/", "/api/v1/cases/{id}/significance/",
