@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
-from django.test import Client
+from django.conf import settings as django_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.generic.edit import FormMixin
@@ -238,8 +239,15 @@ def build_world() -> World:
 def world(django_db_setup, django_db_blocker):
     """Everything the forms act on, built once for the module inside a
     transaction that is rolled back at its end (each test, and each
-    example, runs in a savepoint inside it)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    example, runs in a savepoint inside it).
+
+    The sign-ins are saved here, and the renewal of their inactivity timeout
+    on each request is rolled back with the test's savepoint: with the usual
+    30 minutes, every session expired when the full profile ran that long
+    (``make check-hostile`` on a loaded machine: 27 tests redirected to the
+    sign-in page). So the sessions here last as long as the absolute cap."""
+    with (override_settings(SESSION_COOKIE_AGE=django_settings.CDT_SESSION_MAX_SECONDS),
+          django_db_blocker.unblock(), transaction.atomic()):
         built = build_world()
         built.baseline = database_fingerprint(exclude=ALWAYS_WRITTEN)
         yield built
