@@ -49,7 +49,7 @@ from django.db import connection, transaction
 from django.conf import settings as django_settings
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.views.generic.edit import FormMixin
 from hypothesis import given, settings, strategies as st
 
@@ -61,6 +61,7 @@ from notifications.models import EventKind
 from .cases_support import case_fields, cast_make, share_with_cast, walk_to
 from .conftest import PASSWORD, TEST_TOTP_KEY, sign_in_verified, user_make
 from .hostile import EXAMPLES, PROFILE, database_fingerprint, fingerprint_difference, fuzz_settings, hostile
+from .url_support import walk
 
 pytestmark = [pytest.mark.django_db, hostile]
 
@@ -676,15 +677,6 @@ def client_for(w: World, route: FormRoute) -> Client:
 # --- Finding the form routes -----------------------------------------------------------------------------------
 
 PROJECT_PACKAGES = ("cases", "measures", "council", "attribution", "notifications", "awareness", "cdt", "tests")
-
-
-def walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name != "admin":  # the admin console's forms are Django's own
-                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.name, entry.callback
 
 
 def _ours(obj) -> bool:

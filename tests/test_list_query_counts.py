@@ -35,7 +35,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.views.generic.list import MultipleObjectMixin
 from rest_framework.mixins import ListModelMixin
@@ -56,6 +56,8 @@ from measures.models import (
 )
 from notifications.models import Channel, Deadline, DeadlineKind, Event, EventKind, Notification
 
+from .url_support import walk
+
 pytestmark = pytest.mark.django_db
 
 FEW, MANY = 10, 1_000
@@ -65,15 +67,6 @@ CHILD = dict(classification=Classification.RESTREINT_UE)
 
 
 # --- Finding the lists -----------------------------------------------------------------------------------
-
-def walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name != "admin":  # the admin console's changelists are Django's own
-                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.name, entry.callback
-
 
 def _source(function) -> str:
     try:
