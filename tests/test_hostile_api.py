@@ -296,6 +296,45 @@ def test_regression_a_list_of_related_objects_must_be_a_list(api, open_case):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("field, value", [
+    ("limite", 0), ("limite", 1), ("limite", "yes"), ("limite", "false"), ("limite", None),
+    ("releasable_to_all", "on"), ("releasable_to_all", 1),
+])
+def test_regression_a_boolean_is_true_or_false(client, cast, open_case, field, value):
+    """``"limite": 0`` was read as false and the PUT answered 200 (DRF's
+    boolean field takes 0/1, "yes", "on": full run as EEAS, ST201)."""
+    case = open_case()
+    client.force_login(cast["delegate"])  # the opener: may edit
+    api = client
+    before = api.get(f"/api/v1/cases/{case.pk}/").json()
+    response = api.patch(f"/api/v1/cases/{case.pk}/", {field: value}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json(), response.content
+    assert api.get(f"/api/v1/cases/{case.pk}/").json() == before
+    # The strict field still takes a real boolean.
+    response = api.patch(f"/api/v1/cases/{case.pk}/", {"limite": not before["limite"]}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["limite"] is (not before["limite"]), response.content
+
+
+@pytest.mark.parametrize("value, accepted", [
+    (3, True), (3.0, True), ("3", False), (True, False), (3.5, False), ([3], False), (None, False),
+])
+def test_regression_an_integer_is_a_json_number(value, accepted):
+    """DRF's integer field reads ``"3"`` and ``true`` would pass Python's
+    ``isinstance(..., int)``: the mapped field takes JSON numbers only."""
+    from rest_framework.exceptions import ValidationError
+
+    from cdt.core.api.fields import IntegerField
+
+    field = IntegerField()
+    if accepted:
+        assert field.run_validation(value) == 3
+    else:
+        with pytest.raises(ValidationError):
+            field.run_validation(value)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("missing, error", [
     ("type", {"object": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "property": "type", "reason": "Expected a bundle."}),
     ("id", {"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}),

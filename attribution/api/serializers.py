@@ -120,7 +120,7 @@ class ConcludeSerializer(serializers.Serializer):
 class PositionRowSerializer(serializers.Serializer):
     member_state = json_fields.CharField()
     position = json_fields.CharField(allow_null=True, help_text="The state's position on the question (null before referral)")
-    national_attribution = serializers.BooleanField(help_text="The state has attributed the activity nationally (not an EU attribution)")
+    national_attribution = json_fields.BooleanField(help_text="The state has attributed the activity nationally (not an EU attribution)")
 
 
 class AlignmentSerializer(json_fields.ModelSerializer):

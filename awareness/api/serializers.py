@@ -23,7 +23,7 @@ class AssessmentSerializer(MarkingsSerializer):
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     shared_with = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False,
                                                write_only=True, help_text="Organisations given need-to-know besides yours and the secretariat.")
-    shared_with_all_delegations = serializers.BooleanField(required=False, default=False, write_only=True)
+    shared_with_all_delegations = json_fields.BooleanField(required=False, default=False, write_only=True)
 
     class Meta:
         model = Assessment
@@ -35,7 +35,7 @@ class RequestForInformationSerializer(json_fields.ModelSerializer):
     case = VisibleCaseField()
     addressed_to = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     asked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    overdue = serializers.BooleanField(read_only=True)
+    overdue = json_fields.BooleanField(read_only=True)
 
     class Meta:
         model = RequestForInformation

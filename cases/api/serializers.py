@@ -98,7 +98,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 class TransitionOptionSerializer(serializers.Serializer):
     name = json_fields.CharField(source="spec.name")
     label = json_fields.CharField(source="spec.label")
-    available = serializers.BooleanField()
+    available = json_fields.BooleanField()
     blocked_by = serializers.ListField(child=json_fields.CharField())
     needs = serializers.ListField(source="spec.needs", child=json_fields.CharField())
     targets = serializers.ListField(source="spec.targets", child=json_fields.CharField())

@@ -35,11 +35,11 @@ class MarkingsSerializer(json_fields.ModelSerializer):
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling])
     tlp = NamedChoiceField(Tlp)
     originator = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
-    releasable_to_all = serializers.BooleanField()
+    releasable_to_all = json_fields.BooleanField()
     releasable_to = json_fields.SlugRelatedField(
         slug_field="code", queryset=Organisation.objects.all(), many=True, required=False
     )
-    limite = serializers.BooleanField()
+    limite = json_fields.BooleanField()
     marking = json_fields.CharField(source="marking_label", read_only=True)
 
     MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking")

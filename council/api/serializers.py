@@ -10,10 +10,10 @@ from ..models import AgendaItem, Decision, Meeting, Position, PositionValue, Pro
 
 
 class OutcomeSerializer(serializers.Serializer):
-    adopted = serializers.BooleanField()
-    pending = serializers.BooleanField()
+    adopted = json_fields.BooleanField()
+    pending = json_fields.BooleanField()
     explanation = json_fields.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField())
+    counts = serializers.DictField(child=json_fields.IntegerField())
     population = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2))
 
 
@@ -65,7 +65,7 @@ class PositionSerializer(json_fields.ModelSerializer):
 
 
 class PositionsBoardSerializer(serializers.Serializer):
-    question = serializers.IntegerField(source="question.pk")
+    question = json_fields.IntegerField(source="question.pk")
     voting_rule = json_fields.CharField(source="question.voting_rule")
     positions = PositionSerializer(many=True)
     outcome = OutcomeSerializer()

@@ -74,13 +74,13 @@ class StrategicNoteSerializer(MarkingsSerializer):
 class SaveSerializer(serializers.Serializer):
     title = json_fields.CharField(max_length=300)
     content = serializers.JSONField()
-    base_version = serializers.IntegerField(
+    base_version = json_fields.IntegerField(
         required=False, min_value=1,
         help_text="The version this text was edited from: if someone has saved a newer one, nothing is saved (409).")
 
 
 class VersionSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
+    number = json_fields.IntegerField()
     title = json_fields.CharField()
     content = serializers.JSONField()
     saved_by = json_fields.CharField(source="saved_by.username")
@@ -88,10 +88,10 @@ class VersionSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = json_fields.IntegerField(read_only=True)
     anchor = json_fields.CharField()
     text = json_fields.CharField()
-    version_number = serializers.IntegerField(read_only=True)
+    version_number = json_fields.IntegerField(read_only=True)
     author = json_fields.CharField(source="author.username", read_only=True)
     created_at = json_fields.DateTimeField(read_only=True)
 
@@ -107,7 +107,7 @@ class CompareRowSerializer(serializers.Serializer):
     heading = json_fields.CharField()
     old = json_fields.CharField(help_text="HTML: escaped text with <del> for what the later version removed")
     new = json_fields.CharField(help_text="HTML: escaped text with <ins> for what it added")
-    changed = serializers.BooleanField()
+    changed = json_fields.BooleanField()
 
 
 class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

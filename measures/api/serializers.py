@@ -70,7 +70,7 @@ class OverrideSerializer(serializers.Serializer):
 
 class ImpactEvaluationSerializer(json_fields.ModelSerializer):
     evaluated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    done = serializers.BooleanField(read_only=True)
+    done = json_fields.BooleanField(read_only=True)
     # "" until the evaluation is recorded.
     effect = serializers.ChoiceField(choices=ImpactEvaluation.Effect.choices, read_only=True, allow_blank=True)
     recommendation = serializers.ChoiceField(choices=ImpactEvaluation.Recommendation.choices, read_only=True, allow_blank=True)

@@ -24,13 +24,13 @@ class NotificationSerializer(json_fields.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+    ids = serializers.ListField(child=json_fields.IntegerField(min_value=1), required=False, max_length=1000,
                                 help_text="Your notifications to mark read; omit to mark all of them read.")
 
 
 class MarkedReadSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()
-    unread = serializers.IntegerField()
+    marked = json_fields.IntegerField()
+    unread = json_fields.IntegerField()
 
 
 class DeadlineSerializer(json_fields.ModelSerializer):

@@ -14,6 +14,10 @@ something to coerce (issue 12, found by schemathesis):
   1074 came back with Brussels' local mean time offset (``+00:17:30``),
   which is not an RFC 3339 date-time. :class:`DateTimeField` takes 1990 to
   2100: every event CDT records falls in it.
+- DRF's boolean field takes ``0``/``1`` and ``"yes"``/``"on"``/``"true"``
+  (``{"limite": 0}`` was read as false: full schemathesis run as EEAS).
+  :class:`BooleanField` takes ``true`` and ``false``; its integer sibling
+  :class:`IntegerField` takes JSON numbers only (DRF's reads ``"12"``).
 
 :class:`ModelSerializer` maps model fields to these, so declared and
 generated fields behave alike; every API serializer derives from it.
@@ -82,11 +86,40 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
+class BooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class IntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": _("Give a whole number (a JSON number).")}
+
+    def to_internal_value(self, data):
+        # A JSON number with a zero fraction (``3.0``) is an integer to JSON
+        # Schema, so it is one here; a boolean is not, although Python says so.
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, float) and data.is_integer())
+        ):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: CharField,
         models.TextField: CharField,
         models.DateTimeField: DateTimeField,
+        models.BooleanField: BooleanField,
+        models.IntegerField: IntegerField,
+        models.SmallIntegerField: IntegerField,
+        models.BigIntegerField: IntegerField,
+        models.PositiveIntegerField: IntegerField,
+        models.PositiveSmallIntegerField: IntegerField,
+        models.PositiveBigIntegerField: IntegerField,
     }
     serializer_related_field = PrimaryKeyRelatedField

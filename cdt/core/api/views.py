@@ -28,7 +28,7 @@ class StatusView(APIView):
                 "database_vendor": json_fields.CharField(),
                 "celery_mode": serializers.ChoiceField(choices=["in-process", "broker"]),
                 "last_worker_heartbeat": json_fields.DateTimeField(allow_null=True),
-                "worker_heartbeat_age_seconds": serializers.IntegerField(allow_null=True),
+                "worker_heartbeat_age_seconds": json_fields.IntegerField(allow_null=True),
             },
         )
     )
@@ -56,7 +56,7 @@ class SearchGroupSerializer(serializers.Serializer):
     kind = json_fields.CharField()
     label = json_fields.CharField()
     hits = SearchHitSerializer(many=True)
-    more = serializers.BooleanField()
+    more = json_fields.BooleanField()
 
 
 class SearchParamsSerializer(serializers.Serializer):
