@@ -113,3 +113,33 @@ def test_the_api_parser_counts_the_bytes_it_reads_not_the_declared_length():
         BoundedJSONParser().parse(io.BytesIO(b" " * LIMIT + b"{}"))
     assert str(refused.value.detail) == f"The request body exceeds {LIMIT} bytes (max_request_body)."
     assert BoundedJSONParser().parse(io.BytesIO(b" " * (LIMIT - 2) + b"{}")) == {}
+
+
+@pytest.mark.parametrize("declared, read", [(b"11", b"title=short"), (None, b""), (b"-5", b"")])
+def test_regression_under_asgi_nothing_reads_past_the_declared_length(declared, read):
+    """Django's ASGI handler gives the request every byte the client sent,
+    so a form declaring 11 bytes could bring megabytes to the form parser
+    past the cap the middleware judged on the header (the gap left open in
+    the issue's first note). The middleware now limits the stream as WSGI
+    does: the declared length, nothing without one."""
+    import io
+
+    from django.core.handlers.asgi import ASGIRequest
+    from django.http import HttpResponse
+
+    from cdt.core.middleware import RequestBodyLimitMiddleware
+
+    body = b"title=short" + b"x" * (3 * LIMIT)
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")] + ([(b"content-length", declared)] if declared else [])
+    scope = {"type": "http", "method": "POST", "path": "/cases/new/", "query_string": b"", "headers": headers}
+    assert len(ASGIRequest(scope, io.BytesIO(body)).body) == len(body)  # what Django alone reads: everything
+
+    seen = {}
+
+    def view(request):
+        seen["body"], seen["title"] = request.body, request.POST.get("title")
+        return HttpResponse()
+
+    RequestBodyLimitMiddleware(view)(ASGIRequest(scope, io.BytesIO(body)))
+    assert seen["body"] == read
+    assert seen["title"] == ("short" if read else None)

@@ -8,6 +8,8 @@ so the middleware lets them through and their ``permission_classes`` decide
 """
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
@@ -30,15 +32,26 @@ class RequestBodyLimitMiddleware:
     form or reads ``request.body``; DRF's parsers read the stream and are not
     bounded at all. One check here covers pages, API and TAXII alike. A view
     that takes bigger bodies (the STIX feed and TAXII's add-objects) names the
-    setting holding its limit in ``max_request_body_setting``. A body without
-    a ``Content-Length`` is never read past the length the server was given
-    (Django's ``LimitedStream``), so the declared length is the one to judge.
+    setting holding its limit in ``max_request_body_setting``.
+
+    The declared length is the one to judge because nothing reads past it.
+    Under WSGI Django wraps the input in a ``LimitedStream`` of that length
+    (no ``Content-Length``: nothing is read). Under ASGI Django hands the view
+    whatever the client sent, so a body declaring 100 bytes could bring
+    megabytes to the form parser; the same wrapper is put on it here, first,
+    so both servers read the same body.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if isinstance(request, ASGIRequest):
+            try:
+                declared = max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+            except ValueError:
+                declared = 0  # refused with 400 in process_view, before any view reads it
+            request._stream = LimitedStream(request._stream, declared)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

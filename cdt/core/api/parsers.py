@@ -1,10 +1,10 @@
 """The API's JSON parser: DRF's ``JSONParser`` reading a bounded number of
 bytes and answering a bad request, never a server error, for any body.
 
-Two gaps in the stock parser. Under ASGI the request stream is whatever the
-server received, so a client declaring a small Content-Length (or none, with
-chunked encoding) could send any amount; the body-limit middleware only
-judges the declared length, so the parser counts what it actually reads.
+Two gaps in the stock parser. It reads the stream to its end, trusting
+whatever bounds the stream: the body-limit middleware bounds it by the
+declared length on both WSGI and ASGI, and the parser counts what it actually
+reads too, so a stream that arrives unbounded by another route is still capped.
 And Python's JSON decoder recurses: a body nested a few thousand levels
 deep raises RecursionError, which DRF lets through as a 500.
 
