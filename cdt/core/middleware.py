@@ -47,17 +47,13 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         if isinstance(request, ASGIRequest):
-            try:
-                declared = max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-            except ValueError:
-                declared = 0  # refused with 400 in process_view, before any view reads it
-            request._stream = LimitedStream(request._stream, declared)
+            # Not a number: process_view refuses it with 400 before any view reads.
+            request._stream = LimitedStream(request._stream, max(_declared_length(request) or 0, 0))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        length = _declared_length(request)
+        if length is None:
             return self._refuse(request, view_func, status=400,
                                 message=gettext("The request's Content-Length header is not a number."))
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
@@ -81,3 +77,11 @@ class RequestBodyLimitMiddleware:
             return JsonResponse({"detail": message}, status=status)
         return HttpResponse(render_to_string("core/request_refused.html", {"message": message, "too_large": status == 413},
                                              request=request), status=status)
+
+
+def _declared_length(request) -> int | None:
+    """The body length the client declared: 0 without the header, None if it is not a number."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
