@@ -1,14 +1,22 @@
 """The secretariat's console: attribution records as the access rule lets
 it see them. Lifecycles move through the application (services), so status
 fields are read-only here."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cdt.security.admin import ProtectedModelAdmin
 
 from .models import (
-    Alignment, AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, DeliberationTransition, PlanTransition,
-    Statement, StatementTransition,
+    Alignment,
+    AttributionClaim,
+    AttributionDeliberation,
+    CommunicationPlan,
+    Consideration,
+    DeliberationTransition,
+    PlanTransition,
+    Statement,
+    StatementTransition,
 )
 
 

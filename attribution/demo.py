@@ -3,6 +3,7 @@ claims on different bases, the considerations assessed and commented, the
 question decided unanimously, a public attribution with partners, the HR
 declaration (two versions, a comment) published with third countries
 aligning, and the communication plan."""
+
 from __future__ import annotations
 
 import datetime
@@ -43,51 +44,108 @@ def demo_attribution(case, users, chair) -> None:
     if actor is None or case.attribution_claims.exists():
         return
     eeas, siac = users["eeas-drafter"], users["siac-analyst"]
-    services.claim_record(by=siac, case=case, actor=actor, basis=Basis.TECHNICAL, claim_type=ClaimType.TECHNICAL,
-                          confidence=Confidence.HIGH, assessments=list(case.assessments.all()),
-                          summary="Malware, infrastructure and tradecraft match earlier Grey Tempest operations.")
-    services.claim_record(by=users["delegate-de"], case=case, actor=actor, basis=Basis.NATIONAL, claim_type=ClaimType.POLITICAL,
-                          confidence=Confidence.HIGH, member_state=MemberState.objects.get(code="DE"), public=True,
-                          made_on=datetime.date(2026, 10, 20), reference="Statement of the Federal Foreign Office, 20 October 2026")
-    services.claim_record(by=eeas, case=case, actor=actor, basis=Basis.PARTNER, claim_type=ClaimType.POLITICAL, confidence=Confidence.HIGH,
-                          partner=Organisation.objects.get(code="GB"), public=True, made_on=datetime.date(2026, 10, 28))
-    services.claim_record(by=eeas, case=case, actor=actor, basis=Basis.INDUSTRY, claim_type=ClaimType.TECHNICAL,
-                          confidence=Confidence.MODERATE, industry_source="A European security vendor", public=True,
-                          made_on=datetime.date(2026, 10, 9))
-    deliberation = services.deliberation_open(by=chair, case=case, options_considered=[
-        "no_attribution", "private_communication", "public_declaration", "with_partners"], recommended_option="with_partners")
+    services.claim_record(
+        by=siac,
+        case=case,
+        actor=actor,
+        basis=Basis.TECHNICAL,
+        claim_type=ClaimType.TECHNICAL,
+        confidence=Confidence.HIGH,
+        assessments=list(case.assessments.all()),
+        summary="Malware, infrastructure and tradecraft match earlier Grey Tempest operations.",
+    )
+    services.claim_record(
+        by=users["delegate-de"],
+        case=case,
+        actor=actor,
+        basis=Basis.NATIONAL,
+        claim_type=ClaimType.POLITICAL,
+        confidence=Confidence.HIGH,
+        member_state=MemberState.objects.get(code="DE"),
+        public=True,
+        made_on=datetime.date(2026, 10, 20),
+        reference="Statement of the Federal Foreign Office, 20 October 2026",
+    )
+    services.claim_record(
+        by=eeas,
+        case=case,
+        actor=actor,
+        basis=Basis.PARTNER,
+        claim_type=ClaimType.POLITICAL,
+        confidence=Confidence.HIGH,
+        partner=Organisation.objects.get(code="GB"),
+        public=True,
+        made_on=datetime.date(2026, 10, 28),
+    )
+    services.claim_record(
+        by=eeas,
+        case=case,
+        actor=actor,
+        basis=Basis.INDUSTRY,
+        claim_type=ClaimType.TECHNICAL,
+        confidence=Confidence.MODERATE,
+        industry_source="A European security vendor",
+        public=True,
+        made_on=datetime.date(2026, 10, 9),
+    )
+    deliberation = services.deliberation_open(
+        by=chair,
+        case=case,
+        options_considered=["no_attribution", "private_communication", "public_declaration", "with_partners"],
+        recommended_option="with_partners",
+    )
     for number, (rating, text) in RATINGS.items():
         services.consideration_assess(by=eeas, deliberation=deliberation, number=number, assessment=text, rating=rating)
-    services.consideration_comment(by=users["delegate-fr"], deliberation=deliberation, number=7,
-                                   text="France asks that the Member States concerned are consulted on protective measures first.")
-    services.consideration_comment(by=users["delegate-ee"], deliberation=deliberation, number=3,
-                                   text="Estonia stands with Germany and Poland.")
+    services.consideration_comment(
+        by=users["delegate-fr"],
+        deliberation=deliberation,
+        number=7,
+        text="France asks that the Member States concerned are consulted on protective measures first.",
+    )
+    services.consideration_comment(
+        by=users["delegate-ee"], deliberation=deliberation, number=3, text="Estonia stands with Germany and Poland."
+    )
     deliberation = services.deliberation_refer(by=chair, deliberation=deliberation)
     for state in MemberState.objects.all():
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
         council.position_set(by=own or chair, question=deliberation.question, member_state=state, value=PositionValue.SUPPORT)
     council.decision_record(by=chair, question=deliberation.question, decided_on=datetime.date(2026, 11, 16))
     deliberation = services.deliberation_conclude(
-        by=chair, deliberation=deliberation, outcome="with_partners", on=datetime.date(2026, 11, 16), actors=[actor],
+        by=chair,
+        deliberation=deliberation,
+        outcome="with_partners",
+        on=datetime.date(2026, 11, 16),
+        actors=[actor],
         partners=list(Organisation.objects.filter(code__in=["GB", "US", "CA"])),
         summary="Coordinated political attribution at EU level, by a declaration of the High Representative on behalf of the EU, "
-                "published with the United Kingdom, the United States and Canada.")
+        "published with the United Kingdom, the United States and Canada.",
+    )
     statement = services.statement_create(
-        by=eeas, case=case, deliberation=deliberation, statement_type="hr_declaration",
+        by=eeas,
+        case=case,
+        deliberation=deliberation,
+        statement_type="hr_declaration",
         title="Declaration by the High Representative on behalf of the EU on the cyber attack against electricity operators",
-        content={"text": "\n\n".join(DECLARATION).replace("strongly condemn", "condemn")})
+        content={"text": "\n\n".join(DECLARATION).replace("strongly condemn", "condemn")},
+    )
     statement = drafts.note_save(by=eeas, note=statement, title=statement.title, content={"text": "\n\n".join(DECLARATION)})
     statement = drafts.note_transition(by=eeas, note=statement, transition="circulate")
-    drafts.note_comment(by=users["delegate-de"], note=statement, anchor="para-2",
-                        text="Germany would name the norm on critical infrastructure explicitly.")
+    drafts.note_comment(
+        by=users["delegate-de"], note=statement, anchor="para-2", text="Germany would name the norm on critical infrastructure explicitly."
+    )
     statement = drafts.note_transition(by=eeas, note=statement, transition="submit")
-    statement = drafts.note_transition(by=eeas, note=statement, transition="publish", decision=deliberation.decision,
-                                       on=datetime.date(2026, 11, 18))
+    statement = drafts.note_transition(
+        by=eeas, note=statement, transition="publish", decision=deliberation.decision, on=datetime.date(2026, 11, 18)
+    )
     for code in ("AL", "BA", "GE", "MD", "ME", "MK", "UA", "IS", "LI", "NO"):
-        services.alignment_record(by=eeas, statement=statement, country=Organisation.objects.get(code=code),
-                                  aligned_on=datetime.date(2026, 11, 19))
+        services.alignment_record(
+            by=eeas, statement=statement, country=Organisation.objects.get(code=code), aligned_on=datetime.date(2026, 11, 19)
+        )
     plan = services.plan_create(
-        by=eeas, case=case, statement=statement, title="Strategic communication: attribution of the GRIDLOCK attack",
+        by=eeas,
+        case=case,
+        statement=statement,
+        title="Strategic communication: attribution of the GRIDLOCK attack",
         objectives="Make the attribution known; reassure the public on the resilience of the grid; deter repetition.",
         audiences=["General public in the Union", "Energy operators", "Third countries' governments"],
         channels=["statement", "press_release", "social_media", "factsheet"],

@@ -1,4 +1,5 @@
 """Forms of the attribution pages. They parse; the services decide."""
+
 from __future__ import annotations
 
 from django import forms
@@ -10,7 +11,14 @@ from cdt.directory.models import MemberState, Organisation
 from council.models import VotingRule
 
 from .models import (
-    PARTNER_KINDS, AttributionOption, Basis, Channel, ClaimType, Confidence, Rating, StatementType,
+    PARTNER_KINDS,
+    AttributionOption,
+    Basis,
+    Channel,
+    ClaimType,
+    Confidence,
+    Rating,
+    StatementType,
 )
 
 
@@ -24,8 +32,11 @@ def _partners():
 
 class StatementForm(forms.Form):
     title = forms.CharField(max_length=300, label=_("Title"))
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), label=_("Text"),
-                           help_text=_("Separate paragraphs by a blank line: comments attach to a paragraph."))
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}),
+        label=_("Text"),
+        help_text=_("Separate paragraphs by a blank line: comments attach to a paragraph."),
+    )
 
 
 class StatementCreateForm(StatementForm):
@@ -51,7 +62,9 @@ class ClaimForm(forms.Form):
     basis = forms.ChoiceField(choices=Basis.choices, label=_("Basis"))
     claim_type = forms.ChoiceField(choices=ClaimType.choices, label=_("Type"))
     confidence = forms.ChoiceField(choices=Confidence.choices, label=_("Confidence"))
-    member_state = forms.ModelChoiceField(MemberState.objects.order_by("protocol_order"), required=False, label=_("Member State attributing"))
+    member_state = forms.ModelChoiceField(
+        MemberState.objects.order_by("protocol_order"), required=False, label=_("Member State attributing")
+    )
     partner = forms.ModelChoiceField(_partners(), required=False, label=_("Partner attributing"))
     industry_source = forms.CharField(required=False, max_length=200, label=_("Company or research group"))
     public = forms.BooleanField(required=False, label=_("Made publicly"))
@@ -68,8 +81,9 @@ class ClaimForm(forms.Form):
 
 
 class DeliberationOpenForm(forms.Form):
-    options_considered = forms.MultipleChoiceField(choices=AttributionOption.choices, required=False, label=_("Options considered"),
-                                                   widget=forms.CheckboxSelectMultiple)
+    options_considered = forms.MultipleChoiceField(
+        choices=AttributionOption.choices, required=False, label=_("Options considered"), widget=forms.CheckboxSelectMultiple
+    )
     recommended_option = forms.ChoiceField(choices=[("", "—"), *AttributionOption.choices], required=False, label=_("Recommended option"))
 
 
@@ -92,8 +106,9 @@ class ReferForm(forms.Form):
 class ConcludeForm(forms.Form):
     outcome = forms.ChoiceField(choices=AttributionOption.choices, label=_("Outcome"))
     on = forms.DateField(required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    actors = ModelMultipleChoiceField(ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"),
-                                            widget=forms.CheckboxSelectMultiple)
+    actors = ModelMultipleChoiceField(
+        ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"), widget=forms.CheckboxSelectMultiple
+    )
     attributed_to_state = forms.CharField(required=False, max_length=100, label=_("State the activity is attributed to"))
     partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining"))
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Outcome"))
@@ -117,7 +132,9 @@ class PlanForm(forms.Form):
     timing = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Timing"))
     embargo_until = DateTimeField(required=False, label=_("Embargo until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     lines_to_take = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Lines to take"))
-    eu_delegations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("EU Delegations involved (one per line)"))
+    eu_delegations = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("EU Delegations involved (one per line)")
+    )
     partner_coordination = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Coordination with partners"))
     partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners"))
 

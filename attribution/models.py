@@ -20,6 +20,7 @@ communication (§7).
 
 Everything is a child of its case (``MarkedChild``): seen only with it.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -53,6 +54,7 @@ class TransitionLog(models.Model):
 
 
 # --- Claims -------------------------------------------------------------------------------------------
+
 
 class Basis(models.TextChoices):
     TECHNICAL = "technical", _("Technical attribution (assessments)")
@@ -88,25 +90,28 @@ class AttributionClaim(MarkedChild):
 
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="attribution_claims")
-    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, related_name="attribution_claims",
-                              verbose_name=_("actor"))
+    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, related_name="attribution_claims", verbose_name=_("actor"))
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
     claim_type = models.CharField(_("type"), max_length=20, choices=ClaimType.choices)
     confidence = models.CharField(_("confidence"), max_length=20, choices=Confidence.choices)
     party = models.CharField(_("attributing party"), max_length=20, choices=Party.choices)
-    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                     verbose_name=_("Member State attributing"))
-    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                verbose_name=_("partner attributing"))
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Member State attributing")
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner attributing")
+    )
     industry_source = models.CharField(_("company or research group"), max_length=200, blank=True)
     public = models.BooleanField(_("public"), default=False, help_text=_("Made publicly (a statement) rather than privately."))
-    attributed_to_state = models.CharField(_("State named"), max_length=100, blank=True,
-                                           help_text=_("The State the claim holds responsible, if it names one."))
+    attributed_to_state = models.CharField(
+        _("State named"), max_length=100, blank=True, help_text=_("The State the claim holds responsible, if it names one.")
+    )
     made_on = models.DateField(_("made on"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=500, blank=True, help_text=_("Public statement, report or COREU reference."))
     summary = models.TextField(_("summary"), blank=True)
-    assessments = models.ManyToManyField("awareness.Assessment", blank=True, related_name="attribution_claims",
-                                         verbose_name=_("assessments it rests on"))
+    assessments = models.ManyToManyField(
+        "awareness.Assessment", blank=True, related_name="attribution_claims", verbose_name=_("assessments it rests on")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["assessments"])
@@ -160,14 +165,24 @@ CONSIDERATIONS: list[tuple[int, str]] = [
     (1, _("Desired effect of the political attribution")),
     (2, _("Contribution to the protection of the integrity and security of the EU, its Member States and their citizens and businesses")),
     (3, _("Importance of showing unity within the EU and between its Member States or solidarity with a third party")),
-    (4, _("Contribution to the advancement of responsible state behaviour, including compliance with international law and "
-          "respect for voluntary norms")),
+    (
+        4,
+        _(
+            "Contribution to the advancement of responsible state behaviour, including compliance with international law and "
+            "respect for voluntary norms"
+        ),
+    ),
     (5, _("Ability to influence the behaviour of malicious actors in cyberspace")),
     (6, _("Impact on the ongoing work of services such as law enforcement or intelligence services")),
     (7, _("Likelihood and impact of a counter-response by any actor (risk of escalation)")),
     (8, _("Consequences for existing EU external relations, at the international, regional and bilateral levels")),
-    (9, _("Reputation and credibility of the EU (risk of the bystander effect, risk of manipulation, precedence of a malicious "
-          "cyber activity)")),
+    (
+        9,
+        _(
+            "Reputation and credibility of the EU (risk of the bystander effect, risk of manipulation, precedence of a malicious "
+            "cyber activity)"
+        ),
+    ),
     (10, _("Predictability and coherence of joint EU responses in previous and/or future cases")),
 ]
 CONSIDERATION_TITLES = dict(CONSIDERATIONS)
@@ -206,17 +221,29 @@ class AttributionDeliberation(MarkedChild):
     status = FSMField(_("status"), default=DeliberationStatus.OPEN, choices=DeliberationStatus.choices, protected=True)
     options_considered = models.JSONField(_("options considered"), default=list, blank=True)
     recommended_option = models.CharField(_("option the EEAS recommends"), max_length=30, choices=AttributionOption.choices, blank=True)
-    question = models.OneToOneField("council.Question", on_delete=models.PROTECT, null=True, blank=True, related_name="attribution_deliberation",
-                                    verbose_name=_("question to the Council"))
+    question = models.OneToOneField(
+        "council.Question",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attribution_deliberation",
+        verbose_name=_("question to the Council"),
+    )
     outcome = models.CharField(_("outcome"), max_length=30, choices=AttributionOption.choices, blank=True)
     outcome_on = models.DateField(_("date of the outcome"), null=True, blank=True)
     outcome_summary = models.TextField(_("outcome"), blank=True)
-    decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("Council decision"))
-    attributed_actors = models.ManyToManyField("awareness.ThreatActor", blank=True, related_name="eu_attributions",
-                                               verbose_name=_("actors the attribution covers"))
-    attributed_to_state = models.CharField(_("State the activity is attributed to"), max_length=100, blank=True,
-                                           help_text=_("Measures requiring attribution to a State need it."))
+    decision = models.ForeignKey(
+        "council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Council decision")
+    )
+    attributed_actors = models.ManyToManyField(
+        "awareness.ThreatActor", blank=True, related_name="eu_attributions", verbose_name=_("actors the attribution covers")
+    )
+    attributed_to_state = models.CharField(
+        _("State the activity is attributed to"),
+        max_length=100,
+        blank=True,
+        help_text=_("Measures requiring attribution to a State need it."),
+    )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners joining"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -239,8 +266,11 @@ class AttributionDeliberation(MarkedChild):
         """Considerations still without an assessment text or a rating."""
         from django.utils.translation import gettext as _t
 
-        gaps = [_t("Consideration %(number)s is not assessed.") % {"number": c.number}
-                for c in self.considerations.all() if not c.assessment.strip() or not c.rating]
+        gaps = [
+            _t("Consideration %(number)s is not assessed.") % {"number": c.number}
+            for c in self.considerations.all()
+            if not c.assessment.strip() or not c.rating
+        ]
         if self.considerations.count() < len(CONSIDERATIONS):
             gaps.append(_t("The grid lacks considerations."))
         return gaps
@@ -257,14 +287,25 @@ class AttributionDeliberation(MarkedChild):
 
         return self.grid_gaps() + ([] if self.has_claims() else [_t("No attribution claim is recorded on the case.")])
 
-    @transition(field=status, source=DeliberationStatus.OPEN, target=DeliberationStatus.REFERRED, permission=permissions.may_refer,
-                conditions=[grid_complete, has_claims], custom={"label": _("Put the question to the Council")})
+    @transition(
+        field=status,
+        source=DeliberationStatus.OPEN,
+        target=DeliberationStatus.REFERRED,
+        permission=permissions.may_refer,
+        conditions=[grid_complete, has_claims],
+        custom={"label": _("Put the question to the Council")},
+    )
     def refer(self, *, question, **_):
         """Side effects: a question to the Council (every Member State's position starts empty); log row."""
         self.question = question
 
-    @transition(field=status, source=DeliberationStatus.REFERRED, target=DeliberationStatus.CONCLUDED, permission=permissions.may_conclude,
-                custom={"label": _("Record the outcome")})
+    @transition(
+        field=status,
+        source=DeliberationStatus.REFERRED,
+        target=DeliberationStatus.CONCLUDED,
+        permission=permissions.may_conclude,
+        custom={"label": _("Record the outcome")},
+    )
     def conclude(self, *, outcome, on, summary, state, decision, **_):
         """Side effects: log row; an attributing outcome unlocks the measures requiring attribution for the actors it covers."""
         self.outcome, self.outcome_on, self.outcome_summary = outcome, on, summary
@@ -287,7 +328,9 @@ class Consideration(models.Model):
         ordering = ["deliberation", "number"]
         constraints = [
             models.UniqueConstraint(fields=["deliberation", "number"], name="attribution_one_row_per_consideration"),
-            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=len(CONSIDERATIONS)), name="attribution_consideration_number"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=len(CONSIDERATIONS)), name="attribution_consideration_number"
+            ),
         ]
         verbose_name = _("consideration")
 
@@ -316,6 +359,7 @@ class DeliberationTransition(TransitionLog):
 
 
 # --- Statements ------------------------------------------------------------------------------------------
+
 
 class StatementType(models.TextChoices):
     HR_DECLARATION = "hr_declaration", _("Declaration by the High Representative on behalf of the EU")
@@ -347,8 +391,9 @@ class Statement(NoteLifecycle, MarkedChild):
     deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements")
     statement_type = models.CharField(_("type"), max_length=30, choices=StatementType.choices)
     status = note_status_field(StatementStatus.choices)
-    decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("Council agreement"))
+    decision = models.ForeignKey(
+        "council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Council agreement")
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners joining the statement"))
     circulate, submit, supersede = note_transitions()
@@ -360,8 +405,13 @@ class Statement(NoteLifecycle, MarkedChild):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field="status", source=StatementStatus.SUBMITTED, target=StatementStatus.PUBLISHED, permission=permissions.may_publish,
-                custom={"label": _("Record publication")})
+    @transition(
+        field="status",
+        source=StatementStatus.SUBMITTED,
+        target=StatementStatus.PUBLISHED,
+        permission=permissions.may_publish,
+        custom={"label": _("Record publication")},
+    )
     def publish(self, *, on, decision=None, **_):
         """Needs the date and, for a text the Council agrees, its adopted decision. Side effects: log row; third countries may then align."""
         self.published_on, self.decision = on, decision
@@ -388,8 +438,13 @@ class Alignment(models.Model):
     candidate, potential candidate or EEA/EFTA country of the directory)."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="alignments")
-    country = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"),
-                                limit_choices_to={"kind__in": Organisation.ALIGNING_KINDS})
+    country = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country"),
+        limit_choices_to={"kind__in": Organisation.ALIGNING_KINDS},
+    )
     aligned_on = models.DateField(_("aligned on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -404,6 +459,7 @@ class Alignment(models.Model):
 
 
 # --- Strategic communication -----------------------------------------------------------------------------
+
 
 class Channel(models.TextChoices):
     STATEMENT = "statement", _("Statement")
@@ -436,13 +492,15 @@ class CommunicationPlan(MarkedChild):
     timing = models.TextField(_("timing"), blank=True)
     embargo_until = models.DateTimeField(_("embargo until"), null=True, blank=True)
     lines_to_take = models.TextField(_("lines to take"), blank=True)
-    amplifying_states = models.ManyToManyField(MemberState, blank=True, related_name="+",
-                                               verbose_name=_("Member States committed to amplify"))
+    amplifying_states = models.ManyToManyField(
+        MemberState, blank=True, related_name="+", verbose_name=_("Member States committed to amplify")
+    )
     eu_delegations = models.JSONField(_("EU Delegations involved"), default=list, blank=True)
     partner_coordination = models.TextField(_("coordination with partners"), blank=True)
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners"))
-    measures = models.ManyToManyField("measures.ResponseMeasure", blank=True, related_name="communication_plans",
-                                      verbose_name=_("measures communicated"))
+    measures = models.ManyToManyField(
+        "measures.ResponseMeasure", blank=True, related_name="communication_plans", verbose_name=_("measures communicated")
+    )
     statement = models.ForeignKey(Statement, on_delete=models.SET_NULL, null=True, blank=True, related_name="communication_plans")
     status = FSMField(_("status"), default=PlanStatus.DRAFT, choices=PlanStatus.choices, protected=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -457,18 +515,33 @@ class CommunicationPlan(MarkedChild):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field=status, source=PlanStatus.DRAFT, target=PlanStatus.AGREED, permission=permissions.may_agree_plan,
-                custom={"label": _("Record agreement")})
+    @transition(
+        field=status,
+        source=PlanStatus.DRAFT,
+        target=PlanStatus.AGREED,
+        permission=permissions.may_agree_plan,
+        custom={"label": _("Record agreement")},
+    )
     def agree(self, **_):
         """Side effects: log row."""
 
-    @transition(field=status, source=PlanStatus.AGREED, target=PlanStatus.IN_EXECUTION, permission=permissions.may_draft_plan,
-                custom={"label": _("Start execution")})
+    @transition(
+        field=status,
+        source=PlanStatus.AGREED,
+        target=PlanStatus.IN_EXECUTION,
+        permission=permissions.may_draft_plan,
+        custom={"label": _("Start execution")},
+    )
     def execute(self, **_):
         """Side effects: log row."""
 
-    @transition(field=status, source=PlanStatus.IN_EXECUTION, target=PlanStatus.COMPLETED, permission=permissions.may_draft_plan,
-                custom={"label": _("Record completion")})
+    @transition(
+        field=status,
+        source=PlanStatus.IN_EXECUTION,
+        target=PlanStatus.COMPLETED,
+        permission=permissions.may_draft_plan,
+        custom={"label": _("Record completion")},
+    )
     def complete(self, **_):
         """Side effects: log row."""
 

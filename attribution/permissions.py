@@ -2,6 +2,7 @@
 Seeing any of them follows the case (404 otherwise); these rules decide what
 a user who sees them may do. Used by the state machines (``permission=``),
 the services, the pages and the API."""
+
 from __future__ import annotations
 
 from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat

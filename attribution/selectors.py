@@ -1,4 +1,5 @@
 """Reads of attribution through the access rule (children of their case)."""
+
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
@@ -6,13 +7,24 @@ from django.db.models import Prefetch, QuerySet
 from cdt.security.selectors import protected_queryset
 
 from .models import (
-    ATTRIBUTING_OPTIONS, AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, DeliberationStatus, Statement,
+    ATTRIBUTING_OPTIONS,
+    AttributionClaim,
+    AttributionDeliberation,
+    Basis,
+    CommunicationPlan,
+    Consideration,
+    DeliberationStatus,
+    Statement,
 )
 
 
 def claim_list(*, user) -> QuerySet[AttributionClaim]:
-    return protected_queryset(AttributionClaim.objects.all(), user).select_related(
-        "case", "actor", "member_state", "partner", "recorded_by").prefetch_related("assessments").order_by("case", "made_on", "id")
+    return (
+        protected_queryset(AttributionClaim.objects.all(), user)
+        .select_related("case", "actor", "member_state", "partner", "recorded_by")
+        .prefetch_related("assessments")
+        .order_by("case", "made_on", "id")
+    )
 
 
 def national_attributions(*, case, user) -> QuerySet[AttributionClaim]:
@@ -21,24 +33,37 @@ def national_attributions(*, case, user) -> QuerySet[AttributionClaim]:
 
 
 def deliberation_list(*, user) -> QuerySet[AttributionDeliberation]:
-    return protected_queryset(AttributionDeliberation.objects.all(), user).select_related(
-        "case", "question", "decision", "opened_by").prefetch_related("attributed_actors", "partners").order_by("-opened_at", "-id")
+    return (
+        protected_queryset(AttributionDeliberation.objects.all(), user)
+        .select_related("case", "question", "decision", "opened_by")
+        .prefetch_related("attributed_actors", "partners")
+        .order_by("-opened_at", "-id")
+    )
 
 
 def deliberation_detail(*, user) -> QuerySet[AttributionDeliberation]:
     """With the grid and its comments, for the deliberation page and API."""
     return deliberation_list(user=user).prefetch_related(
-        Prefetch("considerations", queryset=Consideration.objects.select_related("assessed_by").prefetch_related("comments__author")))
+        Prefetch("considerations", queryset=Consideration.objects.select_related("assessed_by").prefetch_related("comments__author"))
+    )
 
 
 def statement_list(*, user) -> QuerySet[Statement]:
-    return protected_queryset(Statement.objects.all(), user).select_related("case", "drafted_by", "decision").prefetch_related(
-        "partners", "alignments__country").order_by("-created_at", "-id")
+    return (
+        protected_queryset(Statement.objects.all(), user)
+        .select_related("case", "drafted_by", "decision")
+        .prefetch_related("partners", "alignments__country")
+        .order_by("-created_at", "-id")
+    )
 
 
 def plan_list(*, user) -> QuerySet[CommunicationPlan]:
-    return protected_queryset(CommunicationPlan.objects.all(), user).select_related("case", "statement", "drafted_by").prefetch_related(
-        "amplifying_states", "partners", "measures__measure_type").order_by("-created_at", "-id")
+    return (
+        protected_queryset(CommunicationPlan.objects.all(), user)
+        .select_related("case", "statement", "drafted_by")
+        .prefetch_related("amplifying_states", "partners", "measures__measure_type")
+        .order_by("-created_at", "-id")
+    )
 
 
 def eu_attribution(case) -> AttributionDeliberation | None:

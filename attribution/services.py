@@ -2,6 +2,7 @@
 political attribution (considerations, referral to the Council, outcome),
 statements (through the measures app's draft machinery), alignments, and
 strategic communication plans."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,9 +26,30 @@ from measures import permissions as note_permissions
 
 from . import permissions
 from .models import (
-    ATTRIBUTING_OPTIONS, BASIS_PARTY, CONSIDERATIONS, PARTNER_KINDS, AGREED_BY_COUNCIL, AttributionClaim, AttributionDeliberation,
-    AttributionOption, Alignment, Basis, Channel, CommunicationPlan, Consideration, ConsiderationComment, DeliberationStatus,
-    DeliberationTransition, Party, PlanStatus, PlanTransition, Rating, Statement, StatementStatus, StatementTransition, StatementType,
+    ATTRIBUTING_OPTIONS,
+    BASIS_PARTY,
+    CONSIDERATIONS,
+    PARTNER_KINDS,
+    AGREED_BY_COUNCIL,
+    AttributionClaim,
+    AttributionDeliberation,
+    AttributionOption,
+    Alignment,
+    Basis,
+    Channel,
+    CommunicationPlan,
+    Consideration,
+    ConsiderationComment,
+    DeliberationStatus,
+    DeliberationTransition,
+    Party,
+    PlanStatus,
+    PlanTransition,
+    Rating,
+    Statement,
+    StatementStatus,
+    StatementTransition,
+    StatementType,
     StatementVersion,
 )
 
@@ -50,8 +72,11 @@ def _check(obj, transition: str, by) -> None:
     method = getattr(obj, transition)
     if not can_proceed(method, check_conditions=False):
         raise TransitionConflict(_("It is “%(status)s”: this step is not possible now.") % {"status": obj.get_status_display()})
-    spec = next(spec for spec in type(obj)._meta.get_field("status").get_all_transitions(type(obj))
-                if spec.name == transition and spec.source in (obj.status, "*"))
+    spec = next(
+        spec
+        for spec in type(obj)._meta.get_field("status").get_all_transitions(type(obj))
+        if spec.name == transition and spec.source in (obj.status, "*")
+    )
     if not spec.has_perm(obj, by):  # the role first: django-fsm's has_transition_perm would also test the guards
         raise PermissionDenied(_("This step is not yours to take."))
     if not can_proceed(method):
@@ -65,18 +90,35 @@ def _step(obj, *, transition: str, by, log, **kwargs):
     getattr(obj, transition)(**kwargs)
     obj.save()
     log.objects.create(**{log.subject_field: obj}, transition=transition, source=source, target=obj.status, by=by)
-    audit_record(action=AuditEntry.Action.TRANSITION, actor=by, target=obj, details={"transition": transition, "from": source, "to": obj.status})
+    audit_record(
+        action=AuditEntry.Action.TRANSITION, actor=by, target=obj, details={"transition": transition, "from": source, "to": obj.status}
+    )
     event_record(kind=EventKind.WORKFLOW_STEP, subject=obj, actor=by, payload={"transition": transition, "from": source, "to": obj.status})
     return obj
 
 
 # --- Claims -------------------------------------------------------------------------------------------
 
+
 def claim_record(
-    *, by, case: Case, actor: ThreatActor, basis: str, claim_type: str, confidence: str, party: str = "",
-    member_state: MemberState | None = None, partner: Organisation | None = None, industry_source: str = "", public: bool = False,
-    attributed_to_state: str = "", made_on: datetime.date | None = None, reference: str = "", summary: str = "",
-    assessments=(), classification: int | None = None,
+    *,
+    by,
+    case: Case,
+    actor: ThreatActor,
+    basis: str,
+    claim_type: str,
+    confidence: str,
+    party: str = "",
+    member_state: MemberState | None = None,
+    partner: Organisation | None = None,
+    industry_source: str = "",
+    public: bool = False,
+    attributed_to_state: str = "",
+    made_on: datetime.date | None = None,
+    reference: str = "",
+    summary: str = "",
+    assessments=(),
+    classification: int | None = None,
 ) -> AttributionClaim:
     """Record who attributes the case's activity to ``actor``. A technical
     attribution rests on assessments linked to the case; a national
@@ -94,13 +136,29 @@ def claim_record(
         linked = set(visible_to(Assessment.objects.filter(pk__in=[a.pk for a in assessments], cases=case), by).values_list("pk", flat=True))
         missing = [a.pk for a in assessments if a.pk not in linked]
         if (basis == Basis.TECHNICAL and not assessments) or missing:
-            raise ValidationError({"assessments": _("A technical attribution rests on assessments linked to the case%(missing)s.")
-                                   % {"missing": f" (not linked or no such assessment: {', '.join(map(str, missing))})" if missing else ""}})
+            raise ValidationError(
+                {
+                    "assessments": _("A technical attribution rests on assessments linked to the case%(missing)s.")
+                    % {"missing": f" (not linked or no such assessment: {', '.join(map(str, missing))})" if missing else ""}
+                }
+            )
     with transaction.atomic():
         claim = AttributionClaim(
-            case=case, actor=actor, basis=basis, claim_type=claim_type, confidence=confidence, party=party, member_state=member_state,
-            partner=partner, industry_source=industry_source, public=public, attributed_to_state=attributed_to_state, made_on=made_on,
-            reference=reference, summary=summary, recorded_by=by,
+            case=case,
+            actor=actor,
+            basis=basis,
+            claim_type=claim_type,
+            confidence=confidence,
+            party=party,
+            member_state=member_state,
+            partner=partner,
+            industry_source=industry_source,
+            public=public,
+            attributed_to_state=attributed_to_state,
+            made_on=made_on,
+            reference=reference,
+            summary=summary,
+            recorded_by=by,
             classification=case.classification if classification is None else classification,
         )
         claim.full_clean()
@@ -112,6 +170,7 @@ def claim_record(
 
 
 # --- The deliberation ------------------------------------------------------------------------------------
+
 
 def _options(options) -> list[str]:
     options = list(dict.fromkeys(options or []))
@@ -135,8 +194,9 @@ def deliberation_open(*, by, case: Case, options_considered=(), recommended_opti
         Case.objects.select_for_update().get(pk=case.pk)
         if AttributionDeliberation.objects.filter(case=case).exists():
             raise ValidationError({"case": _("The case already has an attribution deliberation.")})
-        deliberation = AttributionDeliberation(case=case, options_considered=options, recommended_option=recommended_option,
-                                               opened_by=by, classification=case.classification)
+        deliberation = AttributionDeliberation(
+            case=case, options_considered=options, recommended_option=recommended_option, opened_by=by, classification=case.classification
+        )
         deliberation.full_clean(exclude=["status"])
         deliberation.save()
         Consideration.objects.bulk_create([Consideration(deliberation=deliberation, number=number) for number, _title in CONSIDERATIONS])
@@ -145,7 +205,9 @@ def deliberation_open(*, by, case: Case, options_considered=(), recommended_opti
     return deliberation
 
 
-def deliberation_set_options(*, by, deliberation: AttributionDeliberation, options_considered, recommended_option: str = "") -> AttributionDeliberation:
+def deliberation_set_options(
+    *, by, deliberation: AttributionDeliberation, options_considered, recommended_option: str = ""
+) -> AttributionDeliberation:
     """The EEAS sets the options considered and the one it recommends, while the considerations are assessed."""
     if not permissions.may_assess_considerations(deliberation, by):
         raise PermissionDenied(_("The EEAS sets out the options."))
@@ -195,8 +257,9 @@ def consideration_comment(*, by, deliberation: AttributionDeliberation, number: 
     return ConsiderationComment.objects.create(consideration=consideration, text=text.strip(), author=by, member_state=by.member_state)
 
 
-def deliberation_refer(*, by, deliberation: AttributionDeliberation, text: str = "", voting_rule: str = "unanimity",
-                       body: CouncilBody | None = None) -> AttributionDeliberation:
+def deliberation_refer(
+    *, by, deliberation: AttributionDeliberation, text: str = "", voting_rule: str = "unanimity", body: CouncilBody | None = None
+) -> AttributionDeliberation:
     """Put the question of a coordinated political attribution to the
     Council: needs every consideration assessed and rated and a claim on the
     case. Member States then take positions on the question (council app)."""
@@ -206,17 +269,27 @@ def deliberation_refer(*, by, deliberation: AttributionDeliberation, text: str =
         deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
         _check(deliberation, "refer", by)
         question = question_put(
-            by=by, case=deliberation.case, voting_rule=voting_rule, body=body or CouncilBody.objects.get(code="COUNCIL"),
-            text=text.strip() or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {
-                "ref": deliberation.case.reference},
+            by=by,
+            case=deliberation.case,
+            voting_rule=voting_rule,
+            body=body or CouncilBody.objects.get(code="COUNCIL"),
+            text=text.strip()
+            or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {"ref": deliberation.case.reference},
             classification=deliberation.classification,
         )
         return _step(deliberation, transition="refer", by=by, log=DeliberationTransition, question=question)
 
 
 def deliberation_conclude(
-    *, by, deliberation: AttributionDeliberation, outcome: str, on: datetime.date | None = None, summary: str = "", actors=(),
-    attributed_to_state: str = "", partners=(),
+    *,
+    by,
+    deliberation: AttributionDeliberation,
+    outcome: str,
+    on: datetime.date | None = None,
+    summary: str = "",
+    actors=(),
+    attributed_to_state: str = "",
+    partners=(),
 ) -> AttributionDeliberation:
     """Record the outcome. An attribution (private or public, alone or with
     partners) needs the Council's adopted decision on the question and names
@@ -238,7 +311,8 @@ def deliberation_conclude(
                 errors["actors"] = _("Name the actors the attribution covers.")
             elif any(actor.pk not in claimed for actor in actors):
                 errors["actors"] = _("Each actor needs an attribution claim on the case: %(names)s.") % {
-                    "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)}
+                    "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)
+                }
         elif actors or attributed_to_state:
             errors["actors"] = _("“No attribution” covers no actor and names no State.")
         if outcome == AttributionOption.WITH_PARTNERS and not partners:
@@ -247,14 +321,24 @@ def deliberation_conclude(
             errors["partners"] = _("Partners are partner states or international organisations of the directory.")
         if errors:
             raise ValidationError(errors)
-        deliberation = _step(deliberation, transition="conclude", by=by, log=DeliberationTransition, outcome=outcome,
-                             on=on or timezone.localdate(), summary=summary, state=attributed_to_state.strip(), decision=decision)
+        deliberation = _step(
+            deliberation,
+            transition="conclude",
+            by=by,
+            log=DeliberationTransition,
+            outcome=outcome,
+            on=on or timezone.localdate(),
+            summary=summary,
+            state=attributed_to_state.strip(),
+            decision=decision,
+        )
         deliberation.attributed_actors.set(actors)
         deliberation.partners.set(partners)
     return deliberation
 
 
 # --- Statements --------------------------------------------------------------------------------------------
+
 
 def statement_content_clean(content, by=None) -> dict:
     if not isinstance(content, dict):
@@ -270,7 +354,14 @@ def statement_log(note, transition: str, source: str, by) -> StatementTransition
 
 
 def statement_create(
-    *, by, case: Case, title: str, statement_type: str, content: dict, deliberation: AttributionDeliberation | None = None, partners=(),
+    *,
+    by,
+    case: Case,
+    title: str,
+    statement_type: str,
+    content: dict,
+    deliberation: AttributionDeliberation | None = None,
+    partners=(),
 ) -> Statement:
     """The EEAS starts a declaration or statement on a case (version 1, draft)."""
     _visible_case(case, by)
@@ -287,8 +378,15 @@ def statement_create(
         raise ValidationError({"partners": _("A joint statement names the partners.")})
     content = statement_content_clean(content)
     with transaction.atomic():
-        statement = Statement(case=case, deliberation=deliberation, title=title, statement_type=statement_type, content=content,
-                              drafted_by=by, classification=case.classification)
+        statement = Statement(
+            case=case,
+            deliberation=deliberation,
+            title=title,
+            statement_type=statement_type,
+            content=content,
+            drafted_by=by,
+            classification=case.classification,
+        )
         statement.full_clean(exclude=["status"])
         statement.save()
         statement.partners.set(partners)
@@ -322,22 +420,36 @@ def alignment_record(*, by, statement: Statement, country: Organisation, aligned
     if not permissions.may_record_alignment(statement, by):
         raise PermissionDenied(_("The EEAS or the secretariat record alignments."))
     if country.kind not in Organisation.ALIGNING_KINDS:
-        raise ValidationError({"country": _("%(country)s is not a candidate, potential candidate or EEA/EFTA country.") % {"country": country}})
+        raise ValidationError(
+            {"country": _("%(country)s is not a candidate, potential candidate or EEA/EFTA country.") % {"country": country}}
+        )
     with transaction.atomic():
         statement = Statement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
         if statement.status != StatementStatus.PUBLISHED:
             raise ValidationError({"country": _("Countries align with a published statement.")})
         if statement.alignments.filter(country=country).exists():
             raise ValidationError({"country": _("%(country)s already aligned.") % {"country": country}})
-        alignment = Alignment.objects.create(statement=statement, country=country, aligned_on=aligned_on or timezone.localdate(), recorded_by=by)
+        alignment = Alignment.objects.create(
+            statement=statement, country=country, aligned_on=aligned_on or timezone.localdate(), recorded_by=by
+        )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=statement, details={"alignment": country.code})
     return alignment
 
 
 # --- Strategic communication --------------------------------------------------------------------------------
 
-PLAN_FIELDS = ("title", "objectives", "audiences", "public", "channels", "timing", "embargo_until", "lines_to_take", "eu_delegations",
-               "partner_coordination")
+PLAN_FIELDS = (
+    "title",
+    "objectives",
+    "audiences",
+    "public",
+    "channels",
+    "timing",
+    "embargo_until",
+    "lines_to_take",
+    "eu_delegations",
+    "partner_coordination",
+)
 
 
 def _plan_input(case: Case, by, fields: dict, partners, measures, statement) -> None:
@@ -361,8 +473,9 @@ def _plan_input(case: Case, by, fields: dict, partners, measures, statement) -> 
         raise ValidationError(errors)
 
 
-def plan_create(*, by, case: Case, title: str, objectives: str, partners=(), measures=(), statement: Statement | None = None,
-                **fields) -> CommunicationPlan:
+def plan_create(
+    *, by, case: Case, title: str, objectives: str, partners=(), measures=(), statement: Statement | None = None, **fields
+) -> CommunicationPlan:
     """The EEAS drafts the strategic communication plan of a response."""
     _visible_case(case, by)
     if not permissions.may_draft_plan(None, by):

@@ -2,6 +2,7 @@
 grid, positions board, claims, outcome), claims per case and per actor,
 statements (the measures app's draft pages) with their alignments, and
 communication plans. Views parse, call a service, render."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -26,11 +27,24 @@ from measures import permissions as note_permissions
 
 from . import permissions, selectors, services
 from .forms import (
-    AlignmentForm, ClaimForm, ConcludeForm, ConsiderationCommentForm, ConsiderationForm, DeliberationOpenForm, PlanForm, ReferForm,
+    AlignmentForm,
+    ClaimForm,
+    ConcludeForm,
+    ConsiderationCommentForm,
+    ConsiderationForm,
+    DeliberationOpenForm,
+    PlanForm,
+    ReferForm,
     StatementCreateForm,
 )
 from .models import (
-    AttributionClaim, AttributionDeliberation, AttributionOption, CommunicationPlan, DeliberationStatus, PlanStatus, Statement,
+    AttributionClaim,
+    AttributionDeliberation,
+    AttributionOption,
+    CommunicationPlan,
+    DeliberationStatus,
+    PlanStatus,
+    Statement,
 )
 
 
@@ -50,6 +64,7 @@ def _errors(error) -> list[str]:
 
 # --- The case-page panel ----------------------------------------------------------------------------------
 
+
 @register
 def attribution_panel(request, case: Case):
     """Attribution, statements and communication on the case page."""
@@ -60,15 +75,23 @@ def attribution_panel(request, case: Case):
         "deliberation": deliberation,
         "statements": list(selectors.statement_list(user=user).filter(case=case)),
         "plans": list(selectors.plan_list(user=user).filter(case=case)),
-        "open_form": DeliberationOpenForm() if deliberation is None and case.is_open and permissions.may_open_deliberation(user)
-        and not AttributionDeliberation.objects.filter(case=case).exists() else None,
-        "may_claim": case.is_open and (permissions.may_record_claim(user, basis="technical")
-                                       or permissions.may_record_claim(user, basis="national", member_state=user.member_state)),
+        "open_form": DeliberationOpenForm()
+        if deliberation is None
+        and case.is_open
+        and permissions.may_open_deliberation(user)
+        and not AttributionDeliberation.objects.filter(case=case).exists()
+        else None,
+        "may_claim": case.is_open
+        and (
+            permissions.may_record_claim(user, basis="technical")
+            or permissions.may_record_claim(user, basis="national", member_state=user.member_state)
+        ),
         "may_draft": case.is_open and note_permissions.may_draft_note(None, user),
     }
 
 
 # --- Claims -------------------------------------------------------------------------------------------------
+
 
 @declare_access(OBJECT, model=AttributionClaim, kind=LIST)
 def claim_list(request):
@@ -80,26 +103,39 @@ def claim_list(request):
             claims = claims.filter(**{f"{name}_id": object_id})
     query = request.GET.get("q", "").strip()
     if query:
-        claims = claims.filter(Q(actor__name__icontains=query) | Q(case__title__icontains=query) | Q(case__reference__icontains=query)
-                               | Q(summary__icontains=query))
+        claims = claims.filter(
+            Q(actor__name__icontains=query)
+            | Q(case__title__icontains=query)
+            | Q(case__reference__icontains=query)
+            | Q(summary__icontains=query)
+        )
     page, page_query = paginate(request, claims, per_page=50)
-    return render(request, "attribution/claim_list.html", {"page": page, "query": query, "page_query": page_query,
-                                                           "marking": highest_marking(page.object_list)})
+    return render(
+        request,
+        "attribution/claim_list.html",
+        {"page": page, "query": query, "page_query": page_query, "marking": highest_marking(page.object_list)},
+    )
 
 
 @declare_access(OBJECT, model=AttributionClaim, kind=DETAIL, lookup="claim_id")
 def claim_detail(request, claim_id: int):
     claim = protected_get(selectors.claim_list(user=request.user), request.user, request=request, pk=claim_id)
-    return render(request, "attribution/claim_detail.html", {
-        "claim": claim, "marking": claim, "assessments": assessment_list(user=request.user).filter(attribution_claims=claim)})
+    return render(
+        request,
+        "attribution/claim_detail.html",
+        {"claim": claim, "marking": claim, "assessments": assessment_list(user=request.user).filter(attribution_claims=claim)},
+    )
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 def claim_new(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     assessments = assessment_list(user=request.user).filter(cases=case)
-    form = ClaimForm(request.POST or None, assessments=assessments,
-                     initial={"member_state": request.user.member_state} if request.method == "GET" else None)
+    form = ClaimForm(
+        request.POST or None,
+        assessments=assessments,
+        initial={"member_state": request.user.member_state} if request.method == "GET" else None,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -118,6 +154,7 @@ def claim_new(request, case_id: int):
 
 
 # --- The deliberation -----------------------------------------------------------------------------------------
+
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 @require_POST
@@ -160,24 +197,36 @@ def _deliberation_page(request, deliberation, *, errors=(), status=200):
 
         question = question_list(user=user, case=case).filter(pk=question.pk).first()
     is_open = deliberation.status == DeliberationStatus.OPEN
-    return render(request, "attribution/deliberation_detail.html", {
-        "deliberation": deliberation, "case": case, "marking": deliberation, "errors": errors,
-        "considerations": list(deliberation.considerations.all()),
-        "options_considered": [AttributionOption(value).label for value in deliberation.options_considered], "gaps": deliberation.grid_gaps() if is_open else [],
-        "claims": [claim for claim in claims if claim.basis != "national"],
-        "national": [claim for claim in claims if claim.basis == "national"],
-        "board": board_context(request, question) if question is not None else None,
-        "may_assess": is_open and permissions.may_assess_considerations(deliberation, user),
-        "may_comment": permissions.may_comment_considerations(deliberation, user),
-        "options_form": DeliberationOpenForm(initial={"options_considered": deliberation.options_considered,
-                                                      "recommended_option": deliberation.recommended_option})
-        if is_open and permissions.may_assess_considerations(deliberation, user) else None,
-        "refer_form": ReferForm() if is_open and permissions.may_refer(deliberation, user) else None,
-        "conclude_form": ConcludeForm(actors=_claimed_actors(case))
-        if deliberation.status == DeliberationStatus.REFERRED and permissions.may_conclude(deliberation, user) else None,
-        "statements": list(selectors.statement_list(user=user).filter(case=case)),
-        "log": deliberation.transitions.select_related("by"),
-    }, status=status)
+    return render(
+        request,
+        "attribution/deliberation_detail.html",
+        {
+            "deliberation": deliberation,
+            "case": case,
+            "marking": deliberation,
+            "errors": errors,
+            "considerations": list(deliberation.considerations.all()),
+            "options_considered": [AttributionOption(value).label for value in deliberation.options_considered],
+            "gaps": deliberation.grid_gaps() if is_open else [],
+            "claims": [claim for claim in claims if claim.basis != "national"],
+            "national": [claim for claim in claims if claim.basis == "national"],
+            "board": board_context(request, question) if question is not None else None,
+            "may_assess": is_open and permissions.may_assess_considerations(deliberation, user),
+            "may_comment": permissions.may_comment_considerations(deliberation, user),
+            "options_form": DeliberationOpenForm(
+                initial={"options_considered": deliberation.options_considered, "recommended_option": deliberation.recommended_option}
+            )
+            if is_open and permissions.may_assess_considerations(deliberation, user)
+            else None,
+            "refer_form": ReferForm() if is_open and permissions.may_refer(deliberation, user) else None,
+            "conclude_form": ConcludeForm(actors=_claimed_actors(case))
+            if deliberation.status == DeliberationStatus.REFERRED and permissions.may_conclude(deliberation, user)
+            else None,
+            "statements": list(selectors.statement_list(user=user).filter(case=case)),
+            "log": deliberation.transitions.select_related("by"),
+        },
+        status=status,
+    )
 
 
 @declare_access(OBJECT, model=AttributionDeliberation, kind=DETAIL, lookup="deliberation_id")
@@ -203,8 +252,9 @@ def deliberation_act(request, deliberation_id: int, action: str):
     form_class, service = DELIBERATION_ACTIONS[action]
     form = form_class(request.POST, actors=_claimed_actors(deliberation.case)) if form_class is ConcludeForm else form_class(request.POST)
     if not form.is_valid():
-        return _deliberation_page(request, deliberation, errors=[f"{field}: {' '.join(problems)}" for field, problems in form.errors.items()],
-                                  status=400)
+        return _deliberation_page(
+            request, deliberation, errors=[f"{field}: {' '.join(problems)}" for field, problems in form.errors.items()], status=400
+        )
     try:
         service(by=request.user, deliberation=deliberation, **form.cleaned_data)
     except PermissionDenied as error:
@@ -218,6 +268,7 @@ def deliberation_act(request, deliberation_id: int, action: str):
 
 # --- Statements (the draft pages of the measures app) ---------------------------------------------------------
 
+
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 def statement_new(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
@@ -230,8 +281,14 @@ def statement_new(request, case_id: int):
             data = form.cleaned_data
             try:
                 statement = services.statement_create(
-                    by=request.user, case=case, title=data["title"], statement_type=data["statement_type"], content={"text": data["text"]},
-                    partners=data["partners"], deliberation=AttributionDeliberation.objects.filter(case=case).first())
+                    by=request.user,
+                    case=case,
+                    title=data["title"],
+                    statement_type=data["statement_type"],
+                    content={"text": data["text"]},
+                    partners=data["partners"],
+                    deliberation=AttributionDeliberation.objects.filter(case=case).first(),
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -279,22 +336,37 @@ def _align(request, note_id: int):
 
 # --- Communication plans -------------------------------------------------------------------------------------
 
+
 def _plan(request, plan_id: int) -> CommunicationPlan:
     return protected_get(selectors.plan_list(user=request.user), request.user, request=request, pk=plan_id)
 
 
 def _plan_page(request, plan, *, errors=(), status=200):
     user = request.user
-    names = [spec.name for spec in CommunicationPlan._meta.get_field("status").get_all_transitions(CommunicationPlan)
-             if spec.source == plan.status and spec.has_perm(plan, user)]
+    names = [
+        spec.name
+        for spec in CommunicationPlan._meta.get_field("status").get_all_transitions(CommunicationPlan)
+        if spec.source == plan.status and spec.has_perm(plan, user)
+    ]
     own = user.member_state
-    return render(request, "attribution/plan_detail.html", {
-        "plan": plan, "case": plan.case, "marking": plan, "errors": errors, "transitions": list(dict.fromkeys(names)),
-        "may_edit": permissions.may_draft_plan(plan, user) and plan.status != PlanStatus.COMPLETED,
-        "may_commit": own is not None and plan.status != PlanStatus.COMPLETED and permissions.may_commit_to_amplify(plan, user, own)
-        and own not in plan.amplifying_states.all(),
-        "log": plan.transitions.select_related("by"),
-    }, status=status)
+    return render(
+        request,
+        "attribution/plan_detail.html",
+        {
+            "plan": plan,
+            "case": plan.case,
+            "marking": plan,
+            "errors": errors,
+            "transitions": list(dict.fromkeys(names)),
+            "may_edit": permissions.may_draft_plan(plan, user) and plan.status != PlanStatus.COMPLETED,
+            "may_commit": own is not None
+            and plan.status != PlanStatus.COMPLETED
+            and permissions.may_commit_to_amplify(plan, user, own)
+            and own not in plan.amplifying_states.all(),
+            "log": plan.transitions.select_related("by"),
+        },
+        status=status,
+    )
 
 
 @declare_access(OBJECT, model=CommunicationPlan, kind=DETAIL, lookup="plan_id")
@@ -318,9 +390,12 @@ def _plan_form(request, *, case, plan=None):
     form = PlanForm(request.POST or None, initial=initial)
     from django import forms as django_forms
 
-    form.fields["measures"] = ModelMultipleChoiceField(measures, required=False, label="Measures communicated",
-                                                                    initial=initial.get("measures"))
-    form.fields["statement"] = django_forms.ModelChoiceField(statements, required=False, label="Statement", initial=initial.get("statement"))
+    form.fields["measures"] = ModelMultipleChoiceField(
+        measures, required=False, label="Measures communicated", initial=initial.get("measures")
+    )
+    form.fields["statement"] = django_forms.ModelChoiceField(
+        statements, required=False, label="Statement", initial=initial.get("statement")
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -70,8 +70,18 @@ class TaxiiCollectionAdmin(admin.ModelAdmin):
 class FeedIngestionAdmin(ReadOnlyAdmin):
     """The feed's log, read-only."""
 
-    list_display = ("received_at", "posted_by", "channel", "status", "object_count", "created_count", "updated_count",
-                    "unchanged_count", "ignored_count", "stored_raw_count")
+    list_display = (
+        "received_at",
+        "posted_by",
+        "channel",
+        "status",
+        "object_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "ignored_count",
+        "stored_raw_count",
+    )
     list_filter = ("status", "channel")
     exclude = ("payload",)
 

@@ -1,6 +1,7 @@
 """Demo feed: SIAC's platform posts a STIX 2.1 bundle on the demo scenario's
 actors through the real ingestion, so the registry, the actor pages, the
 TAXII collections and the ingestion log have content."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,11 +37,22 @@ def demo_bundle() -> dict:
     green, amber = TLP_2_IDS[Tlp.GREEN], TLP_2_IDS[Tlp.AMBER]
 
     def sdo(stix_type, name, markings, **properties):
-        return {"type": stix_type, "spec_version": "2.1", "id": _id(stix_type, name), "created": t0, "modified": t0,
-                "created_by_ref": siac, "object_marking_refs": markings, **({"name": name} if stix_type != "relationship" else {}), **properties}
+        return {
+            "type": stix_type,
+            "spec_version": "2.1",
+            "id": _id(stix_type, name),
+            "created": t0,
+            "modified": t0,
+            "created_by_ref": siac,
+            "object_marking_refs": markings,
+            **({"name": name} if stix_type != "relationship" else {}),
+            **properties,
+        }
 
-    tempest, quill = sdo("intrusion-set", "Grey Tempest", [green], aliases=["GT-17"], description="Fictional intrusion set of the demo scenario."), \
-        sdo("intrusion-set", "Silent Quill", [green], description="Fictional espionage intrusion set of the demo scenario.")
+    tempest, quill = (
+        sdo("intrusion-set", "Grey Tempest", [green], aliases=["GT-17"], description="Fictional intrusion set of the demo scenario."),
+        sdo("intrusion-set", "Silent Quill", [green], description="Fictional espionage intrusion set of the demo scenario."),
+    )
     sponsor = sdo("threat-actor", "Directorate K (fictional)", [green], threat_actor_types=["nation-state"])
     campaign = sdo("campaign", "Operation Dark Meter", [amber])
     energy = sdo("identity", "Energy operators in two Member States", [amber], identity_class="class", sectors=["energy"])
@@ -48,17 +60,50 @@ def demo_bundle() -> dict:
         sdo("relationship", f"{a['id']}-{kind}-{b['id']}", [amber], relationship_type=kind, source_ref=a["id"], target_ref=b["id"])
         for a, kind, b in ((tempest, "attributed-to", sponsor), (campaign, "attributed-to", tempest), (campaign, "targets", energy))
     ]
-    report = sdo("report", "Grey Tempest: wiper activity against energy operators", [amber],
-                 description="SIAC assesses with moderate confidence that Grey Tempest ran Operation Dark Meter.",
-                 published=t0, report_types=["threat-actor"], confidence=55, object_refs=[tempest["id"], campaign["id"], energy["id"]])
-    indicator = sdo("indicator", "Dark Meter wiper hash", [amber], pattern="[file:hashes.'SHA-256' = '" + "0f" * 32 + "']",
-                    pattern_type="stix", valid_from=t0)
-    markings = [{"type": "marking-definition", "spec_version": "2.1", "id": marking_id, "created": "2022-10-01T00:00:00.000Z",
-                 "name": tlp.label, "extensions": {TLP_2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": tlp.label[4:].lower()}}}
-                for tlp, marking_id in TLP_2_IDS.items() if tlp in (Tlp.GREEN, Tlp.AMBER)]
-    identity = {"type": "identity", "spec_version": "2.1", "id": siac, "created": t0, "modified": t0, "name": "SIAC", "identity_class": "organization"}
-    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-            "objects": [identity, *markings, tempest, quill, sponsor, campaign, energy, *relationships, report, indicator]}
+    report = sdo(
+        "report",
+        "Grey Tempest: wiper activity against energy operators",
+        [amber],
+        description="SIAC assesses with moderate confidence that Grey Tempest ran Operation Dark Meter.",
+        published=t0,
+        report_types=["threat-actor"],
+        confidence=55,
+        object_refs=[tempest["id"], campaign["id"], energy["id"]],
+    )
+    indicator = sdo(
+        "indicator",
+        "Dark Meter wiper hash",
+        [amber],
+        pattern="[file:hashes.'SHA-256' = '" + "0f" * 32 + "']",
+        pattern_type="stix",
+        valid_from=t0,
+    )
+    markings = [
+        {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": marking_id,
+            "created": "2022-10-01T00:00:00.000Z",
+            "name": tlp.label,
+            "extensions": {TLP_2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": tlp.label[4:].lower()}},
+        }
+        for tlp, marking_id in TLP_2_IDS.items()
+        if tlp in (Tlp.GREEN, Tlp.AMBER)
+    ]
+    identity = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": siac,
+        "created": t0,
+        "modified": t0,
+        "name": "SIAC",
+        "identity_class": "organization",
+    }
+    return {
+        "type": "bundle",
+        "id": f"bundle--{uuid.uuid4()}",
+        "objects": [identity, *markings, tempest, quill, sponsor, campaign, energy, *relationships, report, indicator],
+    }
 
 
 def seed_demo_feed(stdout) -> None:
@@ -66,13 +111,21 @@ def seed_demo_feed(stdout) -> None:
     key = demo_feed_key()
     token = ApiToken.objects.filter(name=TOKEN_NAME, user=analyst).first()
     if token is None:
-        token = ApiToken.objects.create(user=analyst, name=TOKEN_NAME, key_prefix=key[:8], key_hash=hash_api_key(key),
-                                        scopes=sorted([READ, FEEDS_WRITE]))
-        services.feed_client_configure(by=secretariat, token=token, default_classification=Classification.UNCLASSIFIED,
-                                       default_tlp=Tlp.AMBER, shared_with_all_delegations=True)
+        token = ApiToken.objects.create(
+            user=analyst, name=TOKEN_NAME, key_prefix=key[:8], key_hash=hash_api_key(key), scopes=sorted([READ, FEEDS_WRITE])
+        )
+        services.feed_client_configure(
+            by=secretariat,
+            token=token,
+            default_classification=Classification.UNCLASSIFIED,
+            default_tlp=Tlp.AMBER,
+            shared_with_all_delegations=True,
+        )
     if not FeedIngestion.objects.filter(token=token, status=FeedIngestion.Status.COMPLETE).exists():
         ingestion = feed_bundle_receive(by=analyst, token=token, bundle=demo_bundle(), channel=FeedIngestion.Channel.FEED_API)
         stdout.write(f"Demo feed: {ingestion.created_count} STIX objects ingested ({ingestion.get_status_display()}).")
     stdout.write(f"Demo feed token (siac-analyst, scopes read + feeds:write): {key}")
-    stdout.write("  e.g. curl -H 'Authorization: Token <key>' -H 'Accept: application/taxii+json;version=2.1' "
-                 "http://127.0.0.1:8000/taxii2/api/collections/")
+    stdout.write(
+        "  e.g. curl -H 'Authorization: Token <key>' -H 'Accept: application/taxii+json;version=2.1' "
+        "http://127.0.0.1:8000/taxii2/api/collections/"
+    )

@@ -12,6 +12,7 @@ whatever else the user may read in CDT.
 Later parts of the product (public attributions, adopted measures) add their
 objects through :data:`CONTRIBUTORS`.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -60,8 +61,14 @@ def _actor_object(actor: ThreatActor, raw: dict | None) -> dict:
     stix_id = actor_stix_id(actor)
     stamp = stix.stix_timestamp(actor.stix_modified or timezone.now().replace(microsecond=0))
     stix_object = {
-        "type": stix_id.split("--")[0], "spec_version": stix.SPEC_VERSION, "id": stix_id, "created": stamp, "modified": stamp,
-        "created_by_ref": CDT_IDENTITY_ID, "name": actor.name, "object_marking_refs": [stix.TLP_2_IDS[REGISTRY_TLP]],
+        "type": stix_id.split("--")[0],
+        "spec_version": stix.SPEC_VERSION,
+        "id": stix_id,
+        "created": stamp,
+        "modified": stamp,
+        "created_by_ref": CDT_IDENTITY_ID,
+        "name": actor.name,
+        "object_marking_refs": [stix.TLP_2_IDS[REGISTRY_TLP]],
     }
     if actor.description:
         stix_object["description"] = actor.description
@@ -82,20 +89,31 @@ def _actor_object(actor: ThreatActor, raw: dict | None) -> dict:
 def _assessment_report(assessment: Assessment, actor_id: str) -> dict:
     stamp = stix.stix_timestamp(assessment.recorded_at)
     return {
-        "type": "report", "spec_version": stix.SPEC_VERSION,
+        "type": "report",
+        "spec_version": stix.SPEC_VERSION,
         "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, f'https://cdt.consilium.europa.eu/assessments/{assessment.pk}')}",
-        "created": stamp, "modified": stamp, "created_by_ref": CDT_IDENTITY_ID, "name": assessment.title,
-        "description": assessment.body, "published": f"{assessment.assessed_on.isoformat()}T00:00:00Z",
-        "report_types": ["threat-actor"], "confidence": {"low": 15, "moderate": 50, "high": 85}[assessment.confidence],
-        "object_refs": [actor_id], "object_marking_refs": [stix.TLP_2_IDS[Tlp(assessment.tlp)]],
+        "created": stamp,
+        "modified": stamp,
+        "created_by_ref": CDT_IDENTITY_ID,
+        "name": assessment.title,
+        "description": assessment.body,
+        "published": f"{assessment.assessed_on.isoformat()}T00:00:00Z",
+        "report_types": ["threat-actor"],
+        "confidence": {"low": 15, "moderate": 50, "high": 85}[assessment.confidence],
+        "object_refs": [actor_id],
+        "object_marking_refs": [stix.TLP_2_IDS[Tlp(assessment.tlp)]],
     }
 
 
 def _marking_definition(tlp: Tlp) -> dict:
     level = Tlp(tlp).label.split(":")[1].lower()
     return {
-        "type": "marking-definition", "spec_version": stix.SPEC_VERSION, "id": stix.TLP_2_IDS[tlp], "created": "2022-10-01T00:00:00.000Z",
-        "name": Tlp(tlp).label, "extensions": {stix.TLP_2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": level}},
+        "type": "marking-definition",
+        "spec_version": stix.SPEC_VERSION,
+        "id": stix.TLP_2_IDS[tlp],
+        "created": "2022-10-01T00:00:00.000Z",
+        "name": Tlp(tlp).label,
+        "extensions": {stix.TLP_2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": level}},
     }
 
 
@@ -124,8 +142,13 @@ def actor_stix_bundle(*, actor: ThreatActor, user, request=None) -> dict:
     needs_identity = any(o.get("created_by_ref") == CDT_IDENTITY_ID for o in objects.values())
     if needs_identity:
         objects[CDT_IDENTITY_ID] = {
-            "type": "identity", "spec_version": stix.SPEC_VERSION, "id": CDT_IDENTITY_ID, "created": "2026-01-01T00:00:00.000Z",
-            "modified": "2026-01-01T00:00:00.000Z", "name": "CDT — EU Cyber Diplomacy Toolbox", "identity_class": "system",
+            "type": "identity",
+            "spec_version": stix.SPEC_VERSION,
+            "id": CDT_IDENTITY_ID,
+            "created": "2026-01-01T00:00:00.000Z",
+            "modified": "2026-01-01T00:00:00.000Z",
+            "name": "CDT — EU Cyber Diplomacy Toolbox",
+            "identity_class": "system",
         }
     used = {ref for o in objects.values() for ref in stix.marking_refs(o)}
     for tlp, marking_id in stix.TLP_2_IDS.items():
@@ -134,6 +157,11 @@ def actor_stix_bundle(*, actor: ThreatActor, user, request=None) -> dict:
     for stix_object in objects.values():
         stix.validate(stix_object)
     bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": list(objects.values())}
-    audit_record(action=AuditEntry.Action.EXPORT, actor=user, target=actor, request=request,
-                 details={"format": "stix-2.1", "objects": len(objects), "ids": sorted(objects)[:500]})
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        actor=user,
+        target=actor,
+        request=request,
+        details={"format": "stix-2.1", "objects": len(objects), "ids": sorted(objects)[:500]},
+    )
     return bundle

@@ -11,13 +11,18 @@ from .models import Assessment, FeedIngestion, RequestForInformation, ThreatActo
 class AssessmentFilter(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=Organisation.objects.order_by("name"), to_field_name="code")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Assessment.Kind.choices)
-    actor = django_filters.ModelChoiceFilter(label=_("Threat actor"), field_name="actors", queryset=ThreatActor.objects.all(), distinct=True)
+    actor = django_filters.ModelChoiceFilter(
+        label=_("Threat actor"), field_name="actors", queryset=ThreatActor.objects.all(), distinct=True
+    )
     case = django_filters.ModelChoiceFilter(label=_("Case"), field_name="cases", queryset=Case.objects.all(), distinct=True)
     date_from = django_filters.DateFilter(label=_("From"), field_name="assessed_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="assessed_on", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("assessed_on", "assessed_on"), ("title", "title")),
-                                         field_labels={"assessed_on": _("date"), "title": _("title")})
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("assessed_on", "assessed_on"), ("title", "title")),
+        field_labels={"assessed_on": _("date"), "title": _("title")},
+    )
 
     class Meta:
         model = Assessment
@@ -31,10 +36,14 @@ class AssessmentFilter(django_filters.FilterSet):
 class ActorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or alias"), method="filter_text")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ThreatActor.Kind.choices)
-    persistent = django_filters.BooleanFilter(label=_("Persistent threat actors only"), method="filter_persistent",
-                                              widget=django_filters.widgets.BooleanWidget())
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("last_seen", "last_seen")),
-                                         field_labels={"name": _("name"), "last_seen": _("last seen")})
+    persistent = django_filters.BooleanFilter(
+        label=_("Persistent threat actors only"), method="filter_persistent", widget=django_filters.widgets.BooleanWidget()
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("last_seen", "last_seen")),
+        field_labels={"name": _("name"), "last_seen": _("last seen")},
+    )
 
     class Meta:
         model = ThreatActor
@@ -51,10 +60,16 @@ class ActorFilter(django_filters.FilterSet):
 
 class RfiFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
-    status = django_filters.ChoiceFilter(label=_("Status"), method="filter_status", choices=[
-        ("open", _("Not answered")), ("answered", _("Answered")), ("overdue", _("Overdue"))])
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("case__reference", "case")),
-                                         field_labels={"due_on": _("due date"), "case__reference": _("case")})
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        method="filter_status",
+        choices=[("open", _("Not answered")), ("answered", _("Answered")), ("overdue", _("Overdue"))],
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("due_on", "due_on"), ("case__reference", "case")),
+        field_labels={"due_on": _("due date"), "case__reference": _("case")},
+    )
 
     class Meta:
         model = RequestForInformation
@@ -77,8 +92,11 @@ class FeedIngestionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FeedIngestion.Status.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=FeedIngestion.Channel.choices)
     received_from = django_filters.DateFilter(label=_("From"), field_name="received_at", lookup_expr="date__gte")
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("received_at", "received_at"), ("object_count", "objects")),
-                                         field_labels={"received_at": _("received"), "object_count": _("objects")})
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("received_at", "received_at"), ("object_count", "objects")),
+        field_labels={"received_at": _("received"), "object_count": _("objects")},
+    )
 
     class Meta:
         model = FeedIngestion

@@ -1,4 +1,5 @@
 """Awareness guards on the case workflow."""
+
 from django.utils.translation import gettext as _
 
 from cases import guards

@@ -21,6 +21,7 @@ creates or updates a registry entry only from objects everyone may see
 intrusion set is kept as a protected STIX object and still links the reports
 that name it to an existing registry entry.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -51,8 +52,15 @@ from notifications.services import event_build, events_record_bulk
 
 from . import stix
 from .models import (
-    Assessment, AssessmentGroupObjectPermission, FeedClient, FeedIngestion, StixObject, StixObjectGroupObjectPermission,
-    TaxiiCollection, ThreatActor, taxii_collections_ensure,
+    Assessment,
+    AssessmentGroupObjectPermission,
+    FeedClient,
+    FeedIngestion,
+    StixObject,
+    StixObjectGroupObjectPermission,
+    TaxiiCollection,
+    ThreatActor,
+    taxii_collections_ensure,
 )
 
 PROGRESS_EVERY = 2000
@@ -75,7 +83,7 @@ def _error(object_id: str, property_name: str, reason: str) -> dict:
 
 def _clip(text: str, size: int) -> str:
     text = stix.storable(str(text))
-    return text if len(text) <= size else text[:size - 1] + "…"
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def feed_client_for(*, token) -> FeedClient:
@@ -118,12 +126,21 @@ def feed_bundle_receive(*, by, token, bundle, channel: str, collection: TaxiiCol
         objects = bundle_objects(bundle, is_bundle=channel == FeedIngestion.Channel.FEED_API)
     except FeedRejected as rejection:
         ingestion = FeedIngestion.objects.create(
-            token=token, posted_by=by, channel=channel, collection=collection, status=FeedIngestion.Status.FAILED,
-            errors=rejection.errors, finished_at=timezone.now(),
+            token=token,
+            posted_by=by,
+            channel=channel,
+            collection=collection,
+            status=FeedIngestion.Status.FAILED,
+            errors=rejection.errors,
+            finished_at=timezone.now(),
         )
         return ingestion
     ingestion = FeedIngestion.objects.create(
-        token=token, posted_by=by, channel=channel, collection=collection, bundle_id=str(bundle.get("id", ""))[:100],
+        token=token,
+        posted_by=by,
+        channel=channel,
+        collection=collection,
+        bundle_id=str(bundle.get("id", ""))[:100],
         object_count=len(objects),
     )
     if len(objects) > settings.CDT_FEED_SYNC_MAX_OBJECTS:
@@ -152,7 +169,9 @@ def feed_ingestions_requeue(*, now: datetime.datetime | None = None) -> int:
     return queued
 
 
-def feed_ingestion_process(*, ingestion: FeedIngestion, client: FeedClient | None = None, objects: list[dict] | None = None) -> FeedIngestion:
+def feed_ingestion_process(
+    *, ingestion: FeedIngestion, client: FeedClient | None = None, objects: list[dict] | None = None
+) -> FeedIngestion:
     """Ingest a received bundle (now, or from the Celery task). Records the
     outcome or the errors on the ingestion; never raises for bad content."""
     if client is None:
@@ -207,6 +226,7 @@ def _progress(ingestion: FeedIngestion, status: str, processed: int) -> None:
 
 # --- First pass: read, validate, decide -------------------------------------------------------
 
+
 @dataclass
 class Planned:
     stix: dict
@@ -242,7 +262,11 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
     else:
         # stix2 runs in worker processes meanwhile; here only what planning reads.
         for index, stix_object in enumerate(objects):
-            if not isinstance(stix_object, dict) or not isinstance(stix_object.get("type"), str) or not isinstance(stix_object.get("id"), str):
+            if (
+                not isinstance(stix_object, dict)
+                or not isinstance(stix_object.get("type"), str)
+                or not isinstance(stix_object.get("id"), str)
+            ):
                 errors.append(_error(_identifier(stix_object, index), "type" if isinstance(stix_object, dict) else "", "required"))
         if errors:
             raise FeedRejected(errors[:100])
@@ -274,13 +298,20 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
         earlier = newest.get(stix_object["id"])
         if earlier is None or _newer(planned, earlier):
             if earlier is not None and earlier.version != planned.version:
-                plan.outcome["ignored"].append({"id": stix_object["id"], "version": earlier.version, "reason": "a newer version is in the bundle"})
+                plan.outcome["ignored"].append(
+                    {"id": stix_object["id"], "version": earlier.version, "reason": "a newer version is in the bundle"}
+                )
             newest[stix_object["id"]] = planned
         elif earlier.version != planned.version:
             plan.outcome["ignored"].append({"id": stix_object["id"], "version": version, "reason": "a newer version is in the bundle"})
         elif earlier.stix != stix_object:
-            errors.append(_error(stix_object["id"], "id", _("The same id and version (%(version)s) appear twice in the bundle "
-                                                            "with different content.") % {"version": version}))
+            errors.append(
+                _error(
+                    stix_object["id"],
+                    "id",
+                    _("The same id and version (%(version)s) appear twice in the bundle with different content.") % {"version": version},
+                )
+            )
     plan.case_links = _case_links([p.stix for p in newest.values() if p.stix["type"] == "report"], by=by, errors=errors)
     if errors:
         raise FeedRejected(errors[:100])
@@ -297,7 +328,9 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
             planned.previous_pk = current[0]
             plan.outcome["updated"].append(stix_id)
         else:
-            plan.outcome["ignored"].append({"id": stix_id, "version": planned.version, "reason": f"older than the stored version {current[1]}"})
+            plan.outcome["ignored"].append(
+                {"id": stix_id, "version": planned.version, "reason": f"older than the stored version {current[1]}"}
+            )
             continue
         plan.to_write.append(planned)
         if planned.stix["type"] not in stix.SUPPORTED_TYPES:
@@ -324,8 +357,9 @@ class Validation:
     def __init__(self, objects: list[dict]):
         self.objects = objects
         executor = self.executor()
-        self.futures = [executor.submit(stix.validate_chunk, start, objects[start:start + self.CHUNK])
-                        for start in range(0, len(objects), self.CHUNK)]
+        self.futures = [
+            executor.submit(stix.validate_chunk, start, objects[start : start + self.CHUNK]) for start in range(0, len(objects), self.CHUNK)
+        ]
 
     @classmethod
     def executor(cls):
@@ -373,7 +407,9 @@ def _marking_meanings(objects: list[dict]) -> dict[str, stix.Marking]:
         referenced.update(stix.marking_refs(stix_object))
     missing = list(referenced - set(meanings))
     for chunk in _chunks(missing):
-        for stored in StixObject.objects.filter(stix_type="marking-definition", current=True, stix_id__in=chunk).order_by().only("stix_id", "raw"):
+        for stored in (
+            StixObject.objects.filter(stix_type="marking-definition", current=True, stix_id__in=chunk).order_by().only("stix_id", "raw")
+        ):
             meanings[stored.stix_id] = stix.marking_meaning(stored.raw)
     return meanings
 
@@ -383,8 +419,11 @@ def _case_links(reports: list[dict], *, by, errors: list[dict]) -> dict[str, lis
     "CDT", ``external_id`` the case reference), if the poster may see them."""
     wanted: dict[str, set[str]] = {}
     for report in reports:
-        references = {ref.get("external_id") for ref in report.get("external_references") or []
-                      if str(ref.get("source_name", "")).upper() == "CDT" and ref.get("external_id")}
+        references = {
+            ref.get("external_id")
+            for ref in report.get("external_references") or []
+            if str(ref.get("source_name", "")).upper() == "CDT" and ref.get("external_id")
+        }
         if references:
             wanted[report["id"]] = references
     if not wanted:
@@ -402,8 +441,8 @@ def _case_links(reports: list[dict], *, by, errors: list[dict]) -> dict[str, lis
 def _current_versions(stix_ids: list[str]) -> dict[str, tuple[int, str, datetime.datetime | None]]:
     found = {}
     for chunk in _chunks(stix_ids):
-        for pk, stix_id, version, modified in StixObject.objects.filter(stix_id__in=chunk, current=True).order_by().values_list(
-            "pk", "stix_id", "version", "modified"
+        for pk, stix_id, version, modified in (
+            StixObject.objects.filter(stix_id__in=chunk, current=True).order_by().values_list("pk", "stix_id", "version", "modified")
         ):
             found[stix_id] = (pk, version, modified)
     return found
@@ -411,10 +450,11 @@ def _current_versions(stix_ids: list[str]) -> dict[str, tuple[int, str, datetime
 
 def _chunks(values: list, size: int = 900):
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 # --- Second pass: write -------------------------------------------------------------------------
+
 
 def feed_groups(client: FeedClient, by) -> list[Group]:
     """Who gets need-to-know on what a client posts: its own organisation,
@@ -441,18 +481,53 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
     route = _route(list(TaxiiCollection.objects.all()), ingestion.collection)
     releasable_to = list(client.releasable_to.all()) if not client.releasable_to_all else []
     groups = feed_groups(client, by)
-    columns = ["stix_id", "stix_type", "version", "modified", "current", "supported", "name", "source_ref", "target_ref", "refs",
-               "collection_id", "ingestion_id", "added_at", "raw", "classification", "tlp", "limite", "originator_id", "releasable_to_all"]
+    columns = [
+        "stix_id",
+        "stix_type",
+        "version",
+        "modified",
+        "current",
+        "supported",
+        "name",
+        "source_ref",
+        "target_ref",
+        "refs",
+        "collection_id",
+        "ingestion_id",
+        "added_at",
+        "raw",
+        "classification",
+        "tlp",
+        "limite",
+        "originator_id",
+        "releasable_to_all",
+    ]
     values = []
     for planned in plan.to_write:
         stix_object = planned.stix
-        values.append((
-            stix_object["id"], stix_object["type"], planned.version, planned.modified, True, stix_object["type"] in stix.SUPPORTED_TYPES,
-            str(stix_object.get("name", ""))[:300], str(stix_object.get("source_ref", ""))[:100],
-            str(stix_object.get("target_ref", ""))[:100], " ".join(stix_object.get("object_refs") or []),
-            route(stix_object["type"]).pk, ingestion.pk, now, stix_object, planned.classification, planned.tlp, planned.limite,
-            by.organisation_id, client.releasable_to_all,
-        ))
+        values.append(
+            (
+                stix_object["id"],
+                stix_object["type"],
+                planned.version,
+                planned.modified,
+                True,
+                stix_object["type"] in stix.SUPPORTED_TYPES,
+                str(stix_object.get("name", ""))[:300],
+                str(stix_object.get("source_ref", ""))[:100],
+                str(stix_object.get("target_ref", ""))[:100],
+                " ".join(stix_object.get("object_refs") or []),
+                route(stix_object["type"]).pk,
+                ingestion.pk,
+                now,
+                stix_object,
+                planned.classification,
+                planned.tlp,
+                planned.limite,
+                by.organisation_id,
+                client.releasable_to_all,
+            )
+        )
     previous = [planned.previous_pk for planned in plan.to_write if planned.previous_pk]
     for chunk in _chunks(previous):
         StixObject.objects.filter(pk__in=chunk).update(current=False)
@@ -462,17 +537,35 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
     actors = _map_actors(plan, by=by, client=client)
     assessments = _map_reports(plan, by=by, client=client, actors=actors, groups=groups, releasable_to=releasable_to)
     counts = {
-        "created": len(plan.outcome["created"]), "updated": len(plan.outcome["updated"]),
-        "unchanged": len(plan.outcome["unchanged"]), "ignored": len(plan.outcome["ignored"]),
+        "created": len(plan.outcome["created"]),
+        "updated": len(plan.outcome["updated"]),
+        "unchanged": len(plan.outcome["unchanged"]),
+        "ignored": len(plan.outcome["ignored"]),
         "stored_raw": len(plan.outcome["stored_raw"]),
     }
-    audit_record(action=AuditEntry.Action.CREATE, actor=by, target=ingestion, details={
-        **counts, "stix_objects": len(row_ids), "assessments": assessments, "channel": ingestion.channel,
-    })
+    audit_record(
+        action=AuditEntry.Action.CREATE,
+        actor=by,
+        target=ingestion,
+        details={
+            **counts,
+            "stix_objects": len(row_ids),
+            "assessments": assessments,
+            "channel": ingestion.channel,
+        },
+    )
     if row_ids:
-        audit_record(action=AuditEntry.Action.GRANT, actor=by, target=ingestion, details={
-            "permission": "view", "groups": [group.name for group in groups], "stix_objects": len(row_ids), "assessments": assessments,
-        })
+        audit_record(
+            action=AuditEntry.Action.GRANT,
+            actor=by,
+            target=ingestion,
+            details={
+                "permission": "view",
+                "groups": [group.name for group in groups],
+                "stix_objects": len(row_ids),
+                "assessments": assessments,
+            },
+        )
     return counts
 
 
@@ -480,12 +573,18 @@ def _grant_in_bulk(model, group_permission_model, row_ids: list[int], groups, re
     """Grants and releasability rows for freshly inserted protected rows, in
     bulk (one audit entry covers the batch; see ``_write``)."""
     permission = Permission.objects.get(content_type__app_label=model._meta.app_label, codename=f"view_{model._meta.model_name}")
-    bulk_insert_values(group_permission_model, ["content_object_id", "group_id", "permission_id"],
-                       [(row_id, group.pk, permission.pk) for row_id in row_ids for group in groups])
+    bulk_insert_values(
+        group_permission_model,
+        ["content_object_id", "group_id", "permission_id"],
+        [(row_id, group.pk, permission.pk) for row_id in row_ids for group in groups],
+    )
     if releasable_to:
         through = model.releasable_to.through
-        bulk_insert_values(through, [f"{model._meta.model_name}_id", "organisation_id"],
-                           [(row_id, organisation.pk) for row_id in row_ids for organisation in releasable_to])
+        bulk_insert_values(
+            through,
+            [f"{model._meta.model_name}_id", "organisation_id"],
+            [(row_id, organisation.pk) for row_id in row_ids for organisation in releasable_to],
+        )
 
 
 def _shareable_with_all(planned: Planned, client: FeedClient) -> bool:
@@ -493,8 +592,12 @@ def _shareable_with_all(planned: Planned, client: FeedClient) -> bool:
 
 
 ACTOR_KINDS = {
-    "nation-state": ThreatActor.Kind.STATE, "crime-syndicate": ThreatActor.Kind.NON_STATE, "criminal": ThreatActor.Kind.NON_STATE,
-    "hacker": ThreatActor.Kind.NON_STATE, "activist": ThreatActor.Kind.NON_STATE, "terrorist": ThreatActor.Kind.NON_STATE,
+    "nation-state": ThreatActor.Kind.STATE,
+    "crime-syndicate": ThreatActor.Kind.NON_STATE,
+    "criminal": ThreatActor.Kind.NON_STATE,
+    "hacker": ThreatActor.Kind.NON_STATE,
+    "activist": ThreatActor.Kind.NON_STATE,
+    "terrorist": ThreatActor.Kind.NON_STATE,
 }
 
 
@@ -534,10 +637,16 @@ def _map_actors(plan: Plan, *, by, client: FeedClient) -> dict[str, ThreatActor]
         actor = by_stix_id.get(stix_object["id"]) or next((by_name[n.lower()] for n in names if n.lower() in by_name), None)
         shareable = _shareable_with_all(planned, client)
         if actor is None and shareable:
-            actor = ThreatActor(name=stix_object["name"][:200], stix_id=stix_object["id"], stix_modified=planned.modified,
-                                **_actor_fields(stix_object))
+            actor = ThreatActor(
+                name=stix_object["name"][:200], stix_id=stix_object["id"], stix_modified=planned.modified, **_actor_fields(stix_object)
+            )
             new.append(actor)
-        elif actor is not None and shareable and actor.pk and (actor.stix_modified is None or (planned.modified and planned.modified > actor.stix_modified)):
+        elif (
+            actor is not None
+            and shareable
+            and actor.pk
+            and (actor.stix_modified is None or (planned.modified and planned.modified > actor.stix_modified))
+        ):
             for name, value in _actor_fields(stix_object).items():
                 if name == "aliases":
                     value = list(dict.fromkeys([*actor.aliases, *value]))
@@ -587,18 +696,26 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
         report = planned.stix
         labels = {str(label).lower() for label in [*(report.get("report_types") or []), *(report.get("labels") or [])]}
         fields = dict(
-            kind=Assessment.Kind.SEVERITY if "severity" in labels else Assessment.Kind.THREAT_LANDSCAPE if "threat-landscape" in labels
+            kind=Assessment.Kind.SEVERITY
+            if "severity" in labels
+            else Assessment.Kind.THREAT_LANDSCAPE
+            if "threat-landscape" in labels
             else Assessment.Kind.WRITTEN,
-            title=report["name"][:300], body=report.get("description", ""),
+            title=report["name"][:300],
+            body=report.get("description", ""),
             assessed_on=stix.date_of(report.get("published")) or timezone.localdate(),
             confidence=stix.confidence_of(report) or Assessment.Confidence.MODERATE,
             source=_organisation_for(identities, organisations, report.get("created_by_ref"), by.organisation),
-            classification=planned.classification, tlp=planned.tlp, limite=planned.limite, stix_modified=planned.modified,
+            classification=planned.classification,
+            tlp=planned.tlp,
+            limite=planned.limite,
+            stix_modified=planned.modified,
         )
         assessment = existing.get(report["id"])
         if assessment is None:
-            assessment = Assessment(stix_id=report["id"], originator=by.organisation, releasable_to_all=client.releasable_to_all,
-                                    recorded_by=by, **fields)
+            assessment = Assessment(
+                stix_id=report["id"], originator=by.organisation, releasable_to_all=client.releasable_to_all, recorded_by=by, **fields
+            )
             new.append(assessment)
         else:
             for name, value in fields.items():

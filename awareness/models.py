@@ -6,6 +6,7 @@ and partners' material carries its own classification, TLP, originator and
 releasability, independent of the cases it informs). Requests for
 information are children of their case.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -44,7 +45,10 @@ class ThreatActor(models.Model):
     first_seen = models.DateField(_("first seen"), null=True, blank=True)
     last_seen = models.DateField(_("last seen"), null=True, blank=True)
     external_references = models.JSONField(
-        _("external references"), default=list, blank=True, help_text=_('e.g. [{"source": "mitre-attack", "id": "G0007"}]'),
+        _("external references"),
+        default=list,
+        blank=True,
+        help_text=_('e.g. [{"source": "mitre-attack", "id": "G0007"}]'),
     )
     stix_id = models.CharField(_("STIX id"), max_length=100, blank=True, db_index=True)
     stix_modified = models.DateTimeField(_("STIX version"), null=True, blank=True)
@@ -77,7 +81,10 @@ class Assessment(Marked):
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     source = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("source"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("source"),
         help_text=_("SIAC, ENISA, CERT-EU, Europol, EU-CyCLONe, a Member State, a partner…"),
     )
     title = models.CharField(_("title"), max_length=300)
@@ -88,8 +95,13 @@ class Assessment(Marked):
     actors = models.ManyToManyField(ThreatActor, blank=True, related_name="assessments", verbose_name=_("threat actors"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    stix_id = models.CharField(_("STIX id"), max_length=100, blank=True, db_index=True,
-                               help_text=_("The STIX report this assessment came from, if posted to the feed."))
+    stix_id = models.CharField(
+        _("STIX id"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("The STIX report this assessment came from, if posted to the feed."),
+    )
     stix_modified = models.DateTimeField(_("STIX version"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["releasable_to", "cases", "actors"])
 
@@ -120,7 +132,9 @@ class RequestForInformation(MarkedChild):
     due_on = models.DateField(_("due on"))
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
-    answer = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("answer"))
+    answer = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("answer")
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(MarkedChild.Meta):
@@ -137,6 +151,7 @@ class RequestForInformation(MarkedChild):
 
 # --- The SIAC feed: STIX 2.1 objects, TAXII collections, ingestions ------------------------------
 
+
 class FeedClient(models.Model):
     """What an API client posting to the feed (SIAC, CERT-EU, a partner's
     platform) does not say in its bundles: the default classification,
@@ -146,18 +161,26 @@ class FeedClient(models.Model):
 
     token = models.OneToOneField("accounts.ApiToken", on_delete=models.CASCADE, related_name="feed_client", verbose_name=_("API token"))
     default_classification = models.PositiveSmallIntegerField(
-        _("default classification"), choices=Classification.choices, default=Classification.UNCLASSIFIED,
+        _("default classification"),
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
         validators=[validate_classification_ceiling],
         help_text=_("Applied to every object; a classification statement marking in the bundle may raise it."),
     )
     default_limite = models.BooleanField(_("LIMITE by default"), default=True)
     default_tlp = models.PositiveSmallIntegerField(
-        _("default TLP"), choices=Tlp.choices, default=Tlp.AMBER, help_text=_("For objects that carry no TLP marking."),
+        _("default TLP"),
+        choices=Tlp.choices,
+        default=Tlp.AMBER,
+        help_text=_("For objects that carry no TLP marking."),
     )
     releasable_to_all = models.BooleanField(_("releasable to all"), default=True)
     releasable_to = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("releasable to"))
     shared_with = models.ManyToManyField(
-        Organisation, blank=True, related_name="+", verbose_name=_("need-to-know"),
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("need-to-know"),
         help_text=_("Organisations that see what this client posts, besides its own and the Council secretariat."),
     )
     shared_with_all_delegations = models.BooleanField(_("shared with every HWPCI delegation"), default=False)
@@ -228,8 +251,9 @@ class FeedIngestion(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     ignored_count = models.PositiveIntegerField(_("ignored (older)"), default=0)
     stored_raw_count = models.PositiveIntegerField(_("stored raw"), default=0)
-    outcome = models.JSONField(_("outcome"), default=dict, blank=True,
-                               help_text=_("Ids per outcome: created, updated, unchanged, ignored, stored raw."))
+    outcome = models.JSONField(
+        _("outcome"), default=dict, blank=True, help_text=_("Ids per outcome: created, updated, unchanged, ignored, stored raw.")
+    )
     errors = models.JSONField(_("errors"), default=list, blank=True)
     payload = models.JSONField(null=True, blank=True, help_text=_("The bundle, kept until an asynchronous ingestion has run."))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)

@@ -3,6 +3,7 @@ and TAXII add-objects, within ``CDT_TAXII_MAX_CONTENT_LENGTH`` rather than
 the API's general ``CDT_MAX_REQUEST_BODY`` (see ``cdt.core.api.parsers``),
 and refusing a body whose length is not declared.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

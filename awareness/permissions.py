@@ -1,4 +1,5 @@
 """Who may record awareness material (seeing it follows the security rule)."""
+
 from __future__ import annotations
 
 from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat

@@ -1,4 +1,5 @@
 """Reads of awareness material through the access rule."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -61,12 +62,19 @@ def actor_feed(*, actor: ThreatActor, user) -> list[dict]:
     if not actor.stix_id:
         return []
     visible = stix_object_list(user=user).filter(current=True)
-    relationships = list(visible.filter(stix_type="relationship").filter(
-        models.Q(source_ref=actor.stix_id) | models.Q(target_ref=actor.stix_id)))
+    relationships = list(
+        visible.filter(stix_type="relationship").filter(models.Q(source_ref=actor.stix_id) | models.Q(target_ref=actor.stix_id))
+    )
     ends = {rel.target_ref if rel.source_ref == actor.stix_id else rel.source_ref for rel in relationships}
     named = {row.stix_id: row for row in visible.filter(stix_id__in=ends)}
-    return [{"relationship": rel, "outgoing": rel.source_ref == actor.stix_id,
-             "other": named.get(rel.target_ref if rel.source_ref == actor.stix_id else rel.source_ref)} for rel in relationships]
+    return [
+        {
+            "relationship": rel,
+            "outgoing": rel.source_ref == actor.stix_id,
+            "other": named.get(rel.target_ref if rel.source_ref == actor.stix_id else rel.source_ref),
+        }
+        for rel in relationships
+    ]
 
 
 def stix_commentary(*, stix_id: str, user) -> QuerySet[StixObject]:

@@ -1,5 +1,6 @@
 """Writes on situational awareness: assessments (with their need-to-know
 grants), links to cases, requests for information and their answers."""
+
 from __future__ import annotations
 
 import datetime
@@ -24,9 +25,23 @@ from .models import Assessment, FeedClient, RequestForInformation, ThreatActor
 
 
 def assessment_record(
-    *, by, kind: str, title: str, body: str, classification: int, limite: bool, tlp: int, releasable_to_all: bool,
-    releasable_to=(), source: Organisation | None = None, assessed_on: datetime.date | None = None,
-    confidence: str = Assessment.Confidence.MODERATE, cases=(), actors=(), shared_with=(), shared_with_all_delegations: bool = False,
+    *,
+    by,
+    kind: str,
+    title: str,
+    body: str,
+    classification: int,
+    limite: bool,
+    tlp: int,
+    releasable_to_all: bool,
+    releasable_to=(),
+    source: Organisation | None = None,
+    assessed_on: datetime.date | None = None,
+    confidence: str = Assessment.Confidence.MODERATE,
+    cases=(),
+    actors=(),
+    shared_with=(),
+    shared_with_all_delegations: bool = False,
 ) -> Assessment:
     """Record an assessment or briefing. The recorder's organisation and the
     Council secretariat get access; ``shared_with`` organisations and, if
@@ -40,9 +55,18 @@ def assessment_record(
             raise ValidationError({"cases": _("No such case: %(id)s.") % {"id": case.pk}})
     with transaction.atomic():
         assessment = Assessment(
-            kind=kind, title=title, body=body, classification=classification, limite=limite, tlp=tlp,
-            releasable_to_all=releasable_to_all, originator=by.organisation, source=source or by.organisation,
-            assessed_on=assessed_on or timezone.localdate(), confidence=confidence, recorded_by=by,
+            kind=kind,
+            title=title,
+            body=body,
+            classification=classification,
+            limite=limite,
+            tlp=tlp,
+            releasable_to_all=releasable_to_all,
+            originator=by.organisation,
+            source=source or by.organisation,
+            assessed_on=assessed_on or timezone.localdate(),
+            confidence=confidence,
+            recorded_by=by,
         )
         if not releasable_to_all and not releasable_to:
             raise ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
@@ -67,12 +91,14 @@ def rfi_ask(*, by, case: Case, addressed_to: Organisation, question: str, due_on
     if not permissions.may_request_information(by):
         raise PermissionDenied(_("Delegates and the chair ask for information."))
     with transaction.atomic():
-        rfi = RequestForInformation(case=case, addressed_to=addressed_to, question=question, due_on=due_on, asked_by=by,
-                                    classification=case.classification)
+        rfi = RequestForInformation(
+            case=case, addressed_to=addressed_to, question=question, due_on=due_on, asked_by=by, classification=case.classification
+        )
         rfi.full_clean()
         rfi.save()
-        event_record(kind=EventKind.RFI_OPENED, subject=rfi, actor=by, payload={"addressed_to": addressed_to.pk},
-                     link=reverse("rfi-list-page"))
+        event_record(
+            kind=EventKind.RFI_OPENED, subject=rfi, actor=by, payload={"addressed_to": addressed_to.pk}, link=reverse("rfi-list-page")
+        )
         deadline_set(kind=DeadlineKind.RFI, subject=rfi, due_at=end_of_day(due_on), link=reverse("rfi-list-page"))
     return rfi
 
@@ -107,8 +133,16 @@ def actor_for_name(name: str) -> ThreatActor | None:
 
 
 def feed_client_configure(
-    *, by, token, default_classification: int, default_tlp: int, default_limite: bool = True, releasable_to_all: bool = True,
-    releasable_to=(), shared_with=(), shared_with_all_delegations: bool = False,
+    *,
+    by,
+    token,
+    default_classification: int,
+    default_tlp: int,
+    default_limite: bool = True,
+    releasable_to_all: bool = True,
+    releasable_to=(),
+    shared_with=(),
+    shared_with_all_delegations: bool = False,
 ) -> FeedClient:
     """Set what a feed client's bundles do not say (classification,
     releasability, need-to-know). The Council secretariat decides this per

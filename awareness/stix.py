@@ -2,6 +2,7 @@
 library, markings (TLP 1.0 and 2.0, classification statements), versions,
 and the vocabulary mappings. No database writes here (see ``ingestion``).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -26,9 +27,19 @@ SPEC_VERSION = "2.1"
 
 #: The types CDT maps into its own records; every other type is kept as raw
 #: STIX (listed in the ingestion outcome and served over TAXII).
-SUPPORTED_TYPES = frozenset({
-    "report", "intrusion-set", "threat-actor", "campaign", "identity", "relationship", "marking-definition", "note", "opinion",
-})
+SUPPORTED_TYPES = frozenset(
+    {
+        "report",
+        "intrusion-set",
+        "threat-actor",
+        "campaign",
+        "identity",
+        "relationship",
+        "marking-definition",
+        "note",
+        "opinion",
+    }
+)
 ACTOR_TYPES = frozenset({"intrusion-set", "threat-actor"})
 
 #: The predefined TLP marking definitions: TLP 1.0 (STIX 2.1 section 7.2.1.4)
@@ -53,7 +64,14 @@ TLP_2_IDS: dict[Tlp, str] = {
     Tlp.RED: "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 TLP_2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
-TLP_NAMES = {"white": Tlp.CLEAR, "clear": Tlp.CLEAR, "green": Tlp.GREEN, "amber": Tlp.AMBER, "amber+strict": Tlp.AMBER_STRICT, "red": Tlp.RED}
+TLP_NAMES = {
+    "white": Tlp.CLEAR,
+    "clear": Tlp.CLEAR,
+    "green": Tlp.GREEN,
+    "amber": Tlp.AMBER,
+    "amber+strict": Tlp.AMBER_STRICT,
+    "red": Tlp.RED,
+}
 
 #: EU classification markings, French or English form, anywhere in a
 #: statement ("Classification: EU CONFIDENTIAL" too); the highest found wins.
@@ -222,8 +240,15 @@ def _check_text(text: str, name: str) -> None:
         raise StixInvalid(name, reason)
 
 
-_KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"), (datetime.datetime, "a string"),
-          (Mapping, "an object"), (list, "a list"))
+_KINDS = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    (datetime.datetime, "a string"),
+    (Mapping, "an object"),
+    (list, "a list"),
+)
 
 
 def _check_type(given, cleaned, name: str) -> None:
@@ -279,7 +304,8 @@ def _validate_custom(stix_object: dict) -> None:
         raise StixInvalid("object_marking_refs", "must be a list of marking-definition identifiers")
     granular = stix_object.get("granular_markings", [])
     if not isinstance(granular, list) or not all(
-        isinstance(marking, dict) and isinstance(marking.get("selectors"), list)
+        isinstance(marking, dict)
+        and isinstance(marking.get("selectors"), list)
         and ("marking_ref" not in marking or is_identifier(marking["marking_ref"], "marking-definition"))
         for marking in granular
     ):

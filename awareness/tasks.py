@@ -1,4 +1,5 @@
 """Celery tasks of the awareness app (thin: load by id, call the service)."""
+
 from celery import shared_task
 
 from .ingestion import feed_ingestion_process, feed_ingestions_requeue

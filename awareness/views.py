@@ -1,5 +1,6 @@
 """Awareness pages: the threat-actor registry, assessments (list with
 filters, page with marking banners), requests for information."""
+
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
@@ -39,11 +40,20 @@ def actor_detail(request, actor_id: int):
     strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
     from cdt.core.figures import actor_timeline
 
-    return render(request, "awareness/actor_detail.html", {
-        "timeline": actor_timeline(actor=actor, cases=cases, measures=measures),
-        "actor": actor, "assessments": assessments, "cases": cases, "feed": feed, "measures": measures, "strategic_note": strategic_note,
-        "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
-    })
+    return render(
+        request,
+        "awareness/actor_detail.html",
+        {
+            "timeline": actor_timeline(actor=actor, cases=cases, measures=measures),
+            "actor": actor,
+            "assessments": assessments,
+            "cases": cases,
+            "feed": feed,
+            "measures": measures,
+            "strategic_note": strategic_note,
+            "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
+        },
+    )
 
 
 @declare_access(OBJECT, model=Assessment, kind=LIST)
@@ -52,23 +62,36 @@ def assessment_list(request):
     from cdt.core.listing import paginate
 
     page, query = paginate(request, assessment_filter.qs)
-    return render(request, "awareness/assessment_list.html", {
-        "filter": assessment_filter, "page": page, "query": query, "marking": highest_marking(page.object_list),
-    })
+    return render(
+        request,
+        "awareness/assessment_list.html",
+        {
+            "filter": assessment_filter,
+            "page": page,
+            "query": query,
+            "marking": highest_marking(page.object_list),
+        },
+    )
 
 
 @declare_access(OBJECT, model=Assessment, kind=DETAIL, lookup="assessment_id")
 def assessment_detail(request, assessment_id: int):
-    assessment = protected_get(Assessment.objects.select_related("source", "originator", "recorded_by"), request.user,
-                               request=request, pk=assessment_id)
+    assessment = protected_get(
+        Assessment.objects.select_related("source", "originator", "recorded_by"), request.user, request=request, pk=assessment_id
+    )
     from cases.selectors import case_list
 
-    return render(request, "awareness/assessment_detail.html", {
-        "assessment": assessment, "marking": assessment,
-        "cases": case_list(user=request.user).filter(assessments=assessment),
-        "actors": assessment.actors.all(),
-        "commentary": selectors.stix_commentary(stix_id=assessment.stix_id, user=request.user) if assessment.stix_id else [],
-    })
+    return render(
+        request,
+        "awareness/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "marking": assessment,
+            "cases": case_list(user=request.user).filter(assessments=assessment),
+            "actors": assessment.actors.all(),
+            "commentary": selectors.stix_commentary(stix_id=assessment.stix_id, user=request.user) if assessment.stix_id else [],
+        },
+    )
 
 
 @declare_access(OBJECT, model=RequestForInformation, kind=LIST)
@@ -77,15 +100,24 @@ def rfi_list(request):
 
     from .filters import RfiFilter
 
-    rfi_filter = RfiFilter(request.GET or None,
-                           queryset=selectors.rfi_list(user=request.user).select_related("case", "addressed_to", "answer")
-                           .order_by("answer", "due_on", "id"))
+    rfi_filter = RfiFilter(
+        request.GET or None,
+        queryset=selectors.rfi_list(user=request.user).select_related("case", "addressed_to", "answer").order_by("answer", "due_on", "id"),
+    )
     page, query = paginate(request, rfi_filter.qs)
     rfis = list(page.object_list)
-    return render(request, "awareness/rfi_list.html", {
-        "filter": rfi_filter, "page": page, "query": query, "rfis": rfis, "marking": highest_marking(rfis),
-        "visible_answers": visible_answers(request.user, rfis),
-    })
+    return render(
+        request,
+        "awareness/rfi_list.html",
+        {
+            "filter": rfi_filter,
+            "page": page,
+            "query": query,
+            "rfis": rfis,
+            "marking": highest_marking(rfis),
+            "visible_answers": visible_answers(request.user, rfis),
+        },
+    )
 
 
 def visible_answers(user, rfis) -> set[int]:
@@ -102,7 +134,8 @@ def awareness_panel(request, case):
     rfis = list(selectors.rfi_list(user=request.user).filter(case=case))
     return "awareness/case_panel.html", {
         "assessments": list(selectors.assessment_list(user=request.user).filter(cases=case)),
-        "rfis": rfis, "visible_answers": visible_answers(request.user, rfis),
+        "rfis": rfis,
+        "visible_answers": visible_answers(request.user, rfis),
     }
 
 
@@ -114,8 +147,9 @@ def feed_ingestion_list(request):
 
     from .filters import FeedIngestionFilter
 
-    feed_filter = FeedIngestionFilter(request.GET or None,
-                                      queryset=selectors.feed_ingestion_list(user=request.user).defer("outcome", "payload"))
+    feed_filter = FeedIngestionFilter(
+        request.GET or None, queryset=selectors.feed_ingestion_list(user=request.user).defer("outcome", "payload")
+    )
     page, query = paginate(request, feed_filter.qs)
     return render(request, "awareness/feed_log.html", {"filter": feed_filter, "page": page, "query": query})
 

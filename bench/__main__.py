@@ -6,6 +6,7 @@ database.
 Exit status: 0 whatever the figures (the bench reports); with ``--check``
 (``make bench-check``), 1 when a target is missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def _arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=int(os.environ.get("BENCH_CLIENTS", 20)))
-    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 15)),
-                        help="seconds of measurement per figure, after a 2-second warm-up")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=float(os.environ.get("BENCH_DURATION", 15)),
+        help="seconds of measurement per figure, after a 2-second warm-up",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)), help="gunicorn workers")
     parser.add_argument("--quick", action="store_true", help="a tenth of the volume and 5-second figures (a smoke run)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -38,9 +43,16 @@ def _environment(database_url: str) -> dict[str, str]:
     it is emptied at the end); rate limits out of the way of 20 clients."""
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     return {
-        "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": database_url, "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "False", "REDIS_URL": redis, "CELERY_BROKER_URL": redis,
-        "CELERY_RESULT_BACKEND": redis, "CDT_API_TOKEN_RATE": "1000000/min", "CDT_API_SESSION_RATE": "1000000/min",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "False",
+        "REDIS_URL": redis,
+        "CELERY_BROKER_URL": redis,
+        "CELERY_RESULT_BACKEND": redis,
+        "CDT_API_TOKEN_RATE": "1000000/min",
+        "CDT_API_SESSION_RATE": "1000000/min",
         "CONN_MAX_AGE": "60",
     }
 
@@ -50,8 +62,9 @@ def _database(url: str, *, create: bool) -> None:
 
     parts = urllib.parse.urlparse(url)
     name = parts.path.lstrip("/")
-    connection = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,
-                                  dbname="postgres")
+    connection = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -131,10 +144,12 @@ def main() -> int:
         call_command("collectstatic", verbosity=0, interactive=False)
         if arguments.seed_only:
             arguments.keep_database = True
-            print(f"Seeded and kept: DATABASE_URL={database_url}; cases every client sees: {seeded.shared_case_ids[:5]}, "
-                  f"questions: {seeded.question_ids[:5]}, delegates: {seeded.delegates[:5]}")
+            print(
+                f"Seeded and kept: DATABASE_URL={database_url}; cases every client sees: {seeded.shared_case_ids[:5]}, "
+                f"questions: {seeded.question_ids[:5]}, delegates: {seeded.delegates[:5]}"
+            )
             return 0
-        clients = seeded.delegates[:arguments.clients]
+        clients = seeded.delegates[: arguments.clients]
         sessions, tokens = _sessions(clients), _tokens(clients)
         from django.db import connections
 
@@ -146,8 +161,16 @@ def main() -> int:
             print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
             results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
             rss = _worker_rss_mb(pid)
-        results.append(measured.Figure("web worker memory after the run (largest worker)", max(rss), "MB RSS", target=measured.RSS_MB,
-                                       higher_is_better=False, note=f"{len(rss)} workers: " + ", ".join(f"{size:.0f}" for size in rss)))
+        results.append(
+            measured.Figure(
+                "web worker memory after the run (largest worker)",
+                max(rss),
+                "MB RSS",
+                target=measured.RSS_MB,
+                higher_is_better=False,
+                note=f"{len(rss)} workers: " + ", ".join(f"{size:.0f}" for size in rss),
+            )
+        )
         print("In process:", flush=True)
         results += measured.voting()
         results += measured.sweeps(due=10_000 if arguments.quick else 100_000)
@@ -160,12 +183,21 @@ def main() -> int:
         print()
         print(table(results))
         missed = [figure.name for figure in results if figure.passed is False]
-        context = {"volume": seeded.counts, "seed_seconds": round(seed_seconds, 1), "clients": len(clients), "duration": duration,
-                   "workers": arguments.workers, "quick": arguments.quick, "cpus": os.cpu_count(),
-                   "total_seconds": round(time.perf_counter() - started, 1)}
+        context = {
+            "volume": seeded.counts,
+            "seed_seconds": round(seed_seconds, 1),
+            "clients": len(clients),
+            "duration": duration,
+            "workers": arguments.workers,
+            "quick": arguments.quick,
+            "cpus": os.cpu_count(),
+            "total_seconds": round(time.perf_counter() - started, 1),
+        }
         Path(arguments.json).write_text(as_json(results, **context))
-        print(f"\n{len(results) - len(missed)} of {len(results)} figures meet or have no target; written to {arguments.json} "
-              f"in {time.perf_counter() - started:.0f} s.")
+        print(
+            f"\n{len(results) - len(missed)} of {len(results)} figures meet or have no target; written to {arguments.json} "
+            f"in {time.perf_counter() - started:.0f} s."
+        )
         if missed:
             print("Missed: " + "; ".join(missed))
         return 1 if (arguments.check and missed) else 0

@@ -1,6 +1,7 @@
 """What the bench measures. Web figures go through gunicorn over HTTP;
 the sweeps, the STIX feed and the voting outcome run in the bench's own
 process against the same database."""
+
 from __future__ import annotations
 
 import datetime
@@ -41,12 +42,15 @@ def web(base_url: str, seeded: Seeded, *, sessions: list[str], tokens: list[str]
     cases, questions = seeded.shared_case_ids, seeded.question_ids
 
     def browser(paths):
-        return [({"Cookie": f"sessionid={key}", "X-Forwarded-Proto": "https"}, (lambda k, n=n: paths(n, k)))
-                for n, key in enumerate(sessions)]
+        return [
+            ({"Cookie": f"sessionid={key}", "X-Forwarded-Proto": "https"}, (lambda k, n=n: paths(n, k))) for n, key in enumerate(sessions)
+        ]
 
     def api(paths):
-        return [({"Authorization": f"Token {token}", "X-Forwarded-Proto": "https", "Accept": "application/json"},
-                 (lambda k, n=n: paths(n, k))) for n, token in enumerate(tokens)]
+        return [
+            ({"Authorization": f"Token {token}", "X-Forwarded-Proto": "https", "Accept": "application/json"}, (lambda k, n=n: paths(n, k)))
+            for n, token in enumerate(tokens)
+        ]
 
     def rotating(ids, template):
         # Each client walks its own stretch of the register: no two hit the same row at once.
@@ -71,11 +75,28 @@ def web(base_url: str, seeded: Seeded, *, sessions: list[str], tokens: list[str]
         print(f"  {name}: {result.throughput:,.0f} req/s, p95 {result.percentile(95):.0f} ms ({_latency_note(result)})", flush=True)
         baseline = results.get(baseline_name)
         ratio = result.throughput / baseline.throughput if baseline and baseline.throughput else None
-        figures.append(Figure(f"{name}: throughput", result.throughput, "req/s", baseline=baseline.throughput if baseline else None,
-                              ratio=ratio, target_ratio=THROUGHPUT_RATIO if baseline else None,
-                              target=None if baseline else None, note=_latency_note(result)))
-        figures.append(Figure(f"{name}: p95 latency", result.percentile(95), "ms", target=P95_MS if baseline else None,
-                              higher_is_better=False, baseline=baseline.percentile(95) if baseline else None))
+        figures.append(
+            Figure(
+                f"{name}: throughput",
+                result.throughput,
+                "req/s",
+                baseline=baseline.throughput if baseline else None,
+                ratio=ratio,
+                target_ratio=THROUGHPUT_RATIO if baseline else None,
+                target=None if baseline else None,
+                note=_latency_note(result),
+            )
+        )
+        figures.append(
+            Figure(
+                f"{name}: p95 latency",
+                result.percentile(95),
+                "ms",
+                target=P95_MS if baseline else None,
+                higher_is_better=False,
+                baseline=baseline.percentile(95) if baseline else None,
+            )
+        )
         if result.errors:
             figures.append(Figure(f"{name}: errors", result.errors, "responses", target=0, higher_is_better=False))
     return figures
@@ -102,16 +123,24 @@ def sweeps(*, due: int) -> list[Figure]:
     def due_reminders(count: int) -> None:
         with transaction.atomic():
             deadline_ids = bulk_insert_values(
-                Deadline, ["kind", "due_at", "done_at", "classification", "reference", "marking", "link"],
+                Deadline,
+                ["kind", "due_at", "done_at", "classification", "reference", "marking", "link"],
                 [(DeadlineKind.RFI, now + datetime.timedelta(hours=4), None, 0, f"RFI {n}", "", "/awareness/rfis/") for n in range(count)],
-                with_ids=True)
-            bulk_insert_values(Reminder, ["deadline_id", "remind_at", "fired_at"],
-                               [(deadline_id, now - datetime.timedelta(minutes=5), None) for deadline_id in deadline_ids])
+                with_ids=True,
+            )
+            bulk_insert_values(
+                Reminder,
+                ["deadline_id", "remind_at", "fired_at"],
+                [(deadline_id, now - datetime.timedelta(minutes=5), None) for deadline_id in deadline_ids],
+            )
 
     def pending_events(count: int) -> None:
         old = now - datetime.timedelta(hours=1)
-        bulk_insert_values(Event, ["kind", "classification", "reference", "marking", "link", "payload", "created_at", "dispatched_at", "attempts"],
-                           [("case_step", 0, f"Event {n}", "", "/", {}, old, None, 0) for n in range(count)])
+        bulk_insert_values(
+            Event,
+            ["kind", "classification", "reference", "marking", "link", "payload", "created_at", "dispatched_at", "attempts"],
+            [("case_step", 0, f"Event {n}", "", "/", {}, old, None, 0) for n in range(count)],
+        )
 
     def clear() -> None:
         with transaction.atomic():
@@ -119,8 +148,10 @@ def sweeps(*, due: int) -> list[Figure]:
                 model.objects.all()._raw_delete(model.objects.db)
             Event.objects.filter(dispatched_at=None).update(dispatched_at=now)
 
-    for label, prepare, sweep in (("reminder sweep", due_reminders, lambda: reminders_fire(now=now)),
-                                  ("outbox sweep", pending_events, lambda: outbox_sweep(now=now))):
+    for label, prepare, sweep in (
+        ("reminder sweep", due_reminders, lambda: reminders_fire(now=now)),
+        ("outbox sweep", pending_events, lambda: outbox_sweep(now=now)),
+    ):
         clear()
         prepare(due // 100)
         _, _, few = _timed_queries(lambda: sweep())
@@ -129,10 +160,19 @@ def sweeps(*, due: int) -> list[Figure]:
         outcome, elapsed, many = _timed_queries(lambda: sweep())
         clear()
         print(f"  {label}: {due:,} rows in {elapsed:.2f} s, {many} queries ({few} at {due // 100:,} rows); result {outcome}", flush=True)
-        figures.append(Figure(f"{label}: {due:,} due rows", elapsed, "s", target=SWEEP_SECONDS, higher_is_better=False,
-                              note=f"result {outcome}"))
-        figures.append(Figure(f"{label}: queries ({due:,} vs {due // 100:,} rows)", many, "queries", target=few,
-                              higher_is_better=False, note="equal counts: constant in rows"))
+        figures.append(
+            Figure(f"{label}: {due:,} due rows", elapsed, "s", target=SWEEP_SECONDS, higher_is_better=False, note=f"result {outcome}")
+        )
+        figures.append(
+            Figure(
+                f"{label}: queries ({due:,} vs {due // 100:,} rows)",
+                many,
+                "queries",
+                target=few,
+                higher_is_better=False,
+                note="equal counts: constant in rows",
+            )
+        )
     return figures
 
 
@@ -148,9 +188,16 @@ def stix(*, objects: int) -> list[Figure]:
     print(f"  STIX: {result['objects_per_second']:,} objects/s, raw/ingestion {result['ratio_raw_over_ingestion']:.2f}", flush=True)
     raw_rate = result["objects"] / result["raw_bulk_create_seconds"]
     return [
-        Figure(f"STIX ingestion, {result['objects']:,}-object bundle", result["objects_per_second"], "objects/s",
-               target=STIX_OBJECTS_PER_SECOND, baseline=raw_rate, ratio=result["ratio_raw_over_ingestion"], target_ratio=STIX_RATIO,
-               note=f"{result['rows_written']:,} rows; baseline: raw bulk_create of the same rows"),
+        Figure(
+            f"STIX ingestion, {result['objects']:,}-object bundle",
+            result["objects_per_second"],
+            "objects/s",
+            target=STIX_OBJECTS_PER_SECOND,
+            baseline=raw_rate,
+            ratio=result["ratio_raw_over_ingestion"],
+            target_ratio=STIX_RATIO,
+            note=f"{result['rows_written']:,} rows; baseline: raw bulk_create of the same rows",
+        ),
     ]
 
 
@@ -170,4 +217,6 @@ def voting(*, rounds: int = 200) -> list[Figure]:
     _, _, queries = _timed_queries(lambda: question_board(Question.objects.get(pk=question.pk)))
     median = statistics.median(times) * 1000
     print(f"  voting outcome: {median:.2f} ms, {queries} queries", flush=True)
-    return [Figure("voting outcome, 27-state board", median, "ms", note=f"median of {rounds}; {queries} queries incl. loading the question")]
+    return [
+        Figure("voting outcome, 27-state board", median, "ms", note=f"median of {rounds}; {queries} queries incl. loading the question")
+    ]

@@ -6,6 +6,7 @@ duration after a short warm-up. A closed loop measures what the server
 sustains at that concurrency: throughput is answers per second, latencies
 are per request. Non-2xx answers are counted and reported, never hidden.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,8 +50,15 @@ class LoadResult:
         return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
 
 
-async def _client(base_url: str, headers: dict, paths: Callable[[int], str], warm_until: float, stop_at: float,
-                  latencies: list[float], failures: list[str]) -> None:
+async def _client(
+    base_url: str,
+    headers: dict,
+    paths: Callable[[int], str],
+    warm_until: float,
+    stop_at: float,
+    latencies: list[float],
+    failures: list[str],
+) -> None:
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30.0, follow_redirects=False) as client:
         sent = 0
         while True:

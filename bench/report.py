@@ -1,4 +1,5 @@
 """The bench's one table, and its JSON form."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -51,18 +52,33 @@ def table(figures: list[Figure]) -> str:
     rows = [header]
     for figure in figures:
         verdict = {True: "pass", False: "FAIL", None: "info"}[figure.passed]
-        rows.append((figure.name, _number(figure.value), figure.unit, _number(figure.baseline),
-                     f"{figure.ratio:.2f}×" if figure.ratio is not None else "—", figure.target_text(), verdict))
+        rows.append(
+            (
+                figure.name,
+                _number(figure.value),
+                figure.unit,
+                _number(figure.baseline),
+                f"{figure.ratio:.2f}×" if figure.ratio is not None else "—",
+                figure.target_text(),
+                verdict,
+            )
+        )
     widths = [max(len(str(row[column])) for row in rows) for column in range(len(header))]
     lines = []
     for index, row in enumerate(rows):
-        lines.append("  ".join(str(cell).ljust(width) if column == 0 else str(cell).rjust(width)
-                               for column, (cell, width) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(
+                str(cell).ljust(width) if column == 0 else str(cell).rjust(width) for column, (cell, width) in enumerate(zip(row, widths))
+            )
+        )
         if index == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
 def as_json(figures: list[Figure], **context) -> str:
-    return json.dumps({**context, "figures": [{**dataclasses.asdict(figure), "passed": figure.passed} for figure in figures]},
-                      indent=2, ensure_ascii=False)
+    return json.dumps(
+        {**context, "figures": [{**dataclasses.asdict(figure), "passed": figure.passed} for figure in figures]},
+        indent=2,
+        ensure_ascii=False,
+    )

@@ -12,6 +12,7 @@ Rows go in through ``COPY`` (:func:`cdt.core.bulk.bulk_insert_values`): no
 services, no signals, no audit trail. The bench measures reading a large
 register, and services are covered by the test suite.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,8 +41,9 @@ class Volume:
 
     def scaled(self, factor: float) -> Volume:
         """Rows scaled by ``factor``; the 300 users stay (one client per delegation needs them)."""
-        return Volume(**{name: value if name == "users" else max(27, int(value * factor))
-                         for name, value in dataclasses.asdict(self).items()})
+        return Volume(
+            **{name: value if name == "users" else max(27, int(value * factor)) for name, value in dataclasses.asdict(self).items()}
+        )
 
 
 @dataclasses.dataclass
@@ -109,15 +111,33 @@ def seed(volume: Volume = Volume()) -> Seeded:
                 organisation, role = delegations[index % len(delegations)], Role.HWPCI_DELEGATE
             else:
                 organisation, role = [(eeas, Role.EEAS_DRAFTER), (siac, Role.SIAC_ANALYST), (secretariat, Role.SECRETARIAT)][index % 3]
-            user_rows.append({"username": f"bench-{index:04d}", "password": "!", "first_name": "Bench", "last_name": f"User {index}",
-                              "email": f"bench-{index:04d}@cdt.invalid", "is_active": True, "date_joined": now,
-                              "organisation_id": organisation.pk, "clearance": int(Classification.RESTREINT_UE)})
+            user_rows.append(
+                {
+                    "username": f"bench-{index:04d}",
+                    "password": "!",
+                    "first_name": "Bench",
+                    "last_name": f"User {index}",
+                    "email": f"bench-{index:04d}@cdt.invalid",
+                    "is_active": True,
+                    "date_joined": now,
+                    "organisation_id": organisation.pk,
+                    "clearance": int(Classification.RESTREINT_UE),
+                }
+            )
             memberships.append((organisation.pk, role))
         user_ids = _insert(User, user_rows, with_ids=True)
         through = User.groups.through
-        _insert(through, [row for user_id, (organisation_id, role) in zip(user_ids, memberships)
-                          for row in ({"user_id": user_id, "group_id": roles[role].pk},
-                                      {"user_id": user_id, "group_id": org_groups[organisation_id].pk})])
+        _insert(
+            through,
+            [
+                row
+                for user_id, (organisation_id, role) in zip(user_ids, memberships)
+                for row in (
+                    {"user_id": user_id, "group_id": roles[role].pk},
+                    {"user_id": user_id, "group_id": org_groups[organisation_id].pk},
+                )
+            ],
+        )
         delegates = [user_id for user_id, (_, role) in zip(user_ids, memberships) if role == Role.HWPCI_DELEGATE]
         by_delegation: dict[int, list[int]] = {}
         for user_id, (organisation_id, role) in zip(user_ids, memberships):
@@ -133,16 +153,25 @@ def seed(volume: Volume = Volume()) -> Seeded:
             state = all_states[rng.randrange(len(all_states))]
             is_shared = rng.random() < 0.8
             shared.append(is_shared)
-            case_rows.append({
-                "reference": f"CDT-{2020 + index % 7}-{index:05d}", "kind": CaseKind.MALICIOUS_ACTIVITY,
-                "title": f"{rng.choice(['Wiper', 'Espionage', 'Ransomware', 'Supply-chain', 'DDoS'])} campaign {index}",
-                "summary": "Malicious cyber activity against critical entities in several Member States. " * 4,
-                "brought_by_id": brought_by.pk,
-                "brought_on": datetime.date(2020, 1, 1) + datetime.timedelta(days=(index * 7) % 2500),
-                "exercise": index % 5 == 0, "state": state, "classification": int(Classification.RESTREINT_UE), "limite": True,
-                "tlp": int(Tlp.AMBER), "releasable_to_all": True, "originator_id": brought_by.pk, "created_by_id": author,
-                "sectors": ["energy"],
-            })
+            case_rows.append(
+                {
+                    "reference": f"CDT-{2020 + index % 7}-{index:05d}",
+                    "kind": CaseKind.MALICIOUS_ACTIVITY,
+                    "title": f"{rng.choice(['Wiper', 'Espionage', 'Ransomware', 'Supply-chain', 'DDoS'])} campaign {index}",
+                    "summary": "Malicious cyber activity against critical entities in several Member States. " * 4,
+                    "brought_by_id": brought_by.pk,
+                    "brought_on": datetime.date(2020, 1, 1) + datetime.timedelta(days=(index * 7) % 2500),
+                    "exercise": index % 5 == 0,
+                    "state": state,
+                    "classification": int(Classification.RESTREINT_UE),
+                    "limite": True,
+                    "tlp": int(Tlp.AMBER),
+                    "releasable_to_all": True,
+                    "originator_id": brought_by.pk,
+                    "created_by_id": author,
+                    "sectors": ["energy"],
+                }
+            )
         case_ids = _insert(Case, case_rows, with_ids=True)
 
         # --- Need-to-know: the bringing delegation and the secretariat (view and change); most
@@ -170,17 +199,36 @@ def seed(volume: Volume = Volume()) -> Seeded:
             case_index = number % volume.cases
             step = number // volume.cases
             source, target = all_states[step % len(all_states)], all_states[(step + 1) % len(all_states)]
-            transitions.append((case_ids[case_index], f"to_{target}"[:40], source, target, author,
-                                now - datetime.timedelta(days=(volume.transitions - number) % 900, hours=step), "", ""))
+            transitions.append(
+                (
+                    case_ids[case_index],
+                    f"to_{target}"[:40],
+                    source,
+                    target,
+                    author,
+                    now - datetime.timedelta(days=(volume.transitions - number) % 900, hours=step),
+                    "",
+                    "",
+                )
+            )
         bulk_insert_values(CaseTransition, ["case_id", "transition", "source", "target", "by_id", "at", "comment", "reason"], transitions)
 
         # --- Questions with a position for each of the 27 Member States.
         hwpci_body = CouncilBody.objects.get(code="HWPCI")
         question_count = max(1, volume.positions // len(states))
-        question_rows = [{"case_id": case_ids[(index * 3) % volume.cases], "text": f"Adopt the options in note {index}?",
-                          "voting_rule": "unanimity", "body_id": hwpci_body.pk, "status": "open" if index % 4 else "decided",
-                          "put_by_id": author, "put_at": now - datetime.timedelta(days=index % 400),
-                          "classification": int(Classification.RESTREINT_UE)} for index in range(question_count)]
+        question_rows = [
+            {
+                "case_id": case_ids[(index * 3) % volume.cases],
+                "text": f"Adopt the options in note {index}?",
+                "voting_rule": "unanimity",
+                "body_id": hwpci_body.pk,
+                "status": "open" if index % 4 else "decided",
+                "put_by_id": author,
+                "put_at": now - datetime.timedelta(days=index % 400),
+                "classification": int(Classification.RESTREINT_UE),
+            }
+            for index in range(question_count)
+        ]
         question_ids = _insert(Question, question_rows, with_ids=True)
         values = [value for value in PositionValue if value != PositionValue.NONE]
         positions = []
@@ -188,30 +236,61 @@ def seed(volume: Volume = Volume()) -> Seeded:
             for member_state_id in states:
                 value = PositionValue.NONE if rng.random() < 0.2 else rng.choice(values)
                 positions.append((question_id, member_state_id, value, "", "", False, None if value == PositionValue.NONE else author, now))
-        bulk_insert_values(Position, ["question_id", "member_state_id", "value", "reserve", "declaration", "stated_orally",
-                                      "recorded_by_id", "updated_at"], positions)
+        bulk_insert_values(
+            Position,
+            ["question_id", "member_state_id", "value", "reserve", "declaration", "stated_orally", "recorded_by_id", "updated_at"],
+            positions,
+        )
 
         # --- Assessments, shared as the feed shares them (every delegation's group).
-        assessment_rows = [{"kind": "written", "source_id": siac.pk, "title": f"All-source assessment {index}",
-                            "body": "Technical characteristics, likely origin and intent. " * 10,
-                            "assessed_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 600),
-                            "confidence": "moderate", "recorded_by_id": author, "classification": int(Classification.RESTREINT_UE),
-                            "limite": True, "tlp": int(Tlp.AMBER), "releasable_to_all": True, "originator_id": siac.pk,
-                            "stix_id": ""} for index in range(volume.assessments)]
+        assessment_rows = [
+            {
+                "kind": "written",
+                "source_id": siac.pk,
+                "title": f"All-source assessment {index}",
+                "body": "Technical characteristics, likely origin and intent. " * 10,
+                "assessed_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 600),
+                "confidence": "moderate",
+                "recorded_by_id": author,
+                "classification": int(Classification.RESTREINT_UE),
+                "limite": True,
+                "tlp": int(Tlp.AMBER),
+                "releasable_to_all": True,
+                "originator_id": siac.pk,
+                "stix_id": "",
+            }
+            for index in range(volume.assessments)
+        ]
         assessment_ids = _insert(Assessment, assessment_rows, with_ids=True)
         view_assessment = Permission.objects.get(codename=codename(Assessment, "view"), content_type__app_label="awareness")
-        bulk_insert_values(AssessmentGroupObjectPermission, ["content_object_id", "group_id", "permission_id"],
-                           [(assessment_id, hwpci.pk, view_assessment.pk) for assessment_id in assessment_ids])
-        bulk_insert_values(Assessment.cases.through, ["assessment_id", "case_id"],
-                           [(assessment_id, case_ids[(index * 2) % volume.cases]) for index, assessment_id in enumerate(assessment_ids)])
+        bulk_insert_values(
+            AssessmentGroupObjectPermission,
+            ["content_object_id", "group_id", "permission_id"],
+            [(assessment_id, hwpci.pk, view_assessment.pk) for assessment_id in assessment_ids],
+        )
+        bulk_insert_values(
+            Assessment.cases.through,
+            ["assessment_id", "case_id"],
+            [(assessment_id, case_ids[(index * 2) % volume.cases]) for index, assessment_id in enumerate(assessment_ids)],
+        )
 
         # --- Response measures on cases.
         measure_types = list(MeasureType.objects.values_list("pk", flat=True))
         measure_states = list(MeasureState)
-        _insert(ResponseMeasure, [{"case_id": case_ids[(index * 5) % volume.cases], "measure_type_id": measure_types[index % len(measure_types)],
-                                   "description": f"Measure {index}", "state": measure_states[index % len(measure_states)],
-                                   "proposed_by_id": author, "classification": int(Classification.RESTREINT_UE)}
-                                  for index in range(volume.measures)])
+        _insert(
+            ResponseMeasure,
+            [
+                {
+                    "case_id": case_ids[(index * 5) % volume.cases],
+                    "measure_type_id": measure_types[index % len(measure_types)],
+                    "description": f"Measure {index}",
+                    "state": measure_states[index % len(measure_states)],
+                    "proposed_by_id": author,
+                    "classification": int(Classification.RESTREINT_UE),
+                }
+                for index in range(volume.measures)
+            ],
+        )
 
         # --- Notifications: events about shared cases, ten recipients each.
         recipients_per_event = 10
@@ -222,17 +301,31 @@ def seed(volume: Volume = Volume()) -> Seeded:
         event_rows = []
         for index in range(event_count):
             case_id = shared_ids[index % len(shared_ids)]
-            event_rows.append({"kind": kinds[index % len(kinds)], "case_id": case_id, "classification": int(Classification.RESTREINT_UE),
-                               "reference": references[case_id],
-                               "marking": "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER", "link": f"/cases/{case_id}/",
-                               "payload": {}, "created_at": now - datetime.timedelta(minutes=index), "dispatched_at": now})
+            event_rows.append(
+                {
+                    "kind": kinds[index % len(kinds)],
+                    "case_id": case_id,
+                    "classification": int(Classification.RESTREINT_UE),
+                    "reference": references[case_id],
+                    "marking": "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER",
+                    "link": f"/cases/{case_id}/",
+                    "payload": {},
+                    "created_at": now - datetime.timedelta(minutes=index),
+                    "dispatched_at": now,
+                }
+            )
         event_ids = _insert(Event, event_rows, with_ids=True)
         notification_rows = []
         for index, event_id in enumerate(event_ids):
             for recipient in rng.sample(delegates, recipients_per_event):
-                notification_rows.append((event_id, recipient, Channel.IN_APP, "immediate", now, None if rng.random() < 0.7 else now, None, 0, ""))
-        bulk_insert_values(Notification, ["event_id", "recipient_id", "channel", "mode", "created_at", "read_at", "sent_at",
-                                          "attempts", "last_error"], notification_rows)
+                notification_rows.append(
+                    (event_id, recipient, Channel.IN_APP, "immediate", now, None if rng.random() < 0.7 else now, None, 0, "")
+                )
+        bulk_insert_values(
+            Notification,
+            ["event_id", "recipient_id", "channel", "mode", "created_at", "read_at", "sent_at", "attempts", "last_error"],
+            notification_rows,
+        )
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -243,7 +336,15 @@ def seed(volume: Volume = Volume()) -> Seeded:
     # One delegate of each delegation first, so 20 clients come from 20 delegations.
     ordered = [user_ids for _, user_ids in sorted(by_delegation.items())]
     clients = [ids[round_] for round_ in range(max(map(len, ordered))) for ids in ordered if round_ < len(ids)]
-    counts = {"cases": len(case_ids), "transitions": len(transitions), "users": len(user_ids), "questions": len(question_ids),
-              "positions": len(positions), "assessments": len(assessment_ids), "measures": volume.measures,
-              "notifications": len(notification_rows), "case grants": len(group_grants) + len(user_grants)}
+    counts = {
+        "cases": len(case_ids),
+        "transitions": len(transitions),
+        "users": len(user_ids),
+        "questions": len(question_ids),
+        "positions": len(positions),
+        "assessments": len(assessment_ids),
+        "measures": volume.measures,
+        "notifications": len(notification_rows),
+        "case grants": len(group_grants) + len(user_grants),
+    }
     return Seeded(delegates=clients, shared_case_ids=everyone_sees, question_ids=questions, counts=counts)

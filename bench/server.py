@@ -1,6 +1,7 @@
 """gunicorn in a subprocess, for the bench and for the concurrency tests
 (real worker processes and threads racing on one database, which the test
 client cannot do)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,18 @@ def gunicorn(environment: dict[str, str], *, workers: int = 4, threads: int = 1,
     process's; yield the base URL and the master's pid once ``/health/``
     answers; stop the whole process group on exit."""
     port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "cdt.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--log-level", "warning", "--access-logfile", "-" if access_log else os.devnull]
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "cdt.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--access-logfile",
+        "-" if access_log else os.devnull,
+    ]
     if threads > 1:
         command += ["--threads", str(threads)]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment}, start_new_session=True)

@@ -2,6 +2,7 @@
 this stack (same middleware, same database, same table, same row count),
 without access filtering, filters, layout or DRF. Served only by the
 bench's URL configuration, never by the product's."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -23,6 +24,15 @@ def baseline_page(request):
 
 @declare_access(PUBLIC)
 def baseline_api(request):
-    rows = [{"id": case.pk, "reference": case.reference, "title": case.title, "state": case.state,
-             "brought_by": case.brought_by.code, "brought_on": case.brought_on.isoformat()} for case in _cases()]
+    rows = [
+        {
+            "id": case.pk,
+            "reference": case.reference,
+            "title": case.title,
+            "state": case.state,
+            "brought_by": case.brought_by.code,
+            "brought_on": case.brought_on.isoformat(),
+        }
+        for case in _cases()
+    ]
     return JsonResponse({"count": len(rows), "results": rows})

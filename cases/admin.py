@@ -3,6 +3,7 @@ everywhere (``ProtectedModelAdmin``), with field-level history. The
 workflow step is read-only in the form: transitions run as changelist
 actions through the same service as the case page and the API, which
 checks roles and guards and logs them."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,7 +70,10 @@ class CaseAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
                 else:
                     moved += 1
             if moved:
-                modeladmin.message_user(request, gettext("%(count)d %(items)s moved on.") % {
-                    "count": moved, "items": model_ngettext(modeladmin.opts, moved)}, messages.SUCCESS)
+                modeladmin.message_user(
+                    request,
+                    gettext("%(count)d %(items)s moved on.") % {"count": moved, "items": model_ngettext(modeladmin.opts, moved)},
+                    messages.SUCCESS,
+                )
 
         return run

@@ -2,6 +2,7 @@
 steps of the response process, walked there through the real services
 (so their timelines, audit entries and events are genuine). Idempotent:
 a demo case that exists (by title) is left alone."""
+
 from __future__ import annotations
 
 import datetime
@@ -42,62 +43,128 @@ class DemoCase:
 
 CASES = [
     DemoCase(
-        title="Wiper attack on electricity transmission operators", opener="delegate-de", kind=CaseKind.MALICIOUS_ACTIVITY,
-        brought_by="DE", brought_on=datetime.date(2026, 10, 6),
+        title="Wiper attack on electricity transmission operators",
+        opener="delegate-de",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="DE",
+        brought_on=datetime.date(2026, 10, 6),
         summary="Destructive malware disabled SCADA workstations at two transmission system operators; power was restored within six hours.",
-        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-de", {}), ("open_deliberation", "chair", {}),
-               ("attribution", "chair", {})],
-        affected=("DE", "PL"), actors=("Grey Tempest",), sectors=(Sector.ENERGY, Sector.CRITICAL_INFRASTRUCTURE),
-        extra={"activity_name": "GRIDLOCK wiper", "first_seen": datetime.date(2026, 9, 28), "last_seen": datetime.date(2026, 10, 3),
-               "legal_qualification": LegalQualification.INTERNATIONALLY_WRONGFUL_ACT, "origin_territory": "Undisclosed third country"},
+        steps=[
+            ("share_awareness", "chair", {}),
+            ("explore_response", "delegate-de", {}),
+            ("open_deliberation", "chair", {}),
+            ("attribution", "chair", {}),
+        ],
+        affected=("DE", "PL"),
+        actors=("Grey Tempest",),
+        sectors=(Sector.ENERGY, Sector.CRITICAL_INFRASTRUCTURE),
+        extra={
+            "activity_name": "GRIDLOCK wiper",
+            "first_seen": datetime.date(2026, 9, 28),
+            "last_seen": datetime.date(2026, 10, 3),
+            "legal_qualification": LegalQualification.INTERNATIONALLY_WRONGFUL_ACT,
+            "origin_territory": "Undisclosed third country",
+        },
         assess=True,
     ),
     DemoCase(
-        title="Espionage campaign against foreign ministries", opener="eeas-drafter", kind=CaseKind.PERSISTENT_THREAT_ACTOR,
-        brought_by="EEAS", brought_on=datetime.date(2026, 9, 15),
+        title="Espionage campaign against foreign ministries",
+        opener="eeas-drafter",
+        kind=CaseKind.PERSISTENT_THREAT_ACTOR,
+        brought_by="EEAS",
+        brought_on=datetime.date(2026, 9, 15),
         summary="A persistent actor has compromised diplomatic networks of several Member States since 2024; a strategic response note is called for.",
         steps=[("share_awareness", "eeas-drafter", {}), ("explore_response", "eeas-drafter", {})],
-        affected=("FR", "IT", "EE", "LT"), actors=("Silent Quill",), sectors=(Sector.GOVERNMENT,), tlp=Tlp.AMBER_STRICT,
+        affected=("FR", "IT", "EE", "LT"),
+        actors=("Silent Quill",),
+        sectors=(Sector.GOVERNMENT,),
+        tlp=Tlp.AMBER_STRICT,
     ),
     DemoCase(
-        title="Ransomware against hospitals in the Baltic states", opener="delegate-ee", kind=CaseKind.MALICIOUS_ACTIVITY,
-        brought_by="EE", brought_on=datetime.date(2026, 7, 20),
+        title="Ransomware against hospitals in the Baltic states",
+        opener="delegate-ee",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="EE",
+        brought_on=datetime.date(2026, 7, 20),
         summary="A ransomware group encrypted patient systems in three hospitals; law enforcement action is ongoing (para 14).",
-        steps=[("share_awareness", "chair", {}), ("explore_response", "delegate-ee", {}), ("open_deliberation", "chair", {}),
-               ("refer_for_decision", "chair", {}),
-               ("council_decision", "chair", {"text": "Adopt the options in the options note: démarches and a statement by the High Representative on behalf of the EU.",
-                                              "body": "PSC", "legal_act": ""}),
-               ("implement", "secretariat", {})],
-        affected=("EE", "LV", "LT"), sectors=(Sector.HEALTH,), extra={"context": Context.PEACETIME},
+        steps=[
+            ("share_awareness", "chair", {}),
+            ("explore_response", "delegate-ee", {}),
+            ("open_deliberation", "chair", {}),
+            ("refer_for_decision", "chair", {}),
+            (
+                "council_decision",
+                "chair",
+                {
+                    "text": "Adopt the options in the options note: démarches and a statement by the High Representative on behalf of the EU.",
+                    "body": "PSC",
+                    "legal_act": "",
+                },
+            ),
+            ("implement", "secretariat", {}),
+        ],
+        affected=("EE", "LV", "LT"),
+        sectors=(Sector.HEALTH,),
+        extra={"context": Context.PEACETIME},
     ),
     DemoCase(
-        title="Intrusions into EU institutions' networks: proposed listings", opener="eeas-drafter", kind=CaseKind.PERSISTENT_THREAT_ACTOR,
-        brought_by="EEAS", brought_on=datetime.date(2026, 8, 31),
+        title="Intrusions into EU institutions' networks: proposed listings",
+        opener="eeas-drafter",
+        kind=CaseKind.PERSISTENT_THREAT_ACTOR,
+        brought_by="EEAS",
+        brought_on=datetime.date(2026, 8, 31),
         summary="CERT-EU and SIAC link intrusions into several EUIBA networks to one group; the EEAS proposes listing three persons and one entity.",
-        steps=[("share_awareness", "eeas-drafter", {}), ("explore_response", "eeas-drafter", {}), ("open_deliberation", "chair", {}),
-               ("refer_for_decision", "chair", {}),
-               ("silence_procedure", "chair", {"text": "Listing of three natural persons and one entity under Decision (CFSP) 2019/797 and Regulation (EU) 2019/796.",
-                                               "body": "COUNCIL"})],
-        actors=("Silent Quill",), sectors=(Sector.GOVERNMENT,),
+        steps=[
+            ("share_awareness", "eeas-drafter", {}),
+            ("explore_response", "eeas-drafter", {}),
+            ("open_deliberation", "chair", {}),
+            ("refer_for_decision", "chair", {}),
+            (
+                "silence_procedure",
+                "chair",
+                {
+                    "text": "Listing of three natural persons and one entity under Decision (CFSP) 2019/797 and Regulation (EU) 2019/796.",
+                    "body": "COUNCIL",
+                },
+            ),
+        ],
+        actors=("Silent Quill",),
+        sectors=(Sector.GOVERNMENT,),
     ),
     DemoCase(
-        title="NATO request for a coordinated response to a DDoS campaign", opener="eeas-drafter", kind=CaseKind.PARTNER_REQUEST,
-        brought_by="NATO", brought_on=datetime.date(2026, 11, 18),
+        title="NATO request for a coordinated response to a DDoS campaign",
+        opener="eeas-drafter",
+        kind=CaseKind.PARTNER_REQUEST,
+        brought_by="NATO",
+        brought_on=datetime.date(2026, 11, 18),
         summary="NATO asks the EU to consider a coordinated statement on a DDoS campaign against Allies' public services.",
-        steps=[], sectors=(Sector.GOVERNMENT,), tlp=Tlp.GREEN,
+        steps=[],
+        sectors=(Sector.GOVERNMENT,),
+        tlp=Tlp.GREEN,
     ),
     DemoCase(
-        title="Election-period disruption of news websites", opener="delegate-fr", kind=CaseKind.MALICIOUS_ACTIVITY,
-        brought_by="FR", brought_on=datetime.date(2026, 5, 4),
+        title="Election-period disruption of news websites",
+        opener="delegate-fr",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="FR",
+        brought_on=datetime.date(2026, 5, 4),
         summary="Short DDoS outages of news outlets during a regional election; effects were limited.",
         steps=[("share_awareness", "chair", {}), ("close", "chair", {"reason": ClosureReason.NO_RESPONSE_AGREED})],
-        affected=("FR",), sectors=(Sector.DEMOCRATIC_PROCESSES,), extra={"fimi_toolbox_linked": True, "hybrid_toolbox_linked": True},
+        affected=("FR",),
+        sectors=(Sector.DEMOCRATIC_PROCESSES,),
+        extra={"fimi_toolbox_linked": True, "hybrid_toolbox_linked": True},
     ),
     DemoCase(
-        title="EU CyCLES 2026: supply-chain compromise of a managed service provider", opener="delegate-de", kind=CaseKind.MALICIOUS_ACTIVITY,
-        brought_by="DE", brought_on=datetime.date(2026, 11, 3),
+        title="EU CyCLES 2026: supply-chain compromise of a managed service provider",
+        opener="delegate-de",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="DE",
+        brought_on=datetime.date(2026, 11, 3),
         summary="Exercise scenario: a trojanised update of a managed service provider reaches public administrations.",
-        steps=[("share_awareness", "chair", {})], exercise=True, sectors=(Sector.SUPPLY_CHAIN,), tlp=Tlp.CLEAR,
+        steps=[("share_awareness", "chair", {})],
+        exercise=True,
+        sectors=(Sector.SUPPLY_CHAIN,),
+        tlp=Tlp.CLEAR,
     ),
 ]
 
@@ -116,9 +183,14 @@ def _chair(stdout) -> User:
     term = presidency_on()
     organisation = Organisation.objects.get(member_state=term.member_state)
     user, created = user_upsert(
-        username=f"chair-{term.member_state.code.lower()}", password=settings.CDT_DEMO_PASSWORD, first_name="Presidency",
-        last_name=f"Chair ({term.member_state.name})", email=f"chair-{term.member_state.code.lower()}@demo.cdt.invalid",
-        organisation=organisation, roles=(Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR), clearance=Classification.RESTREINT_UE,
+        username=f"chair-{term.member_state.code.lower()}",
+        password=settings.CDT_DEMO_PASSWORD,
+        first_name="Presidency",
+        last_name=f"Chair ({term.member_state.name})",
+        email=f"chair-{term.member_state.code.lower()}@demo.cdt.invalid",
+        organisation=organisation,
+        roles=(Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR),
+        clearance=Classification.RESTREINT_UE,
     )
     if created:
         stdout.write(f"  {user.username}: chairs HWPCI today ({term.member_state.name} holds the Presidency)")
@@ -136,13 +208,26 @@ def seed_demo_cases(stdout) -> int:
         if Case.objects.filter(title=demo.title).exists():
             continue
         with transaction.atomic():
-            actors = [ThreatActor.objects.get_or_create(name=name, defaults={"kind": ThreatActor.Kind.STATE_SPONSORED, "persistent": True})[0] for name in demo.actors]
+            actors = [
+                ThreatActor.objects.get_or_create(name=name, defaults={"kind": ThreatActor.Kind.STATE_SPONSORED, "persistent": True})[0]
+                for name in demo.actors
+            ]
             case = services.case_open(
-                by=users[demo.opener], kind=demo.kind, title=demo.title, summary=demo.summary,
-                brought_by=Organisation.objects.get(code=demo.brought_by), brought_on=demo.brought_on, exercise=demo.exercise,
-                sectors=list(demo.sectors), member_states_affected=list(MemberState.objects.filter(code__in=demo.affected)),
-                suspected_actors=actors, classification=Classification.RESTREINT_UE if demo.tlp != Tlp.CLEAR else Classification.UNCLASSIFIED,
-                limite=True, tlp=demo.tlp, releasable_to_all=True, **demo.extra,
+                by=users[demo.opener],
+                kind=demo.kind,
+                title=demo.title,
+                summary=demo.summary,
+                brought_by=Organisation.objects.get(code=demo.brought_by),
+                brought_on=demo.brought_on,
+                exercise=demo.exercise,
+                sectors=list(demo.sectors),
+                member_states_affected=list(MemberState.objects.filter(code__in=demo.affected)),
+                suspected_actors=actors,
+                classification=Classification.RESTREINT_UE if demo.tlp != Tlp.CLEAR else Classification.UNCLASSIFIED,
+                limite=True,
+                tlp=demo.tlp,
+                releasable_to_all=True,
+                **demo.extra,
             )
             # Need-to-know: every HWPCI delegation, the EEAS and SIAC.
             access_grant(target=case, by=users[demo.opener], group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
@@ -152,15 +237,29 @@ def seed_demo_cases(stdout) -> int:
             access_grant(target=case, by=users[demo.opener], user=users["siac-analyst"])
             if demo.assess:
                 services.proportionality_assess(
-                    case=case, by=users[demo.opener],
-                    scope=3, scope_rationale="Two operators in two Member States.", scale=3, scale_rationale="Regional grids.",
-                    duration=2, duration_rationale="Six hours of outage.", intensity=4, intensity_rationale="Destructive, not reversible.",
-                    complexity=4, complexity_rationale="OT-specific payload.", sophistication=5, sophistication_rationale="Custom wiper, long preparation.",
-                    impact=4, impact_rationale="Essential service interrupted.",
+                    case=case,
+                    by=users[demo.opener],
+                    scope=3,
+                    scope_rationale="Two operators in two Member States.",
+                    scale=3,
+                    scale_rationale="Regional grids.",
+                    duration=2,
+                    duration_rationale="Six hours of outage.",
+                    intensity=4,
+                    intensity_rationale="Destructive, not reversible.",
+                    complexity=4,
+                    complexity_rationale="OT-specific payload.",
+                    sophistication=5,
+                    sophistication_rationale="Custom wiper, long preparation.",
+                    impact=4,
+                    impact_rationale="Essential service interrupted.",
                 )
                 services.significance_assess(
-                    case=case, by=users[demo.opener], factor_a="Interruption of electricity supply, an essential service.",
-                    factor_c="Two Member States concerned.", conclusion="significant",
+                    case=case,
+                    by=users[demo.opener],
+                    factor_a="Interruption of electricity supply, an essential service.",
+                    factor_c="Two Member States concerned.",
+                    conclusion="significant",
                 )
             for transition, actor, data in demo.steps:
                 by = chair if actor == "chair" else users[actor]
@@ -219,9 +318,14 @@ def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
 
     question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
     stances = {
-        "DE": (PositionValue.SUPPORT, {}), "FR": (PositionValue.SUPPORT, {}), "EE": (PositionValue.SUPPORT, {}),
-        "LT": (PositionValue.SUPPORT, {}), "NL": (PositionValue.SUPPORT, {}), "PL": (PositionValue.SUPPORT, {}),
-        "AT": (PositionValue.ABSTENTION, {}), "IE": (PositionValue.SUPPORT, {}),
+        "DE": (PositionValue.SUPPORT, {}),
+        "FR": (PositionValue.SUPPORT, {}),
+        "EE": (PositionValue.SUPPORT, {}),
+        "LT": (PositionValue.SUPPORT, {}),
+        "NL": (PositionValue.SUPPORT, {}),
+        "PL": (PositionValue.SUPPORT, {}),
+        "AT": (PositionValue.ABSTENTION, {}),
+        "IE": (PositionValue.SUPPORT, {}),
         "MT": (PositionValue.CONSTRUCTIVE_ABSTENTION, {"declaration": "Malta abstains and will not obstruct the Union's action."}),
         "DK": (PositionValue.SCRUTINY_RESERVE, {"reserve": Position.Reserve.PARLIAMENTARY}),
     }
@@ -229,8 +333,13 @@ def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
         state = MemberState.objects.get(code=code)
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
         council.position_set(by=own or chair, question=question, member_state=state, value=value, **extra)
-    council.written_procedure_open(by=chair, question=question, kind=WrittenProcedure.Kind.SILENCE,
-                                   deadline=timezone.now() + datetime.timedelta(days=3), coreu_reference="CFSP/SEC/0712/26")
+    council.written_procedure_open(
+        by=chair,
+        question=question,
+        kind=WrittenProcedure.Kind.SILENCE,
+        deadline=timezone.now() + datetime.timedelta(days=3),
+        coreu_reference="CFSP/SEC/0712/26",
+    )
 
 
 def _siac_assessment(case, analyst) -> None:
@@ -238,9 +347,17 @@ def _siac_assessment(case, analyst) -> None:
     from awareness.services import assessment_record
 
     assessment_record(
-        by=analyst, kind="written", title=f"SIAC assessment: {case.title}",
+        by=analyst,
+        kind="written",
+        title=f"SIAC assessment: {case.title}",
         body="All-source assessment of the activity, its technical characteristics and likely origin, for HWPCI.",
-        classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True, confidence="moderate",
-        cases=[case], actors=list(case.suspected_actors.all()), shared_with=[Organisation.objects.get(code="EEAS")],
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        confidence="moderate",
+        cases=[case],
+        actors=list(case.suspected_actors.all()),
+        shared_with=[Organisation.objects.get(code="EEAS")],
         shared_with_all_delegations=True,
     )

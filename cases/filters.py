@@ -1,4 +1,5 @@
 """One filter definition for the case list page and the case API."""
+
 from __future__ import annotations
 
 import django_filters
@@ -18,14 +19,29 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Suspected actor"), field_name="suspected_actors", queryset=ThreatActor.objects.all(), distinct=True
     )
     member_state = django_filters.ModelChoiceFilter(
-        label=_("Member State affected"), field_name="member_states_affected", to_field_name="code",
-        queryset=MemberState.objects.order_by("protocol_order"), distinct=True,
+        label=_("Member State affected"),
+        field_name="member_states_affected",
+        to_field_name="code",
+        queryset=MemberState.objects.order_by("protocol_order"),
+        distinct=True,
     )
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=(("brought_on", "brought_on"), ("title", "title"), ("state", "state"), ("reference", "reference"), ("updated_at", "updated_at")),
-        field_labels={"brought_on": _("date brought"), "title": _("title"), "state": _("step"), "reference": _("reference"), "updated_at": _("last change")},
+        fields=(
+            ("brought_on", "brought_on"),
+            ("title", "title"),
+            ("state", "state"),
+            ("reference", "reference"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "brought_on": _("date brought"),
+            "title": _("title"),
+            "state": _("step"),
+            "reference": _("reference"),
+            "updated_at": _("last change"),
+        },
     )
 
     class Meta:

@@ -1,5 +1,6 @@
 """Forms of the case pages (the API has its serializers; both end in the
 same services)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,12 +18,33 @@ class CaseForm(EclFormMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
-            "kind", "title", "summary", "brought_by", "brought_on", "exercise",
-            "context", "legal_qualification", "article_42_7_invoked", "article_222_invoked", "ipcr_activated",
-            "hybrid_toolbox_linked", "fimi_toolbox_linked",
-            "activity_name", "first_seen", "last_seen", "victims", "sectors", "member_states_affected",
-            "origin_territory", "transit_territory", "suspected_actors",
-            "classification", "limite", "tlp", "releasable_to_all", "releasable_to",
+            "kind",
+            "title",
+            "summary",
+            "brought_by",
+            "brought_on",
+            "exercise",
+            "context",
+            "legal_qualification",
+            "article_42_7_invoked",
+            "article_222_invoked",
+            "ipcr_activated",
+            "hybrid_toolbox_linked",
+            "fimi_toolbox_linked",
+            "activity_name",
+            "first_seen",
+            "last_seen",
+            "victims",
+            "sectors",
+            "member_states_affected",
+            "origin_territory",
+            "transit_territory",
+            "suspected_actors",
+            "classification",
+            "limite",
+            "tlp",
+            "releasable_to_all",
+            "releasable_to",
         ]
         widgets = {
             "brought_on": forms.DateInput(attrs={"type": "date"}),

@@ -11,6 +11,7 @@ transitions honour them.
 Input a transition needs (a reason, a target step, the case merged into)
 is not a guard: the service validates it and answers 400 naming the field.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -8,6 +8,7 @@ run only through :func:`cases.services.case_transition`, which locks the
 row, checks permission, guards and input, logs a :class:`CaseTransition`
 row and writes the notification event (``notifications.Event``) of the step.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -93,7 +94,10 @@ class Case(ConcurrentTransitionMixin, Marked):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     brought_by = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cases_brought", verbose_name=_("brought by"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases_brought",
+        verbose_name=_("brought by"),
         help_text=_("The Member State, the EEAS or the partner that brought the activity to the Council."),
     )
     brought_on = models.DateField(_("brought on"))
@@ -123,13 +127,13 @@ class Case(ConcurrentTransitionMixin, Marked):
         MemberState, blank=True, related_name="cases_affecting", verbose_name=_("Member States affected")
     )
     origin_territory = models.CharField(
-        _("territory of origin"), max_length=200, blank=True,
+        _("territory of origin"),
+        max_length=200,
+        blank=True,
         help_text=_("Activity emanating from a State's territory does not by itself make that State responsible (para 12)."),
     )
     transit_territory = models.CharField(_("territory of transit"), max_length=200, blank=True)
-    suspected_actors = models.ManyToManyField(
-        ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors")
-    )
+    suspected_actors = models.ManyToManyField(ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors"))
     # End of the track
     closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
     merged_into = models.ForeignKey(
@@ -150,7 +154,9 @@ class Case(ConcurrentTransitionMixin, Marked):
         constraints = [
             *Marked.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(first_seen__isnull=True) | models.Q(last_seen__isnull=True) | models.Q(last_seen__gte=models.F("first_seen")),
+                condition=models.Q(first_seen__isnull=True)
+                | models.Q(last_seen__isnull=True)
+                | models.Q(last_seen__gte=models.F("first_seen")),
                 name="cases_case_seen_in_order",
             ),
         ]
@@ -173,81 +179,143 @@ class Case(ConcurrentTransitionMixin, Marked):
     # --- The workflow -------------------------------------------------------
     # Bodies only change fields of the case; the service does the rest.
 
-    @transition(field=state, source=CaseState.STARTED, target=CaseState.AWARENESS,
-                permission=permissions.may_share_awareness, conditions=guards.conditions("share_awareness"),
-                custom={"label": _("Share situational awareness")})
+    @transition(
+        field=state,
+        source=CaseState.STARTED,
+        target=CaseState.AWARENESS,
+        permission=permissions.may_share_awareness,
+        conditions=guards.conditions("share_awareness"),
+        custom={"label": _("Share situational awareness")},
+    )
     def share_awareness(self, **_):
         """Step 1 → 2. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.AWARENESS, target=CaseState.EXPLORATION,
-                permission=permissions.may_explore_response, conditions=guards.conditions("explore_response"),
-                custom={"label": _("Explore a response")})
+    @transition(
+        field=state,
+        source=CaseState.AWARENESS,
+        target=CaseState.EXPLORATION,
+        permission=permissions.may_explore_response,
+        conditions=guards.conditions("explore_response"),
+        custom={"label": _("Explore a response")},
+    )
     def explore_response(self, **_):
         """Step 2 → 3. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.EXPLORATION, target=CaseState.DELIBERATION,
-                permission=permissions.may_chair, conditions=guards.conditions("open_deliberation"),
-                custom={"label": _("Open deliberations")})
+    @transition(
+        field=state,
+        source=CaseState.EXPLORATION,
+        target=CaseState.DELIBERATION,
+        permission=permissions.may_chair,
+        conditions=guards.conditions("open_deliberation"),
+        custom={"label": _("Open deliberations")},
+    )
     def open_deliberation(self, **_):
         """Step 3 → 4. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.DELIBERATION, target=CaseState.DECISION,
-                permission=permissions.may_chair, conditions=guards.conditions("refer_for_decision"),
-                custom={"label": _("Refer for decision")})
+    @transition(
+        field=state,
+        source=CaseState.DELIBERATION,
+        target=CaseState.DECISION,
+        permission=permissions.may_chair,
+        conditions=guards.conditions("refer_for_decision"),
+        custom={"label": _("Refer for decision")},
+    )
     def refer_for_decision(self, **_):
         """Step 4 → 5. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.DECISION, target=CaseState.DELIBERATION,
-                permission=permissions.may_chair, conditions=guards.conditions("return_to_deliberation"),
-                custom={"label": _("Return to deliberations")})
+    @transition(
+        field=state,
+        source=CaseState.DECISION,
+        target=CaseState.DELIBERATION,
+        permission=permissions.may_chair,
+        conditions=guards.conditions("return_to_deliberation"),
+        custom={"label": _("Return to deliberations")},
+    )
     def return_to_deliberation(self, **_):
         """Step 5 → 4. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.DECISION, target=CaseState.IMPLEMENTATION,
-                permission=permissions.may_implement, conditions=guards.conditions("implement"),
-                custom={"label": _("Implement")})
+    @transition(
+        field=state,
+        source=CaseState.DECISION,
+        target=CaseState.IMPLEMENTATION,
+        permission=permissions.may_implement,
+        conditions=guards.conditions("implement"),
+        custom={"label": _("Implement")},
+    )
     def implement(self, **_):
         """Step 5 → 6. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.IMPLEMENTATION, target=CaseState.PARTNER_COOPERATION,
-                permission=permissions.may_involve_partners, conditions=guards.conditions("involve_partners"),
-                custom={"label": _("Involve international partners")})
+    @transition(
+        field=state,
+        source=CaseState.IMPLEMENTATION,
+        target=CaseState.PARTNER_COOPERATION,
+        permission=permissions.may_involve_partners,
+        conditions=guards.conditions("involve_partners"),
+        custom={"label": _("Involve international partners")},
+    )
     def involve_partners(self, **_):
         """Step 6 → 7. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=[CaseState.IMPLEMENTATION, CaseState.PARTNER_COOPERATION], target=CaseState.EVALUATION,
-                permission=permissions.may_evaluate, conditions=guards.conditions("evaluate"),
-                custom={"label": _("Evaluate impact")})
+    @transition(
+        field=state,
+        source=[CaseState.IMPLEMENTATION, CaseState.PARTNER_COOPERATION],
+        target=CaseState.EVALUATION,
+        permission=permissions.may_evaluate,
+        conditions=guards.conditions("evaluate"),
+        custom={"label": _("Evaluate impact")},
+    )
     def evaluate(self, **_):
         """Step 6 or 7 → 8. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.EVALUATION, target=CaseState.SUSTAINED_ENGAGEMENT,
-                permission=permissions.may_chair, conditions=guards.conditions("sustain"),
-                custom={"label": _("Sustain engagement")})
+    @transition(
+        field=state,
+        source=CaseState.EVALUATION,
+        target=CaseState.SUSTAINED_ENGAGEMENT,
+        permission=permissions.may_chair,
+        conditions=guards.conditions("sustain"),
+        custom={"label": _("Sustain engagement")},
+    )
     def sustain(self, **_):
         """Step 8 → 9. Side effects: transition log row, notification event."""
 
-    @transition(field=state, source=CaseState.SUSTAINED_ENGAGEMENT,
-                target=RETURN_VALUE(CaseState.AWARENESS, CaseState.EXPLORATION),
-                permission=permissions.may_revisit, conditions=guards.conditions("revisit"),
-                custom={"label": _("Revisit an earlier step"), "needs": ("reason", "target"),
-                        "targets": (CaseState.AWARENESS, CaseState.EXPLORATION)})
+    @transition(
+        field=state,
+        source=CaseState.SUSTAINED_ENGAGEMENT,
+        target=RETURN_VALUE(CaseState.AWARENESS, CaseState.EXPLORATION),
+        permission=permissions.may_revisit,
+        conditions=guards.conditions("revisit"),
+        custom={
+            "label": _("Revisit an earlier step"),
+            "needs": ("reason", "target"),
+            "targets": (CaseState.AWARENESS, CaseState.EXPLORATION),
+        },
+    )
     def revisit(self, *, target: str, **_):
         """Step 9 → 2 or 3, with a reason. Side effects: transition log row, notification event."""
         return target
 
-    @transition(field=state, source=OPEN_STATES, target=CaseState.CLOSED,
-                permission=permissions.may_close, conditions=guards.conditions("close"),
-                custom={"label": _("Close the case"), "needs": ("reason",), "reasons": ClosureReason.choices})
+    @transition(
+        field=state,
+        source=OPEN_STATES,
+        target=CaseState.CLOSED,
+        permission=permissions.may_close,
+        conditions=guards.conditions("close"),
+        custom={"label": _("Close the case"), "needs": ("reason",), "reasons": ClosureReason.choices},
+    )
     def close(self, *, reason: str, merged_into: Case | None = None, **_):
         """Any open step → closed, with a closure reason (and the case merged
         into). Side effects: transition log row, notification event."""
         self.closure_reason = reason
         self.merged_into = merged_into if reason == ClosureReason.MERGED else None
 
-    @transition(field=state, source=CaseState.CLOSED, target=CaseState.AWARENESS,
-                permission=permissions.may_reopen, conditions=guards.conditions("reopen"),
-                custom={"label": _("Reopen"), "needs": ("reason",)})
+    @transition(
+        field=state,
+        source=CaseState.CLOSED,
+        target=CaseState.AWARENESS,
+        permission=permissions.may_reopen,
+        conditions=guards.conditions("reopen"),
+        custom={"label": _("Reopen"), "needs": ("reason",)},
+    )
     def reopen(self, **_):
         """Closed → step 2, with a reason. Side effects: transition log row,
         notification event."""
@@ -331,11 +399,15 @@ class ProportionalityAssessment(MarkedChild):
 
 #: Art. 3 of Council Regulation (EU) 2019/796, (a) to (g).
 SIGNIFICANCE_FACTORS = {
-    "a": _("(a) the scope, scale, impact or severity of disruption caused, including to economic and societal "
-           "activities, essential services, critical State functions, public order or public safety"),
+    "a": _(
+        "(a) the scope, scale, impact or severity of disruption caused, including to economic and societal "
+        "activities, essential services, critical State functions, public order or public safety"
+    ),
     "b": _("(b) the number of natural or legal persons, entities or bodies affected"),
     "c": _("(c) the number of Member States concerned"),
-    "d": _("(d) the amount of economic loss caused, such as through large-scale theft of funds, economic resources or intellectual property"),
+    "d": _(
+        "(d) the amount of economic loss caused, such as through large-scale theft of funds, economic resources or intellectual property"
+    ),
     "e": _("(e) the economic benefit gained by the perpetrator, for himself or for others"),
     "f": _("(f) the amount or nature of data stolen or the scale of data breaches"),
     "g": _("(g) the nature of commercially sensitive data accessed"),

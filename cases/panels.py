@@ -1,6 +1,7 @@
 """Sections other apps add to the case page (the Council's positions
 boards, later notes and measures), without the cases app importing them.
 A provider is ``(request, case) -> (template name, context) | None``."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

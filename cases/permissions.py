@@ -7,6 +7,7 @@ the day (the directory's Presidency calendar). Seeing the case at all is the
 security model's business (404 otherwise); these rules only decide what a
 user who sees it may trigger.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -53,12 +54,15 @@ def may_open_case(user) -> bool:
 def may_assess(user) -> bool:
     """Who records proportionality and significance assessments on a case
     they can see: delegates, EEAS, SIAC and Commission contributors."""
-    return is_delegate(user) or is_eeas(user) or bool(
-        user and user.is_authenticated and (user.has_role(Role.SIAC_ANALYST) or user.has_role(Role.COMMISSION_CONTRIBUTOR))
+    return (
+        is_delegate(user)
+        or is_eeas(user)
+        or bool(user and user.is_authenticated and (user.has_role(Role.SIAC_ANALYST) or user.has_role(Role.COMMISSION_CONTRIBUTOR)))
     )
 
 
 # --- Transition permissions: (case, user) -> bool, as django-fsm calls them ---
+
 
 def may_share_awareness(case, user) -> bool:
     return is_chair(user) or is_eeas(user)

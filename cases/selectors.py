@@ -1,5 +1,6 @@
 """Reads of cases, always through the access rule, and never mixing
 exercise cases with real ones."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
@@ -7,6 +8,7 @@ from django.db.models import QuerySet
 from cdt.security.selectors import protected_get, protected_queryset
 
 from .models import Case, CaseTransition, ProportionalityAssessment, SignificanceAssessment
+
 
 def case_list(*, user, exercise: bool = False) -> QuerySet[Case]:
     """The cases ``user`` may see, real or exercise (never both); narrowed

@@ -1,5 +1,6 @@
 """Writes on cases: one keyword-only function per business action, each in
 one transaction, validated, access granted and logged."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,10 +54,30 @@ def _next_reference(year: int) -> str:
 
 
 CASE_FIELDS = (
-    "kind", "title", "summary", "brought_by", "brought_on", "exercise", "context", "legal_qualification",
-    "article_42_7_invoked", "article_222_invoked", "ipcr_activated", "hybrid_toolbox_linked", "fimi_toolbox_linked",
-    "activity_name", "first_seen", "last_seen", "victims", "sectors", "origin_territory", "transit_territory",
-    "classification", "limite", "tlp", "releasable_to_all",
+    "kind",
+    "title",
+    "summary",
+    "brought_by",
+    "brought_on",
+    "exercise",
+    "context",
+    "legal_qualification",
+    "article_42_7_invoked",
+    "article_222_invoked",
+    "ipcr_activated",
+    "hybrid_toolbox_linked",
+    "fimi_toolbox_linked",
+    "activity_name",
+    "first_seen",
+    "last_seen",
+    "victims",
+    "sectors",
+    "origin_territory",
+    "transit_territory",
+    "classification",
+    "limite",
+    "tlp",
+    "releasable_to_all",
 )
 CASE_RELATIONS = ("member_states_affected", "suspected_actors", "releasable_to")
 
@@ -124,8 +145,14 @@ class TransitionOutcome:
 
 
 def case_transition(
-    *, case: Case, by, transition: str, comment: str = "", reason: str = "",
-    target: str | None = None, merged_into: Case | None = None,
+    *,
+    case: Case,
+    by,
+    transition: str,
+    comment: str = "",
+    reason: str = "",
+    target: str | None = None,
+    merged_into: Case | None = None,
 ) -> TransitionOutcome:
     """Take one step of the response process.
 
@@ -162,15 +189,26 @@ def case_transition(
         except ConcurrentTransition as error:
             raise TransitionConflict(_("Someone moved the case to another step first.")) from error
         log = CaseTransition.objects.create(
-            case=case, transition=transition, source=source, target=case.state, by=by,
-            comment=comment, reason=_reason_text(kwargs, reason),
+            case=case,
+            transition=transition,
+            source=source,
+            target=case.state,
+            by=by,
+            comment=comment,
+            reason=_reason_text(kwargs, reason),
         )
         audit_record(
-            action=AuditEntry.Action.TRANSITION, actor=by, target=case,
+            action=AuditEntry.Action.TRANSITION,
+            actor=by,
+            target=case,
             details={"transition": transition, "from": source, "to": case.state},
         )
-        event_record(kind=EventKind.CASE_STEP, case=case, actor=by,
-                     payload={"transition": transition, "from": source, "to": case.state, "log": log.pk})
+        event_record(
+            kind=EventKind.CASE_STEP,
+            case=case,
+            actor=by,
+            payload={"transition": transition, "from": source, "to": case.state, "log": log.pk},
+        )
     return TransitionOutcome(case=case, log=log)
 
 
@@ -205,14 +243,26 @@ def _reason_text(kwargs: dict, reason: str) -> str:
 def proportionality_assess(*, case: Case, by, classification: int | None = None, **scores) -> ProportionalityAssessment:
     """Record (or re-record) the seven proportionality dimensions. The
     assessment is at the case's classification unless set higher."""
-    return _assess(ProportionalityAssessment, case=case, by=by, classification=classification, values=scores,
-                   allowed={*DIMENSIONS, *(f"{d}_rationale" for d in DIMENSIONS)})
+    return _assess(
+        ProportionalityAssessment,
+        case=case,
+        by=by,
+        classification=classification,
+        values=scores,
+        allowed={*DIMENSIONS, *(f"{d}_rationale" for d in DIMENSIONS)},
+    )
 
 
 def significance_assess(*, case: Case, by, classification: int | None = None, **findings) -> SignificanceAssessment:
     """Record (or re-record) the findings on the significant-effect factors."""
-    return _assess(SignificanceAssessment, case=case, by=by, classification=classification, values=findings,
-                   allowed={*(f"factor_{letter}" for letter in "abcdefg"), "conclusion"})
+    return _assess(
+        SignificanceAssessment,
+        case=case,
+        by=by,
+        classification=classification,
+        values=findings,
+        allowed={*(f"factor_{letter}" for letter in "abcdefg"), "conclusion"},
+    )
 
 
 def _assess(model, *, case: Case, by, classification, values: dict, allowed: set[str]):
@@ -222,7 +272,9 @@ def _assess(model, *, case: Case, by, classification, values: dict, allowed: set
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        assessment = model(case=case, assessed_by=by, classification=case.classification if classification is None else classification, **values)
+        assessment = model(
+            case=case, assessed_by=by, classification=case.classification if classification is None else classification, **values
+        )
         assessment.full_clean()
         assessment.save()
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=assessment)

@@ -1,5 +1,6 @@
 """Case pages: the list, opening a case, the case page with its workflow,
 transitions and assessments. Views parse, call a service, render."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -34,10 +35,18 @@ def case_list(request):
     exercise = exercise_mode(request)
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise))
     page, query = paginate(request, case_filter.qs, per_page=PAGE_SIZE)
-    return render(request, "cases/case_list.html", {
-        "filter": case_filter, "page": page, "exercise": exercise, "query": query,
-        "marking": highest_marking(page.object_list), "may_open": may_open_case(request.user),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter": case_filter,
+            "page": page,
+            "exercise": exercise,
+            "query": query,
+            "marking": highest_marking(page.object_list),
+            "may_open": may_open_case(request.user),
+        },
+    )
 
 
 @declare_access(AUTHENTICATED)
@@ -76,22 +85,29 @@ def case_detail(request, case_id: int, proportionality_form=None, significance_f
     assess = may_assess(request.user)
     latest_proportionality = proportionality[0] if proportionality else None
     latest_significance = significance[0] if significance else None
-    return render(request, "cases/case_detail.html", {
-        "case": case,
-        "marking": case,
-        "history": history,
-        "options": options,
-        "transition_errors": transition_errors or {},
-        "diagram": workflow_svg(current=case.state, taken=taken, visited=visited),
-        "proportionality": latest_proportionality,
-        "proportionality_count": len(proportionality),
-        "significance": latest_significance,
-        "significance_count": len(significance),
-        "may_assess": assess,
-        "proportionality_form": proportionality_form or (ProportionalityForm(initial=_initial(latest_proportionality, ProportionalityForm)) if assess else None),
-        "significance_form": significance_form or (SignificanceForm(initial=_initial(latest_significance, SignificanceForm)) if assess else None),
-        "panels": panels_for(request, case),
-    }, status=status)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "marking": case,
+            "history": history,
+            "options": options,
+            "transition_errors": transition_errors or {},
+            "diagram": workflow_svg(current=case.state, taken=taken, visited=visited),
+            "proportionality": latest_proportionality,
+            "proportionality_count": len(proportionality),
+            "significance": latest_significance,
+            "significance_count": len(significance),
+            "may_assess": assess,
+            "proportionality_form": proportionality_form
+            or (ProportionalityForm(initial=_initial(latest_proportionality, ProportionalityForm)) if assess else None),
+            "significance_form": significance_form
+            or (SignificanceForm(initial=_initial(latest_significance, SignificanceForm)) if assess else None),
+            "panels": panels_for(request, case),
+        },
+        status=status,
+    )
 
 
 def _initial(assessment, form_class) -> dict:
@@ -109,18 +125,27 @@ def case_transition(request, case_id: int, transition: str):
         raise Http404
     form = TransitionForm(request.POST)
     if not form.is_valid():  # an invalid field is refused, never silently dropped
-        return case_detail(request, case_id, transition_errors={transition: [e for errors in form.errors.values() for e in errors]}, status=400)
+        return case_detail(
+            request, case_id, transition_errors={transition: [e for errors in form.errors.values() for e in errors]}, status=400
+        )
     data = form.cleaned_data
     merged_into = None
     if data.get("merged_into"):
         # Among the cases the user may see: an invisible one answers exactly as an unknown one.
         merged_into = protected_queryset(Case.objects.filter(reference=data["merged_into"].strip()), request.user).first()
         if merged_into is None:
-            return case_detail(request, case_id, transition_errors={transition: [_("No such case: %(ref)s.") % {"ref": data["merged_into"]}]}, status=400)
+            return case_detail(
+                request, case_id, transition_errors={transition: [_("No such case: %(ref)s.") % {"ref": data["merged_into"]}]}, status=400
+            )
     try:
         outcome = services.case_transition(
-            case=case, by=request.user, transition=transition, comment=data.get("comment", ""),
-            reason=data.get("reason", ""), target=data.get("target") or None, merged_into=merged_into,
+            case=case,
+            by=request.user,
+            transition=transition,
+            comment=data.get("comment", ""),
+            reason=data.get("reason", ""),
+            target=data.get("target") or None,
+            merged_into=merged_into,
         )
     except PermissionDenied as error:
         return case_detail(request, case_id, transition_errors={transition: [str(error)]}, status=403)

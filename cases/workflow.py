@@ -3,6 +3,7 @@ they need, what a user may do on a case right now (and why not), and the
 workflow diagram. Everything here is derived from the ``@transition``
 declarations on :class:`cases.models.Case`, so changing one changes the
 API, the buttons and the diagram together."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -144,8 +145,9 @@ def _anchor(state, toward) -> tuple[float, float]:
     return cx + dx * scale, cy + dy * scale
 
 
-def workflow_svg(*, current: str | None = None, taken: set[tuple[str, str]] = frozenset(), visited: set[str] = frozenset(),
-                 specs=None) -> str:
+def workflow_svg(
+    *, current: str | None = None, taken: set[tuple[str, str]] = frozenset(), visited: set[str] = frozenset(), specs=None
+) -> str:
     """The state machine as an accessible SVG: one box per step, one arrow
     per (source, target) of every transition; the current step and the path
     taken so far highlighted. ``close`` (from every open step) is drawn as a
@@ -183,7 +185,9 @@ def workflow_svg(*, current: str | None = None, taken: set[tuple[str, str]] = fr
     for spec in specs:
         if spec.name in fan_in:
             for source, target in spec.edges:
-                parts.append(f'<desc data-transition="{spec.name}" data-source="{source}" data-target="{target}">{escape(spec.label)}</desc>')
+                parts.append(
+                    f'<desc data-transition="{spec.name}" data-source="{source}" data-target="{target}">{escape(spec.label)}</desc>'
+                )
     for state, label in CaseState.choices:
         x, y = _box(state)
         classes = ["cdt-workflow__step"]
@@ -206,7 +210,7 @@ def workflow_svg(*, current: str | None = None, taken: set[tuple[str, str]] = fr
             x, y = _box(target)
             parts.append(
                 f'<text x="{x + BOX_W / 2}" y="{y + BOX_H + 16}" text-anchor="middle" class="cdt-workflow__note">'
-                f'{escape(_("“%(label)s” from any open step") % {"label": spec.label})}</text>'
+                f"{escape(_('“%(label)s” from any open step') % {'label': spec.label})}</text>"
             )
     parts.append("</svg>")
     return "".join(parts)

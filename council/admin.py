@@ -1,6 +1,7 @@
 """The secretariat's console: meetings and agendas (reference-like, edited
 here), and questions, decisions and written procedures under the access
 rule, read-only (they change through the services: positions, closing)."""
+
 from django.contrib import admin
 
 from cases.models import Case

@@ -1,5 +1,6 @@
 """Demo meetings for ``seed_demo``: the next HWPCI meeting, with agenda
 items on demo cases (idempotent: a meeting with the same title is kept)."""
+
 from __future__ import annotations
 
 import datetime
@@ -22,7 +23,9 @@ def seed_demo_meetings(chair: User) -> int:
     today = timezone.localdate()
     thursday = today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7)
     meeting = services.meeting_schedule(
-        by=chair, body=hwpci, title=TITLE,
+        by=chair,
+        body=hwpci,
+        title=TITLE,
         starts_at=timezone.make_aware(datetime.datetime.combine(thursday, datetime.time(10, 0))),
     )
     services.agenda_item_add(by=chair, meeting=meeting, title="Adoption of the agenda")

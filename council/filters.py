@@ -1,4 +1,5 @@
 """Filters of the meetings list (the list toolkit: ``cdt.core.listing``)."""
+
 from __future__ import annotations
 
 import django_filters
@@ -12,10 +13,12 @@ from .models import Meeting
 
 class MeetingFilter(django_filters.FilterSet):
     body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=CouncilBody.objects.order_by("code"), to_field_name="code")
-    when = django_filters.ChoiceFilter(label=_("When"), method="filter_when",
-                                       choices=[("upcoming", _("Upcoming")), ("past", _("Past"))])
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("starts_at", "starts_at"), ("body__code", "body")),
-                                         field_labels={"starts_at": _("date"), "body__code": _("body")})
+    when = django_filters.ChoiceFilter(label=_("When"), method="filter_when", choices=[("upcoming", _("Upcoming")), ("past", _("Past"))])
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("starts_at", "starts_at"), ("body__code", "body")),
+        field_labels={"starts_at": _("date"), "body__code": _("body")},
+    )
 
     class Meta:
         model = Meeting

@@ -10,14 +10,20 @@ from .models import Position, PositionValue, VotingRule, WrittenProcedure
 class QuestionForm(EclFormMixin, forms.Form):
     text = forms.CharField(label=_("Question put to the Council"), widget=forms.Textarea(attrs={"rows": 2}))
     voting_rule = forms.ChoiceField(label=_("Voting rule"), choices=VotingRule.choices, initial=VotingRule.UNANIMITY)
-    body = forms.ModelChoiceField(label=_("Deciding body"), queryset=CouncilBody.objects.filter(code__in=["HWPCI", "PSC", "COREPER", "COUNCIL"]),
-                                  to_field_name="code", initial="PSC")
+    body = forms.ModelChoiceField(
+        label=_("Deciding body"),
+        queryset=CouncilBody.objects.filter(code__in=["HWPCI", "PSC", "COREPER", "COUNCIL"]),
+        to_field_name="code",
+        initial="PSC",
+    )
 
 
 class PositionForm(EclFormMixin, forms.Form):
     value = forms.ChoiceField(label=_("Position"), choices=PositionValue.choices)
     reserve = forms.ChoiceField(label=_("Reserve"), choices=Position.Reserve.choices, required=False)
-    declaration = forms.CharField(label=_("Declaration (constructive abstention)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    declaration = forms.CharField(
+        label=_("Declaration (constructive abstention)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class WrittenProcedureForm(EclFormMixin, forms.Form):

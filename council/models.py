@@ -7,6 +7,7 @@ Questions, decisions and written procedures are children of their case
 calendar of HWPCI is not secret); their agenda items are filtered by the
 case they concern.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,8 +26,9 @@ from .voting import Rule, Stance
 class VotingRule(models.TextChoices):
     UNANIMITY = Rule.UNANIMITY.value, _("Unanimity (Art. 31(1) TEU)")
     QUALIFIED_MAJORITY = Rule.QUALIFIED_MAJORITY.value, _("Qualified majority (Art. 16(4) TEU)")
-    REINFORCED_QUALIFIED_MAJORITY = Rule.REINFORCED_QUALIFIED_MAJORITY.value, _(
-        "Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)"
+    REINFORCED_QUALIFIED_MAJORITY = (
+        Rule.REINFORCED_QUALIFIED_MAJORITY.value,
+        _("Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)"),
     )
     SIMPLE_MAJORITY = Rule.SIMPLE_MAJORITY.value, _("Simple majority (procedural questions)")
 
@@ -46,7 +48,12 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True, default="Justus Lipsius, Brussels")
     chaired_by = models.ForeignKey(
-        MemberState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chaired by"),
+        MemberState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chaired by"),
         help_text=_("For HWPCI, the Member State holding the Presidency on the day (set automatically)."),
     )
     agenda_published_at = models.DateTimeField(_("agenda published at"), null=True, blank=True)
@@ -121,7 +128,9 @@ class Position(models.Model):
     value = models.CharField(_("position"), max_length=30, choices=PositionValue.choices, default=PositionValue.NONE)
     reserve = models.CharField(_("reserve"), max_length=20, choices=Reserve.choices, blank=True)
     declaration = models.TextField(
-        _("declaration"), blank=True, help_text=_("The formal declaration qualifying a constructive abstention."),
+        _("declaration"),
+        blank=True,
+        help_text=_("The formal declaration qualifying a constructive abstention."),
     )
     stated_orally = models.BooleanField(_("stated orally in a meeting"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -158,7 +167,10 @@ class Decision(MarkedChild):
     explanation = models.TextField(_("outcome"))
     tally = models.JSONField(_("tally at closing"), default=dict, blank=True)
     legal_act = models.CharField(
-        _("legal act"), max_length=300, blank=True, help_text=_("e.g. Council Implementing Regulation (EU) 2020/1125"),
+        _("legal act"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Council Implementing Regulation (EU) 2020/1125"),
     )
     decided_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -1,6 +1,7 @@
 """Who may do what in Council deliberation. Seeing a question, decision or
 procedure follows its case (the security model's rule, 404 otherwise);
 these rules decide what a user who sees it may do."""
+
 from __future__ import annotations
 
 from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat

@@ -1,6 +1,7 @@
 """Reads in Council deliberation, through the access rule: questions,
 decisions and written procedures with their case; agenda items only for
 cases the user may see (or items concerning no case)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,5 +78,10 @@ def question_board(question: Question) -> Board:
     votes = services.votes_from(positions, shares)
     procedure = WrittenProcedure.objects.filter(question=question).only("kind").first()
     silence = voting.silence_outcome(votes) if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE else None
-    return Board(question=question, positions=positions, outcome=voting.outcome(votes, voting.Rule(question.voting_rule)),
-                 shares=shares, silence_outcome=silence)
+    return Board(
+        question=question,
+        positions=positions,
+        outcome=voting.outcome(votes, voting.Rule(question.voting_rule)),
+        shares=shares,
+        silence_outcome=silence,
+    )

@@ -1,5 +1,6 @@
 """Writes in Council deliberation: meetings and agendas, questions and
 positions, decisions, written procedures and their closing."""
+
 from __future__ import annotations
 
 import datetime
@@ -27,13 +28,20 @@ from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Proc
 
 # --- Meetings ------------------------------------------------------------------
 
+
 def meeting_schedule(*, by, body: CouncilBody, starts_at: datetime.datetime, title: str = "", location: str = "") -> Meeting:
     """Schedule a meeting; an HWPCI meeting is chaired by the Presidency of the day."""
     if not permissions.may_manage_meetings(by):
         raise PermissionDenied(_("Only the chair and the secretariat schedule meetings."))
     term = presidency_on(timezone.localtime(starts_at).date()) if body.code == "HWPCI" else None
-    meeting = Meeting(body=body, starts_at=starts_at, title=title, location=location or Meeting._meta.get_field("location").default,
-                      chaired_by=term.member_state if term else None, created_by=by)
+    meeting = Meeting(
+        body=body,
+        starts_at=starts_at,
+        title=title,
+        location=location or Meeting._meta.get_field("location").default,
+        chaired_by=term.member_state if term else None,
+        created_by=by,
+    )
     meeting.full_clean()
     with transaction.atomic():
         meeting.save()
@@ -81,22 +89,28 @@ def agenda_item_record_outcome(*, by, item: AgendaItem, conclusions: str = "", f
 
 # --- Questions and positions ----------------------------------------------------------
 
+
 def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBody, classification: int | None = None) -> Question:
     """Put a question to the Council for a case; every Member State starts
     with "no position yet"."""
     if not permissions.may_put_question(by):
         raise PermissionDenied(_("Only the chair and the secretariat put questions to the Council."))
     with transaction.atomic():
-        question = Question(case=case, text=text, voting_rule=voting_rule, body=body, put_by=by,
-                            classification=case.classification if classification is None else classification)
+        question = Question(
+            case=case,
+            text=text,
+            voting_rule=voting_rule,
+            body=body,
+            put_by=by,
+            classification=case.classification if classification is None else classification,
+        )
         question.full_clean()
         question.save()
         bulk_create_with_history(
             [Position(question=question, member_state=state) for state in MemberState.objects.all()], Position, default_user=by
         )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk})
-        event_record(kind=EventKind.POSITION_REQUESTED, subject=question, actor=by,
-                     link=reverse("question-board-page", args=[question.pk]))
+        event_record(kind=EventKind.POSITION_REQUESTED, subject=question, actor=by, link=reverse("question-board-page", args=[question.pk]))
     return question
 
 
@@ -156,22 +170,43 @@ def question_outcome(question: Question, year: int | None = None, positions=None
 
 # --- Decisions ------------------------------------------------------------------------
 
+
 def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, legal_act: str, decided_on: datetime.date) -> Decision:
     decision = Decision(
-        case=question.case, question=question, body=question.body, procedure=procedure, voting_rule=question.voting_rule,
-        adopted=result.adopted, explanation=result.explanation,
-        tally={"counts": result.counts, "population": {k: str(v.quantize(Decimal("0.01"))) for k, v in result.population.items()},
-               "positions": {p.member_state.code: p.value for p in question.positions.select_related("member_state")}},
-        legal_act=legal_act, decided_on=decided_on, recorded_by=by, classification=question.classification,
+        case=question.case,
+        question=question,
+        body=question.body,
+        procedure=procedure,
+        voting_rule=question.voting_rule,
+        adopted=result.adopted,
+        explanation=result.explanation,
+        tally={
+            "counts": result.counts,
+            "population": {k: str(v.quantize(Decimal("0.01"))) for k, v in result.population.items()},
+            "positions": {p.member_state.code: p.value for p in question.positions.select_related("member_state")},
+        },
+        legal_act=legal_act,
+        decided_on=decided_on,
+        recorded_by=by,
+        classification=question.classification,
     )
     decision.save()
     question.status = Question.Status.DECIDED
     question.save(update_fields=["status"])
-    audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision,
-                 details={"question": question.pk, "adopted": result.adopted, "procedure": procedure})
+    audit_record(
+        action=AuditEntry.Action.CREATE,
+        actor=by,
+        target=decision,
+        details={"question": question.pk, "adopted": result.adopted, "procedure": procedure},
+    )
     if result.adopted:
-        event_record(kind=EventKind.DECISION_ADOPTED, subject=decision, actor=by, payload={"procedure": procedure},
-                     link=reverse("question-board-page", args=[question.pk]))
+        event_record(
+            kind=EventKind.DECISION_ADOPTED,
+            subject=decision,
+            actor=by,
+            payload={"procedure": procedure},
+            link=reverse("question-board-page", args=[question.pk]),
+        )
     return decision
 
 
@@ -187,8 +222,14 @@ def decision_record(*, by, question: Question, legal_act: str = "", decided_on: 
             raise ValidationError({"question": _("This question is already decided.")})
         if WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).exists():
             raise ValidationError({"question": _("A written procedure is running on this question; it decides at its deadline.")})
-        return _decide(question=question, by=by, procedure=Procedure.MEETING, result=question_outcome(question, decided_on.year),
-                       legal_act=legal_act, decided_on=decided_on)
+        return _decide(
+            question=question,
+            by=by,
+            procedure=Procedure.MEETING,
+            result=question_outcome(question, decided_on.year),
+            legal_act=legal_act,
+            decided_on=decided_on,
+        )
 
 
 def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
@@ -199,8 +240,16 @@ def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", deci
     if not explanation.strip():
         raise ValidationError({"explanation": _("Describe the act.")})
     with transaction.atomic():
-        decision = Decision(case=case, procedure=Procedure.HR_ACT, adopted=True, explanation=explanation, legal_act=legal_act,
-                            decided_on=decided_on or timezone.localdate(), recorded_by=by, classification=case.classification)
+        decision = Decision(
+            case=case,
+            procedure=Procedure.HR_ACT,
+            adopted=True,
+            explanation=explanation,
+            legal_act=legal_act,
+            decided_on=decided_on or timezone.localdate(),
+            recorded_by=by,
+            classification=case.classification,
+        )
         decision.full_clean()
         decision.save()
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision, details={"procedure": Procedure.HR_ACT})
@@ -210,7 +259,10 @@ def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", deci
 
 # --- Written procedures -----------------------------------------------------------------
 
-def written_procedure_open(*, by, question: Question, kind: str, deadline: datetime.datetime, coreu_reference: str = "") -> WrittenProcedure:
+
+def written_procedure_open(
+    *, by, question: Question, kind: str, deadline: datetime.datetime, coreu_reference: str = ""
+) -> WrittenProcedure:
     if not permissions.may_open_written_procedure(by):
         raise PermissionDenied(_("Only the chair and the secretariat open written procedures."))
     if deadline <= timezone.now():
@@ -224,13 +276,23 @@ def written_procedure_open(*, by, question: Question, kind: str, deadline: datet
         if WrittenProcedure.objects.filter(question=question).exists():
             raise ValidationError({"question": _("A written procedure already exists for this question.")})
         procedure = WrittenProcedure.objects.create(
-            case=question.case, question=question, kind=kind, deadline=deadline, coreu_reference=coreu_reference,
-            opened_by=by, classification=question.classification,
+            case=question.case,
+            question=question,
+            kind=kind,
+            deadline=deadline,
+            coreu_reference=coreu_reference,
+            opened_by=by,
+            classification=question.classification,
         )
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=procedure, details={"kind": kind, "deadline": deadline.isoformat()})
         link = reverse("written-procedure-page", args=[procedure.pk])
-        event_record(kind=EventKind.PROCEDURE_OPENED, subject=procedure, actor=by, link=link,
-                     payload={"kind": kind, "deadline": deadline.isoformat()})
+        event_record(
+            kind=EventKind.PROCEDURE_OPENED,
+            subject=procedure,
+            actor=by,
+            link=link,
+            payload={"kind": kind, "deadline": deadline.isoformat()},
+        )
         deadline_set(kind=DeadlineKind.PROCEDURE, subject=procedure, due_at=deadline, link=link)
     return procedure
 
@@ -247,7 +309,9 @@ def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int
         with transaction.atomic():
             procedure = (
                 WrittenProcedure.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=WrittenProcedure.Status.OPEN).select_related("question", "question__case", "question__body").first()
+                .filter(pk=pk, status=WrittenProcedure.Status.OPEN)
+                .select_related("question", "question__case", "question__body")
+                .first()
             )
             if procedure is None:
                 continue
@@ -257,14 +321,24 @@ def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int
                 result, kind = voting.silence_outcome(votes), Procedure.SILENCE
             else:
                 result, kind = voting.outcome(votes, voting.Rule(question.voting_rule)), Procedure.WRITTEN
-            decision = _decide(question=question, by=None, procedure=kind, result=result, legal_act="",
-                               decided_on=timezone.localtime(procedure.deadline).date())
+            decision = _decide(
+                question=question,
+                by=None,
+                procedure=kind,
+                result=result,
+                legal_act="",
+                decided_on=timezone.localtime(procedure.deadline).date(),
+            )
             procedure.status = WrittenProcedure.Status.CLOSED
             procedure.closed_at = now
             procedure.decision = decision
             procedure.save(update_fields=["status", "closed_at", "decision"])
-            event_record(kind=EventKind.PROCEDURE_CLOSED, subject=procedure, link=reverse("written-procedure-page", args=[procedure.pk]),
-                         payload={"adopted": decision.adopted})
+            event_record(
+                kind=EventKind.PROCEDURE_CLOSED,
+                subject=procedure,
+                link=reverse("written-procedure-page", args=[procedure.pk]),
+                payload={"adopted": decision.adopted},
+            )
             deadline_done(kind=DeadlineKind.PROCEDURE, subject=procedure)
             closed += 1
     return closed

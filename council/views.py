@@ -1,6 +1,7 @@
 """Council pages: the positions boards on the case page (htmx), meetings
 with their agendas, written procedures with their countdown, and the
 chair's and secretariat's forms (question, decision, procedure, HR act)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -30,8 +31,14 @@ def board_context(request, question: Question) -> dict:
         if question.is_open and (permissions.may_set_position(user, position.member_state) or permissions.may_record_oral_position(user))
     }
     own = user.member_state.pk if getattr(user, "member_state", None) else None
-    return {"board": board, "question": question, "editable": editable, "own_state": own,
-            "position_form": PositionForm(), "may_decide": question.is_open and permissions.may_record_decision(user)}
+    return {
+        "board": board,
+        "question": question,
+        "editable": editable,
+        "own_state": own,
+        "position_form": PositionForm(),
+        "may_decide": question.is_open and permissions.may_record_decision(user),
+    }
 
 
 @register
@@ -164,11 +171,18 @@ def hr_act_record(request, case_id: int):
 
 @declare_access(OBJECT, model=WrittenProcedure, kind=DETAIL, lookup="procedure_id")
 def written_procedure_detail(request, procedure_id: int):
-    procedure = protected_get(WrittenProcedure.objects.select_related("case", "question", "decision"), request.user,
-                              request=request, pk=procedure_id)
-    return render(request, "council/written_procedure.html", {
-        "procedure": procedure, "marking": procedure, **board_context(request, procedure.question),
-    })
+    procedure = protected_get(
+        WrittenProcedure.objects.select_related("case", "question", "decision"), request.user, request=request, pk=procedure_id
+    )
+    return render(
+        request,
+        "council/written_procedure.html",
+        {
+            "procedure": procedure,
+            "marking": procedure,
+            **board_context(request, procedure.question),
+        },
+    )
 
 
 @declare_access(AUTHENTICATED)
@@ -184,10 +198,14 @@ def meeting_list(request):
 
 @declare_access(AUTHENTICATED)
 def meeting_detail(request, meeting_id: int):
-    return render(request, "council/meeting_detail.html", {
-        "meeting": selectors.meeting_with_agenda(user=request.user, pk=meeting_id),
-        "may_publish": permissions.may_manage_meetings(request.user),
-    })
+    return render(
+        request,
+        "council/meeting_detail.html",
+        {
+            "meeting": selectors.meeting_with_agenda(user=request.user, pk=meeting_id),
+            "may_publish": permissions.may_manage_meetings(request.user),
+        },
+    )
 
 
 @declare_access(AUTHENTICATED, methods=("post",))

@@ -26,6 +26,7 @@ objection, a reserve or no position is not a vote in favour.
 Percentages are computed against the sum of the shares of all the Member
 States given, so a published table that sums to 100.04% does not skew them.
 """
+
 from __future__ import annotations
 
 import math
@@ -103,8 +104,13 @@ def outcome(votes: list[Vote], rule: Rule) -> Outcome:
         favour = counts[Stance.SUPPORT]
         if favour >= needed:
             return Outcome(True, f"adopted: {_states(favour)} in favour (simple majority needs {needed})", counts, population)
-        return Outcome(False, f"not adopted: {_states(favour)} in favour, simple majority needs {needed}", counts, population,
-                       pending=counts[Stance.NONE] > 0)
+        return Outcome(
+            False,
+            f"not adopted: {_states(favour)} in favour, simple majority needs {needed}",
+            counts,
+            population,
+            pending=counts[Stance.NONE] > 0,
+        )
     return _qualified(votes, counts, population, reinforced=rule == Rule.REINFORCED_QUALIFIED_MAJORITY)
 
 
@@ -122,14 +128,17 @@ def _unanimity(votes, counts, population) -> Outcome:
             False,
             f"not adopted: constructive abstentions by {_states(constructive)}, {_fmt(constructive_population)} of population "
             "(at least one third of the Member States and of the population)",
-            counts, population,
+            counts,
+            population,
         )
     reserved = [v.member_state for v in votes if v.stance == Stance.SCRUTINY_RESERVE]
     if reserved:
         return Outcome(False, f"not adopted yet: scrutiny reserve outstanding ({', '.join(reserved)})", counts, population, pending=True)
     silent = [v.member_state for v in votes if v.stance == Stance.NONE]
     if silent:
-        return Outcome(False, f"not adopted yet: {_states(len(silent))} without a position ({', '.join(silent)})", counts, population, pending=True)
+        return Outcome(
+            False, f"not adopted yet: {_states(len(silent))} without a position ({', '.join(silent)})", counts, population, pending=True
+        )
     if counts[Stance.SUPPORT] == 0:
         return Outcome(False, "not adopted: no Member State in favour", counts, population)
     abstaining = counts[Stance.ABSTENTION] + constructive
@@ -155,16 +164,18 @@ def _qualified(votes, counts, population, *, reinforced: bool) -> Outcome:
         return Outcome(True, f"adopted by {name}: {summary}", counts, population)
     if not reinforced and states_met and members - favour < 4:
         return Outcome(
-            True, f"adopted: {summary}; qualified majority deemed attained, as fewer than four members ({members - favour}) "
-            "did not vote in favour (no blocking minority)", counts, population,
+            True,
+            f"adopted: {summary}; qualified majority deemed attained, as fewer than four members ({members - favour}) "
+            "did not vote in favour (no blocking minority)",
+            counts,
+            population,
         )
     missing = []
     if not states_met:
         missing.append(f"needs {needed} states")
     if not population_met:
         missing.append("needs 65% of population")
-    return Outcome(False, f"not adopted: {summary}; {name} {' and '.join(missing)}", counts, population,
-                   pending=counts[Stance.NONE] > 0)
+    return Outcome(False, f"not adopted: {summary}; {name} {' and '.join(missing)}", counts, population, pending=counts[Stance.NONE] > 0)
 
 
 def silence_outcome(votes: list[Vote]) -> Outcome:

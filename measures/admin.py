@@ -33,8 +33,19 @@ class ResponseMeasureAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     list_display = ("measure_type", "case", "state", "implemented_on", "classification")
     list_filter = ("state", "measure_type")
     search_fields = ("description", "case__reference")
-    readonly_fields = ("case", "measure_type", "state", "proposed_by", "escalation_warning", "override_justification", "overridden_by",
-                       "decision", "implementing_actor", "implemented_on", "ended_on")
+    readonly_fields = (
+        "case",
+        "measure_type",
+        "state",
+        "proposed_by",
+        "escalation_warning",
+        "override_justification",
+        "overridden_by",
+        "decision",
+        "implementing_actor",
+        "implemented_on",
+        "ended_on",
+    )
     inlines = [MeasureTransitionInline]
 
 

@@ -2,6 +2,7 @@
 (para 13) and attribution (paras 26–27). Read-only; shown when a measure is
 proposed and enforced when it is selected (escalation) or agreed
 (attribution)."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
@@ -20,12 +21,21 @@ def supported_escalation(case) -> tuple[int, str]:
     assessment = case.proportionality_assessments.order_by("-assessed_at", "-id").first()
     if assessment is None:
         return UNASSESSED_LEVEL, _("no proportionality assessment on the case")
-    scores = [assessment.scope, assessment.scale, assessment.duration, assessment.intensity, assessment.complexity,
-              assessment.sophistication, assessment.impact]
+    scores = [
+        assessment.scope,
+        assessment.scale,
+        assessment.duration,
+        assessment.intensity,
+        assessment.complexity,
+        assessment.sophistication,
+        assessment.impact,
+    ]
     mean = sum(scores) / len(scores)
     level = min(ESCALATION_MAX, round(2 * mean))
     return level, _("proportionality assessment of %(date)s, mean score %(mean).1f of 5") % {
-        "date": assessment.assessed_at.date().isoformat(), "mean": mean}
+        "date": assessment.assessed_at.date().isoformat(),
+        "mean": mean,
+    }
 
 
 def escalation_warning(case, measure_type: MeasureType) -> str:
@@ -34,7 +44,10 @@ def escalation_warning(case, measure_type: MeasureType) -> str:
     if measure_type.escalation_level <= level:
         return ""
     return _("Escalation level %(wanted)s exceeds the %(level)s supported (%(basis)s).") % {
-        "wanted": measure_type.escalation_level, "level": level, "basis": basis}
+        "wanted": measure_type.escalation_level,
+        "level": level,
+        "basis": basis,
+    }
 
 
 def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
@@ -53,8 +66,9 @@ def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
         return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
     attribution = eu_attribution(case)
     if attribution is None or not attribution.attributed_actors.filter(pk=actor.pk).exists():
-        return _("“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not "
-                 "have.") % {"measure": measure_type.name, "actor": actor.name}
+        return _(
+            "“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not have."
+        ) % {"measure": measure_type.name, "actor": actor.name}
     if measure_type.attribution == AttributionRequirement.STATE and not attribution.attributed_to_state:
         return _("“%(measure)s” requires attribution to a State; the EU's attribution names no State.") % {"measure": measure_type.name}
     return None

@@ -1,6 +1,7 @@
 """Demo measures, taken through the real services while the demo cases walk
 the process: proposals selected for decision, agreed, implemented, with
 impact evaluations falling due."""
+
 from __future__ import annotations
 
 import datetime
@@ -18,22 +19,30 @@ def demo_measures_select(case, users, chair) -> None:
     actor = case.suspected_actors.first()
     if actor is not None:
         measure = services.measure_propose(
-            by=users["eeas-drafter"], case=case, measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), actor=actor,
+            by=users["eeas-drafter"],
+            case=case,
+            measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"),
+            actor=actor,
             description=f"Listing of persons and an entity responsible for the activity attributed to {actor.name}.",
             rationale="Repeated espionage against foreign ministries; earlier démarches had no effect.",
         )
         if measure.escalation_warning:
-            services.measure_override_escalation(by=chair, measure=measure,
-                                                 justification="Third campaign by the same actor since 2024; gradual steps exhausted.")
+            services.measure_override_escalation(
+                by=chair, measure=measure, justification="Third campaign by the same actor since 2024; gradual steps exhausted."
+            )
         services.measure_transition(by=chair, measure=measure, transition="select")
         return
-    for slug, text in (("demarche", "Démarches by the EU Delegations to the States whose territory was used."),
-                       ("hr-statement", "Statement by the High Representative on behalf of the EU on ransomware against hospitals.")):
-        measure = services.measure_propose(by=users["eeas-drafter"], case=case, measure_type=MeasureType.objects.get(slug=slug),
-                                           description=text)
+    for slug, text in (
+        ("demarche", "Démarches by the EU Delegations to the States whose territory was used."),
+        ("hr-statement", "Statement by the High Representative on behalf of the EU on ransomware against hospitals."),
+    ):
+        measure = services.measure_propose(
+            by=users["eeas-drafter"], case=case, measure_type=MeasureType.objects.get(slug=slug), description=text
+        )
         if measure.escalation_warning:
-            services.measure_override_escalation(by=chair, measure=measure,
-                                                 justification="Attacks on hospitals endanger lives: a public statement is proportionate.")
+            services.measure_override_escalation(
+                by=chair, measure=measure, justification="Attacks on hospitals endanger lives: a public statement is proportionate."
+            )
         services.measure_transition(by=chair, measure=measure, transition="select")
 
 
@@ -62,14 +71,26 @@ def demo_options_note(case, users) -> None:
         "situation": f"{case.summary} SIAC's assessment is linked to the case.",
         "assessment_refs": list(case.assessments.values_list("pk", flat=True)[:3]),
         "options": [
-            {"measure_type": "demarche", "rationale": "Raise the activity with the State whose territory was used.",
-             "expected_effect": "The State takes measures against the activity.", "risks": "Denial; low escalation risk.",
-             "legal": "No legal act needed.", "communication": "Private.", "attribution_needed": False,
-             "proportionality": "Within what the assessment supports."},
-            {"measure_type": "hr-statement", "rationale": "Show unity and signal that the activity is unacceptable.",
-             "expected_effect": "Deterrence; reassurance of the affected operators.", "risks": "Counter-narrative by the State concerned.",
-             "legal": "Council agreement (unanimity).", "communication": "Public, amplified by Member States.", "attribution_needed": False,
-             "proportionality": "Proportionate to the disruption of an essential service."},
+            {
+                "measure_type": "demarche",
+                "rationale": "Raise the activity with the State whose territory was used.",
+                "expected_effect": "The State takes measures against the activity.",
+                "risks": "Denial; low escalation risk.",
+                "legal": "No legal act needed.",
+                "communication": "Private.",
+                "attribution_needed": False,
+                "proportionality": "Within what the assessment supports.",
+            },
+            {
+                "measure_type": "hr-statement",
+                "rationale": "Show unity and signal that the activity is unacceptable.",
+                "expected_effect": "Deterrence; reassurance of the affected operators.",
+                "risks": "Counter-narrative by the State concerned.",
+                "legal": "Council agreement (unanimity).",
+                "communication": "Public, amplified by Member States.",
+                "attribution_needed": False,
+                "proportionality": "Proportionate to the disruption of an essential service.",
+            },
         ],
         "recommendation": "Option 1 now; option 2 if the activity continues.",
     }
@@ -78,10 +99,18 @@ def demo_options_note(case, users) -> None:
         content["recommendation"] = "Options 1 and 2 together: the activity has continued since the first draft."
         note = services.note_save(by=eeas, note=note, title=note.title, content=content)
         note = services.note_transition(by=eeas, note=note, transition="circulate")
-        services.note_comment(by=users["delegate-de"], note=note, anchor="option-2",
-                              text="Germany supports a statement, provided it names the sector affected.")
-        services.note_comment(by=users["delegate-fr"], note=note, anchor="recommendation",
-                              text="France would prefer to keep option 2 in reserve for two weeks.")
+        services.note_comment(
+            by=users["delegate-de"],
+            note=note,
+            anchor="option-2",
+            text="Germany supports a statement, provided it names the sector affected.",
+        )
+        services.note_comment(
+            by=users["delegate-fr"],
+            note=note,
+            anchor="recommendation",
+            text="France would prefer to keep option 2 in reserve for two weeks.",
+        )
     services.note_transition(by=eeas, note=note, transition="submit")
 
 
@@ -96,8 +125,13 @@ def demo_strategic_note(users) -> None:
     if actor is None or StrategicResponseNote.objects.filter(actor=actor).exists():
         return
     note = services.strategic_note_create(
-        by=users["eeas-drafter"], actor=actor, title="Strategic response note: Silent Quill",
-        classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER, review_on=datetime.date(2027, 3, 1),
+        by=users["eeas-drafter"],
+        actor=actor,
+        title="Strategic response note: Silent Quill",
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.AMBER,
+        review_on=datetime.date(2027, 3, 1),
         content={
             "short_term_effects": "Disrupt the campaign against foreign ministries; raise its cost.",
             "long_term_objectives": "Change the sponsoring State's calculus; reinforce the UN framework of responsible State behaviour.",
@@ -107,8 +141,18 @@ def demo_strategic_note(users) -> None:
             "actor_perspective": "Intelligence collection on EU positions before negotiations.",
             "measures": [
                 {"measure_type": "demarche", "mode": "sequence", "trigger": "Now.", "escalation_level": 2},
-                {"measure_type": "hr-statement", "mode": "sequence", "trigger": "If the activity continues after the démarche.", "escalation_level": 3},
-                {"measure_type": "cyber-sanctions-listing", "mode": "sequence", "trigger": "If a further campaign is detected.", "escalation_level": 8},
+                {
+                    "measure_type": "hr-statement",
+                    "mode": "sequence",
+                    "trigger": "If the activity continues after the démarche.",
+                    "escalation_level": 3,
+                },
+                {
+                    "measure_type": "cyber-sanctions-listing",
+                    "mode": "sequence",
+                    "trigger": "If a further campaign is detected.",
+                    "escalation_level": 8,
+                },
                 {"measure_type": "advisories", "mode": "parallel", "trigger": "Throughout.", "escalation_level": 2},
             ],
             "monitoring_indicators": "New intrusions reported by CERT-EU; SIAC assessments of intent.",

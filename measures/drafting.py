@@ -9,6 +9,7 @@ besides the role); the services (``measures.services.note_*``), the pages
 (``measures.note_views``), the API (``measures.api.notes.NoteViewSetBase``)
 and the PDF dispatch through the registry, so a new kind adds no copy of
 that machinery."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Filters of the impact-evaluation list (the list toolkit: ``cdt.core.listing``)."""
+
 from __future__ import annotations
 
 import django_filters
@@ -12,10 +13,12 @@ from .models import ImpactEvaluation
 class EvaluationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     occasion = django_filters.ChoiceFilter(label=_("Occasion"), choices=ImpactEvaluation.Occasion.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue",
-                                           widget=django_filters.widgets.BooleanWidget())
-    sort = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("case__reference", "case")),
-                                         field_labels={"due_on": _("due date"), "case__reference": _("case")})
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=django_filters.widgets.BooleanWidget())
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("due_on", "due_on"), ("case__reference", "case")),
+        field_labels={"due_on": _("due date"), "case__reference": _("case")},
+    )
 
     class Meta:
         model = ImpactEvaluation
@@ -23,8 +26,15 @@ class EvaluationFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(measure__description__icontains=value) | Q(case__reference__icontains=value)
-                               | Q(measure__measure_type__name__icontains=value)) if value else queryset
+        return (
+            queryset.filter(
+                Q(measure__description__icontains=value)
+                | Q(case__reference__icontains=value)
+                | Q(measure__measure_type__name__icontains=value)
+            )
+            if value
+            else queryset
+        )
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(due_on__lt=timezone.localdate()) if value else queryset

@@ -9,8 +9,9 @@ from .models import ImpactEvaluation, MeasureType
 
 class ProposeForm(forms.Form):
     measure_type = forms.ModelChoiceField(MeasureType.objects.filter(active=True), label=_("Measure"))
-    actor = forms.ModelChoiceField(ThreatActor.objects.all(), required=False, label=_("Actor concerned"),
-                                   help_text=_("Needed for measures that require attribution."))
+    actor = forms.ModelChoiceField(
+        ThreatActor.objects.all(), required=False, label=_("Actor concerned"), help_text=_("Needed for measures that require attribution.")
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Rationale"))
 
@@ -18,8 +19,9 @@ class ProposeForm(forms.Form):
 class MeasureTransitionForm(forms.Form):
     reason = forms.CharField(required=False, label=_("Reason"))
     decision = forms.IntegerField(required=False, label=_("Decision (id)"))
-    implementing_actor = forms.ModelChoiceField(Organisation.objects.all(), required=False, to_field_name="code",
-                                                label=_("Implementing actor"))
+    implementing_actor = forms.ModelChoiceField(
+        Organisation.objects.all(), required=False, to_field_name="code", label=_("Implementing actor")
+    )
     on = forms.DateField(required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -37,8 +39,7 @@ class EvaluationForm(forms.Form):
 class OptionsNoteForm(forms.Form):
     title = forms.CharField(max_length=300, label=_("Title"))
     situation = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Situation"))
-    assessment_refs = forms.MultipleChoiceField(required=False, label=_("Assessments referred to"),
-                                                widget=forms.CheckboxSelectMultiple)
+    assessment_refs = forms.MultipleChoiceField(required=False, label=_("Assessments referred to"), widget=forms.CheckboxSelectMultiple)
     recommendation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Recommendation"))
 
     def __init__(self, *args, assessments=(), **kwargs):
@@ -52,7 +53,9 @@ class OptionForm(forms.Form):
     measure_type = forms.ModelChoiceField(MeasureType.objects.filter(active=True), to_field_name="slug", label=_("Measure"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Rationale"))
     expected_effect = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Expected effect"))
-    risks = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Risks, including escalation and counter-response"))
+    risks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Risks, including escalation and counter-response")
+    )
     legal = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Legal considerations"))
     communication = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Communication aspects"))
     attribution_needed = forms.BooleanField(required=False, label=_("Attribution needed"))
@@ -69,7 +72,9 @@ class StrategicNoteForm(forms.Form):
     risk_assessment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Risk assessment"))
     risk_scenarios = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Risk scenarios"))
     geographic_strategy = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Relevant geographic strategy"))
-    actor_perspective = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("The actor's perspective and aims"))
+    actor_perspective = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("The actor's perspective and aims")
+    )
     monitoring_indicators = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Monitoring indicators"))
 
 

@@ -1,4 +1,5 @@
 """The workflow guards the measures app provides (registered in ``ready``)."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
@@ -11,8 +12,9 @@ from .models import MeasureState
 @guards.register("refer_for_decision", "measure_selected")
 def a_measure_is_selected(case) -> str | None:
     """Step 4 → 5: HWPCI refers measures, so at least one must be selected."""
-    if case.measures.filter(state__in=[MeasureState.SELECTED, MeasureState.AGREED, MeasureState.IN_IMPLEMENTATION,
-                                       MeasureState.IMPLEMENTED]).exists():
+    if case.measures.filter(
+        state__in=[MeasureState.SELECTED, MeasureState.AGREED, MeasureState.IN_IMPLEMENTATION, MeasureState.IMPLEMENTED]
+    ).exists():
         return None
     return _("No measure has been selected for decision.")
 
@@ -20,8 +22,9 @@ def a_measure_is_selected(case) -> str | None:
 @guards.register("evaluate", "measure_implemented")
 def a_measure_is_implemented(case) -> str | None:
     """Step 6/7 → 8: there must be an implemented measure to evaluate."""
-    if case.measures.filter(state__in=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED, MeasureState.LIFTED,
-                                       MeasureState.EXPIRED]).exists():
+    if case.measures.filter(
+        state__in=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED, MeasureState.LIFTED, MeasureState.EXPIRED]
+    ).exists():
         return None
     return _("No measure has been implemented yet.")
 
@@ -34,7 +37,8 @@ def a_note_is_submitted(case) -> str | None:
 
     if case.options_notes.filter(status=NoteStatus.SUBMITTED).exists():
         return None
-    if StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all(),
-                                            status__in=[NoteStatus.SUBMITTED, NoteStatus.APPROVED]).exists():
+    if StrategicResponseNote.objects.filter(
+        actor__in=case.suspected_actors.all(), status__in=[NoteStatus.SUBMITTED, NoteStatus.APPROVED]
+    ).exists():
         return None
     return _("No options note (or strategic response note on the actor) has been submitted to HWPCI.")

@@ -6,6 +6,7 @@ The catalogue is reference data the secretariat edits. Everything recorded
 on a case is a child of the case (``MarkedChild``): seen only by those who
 see the case, at the case's classification or higher.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -68,16 +69,19 @@ class MeasureType(models.Model):
     description = models.TextField(_("description"))
     forms = models.JSONField(_("forms"), default=list, help_text=_("Diplomatic, political, legal, … (para 14)"))
     effects = models.JSONField(_("intended effects"), default=list, help_text=_("Preventive, stabilising, … (para 14)"))
-    attribution = models.CharField(_("requires attribution"), max_length=10, choices=AttributionRequirement.choices,
-                                   default=AttributionRequirement.NONE)
-    deciding_body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                      verbose_name=_("usual deciding body"))
+    attribution = models.CharField(
+        _("requires attribution"), max_length=10, choices=AttributionRequirement.choices, default=AttributionRequirement.NONE
+    )
+    deciding_body = models.ForeignKey(
+        CouncilBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("usual deciding body")
+    )
     voting_rule = models.CharField(_("voting rule"), max_length=40, blank=True, help_text=_("blank: no Council vote (e.g. an HR act)"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     leads = models.JSONField(_("typical lead"), default=list)
     public_by_default = models.BooleanField(_("public by default"), default=False)
     escalation_level = models.PositiveSmallIntegerField(
-        _("escalation level"), help_text=_("1 (awareness raising, dialogue) to 10 (sectoral sanctions): the gradual approach of para 16."),
+        _("escalation level"),
+        help_text=_("1 (awareness raising, dialogue) to 10 (sectoral sanctions): the gradual approach of para 16."),
     )
     restrictive = models.BooleanField(_("restrictive measure (carries a listing)"), default=False)
     source = models.CharField(_("named in"), max_length=200, blank=True)
@@ -88,8 +92,10 @@ class MeasureType(models.Model):
         ordering = ["escalation_level", "name"]
         verbose_name = _("measure type")
         constraints = [
-            models.CheckConstraint(condition=models.Q(escalation_level__gte=ESCALATION_MIN, escalation_level__lte=ESCALATION_MAX),
-                                   name="measures_measuretype_escalation_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(escalation_level__gte=ESCALATION_MIN, escalation_level__lte=ESCALATION_MAX),
+                name="measures_measuretype_escalation_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +126,14 @@ class MeasureState(models.TextChoices):
 
 
 #: States in which a measure has been decided and counts in the actor's history.
-TAKEN_STATES = (MeasureState.AGREED, MeasureState.IN_IMPLEMENTATION, MeasureState.IMPLEMENTED, MeasureState.SUSPENDED,
-                MeasureState.LIFTED, MeasureState.EXPIRED)
+TAKEN_STATES = (
+    MeasureState.AGREED,
+    MeasureState.IN_IMPLEMENTATION,
+    MeasureState.IMPLEMENTED,
+    MeasureState.SUSPENDED,
+    MeasureState.LIFTED,
+    MeasureState.EXPIRED,
+)
 
 
 class ResponseMeasure(MarkedChild):
@@ -131,20 +143,23 @@ class ResponseMeasure(MarkedChild):
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="measures")
     measure_type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, related_name="uses", verbose_name=_("measure"))
-    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, null=True, blank=True, related_name="measures",
-                              verbose_name=_("actor concerned"))
+    actor = models.ForeignKey(
+        "awareness.ThreatActor", on_delete=models.PROTECT, null=True, blank=True, related_name="measures", verbose_name=_("actor concerned")
+    )
     description = models.TextField(_("description"))
     rationale = models.TextField(_("rationale"), blank=True)
     state = FSMField(_("state"), default=MeasureState.PROPOSED, choices=MeasureState.choices, protected=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    escalation_warning = models.TextField(_("escalation warning"), blank=True,
-                                          help_text=_("Set when the level exceeds what the proportionality assessment supports."))
+    escalation_warning = models.TextField(
+        _("escalation warning"), blank=True, help_text=_("Set when the level exceeds what the proportionality assessment supports.")
+    )
     override_justification = models.TextField(_("chair's justification for going beyond the warning"), blank=True)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
-    implementing_actor = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                           verbose_name=_("implementing actor"))
+    implementing_actor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("implementing actor")
+    )
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -158,53 +173,98 @@ class ResponseMeasure(MarkedChild):
 
     # Bodies change fields of the measure only; the service checks input, logs and schedules.
 
-    @transition(field=state, source=MeasureState.PROPOSED, target=MeasureState.SELECTED, permission=permissions.may_select,
-                custom={"label": _("Select for decision")})
+    @transition(
+        field=state,
+        source=MeasureState.PROPOSED,
+        target=MeasureState.SELECTED,
+        permission=permissions.may_select,
+        custom={"label": _("Select for decision")},
+    )
     def select(self, **_):
         """Side effects: log row; counts for the case's ``refer_for_decision`` guard."""
 
-    @transition(field=state, source=MeasureState.SELECTED, target=MeasureState.AGREED, permission=permissions.may_record_agreement,
-                custom={"label": _("Record agreement"), "needs": ("decision",)})
+    @transition(
+        field=state,
+        source=MeasureState.SELECTED,
+        target=MeasureState.AGREED,
+        permission=permissions.may_record_agreement,
+        custom={"label": _("Record agreement"), "needs": ("decision",)},
+    )
     def agree(self, *, decision, **_):
         """Needs an adopted decision on the same case. Side effects: log row."""
         self.decision = decision
 
-    @transition(field=state, source=MeasureState.AGREED, target=MeasureState.IN_IMPLEMENTATION, permission=permissions.may_implement,
-                custom={"label": _("Start implementation"), "needs": ("implementing_actor",)})
+    @transition(
+        field=state,
+        source=MeasureState.AGREED,
+        target=MeasureState.IN_IMPLEMENTATION,
+        permission=permissions.may_implement,
+        custom={"label": _("Start implementation"), "needs": ("implementing_actor",)},
+    )
     def start_implementation(self, *, implementing_actor, **_):
         """Side effects: log row."""
         self.implementing_actor = implementing_actor
 
-    @transition(field=state, source=MeasureState.IN_IMPLEMENTATION, target=MeasureState.IMPLEMENTED, permission=permissions.may_implement,
-                custom={"label": _("Record implementation"), "needs": ("on",)})
+    @transition(
+        field=state,
+        source=MeasureState.IN_IMPLEMENTATION,
+        target=MeasureState.IMPLEMENTED,
+        permission=permissions.may_implement,
+        custom={"label": _("Record implementation"), "needs": ("on",)},
+    )
     def complete(self, *, on, **_):
         """Side effects: log row; impact evaluations scheduled; counts for the ``evaluate`` guard."""
         self.implemented_on = on
 
-    @transition(field=state, source=MeasureState.IMPLEMENTED, target=MeasureState.SUSPENDED, permission=permissions.may_record_agreement,
-                custom={"label": _("Suspend"), "needs": ("reason",)})
+    @transition(
+        field=state,
+        source=MeasureState.IMPLEMENTED,
+        target=MeasureState.SUSPENDED,
+        permission=permissions.may_record_agreement,
+        custom={"label": _("Suspend"), "needs": ("reason",)},
+    )
     def suspend(self, **_):
         """Side effects: log row."""
 
-    @transition(field=state, source=MeasureState.SUSPENDED, target=MeasureState.IMPLEMENTED, permission=permissions.may_record_agreement,
-                custom={"label": _("Resume"), "needs": ("reason",)})
+    @transition(
+        field=state,
+        source=MeasureState.SUSPENDED,
+        target=MeasureState.IMPLEMENTED,
+        permission=permissions.may_record_agreement,
+        custom={"label": _("Resume"), "needs": ("reason",)},
+    )
     def resume(self, **_):
         """Side effects: log row."""
 
-    @transition(field=state, source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED], target=MeasureState.LIFTED,
-                permission=permissions.may_record_agreement, custom={"label": _("Lift"), "needs": ("reason", "on")})
+    @transition(
+        field=state,
+        source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED],
+        target=MeasureState.LIFTED,
+        permission=permissions.may_record_agreement,
+        custom={"label": _("Lift"), "needs": ("reason", "on")},
+    )
     def lift(self, *, on, **_):
         """Side effects: log row; open evaluations cancelled."""
         self.ended_on = on
 
-    @transition(field=state, source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED], target=MeasureState.EXPIRED,
-                permission=permissions.may_record_agreement, custom={"label": _("Record expiry"), "needs": ("on",)})
+    @transition(
+        field=state,
+        source=[MeasureState.IMPLEMENTED, MeasureState.SUSPENDED],
+        target=MeasureState.EXPIRED,
+        permission=permissions.may_record_agreement,
+        custom={"label": _("Record expiry"), "needs": ("on",)},
+    )
     def expire(self, *, on, **_):
         """Side effects: log row; open evaluations cancelled."""
         self.ended_on = on
 
-    @transition(field=state, source=[MeasureState.PROPOSED, MeasureState.SELECTED], target=MeasureState.WITHDRAWN,
-                permission=permissions.may_withdraw, custom={"label": _("Withdraw"), "needs": ("reason",)})
+    @transition(
+        field=state,
+        source=[MeasureState.PROPOSED, MeasureState.SELECTED],
+        target=MeasureState.WITHDRAWN,
+        permission=permissions.may_withdraw,
+        custom={"label": _("Withdraw"), "needs": ("reason",)},
+    )
     def withdraw(self, **_):
         """Side effects: log row."""
 
@@ -231,10 +291,18 @@ class RestrictiveListing(MarkedChild):
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="listings")
     measure = models.OneToOneField(ResponseMeasure, on_delete=models.CASCADE, related_name="listing")
-    council_decision = models.CharField(_("Council decision"), max_length=200, blank=True,
-                                        help_text=_("implementing Decision (CFSP) 2019/797, e.g. Council Decision (CFSP) 2020/1127"))
-    council_regulation = models.CharField(_("Council regulation"), max_length=200, blank=True,
-                                          help_text=_("implementing Regulation (EU) 2019/796, e.g. Implementing Regulation (EU) 2020/1125"))
+    council_decision = models.CharField(
+        _("Council decision"),
+        max_length=200,
+        blank=True,
+        help_text=_("implementing Decision (CFSP) 2019/797, e.g. Council Decision (CFSP) 2020/1127"),
+    )
+    council_regulation = models.CharField(
+        _("Council regulation"),
+        max_length=200,
+        blank=True,
+        help_text=_("implementing Regulation (EU) 2019/796, e.g. Implementing Regulation (EU) 2020/1125"),
+    )
     review_on = models.DateField(_("review date"), null=True, blank=True)
     renewal_on = models.DateField(_("renewal date"), null=True, blank=True)
     history = HistoricalRecords()
@@ -316,6 +384,7 @@ class ImpactEvaluation(MarkedChild):
 
 # --- The two notes (BRIEF.md §4): options notes and strategic response notes -----------------------
 
+
 class NoteStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CIRCULATED = "circulated", _("Circulated for comments")
@@ -349,25 +418,39 @@ class NoteLifecycle(models.Model):
         abstract = True
 
 
-
 def note_transitions():
     """The draft → circulated → submitted → superseded transitions, made
     afresh for each concrete note: django-fsm binds a transition's metadata
     to one model's field, so two models cannot share the same functions."""
 
-    @transition(field="status", source=NoteStatus.DRAFT, target=NoteStatus.CIRCULATED, permission=permissions.may_draft_note,
-                custom={"label": _("Circulate for comments")})
+    @transition(
+        field="status",
+        source=NoteStatus.DRAFT,
+        target=NoteStatus.CIRCULATED,
+        permission=permissions.may_draft_note,
+        custom={"label": _("Circulate for comments")},
+    )
     def circulate(self, **_):
         """Side effects: log row; delegates with access may comment."""
 
-    @transition(field="status", source=[NoteStatus.DRAFT, NoteStatus.CIRCULATED], target=NoteStatus.SUBMITTED,
-                permission=permissions.may_draft_note, custom={"label": _("Submit to HWPCI")})
+    @transition(
+        field="status",
+        source=[NoteStatus.DRAFT, NoteStatus.CIRCULATED],
+        target=NoteStatus.SUBMITTED,
+        permission=permissions.may_draft_note,
+        custom={"label": _("Submit to HWPCI")},
+    )
     def submit(self, *, at, **_):
         """Side effects: log row; the note it supersedes is marked superseded; satisfies ``open_deliberation``."""
         self.submitted_at = at
 
-    @transition(field="status", source=NoteStatus.SUBMITTED, target=NoteStatus.SUPERSEDED, permission=permissions.may_draft_note,
-                custom={"label": _("Mark superseded")})
+    @transition(
+        field="status",
+        source=NoteStatus.SUBMITTED,
+        target=NoteStatus.SUPERSEDED,
+        permission=permissions.may_draft_note,
+        custom={"label": _("Mark superseded")},
+    )
     def supersede(self, **_):
         """Run by the service when a newer version of the note is submitted."""
 
@@ -405,8 +488,9 @@ class StrategicResponseNote(NoteLifecycle, Marked):
     triggers and levels, monitoring indicators, review date."""
 
     actor = models.OneToOneField("awareness.ThreatActor", on_delete=models.PROTECT, related_name="strategic_response_note")
-    approval = models.ForeignKey("council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("Council approval"))
+    approval = models.ForeignKey(
+        "council.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Council approval")
+    )
     review_on = models.DateField(_("review date"), null=True, blank=True)
     status = note_status_field()
     circulate, submit, supersede = note_transitions()
@@ -418,9 +502,13 @@ class StrategicResponseNote(NoteLifecycle, Marked):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field="status", source=NoteStatus.SUBMITTED,
-                target=NoteStatus.APPROVED, permission=permissions.may_record_note_approval,
-                custom={"label": _("Record Council approval"), "needs": ("decision",)})
+    @transition(
+        field="status",
+        source=NoteStatus.SUBMITTED,
+        target=NoteStatus.APPROVED,
+        permission=permissions.may_record_note_approval,
+        custom={"label": _("Record Council approval"), "needs": ("decision",)},
+    )
     def approve(self, *, decision, **_):
         """Needs an adopted decision on a case about the actor. Side effects: log row."""
         self.approval = decision
@@ -496,5 +584,9 @@ class NoteTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(options_note__isnull=True) ^ models.Q(strategic_note__isnull=True), name="measures_note_transition_one_note")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(options_note__isnull=True) ^ models.Q(strategic_note__isnull=True),
+                name="measures_note_transition_one_note",
+            )
+        ]

@@ -1,6 +1,7 @@
 """The two notes of the measures app as kinds of draft (``drafting``):
 options notes (step 3, on one case) and strategic response notes (para 15,
 on one persistent actor). Registered in ``MeasuresConfig.ready``."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +34,16 @@ def options_editor(request, *, note=None, case=None) -> dict:
     content = note.content if note else {}
     initial = {key: value for key, value in content.items() if key != "options"}
     initial["assessment_refs"] = [str(ref) for ref in content.get("assessment_refs", [])]
-    return {"form_class": OptionsNoteForm, "formset_class": OptionFormSet, "prefix": "options", "items": content.get("options", []),
-            "initial": initial, "form_kwargs": {"assessments": list(assessment_list(user=request.user).filter(cases=the_case))},
-            "items_heading": _("Options"), "item_label": _("Option")}
+    return {
+        "form_class": OptionsNoteForm,
+        "formset_class": OptionFormSet,
+        "prefix": "options",
+        "items": content.get("options", []),
+        "initial": initial,
+        "form_kwargs": {"assessments": list(assessment_list(user=request.user).filter(cases=the_case))},
+        "items_heading": _("Options"),
+        "item_label": _("Option"),
+    }
 
 
 def options_content_from(form, formset) -> dict:
@@ -47,9 +55,16 @@ def options_content_from(form, formset) -> dict:
 
 def strategic_editor(request, *, note=None, case=None) -> dict:
     content = note.content if note else {}
-    return {"form_class": StrategicNoteForm, "formset_class": StrategicMeasureFormSet, "prefix": "measures",
-            "items": content.get("measures", []), "initial": {k: v for k, v in content.items() if k != "measures"},
-            "form_kwargs": {}, "items_heading": _("Measures, in parallel or in sequence"), "item_label": _("Measure")}
+    return {
+        "form_class": StrategicNoteForm,
+        "formset_class": StrategicMeasureFormSet,
+        "prefix": "measures",
+        "items": content.get("measures", []),
+        "initial": {k: v for k, v in content.items() if k != "measures"},
+        "form_kwargs": {},
+        "items_heading": _("Measures, in parallel or in sequence"),
+        "item_label": _("Measure"),
+    }
 
 
 def strategic_content_from(form, formset) -> dict:
@@ -63,18 +78,44 @@ def strategic_page_extra(request, note) -> dict:
     return {"evaluations": list(evaluation_list(user=request.user).filter(measure__actor=note.actor_id, evaluated_at__isnull=False))}
 
 
-OPTIONS = drafting.register(drafting.DraftKind(
-    name="options", label=_("Options note"), model=OptionsNote, version_model=OptionsNoteVersion, comment_model=OptionsNoteComment,
-    log=services.note_log, sections=notes.options_sections, clean=services.options_content_clean, url_prefix="options-note",
-    pdf_route="options-note-pdf", after=services.options_note_after, versions=services.options_note_versions,
-    editor=options_editor, content_from=options_content_from, heading_template="measures/includes/options_heading.html",
-))
+OPTIONS = drafting.register(
+    drafting.DraftKind(
+        name="options",
+        label=_("Options note"),
+        model=OptionsNote,
+        version_model=OptionsNoteVersion,
+        comment_model=OptionsNoteComment,
+        log=services.note_log,
+        sections=notes.options_sections,
+        clean=services.options_content_clean,
+        url_prefix="options-note",
+        pdf_route="options-note-pdf",
+        after=services.options_note_after,
+        versions=services.options_note_versions,
+        editor=options_editor,
+        content_from=options_content_from,
+        heading_template="measures/includes/options_heading.html",
+    )
+)
 
-STRATEGIC = drafting.register(drafting.DraftKind(
-    name="strategic", label=_("Strategic response note"), model=StrategicResponseNote, version_model=StrategicNoteVersion,
-    comment_model=StrategicNoteComment, log=services.note_log, sections=notes.strategic_sections, clean=services.strategic_content_clean,
-    url_prefix="strategic-note", pdf_route="strategic-response-note-pdf", prepare=services.strategic_note_prepare,
-    editor=strategic_editor, content_from=strategic_content_from, page_extra=strategic_page_extra,
-    extra_template="measures/includes/strategic_evaluations.html", heading_template="measures/includes/strategic_heading.html",
-    transition_inputs={"approve": "decision"},
-))
+STRATEGIC = drafting.register(
+    drafting.DraftKind(
+        name="strategic",
+        label=_("Strategic response note"),
+        model=StrategicResponseNote,
+        version_model=StrategicNoteVersion,
+        comment_model=StrategicNoteComment,
+        log=services.note_log,
+        sections=notes.strategic_sections,
+        clean=services.strategic_content_clean,
+        url_prefix="strategic-note",
+        pdf_route="strategic-response-note-pdf",
+        prepare=services.strategic_note_prepare,
+        editor=strategic_editor,
+        content_from=strategic_content_from,
+        page_extra=strategic_page_extra,
+        extra_template="measures/includes/strategic_evaluations.html",
+        heading_template="measures/includes/strategic_heading.html",
+        transition_inputs={"approve": "decision"},
+    )
+)

@@ -3,6 +3,7 @@ lifecycle, versions), the editor (structured sections; options added,
 reordered, removed), the side-by-side comparison. One set of views for
 every kind of draft (``drafting``): the attribution app's statements use
 them too."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -44,29 +45,55 @@ def draft_get(request, kind: str, note_id: int):
 
 
 def _urls(kind: drafting.DraftKind, note) -> dict:
-    return {"page": reverse(f"{kind.url_prefix}-page", args=[note.pk]), "edit": reverse(f"{kind.url_prefix}-edit-page", args=[note.pk]),
-            "compare": reverse(f"{kind.url_prefix}-compare-page", args=[note.pk]), "pdf": reverse(kind.pdf_route, args=[note.pk]),
-            "comment": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "comment"]),
-            "revise": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "revise"])}
+    return {
+        "page": reverse(f"{kind.url_prefix}-page", args=[note.pk]),
+        "edit": reverse(f"{kind.url_prefix}-edit-page", args=[note.pk]),
+        "compare": reverse(f"{kind.url_prefix}-compare-page", args=[note.pk]),
+        "pdf": reverse(kind.pdf_route, args=[note.pk]),
+        "comment": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "comment"]),
+        "revise": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, "revise"]),
+    }
 
 
 def _page(request, kind_name, note, *, comment_form=None, errors=(), status=200):
     kind = drafting.kind_named(kind_name)
     comments = list(note.comments.select_related("author"))
-    rows = [{"anchor": anchor, "heading": heading, "text": text, "comments": [c for c in comments if c.anchor == anchor]}
-            for anchor, heading, text in kind.sections(note.content)]
+    rows = [
+        {"anchor": anchor, "heading": heading, "text": text, "comments": [c for c in comments if c.anchor == anchor]}
+        for anchor, heading, text in kind.sections(note.content)
+    ]
     model = kind.model
-    names = [spec.name for spec in model._meta.get_field("status").get_all_transitions(model)
-             if spec.source == note.status and spec.name != "supersede" and spec.has_perm(note, request.user)]
-    transitions = [{"name": name, "label": _transition_label(model, name), "input": kind.transition_inputs.get(name, ""),
-                    "url": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, name])} for name in dict.fromkeys(names)]
+    names = [
+        spec.name
+        for spec in model._meta.get_field("status").get_all_transitions(model)
+        if spec.source == note.status and spec.name != "supersede" and spec.has_perm(note, request.user)
+    ]
+    transitions = [
+        {
+            "name": name,
+            "label": _transition_label(model, name),
+            "input": kind.transition_inputs.get(name, ""),
+            "url": reverse(f"{kind.url_prefix}-act-page", args=[note.pk, name]),
+        }
+        for name in dict.fromkeys(names)
+    ]
     context = {
-        "note": note, "kind": kind_name, "draft_kind": kind, "rows": rows, "marking": note, "versions": services.note_versions(note),
-        "transitions": transitions, "errors": errors, "urls": _urls(kind, note),
+        "note": note,
+        "kind": kind_name,
+        "draft_kind": kind,
+        "rows": rows,
+        "marking": note,
+        "versions": services.note_versions(note),
+        "transitions": transitions,
+        "errors": errors,
+        "urls": _urls(kind, note),
         "may_edit": permissions.may_draft_note(note, request.user) and note.status in (NoteStatus.DRAFT, NoteStatus.CIRCULATED),
-        "may_revise": kind_name == "options" and permissions.may_draft_note(note, request.user) and note.status == NoteStatus.SUBMITTED
+        "may_revise": kind_name == "options"
+        and permissions.may_draft_note(note, request.user)
+        and note.status == NoteStatus.SUBMITTED
         and not hasattr(note, "superseded_by"),
-        "may_comment": permissions.may_comment_note(note, request.user), "comment_form": comment_form,
+        "may_comment": permissions.may_comment_note(note, request.user),
+        "comment_form": comment_form,
         "log": note.transitions.select_related("by"),
     }
     if kind.page_extra is not None:
@@ -80,8 +107,11 @@ def _comments_fragment(request, kind_name, note, anchor):
     kind = drafting.kind_named(kind_name)
     note = type(note).objects.get(pk=note.pk)
     rows = [{"anchor": anchor, "comments": list(note.comments.filter(anchor=anchor).select_related("author"))}]
-    return render(request, "measures/includes/comments.html", {
-        "row": rows[0], "urls": _urls(kind, note), "may_comment": permissions.may_comment_note(note, request.user)})
+    return render(
+        request,
+        "measures/includes/comments.html",
+        {"row": rows[0], "urls": _urls(kind, note), "may_comment": permissions.may_comment_note(note, request.user)},
+    )
 
 
 def draft_page(request, kind: str, note_id: int, *, errors=(), status=200):
@@ -91,7 +121,7 @@ def draft_page(request, kind: str, note_id: int, *, errors=(), status=200):
 def _transition_label(model, name: str) -> str:
     method = getattr(model, name)
     meta = getattr(method, "_django_fsm", None)
-    for spec in (meta.transitions.values() if meta else []):
+    for spec in meta.transitions.values() if meta else []:
         if spec.custom.get("label"):
             return spec.custom["label"]
     return name
@@ -134,8 +164,9 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
                 if note is None:
                     note = create(form, content)
                 else:
-                    note = services.note_save(by=request.user, note=note, title=form.cleaned_data["title"], content=content,
-                                              base_version=base_version)
+                    note = services.note_save(
+                        by=request.user, note=note, title=form.cleaned_data["title"], content=content, base_version=base_version
+                    )
             except PermissionDenied as error:
                 return HttpResponseForbidden(str(error))
             except services.VersionConflict as error:
@@ -150,10 +181,23 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
         form = form_class(initial=initial, **setup["form_kwargs"])
         formset = formset_class(prefix=prefix, initial=setup["items"]) if formset_class else None
         status = 200
-    return render(request, "measures/note_edit.html", {
-        "form": form, "formset": formset, "kind": kind_name, "draft_kind": kind, "note": note, "case": case, "marking": note or case,
-        "base_version": base_version, "items_heading": setup.get("items_heading", ""), "item_label": setup.get("item_label", ""),
-    }, status=status)
+    return render(
+        request,
+        "measures/note_edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "kind": kind_name,
+            "draft_kind": kind,
+            "note": note,
+            "case": case,
+            "marking": note or case,
+            "base_version": base_version,
+            "items_heading": setup.get("items_heading", ""),
+            "item_label": setup.get("item_label", ""),
+        },
+        status=status,
+    )
 
 
 # Editors are probed by POST in the permission matrix: a reader who may not draft gets 403, not the form.
@@ -162,8 +206,14 @@ def options_note_new(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     if not permissions.may_draft_note(None, request.user):
         return HttpResponseForbidden("The EEAS drafts options notes.")
-    return editor(request, "options", case=case, create=lambda form, content: services.options_note_create(
-        by=request.user, case=case, title=form.cleaned_data["title"], content=content))
+    return editor(
+        request,
+        "options",
+        case=case,
+        create=lambda form, content: services.options_note_create(
+            by=request.user, case=case, title=form.cleaned_data["title"], content=content
+        ),
+    )
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id", methods=("post",))
@@ -178,16 +228,29 @@ def strategic_note_edit(request, note_id: int):
 
 def compare_page(request, kind, note_id):
     note = draft_get(request, kind, note_id)
-    context = {"note": note, "kind": kind, "marking": note, "page_url": reverse(f"{drafting.kind_named(kind).url_prefix}-page", args=[note.pk])}
+    context = {
+        "note": note,
+        "kind": kind,
+        "marking": note,
+        "page_url": reverse(f"{drafting.kind_named(kind).url_prefix}-page", args=[note.pk]),
+    }
     versions = {version.number: version for version in services.note_versions(note)}
     try:
         old = versions[int(request.GET.get("from", min(versions)))]
         new = versions[int(request.GET.get("to", max(versions)))]
     except (KeyError, ValueError):
         return render(request, "measures/note_compare.html", {**context, "error": True, "versions": list(versions.values())}, status=400)
-    return render(request, "measures/note_compare.html", {
-        **context, "old": old, "new": new, "versions": list(versions.values()), "rows": notes.compare(old.content, new.content, kind),
-    })
+    return render(
+        request,
+        "measures/note_compare.html",
+        {
+            **context,
+            "old": old,
+            "new": new,
+            "versions": list(versions.values()),
+            "rows": notes.compare(old.content, new.content, kind),
+        },
+    )
 
 
 @declare_access(OBJECT, model=OptionsNote, kind=DETAIL, lookup="note_id")

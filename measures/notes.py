@@ -1,5 +1,6 @@
 """The structure of the notes: sections, anchors for comments, content
 validation, and the side-by-side comparison of two versions. No writes."""
+
 from __future__ import annotations
 
 import difflib
@@ -12,20 +13,31 @@ from django.utils.translation import gettext_lazy as _
 from cdt.core.text import unstorable_reason
 
 OPTION_FIELDS = [
-    ("measure_type", _("Measure")), ("rationale", _("Rationale")), ("expected_effect", _("Expected effect")),
-    ("risks", _("Risks, including escalation and counter-response")), ("legal", _("Legal considerations")),
-    ("communication", _("Communication aspects")), ("attribution_needed", _("Attribution needed")),
+    ("measure_type", _("Measure")),
+    ("rationale", _("Rationale")),
+    ("expected_effect", _("Expected effect")),
+    ("risks", _("Risks, including escalation and counter-response")),
+    ("legal", _("Legal considerations")),
+    ("communication", _("Communication aspects")),
+    ("attribution_needed", _("Attribution needed")),
     ("proportionality", _("Proportionality")),
 ]
 OPTIONS_SECTIONS = [("situation", _("Situation")), ("recommendation", _("Recommendation"))]
 STRATEGIC_SECTIONS = [
-    ("short_term_effects", _("Short-term effects")), ("long_term_objectives", _("Longer-term objectives")),
-    ("risk_assessment", _("Risk assessment")), ("risk_scenarios", _("Risk scenarios")),
-    ("geographic_strategy", _("Relevant geographic strategy")), ("actor_perspective", _("The actor's perspective and aims")),
+    ("short_term_effects", _("Short-term effects")),
+    ("long_term_objectives", _("Longer-term objectives")),
+    ("risk_assessment", _("Risk assessment")),
+    ("risk_scenarios", _("Risk scenarios")),
+    ("geographic_strategy", _("Relevant geographic strategy")),
+    ("actor_perspective", _("The actor's perspective and aims")),
     ("monitoring_indicators", _("Monitoring indicators")),
 ]
-STRATEGIC_MEASURE_FIELDS = [("measure_type", _("Measure")), ("mode", _("In parallel or in sequence")), ("trigger", _("Trigger")),
-                            ("escalation_level", _("Escalation level"))]
+STRATEGIC_MEASURE_FIELDS = [
+    ("measure_type", _("Measure")),
+    ("mode", _("In parallel or in sequence")),
+    ("trigger", _("Trigger")),
+    ("escalation_level", _("Escalation level")),
+]
 MODES = ("parallel", "sequence")
 
 
@@ -74,8 +86,11 @@ def clean_options_content(content, *, measure_slugs: set[str]) -> dict:
             continue
         if not _is_measure(option.get("measure_type"), measure_slugs):
             errors[f"{path}.measure_type"] = _("Not a measure of the catalogue.")
-        entry = {key: _text(option.get(key), f"{path}.{key}", errors) for key, _label in OPTION_FIELDS
-                 if key not in ("measure_type", "attribution_needed")}
+        entry = {
+            key: _text(option.get(key), f"{path}.{key}", errors)
+            for key, _label in OPTION_FIELDS
+            if key not in ("measure_type", "attribution_needed")
+        }
         entry["measure_type"] = option.get("measure_type")
         entry["attribution_needed"] = bool(option.get("attribution_needed"))
         clean["options"].append(entry)
@@ -106,8 +121,14 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
         level = measure.get("escalation_level")
         if type(level) is not int or not 1 <= level <= 10:
             errors[f"{path}.escalation_level"] = _("1 to 10")
-        clean["measures"].append({"measure_type": measure.get("measure_type"), "mode": measure.get("mode"),
-                                  "trigger": _text(measure.get("trigger"), f"{path}.trigger", errors), "escalation_level": level})
+        clean["measures"].append(
+            {
+                "measure_type": measure.get("measure_type"),
+                "mode": measure.get("mode"),
+                "trigger": _text(measure.get("trigger"), f"{path}.trigger", errors),
+                "escalation_level": level,
+            }
+        )
     if errors:
         raise ValidationError({"content": [f"{path}: {message}" for path, message in errors.items()]})
     return clean

@@ -1,5 +1,6 @@
 """PDF export of a note (WeasyPrint), with the marking banner at the top
 and bottom of every page (CSS paged media, so no page escapes it)."""
+
 from __future__ import annotations
 
 from django.template.loader import render_to_string
@@ -23,12 +24,26 @@ def note_pdf(*, note, kind: str, user, versions, comments, request=None) -> byte
 
     draft_kind = drafting.kind_named(kind)
     subject = f"{note.case.reference} {note.case.title}" if getattr(note, "case_id", None) else note.actor.name
-    html = render_to_string("measures/note_pdf.html", {
-        "note": note, "kind": kind, "label": draft_kind.label, "subject": subject, "sections": draft_kind.sections(note.content),
-        "marking": note.marking_label,
-        "versions": versions, "comments": comments, "user": user,
-    })
+    html = render_to_string(
+        "measures/note_pdf.html",
+        {
+            "note": note,
+            "kind": kind,
+            "label": draft_kind.label,
+            "subject": subject,
+            "sections": draft_kind.sections(note.content),
+            "marking": note.marking_label,
+            "versions": versions,
+            "comments": comments,
+            "user": user,
+        },
+    )
     pdf = weasyprint.HTML(string=html).write_pdf()
-    audit_record(action=AuditEntry.Action.EXPORT, actor=user, target=note, request=request,
-                 details={"format": "pdf", "version": note.version, "marking": note.marking_label})
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        actor=user,
+        target=note,
+        request=request,
+        details={"format": "pdf", "version": note.version, "marking": note.marking_label},
+    )
     return pdf

@@ -1,5 +1,6 @@
 """Who may do what with measures (seeing them follows the case: 404 otherwise).
 Used by the state machine (``permission=``), the services, pages and API."""
+
 from __future__ import annotations
 
 from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
@@ -54,8 +55,9 @@ def may_comment_note(note, user) -> bool:
     """Delegates with access comment while the note is circulated or submitted; the EEAS answers."""
     from .models import NoteStatus
 
-    return (is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))) \
-        and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)
+    return (
+        is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))
+    ) and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)
 
 
 def may_record_note_approval(note, user) -> bool:

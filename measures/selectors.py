@@ -1,4 +1,5 @@
 """Reads of measures through the access rule (children of their case)."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
@@ -13,17 +14,31 @@ def catalogue() -> QuerySet[MeasureType]:
 
 
 def measure_list(*, user) -> QuerySet[ResponseMeasure]:
-    return protected_queryset(ResponseMeasure.objects.all(), user).select_related(
-        "case", "measure_type", "actor", "implementing_actor", "proposed_by", "decision",
-    ).order_by("-proposed_at", "-id")
+    return (
+        protected_queryset(ResponseMeasure.objects.all(), user)
+        .select_related(
+            "case",
+            "measure_type",
+            "actor",
+            "implementing_actor",
+            "proposed_by",
+            "decision",
+        )
+        .order_by("-proposed_at", "-id")
+    )
 
 
 def evaluation_list(*, user) -> QuerySet[ImpactEvaluation]:
-    return protected_queryset(ImpactEvaluation.objects.all(), user).select_related(
-        "case", "measure__measure_type", "evaluated_by").order_by("due_on", "id")
+    return (
+        protected_queryset(ImpactEvaluation.objects.all(), user)
+        .select_related("case", "measure__measure_type", "evaluated_by")
+        .order_by("due_on", "id")
+    )
 
 
 def actor_measures(*, actor, user) -> QuerySet[ResponseMeasure]:
     """Every measure taken concerning an actor that the user may see: the
     Council's memory for the predictability and coherence of para 29."""
-    return measure_list(user=user).filter(actor=actor, state__in=TAKEN_STATES, case__exercise=False).order_by("implemented_on", "proposed_at")
+    return (
+        measure_list(user=user).filter(actor=actor, state__in=TAKEN_STATES, case__exercise=False).order_by("implemented_on", "proposed_at")
+    )

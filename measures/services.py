@@ -1,5 +1,6 @@
 """Writes on measures: proposing a measure on a case, its lifecycle, the
 chair's override of an escalation warning, listings, impact evaluations."""
+
 from __future__ import annotations
 
 import datetime
@@ -23,8 +24,18 @@ from notifications.services import deadline_done, deadline_set, end_of_day, even
 
 from . import checks, drafting, notes, permissions
 from .models import (
-    ImpactEvaluation, ListedPerson, MeasureState, MeasureTransition, MeasureType, NoteStatus, NoteTransition, OptionsNote,
-    OptionsNoteVersion, ResponseMeasure, RestrictiveListing, StrategicNoteVersion,
+    ImpactEvaluation,
+    ListedPerson,
+    MeasureState,
+    MeasureTransition,
+    MeasureType,
+    NoteStatus,
+    NoteTransition,
+    OptionsNote,
+    OptionsNoteVersion,
+    ResponseMeasure,
+    RestrictiveListing,
+    StrategicNoteVersion,
     StrategicResponseNote,
 )
 
@@ -35,7 +46,14 @@ def _visible_case(case: Case, by) -> None:
 
 
 def measure_propose(
-    *, by, case: Case, measure_type: MeasureType, description: str, rationale: str = "", actor=None, classification: int | None = None,
+    *,
+    by,
+    case: Case,
+    measure_type: MeasureType,
+    description: str,
+    rationale: str = "",
+    actor=None,
+    classification: int | None = None,
 ) -> ResponseMeasure:
     """Propose a measure on a case. The escalation check runs now and its
     warning is stored with the measure for everyone to see; the attribution
@@ -49,15 +67,21 @@ def measure_propose(
         raise ValidationError({"case": _("The case is closed.")})
     with transaction.atomic():
         measure = ResponseMeasure(
-            case=case, measure_type=measure_type, actor=actor, description=description, rationale=rationale, proposed_by=by,
+            case=case,
+            measure_type=measure_type,
+            actor=actor,
+            description=description,
+            rationale=rationale,
+            proposed_by=by,
             classification=case.classification if classification is None else classification,
             escalation_warning=checks.escalation_warning(case, measure_type),
         )
         measure.full_clean(exclude=["state"])  # the state is the machine's (and protected)
         measure._history_user = by
         measure.save()
-        MeasureTransition.objects.create(measure=measure, transition="propose", source=MeasureState.PROPOSED,
-                                         target=MeasureState.PROPOSED, by=by)
+        MeasureTransition.objects.create(
+            measure=measure, transition="propose", source=MeasureState.PROPOSED, target=MeasureState.PROPOSED, by=by
+        )
     return measure
 
 
@@ -87,8 +111,15 @@ def measure_transitions() -> dict[str, dict]:
     """Every transition of a measure with its label and needed input, read from the model."""
     found = {}
     for spec in ResponseMeasure._meta.get_field("state").get_all_transitions(ResponseMeasure):
-        found.setdefault(spec.name, {"label": spec.custom.get("label", spec.name), "needs": spec.custom.get("needs", ()),
-                                     "sources": set(), "permission": spec.permission})
+        found.setdefault(
+            spec.name,
+            {
+                "label": spec.custom.get("label", spec.name),
+                "needs": spec.custom.get("needs", ()),
+                "sources": set(),
+                "permission": spec.permission,
+            },
+        )
         found[spec.name]["sources"].add(spec.source)
     return found
 
@@ -106,8 +137,14 @@ def measure_blocked_by(measure: ResponseMeasure, transition: str) -> list[str]:
 
 
 def measure_transition(
-    *, by, measure: ResponseMeasure, transition: str, reason: str = "", decision=None,
-    implementing_actor: Organisation | None = None, on: datetime.date | None = None,
+    *,
+    by,
+    measure: ResponseMeasure,
+    transition: str,
+    reason: str = "",
+    decision=None,
+    implementing_actor: Organisation | None = None,
+    on: datetime.date | None = None,
 ) -> MeasureOutcome:
     """One step of a measure's lifecycle: 409 from the wrong state, 403 for
     the wrong person, 400 for a failed check (escalation without override;
@@ -119,8 +156,10 @@ def measure_transition(
     with transaction.atomic():
         measure = ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type", "actor").get(pk=measure.pk)
         if measure.state not in spec["sources"]:
-            raise TransitionConflict(_("The measure is “%(state)s”, from which “%(transition)s” is not possible.")
-                                     % {"state": measure.get_state_display(), "transition": spec["label"]})
+            raise TransitionConflict(
+                _("The measure is “%(state)s”, from which “%(transition)s” is not possible.")
+                % {"state": measure.get_state_display(), "transition": spec["label"]}
+            )
         if not spec["permission"](measure, by):
             raise PermissionDenied(_("You may not “%(transition)s” this measure.") % {"transition": spec["label"]})
         blocked = measure_blocked_by(measure, transition)
@@ -133,8 +172,9 @@ def measure_transition(
         method(**kwargs)
         measure._history_user = by
         measure.save()
-        log = MeasureTransition.objects.create(measure=measure, transition=transition, source=source, target=measure.state, by=by,
-                                               reason=(reason or "").strip())
+        log = MeasureTransition.objects.create(
+            measure=measure, transition=transition, source=source, target=measure.state, by=by, reason=(reason or "").strip()
+        )
         if transition == "complete":
             evaluations_schedule(measure=measure)
         if transition in ("lift", "expire"):
@@ -143,9 +183,13 @@ def measure_transition(
             for evaluation in cancelled:
                 deadline_done(kind=DeadlineKind.EVALUATION, subject=evaluation)
         implemented = measure.state == MeasureState.IMPLEMENTED
-        event_record(kind=EventKind.MEASURE_IMPLEMENTED if implemented else EventKind.WORKFLOW_STEP, subject=measure, actor=by,
-                     link=reverse("measure-page", args=[measure.pk]),
-                     payload={"transition": transition, "from": source, "to": measure.state})
+        event_record(
+            kind=EventKind.MEASURE_IMPLEMENTED if implemented else EventKind.WORKFLOW_STEP,
+            subject=measure,
+            actor=by,
+            link=reverse("measure-page", args=[measure.pk]),
+            payload={"transition": transition, "from": source, "to": measure.state},
+        )
     return MeasureOutcome(measure=measure, log=log)
 
 
@@ -162,7 +206,9 @@ def _input(spec, *, measure, by, reason, decision, implementing_actor, on) -> di
         kwargs["decision"] = decision
     if "implementing_actor" in needs:
         if implementing_actor is None:
-            raise ValidationError({"implementing_actor": _("Name who implements the measure (a Member State, the EEAS, the HR, the Commission).")})
+            raise ValidationError(
+                {"implementing_actor": _("Name who implements the measure (a Member State, the EEAS, the HR, the Commission).")}
+            )
         kwargs["implementing_actor"] = implementing_actor
     if "on" in needs:
         on = on or timezone.localdate()
@@ -187,19 +233,31 @@ def evaluations_schedule(*, measure: ResponseMeasure) -> list[ImpactEvaluation]:
             wanted.append((ImpactEvaluation.Occasion.RENEWAL, None, date - before))
     existing = set(measure.evaluations.values_list("occasion", "due_on"))
     created = [
-        ImpactEvaluation.objects.create(case=measure.case, measure=measure, occasion=occasion, months_after=months, due_on=due_on,
-                                        classification=measure.classification)
-        for occasion, months, due_on in wanted if (occasion, due_on) not in existing
+        ImpactEvaluation.objects.create(
+            case=measure.case, measure=measure, occasion=occasion, months_after=months, due_on=due_on, classification=measure.classification
+        )
+        for occasion, months, due_on in wanted
+        if (occasion, due_on) not in existing
     ]
     for evaluation in created:
-        deadline_set(kind=DeadlineKind.EVALUATION, subject=evaluation, due_at=end_of_day(evaluation.due_on),
-                     link=reverse("evaluation-record-page", args=[evaluation.pk]))
+        deadline_set(
+            kind=DeadlineKind.EVALUATION,
+            subject=evaluation,
+            due_at=end_of_day(evaluation.due_on),
+            link=reverse("evaluation-record-page", args=[evaluation.pk]),
+        )
     return created
 
 
 def listing_set(
-    *, by, measure: ResponseMeasure, council_decision: str = "", council_regulation: str = "",
-    review_on: datetime.date | None = None, renewal_on: datetime.date | None = None, entries: list[dict] = (),
+    *,
+    by,
+    measure: ResponseMeasure,
+    council_decision: str = "",
+    council_regulation: str = "",
+    review_on: datetime.date | None = None,
+    renewal_on: datetime.date | None = None,
+    entries: list[dict] = (),
 ) -> RestrictiveListing:
     """Record (or replace) the listing of a restrictive measure: its legal
     acts, dates and listed persons and entities, all at once."""
@@ -219,7 +277,8 @@ def listing_set(
         people.append(person)
     with transaction.atomic():
         listing, _created = RestrictiveListing.objects.get_or_create(
-            measure=measure, defaults={"case": measure.case, "classification": measure.classification})
+            measure=measure, defaults={"case": measure.case, "classification": measure.classification}
+        )
         listing.council_decision, listing.council_regulation = council_decision, council_regulation
         listing.review_on, listing.renewal_on = review_on, renewal_on
         listing._history_user = by
@@ -229,8 +288,9 @@ def listing_set(
             person.listing = listing
         ListedPerson.objects.bulk_create(people)
         if renewal_on is not None:
-            deadline_set(kind=DeadlineKind.RENEWAL, subject=listing, due_at=end_of_day(renewal_on),
-                         link=reverse("measure-page", args=[measure.pk]))
+            deadline_set(
+                kind=DeadlineKind.RENEWAL, subject=listing, due_at=end_of_day(renewal_on), link=reverse("measure-page", args=[measure.pk])
+            )
         else:
             deadline_done(kind=DeadlineKind.RENEWAL, subject=listing)
         if measure.state == MeasureState.IMPLEMENTED:
@@ -239,7 +299,13 @@ def listing_set(
 
 
 def evaluation_record(
-    *, by, evaluation: ImpactEvaluation, observed_change: str, effect: str, recommendation: str, indicators: str = "",
+    *,
+    by,
+    evaluation: ImpactEvaluation,
+    observed_change: str,
+    effect: str,
+    recommendation: str,
+    indicators: str = "",
 ) -> ImpactEvaluation:
     """Record an evaluation (step 8): what changed in the actor's behaviour,
     the effect, and what to do next."""
@@ -254,9 +320,17 @@ def evaluation_record(
         evaluation.evaluated_by, evaluation.evaluated_at = by, timezone.now()
         evaluation.full_clean()
         if not evaluation.effect or not evaluation.recommendation or not observed_change.strip():
-            raise ValidationError({name: _("Required.") for name, value in
-                                   (("effect", effect), ("recommendation", recommendation), ("observed_change", observed_change.strip()))
-                                   if not value})
+            raise ValidationError(
+                {
+                    name: _("Required.")
+                    for name, value in (
+                        ("effect", effect),
+                        ("recommendation", recommendation),
+                        ("observed_change", observed_change.strip()),
+                    )
+                    if not value
+                }
+            )
         evaluation._history_user = by
         evaluation.save()
         deadline_done(kind=DeadlineKind.EVALUATION, subject=evaluation)
@@ -264,6 +338,7 @@ def evaluation_record(
 
 
 # --- The two notes ----------------------------------------------------------------------------
+
 
 def _measure_slugs() -> set[str]:
     return set(MeasureType.objects.filter(active=True).values_list("slug", flat=True))
@@ -308,8 +383,19 @@ def options_note_create(*, by, case: Case, title: str, content: dict) -> Options
 
 
 def strategic_note_create(
-    *, by, actor, title: str, content: dict, classification: int, limite: bool, tlp: int, releasable_to_all: bool = True,
-    releasable_to=(), shared_with=(), shared_with_all_delegations: bool = True, review_on: datetime.date | None = None,
+    *,
+    by,
+    actor,
+    title: str,
+    content: dict,
+    classification: int,
+    limite: bool,
+    tlp: int,
+    releasable_to_all: bool = True,
+    releasable_to=(),
+    shared_with=(),
+    shared_with_all_delegations: bool = True,
+    review_on: datetime.date | None = None,
 ) -> StrategicResponseNote:
     """The EEAS starts the strategic response note for a persistent actor
     (one per actor). Need-to-know: the EEAS, the secretariat, named
@@ -325,23 +411,36 @@ def strategic_note_create(
         raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
     content = strategic_content_clean(content, by)
     with transaction.atomic():
-        note = StrategicResponseNote(actor=actor, title=title, content=content, drafted_by=by, classification=classification,
-                                     limite=limite, tlp=tlp, releasable_to_all=releasable_to_all, originator=by.organisation,
-                                     review_on=review_on)
+        note = StrategicResponseNote(
+            actor=actor,
+            title=title,
+            content=content,
+            drafted_by=by,
+            classification=classification,
+            limite=limite,
+            tlp=tlp,
+            releasable_to_all=releasable_to_all,
+            originator=by.organisation,
+            review_on=review_on,
+        )
         note.full_clean(exclude=["status"])
         note.save()
         note.releasable_to.set(releasable_to)
         StrategicNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
-        groups = [organisation_group(by.organisation), Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]),
-                  *(organisation_group(organisation) for organisation in shared_with)]
+        groups = [
+            organisation_group(by.organisation),
+            Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]),
+            *(organisation_group(organisation) for organisation in shared_with),
+        ]
         if shared_with_all_delegations:
             groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
         for group in dict.fromkeys(groups):
             access_grant(target=note, by=by, group=group)
         note_log(note, "create", NoteStatus.DRAFT, by)
         if review_on is not None:
-            deadline_set(kind=DeadlineKind.REVIEW, subject=note, due_at=end_of_day(review_on),
-                         link=reverse("strategic-note-page", args=[note.pk]))
+            deadline_set(
+                kind=DeadlineKind.REVIEW, subject=note, due_at=end_of_day(review_on), link=reverse("strategic-note-page", args=[note.pk])
+            )
     return note
 
 
@@ -365,10 +464,17 @@ def note_save(*, by, note, title: str, content: dict, base_version: int | None =
         note = type(note).objects.select_for_update().get(pk=note.pk)
         if base_version is not None and int(base_version) != note.version:
             latest = kind.version_model.objects.filter(note=note, number=note.version).select_related("saved_by").first()
-            raise VersionConflict(_("You edited version %(base)s, but version %(current)s was saved meanwhile by %(who)s. "
-                                    "Nothing was saved: reload the draft and make your changes again.")
-                                  % {"base": base_version, "current": note.version,
-                                     "who": latest.saved_by.get_full_name() or latest.saved_by.username if latest else "—"})
+            raise VersionConflict(
+                _(
+                    "You edited version %(base)s, but version %(current)s was saved meanwhile by %(who)s. "
+                    "Nothing was saved: reload the draft and make your changes again."
+                )
+                % {
+                    "base": base_version,
+                    "current": note.version,
+                    "who": latest.saved_by.get_full_name() or latest.saved_by.username if latest else "—",
+                }
+            )
         if note.status not in (NoteStatus.DRAFT, NoteStatus.CIRCULATED):
             raise ValidationError({"content": _("A submitted draft is not edited: revise it (a new version supersedes it).")})
         note.version += 1
@@ -387,8 +493,15 @@ def options_note_revise(*, by, note: OptionsNote) -> OptionsNote:
         note = OptionsNote.objects.select_for_update().get(pk=note.pk)
         if note.status != NoteStatus.SUBMITTED or hasattr(note, "superseded_by"):
             raise ValidationError({"note": _("Only a submitted note without a newer version can be revised.")})
-        revision = OptionsNote(case=note.case, title=note.title, content=note.content, drafted_by=by, classification=note.classification,
-                               supersedes=note, version=note.version + 1)
+        revision = OptionsNote(
+            case=note.case,
+            title=note.title,
+            content=note.content,
+            drafted_by=by,
+            classification=note.classification,
+            supersedes=note,
+            version=note.version + 1,
+        )
         revision.save()
         OptionsNoteVersion.objects.create(note=revision, number=revision.version, content=note.content, title=note.title, saved_by=by)
         note_log(revision, "revise", NoteStatus.DRAFT, by)
@@ -408,8 +521,10 @@ def note_transition(*, by, note, transition: str, decision=None, on: datetime.da
         note = model.objects.select_for_update().get(pk=note.pk)
         method = getattr(note, transition)
         if not can_proceed(method, check_conditions=False):
-            raise TransitionConflict(_("The draft is “%(status)s”: it cannot be %(transition)s.")
-                                     % {"status": note.get_status_display(), "transition": transition})
+            raise TransitionConflict(
+                _("The draft is “%(status)s”: it cannot be %(transition)s.")
+                % {"status": note.get_status_display(), "transition": transition}
+            )
         if not has_transition_perm(method, by):
             raise PermissionDenied(_("You may not do this with the draft."))
         kwargs = {"at": timezone.now()} if transition == "submit" else {}
@@ -421,8 +536,13 @@ def note_transition(*, by, note, transition: str, decision=None, on: datetime.da
         kind.log(note, transition, source, by)
         if kind.after is not None:
             kind.after(note, transition, by)
-        event_record(kind=NOTE_EVENTS.get(transition, EventKind.WORKFLOW_STEP), subject=note, actor=by,
-                     link=kind.url(note), payload={"transition": transition, "from": source, "to": note.status})
+        event_record(
+            kind=NOTE_EVENTS.get(transition, EventKind.WORKFLOW_STEP),
+            subject=note,
+            actor=by,
+            link=kind.url(note),
+            payload={"transition": transition, "from": source, "to": note.status},
+        )
     return note
 
 
@@ -434,8 +554,12 @@ def strategic_note_prepare(note, transition: str, by, *, decision=None, on=None)
     """Approval needs an adopted Council decision on a case about the actor."""
     if transition != "approve":
         return {}
-    if decision is None or not decision.adopted or not can_view_child(by, decision) \
-            or not decision.case.suspected_actors.filter(pk=note.actor_id).exists():
+    if (
+        decision is None
+        or not decision.adopted
+        or not can_view_child(by, decision)
+        or not decision.case.suspected_actors.filter(pk=note.actor_id).exists()
+    ):
         raise ValidationError({"decision": _("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
     return {"decision": decision}
 

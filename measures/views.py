@@ -1,5 +1,6 @@
 """Measures pages: the catalogue, the case-page panel (propose), each
 measure (its lifecycle, checks, listing, evaluations), evaluations due."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -39,9 +40,13 @@ def measures_panel(request, case):
 
     return "measures/case_panel.html", {
         "options_notes": list(protected_queryset(OptionsNote.objects.filter(case=case), request.user).order_by("-created_at")),
-        "strategic_notes": list(protected_queryset(StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all()), request.user)),
+        "strategic_notes": list(
+            protected_queryset(StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all()), request.user)
+        ),
         "may_draft": permissions.may_draft_note(None, request.user) and case.is_open,
-        "measures": measures, "supported_level": level, "supported_basis": basis,
+        "measures": measures,
+        "supported_level": level,
+        "supported_basis": basis,
         "propose_form": ProposeForm() if permissions.may_propose(case, request.user) and case.is_open else None,
     }
 
@@ -77,20 +82,42 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
     options = []
     for name, spec in services.measure_transitions().items():
         if measure.state in spec["sources"] and spec["permission"](measure, request.user):
-            options.append({"name": name, "label": spec["label"], "needs": spec["needs"],
-                            "blocked_by": services.measure_blocked_by(measure, name), "errors": (errors or {}).get(name, [])})
+            options.append(
+                {
+                    "name": name,
+                    "label": spec["label"],
+                    "needs": spec["needs"],
+                    "blocked_by": services.measure_blocked_by(measure, name),
+                    "errors": (errors or {}).get(name, []),
+                }
+            )
     evaluations = list(selectors.evaluation_list(user=request.user).filter(measure=measure))
     for evaluation in evaluations:
         evaluation.form = (evaluation_forms or {}).get(evaluation.pk) or EvaluationForm(prefix=f"evaluation-{evaluation.pk}")
-    return render(request, "measures/measure_detail.html", {
-        "measure": measure, "options": options, "marking": measure, "history": measure.transitions.select_related("by"),
-        "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor),
-        "override_form": override_form or (OverrideForm() if measure.escalation_warning and not measure.override_justification
-                                           and permissions.may_override_escalation(measure, request.user) else None),
-        "listing": getattr(measure, "listing", None) if measure.measure_type.restrictive else None,
-        "evaluations": evaluations, "may_evaluate": permissions.may_evaluate(measure, request.user),
-        "decisions": [d for d in Decision.objects.filter(case=measure.case, adopted=True) if can_view_child(request.user, d)],
-    }, status=status)
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "measure": measure,
+            "options": options,
+            "marking": measure,
+            "history": measure.transitions.select_related("by"),
+            "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor),
+            "override_form": override_form
+            or (
+                OverrideForm()
+                if measure.escalation_warning
+                and not measure.override_justification
+                and permissions.may_override_escalation(measure, request.user)
+                else None
+            ),
+            "listing": getattr(measure, "listing", None) if measure.measure_type.restrictive else None,
+            "evaluations": evaluations,
+            "may_evaluate": permissions.may_evaluate(measure, request.user),
+            "decisions": [d for d in Decision.objects.filter(case=measure.case, adopted=True) if can_view_child(request.user, d)],
+        },
+        status=status,
+    )
 
 
 @declare_access(OBJECT, model=ResponseMeasure, kind=DETAIL, lookup="measure_id", methods=("post",))
@@ -165,7 +192,11 @@ def evaluation_list(request):
     from .filters import EvaluationFilter
 
     evaluation_filter = EvaluationFilter(
-        request.GET or None, queryset=selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False))
+        request.GET or None, queryset=selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False)
+    )
     page, query = paginate(request, evaluation_filter.qs)
-    return render(request, "measures/evaluation_list.html", {
-        "filter": evaluation_filter, "page": page, "query": query, "marking": highest_marking(page.object_list)})
+    return render(
+        request,
+        "measures/evaluation_list.html",
+        {"filter": evaluation_filter, "page": page, "query": query, "marking": highest_marking(page.object_list)},
+    )

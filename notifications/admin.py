@@ -1,5 +1,6 @@
 """The secretariat sees the outbox and deliveries (to follow up a stuck
 e-mail), never edits them: they are the record of who was told what."""
+
 from django.contrib import admin
 
 from .models import Deadline, Event, Notification

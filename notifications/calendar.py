@@ -1,6 +1,7 @@
 """The iCal feed of a user's deadlines and meetings (RFC 5545, written by
 the icalendar library). Titles are the kind and the reference, never the
 text of a protected object."""
+
 from __future__ import annotations
 
 import datetime

@@ -17,6 +17,8 @@ class PreferencesForm(forms.Form):
         for kind, label in EventKind.choices:
             choices = [(mode, text) for mode, text in Mode.choices if not (mode == Mode.OFF and kind in MANDATORY_KINDS)]
             self.fields[kind] = forms.ChoiceField(
-                label=label, choices=choices, initial=current.get(kind, Mode.IMMEDIATE),
+                label=label,
+                choices=choices,
+                initial=current.get(kind, Mode.IMMEDIATE),
                 help_text=_("Cannot be switched off.") if kind in MANDATORY_KINDS else "",
             )

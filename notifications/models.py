@@ -6,6 +6,7 @@ Nothing here holds the text of a protected object: an event carries the
 reference, the marking and a link; whoever follows the link goes through
 the access rule again.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

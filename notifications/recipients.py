@@ -7,6 +7,7 @@ narrow that audience further (a request for information goes to the
 organisation it is addressed to), never widen it. The actor is not told
 of their own act.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model

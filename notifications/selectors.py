@@ -4,6 +4,7 @@ Recipients were chosen by the access rule when the event was dispatched;
 the lists apply it again, so a notification about a case whose access was
 since withdrawn disappears with the case.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -32,8 +33,13 @@ def visible_rows(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}classification__lte": clearance}) & (
         Q(case_visible)
         | Q(**{f"{prefix}case": None, f"{prefix}meeting__isnull": False})
-        | Q(**{f"{prefix}case": None, f"{prefix}subject_type": ContentType.objects.get_for_model(StrategicResponseNote),
-               f"{prefix}subject_id__in": notes})
+        | Q(
+            **{
+                f"{prefix}case": None,
+                f"{prefix}subject_type": ContentType.objects.get_for_model(StrategicResponseNote),
+                f"{prefix}subject_id__in": notes,
+            }
+        )
     )
 
 
@@ -41,8 +47,12 @@ def inbox(*, user) -> QuerySet[Notification]:
     """The user's notification centre, newest first."""
     if not user.is_authenticated:
         return Notification.objects.none()
-    return (Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
-            .filter(visible_rows(user, "event__")).select_related("event").order_by("-id"))
+    return (
+        Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
+        .filter(visible_rows(user, "event__"))
+        .select_related("event")
+        .order_by("-id")
+    )
 
 
 def unread_count(*, user) -> int:

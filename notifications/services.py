@@ -24,6 +24,7 @@ to one outbox sweep.
 E-mails carry the reference, the marking and a link, never the text of a
 protected object.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -65,6 +66,7 @@ from .recipients import audience
 
 # --- Queueing ---------------------------------------------------------------------
 
+
 def _dispatch_on_commit(event_ids: Iterable[int]) -> None:
     from .tasks import dispatch_event
 
@@ -73,6 +75,7 @@ def _dispatch_on_commit(event_ids: Iterable[int]) -> None:
 
 
 # --- Events -----------------------------------------------------------------------
+
 
 def _labels(*, case, subject, meeting) -> tuple[str, str, str]:
     """Reference, marking and link of an event: nothing of the object's text."""
@@ -90,7 +93,14 @@ def _labels(*, case, subject, meeting) -> tuple[str, str, str]:
 
 
 def event_build(
-    *, kind: str, subject: Model | None = None, case=None, meeting=None, actor=None, link: str = "", payload: dict | None = None,
+    *,
+    kind: str,
+    subject: Model | None = None,
+    case=None,
+    meeting=None,
+    actor=None,
+    link: str = "",
+    payload: dict | None = None,
 ) -> Event:
     """The (unsaved) event of a change: its reference, marking and link,
     and the fields the access rule needs to choose its recipients."""
@@ -100,11 +110,17 @@ def event_build(
         case = subject.case
     reference, marking, default_link = _labels(case=case, subject=subject, meeting=meeting)
     return Event(
-        kind=kind, case=case, meeting=meeting, actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        case=case,
+        meeting=meeting,
+        actor=actor if getattr(actor, "pk", None) else None,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         classification=int(getattr(subject if subject is not None else case, "classification", 0) or 0),
-        reference=reference[:100], marking=marking[:100], link=(link or default_link)[:300], payload=payload or {},
+        reference=reference[:100],
+        marking=marking[:100],
+        link=(link or default_link)[:300],
+        payload=payload or {},
     )
 
 
@@ -144,9 +160,12 @@ def event_dispatch(*, event_id: int) -> int:
         if event is None:
             return 0  # gone, or another worker holds it
         recipients = list(audience(event).values_list("pk", "email"))
-        preferences = dict(((user_id, kind), mode) for user_id, kind, mode in
-                           Preference.objects.filter(user_id__in=[pk for pk, _ in recipients], kind=event.kind)
-                           .values_list("user_id", "kind", "mode"))
+        preferences = dict(
+            ((user_id, kind), mode)
+            for user_id, kind, mode in Preference.objects.filter(user_id__in=[pk for pk, _ in recipients], kind=event.kind).values_list(
+                "user_id", "kind", "mode"
+            )
+        )
         rows = []
         for user_id, email in recipients:
             mode = mode_for(user_id, event.kind, preferences)
@@ -161,8 +180,9 @@ def event_dispatch(*, event_id: int) -> int:
         event.dispatched_at = event.dispatched_at or timezone.now()
         event.attempts += 1
         event.save(update_fields=["dispatched_at", "attempts"])
-        pending = list(Notification.objects.filter(event=event, channel=Channel.EMAIL, mode=Mode.IMMEDIATE, sent_at=None)
-                       .values_list("pk", flat=True))
+        pending = list(
+            Notification.objects.filter(event=event, channel=Channel.EMAIL, mode=Mode.IMMEDIATE, sent_at=None).values_list("pk", flat=True)
+        )
         transaction.on_commit(partial(_send_on_commit, pending))
     return added
 
@@ -175,8 +195,7 @@ def _send_on_commit(notification_ids: list[int]) -> None:
 
 
 def _mail(*, subject: str, body: str, to: str, message_id: str) -> None:
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                           headers={"Message-ID": message_id})
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers={"Message-ID": message_id})
     message.send(fail_silently=False)
 
 
@@ -190,14 +209,23 @@ def notification_send(*, notification_id: int) -> bool:
     mail is handed over and marked sent in the same transaction."""
     failure = None
     with transaction.atomic():
-        notification = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                        .select_related("event", "recipient").filter(pk=notification_id, channel=Channel.EMAIL).first())
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event", "recipient")
+            .filter(pk=notification_id, channel=Channel.EMAIL)
+            .first()
+        )
         if notification is None or notification.sent_at is not None or notification.mode != Mode.IMMEDIATE:
             return False
         event, recipient = notification.event, notification.recipient
-        body = render_to_string("notifications/email.txt", {
-            "events": [event], "recipient": recipient, "site": settings.CDT_SITE_URL,
-        })
+        body = render_to_string(
+            "notifications/email.txt",
+            {
+                "events": [event],
+                "recipient": recipient,
+                "site": settings.CDT_SITE_URL,
+            },
+        )
         notification.attempts += 1
         try:
             _mail(subject=email_subject(event), body=body, to=recipient.email, message_id=notification.message_id)
@@ -217,8 +245,9 @@ def digests_send(*, day: datetime.date | None = None) -> int:
     """One digest e-mail per user with digest-mode e-mails waiting; each
     in its own transaction, at most once a day per user."""
     day = day or timezone.localdate()
-    users = (Notification.objects.filter(channel=Channel.EMAIL, mode=Mode.DIGEST, sent_at=None)
-             .values_list("recipient_id", flat=True).distinct())
+    users = (
+        Notification.objects.filter(channel=Channel.EMAIL, mode=Mode.DIGEST, sent_at=None).values_list("recipient_id", flat=True).distinct()
+    )
     sent = 0
     for user_id in list(users):
         sent += digest_send(user_id=user_id, day=day)
@@ -233,14 +262,24 @@ def digest_send(*, user_id: int, day: datetime.date) -> int:
         digest = Digest.objects.select_for_update().get(pk=digest.pk)
         if digest.sent_at is not None:
             return 0
-        waiting = list(Notification.objects.select_for_update(of=("self",)).select_related("event")
-                       .filter(recipient_id=user_id, channel=Channel.EMAIL, mode=Mode.DIGEST, sent_at=None).order_by("id"))
+        waiting = list(
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .filter(recipient_id=user_id, channel=Channel.EMAIL, mode=Mode.DIGEST, sent_at=None)
+            .order_by("id")
+        )
         if not waiting:
             return 0
         recipient = get_user_model().objects.get(pk=user_id)
-        body = render_to_string("notifications/email.txt", {
-            "events": [n.event for n in waiting], "recipient": recipient, "site": settings.CDT_SITE_URL, "digest": True,
-        })
+        body = render_to_string(
+            "notifications/email.txt",
+            {
+                "events": [n.event for n in waiting],
+                "recipient": recipient,
+                "site": settings.CDT_SITE_URL,
+                "digest": True,
+            },
+        )
         subject = _("CDT daily digest, %(day)s: %(count)d notifications") % {"day": day.isoformat(), "count": len(waiting)}
         _mail(subject=subject, body=body, to=recipient.email, message_id=digest.message_id)
         now = timezone.now()
@@ -265,7 +304,7 @@ def _enqueue_batches(task, ids: list[int]) -> int:
     return how many ids were queued."""
     queued = 0
     for start in range(0, len(ids), SWEEP_BATCH):
-        batch = ids[start:start + SWEEP_BATCH]
+        batch = ids[start : start + SWEEP_BATCH]
         if not enqueue(task, batch):
             break
         queued += len(batch)
@@ -286,14 +325,19 @@ def outbox_sweep(*, now: datetime.datetime | None = None, grace_seconds: int | N
     now = now or timezone.now()
     grace = settings.CDT_OUTBOX_GRACE_SECONDS if grace_seconds is None else grace_seconds
     cutoff = now - datetime.timedelta(seconds=grace)
-    events = list(Event.objects.filter(dispatched_at=None, created_at__lte=cutoff).order_by("pk")
-                  .values_list("pk", flat=True)[:SWEEP_LIMIT])
-    mails = list(Notification.objects.filter(channel=Channel.EMAIL, mode=Mode.IMMEDIATE, sent_at=None, created_at__lte=cutoff)
-                 .order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    events = list(
+        Event.objects.filter(dispatched_at=None, created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    mails = list(
+        Notification.objects.filter(channel=Channel.EMAIL, mode=Mode.IMMEDIATE, sent_at=None, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
     return {"events": _enqueue_batches(dispatch_events, events), "emails": _enqueue_batches(send_notifications, mails)}
 
 
 # --- The notification centre ---------------------------------------------------------
+
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark the user's own in-app notifications read (all of them when
@@ -349,10 +393,19 @@ def deadline_set(*, kind: str, subject: Model, due_at: datetime.datetime, case=N
     reference, marking, default_link = _labels(case=case, subject=subject if meeting is None else None, meeting=meeting)
     content_type = ContentType.objects.get_for_model(subject)
     deadline, _created = Deadline.objects.update_or_create(
-        subject_type=content_type, subject_id=subject.pk, kind=kind,
-        defaults={"case": case, "meeting": meeting, "due_at": due_at, "done_at": None,
-                  "classification": int(getattr(subject, "classification", 0) or 0),
-                  "reference": reference[:100], "marking": marking[:100], "link": (link or default_link)[:300]},
+        subject_type=content_type,
+        subject_id=subject.pk,
+        kind=kind,
+        defaults={
+            "case": case,
+            "meeting": meeting,
+            "due_at": due_at,
+            "done_at": None,
+            "classification": int(getattr(subject, "classification", 0) or 0),
+            "reference": reference[:100],
+            "marking": marking[:100],
+            "link": (link or default_link)[:300],
+        },
     )
     deadline.reminders.filter(fired_at=None).delete()
     now = timezone.now()
@@ -366,8 +419,9 @@ def deadline_set(*, kind: str, subject: Model, due_at: datetime.datetime, case=N
 def deadline_done(*, kind: str, subject: Model) -> int:
     """The deadline is met (procedure closed, request answered, evaluation
     recorded): it leaves the lists and its reminders stop."""
-    return Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, kind=kind,
-                                   done_at=None).update(done_at=timezone.now())
+    return Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, kind=kind, done_at=None
+    ).update(done_at=timezone.now())
 
 
 #: A reminder found this long after its deadline is not sent (a late scan,
@@ -407,10 +461,16 @@ def _reminder_sql() -> tuple[dict[str, str], dict[str, str]]:
         return qn(model._meta.get_field(name).column)
 
     names = {
-        "reminder": qn(Reminder._meta.db_table), "deadline": qn(Deadline._meta.db_table), "event": qn(Event._meta.db_table),
-        "reminder_pk": column(Reminder, "id"), "reminder_deadline": column(Reminder, "deadline"),
-        "fired_at": column(Reminder, "fired_at"), "remind_at": column(Reminder, "remind_at"),
-        "deadline_pk": column(Deadline, "id"), "done_at": column(Deadline, "done_at"), "due_at": column(Deadline, "due_at"),
+        "reminder": qn(Reminder._meta.db_table),
+        "deadline": qn(Deadline._meta.db_table),
+        "event": qn(Event._meta.db_table),
+        "reminder_pk": column(Reminder, "id"),
+        "reminder_deadline": column(Reminder, "deadline"),
+        "fired_at": column(Reminder, "fired_at"),
+        "remind_at": column(Reminder, "remind_at"),
+        "deadline_pk": column(Deadline, "id"),
+        "done_at": column(Deadline, "done_at"),
+        "due_at": column(Deadline, "due_at"),
     }
     deadline_id, due_at = f"d.{names['deadline_pk']}", f"d.{names['due_at']}"
     if connection.vendor == "postgresql":  # a timestamptz in JSON is ISO 8601 (the session is in UTC)
@@ -454,8 +514,7 @@ def reminders_fire(*, now: datetime.datetime | None = None) -> int:
     for i, (deadline_kind, event_kind) in enumerate(REMINDER_EVENT.items()):
         params[f"deadline_kind_{i}"], params[f"event_kind_{i}"] = deadline_kind.value, event_kind.value
     names, values = _reminder_sql()
-    insert = partial(_INSERT_REMINDER_EVENTS.format, **names, event_columns=", ".join(values),
-                     event_values=", ".join(values.values()))
+    insert = partial(_INSERT_REMINDER_EVENTS.format, **names, event_columns=", ".join(values), event_values=", ".join(values.values()))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_FIRE_DUE_POSTGRESQL.format(**names) + insert(fired="fired", and_due=""), params)
@@ -471,6 +530,7 @@ def reminders_fire(*, now: datetime.datetime | None = None) -> int:
 
 
 # --- The calendar feed -------------------------------------------------------------------
+
 
 def calendar_feed_issue(*, user) -> str:
     """Issue (or replace) the user's secret calendar address; returns the

@@ -1,6 +1,7 @@
 """Celery tasks: thin, each loads by id and calls a service. All are
 idempotent, so late acknowledgement (a task redelivered after a worker
 dies) and the sweeper's re-queueing never deliver anything twice."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,14 @@ from . import services
 
 logger = logging.getLogger(__name__)
 
-RETRY = {"autoretry_for": (SMTPException, OSError, DatabaseError), "retry_backoff": 5, "retry_backoff_max": 300,
-         "retry_jitter": True, "max_retries": 8, "ignore_result": True}
+RETRY = {
+    "autoretry_for": (SMTPException, OSError, DatabaseError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "ignore_result": True,
+}
 
 
 @shared_task(name="notifications.dispatch_event", **RETRY)

@@ -1,5 +1,6 @@
 """The notification centre, notification preferences, "my deadlines" and
 the calendar feed. Every page shows the signed-in user's own rows only."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,6 +1,7 @@
 """Walk a case's attribution through the services, as the Council would:
 claims, the deliberation with every consideration assessed, the question
 put and decided, the outcome recorded."""
+
 from __future__ import annotations
 
 from attribution import services
@@ -12,15 +13,27 @@ from council.services import decision_record, position_set
 
 def claim(cast, case, actor, *, basis=Basis.INDUSTRY, by="eeas", **extra):
     defaults = {"industry_source": "Fictional Threat Labs"} if basis == Basis.INDUSTRY else {}
-    return services.claim_record(by=cast[by], case=case, actor=actor, basis=basis, claim_type=extra.pop("claim_type", ClaimType.TECHNICAL),
-                                 confidence=extra.pop("confidence", Confidence.HIGH), **{**defaults, **extra})
+    return services.claim_record(
+        by=cast[by],
+        case=case,
+        actor=actor,
+        basis=basis,
+        claim_type=extra.pop("claim_type", ClaimType.TECHNICAL),
+        confidence=extra.pop("confidence", Confidence.HIGH),
+        **{**defaults, **extra},
+    )
 
 
 def assess_all(cast, deliberation, *, skip=()):
     for number in range(1, 11):
         if number not in skip:
-            services.consideration_assess(by=cast["eeas"], deliberation=deliberation, number=number,
-                                          assessment=f"Assessment of consideration {number}.", rating=Rating.SUPPORTS)
+            services.consideration_assess(
+                by=cast["eeas"],
+                deliberation=deliberation,
+                number=number,
+                assessment=f"Assessment of consideration {number}.",
+                rating=Rating.SUPPORTS,
+            )
 
 
 def referred(cast, case, actors):
@@ -43,5 +56,6 @@ def attribute(cast, case, actors, *, state="", outcome="public_declaration"):
     """A concluded EU attribution of the case covering ``actors``."""
     deliberation = referred(cast, case, actors)
     decide(cast, deliberation)
-    return services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome=outcome, actors=actors,
-                                          attributed_to_state=state)
+    return services.deliberation_conclude(
+        by=cast["chair"], deliberation=deliberation, outcome=outcome, actors=actors, attributed_to_state=state
+    )

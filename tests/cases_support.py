@@ -1,6 +1,7 @@
 """Shared helpers for the case tests: the cast (chair, delegates, EEAS,
 secretariat), a case everyone in the cast can see, and walking a case to a
 step through the real services."""
+
 from __future__ import annotations
 
 import datetime
@@ -44,24 +45,44 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
     if transition == "explore_response" and not case.assessments.exists():
         from awareness.services import assessment_record
 
-        assessment_record(by=cast["siac"], kind="written", title="SIAC assessment", body="All-source assessment.",
-                          classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True,
-                          cases=[case], shared_with_all_delegations=True)
+        assessment_record(
+            by=cast["siac"],
+            kind="written",
+            title="SIAC assessment",
+            body="All-source assessment.",
+            classification=case.classification,
+            limite=True,
+            tlp=Tlp.AMBER,
+            releasable_to_all=True,
+            cases=[case],
+            shared_with_all_delegations=True,
+        )
     if not case.is_open:
         return case  # nothing can be added to a closed case
     if transition == "open_deliberation" and not case.options_notes.filter(status="submitted").exists():
         from measures.services import note_transition, options_note_create
 
-        note = options_note_create(by=cast["eeas"], case=case, title="Options note", content={
-            "situation": "Wiper attack on two operators.", "options": [{"measure_type": "demarche", "rationale": "First step."}],
-            "recommendation": "Option 1."})
+        note = options_note_create(
+            by=cast["eeas"],
+            case=case,
+            title="Options note",
+            content={
+                "situation": "Wiper attack on two operators.",
+                "options": [{"measure_type": "demarche", "rationale": "First step."}],
+                "recommendation": "Option 1.",
+            },
+        )
         note_transition(by=cast["eeas"], note=note, transition="submit")
     if transition in ("refer_for_decision", "evaluate") and not case.measures.exists():
         from measures.models import MeasureType
         from measures.services import measure_propose, measure_transition
 
-        measure = measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"),
-                                  description="Démarche by the HR to the State concerned.")
+        measure = measure_propose(
+            by=cast["eeas"],
+            case=case,
+            measure_type=MeasureType.objects.get(slug="demarche"),
+            description="Démarche by the HR to the State concerned.",
+        )
         measure_transition(by=cast["chair"], measure=measure, transition="select")
     if transition in ("implement", "evaluate") and not case.decisions.filter(adopted=True).exists():
         from council.services import hr_act_record
@@ -72,18 +93,24 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
 
         measure = case.measures.get(state="selected")
         measure_transition(by=cast["chair"], measure=measure, transition="agree", decision=case.decisions.filter(adopted=True).first())
-        measure_transition(by=cast["eeas"], measure=measure, transition="start_implementation",
-                           implementing_actor=Organisation.objects.get(code="EEAS"))
+        measure_transition(
+            by=cast["eeas"], measure=measure, transition="start_implementation", implementing_actor=Organisation.objects.get(code="EEAS")
+        )
         measure_transition(by=cast["eeas"], measure=measure, transition="complete")
     return case
 
 
 def case_fields(**overrides) -> dict:
     fields = dict(
-        kind=CaseKind.MALICIOUS_ACTIVITY, title="Wiper attack on energy grid operators",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        title="Wiper attack on energy grid operators",
         summary="Destructive malware against transmission system operators in two Member States.",
-        brought_by=Organisation.objects.get(code="DE"), brought_on=datetime.date(2026, 11, 2),
-        classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER, releasable_to_all=True,
+        brought_by=Organisation.objects.get(code="DE"),
+        brought_on=datetime.date(2026, 11, 2),
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
     )
     fields.update(overrides)
     return fields

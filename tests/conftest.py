@@ -4,6 +4,7 @@ Reference data is loaded by a migration, but tests that use a transactional
 database flush it away afterwards; the ``directory`` fixture reloads it
 (idempotently) so every test that needs it can rely on it.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -7,6 +7,7 @@ database fingerprint that proves a rejected input changed nothing.
 The counts are fixed per profile, never random, so two runs of the same
 commit generate the same inputs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,12 @@ fuzz_settings = hypothesis_settings(
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+    ],
 )
 
 hostile = pytest.mark.hostile
@@ -62,7 +67,7 @@ def database_fingerprint(*, exclude: tuple[str, ...] = ()) -> dict[str, tuple[in
         rows = model._default_manager.order_by("pk")
         count = 0
         for chunk_start in range(0, rows.count(), 2000):
-            chunk = list(rows[chunk_start:chunk_start + 2000])
+            chunk = list(rows[chunk_start : chunk_start + 2000])
             digest.update(serializers.serialize("json", chunk).encode())
             count += len(chunk)
         fingerprint[label] = (count, digest.hexdigest())

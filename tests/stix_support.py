@@ -1,5 +1,6 @@
 """STIX 2.1 content written for the tests: a SIAC report on an intrusion set
 with its relationships and TLP 2.0 markings, and helpers to vary it."""
+
 from __future__ import annotations
 
 import copy
@@ -33,14 +34,27 @@ T1 = "2026-11-10T15:30:00.000Z"
 
 def tlp2(marking_id: str, level: str) -> dict:
     return {
-        "type": "marking-definition", "spec_version": "2.1", "id": marking_id, "created": "2022-10-01T00:00:00.000Z",
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": marking_id,
+        "created": "2022-10-01T00:00:00.000Z",
         "name": f"TLP:{level.upper()}",
-        "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {"extension_type": "property-extension", "tlp_2_0": level}},
+        "extensions": {
+            "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {"extension_type": "property-extension", "tlp_2_0": level}
+        },
     }
 
 
 def sdo(stix_type: str, stix_id: str, modified: str = T0, **properties) -> dict:
-    return {"type": stix_type, "spec_version": "2.1", "id": stix_id, "created": T0, "modified": modified, "created_by_ref": SIAC, **properties}
+    return {
+        "type": stix_type,
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": T0,
+        "modified": modified,
+        "created_by_ref": SIAC,
+        **properties,
+    }
 
 
 def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markings=(TLP_GREEN,), case_reference: str | None = None) -> dict:
@@ -50,33 +64,97 @@ def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markin
     keeps as raw STIX."""
     references = [{"source_name": "CDT", "external_id": case_reference}] if case_reference else []
     return {
-        "type": "bundle", "id": f"bundle--{uuid.uuid4()}",
+        "type": "bundle",
+        "id": f"bundle--{uuid.uuid4()}",
         "objects": [
-            {"type": "identity", "spec_version": "2.1", "id": SIAC, "created": T0, "modified": T0, "name": "SIAC", "identity_class": "organization"},
-            tlp2(TLP_GREEN, "green"), tlp2(TLP_AMBER, "amber"),
-            sdo("intrusion-set", GRIDLOCK, modified, name="GRIDLOCK", aliases=["GRIDLOCK", "Static Tundra", "Unit 00000"],
+            {
+                "type": "identity",
+                "spec_version": "2.1",
+                "id": SIAC,
+                "created": T0,
+                "modified": T0,
+                "name": "SIAC",
+                "identity_class": "organization",
+            },
+            tlp2(TLP_GREEN, "green"),
+            tlp2(TLP_AMBER, "amber"),
+            sdo(
+                "intrusion-set",
+                GRIDLOCK,
+                modified,
+                name="GRIDLOCK",
+                aliases=["GRIDLOCK", "Static Tundra", "Unit 00000"],
                 description="Intrusion set targeting energy-sector operational technology in several Member States.",
-                first_seen="2024-03-01T00:00:00Z", external_references=[{"source_name": "mitre-attack", "external_id": "G9999"}],
-                object_marking_refs=list(actor_markings)),
-            sdo("threat-actor", STATE_ACTOR, name="Fictional State Directorate 9", threat_actor_types=["nation-state"],
-                object_marking_refs=list(actor_markings)),
+                first_seen="2024-03-01T00:00:00Z",
+                external_references=[{"source_name": "mitre-attack", "external_id": "G9999"}],
+                object_marking_refs=list(actor_markings),
+            ),
+            sdo(
+                "threat-actor",
+                STATE_ACTOR,
+                name="Fictional State Directorate 9",
+                threat_actor_types=["nation-state"],
+                object_marking_refs=list(actor_markings),
+            ),
             sdo("campaign", CAMPAIGN, name="Operation Cold Grid", object_marking_refs=[TLP_AMBER]),
-            sdo("identity", VICTIM, name="A ministry of energy", identity_class="organization", sectors=["energy"], object_marking_refs=[TLP_AMBER]),
-            sdo("relationship", "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101", relationship_type="attributed-to",
-                source_ref=GRIDLOCK, target_ref=STATE_ACTOR, object_marking_refs=[TLP_AMBER]),
-            sdo("relationship", "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0102", relationship_type="attributed-to",
-                source_ref=CAMPAIGN, target_ref=GRIDLOCK, object_marking_refs=[TLP_AMBER]),
-            sdo("relationship", "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0103", relationship_type="targets",
-                source_ref=CAMPAIGN, target_ref=VICTIM, object_marking_refs=[TLP_AMBER]),
-            sdo("report", REPORT, modified, name="GRIDLOCK: wiper deployment against energy operators",
+            sdo(
+                "identity",
+                VICTIM,
+                name="A ministry of energy",
+                identity_class="organization",
+                sectors=["energy"],
+                object_marking_refs=[TLP_AMBER],
+            ),
+            sdo(
+                "relationship",
+                "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101",
+                relationship_type="attributed-to",
+                source_ref=GRIDLOCK,
+                target_ref=STATE_ACTOR,
+                object_marking_refs=[TLP_AMBER],
+            ),
+            sdo(
+                "relationship",
+                "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0102",
+                relationship_type="attributed-to",
+                source_ref=CAMPAIGN,
+                target_ref=GRIDLOCK,
+                object_marking_refs=[TLP_AMBER],
+            ),
+            sdo(
+                "relationship",
+                "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0103",
+                relationship_type="targets",
+                source_ref=CAMPAIGN,
+                target_ref=VICTIM,
+                object_marking_refs=[TLP_AMBER],
+            ),
+            sdo(
+                "report",
+                REPORT,
+                modified,
+                name="GRIDLOCK: wiper deployment against energy operators",
                 description="SIAC assesses with moderate confidence that GRIDLOCK conducted the wiper attacks.",
-                published="2026-11-02T09:00:00Z", report_types=["threat-actor", "campaign"], confidence=60,
-                object_refs=[GRIDLOCK, STATE_ACTOR, CAMPAIGN, VICTIM], object_marking_refs=list(report_markings),
-                external_references=references),
-            sdo("note", NOTE, content="Consistent with the 2025 pattern of activity.", object_refs=[REPORT], object_marking_refs=[TLP_AMBER]),
+                published="2026-11-02T09:00:00Z",
+                report_types=["threat-actor", "campaign"],
+                confidence=60,
+                object_refs=[GRIDLOCK, STATE_ACTOR, CAMPAIGN, VICTIM],
+                object_marking_refs=list(report_markings),
+                external_references=references,
+            ),
+            sdo(
+                "note", NOTE, content="Consistent with the 2025 pattern of activity.", object_refs=[REPORT], object_marking_refs=[TLP_AMBER]
+            ),
             sdo("opinion", OPINION, opinion="agree", object_refs=[REPORT], object_marking_refs=[TLP_AMBER]),
-            sdo("indicator", INDICATOR, pattern="[file:hashes.'SHA-256' = '" + "ab" * 32 + "']", pattern_type="stix",
-                valid_from=T0, indicator_types=["malicious-activity"], object_marking_refs=[TLP_AMBER]),
+            sdo(
+                "indicator",
+                INDICATOR,
+                pattern="[file:hashes.'SHA-256' = '" + "ab" * 32 + "']",
+                pattern_type="stix",
+                valid_from=T0,
+                indicator_types=["malicious-activity"],
+                object_marking_refs=[TLP_AMBER],
+            ),
         ],
     }
 
@@ -99,6 +177,11 @@ def feed_token(cast):
     """SIAC's feed client: unclassified and releasable to all by default,
     shared with every HWPCI delegation."""
     token, key = api_token_issue(user=cast["siac"], name="SIAC platform", scopes=[READ, FEEDS_WRITE])
-    services.feed_client_configure(by=cast["secretariat"], token=token, default_classification=Classification.UNCLASSIFIED,
-                                   default_tlp=Tlp.AMBER, shared_with_all_delegations=True)
+    services.feed_client_configure(
+        by=cast["secretariat"],
+        token=token,
+        default_classification=Classification.UNCLASSIFIED,
+        default_tlp=Tlp.AMBER,
+        shared_with_all_delegations=True,
+    )
     return token, key

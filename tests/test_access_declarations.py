@@ -3,6 +3,7 @@
 Walks the whole URL configuration: a route with no declared access fails
 the build, and every non-public route turns an anonymous visitor away.
 """
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 

@@ -1,5 +1,6 @@
 """The one access rule: explicit cases, and a property test that the SQL
 filter (visible_to) and the Python predicate (can_view) always agree."""
+
 import datetime
 
 import pytest
@@ -24,8 +25,12 @@ pytestmark = pytest.mark.django_db
 
 def make_dossier(originator="EEAS", classification=Classification.UNCLASSIFIED, tlp=Tlp.AMBER, releasable_to=None, title="dossier"):
     dossier = Dossier.objects.create(
-        title=title, classification=classification, limite=True, tlp=tlp,
-        originator=Organisation.objects.get(code=originator), releasable_to_all=releasable_to is None,
+        title=title,
+        classification=classification,
+        limite=True,
+        tlp=tlp,
+        originator=Organisation.objects.get(code=originator),
+        releasable_to_all=releasable_to is None,
     )
     if releasable_to:
         dossier.releasable_to.set(Organisation.objects.filter(code__in=releasable_to))
@@ -144,6 +149,7 @@ def test_visible_to_is_one_query(delegate, eeas, django_assert_num_queries):
 
 # --- ceiling -----------------------------------------------------------------
 
+
 def test_above_ceiling_is_refused_with_a_clear_error():
     dossier = make_dossier()
     dossier.classification = Classification.CONFIDENTIEL_UE
@@ -169,26 +175,33 @@ def test_top_secret_is_refused_whatever_the_setting():
 
 ORGANISATIONS = ["DE", "FR", "EEAS"]
 users_strategy = st.lists(
-    st.fixed_dictionaries({
-        "organisation": st.sampled_from(ORGANISATIONS),
-        "clearance": st.sampled_from(list(Classification)[:4]),
-        "expired": st.booleans(),
-        "delegate": st.booleans(),
-    }),
-    min_size=1, max_size=4,
+    st.fixed_dictionaries(
+        {
+            "organisation": st.sampled_from(ORGANISATIONS),
+            "clearance": st.sampled_from(list(Classification)[:4]),
+            "expired": st.booleans(),
+            "delegate": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=4,
 )
 dossiers_strategy = st.lists(
-    st.fixed_dictionaries({
-        "classification": st.sampled_from(list(Classification)[:4]),
-        "tlp": st.sampled_from(list(Tlp)),
-        "originator": st.sampled_from(ORGANISATIONS),
-        "releasable_to": st.one_of(st.none(), st.lists(st.sampled_from(ORGANISATIONS), min_size=1, max_size=2, unique=True)),
-    }),
-    min_size=1, max_size=4,
+    st.fixed_dictionaries(
+        {
+            "classification": st.sampled_from(list(Classification)[:4]),
+            "tlp": st.sampled_from(list(Tlp)),
+            "originator": st.sampled_from(ORGANISATIONS),
+            "releasable_to": st.one_of(st.none(), st.lists(st.sampled_from(ORGANISATIONS), min_size=1, max_size=2, unique=True)),
+        }
+    ),
+    min_size=1,
+    max_size=4,
 )
 grants_strategy = st.lists(
     st.tuples(st.integers(0, 3), st.sampled_from(["user", "organisation", "delegates"]), st.integers(0, 3)),
-    min_size=1, max_size=10,
+    min_size=1,
+    max_size=10,
 )
 
 
@@ -211,8 +224,10 @@ class VisibleToMatchesCanView(HypothesisTestCase):
         made_users = []
         for index, spec in enumerate(users):
             user = User.objects.create(
-                username=f"u{index}", organisation=self.organisations[spec["organisation"]],
-                clearance=spec["clearance"], clearance_expires_on=datetime.date(2020, 1, 1) if spec["expired"] else None,
+                username=f"u{index}",
+                organisation=self.organisations[spec["organisation"]],
+                clearance=spec["clearance"],
+                clearance_expires_on=datetime.date(2020, 1, 1) if spec["expired"] else None,
             )  # the post_save signal puts the user in their organisation's group
             if spec["delegate"]:
                 user.groups.add(self.delegates)

@@ -2,6 +2,7 @@
 delegation's access from the case list, workflow transitions as list
 actions, CSV export of lists (under the access rule, formula-safe), the
 clearance-expiry filter, the reference data it maintains, and its titles."""
+
 import csv
 import datetime
 import io
@@ -48,6 +49,7 @@ def actions_for(model, user):
 
 
 # --- 1. A delegation's access in two clicks -------------------------------------
+
 
 def test_grant_a_delegation_access_in_two_clicks(cast, open_case, signed_in):
     case = open_case()
@@ -106,8 +108,18 @@ def test_every_protected_list_offers_it_even_for_all_rows_selected(secretariat_u
     from cdt.security.markings import Classification, Tlp
 
     author = make_user("author-de")
-    dossiers = [dossier_create(by=author, title=f"Dossier {n}", classification=Classification.RESTREINT_UE, limite=True,
-                               tlp=Tlp.AMBER, originator=org("DE"), releasable_to_all=True) for n in (1, 2)]
+    dossiers = [
+        dossier_create(
+            by=author,
+            title=f"Dossier {n}",
+            classification=Classification.RESTREINT_UE,
+            limite=True,
+            tlp=Tlp.AMBER,
+            originator=org("DE"),
+            releasable_to_all=True,
+        )
+        for n in (1, 2)
+    ]
     for dossier in dossiers:
         access_grant(target=dossier, by=secretariat_user, user=secretariat_user)
     login_verified(client, secretariat_user)
@@ -125,6 +137,7 @@ def test_children_of_protected_objects_offer_no_grant(cast):
 
 
 # --- 2. Workflow transitions as list actions -------------------------------------
+
 
 def test_an_allowed_transition_moves_the_case_and_logs_it(cast, open_case, signed_in):
     case = satisfy_guards(walk_to(open_case(), CaseState.DECISION, cast), "implement", cast)
@@ -156,6 +169,7 @@ def test_only_transitions_needing_no_input_are_actions(cast):
 
 # --- 3. CSV export ------------------------------------------------------------------
 
+
 def test_csv_export_has_visible_rows_only_and_neutralises_formulas(cast, open_case, signed_in):
     formula = open_case(title="=cmd|' /C calc'!A0")
     hidden = open_case(title="German eyes only", releasable_to=["DE"])
@@ -170,13 +184,24 @@ def test_csv_export_has_visible_rows_only_and_neutralises_formulas(cast, open_ca
     assert export.actor == cast["secretariat"] and export.details["count"] == 1 and export.details["ids"] == [str(formula.pk)]
 
 
-@pytest.mark.parametrize(("value", "cell"), [("=1+1", "'=1+1"), ("+33 1", "'+33 1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-                                              ("\tx", "'\tx"), ("Plain", "Plain"), ("<b>a</b>=b", "a=b")])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1", "'+33 1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Plain", "Plain"),
+        ("<b>a</b>=b", "a=b"),
+    ],
+)
 def test_csv_cells_cannot_start_a_formula(value, cell):
     assert csv_cell(value) == cell
 
 
 # --- 4. Expiring clearances ----------------------------------------------------------
+
 
 def test_users_by_clearance_expiry(make_user, secretariat_user, login_verified, client):
     today = timezone.localdate()
@@ -198,8 +223,24 @@ def test_users_by_clearance_expiry(make_user, secretariat_user, login_verified, 
 
 # --- 5. What the console maintains, searchable -----------------------------------------
 
-@pytest.mark.parametrize("model", [User, Group, ApiToken, MemberState, PopulationShare, PresidencyTerm, CouncilBody, Organisation,
-                                   MeasureType, Meeting, AgendaItem, Case])
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        User,
+        Group,
+        ApiToken,
+        MemberState,
+        PopulationShare,
+        PresidencyTerm,
+        CouncilBody,
+        Organisation,
+        MeasureType,
+        Meeting,
+        AgendaItem,
+        Case,
+    ],
+)
 def test_maintained_models_are_registered_and_searchable(model, secretariat_user, login_verified, client):
     assert admin.site.is_registered(model) and admin.site._registry[model].search_fields
     login_verified(client, secretariat_user)
@@ -226,6 +267,7 @@ def test_the_case_list_pages_by_fifty_and_counts_once():
 
 
 # --- 6. The console's titles -----------------------------------------------------------
+
 
 def test_the_console_is_titled_in_the_users_language(secretariat_user, login_verified, client):
     login_verified(client, secretariat_user)

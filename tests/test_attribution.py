@@ -2,6 +2,7 @@
 question goes to the Council, national attributions apart from the EU's,
 the outcome unlocking exactly the measures it covers, statements on the
 notes' draft machinery, alignments, communication plans."""
+
 import datetime
 
 import pytest
@@ -9,8 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from attribution import services
 from attribution.models import (
-    AttributionDeliberation, Basis, ClaimType, Confidence, DeliberationStatus, DeliberationTransition, PlanStatus, Rating, Statement,
-    StatementStatus, StatementVersion,
+    AttributionDeliberation,
+    Basis,
+    ClaimType,
+    Confidence,
+    DeliberationStatus,
+    DeliberationTransition,
+    PlanStatus,
+    Rating,
+    Statement,
+    StatementStatus,
+    StatementVersion,
 )
 from awareness.models import ThreatActor
 from cases.models import CaseState
@@ -44,13 +54,24 @@ def state(code):
 
 # --- Claims ---------------------------------------------------------------------------------------------------
 
+
 def test_several_claims_on_different_bases(cast, case, actors):
     quill, heron = actors
     satisfy_guards(case, "explore_response", cast)  # a SIAC assessment linked to the case
     assessment = case.assessments.get()
     technical = claim(cast, case, quill, basis=Basis.TECHNICAL, by="siac", assessments=[assessment], confidence=Confidence.MODERATE)
-    national = claim(cast, case, quill, basis=Basis.NATIONAL, by="delegate", member_state=state("DE"), claim_type=ClaimType.POLITICAL,
-                     public=True, attributed_to_state="Fictional State", made_on=datetime.date(2026, 11, 10))
+    national = claim(
+        cast,
+        case,
+        quill,
+        basis=Basis.NATIONAL,
+        by="delegate",
+        member_state=state("DE"),
+        claim_type=ClaimType.POLITICAL,
+        public=True,
+        attributed_to_state="Fictional State",
+        made_on=datetime.date(2026, 11, 10),
+    )
     partner = claim(cast, case, heron, basis=Basis.PARTNER, partner=Organisation.objects.get(code="GB"), public=True)
     industry = claim(cast, case, heron)
     assert [c.party for c in (technical, national, partner, industry)] == ["eu", "member_state", "partner", "industry"]
@@ -88,6 +109,7 @@ def test_claims_are_checked(cast, case, actors, open_case):
 
 # --- The deliberation ------------------------------------------------------------------------------------------
 
+
 def test_the_grid_must_be_complete_before_the_question_goes_to_the_council(cast, case, actors):
     deliberation = services.deliberation_open(by=cast["eeas"], case=case, options_considered=["no_attribution", "with_partners"])
     assert deliberation.considerations.count() == 10
@@ -95,11 +117,16 @@ def test_the_grid_must_be_complete_before_the_question_goes_to_the_council(cast,
     assess_all(cast, deliberation, skip=(4, 9))
     with pytest.raises(TransitionGuardFailed) as blocked:
         services.deliberation_refer(by=cast["chair"], deliberation=deliberation)
-    assert blocked.value.reasons == ["Consideration 4 is not assessed.", "Consideration 9 is not assessed.",
-                                     "No attribution claim is recorded on the case."]
+    assert blocked.value.reasons == [
+        "Consideration 4 is not assessed.",
+        "Consideration 9 is not assessed.",
+        "No attribution claim is recorded on the case.",
+    ]
     assert AttributionDeliberation.objects.get(pk=deliberation.pk).question is None and not case.questions.exists()
     for number in (4, 9):
-        services.consideration_assess(by=cast["eeas"], deliberation=deliberation, number=number, assessment="Weighed.", rating=Rating.NEUTRAL)
+        services.consideration_assess(
+            by=cast["eeas"], deliberation=deliberation, number=number, assessment="Weighed.", rating=Rating.NEUTRAL
+        )
     claim(cast, case, actors[0])
     deliberation = services.deliberation_refer(by=cast["chair"], deliberation=deliberation)
     assert deliberation.status == DeliberationStatus.REFERRED
@@ -143,7 +170,9 @@ def test_who_concludes(cast, case, actors, who, allowed):
     deliberation = referred(cast, case, actors[:1])
     decide(cast, deliberation)
     if allowed:
-        deliberation = services.deliberation_conclude(by=cast[who], deliberation=deliberation, outcome="public_declaration", actors=actors[:1])
+        deliberation = services.deliberation_conclude(
+            by=cast[who], deliberation=deliberation, outcome="public_declaration", actors=actors[:1]
+        )
         assert deliberation.attributes and list(deliberation.attributed_actors.all()) == [actors[0]]
     else:
         with pytest.raises(PermissionDenied):
@@ -162,8 +191,9 @@ def test_an_attribution_needs_the_councils_adopted_decision_and_claims(cast, cas
     with pytest.raises(ValidationError) as error:
         services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome="no_attribution", actors=[quill])
     assert "actors" in error.value.message_dict
-    deliberation = services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome="no_attribution",
-                                                  summary="No consensus.")
+    deliberation = services.deliberation_conclude(
+        by=cast["chair"], deliberation=deliberation, outcome="no_attribution", summary="No consensus."
+    )
     assert deliberation.status == DeliberationStatus.CONCLUDED and not deliberation.attributes
     with pytest.raises(TransitionConflict):
         services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome="no_attribution")
@@ -179,17 +209,24 @@ def test_the_outcome_names_only_actors_with_claims_and_partners_from_the_directo
     with pytest.raises(ValidationError) as error:
         services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome="with_partners", actors=[quill])
     assert "partners" in error.value.message_dict
-    deliberation = services.deliberation_conclude(by=cast["chair"], deliberation=deliberation, outcome="with_partners", actors=[quill],
-                                                  partners=list(Organisation.objects.filter(code__in=["GB", "US"])))
+    deliberation = services.deliberation_conclude(
+        by=cast["chair"],
+        deliberation=deliberation,
+        outcome="with_partners",
+        actors=[quill],
+        partners=list(Organisation.objects.filter(code__in=["GB", "US"])),
+    )
     assert sorted(deliberation.partners.values_list("code", flat=True)) == ["GB", "US"]
     assert deliberation.decision == deliberation.question.decision
 
 
 # --- What the outcome unlocks --------------------------------------------------------------------------------------
 
+
 def _agreeable(cast, case, actor, slug="cyber-sanctions-listing"):
-    measure = measure_services.measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug=slug),
-                                               description="…", actor=actor)
+    measure = measure_services.measure_propose(
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug=slug), description="…", actor=actor
+    )
     if measure.escalation_warning:
         measure_services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     return measure_services.measure_transition(by=cast["chair"], measure=measure, transition="select").measure
@@ -249,17 +286,28 @@ def test_a_private_attribution_is_an_attribution_no_attribution_is_not(cast, ope
 
 # --- Statements ----------------------------------------------------------------------------------------------
 
+
 def _statement(cast, case, kind="hr_declaration", **extra):
-    return services.statement_create(by=cast["eeas"], case=case, title="Declaration by the High Representative on behalf of the EU",
-                                     statement_type=kind, content={"text": "The EU strongly condemns.\n\nThe EU calls upon."}, **extra)
+    return services.statement_create(
+        by=cast["eeas"],
+        case=case,
+        title="Declaration by the High Representative on behalf of the EU",
+        statement_type=kind,
+        content={"text": "The EU strongly condemns.\n\nThe EU calls upon."},
+        **extra,
+    )
 
 
 def test_statements_reuse_the_notes_versioning(cast, case):
     statement = _statement(cast, case)
     kind = drafting.kind_of(statement)
     assert kind.name == "statement" and kind.version_model is StatementVersion
-    statement = measure_services.note_save(by=cast["eeas"], note=statement, title=statement.title,
-                                           content={"text": "The EU firmly condemns.\n\nThe EU calls upon.\n\nThe EU will continue."})
+    statement = measure_services.note_save(
+        by=cast["eeas"],
+        note=statement,
+        title=statement.title,
+        content={"text": "The EU firmly condemns.\n\nThe EU calls upon.\n\nThe EU will continue."},
+    )
     versions = measure_services.note_versions(statement)
     assert [v.number for v in versions] == [1, 2] and statement.version == 2
     from measures.notes import compare
@@ -292,12 +340,17 @@ def test_publication_needs_the_councils_agreement_for_a_declaration(cast, case):
     with pytest.raises(ValidationError) as error:
         measure_services.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision)
     assert "on" in error.value.message_dict
-    declaration = measure_services.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision,
-                                                   on=datetime.date(2026, 11, 20))
+    declaration = measure_services.note_transition(
+        by=cast["eeas"], note=declaration, transition="publish", decision=decision, on=datetime.date(2026, 11, 20)
+    )
     assert declaration.status == StatementStatus.PUBLISHED and declaration.published_on == datetime.date(2026, 11, 20)
     spokesperson = measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case, kind="spokesperson"), transition="submit")
-    assert measure_services.note_transition(by=cast["secretariat"], note=spokesperson, transition="publish",
-                                            on=datetime.date(2026, 11, 21)).status == StatementStatus.PUBLISHED
+    assert (
+        measure_services.note_transition(
+            by=cast["secretariat"], note=spokesperson, transition="publish", on=datetime.date(2026, 11, 21)
+        ).status
+        == StatementStatus.PUBLISHED
+    )
     with pytest.raises(TransitionConflict):
         measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="publish", decision=decision)
     with pytest.raises(ValidationError):
@@ -306,8 +359,13 @@ def test_publication_needs_the_councils_agreement_for_a_declaration(cast, case):
 
 def _published(cast, case):
     statement = measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
-    return measure_services.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20),
-                                            decision=hr_act_record(by=cast["eeas"], case=case, explanation="Agreed."))
+    return measure_services.note_transition(
+        by=cast["eeas"],
+        note=statement,
+        transition="publish",
+        on=datetime.date(2026, 11, 20),
+        decision=hr_act_record(by=cast["eeas"], case=case, explanation="Agreed."),
+    )
 
 
 def test_alignment_only_from_candidate_and_associated_countries(cast, case):
@@ -316,8 +374,9 @@ def test_alignment_only_from_candidate_and_associated_countries(cast, case):
         services.alignment_record(by=cast["eeas"], statement=draft, country=Organisation.objects.get(code="AL"))
     statement = _published(cast, case)
     for code in ("AL", "UA", "XK", "NO"):  # candidate, candidate, potential candidate, EEA/EFTA
-        services.alignment_record(by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code),
-                                  aligned_on=datetime.date(2026, 11, 21))
+        services.alignment_record(
+            by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code), aligned_on=datetime.date(2026, 11, 21)
+        )
     for code in ("GB", "US", "NATO", "DE"):  # a partner, a partner, an organisation, a Member State's delegation
         with pytest.raises(ValidationError) as error:
             services.alignment_record(by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code))
@@ -331,9 +390,15 @@ def test_alignment_only_from_candidate_and_associated_countries(cast, case):
 
 # --- Communication plans ----------------------------------------------------------------------------------------
 
+
 def _plan(cast, case, **extra):
-    fields = dict(title="Communication on the wiper campaign", objectives="Deter; reassure operators.", audiences=["General public"],
-                  channels=["statement", "social_media"], eu_delegations=["EU Delegation to the United States"])
+    fields = dict(
+        title="Communication on the wiper campaign",
+        objectives="Deter; reassure operators.",
+        audiences=["General public"],
+        channels=["statement", "social_media"],
+        eu_delegations=["EU Delegation to the United States"],
+    )
     fields.update(extra)
     return services.plan_create(by=cast["eeas"], case=case, **fields)
 
@@ -341,8 +406,15 @@ def _plan(cast, case, **extra):
 def test_a_communication_plan_and_its_checks(cast, case, open_case):
     measure = _agreeable(cast, case, None, slug="demarche")
     statement = _statement(cast, case)
-    plan = _plan(cast, case, measures=[measure], statement=statement, partners=[Organisation.objects.get(code="GB")],
-                 embargo_until=datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.timezone.utc), lines_to_take="The EU stands united.")
+    plan = _plan(
+        cast,
+        case,
+        measures=[measure],
+        statement=statement,
+        partners=[Organisation.objects.get(code="GB")],
+        embargo_until=datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.timezone.utc),
+        lines_to_take="The EU stands united.",
+    )
     assert plan.status == PlanStatus.DRAFT and list(plan.measures.all()) == [measure] and plan.statement == statement
     with pytest.raises(ValidationError) as error:
         _plan(cast, case, channels=["carrier pigeon"])
@@ -367,7 +439,11 @@ PLAN_STEPS = [
 
 @pytest.mark.parametrize("transition, before, allowed, refused", PLAN_STEPS, ids=[step[0] for step in PLAN_STEPS])
 def test_plan_lifecycle_allowed_and_forbidden(cast, case, transition, before, allowed, refused):
-    path = {PlanStatus.DRAFT: [], PlanStatus.AGREED: [("agree", "chair")], PlanStatus.IN_EXECUTION: [("agree", "chair"), ("execute", "eeas")]}
+    path = {
+        PlanStatus.DRAFT: [],
+        PlanStatus.AGREED: [("agree", "chair")],
+        PlanStatus.IN_EXECUTION: [("agree", "chair"), ("execute", "eeas")],
+    }
     for who in refused:
         plan = _plan(cast, case)
         for step, actor in path[before]:

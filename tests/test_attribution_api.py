@@ -2,6 +2,7 @@
 (considerations, referral with its checks, outcome, positions board),
 statements with alignments, communication plans; bad input is a 400 naming
 the field; list endpoints' query counts do not grow with rows."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,25 +42,68 @@ def count_queries(client, url) -> int:
 
 def test_claims_per_case_and_per_actor(cast, signed_in, case, actor, open_case):
     other = ThreatActor.objects.create(name="Amber Heron")
-    response = post(signed_in["delegate"], "/api/v1/attribution-claims/", {
-        "case": case.pk, "actor": actor.pk, "basis": "national", "claim_type": "political", "confidence": "high", "member_state": "DE",
-        "public": True, "made_on": "2026-11-10"})
+    response = post(
+        signed_in["delegate"],
+        "/api/v1/attribution-claims/",
+        {
+            "case": case.pk,
+            "actor": actor.pk,
+            "basis": "national",
+            "claim_type": "political",
+            "confidence": "high",
+            "member_state": "DE",
+            "public": True,
+            "made_on": "2026-11-10",
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["party"] == "member_state" and response.json()["attributing_party"] == "Germany"
-    bad = post(signed_in["eeas"], "/api/v1/attribution-claims/", {"case": case.pk, "actor": actor.pk, "basis": "technical",
-                                                                   "claim_type": "technical", "confidence": "high"})
+    bad = post(
+        signed_in["eeas"],
+        "/api/v1/attribution-claims/",
+        {"case": case.pk, "actor": actor.pk, "basis": "technical", "claim_type": "technical", "confidence": "high"},
+    )
     assert bad.status_code == 400 and "assessments" in bad.json()
-    bad = post(signed_in["eeas"], "/api/v1/attribution-claims/", {"case": case.pk, "actor": other.pk, "basis": "partner",
-                                                                   "claim_type": "political", "confidence": "high", "partner": "AL"})
+    bad = post(
+        signed_in["eeas"],
+        "/api/v1/attribution-claims/",
+        {"case": case.pk, "actor": other.pk, "basis": "partner", "claim_type": "political", "confidence": "high", "partner": "AL"},
+    )
     assert bad.status_code == 400 and "partner" in bad.json()
-    assert post(signed_in["outsider"], "/api/v1/attribution-claims/", {
-        "case": case.pk, "actor": actor.pk, "basis": "national", "claim_type": "political", "confidence": "high",
-        "member_state": "HU"}).status_code == 400  # the case does not exist for Hungary's delegate
-    assert post(signed_in["eeas"], "/api/v1/attribution-claims/", {
-        "case": case.pk, "actor": other.pk, "basis": "industry", "claim_type": "technical", "confidence": "moderate",
-        "industry_source": "Fictional Labs"}).status_code == 201
+    assert (
+        post(
+            signed_in["outsider"],
+            "/api/v1/attribution-claims/",
+            {
+                "case": case.pk,
+                "actor": actor.pk,
+                "basis": "national",
+                "claim_type": "political",
+                "confidence": "high",
+                "member_state": "HU",
+            },
+        ).status_code
+        == 400
+    )  # the case does not exist for Hungary's delegate
+    assert (
+        post(
+            signed_in["eeas"],
+            "/api/v1/attribution-claims/",
+            {
+                "case": case.pk,
+                "actor": other.pk,
+                "basis": "industry",
+                "claim_type": "technical",
+                "confidence": "moderate",
+                "industry_source": "Fictional Labs",
+            },
+        ).status_code
+        == 201
+    )
     assert signed_in["delegate"].get("/api/v1/attribution-claims/", {"case": case.pk}).json()["count"] == 2
-    assert [row["actor"] for row in signed_in["delegate"].get("/api/v1/attribution-claims/", {"actor": other.pk}).json()["results"]] == [other.pk]
+    assert [row["actor"] for row in signed_in["delegate"].get("/api/v1/attribution-claims/", {"actor": other.pk}).json()["results"]] == [
+        other.pk
+    ]
     assert signed_in["outsider"].get("/api/v1/attribution-claims/").json()["count"] == 0
 
 
@@ -73,21 +117,40 @@ def test_claim_list_query_count(cast, signed_in, case, actor, open_case):
 
 
 def test_the_deliberation_through_the_api(cast, signed_in, case, actor):
-    response = post(signed_in["eeas"], "/api/v1/attribution-deliberations/", {"case": case.pk, "options_considered": ["no_attribution", "nope"]})
+    response = post(
+        signed_in["eeas"], "/api/v1/attribution-deliberations/", {"case": case.pk, "options_considered": ["no_attribution", "nope"]}
+    )
     assert response.status_code == 400 and "options_considered" in response.json()
-    response = post(signed_in["eeas"], "/api/v1/attribution-deliberations/", {"case": case.pk,
-                                                                               "options_considered": ["no_attribution", "public_declaration"]})
+    response = post(
+        signed_in["eeas"],
+        "/api/v1/attribution-deliberations/",
+        {"case": case.pk, "options_considered": ["no_attribution", "public_declaration"]},
+    )
     assert response.status_code == 201, response.content
     base = f"/api/v1/attribution-deliberations/{response.json()['id']}"
     assert len(response.json()["considerations"]) == 10
-    put = signed_in["eeas"].put(f"{base}/considerations/1/", {"assessment": "Deterrence.", "rating": "supports"}, content_type="application/json")
+    put = signed_in["eeas"].put(
+        f"{base}/considerations/1/", {"assessment": "Deterrence.", "rating": "supports"}, content_type="application/json"
+    )
     assert put.status_code == 200 and put.json()["rating"] == "supports"
-    assert signed_in["eeas"].put(f"{base}/considerations/1/", {"assessment": "x", "rating": "perhaps"},
-                                 content_type="application/json").status_code == 400
-    assert signed_in["eeas"].put(f"{base}/considerations/11/", {"assessment": "x", "rating": "neutral"},
-                                 content_type="application/json").status_code == 404
-    assert signed_in["delegate"].put(f"{base}/considerations/2/", {"assessment": "x", "rating": "neutral"},
-                                     content_type="application/json").status_code == 403
+    assert (
+        signed_in["eeas"]
+        .put(f"{base}/considerations/1/", {"assessment": "x", "rating": "perhaps"}, content_type="application/json")
+        .status_code
+        == 400
+    )
+    assert (
+        signed_in["eeas"]
+        .put(f"{base}/considerations/11/", {"assessment": "x", "rating": "neutral"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        signed_in["delegate"]
+        .put(f"{base}/considerations/2/", {"assessment": "x", "rating": "neutral"}, content_type="application/json")
+        .status_code
+        == 403
+    )
     assert post(signed_in["other_delegate"], f"{base}/considerations/3/comments/", {"text": "Unity first."}).status_code == 201
     blocked = post(signed_in["chair"], f"{base}/transitions/refer/")
     assert blocked.status_code == 400 and len(blocked.json()["checks"]) == 10  # 9 considerations and no claim
@@ -105,8 +168,11 @@ def test_the_deliberation_through_the_api(cast, signed_in, case, actor):
     decide(cast, AttributionDeliberation.objects.get(case=case))
     bad = post(signed_in["chair"], f"{base}/transitions/conclude/", {"outcome": "public_declaration"})
     assert bad.status_code == 400 and "actors" in bad.json()
-    done = post(signed_in["chair"], f"{base}/transitions/conclude/", {"outcome": "public_declaration", "actors": [actor.pk],
-                                                                       "on": "2026-11-20", "summary": "Public attribution."})
+    done = post(
+        signed_in["chair"],
+        f"{base}/transitions/conclude/",
+        {"outcome": "public_declaration", "actors": [actor.pk], "on": "2026-11-20", "summary": "Public attribution."},
+    )
     assert done.status_code == 200, done.content
     assert done.json()["outcome"] == "public_declaration" and done.json()["attributed_actors"] == [actor.pk] and done.json()["decision"]
     assert signed_in["outsider"].get(base + "/").status_code == 404
@@ -128,14 +194,25 @@ def test_deliberation_list_query_count(cast, signed_in, open_case, actor):
 
 def test_statements_and_alignments_through_the_api(cast, signed_in, case):
     text = "The EU strongly condemns.\n\nThe EU calls upon."
-    bad = post(signed_in["eeas"], "/api/v1/statements/", {"case": case.pk, "title": "Declaration", "statement_type": "hr_declaration",
-                                                          "content": {"text": ""}})
+    bad = post(
+        signed_in["eeas"],
+        "/api/v1/statements/",
+        {"case": case.pk, "title": "Declaration", "statement_type": "hr_declaration", "content": {"text": ""}},
+    )
     assert bad.status_code == 400 and "content" in bad.json()
-    response = post(signed_in["eeas"], "/api/v1/statements/", {"case": case.pk, "title": "Declaration by the High Representative",
-                                                               "statement_type": "hr_declaration", "content": {"text": text}})
+    response = post(
+        signed_in["eeas"],
+        "/api/v1/statements/",
+        {"case": case.pk, "title": "Declaration by the High Representative", "statement_type": "hr_declaration", "content": {"text": text}},
+    )
     assert response.status_code == 201, response.content
     base = f"/api/v1/statements/{response.json()['id']}"
-    assert post(signed_in["eeas"], f"{base}/save/", {"title": "Declaration", "content": {"text": text.replace("strongly", "firmly")}}).json()["version"] == 2
+    assert (
+        post(signed_in["eeas"], f"{base}/save/", {"title": "Declaration", "content": {"text": text.replace("strongly", "firmly")}}).json()[
+            "version"
+        ]
+        == 2
+    )
     rows = signed_in["delegate"].get(f"{base}/compare/").json()
     assert [row["anchor"] for row in rows if row["changed"]] == ["para-1"]
     assert post(signed_in["eeas"], f"{base}/transitions/submit/").status_code == 200
@@ -155,8 +232,13 @@ def test_statement_list_query_count(cast, signed_in, open_case):
     from attribution.services import statement_create
 
     def make():
-        statement_create(by=cast["eeas"], case=walk_to(open_case(), CaseState.EXPLORATION, cast), title="Statement",
-                         statement_type="spokesperson", content={"text": "Text."})
+        statement_create(
+            by=cast["eeas"],
+            case=walk_to(open_case(), CaseState.EXPLORATION, cast),
+            title="Statement",
+            statement_type="spokesperson",
+            content={"text": "Text."},
+        )
 
     make()
     small = count_queries(signed_in["delegate"], "/api/v1/statements/")
@@ -166,8 +248,15 @@ def test_statement_list_query_count(cast, signed_in, open_case):
 
 
 def test_communication_plans_through_the_api(cast, signed_in, case, open_case):
-    body = {"case": case.pk, "title": "Communication plan", "objectives": "Deter.", "channels": ["statement", "video"],
-            "audiences": ["General public"], "partners": ["GB"], "eu_delegations": ["EU Delegation to Japan"]}
+    body = {
+        "case": case.pk,
+        "title": "Communication plan",
+        "objectives": "Deter.",
+        "channels": ["statement", "video"],
+        "audiences": ["General public"],
+        "partners": ["GB"],
+        "eu_delegations": ["EU Delegation to Japan"],
+    }
     assert post(signed_in["eeas"], "/api/v1/communication-plans/", {**body, "channels": ["fax"]}).status_code == 400
     assert post(signed_in["delegate"], "/api/v1/communication-plans/", body).status_code == 403
     response = post(signed_in["eeas"], "/api/v1/communication-plans/", body)
@@ -193,8 +282,11 @@ def test_communication_plans_through_the_api(cast, signed_in, case, open_case):
 
 
 def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, actor):
-    response = post(signed_in["eeas"], "/api/v1/measures/", {"case": case.pk, "measure_type": "cyber-sanctions-listing", "actor": actor.pk,
-                                                             "description": "Listing."})
+    response = post(
+        signed_in["eeas"],
+        "/api/v1/measures/",
+        {"case": case.pk, "measure_type": "cyber-sanctions-listing", "actor": actor.pk, "description": "Listing."},
+    )
     measure = response.json()["id"]
     post(signed_in["chair"], f"/api/v1/measures/{measure}/override-escalation/", {"justification": "Third campaign."})
     post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/select/")
@@ -212,8 +304,14 @@ def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed
     from attribution.services import statement_create
 
     deliberation = attribute(cast, case, [actor])
-    statement = statement_create(by=cast["eeas"], case=case, deliberation=deliberation, title="Declaration by the High Representative",
-                                 statement_type="hr_declaration", content={"text": "The EU attributes the attack to Silent Quill."})
+    statement = statement_create(
+        by=cast["eeas"],
+        case=case,
+        deliberation=deliberation,
+        title="Declaration by the High Representative",
+        statement_type="hr_declaration",
+        content={"text": "The EU attributes the attack to Silent Quill."},
+    )
 
     def reports(who):
         bundle = signed_in[who].get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()
@@ -221,8 +319,9 @@ def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed
 
     assert reports("delegate") == []  # not published yet: nothing leaves CDT
     drafts.note_transition(by=cast["eeas"], note=statement, transition="submit")
-    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20),
-                           decision=deliberation.decision)
+    drafts.note_transition(
+        by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20), decision=deliberation.decision
+    )
     [report] = reports("delegate")
     assert report["published"] == "2026-11-20T00:00:00Z" and "Silent Quill" in report["description"]
     assert report["object_marking_refs"] == ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]  # TLP:CLEAR

@@ -2,6 +2,7 @@
 actor, the deliberation page (grid, comments, referral, positions board,
 outcome), the statement editor with versions and alignments, the
 communication plan page. Form errors answer 400 and change nothing."""
+
 import datetime
 
 import pytest
@@ -31,15 +32,25 @@ def test_claims_on_the_case_page_and_per_actor(cast, signed_in, case):
     assert "Record an attribution claim" in page and "No attribution claim yet." in page
     form = signed_in["delegate"].get(f"/attribution/claims/new/{case.pk}/")
     assert form.status_code == 200
-    bad = signed_in["delegate"].post(f"/attribution/claims/new/{case.pk}/", {"actor": actor.pk, "basis": "national", "claim_type": "technical",
-                                                                             "confidence": "high", "member_state": ""})
+    bad = signed_in["delegate"].post(
+        f"/attribution/claims/new/{case.pk}/",
+        {"actor": actor.pk, "basis": "national", "claim_type": "technical", "confidence": "high", "member_state": ""},
+    )
     assert bad.status_code == 400 and AttributionClaim.objects.count() == 0
     assert "Name the Member State" in bad.content.decode()
     from cdt.directory.models import MemberState
 
-    done = signed_in["delegate"].post(f"/attribution/claims/new/{case.pk}/", {
-        "actor": actor.pk, "basis": "national", "claim_type": "political", "confidence": "high",
-        "member_state": MemberState.objects.get(code="DE").pk, "public": "on"})
+    done = signed_in["delegate"].post(
+        f"/attribution/claims/new/{case.pk}/",
+        {
+            "actor": actor.pk,
+            "basis": "national",
+            "claim_type": "political",
+            "confidence": "high",
+            "member_state": MemberState.objects.get(code="DE").pk,
+            "public": "on",
+        },
+    )
     assert done.status_code == 302 and AttributionClaim.objects.filter(basis="national").count() == 1
     claim(cast, case, actor)
     assert f'/attribution/claims/?actor={actor.pk}"' in signed_in["delegate"].get(f"/awareness/actors/{actor.pk}/").content.decode()
@@ -54,15 +65,19 @@ def test_the_deliberation_page(cast, signed_in, case):
     actor = case.suspected_actors.get()
     page = signed_in["chair"].get(f"/cases/{case.pk}/").content.decode()
     assert "Open the deliberation on attribution" in page
-    opened = signed_in["chair"].post(f"/attribution/deliberations/open/{case.pk}/", {"options_considered": ["no_attribution", "public_declaration"],
-                                                                                     "recommended_option": "public_declaration"})
+    opened = signed_in["chair"].post(
+        f"/attribution/deliberations/open/{case.pk}/",
+        {"options_considered": ["no_attribution", "public_declaration"], "recommended_option": "public_declaration"},
+    )
     deliberation = AttributionDeliberation.objects.get(case=case)
     assert opened.status_code == 302 and opened.url == f"/attribution/deliberations/{deliberation.pk}/"
     base = f"/attribution/deliberations/{deliberation.pk}"
     page = signed_in["eeas"].get(f"{base}/").content.decode()
     assert page.count("data-consideration=") == 10 and "10 considerations still to assess" in page
     assert "Public attribution by declaration of the High Representative" in page
-    assessed = signed_in["eeas"].post(f"{base}/assess/", {"number": 1, "assessment": "Deterrence of repeat activity.", "rating": "supports"})
+    assessed = signed_in["eeas"].post(
+        f"{base}/assess/", {"number": 1, "assessment": "Deterrence of repeat activity.", "rating": "supports"}
+    )
     assert assessed.status_code == 302
     assert signed_in["eeas"].post(f"{base}/assess/", {"number": 2, "assessment": "", "rating": "supports"}).status_code == 400
     assert signed_in["delegate"].post(f"{base}/assess/", {"number": 2, "assessment": "Mine.", "rating": "supports"}).status_code == 403
@@ -80,8 +95,10 @@ def test_the_deliberation_page(cast, signed_in, case):
     decide(cast, AttributionDeliberation.objects.get(pk=deliberation.pk))
     bad = signed_in["chair"].post(f"{base}/conclude/", {"outcome": "public_declaration"})
     assert bad.status_code == 400 and "Name the actors" in bad.content.decode()
-    done = signed_in["chair"].post(f"{base}/conclude/", {"outcome": "public_declaration", "actors": [actor.pk], "on": "2026-11-20",
-                                                         "attributed_to_state": "Fictional State"})
+    done = signed_in["chair"].post(
+        f"{base}/conclude/",
+        {"outcome": "public_declaration", "actors": [actor.pk], "on": "2026-11-20", "attributed_to_state": "Fictional State"},
+    )
     assert done.status_code == 302
     page = signed_in["delegate"].get(f"{base}/").content.decode()
     assert 'data-testid="attribution-outcome"' in page and "20 November 2026" in page and "Fictional State" in page
@@ -92,14 +109,20 @@ def test_statement_editor_versions_publication_and_alignment(cast, signed_in, ca
     assert signed_in["delegate"].get(f"/attribution/statements/new/{case.pk}/").status_code == 403
     bad = signed_in["eeas"].post(f"/attribution/statements/new/{case.pk}/", {"title": "Joint", "statement_type": "joint", "text": "Text."})
     assert bad.status_code == 400 and Statement.objects.count() == 0  # a joint statement names its partners
-    done = signed_in["eeas"].post(f"/attribution/statements/new/{case.pk}/", {
-        "title": "Declaration by the High Representative on behalf of the EU", "statement_type": "hr_declaration",
-        "text": "The EU strongly condemns.\n\nThe EU calls upon."})
+    done = signed_in["eeas"].post(
+        f"/attribution/statements/new/{case.pk}/",
+        {
+            "title": "Declaration by the High Representative on behalf of the EU",
+            "statement_type": "hr_declaration",
+            "text": "The EU strongly condemns.\n\nThe EU calls upon.",
+        },
+    )
     statement = Statement.objects.get()
     assert done.status_code == 302 and done.url == f"/attribution/statements/{statement.pk}/"
     base = f"/attribution/statements/{statement.pk}"
-    edited = signed_in["eeas"].post(f"{base}/edit/", {"title": statement.title, "base_version": "1",
-                                                       "text": "The EU firmly condemns.\n\nThe EU calls upon."})
+    edited = signed_in["eeas"].post(
+        f"{base}/edit/", {"title": statement.title, "base_version": "1", "text": "The EU firmly condemns.\n\nThe EU calls upon."}
+    )
     assert edited.status_code == 302
     compare = signed_in["delegate"].get(f"{base}/compare/", {"from": 1, "to": 2}).content.decode()
     assert "<del>strongly</del>" in compare and "<ins>firmly</ins>" in compare
@@ -119,7 +142,12 @@ def test_statement_editor_versions_publication_and_alignment(cast, signed_in, ca
     from cdt.directory.models import Organisation
 
     assert signed_in["eeas"].post(f"{base}/align/", {"country": Organisation.objects.get(code="GB").pk}).status_code == 400
-    assert signed_in["eeas"].post(f"{base}/align/", {"country": Organisation.objects.get(code="ME").pk, "aligned_on": "2026-11-21"}).status_code == 302
+    assert (
+        signed_in["eeas"]
+        .post(f"{base}/align/", {"country": Organisation.objects.get(code="ME").pk, "aligned_on": "2026-11-21"})
+        .status_code
+        == 302
+    )
     assert 'data-country="ME"' in signed_in["delegate"].get(f"{base}/").content.decode()
     assert signed_in["outsider"].get(f"{base}/").status_code == 404
 
@@ -128,10 +156,18 @@ def test_communication_plan_page(cast, signed_in, case):
     assert signed_in["delegate"].get(f"/attribution/communication-plans/new/{case.pk}/").status_code == 403
     bad = signed_in["eeas"].post(f"/attribution/communication-plans/new/{case.pk}/", {"title": "Plan", "objectives": ""})
     assert bad.status_code == 400 and CommunicationPlan.objects.count() == 0
-    done = signed_in["eeas"].post(f"/attribution/communication-plans/new/{case.pk}/", {
-        "title": "Communication on the wiper campaign", "objectives": "Deter; reassure operators.", "audiences": "General public\nOperators",
-        "public": "on", "channels": ["statement", "factsheet"], "eu_delegations": "EU Delegation to the United States",
-        "embargo_until": "2026-11-20T09:00"})
+    done = signed_in["eeas"].post(
+        f"/attribution/communication-plans/new/{case.pk}/",
+        {
+            "title": "Communication on the wiper campaign",
+            "objectives": "Deter; reassure operators.",
+            "audiences": "General public\nOperators",
+            "public": "on",
+            "channels": ["statement", "factsheet"],
+            "eu_delegations": "EU Delegation to the United States",
+            "embargo_until": "2026-11-20T09:00",
+        },
+    )
     plan = CommunicationPlan.objects.get()
     assert done.status_code == 302 and plan.audiences == ["General public", "Operators"] and plan.channels == ["statement", "factsheet"]
     base = f"/attribution/communication-plans/{plan.pk}"
@@ -149,8 +185,9 @@ def test_communication_plan_page(cast, signed_in, case):
 def test_statement_pdf_route_and_panel(cast, signed_in, case):
     from attribution.services import statement_create
 
-    statement = statement_create(by=cast["eeas"], case=case, title="Statement by the spokesperson", statement_type="spokesperson",
-                                 content={"text": "Text."})
+    statement = statement_create(
+        by=cast["eeas"], case=case, title="Statement by the spokesperson", statement_type="spokesperson", content={"text": "Text."}
+    )
     measure_services.note_transition(by=cast["eeas"], note=statement, transition="submit")
     measure_services.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20))
     panel = signed_in["delegate"].get(f"/cases/{case.pk}/").content.decode()

@@ -1,5 +1,6 @@
 """The audit trail: logins are recorded, and the hash chain exposes an edited,
 a deleted or a truncated entry."""
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection

@@ -2,6 +2,7 @@
 with their own markings and grants; linking one to a case satisfies the
 explore_response guard; requests for information are answered by linking
 an assessment."""
+
 import datetime
 
 import pytest
@@ -21,8 +22,16 @@ pytestmark = pytest.mark.django_db
 
 
 def record(cast, case=None, **overrides):
-    fields = dict(kind="written", title="SIAC assessment of GRIDLOCK", body="…", classification=Classification.RESTREINT_UE,
-                  limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case] if case else [])
+    fields = dict(
+        kind="written",
+        title="SIAC assessment of GRIDLOCK",
+        body="…",
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case] if case else [],
+    )
     fields.update(overrides)
     return services.assessment_record(by=fields.pop("by", cast["siac"]), **fields)
 
@@ -64,11 +73,18 @@ def test_who_records_what(cast, open_case):
 
 def test_request_for_information_answered_by_an_assessment(cast, open_case):
     case = open_case()
-    rfi = services.rfi_ask(by=cast["chair"], case=case, addressed_to=Organisation.objects.get(code="SIAC"),
-                           question="Who is behind the wiper?", due_on=datetime.date(2026, 11, 1))
+    rfi = services.rfi_ask(
+        by=cast["chair"],
+        case=case,
+        addressed_to=Organisation.objects.get(code="SIAC"),
+        question="Who is behind the wiper?",
+        due_on=datetime.date(2026, 11, 1),
+    )
     assert rfi.overdue
     with pytest.raises(PermissionDenied):
-        services.rfi_ask(by=cast["siac"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="?", due_on=datetime.date(2027, 1, 1))
+        services.rfi_ask(
+            by=cast["siac"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="?", due_on=datetime.date(2027, 1, 1)
+        )
     assessment = record(cast)
     with pytest.raises(PermissionDenied):
         services.rfi_answer(by=cast["delegate"], rfi=rfi, assessment=assessment)
@@ -89,8 +105,19 @@ def test_assessment_api_create_filter_and_access(client, cast, open_case):
     case = open_case()
     actor = ThreatActor.objects.create(name="Grey Tempest")
     client.force_login(cast["siac"])
-    body = {"kind": "written", "title": "GRIDLOCK: technical assessment", "body": "…", "classification": "RESTREINT_UE", "limite": True,
-            "tlp": "AMBER", "releasable_to_all": True, "cases": [case.pk], "actors": [actor.pk], "shared_with": ["FR"], "confidence": "high"}
+    body = {
+        "kind": "written",
+        "title": "GRIDLOCK: technical assessment",
+        "body": "…",
+        "classification": "RESTREINT_UE",
+        "limite": True,
+        "tlp": "AMBER",
+        "releasable_to_all": True,
+        "cases": [case.pk],
+        "actors": [actor.pk],
+        "shared_with": ["FR"],
+        "confidence": "high",
+    }
     response = client.post("/api/v1/assessments/", body, content_type="application/json")
     assert response.status_code == 201, response.json()
     assessment_id = response.json()["id"]
@@ -100,7 +127,14 @@ def test_assessment_api_create_filter_and_access(client, cast, open_case):
     assert response.status_code == 400 and "cases" in response.json()
     assert Assessment.objects.count() == 1
     client.force_login(cast["other_delegate"])  # France: shared with
-    for params in ({"source": "SIAC"}, {"kind": "written"}, {"actor": actor.pk}, {"case": case.pk}, {"date_from": "2020-01-01"}, {"q": "gridlock"}):
+    for params in (
+        {"source": "SIAC"},
+        {"kind": "written"},
+        {"actor": actor.pk},
+        {"case": case.pk},
+        {"date_from": "2020-01-01"},
+        {"q": "gridlock"},
+    ):
         assert [row["id"] for row in client.get("/api/v1/assessments/", params).json()["results"]] == [assessment_id], params
     assert client.get("/api/v1/assessments/", {"kind": "severity"}).json()["count"] == 0
     client.force_login(cast["delegate"])  # Germany: not shared
@@ -113,8 +147,9 @@ def test_actor_page_and_rfi_answers_show_only_what_the_user_may_see(client, cast
     actor = ThreatActor.objects.create(name="Grey Tempest", aliases=["GT-1"])
     case.suspected_actors.add(actor)
     secret = record(cast, title="Only for France", actors=[actor], shared_with=[Organisation.objects.get(code="FR")])
-    rfi = services.rfi_ask(by=cast["chair"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Who?",
-                           due_on=datetime.date(2027, 1, 1))
+    rfi = services.rfi_ask(
+        by=cast["chair"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Who?", due_on=datetime.date(2027, 1, 1)
+    )
     services.rfi_answer(by=cast["siac"], rfi=rfi, assessment=secret)
     client.force_login(cast["delegate"])  # Germany sees the case, not the assessment
     html = client.get(f"/awareness/actors/{actor.pk}/").content.decode()

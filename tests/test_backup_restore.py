@@ -3,6 +3,7 @@ rows, and an audit chain that still verifies (and still catches an edit).
 
 PostgreSQL only (``pg_dump``/``pg_restore`` are PostgreSQL's tools); the
 CI's PostgreSQL lane runs it."""
+
 import os
 import subprocess
 import sys
@@ -24,8 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _connect(name: str):
     settings = connection.settings_dict
-    return psycopg2.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-                            password=settings["PASSWORD"] or None, dbname=name)
+    return psycopg2.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=name,
+    )
 
 
 def _row_counts(name: str) -> dict[str, int]:
@@ -66,8 +72,20 @@ def test_dump_and_restore_keep_every_row_and_the_audit_chain(tmp_path, cast, ope
         cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         cursor.execute(f'CREATE DATABASE "{restored}"')
     try:
-        subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", *credentials,
-                        "-d", restored, str(dump)], check=True)
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                *credentials,
+                "-d",
+                restored,
+                str(dump),
+            ],
+            check=True,
+        )
         before, after = _row_counts(source), _row_counts(restored)
         assert after == before
         assert before["security_auditentry"] > 0 and before["cases_casetransition"] > 0

@@ -2,6 +2,7 @@
 clients it signs in (so pages are measured full, not empty), its load
 driver counts answers and errors honestly, and its table judges targets
 the right way round. (The bench itself runs with ``make bench``.)"""
+
 import asyncio
 import threading
 
@@ -38,7 +39,8 @@ def test_seed_writes_the_volume_and_every_client_sees_the_shared_register(direct
     assert seeded.shared_case_ids and seeded.question_ids
     for user in User.objects.filter(pk__in=seeded.delegates[:5]):
         visible = set(case_list(user=user).values_list("pk", flat=True)) | set(
-            case_list(user=user, exercise=True).values_list("pk", flat=True))
+            case_list(user=user, exercise=True).values_list("pk", flat=True)
+        )
         assert set(seeded.shared_case_ids) <= visible
         assert len(visible) < 60  # some cases are shared with a few delegations only
         assert set(seeded.question_ids) <= set(question_list(user=user).values_list("pk", flat=True))
@@ -46,8 +48,9 @@ def test_seed_writes_the_volume_and_every_client_sees_the_shared_register(direct
 
 
 def test_load_driver_counts_answers_and_errors(live_server):
-    result = measure(live_server.url, [({}, lambda k: "/health/"), ({}, lambda k: "/no-such-page/" if k % 2 else "/health/")],
-                     duration=1.0, warm_up=0.2)
+    result = measure(
+        live_server.url, [({}, lambda k: "/health/"), ({}, lambda k: "/no-such-page/" if k % 2 else "/health/")], duration=1.0, warm_up=0.2
+    )
     assert result.requests > 0 and result.errors > 0
     assert all("/no-such-page/" in failure for failure in result.failures)
     assert result.percentile(50) <= result.percentile(95) <= result.percentile(99)

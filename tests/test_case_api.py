@@ -1,6 +1,7 @@
 """The case API: list (filters, exercise separation, constant queries),
 open, read, edit; transitions (options, taking them, every error code);
 history; assessments."""
+
 import pytest
 
 from cases import guards, services
@@ -13,10 +14,18 @@ from .cases_support import walk_to
 pytestmark = pytest.mark.django_db
 
 NEW_CASE = {
-    "kind": "persistent_threat_actor", "title": "APT campaign against foreign ministries",
-    "summary": "Sustained espionage against MFA networks.", "brought_by": "EEAS", "brought_on": "2026-11-10",
-    "context": "peacetime", "legal_qualification": "internationally_wrongful_act", "sectors": ["government"],
-    "member_states_affected": ["DE", "FR"], "classification": "RESTREINT_UE", "limite": True, "tlp": "AMBER",
+    "kind": "persistent_threat_actor",
+    "title": "APT campaign against foreign ministries",
+    "summary": "Sustained espionage against MFA networks.",
+    "brought_by": "EEAS",
+    "brought_on": "2026-11-10",
+    "context": "peacetime",
+    "legal_qualification": "internationally_wrongful_act",
+    "sectors": ["government"],
+    "member_states_affected": ["DE", "FR"],
+    "classification": "RESTREINT_UE",
+    "limite": True,
+    "tlp": "AMBER",
     "releasable_to_all": True,
 }
 
@@ -129,11 +138,15 @@ def test_token_scopes_apply_to_transitions(client, cast, open_case):
     call_command("issue_token", cast["chair"].username, stdout=out)  # read scope only
     auth = {"HTTP_AUTHORIZATION": f"Token {out.getvalue().strip()}"}
     assert client.get(f"/api/v1/cases/{case.pk}/", **auth).status_code == 200
-    assert client.post(f"/api/v1/cases/{case.pk}/transitions/share_awareness/", {}, content_type="application/json", **auth).status_code == 403
+    assert (
+        client.post(f"/api/v1/cases/{case.pk}/transitions/share_awareness/", {}, content_type="application/json", **auth).status_code == 403
+    )
     out = StringIO()
     call_command("issue_token", cast["chair"].username, "--scope", "write", stdout=out)
     auth = {"HTTP_AUTHORIZATION": f"Token {out.getvalue().strip()}"}
-    assert client.post(f"/api/v1/cases/{case.pk}/transitions/share_awareness/", {}, content_type="application/json", **auth).status_code == 200
+    assert (
+        client.post(f"/api/v1/cases/{case.pk}/transitions/share_awareness/", {}, content_type="application/json", **auth).status_code == 200
+    )
 
 
 def test_list_filters(client, cast, open_case):
@@ -198,7 +211,11 @@ def test_assessments_over_the_api(client, cast, open_case):
     response = client.post(url, {**scores, **rationales, "impact": 5}, content_type="application/json")
     assert [row["impact"] for row in client.get(url).json()] == [5, 3]  # newest first: reassessments kept
     assert ProportionalityAssessment.objects.filter(case=case).count() == 2
-    response = client.post(f"/api/v1/cases/{case.pk}/significance/", {"factor_c": "Two Member States", "conclusion": "significant"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/significance/",
+        {"factor_c": "Two Member States", "conclusion": "significant"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     client.force_login(cast["outsider"])
     assert client.get(url).status_code == 404

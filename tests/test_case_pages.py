@@ -2,6 +2,7 @@
 queries), opening a case, the case page (banner, diagram, exactly the
 buttons the user may press, timeline, assessments), and the diagram drawn
 from the state machine itself."""
+
 import re
 import threading
 
@@ -60,10 +61,19 @@ def test_opening_a_case_from_the_form(client, cast):
     client.force_login(cast["delegate"])
     assert client.get(reverse("case-new")).status_code == 200
     payload = {
-        "kind": "malicious_activity", "title": "Supply-chain compromise of an IT provider", "summary": "…",
-        "brought_by": Organisation.objects.get(code="DE").pk, "brought_on": "2026-11-20", "context": "peacetime",
-        "legal_qualification": "", "sectors": ["supply_chain"], "member_states_affected": [MemberState.objects.get(code="DE").pk],
-        "classification": "1", "limite": "on", "tlp": "2", "releasable_to_all": "on",
+        "kind": "malicious_activity",
+        "title": "Supply-chain compromise of an IT provider",
+        "summary": "…",
+        "brought_by": Organisation.objects.get(code="DE").pk,
+        "brought_on": "2026-11-20",
+        "context": "peacetime",
+        "legal_qualification": "",
+        "sectors": ["supply_chain"],
+        "member_states_affected": [MemberState.objects.get(code="DE").pk],
+        "classification": "1",
+        "limite": "on",
+        "tlp": "2",
+        "releasable_to_all": "on",
     }
     response = client.post(reverse("case-new"), {**payload, "classification": "2"})
     assert response.status_code == 400 and "accredited" in response.content.decode()
@@ -114,12 +124,15 @@ def test_assessments_from_the_page(client, cast, open_case):
     assert response.status_code == 302
     html = client.get(reverse("case-page", args=[case.pk])).content.decode()
     assert "4/5" in html and "scope because" in html
-    response = client.post(reverse("case-significance-page", args=[case.pk]), {"factor_b": "Two operators", "conclusion": "potentially_significant"})
+    response = client.post(
+        reverse("case-significance-page", args=[case.pk]), {"factor_b": "Two operators", "conclusion": "potentially_significant"}
+    )
     assert response.status_code == 302
     assert "Potentially significant effect" in client.get(reverse("case-page", args=[case.pk])).content.decode()
 
 
 # --- The diagram ---------------------------------------------------------------
+
 
 def edges_in(svg: str) -> set[tuple[str, str, str]]:
     return set(re.findall(r'data-transition="([a-z_]+)" data-source="([a-z_]+)" data-target="([a-z_]+)"', svg))
@@ -136,8 +149,13 @@ def test_diagram_has_one_arrow_per_edge_of_the_state_machine():
 
 def test_diagram_follows_a_change_in_the_machine():
     specs = dict(transitions())
-    extra = TransitionSpec(name="fast_track", label="Fast track", sources=(CaseState.STARTED,), targets=(CaseState.DECISION,),
-                           edges=((CaseState.STARTED, CaseState.DECISION),))
+    extra = TransitionSpec(
+        name="fast_track",
+        label="Fast track",
+        sources=(CaseState.STARTED,),
+        targets=(CaseState.DECISION,),
+        edges=((CaseState.STARTED, CaseState.DECISION),),
+    )
     changed = workflow_svg(specs={**specs, "fast_track": extra})
     assert ("fast_track", "started", "decision") in edges_in(changed)
     without = {name: spec for name, spec in specs.items() if name != "sustain"}
@@ -154,6 +172,7 @@ def test_diagram_marks_the_path_taken(client, cast, open_case):
 
 
 # --- Concurrency ------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_transitions_exactly_one_wins(cast, open_case):
@@ -192,8 +211,14 @@ def test_demo_data_has_cases_at_several_steps(client):
 
     call_command("seed_demo", stdout=StringIO())
     states = set(Case.objects.filter(exercise=False).values_list("state", flat=True))
-    assert {CaseState.STARTED, CaseState.EXPLORATION, CaseState.DELIBERATION, CaseState.DECISION, CaseState.IMPLEMENTATION,
-            CaseState.CLOSED} <= states
+    assert {
+        CaseState.STARTED,
+        CaseState.EXPLORATION,
+        CaseState.DELIBERATION,
+        CaseState.DECISION,
+        CaseState.IMPLEMENTATION,
+        CaseState.CLOSED,
+    } <= states
     assert Case.objects.filter(exercise=True).count() == 1
     from council.models import Meeting
 

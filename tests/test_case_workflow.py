@@ -2,6 +2,7 @@
 transition taken by each role allowed to, and refused for the wrong role,
 the wrong step, a failed guard and missing input; the log, the audit entry
 and the outbox event each transition writes."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -28,7 +29,13 @@ TABLE = [
     ("evaluate", CaseState.IMPLEMENTATION, ["chair", "eeas"], "delegate", {}),
     ("evaluate", CaseState.PARTNER_COOPERATION, ["chair", "eeas"], "secretariat", {}),
     ("sustain", CaseState.EVALUATION, ["chair"], "eeas", {}),
-    ("revisit", CaseState.SUSTAINED_ENGAGEMENT, ["delegate", "chair"], "eeas", {"reason": "New campaign wave", "target": CaseState.EXPLORATION}),
+    (
+        "revisit",
+        CaseState.SUSTAINED_ENGAGEMENT,
+        ["delegate", "chair"],
+        "eeas",
+        {"reason": "New campaign wave", "target": CaseState.EXPLORATION},
+    ),
     ("close", CaseState.DELIBERATION, ["chair", "secretariat"], "delegate", {"reason": ClosureReason.NO_RESPONSE_AGREED}),
     ("reopen", CaseState.CLOSED, ["secretariat"], "chair", {"reason": "The activity resumed"}),
 ]
@@ -63,7 +70,9 @@ def test_allowed(cast, open_case, transition, source, allowed, refused, data):
         log = CaseTransition.objects.filter(case=case).latest("id")
         assert CaseTransition.objects.filter(case=case).count() == logs_before + 1
         assert (log.transition, log.source, log.target, log.by, log.comment) == (transition, source, expected, cast[role], f"by {role}")
-        assert AuditEntry.objects.filter(action=AuditEntry.Action.TRANSITION, object_id=str(case.pk), details__transition=transition).exists()
+        assert AuditEntry.objects.filter(
+            action=AuditEntry.Action.TRANSITION, object_id=str(case.pk), details__transition=transition
+        ).exists()
         assert Event.objects.filter(case=case, kind=EventKind.CASE_STEP, payload__log=log.pk).exists()
 
 
@@ -141,7 +150,14 @@ def test_cannot_merge_into_a_case_one_cannot_see(cast, open_case, make_user):
     from cases.models import Case
 
     case = open_case()
-    hidden = Case.objects.create(**{**__import__("tests.cases_support", fromlist=["case_fields"]).case_fields(), "reference": "CDT-2026-9999", "originator": cast["outsider"].organisation, "created_by": cast["outsider"]})
+    hidden = Case.objects.create(
+        **{
+            **__import__("tests.cases_support", fromlist=["case_fields"]).case_fields(),
+            "reference": "CDT-2026-9999",
+            "originator": cast["outsider"].organisation,
+            "created_by": cast["outsider"],
+        }
+    )
     with pytest.raises(ValidationError, match="No such case"):
         services.case_transition(case=case, by=cast["chair"], transition="close", reason=ClosureReason.MERGED, merged_into=hidden)
 

@@ -1,5 +1,6 @@
 """Celery: in-process in the embedded mode, a real worker over Redis in the
 production-like mode (tests marked ``integration``, run by the CI's second lane)."""
+
 import pytest
 from django.conf import settings
 

@@ -4,6 +4,7 @@ No Docker engine runs on our machines, so the compose file is checked by
 reading it: the services exist, run the documented commands, and only set
 environment variables the settings actually read.
 """
+
 import re
 from pathlib import Path
 

@@ -8,6 +8,7 @@ PostgreSQL: what the test client, one request at a time, cannot show.
 
 PostgreSQL only (SQLite serialises every writer); the CI's PostgreSQL lane
 runs it."""
+
 import asyncio
 from collections import Counter
 
@@ -46,11 +47,16 @@ def served():
 
 def burst(base_url: str, requests: list[tuple[str, str, str, dict]]) -> list[httpx.Response]:
     """Send every (method, path, token, body) at once."""
+
     async def send():
         async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=httpx.Limits(max_connections=len(requests))) as client:
-            return await asyncio.gather(*(client.request(method, path, json=body, headers={"Authorization": f"Token {token}",
-                                                                                               "X-Forwarded-Proto": "https"})
-                                          for method, path, token, body in requests))
+            return await asyncio.gather(
+                *(
+                    client.request(method, path, json=body, headers={"Authorization": f"Token {token}", "X-Forwarded-Proto": "https"})
+                    for method, path, token, body in requests
+                )
+            )
+
     return run_in_own_loop(send)
 
 
@@ -69,19 +75,29 @@ def test_fifty_simultaneous_transitions_exactly_one_wins(served, cast, open_case
 def test_twenty_seven_delegations_set_their_positions_at_once(served, cast, open_case, make_user):
     case = walk_to(open_case(), CaseState.DECISION, cast)
     access_grant(target=case, by=cast["delegate"], group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
-    question = council_services.question_put(by=cast["chair"], case=case, text="Adopt the options", voting_rule="unanimity",
-                                             body=CouncilBody.objects.get(code="PSC"))
+    question = council_services.question_put(
+        by=cast["chair"], case=case, text="Adopt the options", voting_rule="unanimity", body=CouncilBody.objects.get(code="PSC")
+    )
     states = list(MemberState.objects.order_by("protocol_order"))
     assert len(states) == 27
-    tokens = {state.code: api_token_issue(user=make_user(f"race-{state.code.lower()}", state.code), name="race", scopes=[READ, WRITE])[1]
-              for state in states}
-    answers = burst(served, [("PUT", f"/api/v1/questions/{question.pk}/positions/{code}/", token, {"value": PositionValue.SUPPORT})
-                             for code, token in tokens.items()])
+    tokens = {
+        state.code: api_token_issue(user=make_user(f"race-{state.code.lower()}", state.code), name="race", scopes=[READ, WRITE])[1]
+        for state in states
+    }
+    answers = burst(
+        served,
+        [
+            ("PUT", f"/api/v1/questions/{question.pk}/positions/{code}/", token, {"value": PositionValue.SUPPORT})
+            for code, token in tokens.items()
+        ],
+    )
     assert [answer.status_code for answer in answers] == [200] * 27, [answer.text[:200] for answer in answers if answer.status_code != 200]
     positions = Position.objects.filter(question=question)
     assert positions.count() == 27
     assert set(positions.values_list("value", flat=True)) == {PositionValue.SUPPORT}
-    board = httpx.get(f"{served}/api/v1/questions/{question.pk}/positions/",
-                      headers={"Authorization": f"Token {tokens['DE']}", "X-Forwarded-Proto": "https"}).json()
+    board = httpx.get(
+        f"{served}/api/v1/questions/{question.pk}/positions/",
+        headers={"Authorization": f"Token {tokens['DE']}", "X-Forwarded-Proto": "https"},
+    ).json()
     assert "27" in str(board)  # the tally counts all 27
     assert audit_verify()[1] is None

@@ -1,6 +1,7 @@
 """Council deliberation: positions (who may set which), history, the board
 and its outcome, decisions, the implement guard, written and silence
 procedures closed by the beat task, meetings and agendas."""
+
 import datetime
 import re
 
@@ -24,8 +25,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def question(cast, open_case):
     case = walk_to(open_case(), CaseState.DECISION, cast)
-    return services.question_put(by=cast["chair"], case=case, text="Adopt the options in the options note", voting_rule="unanimity",
-                                 body=CouncilBody.objects.get(code="PSC"))
+    return services.question_put(
+        by=cast["chair"],
+        case=case,
+        text="Adopt the options in the options note",
+        voting_rule="unanimity",
+        body=CouncilBody.objects.get(code="PSC"),
+    )
 
 
 def state(code):
@@ -58,7 +64,9 @@ def test_only_a_delegate_of_x_sets_xs_position_over_the_api(client, cast, questi
 
 
 def test_chair_records_a_position_stated_orally_and_history_is_kept(cast, question):
-    services.position_set(by=cast["other_delegate"], question=question, member_state=state("FR"), value="scrutiny_reserve", reserve="parliamentary")
+    services.position_set(
+        by=cast["other_delegate"], question=question, member_state=state("FR"), value="scrutiny_reserve", reserve="parliamentary"
+    )
     services.position_set(by=cast["chair"], question=question, member_state=state("FR"), value="support")
     position = Position.objects.get(question=question, member_state__code="FR")
     assert (position.value, position.stated_orally, position.recorded_by, position.reserve) == ("support", True, cast["chair"], "")
@@ -125,9 +133,15 @@ def test_hr_discretionary_act_opens_implementation(client, cast, open_case):
 
 # --- Written procedures -------------------------------------------------------------
 
+
 def open_procedure(cast, question, kind="silence", hours=2):
-    return services.written_procedure_open(by=cast["chair"], question=question, kind=kind,
-                                           deadline=timezone.now() + datetime.timedelta(hours=hours), coreu_reference="CFSP/SEC/1/26")
+    return services.written_procedure_open(
+        by=cast["chair"],
+        question=question,
+        kind=kind,
+        deadline=timezone.now() + datetime.timedelta(hours=hours),
+        coreu_reference="CFSP/SEC/1/26",
+    )
 
 
 def test_silence_procedure_objection_before_the_deadline_means_not_adopted(cast, question):
@@ -190,7 +204,9 @@ def test_written_procedure_rules(cast, question):
     with pytest.raises(ValidationError, match="future"):
         services.written_procedure_open(by=cast["chair"], question=question, kind="silence", deadline=timezone.now())
     with pytest.raises(PermissionDenied):
-        services.written_procedure_open(by=cast["delegate"], question=question, kind="silence", deadline=timezone.now() + datetime.timedelta(days=1))
+        services.written_procedure_open(
+            by=cast["delegate"], question=question, kind="silence", deadline=timezone.now() + datetime.timedelta(days=1)
+        )
     open_procedure(cast, question)
     with pytest.raises(ValidationError, match="already exists"):
         open_procedure(cast, question)
@@ -210,12 +226,16 @@ def test_written_procedure_page_has_a_countdown(client, cast, question):
 
 # --- The board on the case page (htmx) -------------------------------------------------
 
+
 def test_delegate_edits_only_their_own_row_and_the_board_updates_with_htmx(client, cast, question):
     client.force_login(cast["delegate"])
     html = client.get(reverse("case-page", args=[question.case.pk])).content.decode()
     assert re.findall(r'data-testid="position-form-([A-Z]{2})"', html) == ["DE"]
-    response = client.post(reverse("position-set-page", args=[question.pk, "DE"]),
-                           {"value": "constructive_abstention", "declaration": "Germany will not obstruct."}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("position-set-page", args=[question.pk, "DE"]),
+        {"value": "constructive_abstention", "declaration": "Germany will not obstruct."},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     fragment = response.content.decode()
     assert fragment.startswith('<div class="cdt-board"') and 'data-state="DE" data-position="constructive_abstention"' in fragment
@@ -228,34 +248,50 @@ def test_delegate_edits_only_their_own_row_and_the_board_updates_with_htmx(clien
 
 # --- Meetings -------------------------------------------------------------------------
 
+
 def test_meetings_agenda_items_follow_case_access(client, cast, open_case):
     case = open_case()
     hwpci = CouncilBody.objects.get(code="HWPCI")
-    meeting = services.meeting_schedule(by=cast["secretariat"], body=hwpci, starts_at=timezone.make_aware(datetime.datetime(2026, 11, 26, 10)))
+    meeting = services.meeting_schedule(
+        by=cast["secretariat"], body=hwpci, starts_at=timezone.make_aware(datetime.datetime(2026, 11, 26, 10))
+    )
     assert meeting.chaired_by.code == "IE"
     services.agenda_item_add(by=cast["chair"], meeting=meeting, title="Adoption of the agenda")
     item = services.agenda_item_add(by=cast["chair"], meeting=meeting, title="Wiper attack: exchange of views", case=case)
     client.force_login(cast["chair"])
-    response = client.patch(f"/api/v1/meetings/{meeting.pk}/agenda-items/{item.pk}/", {"conclusions": "SIAC to brief", "next_steps": "Options note"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/meetings/{meeting.pk}/agenda-items/{item.pk}/",
+        {"conclusions": "SIAC to brief", "next_steps": "Options note"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["conclusions"] == "SIAC to brief"
     client.force_login(cast["outsider"])
     agenda = client.get(f"/api/v1/meetings/{meeting.pk}/").json()["agenda_items"]
     assert [a["title"] for a in agenda] == ["Adoption of the agenda"]
     html = client.get(reverse("meeting-page", args=[meeting.pk])).content.decode()
     assert "Adoption of the agenda" in html and "Wiper attack" not in html
-    assert client.patch(f"/api/v1/meetings/{meeting.pk}/agenda-items/{item.pk}/", {"conclusions": "x"}, content_type="application/json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/meetings/{meeting.pk}/agenda-items/{item.pk}/", {"conclusions": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     client.force_login(cast["delegate"])
     html = client.get(reverse("meeting-page", args=[meeting.pk])).content.decode()
     assert "Wiper attack" in html and "SIAC to brief" in html and "Chaired by the Ireland Presidency" in html
-    assert client.post("/api/v1/meetings/", {"body": "PSC", "starts_at": "2026-12-01T10:00:00Z"}, content_type="application/json").status_code == 403
+    assert (
+        client.post("/api/v1/meetings/", {"body": "PSC", "starts_at": "2026-12-01T10:00:00Z"}, content_type="application/json").status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 5])
 def test_question_and_procedure_lists_have_constant_queries(client, cast, open_case, django_assert_num_queries, extra):
     for index in range(1 + extra):
         case = open_case(title=f"case {index}")
-        q = services.question_put(by=cast["chair"], case=case, text=f"Q{index}", voting_rule="unanimity", body=CouncilBody.objects.get(code="PSC"))
+        q = services.question_put(
+            by=cast["chair"], case=case, text=f"Q{index}", voting_rule="unanimity", body=CouncilBody.objects.get(code="PSC")
+        )
         services.written_procedure_open(by=cast["chair"], question=q, kind="silence", deadline=timezone.now() + datetime.timedelta(days=1))
     client.force_login(cast["delegate"])
     with django_assert_num_queries(8):  # session, user, roles, count, page, session save (3)
@@ -270,8 +306,13 @@ def test_each_open_question_has_its_own_form_ids(cast, question, signed_in):
     import re
     from collections import Counter
 
-    second = services.question_put(by=cast["chair"], case=question.case, text="List the persons responsible", voting_rule="unanimity",
-                                   body=CouncilBody.objects.get(code="PSC"))
+    second = services.question_put(
+        by=cast["chair"],
+        case=question.case,
+        text="List the persons responsible",
+        voting_rule="unanimity",
+        body=CouncilBody.objects.get(code="PSC"),
+    )
     html = signed_in["chair"].get(f"/cases/{question.case_id}/").content.decode()
     ids = Counter(re.findall(r'(?<![-\w])id="([^"]+)"', html))
     assert [name for name, count in ids.items() if count > 1] == []

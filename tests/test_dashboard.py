@@ -1,6 +1,7 @@
 """The home page's per-role panels and the figures: what each role sees,
 that nothing outside the access rule shows or is counted, and that the
 pages' query counts do not grow with the register."""
+
 import datetime
 
 import pytest
@@ -39,13 +40,19 @@ def test_each_role_gets_its_panels(cast):
 
 def test_awaiting_position_follows_the_position_and_the_access_rule(cast, open_case):
     case = walk_to(open_case(), CaseState.DELIBERATION, cast)
-    question = question_put(by=cast["chair"], case=case, text="Adopt the options of the note?", voting_rule="unanimity",
-                            body=CouncilBody.objects.get(code="HWPCI"))
+    question = question_put(
+        by=cast["chair"],
+        case=case,
+        text="Adopt the options of the note?",
+        voting_rule="unanimity",
+        body=CouncilBody.objects.get(code="HWPCI"),
+    )
     rows = panel(dashboard.panels(cast["delegate"]), "awaiting-position").rows
     assert [row.text for row in rows] == [case.reference]
     assert panel(dashboard.panels(cast["outsider"]), "awaiting-position").rows == []  # HU has no access to the case
 
     from council.services import position_set
+
     position_set(by=cast["delegate"], question=question, member_state=cast["delegate"].member_state, value="support")
     assert panel(dashboard.panels(cast["delegate"]), "awaiting-position").rows == []
     assert [row.text for row in panel(dashboard.panels(cast["other_delegate"]), "awaiting-position").rows] == [case.reference]
@@ -116,6 +123,7 @@ def test_time_per_step_is_the_median_stay(cast, open_case):
     started = rows[str(CaseState.STARTED.label)]
     assert started.total == 4.0 and started.text == "4.0 days (3 stays)"
     from django.utils import translation
+
     with translation.override("fr"):
         french = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
         assert french[str(CaseState.STARTED.label)].text == "4,0 jours (3 passages)"
@@ -153,8 +161,13 @@ def test_meetings_and_evaluations_filter_sort_and_page(signed_in, cast, open_cas
 
     hwpci, psc = Body.objects.get(code="HWPCI"), Body.objects.get(code="PSC")
     now = timezone.now()
-    Meeting.objects.bulk_create([Meeting(body=hwpci, starts_at=now + dt.timedelta(days=day, hours=1), created_by=cast["chair"], title=f"M{day}")
-                                 for day in range(-20, 20)] + [Meeting(body=psc, starts_at=now, created_by=cast["chair"], title="PSC")])
+    Meeting.objects.bulk_create(
+        [
+            Meeting(body=hwpci, starts_at=now + dt.timedelta(days=day, hours=1), created_by=cast["chair"], title=f"M{day}")
+            for day in range(-20, 20)
+        ]
+        + [Meeting(body=psc, starts_at=now, created_by=cast["chair"], title="PSC")]
+    )
     client = signed_in["delegate"]
     html = client.get("/council/meetings/?body=HWPCI&when=upcoming").content.decode()
     assert 'data-testid="result-count">20<' in html and ">PSC<" not in html
@@ -175,9 +188,19 @@ def test_dashboard_dates_follow_the_language(cast, open_case):
     from cdt.security.markings import Tlp
 
     case = open_case()
-    assessment_record(by=cast["siac"], kind="written", title="SIAC assessment", body="All-source.", classification=case.classification,
-                      limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case], shared_with_all_delegations=True,
-                      assessed_on=datetime.date(2026, 2, 3))
+    assessment_record(
+        by=cast["siac"],
+        kind="written",
+        title="SIAC assessment",
+        body="All-source.",
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case],
+        shared_with_all_delegations=True,
+        assessed_on=datetime.date(2026, 2, 3),
+    )
     with translation.override("fr"):
         rows = panel(dashboard.panels(cast["delegate"]), "new-assessments").rows
         assert rows and "3 Fév 2026" in rows[0].meta
@@ -189,8 +212,9 @@ def test_actors_and_requests_filter_sort_and_page(signed_in, cast, open_case):
     from awareness.services import rfi_ask
     from cdt.directory.models import Organisation
 
-    ThreatActor.objects.bulk_create([ThreatActor(name=f"Actor {index:02d}", aliases=[f"APT{index}"], persistent=index % 2 == 0)
-                                     for index in range(30)])
+    ThreatActor.objects.bulk_create(
+        [ThreatActor(name=f"Actor {index:02d}", aliases=[f"APT{index}"], persistent=index % 2 == 0) for index in range(30)]
+    )
     client = signed_in["delegate"]
     html = client.get("/awareness/actors/?q=apt1&sort=-name").content.decode()
     assert 'data-testid="result-count">11<' in html and html.index("Actor 19") < html.index("Actor 10")
@@ -198,8 +222,13 @@ def test_actors_and_requests_filter_sort_and_page(signed_in, cast, open_case):
     assert "Page 1 of 2" in client.get("/awareness/actors/").content.decode()
 
     case = open_case()
-    rfi_ask(by=cast["delegate"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Which infrastructure?",
-            due_on=timezone.localdate() - datetime.timedelta(days=1))
+    rfi_ask(
+        by=cast["delegate"],
+        case=case,
+        addressed_to=Organisation.objects.get(code="SIAC"),
+        question="Which infrastructure?",
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
     assert 'data-testid="result-count">1<' in client.get("/awareness/requests/?status=overdue").content.decode()
     assert 'data-testid="result-count">0<' in client.get("/awareness/requests/?status=answered").content.decode()
     assert 'data-testid="result-count">0<' in signed_in["outsider"].get("/awareness/requests/?status=overdue").content.decode()
@@ -211,9 +240,18 @@ def test_assessment_pages_keep_the_filter(signed_in, cast, open_case):
 
     case = open_case()
     for index in range(30):
-        assessment_record(by=cast["siac"], kind="written", title=f"Wiper briefing {index:02d}", body="All-source.",
-                          classification=case.classification, limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case],
-                          shared_with_all_delegations=True)
+        assessment_record(
+            by=cast["siac"],
+            kind="written",
+            title=f"Wiper briefing {index:02d}",
+            body="All-source.",
+            classification=case.classification,
+            limite=True,
+            tlp=Tlp.AMBER,
+            releasable_to_all=True,
+            cases=[case],
+            shared_with_all_delegations=True,
+        )
     html = signed_in["delegate"].get("/awareness/assessments/?q=wiper&sort=title").content.decode()
     assert "q=wiper&amp;sort=title&amp;page=2" in html and html.index("Wiper briefing 00") < html.index("Wiper briefing 01")
     feed = signed_in["secretariat"].get("/awareness/feed/?status=failed&sort=-received_at")
@@ -252,8 +290,18 @@ def test_claim_pages_keep_the_search(signed_in, cast, open_case):
 
     case = open_case()
     actor = ThreatActor.objects.create(name="Grey Tempest")
-    AttributionClaim.objects.bulk_create([
-        AttributionClaim(case=case, actor=actor, basis="technical", summary=f"Claim {index}", recorded_by=cast["siac"],
-                         classification=case.classification) for index in range(60)])
+    AttributionClaim.objects.bulk_create(
+        [
+            AttributionClaim(
+                case=case,
+                actor=actor,
+                basis="technical",
+                summary=f"Claim {index}",
+                recorded_by=cast["siac"],
+                classification=case.classification,
+            )
+            for index in range(60)
+        ]
+    )
     html = signed_in["delegate"].get("/attribution/claims/?q=tempest").content.decode()
     assert "q=tempest&amp;page=2" in html and 'data-testid="result-count">60<' in html

@@ -81,7 +81,9 @@ def test_presidency_unknown_outside_the_calendar(directory):
 
 
 def test_overlapping_presidency_terms_are_refused(directory):
-    term = PresidencyTerm(member_state=MemberState.objects.get(code="FR"), starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2027, 2, 1))
+    term = PresidencyTerm(
+        member_state=MemberState.objects.get(code="FR"), starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2027, 2, 1)
+    )
     with pytest.raises(ValidationError, match="overlaps"):
         term.full_clean()
 

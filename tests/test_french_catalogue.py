@@ -3,6 +3,7 @@ mark for translation (model choices included) has a French translation,
 none is fuzzy, placeholders match, and the compiled catalogue matches the
 source one. The extraction runs on a copy of the tree, so the check sees
 exactly what ``makemessages`` would produce from this commit."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,13 @@ def extracted(tmp_path_factory):
     tree = tmp_path_factory.mktemp("tree") / "cdt"
     shutil.copytree(ROOT, tree, ignore=SKIP)
     (tree / "locale" / "fr" / "LC_MESSAGES").mkdir(parents=True)
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "fr", "--ignore=tests/*", "--no-location"],
-                   cwd=tree, check=True, capture_output=True, env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cdt.settings.local"})
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--ignore=tests/*", "--no-location"],
+        cwd=tree,
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cdt.settings.local"},
+    )
     return polib.pofile(str(tree / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
 
 
@@ -82,9 +88,23 @@ def test_main_pages_render_in_french(client, cast, open_case, login_verified):
     case = walk_to(open_case(), "deliberation", cast)
     login_verified(client, cast["secretariat"])
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
-    pages = ["/", "/cases/", f"/cases/{case.pk}/", "/council/meetings/", "/measures/catalogue/", "/measures/evaluations/",
-             "/awareness/actors/", "/awareness/assessments/", "/awareness/requests/", "/attribution/claims/", "/directory/",
-             "/notifications/", "/notifications/preferences/", "/notifications/deadlines/", "/notifications/calendar/"]
+    pages = [
+        "/",
+        "/cases/",
+        f"/cases/{case.pk}/",
+        "/council/meetings/",
+        "/measures/catalogue/",
+        "/measures/evaluations/",
+        "/awareness/actors/",
+        "/awareness/assessments/",
+        "/awareness/requests/",
+        "/attribution/claims/",
+        "/directory/",
+        "/notifications/",
+        "/notifications/preferences/",
+        "/notifications/deadlines/",
+        "/notifications/calendar/",
+    ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page

@@ -1,5 +1,6 @@
 """Authentication hardening: lockout, the second factor, sessions of a
 deactivated user, the Content-Security-Policy and API rate limits."""
+
 import io
 import time
 
@@ -33,6 +34,7 @@ def sign_in(client, user, password=PASSWORD):
 
 # --- Lockout ------------------------------------------------------------------
 
+
 def test_account_locks_after_the_failure_limit_even_with_the_right_password(client, delegate, settings):
     assert settings.AXES_FAILURE_LIMIT == 5
     for _ in range(4):
@@ -60,6 +62,7 @@ def test_lockout_is_per_account_and_a_success_resets_the_count(client, delegate,
 
 # --- Second factor ------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("clearance", "roles", "is_staff", "required"),
     [
@@ -73,7 +76,9 @@ def test_lockout_is_per_account_and_a_success_resets_the_count(client, delegate,
 def test_second_factor_required_by_clearance_role_or_admin_access(client, make_user, clearance, roles, is_staff, required):
     from cdt.accounts.roles import Role
 
-    user = make_user("subject", "GSC" if "secretariat" in roles else "DE", roles=tuple(Role(r) for r in roles), clearance=clearance, is_staff=is_staff)
+    user = make_user(
+        "subject", "GSC" if "secretariat" in roles else "DE", roles=tuple(Role(r) for r in roles), clearance=clearance, is_staff=is_staff
+    )
     response = sign_in(client, user)
     assert response.status_code == 302
     response = client.get(reverse("directory"))
@@ -93,7 +98,9 @@ def test_enrolment_then_verification_with_real_codes(client, make_user, settings
     page = client.get(reverse("otp-setup") + "?next=/directory/")
     assert page.status_code == 200 and b"<svg" in page.content
     device = user.totpdevice_set.get(confirmed=False)
-    response = client.post(reverse("otp-setup"), {"otp_token": "000000" if current_code(device) != "000000" else "111111", "next": "/directory/"})
+    response = client.post(
+        reverse("otp-setup"), {"otp_token": "000000" if current_code(device) != "000000" else "111111", "next": "/directory/"}
+    )
     assert response.status_code == 200 and b"does not match" in response.content
     response = client.post(reverse("otp-setup"), {"otp_token": current_code(device), "next": "/directory/"})
     assert response.status_code == 302 and response.url == "/directory/"
@@ -158,6 +165,7 @@ def test_demo_accounts_have_a_second_factor_and_demo_otp_prints_its_code(client)
 
 # --- Deactivation ---------------------------------------------------------------
 
+
 def test_deactivating_a_user_ends_all_their_sessions(client, delegate, make_user):
     from django.test import Client
 
@@ -189,6 +197,7 @@ def test_deactivated_users_token_stops_working(client, delegate):
 
 # --- Content-Security-Policy ----------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/accounts/login/", "/directory/", "/api/v1/docs/"])
 def test_csp_forbids_inline_scripts_everywhere(client, delegate, path):
     if path != "/accounts/login/":
@@ -204,6 +213,7 @@ def test_csp_forbids_inline_scripts_everywhere(client, delegate, path):
 
 
 # --- Rate limits -------------------------------------------------------------------
+
 
 def test_api_token_is_rate_limited(client, delegate, monkeypatch):
     from django.core.cache import cache

@@ -12,6 +12,7 @@ phases); ``make check-hostile`` the full one (every phase, more examples).
 The other tests pin each defect the run found, one by one, so a regression
 shows up in the fast suite too.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,16 +61,36 @@ RUN_ROLES = list(ROLES) if PROFILE == "full" else [role for role in ROLES if rol
 
 def schemathesis_run(*, base_url: str, token: str, report: Path) -> tuple[subprocess.CompletedProcess, dict]:
     command = [
-        str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/api/v1/schema/",
-        "--header", f"Authorization: Token {token}",
-        "--checks", ",".join(CHECKS),
-        "--phases", PHASES,
-        "--seed", str(SEED), "--max-examples", str(API_EXAMPLES), "--generation-database", "none",
-        "--workers", "1", "--request-timeout", "120", "--no-color", "--output-truncate", "true",
-        "--report", "json", "--report-json-path", str(report),
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        f"{base_url}/api/v1/schema/",
+        "--header",
+        f"Authorization: Token {token}",
+        "--checks",
+        ",".join(CHECKS),
+        "--phases",
+        PHASES,
+        "--seed",
+        str(SEED),
+        "--max-examples",
+        str(API_EXAMPLES),
+        "--generation-database",
+        "none",
+        "--workers",
+        "1",
+        "--request-timeout",
+        "120",
+        "--no-color",
+        "--output-truncate",
+        "true",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=3600,
-                               env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
+    completed = subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, timeout=3600, env={**os.environ, "SCHEMATHESIS_HOOKS": ""}
+    )
     return completed, json.loads(report.read_text()) if report.exists() else {}
 
 
@@ -85,8 +106,13 @@ def test_schemathesis_as(role, live_server, directory, monkeypatch):
     username, scopes = ROLES[role]
     token, key = api_token_issue(user=User.objects.get(username=username), name=f"schemathesis {role}", scopes=scopes)
     if FEEDS_WRITE in scopes:
-        feed_client_configure(by=User.objects.get(username="secretariat"), token=token, default_classification=Classification.UNCLASSIFIED,
-                              default_tlp=Tlp.AMBER, shared_with_all_delegations=True)
+        feed_client_configure(
+            by=User.objects.get(username="secretariat"),
+            token=token,
+            default_classification=Classification.UNCLASSIFIED,
+            default_tlp=Tlp.AMBER,
+            shared_with_all_delegations=True,
+        )
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{PROFILE}-{role}.json"
     report.unlink(missing_ok=True)
@@ -94,8 +120,10 @@ def test_schemathesis_as(role, live_server, directory, monkeypatch):
     (REPORTS / f"{PROFILE}-{role}.log").write_text(completed.stdout + completed.stderr)
     assert summary, f"schemathesis wrote no report:\n{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
     counts = summary["test_cases"]
-    print(f"\nschemathesis as {role} ({PROFILE}): {summary['operations']['tested']} operations, {counts['generated']} requests, "
-          f"{counts['unique_failures']} failures, {len(summary['errors'])} errors, {summary['running_time']:.0f} s")
+    print(
+        f"\nschemathesis as {role} ({PROFILE}): {summary['operations']['tested']} operations, {counts['generated']} requests, "
+        f"{counts['unique_failures']} failures, {len(summary['errors'])} errors, {summary['running_time']:.0f} s"
+    )
     assert summary["operations"]["tested"] >= 100, summary["operations"]
     assert counts["generated"] >= summary["operations"]["tested"], counts
     assert completed.returncode == 0 and counts["unique_failures"] == 0 and not summary["errors"], completed.stdout[-12000:]
@@ -125,13 +153,19 @@ def test_regression_http_options_on_the_deliberation_routes(api, cast, open_case
     from attribution import services
 
     deliberation = services.deliberation_open(by=cast["eeas"], case=open_case())
-    for url in ("/api/v1/attribution-deliberations/", f"/api/v1/attribution-deliberations/{deliberation.pk}/",
-                f"/api/v1/attribution-deliberations/{deliberation.pk}/considerations/1/",
-                f"/api/v1/attribution-deliberations/{deliberation.pk}/considerations/1/comments/"):
+    for url in (
+        "/api/v1/attribution-deliberations/",
+        f"/api/v1/attribution-deliberations/{deliberation.pk}/",
+        f"/api/v1/attribution-deliberations/{deliberation.pk}/considerations/1/",
+        f"/api/v1/attribution-deliberations/{deliberation.pk}/considerations/1/comments/",
+    ):
         assert api.options(url).status_code == 200, url
     # The action itself still answers at its address.
-    response = api.post(f"/api/v1/attribution-deliberations/{deliberation.pk}/options/",
-                        {"options_considered": ["public_declaration"], "recommended_option": "public_declaration"}, content_type="application/json")
+    response = api.post(
+        f"/api/v1/attribution-deliberations/{deliberation.pk}/options/",
+        {"options_considered": ["public_declaration"], "recommended_option": "public_declaration"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     assert AttributionDeliberation.objects.get(pk=deliberation.pk).options_considered == ["public_declaration"]
 
@@ -151,15 +185,18 @@ def test_regression_a_feed_body_that_is_not_utf8_is_a_documented_400(feed_token,
     now offers both (bounded schemathesis run as SIAC, ST108)."""
     token_use = ("accounts.ApiToken",)  # its last-used time moves with every request
     before = database_fingerprint(exclude=token_use)
-    response = Client().post("/api/v1/feeds/stix/", b"n\xe72.\xfft", content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    response = Client().post(
+        "/api/v1/feeds/stix/", b"n\xe72.\xfft", content_type="application/json", HTTP_AUTHORIZATION=f"Token {feed_token[1]}"
+    )
     assert response.status_code == 400
     assert response.json()["detail"].startswith("JSON parse error - 'utf-8' codec can't decode byte 0xe7")
     assert not fingerprint_difference(before, database_fingerprint(exclude=token_use))
     documented = schema["paths"]["/api/v1/feeds/stix/"]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
     assert documented == {"$ref": "#/components/schemas/FeedRefusal"}
     assert sorted(variant["$ref"] for variant in schema["components"]["schemas"]["FeedRefusal"]["oneOf"]) == [
-        "#/components/schemas/FeedIngestion", "#/components/schemas/RequestError"]
+        "#/components/schemas/FeedIngestion",
+        "#/components/schemas/RequestError",
+    ]
     assert schema["components"]["schemas"]["RequestError"]["required"] == ["detail"]
 
 
@@ -187,14 +224,17 @@ def test_regression_merging_into_a_case_the_caller_may_not_see_answers_as_for_no
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("content, path", [
-    ({"options": [{"measure_type": ["demarche"]}]}, "options[0].measure_type"),  # unhashable: TypeError
-    ({"options": [{"measure_type": {"slug": "demarche"}}]}, "options[0].measure_type"),
-    ({"assessment_refs": [True]}, "assessment_refs"),  # a bool is an int to isinstance
-    ({"assessment_refs": [2**64]}, "assessment_refs"),  # overflows the lookup on SQLite
-    ({"situation": "Wiper\x00attack."}, "situation"),  # PostgreSQL's jsonb refuses NUL
-    ({"recommendation": "Option \ud800 1."}, "recommendation"),  # and a lone surrogate
-])
+@pytest.mark.parametrize(
+    "content, path",
+    [
+        ({"options": [{"measure_type": ["demarche"]}]}, "options[0].measure_type"),  # unhashable: TypeError
+        ({"options": [{"measure_type": {"slug": "demarche"}}]}, "options[0].measure_type"),
+        ({"assessment_refs": [True]}, "assessment_refs"),  # a bool is an int to isinstance
+        ({"assessment_refs": [2**64]}, "assessment_refs"),  # overflows the lookup on SQLite
+        ({"situation": "Wiper\x00attack."}, "situation"),  # PostgreSQL's jsonb refuses NUL
+        ({"recommendation": "Option \ud800 1."}, "recommendation"),  # and a lone surrogate
+    ],
+)
 def test_regression_options_note_content_a_json_body_can_break(api, cast, open_case, content, path):
     """Found by rereading the notes' content checks after the fuzzing: each
     was a 500 (or stored text a later page could not render)."""
@@ -203,8 +243,11 @@ def test_regression_options_note_content_a_json_body_can_break(api, cast, open_c
     from .cases_support import walk_to
 
     case = walk_to(open_case(), "exploration", cast)
-    body = {"case": case.pk, "title": "Options note",
-            "content": {"situation": "Wiper attack.", "options": [{"measure_type": "demarche"}], "recommendation": "Option 1."} | content}
+    body = {
+        "case": case.pk,
+        "title": "Options note",
+        "content": {"situation": "Wiper attack.", "options": [{"measure_type": "demarche"}], "recommendation": "Option 1."} | content,
+    }
     response = api.post("/api/v1/options-notes/", body, content_type="application/json")
     assert response.status_code == 400, response.content
     assert any(message.startswith(f"{path}: ") for message in response.json()["content"]), response.json()
@@ -212,18 +255,28 @@ def test_regression_options_note_content_a_json_body_can_break(api, cast, open_c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("measures, path", [
-    ({"demarche": "parallel"}, "measures"),  # an object was read key by key
-    ([{"measure_type": ["demarche"], "mode": "parallel", "escalation_level": 2}], "measures[0].measure_type"),
-    ([{"measure_type": "demarche", "mode": "parallel", "escalation_level": True}], "measures[0].escalation_level"),
-])
+@pytest.mark.parametrize(
+    "measures, path",
+    [
+        ({"demarche": "parallel"}, "measures"),  # an object was read key by key
+        ([{"measure_type": ["demarche"], "mode": "parallel", "escalation_level": 2}], "measures[0].measure_type"),
+        ([{"measure_type": "demarche", "mode": "parallel", "escalation_level": True}], "measures[0].escalation_level"),
+    ],
+)
 def test_regression_strategic_note_measures_a_json_body_can_break(api, measures, path):
     from awareness.models import ThreatActor
     from measures.models import StrategicResponseNote
 
     actor = ThreatActor.objects.create(name="Silent Quill", persistent=True)
-    body = {"actor": actor.pk, "title": "SRN", "content": {"short_term_effects": "Disrupt.", "measures": measures},
-            "classification": "RESTREINT_UE", "limite": True, "tlp": "AMBER", "releasable_to_all": True}
+    body = {
+        "actor": actor.pk,
+        "title": "SRN",
+        "content": {"short_term_effects": "Disrupt.", "measures": measures},
+        "classification": "RESTREINT_UE",
+        "limite": True,
+        "tlp": "AMBER",
+        "releasable_to_all": True,
+    }
     response = api.post("/api/v1/strategic-response-notes/", body, content_type="application/json")
     assert response.status_code == 400, response.content
     assert any(message.startswith(f"{path}: ") for message in response.json()["content"]), response.json()
@@ -249,20 +302,25 @@ def test_regression_a_stix_id_with_a_trailing_newline_is_refused_not_a_500(feed_
 
     bundle = report_bundle()
     bundle["id"] += "\n"
-    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json", HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == [{"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}]
     assert not FeedIngestion.objects.exclude(status=FeedIngestion.Status.FAILED).exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url, field, many", [
-    ("/api/v1/attribution-claims/", "case", False), ("/api/v1/attribution-deliberations/", "case", False),
-    ("/api/v1/statements/", "case", False), ("/api/v1/communication-plans/", "case", False),
-    ("/api/v1/requests-for-information/", "case", False), ("/api/v1/assessments/", "cases", True),
-    ("/api/v1/questions/", "case", False),
-])
+@pytest.mark.parametrize(
+    "url, field, many",
+    [
+        ("/api/v1/attribution-claims/", "case", False),
+        ("/api/v1/attribution-deliberations/", "case", False),
+        ("/api/v1/statements/", "case", False),
+        ("/api/v1/communication-plans/", "case", False),
+        ("/api/v1/requests-for-information/", "case", False),
+        ("/api/v1/assessments/", "cases", True),
+        ("/api/v1/questions/", "case", False),
+    ],
+)
 def test_regression_a_case_id_the_caller_may_not_see_reads_as_no_such_case(client, cast, url, field, many):
     """Case ids in request bodies were looked up among all cases: an id that
     does not exist got "Invalid pk … object does not exist." and a case the
@@ -296,10 +354,18 @@ def test_regression_a_list_of_related_objects_must_be_a_list(api, open_case):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field, value", [
-    ("limite", 0), ("limite", 1), ("limite", "yes"), ("limite", "false"), ("limite", None),
-    ("releasable_to_all", "on"), ("releasable_to_all", 1),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("limite", 0),
+        ("limite", 1),
+        ("limite", "yes"),
+        ("limite", "false"),
+        ("limite", None),
+        ("releasable_to_all", "on"),
+        ("releasable_to_all", 1),
+    ],
+)
 def test_regression_a_boolean_is_true_or_false(client, cast, open_case, field, value):
     """``"limite": 0`` was read as false and the PUT answered 200 (DRF's
     boolean field takes 0/1, "yes", "on": full run as EEAS, ST201)."""
@@ -316,9 +382,18 @@ def test_regression_a_boolean_is_true_or_false(client, cast, open_case, field, v
     assert response.status_code == 200 and response.json()["limite"] is (not before["limite"]), response.content
 
 
-@pytest.mark.parametrize("value, accepted", [
-    (3, True), (3.0, True), ("3", False), (True, False), (3.5, False), ([3], False), (None, False),
-])
+@pytest.mark.parametrize(
+    "value, accepted",
+    [
+        (3, True),
+        (3.0, True),
+        ("3", False),
+        (True, False),
+        (3.5, False),
+        ([3], False),
+        (None, False),
+    ],
+)
 def test_regression_an_integer_is_a_json_number(value, accepted):
     """DRF's integer field reads ``"3"`` and ``true`` would pass Python's
     ``isinstance(..., int)``: the mapped field takes JSON numbers only."""
@@ -335,10 +410,13 @@ def test_regression_an_integer_is_a_json_number(value, accepted):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("missing, error", [
-    ("type", {"object": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "property": "type", "reason": "Expected a bundle."}),
-    ("id", {"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}),
-])
+@pytest.mark.parametrize(
+    "missing, error",
+    [
+        ("type", {"object": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "property": "type", "reason": "Expected a bundle."}),
+        ("id", {"object": "", "property": "id", "reason": "The bundle id must be 'bundle--' followed by a UUID."}),
+    ],
+)
 def test_regression_a_bundle_without_its_type_or_id_is_refused(feed_token, missing, error):
     """The feed API read a bundle as a TAXII envelope, which has neither, and
     answered 200 (full schemathesis run as SIAC, ST201)."""
@@ -346,17 +424,23 @@ def test_regression_a_bundle_without_its_type_or_id_is_refused(feed_token, missi
 
     bundle = {"type": "bundle", "id": "bundle--70ed1521-07bf-4f43-b640-6d3b411d4709", "objects": []}
     del bundle[missing]
-    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    response = Client().post("/api/v1/feeds/stix/", bundle, content_type="application/json", HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
     assert response.status_code == 400 and response.json()["errors"] == [error], response.content
     assert not FeedIngestion.objects.exclude(status=FeedIngestion.Status.FAILED).exists()
 
 
 SUB_RESOURCE_LISTS = [
-    "/api/v1/attribution-deliberations/{id}/positions/", "/api/v1/statements/{id}/alignments/", "/api/v1/cases/{id}/history/",
-    "/api/v1/cases/{id}/transitions/", "/api/v1/cases/{id}/proportionality/", "/api/v1/cases/{id}/significance/",
-    "/api/v1/options-notes/{id}/versions/", "/api/v1/options-notes/{id}/compare/", "/api/v1/options-notes/{id}/comments/",
-    "/api/v1/strategic-response-notes/{id}/comments/", "/api/v1/statements/{id}/comments/",
+    "/api/v1/attribution-deliberations/{id}/positions/",
+    "/api/v1/statements/{id}/alignments/",
+    "/api/v1/cases/{id}/history/",
+    "/api/v1/cases/{id}/transitions/",
+    "/api/v1/cases/{id}/proportionality/",
+    "/api/v1/cases/{id}/significance/",
+    "/api/v1/options-notes/{id}/versions/",
+    "/api/v1/options-notes/{id}/compare/",
+    "/api/v1/options-notes/{id}/comments/",
+    "/api/v1/strategic-response-notes/{id}/comments/",
+    "/api/v1/statements/{id}/comments/",
 ]
 
 
@@ -371,12 +455,28 @@ def test_regression_sub_resource_lists_are_documented_as_the_arrays_they_are(sch
         assert not [p for p in operation.get("parameters", []) if p["in"] == "query" and p["name"] not in ("from", "to")], path
 
 
-NULLABLE = [("Case", "merged_into"), ("Organisation", "member_state"), ("Organisation", "parent"), ("MeasureType", "deciding_body"),
-            ("ResponseMeasure", "implementing_actor"), ("AgendaItem", "case_reference"), ("Position", "recorded_by"),
-            ("Meeting", "chaired_by"), ("Consideration", "assessed_by"), ("ConsiderationComment", "member_state"),
-            ("CaseTransition", "by_organisation"), ("ImpactEvaluation", "evaluated_by"), ("CurrentUser", "organisation")]
-BLANK_CHOICES = [("Case", "closure_reason"), ("ImpactEvaluation", "effect"), ("ImpactEvaluation", "recommendation"),
-                 ("Deliberation", "outcome"), ("Decision", "voting_rule")]
+NULLABLE = [
+    ("Case", "merged_into"),
+    ("Organisation", "member_state"),
+    ("Organisation", "parent"),
+    ("MeasureType", "deciding_body"),
+    ("ResponseMeasure", "implementing_actor"),
+    ("AgendaItem", "case_reference"),
+    ("Position", "recorded_by"),
+    ("Meeting", "chaired_by"),
+    ("Consideration", "assessed_by"),
+    ("ConsiderationComment", "member_state"),
+    ("CaseTransition", "by_organisation"),
+    ("ImpactEvaluation", "evaluated_by"),
+    ("CurrentUser", "organisation"),
+]
+BLANK_CHOICES = [
+    ("Case", "closure_reason"),
+    ("ImpactEvaluation", "effect"),
+    ("ImpactEvaluation", "recommendation"),
+    ("Deliberation", "outcome"),
+    ("Decision", "voting_rule"),
+]
 
 
 @pytest.mark.django_db
@@ -403,10 +503,15 @@ def test_regression_the_current_user_clearance_is_named(api, schema):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query, field", [
-    ("public=null", "public"), ("public=", "public"), ("public=true&public=false", "public"),
-    ("decided=yes", None),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("public=null", "public"),
+        ("public=", "public"),
+        ("public=true&public=false", "public"),
+        ("decided=yes", None),
+    ],
+)
 def test_regression_filters_reject_what_they_cannot_read(api, query, field):
     """django-filter ignored ``?public=null`` (or empty, or given twice) and
     answered the unfiltered list; the API now says 400 and names the filter.
@@ -446,11 +551,19 @@ def test_regression_the_api_takes_json_only(api, open_case):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query, status", [
-    ("/api/v1/cases/?exercise=null&exercise=null", 400), ("/api/v1/cases/?exercise=yes", 400), ("/api/v1/cases/?exercise=true", 200),
-    ("/api/v1/measure-types/?escalation_level=0.5", 400), ("/api/v1/measure-types/?escalation_level=2", 200),
-    ("/api/v1/threat-actors/?page=", 404), ("/api/v1/threat-actors/?page=1&page=2", 404), ("/api/v1/threat-actors/?page=1", 200),
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("/api/v1/cases/?exercise=null&exercise=null", 400),
+        ("/api/v1/cases/?exercise=yes", 400),
+        ("/api/v1/cases/?exercise=true", 200),
+        ("/api/v1/measure-types/?escalation_level=0.5", 400),
+        ("/api/v1/measure-types/?escalation_level=2", 200),
+        ("/api/v1/threat-actors/?page=", 404),
+        ("/api/v1/threat-actors/?page=1&page=2", 404),
+        ("/api/v1/threat-actors/?page=1", 200),
+    ],
+)
 def test_regression_the_full_run_findings_on_query_parameters(api, query, status):
     """What the full run found after the first fixes: ``exercise`` read by
     hand (anything but true meant false), a decimal accepted for an integer
@@ -478,8 +591,12 @@ def test_regression_text_is_a_string_and_times_are_plausible(api, cast, open_cas
     not an RFC 3339 date-time."""
     from measures.api.serializers import EvaluationRecordSerializer
 
-    body = EvaluationRecordSerializer(data={"observed_change": "Quieter.", "indicators": 0, "effect": "limited", "recommendation": "continue"})
+    body = EvaluationRecordSerializer(
+        data={"observed_change": "Quieter.", "indicators": 0, "effect": "limited", "recommendation": "continue"}
+    )
     assert not body.is_valid() and "indicators" in body.errors
     for starts_at in ("1074-10-10T08:30:00Z", "2101-01-01T00:00:00Z"):
-        response = api.post("/api/v1/meetings/", {"body": "HWPCI", "starts_at": starts_at, "title": "HWPCI"}, content_type="application/json")
+        response = api.post(
+            "/api/v1/meetings/", {"body": "HWPCI", "starts_at": starts_at, "title": "HWPCI"}, content_type="application/json"
+        )
         assert response.status_code == 400 and "between 1990 and 2100" in str(response.json()["starts_at"]), response.content

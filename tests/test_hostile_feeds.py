@@ -19,6 +19,7 @@ fuzzing test; between examples the row count of every table is compared
 
 Run with ``-s`` to see how many examples and requests each test generated.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -79,10 +80,19 @@ def valid_bundle() -> dict:
     fixed bundle id so the examples are the same from run to run."""
     bundle = s.report_bundle()
     bundle["id"] = "bundle--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0fff"
-    bundle["objects"].append({
-        "type": "x-siac-briefing", "spec_version": "2.1", "id": CUSTOM, "created": s.T0, "modified": s.T0,
-        "created_by_ref": s.SIAC, "name": "Weekly briefing", "x_siac_priority": 2, "object_marking_refs": [s.TLP_AMBER],
-    })
+    bundle["objects"].append(
+        {
+            "type": "x-siac-briefing",
+            "spec_version": "2.1",
+            "id": CUSTOM,
+            "created": s.T0,
+            "modified": s.T0,
+            "created_by_ref": s.SIAC,
+            "name": "Weekly briefing",
+            "x_siac_priority": 2,
+            "object_marking_refs": [s.TLP_AMBER],
+        }
+    )
     return bundle
 
 
@@ -128,6 +138,7 @@ def required_properties(stix_object: dict) -> list[str]:
 
 # --- Expectations and the harness -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Expect:
     """``layer``: "parse" (refused before it is read as a bundle: no log
@@ -161,8 +172,11 @@ def send(route: str, body: bytes, content_type: str | None = None, **extra):
 
 
 def model_labels():
-    return [model for model in apps.get_models(include_auto_created=True)
-            if model._meta.managed and not model._meta.proxy and model._meta.label not in EXCLUDED]
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model._meta.label not in EXCLUDED
+    ]
 
 
 def row_counts() -> dict[str, int]:
@@ -263,8 +277,9 @@ def feeds(feed_token, request):
 # --- Strategies ---------------------------------------------------------------------------------
 
 targets = st.sampled_from(IDS)
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53),
-                         st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20)
+)
 
 
 def kind_of(value) -> str:
@@ -277,7 +292,7 @@ def kind_of(value) -> str:
 WRONG = {
     "null": st.none(),
     "bool": st.booleans(),
-    "int": st.integers(-2**53, 2**53),
+    "int": st.integers(-(2**53), 2**53),
     "float": st.floats(allow_nan=False, allow_infinity=False),
     "str": st.text(max_size=20),
     "list": st.lists(st.one_of(st.integers(), st.text(max_size=8)), max_size=3),
@@ -322,8 +337,11 @@ def wrong_types(draw) -> Case:
     else:
         target[name] = draw(wrong_value(value))
         where = name
-    return Case(f"wrong type: {stix_id} {where} = {json.dumps(target[name])[:80]}", encode(bundle),
-                Expect("content", expected_object(target, INDEX[stix_id]), name))
+    return Case(
+        f"wrong type: {stix_id} {where} = {json.dumps(target[name])[:80]}",
+        encode(bundle),
+        Expect("content", expected_object(target, INDEX[stix_id]), name),
+    )
 
 
 @st.composite
@@ -351,8 +369,14 @@ def parses_as_timestamp(value) -> bool:
 def bad_timestamp(draw):
     kind = draw(st.sampled_from(["component", "format", "type"]))
     if kind == "component":
-        parts = {"year": draw(st.integers(1, 9999)), "month": draw(st.integers(1, 12)), "day": draw(st.integers(1, 28)),
-                 "hour": draw(st.integers(0, 23)), "minute": draw(st.integers(0, 59)), "second": draw(st.integers(0, 59))}
+        parts = {
+            "year": draw(st.integers(1, 9999)),
+            "month": draw(st.integers(1, 12)),
+            "day": draw(st.integers(1, 28)),
+            "hour": draw(st.integers(0, 23)),
+            "minute": draw(st.integers(0, 59)),
+            "second": draw(st.integers(0, 59)),
+        }
         broken = draw(st.sampled_from(["month", "day", "hour", "minute", "second", "february", "april"]))
         if broken == "month":
             parts["month"] = draw(st.sampled_from([0, 13, 14, 99]))
@@ -370,15 +394,39 @@ def bad_timestamp(draw):
             parts["month"], parts["day"] = 4, 31
         return "{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.000Z".format(**parts)
     if kind == "format":
-        return draw(st.one_of(
-            st.sampled_from(["2026-11-02", "2026-11-02T09:00:00", "2026-11-02 09:00:00Z", "2026-11-02T09:00:00+01:00",
-                             "02/11/2026 09:00", "yesterday", "", "2026-11-02T09:00Z", "2026-W45-1T09:00:00Z",
-                             "2026-11-02T09:00:00.Z", "+2026-11-02T09:00:00Z", "2026-11-02T09:00:00.000000000Z",
-                             "1762074000", "2026-11-02T09:00:00.000z", "２０２６-11-02T09:00:00Z"]),
-            st.text(max_size=30).filter(lambda text: not STIX_TIMESTAMP.match(text)),
-        ))
-    return draw(st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-                          st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)))
+        return draw(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "2026-11-02",
+                        "2026-11-02T09:00:00",
+                        "2026-11-02 09:00:00Z",
+                        "2026-11-02T09:00:00+01:00",
+                        "02/11/2026 09:00",
+                        "yesterday",
+                        "",
+                        "2026-11-02T09:00Z",
+                        "2026-W45-1T09:00:00Z",
+                        "2026-11-02T09:00:00.Z",
+                        "+2026-11-02T09:00:00Z",
+                        "2026-11-02T09:00:00.000000000Z",
+                        "1762074000",
+                        "2026-11-02T09:00:00.000z",
+                        "２０２６-11-02T09:00:00Z",
+                    ]
+                ),
+                st.text(max_size=30).filter(lambda text: not STIX_TIMESTAMP.match(text)),
+            )
+        )
+    return draw(
+        st.one_of(
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.booleans(),
+            st.lists(st.integers(), max_size=2),
+            st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        )
+    )
 
 
 @st.composite
@@ -408,13 +456,30 @@ def malformed_id(stix_type: str, value: str):
     u = value.split("--", 1)[1]
     other = "campaign" if stix_type != "campaign" else "report"
     return st.one_of(
-        st.sampled_from([
-            f"{stix_type}-{u}", f"{stix_type}--{u[:-1]}", f"{stix_type}--{u}0", f"{stix_type}--{u[:-1]}g", f"{stix_type}--{{{u}}}",
-            f"{stix_type}--{u.replace('-', '')}", f"{stix_type}--urn:uuid:{u}", f"{stix_type}---{u}", f" {stix_type}--{u}",
-            f"{stix_type}--{u} ", f"{stix_type}--", "", f"{stix_type}{u}", f"{other}--{u}", f"{stix_type.upper()}--{u}",
-            f"{homoglyph(stix_type)}--{u}", f"{stix_type}--{u}\x00", f"{stix_type}--00000000-0000-0000-0000-000000000000",
-            f"--{u}", f"{stix_type}--{u}--{u}",
-        ]),
+        st.sampled_from(
+            [
+                f"{stix_type}-{u}",
+                f"{stix_type}--{u[:-1]}",
+                f"{stix_type}--{u}0",
+                f"{stix_type}--{u[:-1]}g",
+                f"{stix_type}--{{{u}}}",
+                f"{stix_type}--{u.replace('-', '')}",
+                f"{stix_type}--urn:uuid:{u}",
+                f"{stix_type}---{u}",
+                f" {stix_type}--{u}",
+                f"{stix_type}--{u} ",
+                f"{stix_type}--",
+                "",
+                f"{stix_type}{u}",
+                f"{other}--{u}",
+                f"{stix_type.upper()}--{u}",
+                f"{homoglyph(stix_type)}--{u}",
+                f"{stix_type}--{u}\x00",
+                f"{stix_type}--00000000-0000-0000-0000-000000000000",
+                f"--{u}",
+                f"{stix_type}--{u}--{u}",
+            ]
+        ),
         st.text(max_size=40).filter(lambda text: not text.startswith(f"{stix_type}--")),
     ).filter(lambda candidate: candidate != value)
 
@@ -429,8 +494,19 @@ def homoglyph(text: str) -> str:
 
 def malformed_ref(stix_type: str, value: str):
     u = value.split("--", 1)[1]
-    return st.sampled_from([f"{stix_type}-{u}", f"{stix_type}--{u[:-1]}", f"{stix_type}--{u}0", f"{stix_type}--", "",
-                            "not-an-identifier", f"{stix_type}--{u[:-1]}g", f"--{u}", f"{stix_type}--00000000-0000-0000-0000-000000000000"])
+    return st.sampled_from(
+        [
+            f"{stix_type}-{u}",
+            f"{stix_type}--{u[:-1]}",
+            f"{stix_type}--{u}0",
+            f"{stix_type}--",
+            "",
+            "not-an-identifier",
+            f"{stix_type}--{u[:-1]}g",
+            f"--{u}",
+            f"{stix_type}--00000000-0000-0000-0000-000000000000",
+        ]
+    )
 
 
 @st.composite
@@ -467,7 +543,9 @@ def unknown_markings(draw) -> Case:
 
 
 ABOVE_RESTREINT = [
-    ("CONFIDENTIEL UE", "EU CONFIDENTIAL"), ("SECRET UE", "EU SECRET"), ("TRES SECRET UE", "EU TOP SECRET"),
+    ("CONFIDENTIEL UE", "EU CONFIDENTIAL"),
+    ("SECRET UE", "EU SECRET"),
+    ("TRES SECRET UE", "EU TOP SECRET"),
     ("TRÈS SECRET UE", "EU TOP SECRET"),
 ]
 
@@ -494,17 +572,23 @@ def above_ceiling(draw) -> Case:
     marking = f"marking-definition--{draw(st.uuids(version=4))}"
     statement = draw(classification_statements())
     bundle = copy.deepcopy(BASE)
-    bundle["objects"].insert(draw(st.integers(0, len(bundle["objects"]))), {
-        "type": "marking-definition", "spec_version": "2.1", "id": marking, "created": s.T0,
-        "definition_type": "statement", "definition": {"statement": statement},
-    })
+    bundle["objects"].insert(
+        draw(st.integers(0, len(bundle["objects"]))),
+        {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": marking,
+            "created": s.T0,
+            "definition_type": "statement",
+            "definition": {"statement": statement},
+        },
+    )
     target = next(o for o in bundle["objects"] if o["id"] == stix_id)
     if draw(st.booleans()):
         target["object_marking_refs"] = [*target.get("object_marking_refs", []), marking]
     else:
         target["granular_markings"] = [{"marking_ref": marking, "selectors": ["id"]}]
-    return Case(f"above ceiling: {stix_id} {statement!r}", encode(bundle),
-                Expect("content", stix_id, "object_marking_refs", "accredited"))
+    return Case(f"above ceiling: {stix_id} {statement!r}", encode(bundle), Expect("content", stix_id, "object_marking_refs", "accredited"))
 
 
 def not_json(data: bytes) -> bool:
@@ -521,25 +605,50 @@ def bundle_damage(draw) -> Case:
     kind = draw(st.sampled_from(["objects", "type", "id", "not json", "not an object", "utf-8", "charset"]))
     bundle = copy.deepcopy(BASE)
     if kind == "objects":
-        bundle["objects"] = draw(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10),
-                                           st.dictionaries(st.text(max_size=5), st.integers(), max_size=2)))
+        bundle["objects"] = draw(
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(),
+                st.text(max_size=10),
+                st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+            )
+        )
         return Case(f"objects = {bundle['objects']!r}", encode(bundle), Expect("bundle", property="objects"))
     if kind == "type":
         bundle["type"] = draw(st.one_of(json_scalars.filter(lambda v: v != "bundle"), st.sampled_from(["Bundle", "report", "bundle "])))
         return Case(f"bundle type = {bundle['type']!r}", encode(bundle), Expect("bundle", property="type"))
     if kind == "id":
-        bundle["id"] = draw(st.one_of(json_scalars.filter(lambda v: not isinstance(v, str)),
-                                      st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-                                      malformed_id("bundle", bundle["id"])))
+        bundle["id"] = draw(
+            st.one_of(
+                json_scalars.filter(lambda v: not isinstance(v, str)),
+                st.lists(st.integers(), max_size=2),
+                st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+                malformed_id("bundle", bundle["id"]),
+            )
+        )
         return Case(f"bundle id = {bundle['id']!r}", encode(bundle), Expect("bundle", property="id"))
     if kind == "not json":
         text = encode(bundle)
-        body = draw(st.one_of(
-            st.integers(1, len(text) - 1).map(lambda cut: text[:cut]),
-            st.sampled_from([text + b"}", text + b"x", b"<bundle/>", b"{'type': 'bundle'}", b"NaN", b'{"objects": [1,]}',
-                             text.replace(b'"', b"'"), b"\xef\xbb\xbf" + text, b"\x00" + text]),
-            st.binary(min_size=1, max_size=200),
-        ).filter(not_json))
+        body = draw(
+            st.one_of(
+                st.integers(1, len(text) - 1).map(lambda cut: text[:cut]),
+                st.sampled_from(
+                    [
+                        text + b"}",
+                        text + b"x",
+                        b"<bundle/>",
+                        b"{'type': 'bundle'}",
+                        b"NaN",
+                        b'{"objects": [1,]}',
+                        text.replace(b'"', b"'"),
+                        b"\xef\xbb\xbf" + text,
+                        b"\x00" + text,
+                    ]
+                ),
+                st.binary(min_size=1, max_size=200),
+            ).filter(not_json)
+        )
         return Case(f"not JSON: {body[:60]!r}", body, Expect("parse", mention="JSON parse error"))
     if kind == "not an object":
         value = draw(st.one_of(json_scalars, st.lists(json_scalars, max_size=3), st.just(BASE["objects"])))
@@ -548,12 +657,29 @@ def bundle_damage(draw) -> Case:
         text = encode(bundle)
         anchor = text.index(b"GRIDLOCK: wiper")
         position = anchor + draw(st.integers(0, len("GRIDLOCK: wiper")))
-        junk = draw(st.sampled_from([b"\xff", b"\xfe", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80", b"\xe2\x82",
-                                     b"\xc0\xaf", b"\xf4\x90\x80\x80"]))
+        junk = draw(
+            st.sampled_from(
+                [
+                    b"\xff",
+                    b"\xfe",
+                    b"\xc3\x28",
+                    b"\xed\xa0\x80",
+                    b"\xf8\x88\x80\x80\x80",
+                    b"\x80",
+                    b"\xe2\x82",
+                    b"\xc0\xaf",
+                    b"\xf4\x90\x80\x80",
+                ]
+            )
+        )
         return Case(f"invalid UTF-8 {junk!r}", text[:position] + junk + text[position:], Expect("parse", mention="utf-8"))
     charset = draw(st.sampled_from(["utf-16", "utf-32", "utf-16-be"]))
-    return Case(f"charset {charset}", encode(bundle) + b" ", Expect("parse", mention="JSON parse error"),
-                content_type=f"application/json; charset={charset}")
+    return Case(
+        f"charset {charset}",
+        encode(bundle) + b" ",
+        Expect("parse", mention="JSON parse error"),
+        content_type=f"application/json; charset={charset}",
+    )
 
 
 def nested_text(depth: int, shape: str) -> str:
@@ -576,7 +702,9 @@ def deep_nesting(draw) -> Case:
     else:
         where = "extensions"
         target.setdefault("extensions", {})[f"extension-definition--{draw(st.uuids(version=4))}"] = {
-            "extension_type": "property-extension", "x_cdt_deep": "__DEEP__"}
+            "extension_type": "property-extension",
+            "x_cdt_deep": "__DEEP__",
+        }
     body = encode(bundle).replace(b'"__DEEP__"', nested_text(depth, shape).encode())
     return Case(f"nesting: {stix_id} {where} {shape} x{depth}", body, Expect("parse|content", stix_id, where, "nest"))
 
@@ -589,7 +717,9 @@ def huge_identifiers(draw) -> Case:
     size = draw(st.integers(1, 5)) * MB + draw(st.integers(0, 1000))
     bundle = copy.deepcopy(BASE)
     target = bundle["objects"][INDEX[stix_id]]
-    name = draw(st.sampled_from(["id", "type", "created", "spec_version", *[n for n in ("created_by_ref", "object_marking_refs") if n in target]]))
+    name = draw(
+        st.sampled_from(["id", "type", "created", "spec_version", *[n for n in ("created_by_ref", "object_marking_refs") if n in target]])
+    )
     filler = draw(st.sampled_from("a0-é"))
     if name == "id":
         target["id"] = f"{target['type']}--" + filler * size
@@ -601,12 +731,13 @@ def huge_identifiers(draw) -> Case:
         target[name] = ["marking-definition--" + filler * size]
         expect = Expect("content", stix_id, name)
     else:
-        target[name] = (f"identity--{filler * size}" if name == "created_by_ref" else filler * size)
+        target[name] = f"identity--{filler * size}" if name == "created_by_ref" else filler * size
         expect = Expect("content", stix_id, name)
     return Case(f"huge {name}: {stix_id} {size} bytes", encode(bundle), expect)
 
 
 # --- Fuzzing the two ingestion routes -------------------------------------------------------------
+
 
 def test_the_valid_bundle_the_mutations_start_from_is_accepted(feed_token):
     token, key = feed_token
@@ -730,9 +861,20 @@ def asgi_post(path: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> tup
     from django.core.handlers.asgi import ASGIHandler
     from django.db import close_old_connections
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "server": ("testserver", 80),
-             "client": ("127.0.0.1", 40000), "headers": [(b"host", b"testserver"), *headers]}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 40000),
+        "headers": [(b"host", b"testserver"), *headers],
+    }
     sent: list[dict] = []
 
     async def run():
@@ -769,9 +911,16 @@ def test_regression_a_small_content_length_does_not_let_a_large_body_past_the_ca
     with override_settings(CDT_TAXII_MAX_CONTENT_LENGTH=MB):
         for path, content_type in ((FEED, b"application/json"), (TAXII_OBJECTS, MEDIA.encode())):
             rows = FeedIngestion.objects.count()
-            status, answer = asgi_post(path, body, [(b"content-type", content_type), (b"content-length", b"100"),
-                                                    (b"accept", MEDIA.encode() if path == TAXII_OBJECTS else b"application/json"),
-                                                    (b"authorization", f"Token {feeds.key}".encode())])
+            status, answer = asgi_post(
+                path,
+                body,
+                [
+                    (b"content-type", content_type),
+                    (b"content-length", b"100"),
+                    (b"accept", MEDIA.encode() if path == TAXII_OBJECTS else b"application/json"),
+                    (b"authorization", f"Token {feeds.key}".encode()),
+                ],
+            )
             assert status == 400, (path, answer[:300])
             assert b"JSON parse error" in answer, (path, answer[:300])
             assert FeedIngestion.objects.count() == rows
@@ -782,10 +931,29 @@ def test_regression_a_small_content_length_does_not_let_a_large_body_past_the_ca
 
 hostile_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["-1", "0", "99999999999999999999999", "1e3", " 5", "NaN", "\x00", "%00", "../", "' OR 1=1 --", "2026-13-01T00:00:00Z",
-                     "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-11-02T09:00:00", "last,first,all", "2.0",
-                     ",".join(["x"] * 2000), "é" * 2000]),
-    st.integers(-2**70, 2**70).map(str),
+    st.sampled_from(
+        [
+            "-1",
+            "0",
+            "99999999999999999999999",
+            "1e3",
+            " 5",
+            "NaN",
+            "\x00",
+            "%00",
+            "../",
+            "' OR 1=1 --",
+            "2026-13-01T00:00:00Z",
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31T23:59:59-14:00",
+            "2026-11-02T09:00:00",
+            "last,first,all",
+            "2.0",
+            ",".join(["x"] * 2000),
+            "é" * 2000,
+        ]
+    ),
+    st.integers(-(2**70), 2**70).map(str),
 )
 
 
@@ -793,20 +961,49 @@ hostile_text = st.one_of(
 def next_tokens(draw) -> str:
     """``next`` values the server never gave: garbage, and well-formed
     tokens with a bad timestamp or row number."""
-    stamp = draw(st.one_of(st.sampled_from(["2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00", "0001-01-01T00:00:00+14:00",
-                                            "9999-12-31T23:59:59-14:00", "2026-13-01T00:00:00+00:00", ""]), st.text(max_size=20)))
-    row = draw(st.one_of(st.integers(-2**70, 2**70).map(str), st.text(max_size=10)))
-    token = draw(st.one_of(
-        st.just(base64.urlsafe_b64encode(f"{stamp}|{row}".encode()).decode()),
-        st.binary(max_size=30).map(lambda raw: base64.urlsafe_b64encode(raw).decode()),
-        hostile_text,
-    ))
+    stamp = draw(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "2026-01-01T00:00:00+00:00",
+                    "2026-01-01T00:00:00",
+                    "0001-01-01T00:00:00+14:00",
+                    "9999-12-31T23:59:59-14:00",
+                    "2026-13-01T00:00:00+00:00",
+                    "",
+                ]
+            ),
+            st.text(max_size=20),
+        )
+    )
+    row = draw(st.one_of(st.integers(-(2**70), 2**70).map(str), st.text(max_size=10)))
+    token = draw(
+        st.one_of(
+            st.just(base64.urlsafe_b64encode(f"{stamp}|{row}".encode()).decode()),
+            st.binary(max_size=30).map(lambda raw: base64.urlsafe_b64encode(raw).decode()),
+            hostile_text,
+        )
+    )
     return token
 
 
 TAXII_PARAMS = ["limit", "added_after", "next", "match[id]", "match[type]", "match[version]", "match[spec_version]", "match[junk]", "junk"]
-ACCEPTS = [MEDIA, "application/taxii+json", "application/json", "*/*", "application/xml", "text/html", "application/taxii+json;version=2.0",
-           "application/taxii+json;version=", ";;;", "", "application/taxii+json; version=2.1; q=abc", "*/*;q=0", "\x7f", "a" * 500]
+ACCEPTS = [
+    MEDIA,
+    "application/taxii+json",
+    "application/json",
+    "*/*",
+    "application/xml",
+    "text/html",
+    "application/taxii+json;version=2.0",
+    "application/taxii+json;version=",
+    ";;;",
+    "",
+    "application/taxii+json; version=2.1; q=abc",
+    "*/*;q=0",
+    "\x7f",
+    "a" * 500,
+]
 
 
 path_segment = st.text(min_size=1, max_size=30).filter(lambda t: not set(t) & set("/?#"))
@@ -814,14 +1011,44 @@ path_segment = st.text(min_size=1, max_size=30).filter(lambda t: not set(t) & se
 
 @st.composite
 def taxii_gets(draw) -> tuple[str, dict, str]:
-    collection = draw(st.one_of(st.sampled_from([COLLECTION, "threat-actors", "6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c01",
-                                                 "no-such-collection", "%00", "a\x00b", "..", "a" * 300]), path_segment))
-    object_id = draw(st.one_of(st.sampled_from([s.REPORT, s.GRIDLOCK, "report--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c02", "report--x",
-                                                "%00", f"{s.REPORT}\x00"]), path_segment))
+    collection = draw(
+        st.one_of(
+            st.sampled_from(
+                [
+                    COLLECTION,
+                    "threat-actors",
+                    "6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c01",
+                    "no-such-collection",
+                    "%00",
+                    "a\x00b",
+                    "..",
+                    "a" * 300,
+                ]
+            ),
+            path_segment,
+        )
+    )
+    object_id = draw(
+        st.one_of(
+            st.sampled_from([s.REPORT, s.GRIDLOCK, "report--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c02", "report--x", "%00", f"{s.REPORT}\x00"]),
+            path_segment,
+        )
+    )
     quoted = lambda text: text.replace("%", "%25")  # noqa: E731  (the test client unquotes the path once)
-    path = draw(st.sampled_from(["", "collections/{c}/", "collections/{c}/objects/", "collections/{c}/manifest/",
-                                 "collections/{c}/objects/{o}/", "collections/{c}/objects/{o}/versions/",
-                                 "status/6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c03/", "status/not-a-uuid/"]))
+    path = draw(
+        st.sampled_from(
+            [
+                "",
+                "collections/{c}/",
+                "collections/{c}/objects/",
+                "collections/{c}/manifest/",
+                "collections/{c}/objects/{o}/",
+                "collections/{c}/objects/{o}/versions/",
+                "status/6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0c03/",
+                "status/not-a-uuid/",
+            ]
+        )
+    )
     path = path.format(c=quoted(collection), o=quoted(object_id))
     names = draw(st.lists(st.sampled_from(TAXII_PARAMS), unique=True, max_size=4))
     params = {name: draw(next_tokens() if name == "next" else hostile_text) for name in names}
@@ -864,6 +1091,7 @@ def test_hostile_taxii_reads_get_4xx_in_the_taxii_shape_or_200(stocked_feeds, re
 # --- Regressions (each failed before its fix) -----------------------------------------------------
 # One test per defect, trying each value on both routes (one database per test: the cases share it).
 
+
 def post(key: str, route: str, bundle, **extra):
     return send(route, bundle if isinstance(bundle, bytes) else encode(bundle), HTTP_AUTHORIZATION=f"Token {key}", **extra)
 
@@ -889,8 +1117,13 @@ def with_object(extra: dict) -> dict:
 
 
 def custom(**changes) -> dict:
-    stix_object = {"type": "x-siac-note", "spec_version": "2.1", "id": "x-siac-note--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0999",
-                   "created": s.T0, "modified": s.T0}
+    stix_object = {
+        "type": "x-siac-note",
+        "spec_version": "2.1",
+        "id": "x-siac-note--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0999",
+        "created": s.T0,
+        "modified": s.T0,
+    }
     stix_object.update(changes)
     return stix_object
 
@@ -900,8 +1133,13 @@ def test_regression_a_custom_object_with_a_broken_common_property_is_400_not_500
     ``parse_datetime`` (ValueError, TypeError: 500) and their marking
     references to ``list()`` (TypeError: 500); a bad ``created_by_ref`` was stored."""
     _token, key = feed_token
-    for name, value in [("modified", "2026-13-01T00:00:00.000Z"), ("modified", 5), ("created", ["2026"]),
-                        ("object_marking_refs", 5), ("created_by_ref", 7)]:
+    for name, value in [
+        ("modified", "2026-13-01T00:00:00.000Z"),
+        ("modified", 5),
+        ("created", ["2026"]),
+        ("object_marking_refs", 5),
+        ("created_by_ref", 7),
+    ]:
         assert refused(key, with_object(custom(**{name: value}))) == [[(custom()["id"], name)]] * 2, name
     assert StixObject.objects.count() == 0
 
@@ -911,9 +1149,13 @@ def test_regression_an_identifier_that_is_not_type_and_canonical_uuid_is_refused
     URN, an extra hyphen) and custom types were not checked at all: the same
     object could be stored under several ids, or under no UUID."""
     _token, key = feed_token
-    for stix_id in ["x-siac-note--nope", "x-siac-note--{6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0999}",
-                    "x-siac-note--6f1d4f1e2b6a4c539d510d1f6a7f0999", "report---6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004",
-                    "report--urn:uuid:6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004"]:
+    for stix_id in [
+        "x-siac-note--nope",
+        "x-siac-note--{6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0999}",
+        "x-siac-note--6f1d4f1e2b6a4c539d510d1f6a7f0999",
+        "report---6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004",
+        "report--urn:uuid:6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004",
+    ]:
         if stix_id.startswith("report"):
             bundle = copy.deepcopy(BASE)
             bundle["objects"][INDEX[s.REPORT]]["id"] = stix_id
@@ -930,10 +1172,17 @@ def test_regression_a_value_of_the_wrong_json_type_is_refused_not_coerced(feed_t
     object was stored and served over TAXII with the wrong type."""
     _token, key = feed_token
     for stix_id, name, value in [
-        (s.GRIDLOCK, "name", 5), (s.REPORT, "name", {"a": 1}), (s.REPORT, "confidence", "60"), (s.REPORT, "confidence", True),
-        (s.REPORT, "confidence", 60.5), (s.GRIDLOCK, "aliases", "GRIDLOCK"), (s.REPORT, "labels", {"a": 1}),
-        (s.REPORT, "description", 5), (s.REPORT, "external_references", [{"source_name": "CDT", "external_id": ["CDT-2026-0001"]}]),
-        (s.STATE_ACTOR, "threat_actor_types", "nation-state"), (s.REPORT, "object_refs", s.GRIDLOCK),
+        (s.GRIDLOCK, "name", 5),
+        (s.REPORT, "name", {"a": 1}),
+        (s.REPORT, "confidence", "60"),
+        (s.REPORT, "confidence", True),
+        (s.REPORT, "confidence", 60.5),
+        (s.GRIDLOCK, "aliases", "GRIDLOCK"),
+        (s.REPORT, "labels", {"a": 1}),
+        (s.REPORT, "description", 5),
+        (s.REPORT, "external_references", [{"source_name": "CDT", "external_id": ["CDT-2026-0001"]}]),
+        (s.STATE_ACTOR, "threat_actor_types", "nation-state"),
+        (s.REPORT, "object_refs", s.GRIDLOCK),
     ]:
         assert refused(key, s.replace(BASE, stix_id, **{name: value})) == [[(stix_id, name)]] * 2, (name, value)
     assert StixObject.objects.count() == 0
@@ -1026,8 +1275,16 @@ def test_regression_a_classification_statement_in_another_form_is_recognised(fee
     _token, key = feed_token
     for statement in ["EU CONFIDENTIAL", "Classification: CONFIDENTIEL UE", "eu  secret", "EU TOP SECRET", "[SECRET UE/EU SECRET]"]:
         bundle = s.replace(BASE, s.REPORT, object_marking_refs=[s.TLP_AMBER, s.CONFIDENTIEL])
-        bundle["objects"].append({"type": "marking-definition", "spec_version": "2.1", "id": s.CONFIDENTIEL, "created": s.T0,
-                                  "definition_type": "statement", "definition": {"statement": statement}})
+        bundle["objects"].append(
+            {
+                "type": "marking-definition",
+                "spec_version": "2.1",
+                "id": s.CONFIDENTIEL,
+                "created": s.T0,
+                "definition_type": "statement",
+                "definition": {"statement": statement},
+            }
+        )
         assert refused(key, bundle) == [[(s.REPORT, "object_marking_refs")]] * 2, statement
         assert all("accredited" in reason for reason in reasons(key, bundle))
     assert StixObject.objects.count() == 0
@@ -1039,9 +1296,16 @@ def test_regression_a_tlp_marking_with_an_unknown_or_contradicting_level_is_refu
     _token, key = feed_token
     for marking_id, level in [(s.CONFIDENTIEL, "purple"), (s.CONFIDENTIEL, ["red"]), (s.TLP_GREEN, "clear")]:
         bundle = copy.deepcopy(BASE)
-        definition = {"type": "marking-definition", "spec_version": "2.1", "id": marking_id, "created": "2022-10-01T00:00:00.000Z",
-                      "name": "TLP:?", "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {
-                          "extension_type": "property-extension", "tlp_2_0": level}}}
+        definition = {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": marking_id,
+            "created": "2022-10-01T00:00:00.000Z",
+            "name": "TLP:?",
+            "extensions": {
+                "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {"extension_type": "property-extension", "tlp_2_0": level}
+            },
+        }
         if marking_id in INDEX:
             bundle["objects"][INDEX[marking_id]] = definition
         else:
@@ -1106,8 +1370,12 @@ def test_regression_a_next_token_with_a_naive_or_overflowing_value_is_400_not_50
     silent local-time guess in production), year 1 at +14:00 overflowed, and
     a row number beyond 64 bits is a DataError on PostgreSQL."""
     _token, key = feed_token
-    for token in ["2026-01-01T00:00:00|1", "0001-01-01T00:00:00+14:00|1", "2026-01-01T00:00:00+00:00|" + "9" * 30,
-                  "2026-01-01T00:00:00+00:00|-5"]:
+    for token in [
+        "2026-01-01T00:00:00|1",
+        "0001-01-01T00:00:00+14:00|1",
+        "2026-01-01T00:00:00+00:00|" + "9" * 30,
+        "2026-01-01T00:00:00+00:00|-5",
+    ]:
         response = taxii_get(key, next=base64.urlsafe_b64encode(token.encode()).decode())
         assert response.status_code == 400 and response.json()["description"] == "next is not a value this server gave.", token
 
@@ -1143,9 +1411,11 @@ def test_regression_a_reference_without_a_type_is_refused(feed_token):
     """``stix2`` takes ``--<uuid>`` (no type) where any type may be
     referenced: relationships and reports pointing nowhere were stored."""
     _token, key = feed_token
-    for stix_id, name, value in [(s.REPORT, "object_refs", [s.GRIDLOCK, "--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"]),
-                                 ("relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101", "source_ref", "--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"),
-                                 (s.NOTE, "object_refs", ["Report--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004"])]:
+    for stix_id, name, value in [
+        (s.REPORT, "object_refs", [s.GRIDLOCK, "--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"]),
+        ("relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101", "source_ref", "--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"),
+        (s.NOTE, "object_refs", ["Report--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0004"]),
+    ]:
         assert refused(key, s.replace(BASE, stix_id, **{name: value})) == [[(stix_id, name)]] * 2, (name, value)
     assert StixObject.objects.count() == 0
 
@@ -1166,7 +1436,10 @@ def test_regression_a_nul_in_a_taxii_path_is_404(feed_token):
     asked for: 500 there."""
     _token, key = feed_token
     assert Client().post(FEED, encode(BASE), content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
-    for path in ["collections/a\x00b/objects/", f"collections/{COLLECTION}/objects/{s.REPORT}\x00/",
-                 f"collections/{COLLECTION}/objects/{s.REPORT}\x00/versions/"]:
+    for path in [
+        "collections/a\x00b/objects/",
+        f"collections/{COLLECTION}/objects/{s.REPORT}\x00/",
+        f"collections/{COLLECTION}/objects/{s.REPORT}\x00/versions/",
+    ]:
         response = taxii_get(key, path)
         assert response.status_code == 404 and response.json()["http_status"] == "404", path

@@ -36,6 +36,7 @@ it, so every example starts from the same database.
 
 Each defect found is pinned by a plain ``test_regression_*`` at the end.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -70,6 +71,7 @@ HIDDEN = "Zyx-hidden"
 
 
 # --- The world the forms act on ---------------------------------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -141,29 +143,54 @@ def build_world() -> World:
 
     # The invisible world: a Hungarian case the cast does not see, with a
     # decision, a measure and a statement on it, and a SIAC-only assessment.
-    hidden = case_services.case_open(by=cast["outsider"], **case_fields(
-        title=f"{HIDDEN} case of Hungary", brought_by=Organisation.objects.get(code="HU")))
+    hidden = case_services.case_open(
+        by=cast["outsider"], **case_fields(title=f"{HIDDEN} case of Hungary", brought_by=Organisation.objects.get(code="HU"))
+    )
     o["hidden_case"] = hidden
     eeas_group = organisation_group(Organisation.objects.get(code="EEAS"))
     access_grant(target=hidden, by=cast["outsider"], group=eeas_group)
     o["hidden_decision"] = council_services.hr_act_record(by=cast["eeas"], case=hidden, explanation=f"{HIDDEN} act of the HR")
-    o["hidden_measure"] = measure_services.measure_propose(by=cast["eeas"], case=hidden, measure_type=demarche,
-                                                           description=f"{HIDDEN} démarche")
-    o["hidden_statement"] = attribution_services.statement_create(by=cast["eeas"], case=hidden, title=f"{HIDDEN} statement",
-                                                                  statement_type="spokesperson", content={"text": "Hidden."})
+    o["hidden_measure"] = measure_services.measure_propose(
+        by=cast["eeas"], case=hidden, measure_type=demarche, description=f"{HIDDEN} démarche"
+    )
+    o["hidden_statement"] = attribution_services.statement_create(
+        by=cast["eeas"], case=hidden, title=f"{HIDDEN} statement", statement_type="spokesperson", content={"text": "Hidden."}
+    )
     access_revoke(target=hidden, by=cast["outsider"], group=eeas_group)
     o["hidden_assessment"] = assessment_record(
-        by=cast["siac"], kind="written", title=f"{HIDDEN} assessment", body="For SIAC only.", classification=case.classification,
-        limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case])
+        by=cast["siac"],
+        kind="written",
+        title=f"{HIDDEN} assessment",
+        body="For SIAC only.",
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case],
+    )
     o["assessment"] = assessment_record(
-        by=cast["siac"], kind="written", title="Shared SIAC assessment", body="All-source.", classification=case.classification,
-        limite=True, tlp=Tlp.AMBER, releasable_to_all=True, cases=[case], shared_with_all_delegations=True,
-        shared_with=[Organisation.objects.get(code="EEAS")])
+        by=cast["siac"],
+        kind="written",
+        title="Shared SIAC assessment",
+        body="All-source.",
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case],
+        shared_with_all_delegations=True,
+        shared_with=[Organisation.objects.get(code="EEAS")],
+    )
 
     # Measures in each state a form acts on.
     def measure(*steps, **extra):
-        m = measure_services.measure_propose(by=cast["eeas"], case=case, measure_type=extra.pop("measure_type", demarche),
-                                             description=extra.pop("description", "Démarche to the State concerned."), **extra)
+        m = measure_services.measure_propose(
+            by=cast["eeas"],
+            case=case,
+            measure_type=extra.pop("measure_type", demarche),
+            description=extra.pop("description", "Démarche to the State concerned."),
+            **extra,
+        )
         for transition, who, data in steps:
             measure_services.measure_transition(by=cast[who], measure=m, transition=transition, **data)
         return m
@@ -175,15 +202,24 @@ def build_world() -> World:
     o["measure_selected"] = measure(select)
     o["measure_agreed"] = measure(select, agree)
     o["measure_implementing"] = measure(select, agree, start)
-    o["measure_escalating"] = measure(measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), actor=actor,
-                                      description="Listing.")
+    o["measure_escalating"] = measure(
+        measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), actor=actor, description="Listing."
+    )
     done = measure(select, agree, start, ("complete", "eeas", {}))
     o["evaluation"] = done.evaluations.order_by("due_on").first()
 
     # Drafts in each status a form acts on.
     def options_note(*transitions):
-        note = measure_services.options_note_create(by=cast["eeas"], case=case, title="Options note", content={
-            "situation": "Wiper attack.", "options": [{"measure_type": "demarche", "rationale": "First."}], "recommendation": "Option 1."})
+        note = measure_services.options_note_create(
+            by=cast["eeas"],
+            case=case,
+            title="Options note",
+            content={
+                "situation": "Wiper attack.",
+                "options": [{"measure_type": "demarche", "rationale": "First."}],
+                "recommendation": "Option 1.",
+            },
+        )
         for transition in transitions:
             note = measure_services.note_transition(by=cast["eeas"], note=note, transition=transition)
         return note
@@ -192,9 +228,15 @@ def build_world() -> World:
     o["options_circulated"] = options_note("circulate")
 
     def strategic_note(*transitions, actor=actor):
-        note = measure_services.strategic_note_create(by=cast["eeas"], actor=actor, title="Strategic response note",
-                                                      content={"short_term_effects": "Disrupt."},
-                                                      classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER)
+        note = measure_services.strategic_note_create(
+            by=cast["eeas"],
+            actor=actor,
+            title="Strategic response note",
+            content={"short_term_effects": "Disrupt."},
+            classification=Classification.RESTREINT_UE,
+            limite=True,
+            tlp=Tlp.AMBER,
+        )
         for transition in transitions:
             note = measure_services.note_transition(by=cast["eeas"], note=note, transition=transition)
         return note
@@ -205,8 +247,13 @@ def build_world() -> World:
     case.suspected_actors.add(o["strategic_submitted"].actor)  # the decision on the case approves its note
 
     def statement(*transitions, statement_type="spokesperson", **extra):
-        st = attribution_services.statement_create(by=cast["eeas"], case=case, title="Statement by the spokesperson",
-                                                   statement_type=statement_type, content={"text": "The EU condemns.\n\nThe EU calls upon."})
+        st = attribution_services.statement_create(
+            by=cast["eeas"],
+            case=case,
+            title="Statement by the spokesperson",
+            statement_type=statement_type,
+            content={"text": "The EU condemns.\n\nThe EU calls upon."},
+        )
         for transition in transitions:
             st = measure_services.note_transition(by=cast["eeas"], note=st, transition=transition, **extra)
         return st
@@ -219,16 +266,19 @@ def build_world() -> World:
 
     # The Council: a question on a case at the decision step.
     o["decision_case"] = decision_case = walk_to(open_case(title="Case before the Council"), CaseState.DECISION, cast)
-    o["question"] = council_services.question_put(by=cast["chair"], case=decision_case, text="Adopt the options", voting_rule="unanimity",
-                                                  body=CouncilBody.objects.get(code="PSC"))
+    o["question"] = council_services.question_put(
+        by=cast["chair"], case=decision_case, text="Adopt the options", voting_rule="unanimity", body=CouncilBody.objects.get(code="PSC")
+    )
 
     # Attribution: an open deliberation, one ready to refer, one referred and decided.
-    o["deliberation"] = attribution_services.deliberation_open(by=cast["chair"], case=case,
-                                                               options_considered=["no_attribution", "public_declaration"])
+    o["deliberation"] = attribution_services.deliberation_open(
+        by=cast["chair"], case=case, options_considered=["no_attribution", "public_declaration"]
+    )
     ready_case = open_case(title="Case ready to refer", suspected_actors=[actor])
     claim(cast, ready_case, actor)
-    o["ready_deliberation"] = ready = attribution_services.deliberation_open(by=cast["chair"], case=ready_case,
-                                                                             options_considered=["public_declaration"])
+    o["ready_deliberation"] = ready = attribution_services.deliberation_open(
+        by=cast["chair"], case=ready_case, options_considered=["public_declaration"]
+    )
     assess_all(cast, ready)
     referred_case = walk_to(open_case(title="Case referred", suspected_actors=[actor]), CaseState.DELIBERATION, cast)
     o["referred_deliberation"] = decided = referred(cast, referred_case, [actor])
@@ -247,8 +297,7 @@ def world(django_db_setup, django_db_blocker):
     30 minutes, every session expired when the full profile ran that long
     (``make check-hostile`` on a loaded machine: 27 tests redirected to the
     sign-in page). So the sessions here last as long as the absolute cap."""
-    with (override_settings(SESSION_COOKIE_AGE=django_settings.CDT_SESSION_MAX_SECONDS),
-          django_db_blocker.unblock(), transaction.atomic()):
+    with override_settings(SESSION_COOKIE_AGE=django_settings.CDT_SESSION_MAX_SECONDS), django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
         built.baseline = database_fingerprint(exclude=ALWAYS_WRITTEN)
         yield built
@@ -257,11 +306,13 @@ def world(django_db_setup, django_db_blocker):
 
 # --- The table ----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Ids:
     """An object-id field: a valid value, and (where the field offers only
     some objects) one it does not offer: an object the user may not see
     (named ``HIDDEN``), or one not eligible (a country that is no partner)."""
+
     valid: object  # callable(world) -> str | list[str]
     invisible: object = None  # callable(world) -> str
     extra: dict = field(default_factory=dict)  # payload changes the field needs to matter
@@ -301,8 +352,14 @@ def followed(w, response):
 
 
 def editor_payload(title, items, prefix, **fields):
-    data = {"title": title, **fields, f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    data = {
+        "title": title,
+        **fields,
+        f"{prefix}-TOTAL_FORMS": str(len(items)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
     for index, item in enumerate(items):
         for key, value in item.items():
             data[f"{prefix}-{index}-{key}"] = value
@@ -330,32 +387,58 @@ def _measure_type(slug, attr="pk"):
         from measures.models import MeasureType
 
         return str(getattr(MeasureType.objects.get(slug=slug), attr))
+
     return value
 
 
 DIMENSIONS = ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")
 OPTION_TEXT = ("rationale", "expected_effect", "risks", "legal", "communication", "proportionality")
-STRATEGIC_TEXT = ("short_term_effects", "long_term_objectives", "risk_assessment", "risk_scenarios", "geographic_strategy",
-                  "actor_perspective", "monitoring_indicators")
+STRATEGIC_TEXT = (
+    "short_term_effects",
+    "long_term_objectives",
+    "risk_assessment",
+    "risk_scenarios",
+    "geographic_strategy",
+    "actor_perspective",
+    "monitoring_indicators",
+)
 PLAN_TEXT = ("title", "objectives", "audiences", "timing", "lines_to_take", "eu_delegations", "partner_coordination")
 
 
 def options_payload(w, **extra):
-    return editor_payload("Options note", [{"measure_type": "demarche", "rationale": "First.", "ORDER": "1"}], "options",
-                          situation="Wiper attack.", recommendation="Option 1.", **extra)
+    return editor_payload(
+        "Options note",
+        [{"measure_type": "demarche", "rationale": "First.", "ORDER": "1"}],
+        "options",
+        situation="Wiper attack.",
+        recommendation="Option 1.",
+        **extra,
+    )
 
 
 def strategic_payload(w):
-    return editor_payload("Strategic response note", [{"measure_type": "demarche", "mode": "parallel", "trigger": "If it recurs",
-                                                       "escalation_level": "2", "ORDER": "1"}], "measures",
-                          short_term_effects="Disrupt.", base_version="1")
+    return editor_payload(
+        "Strategic response note",
+        [{"measure_type": "demarche", "mode": "parallel", "trigger": "If it recurs", "escalation_level": "2", "ORDER": "1"}],
+        "measures",
+        short_term_effects="Disrupt.",
+        base_version="1",
+    )
 
 
 def plan_payload(w):
-    return {"title": "Communication on the wiper campaign", "objectives": "Deter; reassure operators.", "audiences": "General public",
-            "public": "on", "channels": ["statement"], "eu_delegations": "EU Delegation to the United States",
-            "embargo_until": "2026-11-30T09:00", "measures": [str(w.measure_proposed.pk)], "statement": str(w.statement_draft.pk),
-            "partners": [str(Organisation.objects.get(code="US").pk)]}
+    return {
+        "title": "Communication on the wiper campaign",
+        "objectives": "Deter; reassure operators.",
+        "audiences": "General public",
+        "public": "on",
+        "channels": ["statement"],
+        "eu_delegations": "EU Delegation to the United States",
+        "embargo_until": "2026-11-30T09:00",
+        "measures": [str(w.measure_proposed.pk)],
+        "statement": str(w.statement_draft.pk),
+        "partners": [str(Organisation.objects.get(code="US").pk)],
+    }
 
 
 def _evaluation_field(name):
@@ -371,283 +454,522 @@ PLAN_IDS = {
 ROUTES = [
     # --- cases
     FormRoute(
-        "case-new", "delegate", lambda w: "/cases/new/",
-        lambda w: {"kind": "malicious_activity", "title": "Supply-chain compromise of an IT provider", "summary": "An IT provider.",
-                   "brought_by": str(Organisation.objects.get(code="DE").pk), "brought_on": "2026-11-20", "context": "peacetime",
-                   "legal_qualification": "", "sectors": ["supply_chain"], "member_states_affected": [str(MemberState.objects.get(code="DE").pk)],
-                   "classification": "1", "limite": "on", "tlp": "2", "releasable_to_all": "on"},
+        "case-new",
+        "delegate",
+        lambda w: "/cases/new/",
+        lambda w: {
+            "kind": "malicious_activity",
+            "title": "Supply-chain compromise of an IT provider",
+            "summary": "An IT provider.",
+            "brought_by": str(Organisation.objects.get(code="DE").pk),
+            "brought_on": "2026-11-20",
+            "context": "peacetime",
+            "legal_qualification": "",
+            "sectors": ["supply_chain"],
+            "member_states_affected": [str(MemberState.objects.get(code="DE").pk)],
+            "classification": "1",
+            "limite": "on",
+            "tlp": "2",
+            "releasable_to_all": "on",
+        },
         text=("title", "summary", "activity_name", "victims", "origin_territory", "transit_territory"),
         limits={"title": 200, "activity_name": 200, "origin_territory": 200, "transit_territory": 200},
         dates=("brought_on", "first_seen", "last_seen"),
-        ids={"brought_by": Ids(_org("DE")), "member_states_affected": Ids(lambda w: [str(MemberState.objects.get(code="DE").pk)]),
-             "suspected_actors": Ids(lambda w: [str(w.actor.pk)]),
-             "releasable_to": Ids(lambda w: [str(Organisation.objects.get(code="DE").pk)], extra={"releasable_to_all": ""})},
-        pages=lambda w, r: followed(w, r) + ["/cases/"], shown=("title", "summary", "activity_name", "victims", "origin_territory",
-                                                                   "transit_territory"),
+        ids={
+            "brought_by": Ids(_org("DE")),
+            "member_states_affected": Ids(lambda w: [str(MemberState.objects.get(code="DE").pk)]),
+            "suspected_actors": Ids(lambda w: [str(w.actor.pk)]),
+            "releasable_to": Ids(lambda w: [str(Organisation.objects.get(code="DE").pk)], extra={"releasable_to_all": ""}),
+        },
+        pages=lambda w, r: followed(w, r) + ["/cases/"],
+        shown=("title", "summary", "activity_name", "victims", "origin_territory", "transit_territory"),
     ),
     FormRoute(
-        "case-transition-page:close", "chair", lambda w: f"/cases/{w.case.pk}/transitions/close/",
+        "case-transition-page:close",
+        "chair",
+        lambda w: f"/cases/{w.case.pk}/transitions/close/",
         lambda w: {"reason": "concluded", "comment": "Closed after the Council's review."},
         text=("comment", "reason"),
         ids={"merged_into": Ids(lambda w: w.other_case.reference, invisible=lambda w: w.hidden_case.reference, extra={"reason": "merged"})},
-        pages=case_page, shown=("comment",),
+        pages=case_page,
+        shown=("comment",),
     ),
     FormRoute(
-        "case-proportionality-page", "delegate", lambda w: f"/cases/{w.case.pk}/proportionality/",
+        "case-proportionality-page",
+        "delegate",
+        lambda w: f"/cases/{w.case.pk}/proportionality/",
         lambda w: {**{d: "4" for d in DIMENSIONS}, **{f"{d}_rationale": f"{d} because" for d in DIMENSIONS}},
-        text=tuple(f"{d}_rationale" for d in DIMENSIONS), choices=DIMENSIONS, pages=case_page, shown=tuple(f"{d}_rationale" for d in DIMENSIONS),
+        text=tuple(f"{d}_rationale" for d in DIMENSIONS),
+        choices=DIMENSIONS,
+        pages=case_page,
+        shown=tuple(f"{d}_rationale" for d in DIMENSIONS),
     ),
     FormRoute(
-        "case-significance-page", "delegate", lambda w: f"/cases/{w.case.pk}/significance/",
+        "case-significance-page",
+        "delegate",
+        lambda w: f"/cases/{w.case.pk}/significance/",
         lambda w: {"factor_b": "Two operators", "conclusion": "potentially_significant"},
-        text=tuple(f"factor_{letter}" for letter in "abcdefg"), choices=("conclusion",), pages=case_page,
+        text=tuple(f"factor_{letter}" for letter in "abcdefg"),
+        choices=("conclusion",),
+        pages=case_page,
         shown=tuple(f"factor_{letter}" for letter in "abcdefg"),
     ),
     # --- measures
     FormRoute(
-        "measure-propose-page", "eeas", lambda w: f"/measures/propose/{w.case.pk}/",
-        lambda w: {"measure_type": _measure_type("demarche")(w), "description": "Démarche to the State concerned.", "rationale": "First step."},
+        "measure-propose-page",
+        "eeas",
+        lambda w: f"/measures/propose/{w.case.pk}/",
+        lambda w: {
+            "measure_type": _measure_type("demarche")(w),
+            "description": "Démarche to the State concerned.",
+            "rationale": "First step.",
+        },
         text=("description", "rationale"),
         ids={"measure_type": Ids(_measure_type("demarche")), "actor": Ids(_pk("actor"))},
-        pages=lambda w, r: followed(w, r) + case_page(w), shown=("description", "rationale"),
+        pages=lambda w, r: followed(w, r) + case_page(w),
+        shown=("description", "rationale"),
     ),
     FormRoute(
-        "measure-transition-page:withdraw", "eeas", lambda w: f"/measures/{w.measure_proposed.pk}/transitions/withdraw/",
-        lambda w: {"reason": "Overtaken by events."}, text=("reason",),
-        pages=lambda w, r: [f"/measures/{w.measure_proposed.pk}/"], shown=("reason",),
+        "measure-transition-page:withdraw",
+        "eeas",
+        lambda w: f"/measures/{w.measure_proposed.pk}/transitions/withdraw/",
+        lambda w: {"reason": "Overtaken by events."},
+        text=("reason",),
+        pages=lambda w, r: [f"/measures/{w.measure_proposed.pk}/"],
+        shown=("reason",),
     ),
     FormRoute(
-        "measure-transition-page:agree", "chair", lambda w: f"/measures/{w.measure_selected.pk}/transitions/agree/",
+        "measure-transition-page:agree",
+        "chair",
+        lambda w: f"/measures/{w.measure_selected.pk}/transitions/agree/",
         lambda w: {"decision": str(w.decision.pk)},
         ids={"decision": Ids(_pk("decision"), invisible=_pk("hidden_decision"))},
         pages=lambda w, r: [f"/measures/{w.measure_selected.pk}/"],
     ),
     FormRoute(
-        "measure-transition-page:start_implementation", "eeas", lambda w: f"/measures/{w.measure_agreed.pk}/transitions/start_implementation/",
-        lambda w: {"implementing_actor": "EEAS"}, ids={"implementing_actor": Ids(lambda w: "EEAS")},
+        "measure-transition-page:start_implementation",
+        "eeas",
+        lambda w: f"/measures/{w.measure_agreed.pk}/transitions/start_implementation/",
+        lambda w: {"implementing_actor": "EEAS"},
+        ids={"implementing_actor": Ids(lambda w: "EEAS")},
         pages=lambda w, r: [f"/measures/{w.measure_agreed.pk}/"],
     ),
     FormRoute(
-        "measure-transition-page:complete", "eeas", lambda w: f"/measures/{w.measure_implementing.pk}/transitions/complete/",
-        lambda w: {"on": "2026-11-20"}, dates=("on",), pages=lambda w, r: [f"/measures/{w.measure_implementing.pk}/"],
+        "measure-transition-page:complete",
+        "eeas",
+        lambda w: f"/measures/{w.measure_implementing.pk}/transitions/complete/",
+        lambda w: {"on": "2026-11-20"},
+        dates=("on",),
+        pages=lambda w, r: [f"/measures/{w.measure_implementing.pk}/"],
     ),
     FormRoute(
-        "measure-override-page", "chair", lambda w: f"/measures/{w.measure_escalating.pk}/override/",
-        lambda w: {"justification": "Third campaign by the same actor."}, text=("justification",),
-        pages=lambda w, r: [f"/measures/{w.measure_escalating.pk}/"], shown=("justification",),
+        "measure-override-page",
+        "chair",
+        lambda w: f"/measures/{w.measure_escalating.pk}/override/",
+        lambda w: {"justification": "Third campaign by the same actor."},
+        text=("justification",),
+        pages=lambda w, r: [f"/measures/{w.measure_escalating.pk}/"],
+        shown=("justification",),
     ),
     FormRoute(
-        "evaluation-record-page", "eeas", lambda w: f"/measures/evaluations/{w.evaluation.pk}/record/",
-        lambda w: {_evaluation_field("observed_change")(w): "No new activity.", _evaluation_field("effect")(w): "significant",
-                   _evaluation_field("recommendation")(w): "continue"},
+        "evaluation-record-page",
+        "eeas",
+        lambda w: f"/measures/evaluations/{w.evaluation.pk}/record/",
+        lambda w: {
+            _evaluation_field("observed_change")(w): "No new activity.",
+            _evaluation_field("effect")(w): "significant",
+            _evaluation_field("recommendation")(w): "continue",
+        },
         text=(_evaluation_field("observed_change"), _evaluation_field("indicators")),
         choices=(_evaluation_field("effect"), _evaluation_field("recommendation")),
-        pages=lambda w, r: [f"/measures/{w.evaluation.measure_id}/"], shown=(_evaluation_field("observed_change"), _evaluation_field("indicators")),
+        pages=lambda w, r: [f"/measures/{w.evaluation.measure_id}/"],
+        shown=(_evaluation_field("observed_change"), _evaluation_field("indicators")),
     ),
     FormRoute(
-        "options-note-new-page", "eeas", lambda w: f"/measures/options-notes/new/{w.case.pk}/", options_payload,
-        text=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)), limits={"title": 300},
-        ids={"assessment_refs": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
-             "options-0-measure_type": Ids(lambda w: "demarche")},
-        pages=followed, shown=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
+        "options-note-new-page",
+        "eeas",
+        lambda w: f"/measures/options-notes/new/{w.case.pk}/",
+        options_payload,
+        text=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
+        limits={"title": 300},
+        ids={
+            "assessment_refs": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
+            "options-0-measure_type": Ids(lambda w: "demarche"),
+        },
+        pages=followed,
+        shown=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
     ),
     FormRoute(
-        "options-note-edit-page", "eeas", lambda w: f"/measures/options-notes/{w.options_draft.pk}/edit/",
+        "options-note-edit-page",
+        "eeas",
+        lambda w: f"/measures/options-notes/{w.options_draft.pk}/edit/",
         lambda w: options_payload(w, base_version="1"),
-        text=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)), limits={"title": 300},
-        ids={"assessment_refs": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
-             "options-0-measure_type": Ids(lambda w: "demarche"), "base_version": Ids(lambda w: "1")},
-        pages=followed, shown=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
+        text=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
+        limits={"title": 300},
+        ids={
+            "assessment_refs": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
+            "options-0-measure_type": Ids(lambda w: "demarche"),
+            "base_version": Ids(lambda w: "1"),
+        },
+        pages=followed,
+        shown=("title", "situation", "recommendation", *(f"options-0-{name}" for name in OPTION_TEXT)),
     ),
     FormRoute(
-        "options-note-act-page:comment", "delegate", lambda w: f"/measures/options-notes/{w.options_circulated.pk}/comment/",
-        lambda w: {"anchor": "option-1", "text": "Germany supports."}, text=("text",), ids={"anchor": Ids(lambda w: "option-1")},
-        pages=lambda w, r: [f"/measures/options-notes/{w.options_circulated.pk}/"], shown=("text",),
+        "options-note-act-page:comment",
+        "delegate",
+        lambda w: f"/measures/options-notes/{w.options_circulated.pk}/comment/",
+        lambda w: {"anchor": "option-1", "text": "Germany supports."},
+        text=("text",),
+        ids={"anchor": Ids(lambda w: "option-1")},
+        pages=lambda w, r: [f"/measures/options-notes/{w.options_circulated.pk}/"],
+        shown=("text",),
     ),
     FormRoute(
-        "options-note-act-page:circulate", "eeas", lambda w: f"/measures/options-notes/{w.options_draft.pk}/circulate/",
-        lambda w: {"on": ""}, dates=("on",), pages=lambda w, r: [f"/measures/options-notes/{w.options_draft.pk}/"],
+        "options-note-act-page:circulate",
+        "eeas",
+        lambda w: f"/measures/options-notes/{w.options_draft.pk}/circulate/",
+        lambda w: {"on": ""},
+        dates=("on",),
+        pages=lambda w, r: [f"/measures/options-notes/{w.options_draft.pk}/"],
     ),
     FormRoute(
-        "strategic-note-edit-page", "eeas", lambda w: f"/measures/strategic-notes/{w.strategic_draft.pk}/edit/", strategic_payload,
-        text=("title", *STRATEGIC_TEXT, "measures-0-trigger"), limits={"title": 300},
+        "strategic-note-edit-page",
+        "eeas",
+        lambda w: f"/measures/strategic-notes/{w.strategic_draft.pk}/edit/",
+        strategic_payload,
+        text=("title", *STRATEGIC_TEXT, "measures-0-trigger"),
+        limits={"title": 300},
         ids={"measures-0-measure_type": Ids(lambda w: "demarche"), "base_version": Ids(lambda w: "1")},
         choices=("measures-0-mode", "measures-0-escalation_level"),
-        pages=followed, shown=("title", *STRATEGIC_TEXT, "measures-0-trigger"),
+        pages=followed,
+        shown=("title", *STRATEGIC_TEXT, "measures-0-trigger"),
     ),
     FormRoute(
-        "strategic-note-act-page:comment", "delegate", lambda w: f"/measures/strategic-notes/{w.strategic_circulated.pk}/comment/",
-        lambda w: {"anchor": "short_term_effects", "text": "Germany supports."}, text=("text",),
+        "strategic-note-act-page:comment",
+        "delegate",
+        lambda w: f"/measures/strategic-notes/{w.strategic_circulated.pk}/comment/",
+        lambda w: {"anchor": "short_term_effects", "text": "Germany supports."},
+        text=("text",),
         ids={"anchor": Ids(lambda w: "short_term_effects")},
-        pages=lambda w, r: [f"/measures/strategic-notes/{w.strategic_circulated.pk}/"], shown=("text",),
+        pages=lambda w, r: [f"/measures/strategic-notes/{w.strategic_circulated.pk}/"],
+        shown=("text",),
     ),
     FormRoute(
-        "strategic-note-act-page:approve", "chair", lambda w: f"/measures/strategic-notes/{w.strategic_submitted.pk}/approve/",
-        lambda w: {"decision": str(w.decision.pk), "on": ""}, dates=("on",),
+        "strategic-note-act-page:approve",
+        "chair",
+        lambda w: f"/measures/strategic-notes/{w.strategic_submitted.pk}/approve/",
+        lambda w: {"decision": str(w.decision.pk), "on": ""},
+        dates=("on",),
         ids={"decision": Ids(_pk("decision"), invisible=_pk("hidden_decision"))},
         pages=lambda w, r: [f"/measures/strategic-notes/{w.strategic_submitted.pk}/"],
     ),
     # --- council (the case page's panel: a rejected post goes back to the case page with the error)
     FormRoute(
-        "question-put-page", "chair", lambda w: f"/council/cases/{w.decision_case.pk}/questions/",
+        "question-put-page",
+        "chair",
+        lambda w: f"/council/cases/{w.decision_case.pk}/questions/",
         lambda w: {"text": "List the persons responsible", "voting_rule": "unanimity", "body": "PSC"},
-        text=("text",), choices=("voting_rule",), ids={"body": Ids(lambda w: "PSC")},
-        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/"], shown=("text",), errors_by_message=True,
-    ),
-    FormRoute(
-        "position-set-page", "delegate", lambda w: f"/council/questions/{w.question.pk}/positions/DE/",
-        lambda w: {"value": "constructive_abstention", "declaration": "Germany will not obstruct."},
-        text=("declaration",), choices=("value", "reserve"),
-        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/", f"/council/questions/{w.question.pk}/board/"], shown=("declaration",),
+        text=("text",),
+        choices=("voting_rule",),
+        ids={"body": Ids(lambda w: "PSC")},
+        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/"],
+        shown=("text",),
         errors_by_message=True,
     ),
     FormRoute(
-        "decision-record-page", "chair", lambda w: f"/council/questions/{w.question.pk}/decision/",
-        lambda w: {"legal_act": "Council Decision (CFSP) 2026/1"}, text=("legal_act",), limits={"legal_act": 300},
-        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/"], errors_by_message=True,
+        "position-set-page",
+        "delegate",
+        lambda w: f"/council/questions/{w.question.pk}/positions/DE/",
+        lambda w: {"value": "constructive_abstention", "declaration": "Germany will not obstruct."},
+        text=("declaration",),
+        choices=("value", "reserve"),
+        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/", f"/council/questions/{w.question.pk}/board/"],
+        shown=("declaration",),
+        errors_by_message=True,
     ),
     FormRoute(
-        "written-procedure-open-page", "chair", lambda w: f"/council/questions/{w.question.pk}/written-procedure/",
+        "decision-record-page",
+        "chair",
+        lambda w: f"/council/questions/{w.question.pk}/decision/",
+        lambda w: {"legal_act": "Council Decision (CFSP) 2026/1"},
+        text=("legal_act",),
+        limits={"legal_act": 300},
+        pages=lambda w, r: [f"/cases/{w.decision_case.pk}/"],
+        errors_by_message=True,
+    ),
+    FormRoute(
+        "written-procedure-open-page",
+        "chair",
+        lambda w: f"/council/questions/{w.question.pk}/written-procedure/",
         lambda w: {"kind": "silence", "deadline": "2026-12-01T10:00", "coreu_reference": "COREU CFSP/0001/26"},
-        text=("coreu_reference",), limits={"coreu_reference": 100}, datetimes=("deadline",), choices=("kind",),
-        pages=followed, shown=("coreu_reference",), errors_by_message=True,
+        text=("coreu_reference",),
+        limits={"coreu_reference": 100},
+        datetimes=("deadline",),
+        choices=("kind",),
+        pages=followed,
+        shown=("coreu_reference",),
+        errors_by_message=True,
     ),
     FormRoute(
-        "hr-act-page", "eeas", lambda w: f"/council/cases/{w.case.pk}/hr-act/",
+        "hr-act-page",
+        "eeas",
+        lambda w: f"/council/cases/{w.case.pk}/hr-act/",
         lambda w: {"explanation": "Démarche by the HR to the State concerned.", "legal_act": "HR/2026/7"},
-        text=("explanation", "legal_act"), limits={"legal_act": 300}, pages=case_page, shown=("explanation",), errors_by_message=True,
+        text=("explanation", "legal_act"),
+        limits={"legal_act": 300},
+        pages=case_page,
+        shown=("explanation",),
+        errors_by_message=True,
     ),
     # --- attribution
     FormRoute(
-        "claim-new-page", "eeas", lambda w: f"/attribution/claims/new/{w.case.pk}/",
-        lambda w: {"actor": str(w.actor.pk), "basis": "industry", "claim_type": "technical", "confidence": "high",
-                   "industry_source": "Fictional Threat Labs", "made_on": "2026-11-02", "reference": "Report 7",
-                   "summary": "Same wiper family.", "assessments": [str(w.assessment.pk)]},
+        "claim-new-page",
+        "eeas",
+        lambda w: f"/attribution/claims/new/{w.case.pk}/",
+        lambda w: {
+            "actor": str(w.actor.pk),
+            "basis": "industry",
+            "claim_type": "technical",
+            "confidence": "high",
+            "industry_source": "Fictional Threat Labs",
+            "made_on": "2026-11-02",
+            "reference": "Report 7",
+            "summary": "Same wiper family.",
+            "assessments": [str(w.assessment.pk)],
+        },
         text=("industry_source", "attributed_to_state", "reference", "summary"),
-        limits={"industry_source": 200, "attributed_to_state": 100, "reference": 500}, dates=("made_on",),
-        ids={"actor": Ids(_pk("actor")), "member_state": Ids(_state("DE")),
-             "partner": Ids(_org("US"), invisible=_org("AL"), extra={"basis": "partner", "industry_source": ""}),
-             "assessments": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment"))},
+        limits={"industry_source": 200, "attributed_to_state": 100, "reference": 500},
+        dates=("made_on",),
+        ids={
+            "actor": Ids(_pk("actor")),
+            "member_state": Ids(_state("DE")),
+            "partner": Ids(_org("US"), invisible=_org("AL"), extra={"basis": "partner", "industry_source": ""}),
+            "assessments": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
+        },
         choices=("basis", "claim_type", "confidence"),
         pages=lambda w, r: ["/attribution/claims/", f"/attribution/claims/{_latest('attribution.AttributionClaim')}/", *case_page(w)],
         shown=("industry_source", "attributed_to_state", "reference", "summary"),
     ),
     FormRoute(
-        "deliberation-open-page", "chair", lambda w: f"/attribution/deliberations/open/{w.other_case.pk}/",
+        "deliberation-open-page",
+        "chair",
+        lambda w: f"/attribution/deliberations/open/{w.other_case.pk}/",
         lambda w: {"options_considered": ["no_attribution", "public_declaration"], "recommended_option": "public_declaration"},
-        choices=("options_considered", "recommended_option"), pages=followed, errors_by_message=True,
+        choices=("options_considered", "recommended_option"),
+        pages=followed,
+        errors_by_message=True,
     ),
     FormRoute(
-        "deliberation-act-page:assess", "eeas", lambda w: f"/attribution/deliberations/{w.deliberation.pk}/assess/",
+        "deliberation-act-page:assess",
+        "eeas",
+        lambda w: f"/attribution/deliberations/{w.deliberation.pk}/assess/",
         lambda w: {"number": "1", "assessment": "Deterrence of repeat activity.", "rating": "supports"},
-        text=("assessment",), ids={"number": Ids(lambda w: "1")}, choices=("rating",),
-        pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"], shown=("assessment",),
+        text=("assessment",),
+        ids={"number": Ids(lambda w: "1")},
+        choices=("rating",),
+        pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"],
+        shown=("assessment",),
     ),
     FormRoute(
-        "deliberation-act-page:comment", "delegate", lambda w: f"/attribution/deliberations/{w.deliberation.pk}/comment/",
-        lambda w: {"number": "1", "text": "Germany agrees."}, text=("text",), ids={"number": Ids(lambda w: "1")},
-        pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"], shown=("text",),
+        "deliberation-act-page:comment",
+        "delegate",
+        lambda w: f"/attribution/deliberations/{w.deliberation.pk}/comment/",
+        lambda w: {"number": "1", "text": "Germany agrees."},
+        text=("text",),
+        ids={"number": Ids(lambda w: "1")},
+        pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"],
+        shown=("text",),
     ),
     FormRoute(
-        "deliberation-act-page:options", "eeas", lambda w: f"/attribution/deliberations/{w.deliberation.pk}/options/",
+        "deliberation-act-page:options",
+        "eeas",
+        lambda w: f"/attribution/deliberations/{w.deliberation.pk}/options/",
         lambda w: {"options_considered": ["no_attribution"], "recommended_option": "no_attribution"},
-        choices=("options_considered", "recommended_option"), pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"],
+        choices=("options_considered", "recommended_option"),
+        pages=lambda w, r: [f"/attribution/deliberations/{w.deliberation.pk}/"],
     ),
     FormRoute(
-        "deliberation-act-page:refer", "chair", lambda w: f"/attribution/deliberations/{w.ready_deliberation.pk}/refer/",
-        lambda w: {"voting_rule": "unanimity", "text": "Attribute the campaign publicly?"}, text=("text",), choices=("voting_rule",),
+        "deliberation-act-page:refer",
+        "chair",
+        lambda w: f"/attribution/deliberations/{w.ready_deliberation.pk}/refer/",
+        lambda w: {"voting_rule": "unanimity", "text": "Attribute the campaign publicly?"},
+        text=("text",),
+        choices=("voting_rule",),
         pages=lambda w, r: [f"/attribution/deliberations/{w.ready_deliberation.pk}/", f"/cases/{w.ready_deliberation.case_id}/"],
         shown=("text",),
     ),
     FormRoute(
-        "deliberation-act-page:conclude", "chair", lambda w: f"/attribution/deliberations/{w.referred_deliberation.pk}/conclude/",
-        lambda w: {"outcome": "public_declaration", "actors": [str(w.actor.pk)], "on": "2026-11-20", "attributed_to_state": "Fictional State",
-                   "summary": "Attributed publicly."},
-        text=("attributed_to_state", "summary"), limits={"attributed_to_state": 100}, dates=("on",),
-        ids={"actors": Ids(lambda w: [str(w.actor.pk)], invisible=_pk("other_actor")),
-             "partners": Ids(lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL"))},
-        choices=("outcome",), pages=lambda w, r: [f"/attribution/deliberations/{w.referred_deliberation.pk}/"],
+        "deliberation-act-page:conclude",
+        "chair",
+        lambda w: f"/attribution/deliberations/{w.referred_deliberation.pk}/conclude/",
+        lambda w: {
+            "outcome": "public_declaration",
+            "actors": [str(w.actor.pk)],
+            "on": "2026-11-20",
+            "attributed_to_state": "Fictional State",
+            "summary": "Attributed publicly.",
+        },
+        text=("attributed_to_state", "summary"),
+        limits={"attributed_to_state": 100},
+        dates=("on",),
+        ids={
+            "actors": Ids(lambda w: [str(w.actor.pk)], invisible=_pk("other_actor")),
+            "partners": Ids(lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL")),
+        },
+        choices=("outcome",),
+        pages=lambda w, r: [f"/attribution/deliberations/{w.referred_deliberation.pk}/"],
         shown=("attributed_to_state", "summary"),
     ),
     FormRoute(
-        "statement-new-page", "eeas", lambda w: f"/attribution/statements/new/{w.case.pk}/",
-        lambda w: {"title": "Declaration by the High Representative", "statement_type": "hr_declaration",
-                   "text": "The EU strongly condemns.\n\nThe EU calls upon."},
-        text=("title", "text"), limits={"title": 300}, choices=("statement_type",),
-        ids={"partners": Ids(lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL"), extra={"statement_type": "joint"})},
-        pages=followed, shown=("title", "text"),
+        "statement-new-page",
+        "eeas",
+        lambda w: f"/attribution/statements/new/{w.case.pk}/",
+        lambda w: {
+            "title": "Declaration by the High Representative",
+            "statement_type": "hr_declaration",
+            "text": "The EU strongly condemns.\n\nThe EU calls upon.",
+        },
+        text=("title", "text"),
+        limits={"title": 300},
+        choices=("statement_type",),
+        ids={
+            "partners": Ids(
+                lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL"), extra={"statement_type": "joint"}
+            )
+        },
+        pages=followed,
+        shown=("title", "text"),
     ),
     FormRoute(
-        "statement-edit-page", "eeas", lambda w: f"/attribution/statements/{w.statement_draft.pk}/edit/",
+        "statement-edit-page",
+        "eeas",
+        lambda w: f"/attribution/statements/{w.statement_draft.pk}/edit/",
         lambda w: {"title": "Statement by the spokesperson", "text": "The EU firmly condemns.", "base_version": "1"},
-        text=("title", "text"), limits={"title": 300}, ids={"base_version": Ids(lambda w: "1")}, pages=followed, shown=("title", "text"),
+        text=("title", "text"),
+        limits={"title": 300},
+        ids={"base_version": Ids(lambda w: "1")},
+        pages=followed,
+        shown=("title", "text"),
     ),
     FormRoute(
-        "statement-act-page:comment", "delegate", lambda w: f"/attribution/statements/{w.statement_circulated.pk}/comment/",
-        lambda w: {"anchor": "para-1", "text": "Add the partners."}, text=("text",), ids={"anchor": Ids(lambda w: "para-1")},
-        pages=lambda w, r: [f"/attribution/statements/{w.statement_circulated.pk}/"], shown=("text",),
+        "statement-act-page:comment",
+        "delegate",
+        lambda w: f"/attribution/statements/{w.statement_circulated.pk}/comment/",
+        lambda w: {"anchor": "para-1", "text": "Add the partners."},
+        text=("text",),
+        ids={"anchor": Ids(lambda w: "para-1")},
+        pages=lambda w, r: [f"/attribution/statements/{w.statement_circulated.pk}/"],
+        shown=("text",),
     ),
     FormRoute(
-        "statement-act-page:publish", "eeas", lambda w: f"/attribution/statements/{w.statement_submitted.pk}/publish/",
-        lambda w: {"decision": str(w.decision.pk), "on": "2026-11-20"}, dates=("on",),
+        "statement-act-page:publish",
+        "eeas",
+        lambda w: f"/attribution/statements/{w.statement_submitted.pk}/publish/",
+        lambda w: {"decision": str(w.decision.pk), "on": "2026-11-20"},
+        dates=("on",),
         ids={"decision": Ids(_pk("decision"), invisible=_pk("hidden_decision"))},
         pages=lambda w, r: [f"/attribution/statements/{w.statement_submitted.pk}/"],
     ),
     FormRoute(
-        "statement-act-page:align", "eeas", lambda w: f"/attribution/statements/{w.statement_published.pk}/align/",
-        lambda w: {"country": _org("ME")(w), "aligned_on": "2026-11-21"}, dates=("aligned_on",),
+        "statement-act-page:align",
+        "eeas",
+        lambda w: f"/attribution/statements/{w.statement_published.pk}/align/",
+        lambda w: {"country": _org("ME")(w), "aligned_on": "2026-11-21"},
+        dates=("aligned_on",),
         ids={"country": Ids(_org("ME"), invisible=_org("GB"))},
         pages=lambda w, r: [f"/attribution/statements/{w.statement_published.pk}/"],
     ),
     FormRoute(
-        "plan-new-page", "eeas", lambda w: f"/attribution/communication-plans/new/{w.case.pk}/", plan_payload,
-        text=PLAN_TEXT, limits={"title": 300}, datetimes=("embargo_until",), ids=PLAN_IDS, choices=("channels",),
-        pages=followed, shown=PLAN_TEXT,
+        "plan-new-page",
+        "eeas",
+        lambda w: f"/attribution/communication-plans/new/{w.case.pk}/",
+        plan_payload,
+        text=PLAN_TEXT,
+        limits={"title": 300},
+        datetimes=("embargo_until",),
+        ids=PLAN_IDS,
+        choices=("channels",),
+        pages=followed,
+        shown=PLAN_TEXT,
     ),
     FormRoute(
-        "plan-edit-page", "eeas", lambda w: f"/attribution/communication-plans/{w.plan.pk}/edit/", plan_payload,
-        text=PLAN_TEXT, limits={"title": 300}, datetimes=("embargo_until",), ids=PLAN_IDS, choices=("channels",),
-        pages=followed, shown=PLAN_TEXT,
+        "plan-edit-page",
+        "eeas",
+        lambda w: f"/attribution/communication-plans/{w.plan.pk}/edit/",
+        plan_payload,
+        text=PLAN_TEXT,
+        limits={"title": 300},
+        datetimes=("embargo_until",),
+        ids=PLAN_IDS,
+        choices=("channels",),
+        pages=followed,
+        shown=PLAN_TEXT,
     ),
     # --- notifications
     FormRoute(
-        "notification-preferences-page", "delegate", lambda w: "/notifications/preferences/",
-        lambda w: {kind: "immediate" for kind in EventKind.values}, choices=tuple(EventKind.values),
+        "notification-preferences-page",
+        "delegate",
+        lambda w: "/notifications/preferences/",
+        lambda w: {kind: "immediate" for kind in EventKind.values},
+        choices=tuple(EventKind.values),
     ),
     # --- accounts (their own clients: a successful post cycles the session key)
     FormRoute(
-        "login", "anonymous", lambda w: "/accounts/login/", lambda w: {"username": "delegate-de", "password": PASSWORD},
-        text=("username", "password"), limits={"username": 150}, fresh_client=True,
+        "login",
+        "anonymous",
+        lambda w: "/accounts/login/",
+        lambda w: {"username": "delegate-de", "password": PASSWORD},
+        text=("username", "password"),
+        limits={"username": 150},
+        fresh_client=True,
         # django-axes counts failed sign-ins per username (the lockout), and each is audited.
-        writes_when_rejected=("axes.AccessAttempt", "axes.AccessFailureLog"), audited=("login_failed",),
+        writes_when_rejected=("axes.AccessAttempt", "axes.AccessFailureLog"),
+        audited=("login_failed",),
     ),
     FormRoute(
-        "password_change", "delegate", lambda w: "/accounts/password/",
+        "password_change",
+        "delegate",
+        lambda w: "/accounts/password/",
         lambda w: {"old_password": PASSWORD, "new_password1": "another-long-password-2027", "new_password2": "another-long-password-2027"},
-        text=("old_password", "new_password1", "new_password2"), fresh_client=True,
+        text=("old_password", "new_password1", "new_password2"),
+        fresh_client=True,
     ),
     FormRoute(
-        "otp-verify", "unverified", lambda w: "/accounts/second-factor/", lambda w: {"otp_token": _totp_now("unverified")(w)},
-        text=("otp_token",), limits={"otp_token": 6}, fresh_client=True,
+        "otp-verify",
+        "unverified",
+        lambda w: "/accounts/second-factor/",
+        lambda w: {"otp_token": _totp_now("unverified")(w)},
+        text=("otp_token",),
+        limits={"otp_token": 6},
+        fresh_client=True,
         # django-otp's throttle counts failed codes on the device, and each is audited.
-        writes_when_rejected=("otp_totp.TOTPDevice",), audited=("second_factor_failed",),
+        writes_when_rejected=("otp_totp.TOTPDevice",),
+        audited=("second_factor_failed",),
     ),
     FormRoute(
-        "otp-setup", "enrolling", lambda w: "/accounts/second-factor/setup/", lambda w: {"otp_token": _totp_now("enrolling")(w)},
-        text=("otp_token",), limits={"otp_token": 6}, fresh_client=True,
-        writes_when_rejected=("otp_totp.TOTPDevice",), audited=("second_factor_failed",),
+        "otp-setup",
+        "enrolling",
+        lambda w: "/accounts/second-factor/setup/",
+        lambda w: {"otp_token": _totp_now("enrolling")(w)},
+        text=("otp_token",),
+        limits={"otp_token": 6},
+        fresh_client=True,
+        writes_when_rejected=("otp_totp.TOTPDevice",),
+        audited=("second_factor_failed",),
     ),
 ]
 
 
 def _totp_now(user_key: str) -> object:
     """The current code of the user's (first) authenticator device."""
+
     def token(w):
         from django_otp.oath import TOTP
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         device = TOTPDevice.objects.filter(user=w.cast[user_key]).order_by("pk").first()
         return f"{TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits).token():0{device.digits}d}"
+
     return token
 
 
@@ -667,8 +989,13 @@ def client_for(w: World, route: FormRoute) -> Client:
 
         user = w.cast[route.role]
         session = SessionStore()
-        session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                        HASH_SESSION_KEY: user.get_session_auth_hash()})
+        session.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+        )
         session.save()
         client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
     return client
@@ -735,8 +1062,10 @@ def test_every_form_route_is_fuzzed():
     found = set(form_routes())
     covered = {route.name for route in ROUTES}
     missing = sorted(found - covered - set(EXEMPT))
-    assert not missing, (f"form routes that are not fuzzed: {missing}. Add each to ROUTES in {__name__} (who posts it, a valid "
-                         "payload, its text, date and object-id fields), or to EXEMPT with the reason.")
+    assert not missing, (
+        f"form routes that are not fuzzed: {missing}. Add each to ROUTES in {__name__} (who posts it, a valid "
+        "payload, its text, date and object-id fields), or to EXEMPT with the reason."
+    )
     gone = sorted((covered | set(EXEMPT)) - found)
     assert not gone, f"ROUTES/EXEMPT name routes that no longer take a form (or no longer exist): {gone}"
 
@@ -805,8 +1134,9 @@ class PostgresqlStrictness:
             if isinstance(model_field, CharField) and model_field.max_length:
                 value = getattr(instance, model_field.attname)
                 if isinstance(value, str) and len(value) > model_field.max_length:
-                    raise DataError(f"value too long for type character varying({model_field.max_length}) "
-                                    f"({sender._meta.label}.{model_field.name})")
+                    raise DataError(
+                        f"value too long for type character varying({model_field.max_length}) ({sender._meta.label}.{model_field.name})"
+                    )
 
 
 @dataclass
@@ -890,7 +1220,6 @@ def post(w: World, route: FormRoute, data: dict) -> Outcome:
     return Outcome(route=route, response=response, accepted=accepted, pages=pages)
 
 
-
 # --- Hostile values -------------------------------------------------------------------------------------------
 
 MARKER = "cdtxss"
@@ -907,17 +1236,48 @@ MARKUP = [
 ]
 DANGEROUS = [prefix for _payload, prefix in MARKUP]
 #: Control and odd characters HTTP carries (lone surrogates it cannot).
-ODD = ["\x1b[31m", "\x07", "\x08", "\x0b", "\x0c", "\x7f", "\x85", "\u202e", "\u202d", "\u200b", "\u200d", "\ufeff", "\u2028",
-       "\u2029", "\u00a0", "\u0301", "\ufdfd", "\U0001d54f", "\U0001f642", "İ", "ß", "ǅ", "\r\n", "\t", "{{ 7|add:7 }}", "{% now 'Y' %}",
-       "%s%n%x", "' OR '1'='1", "\\", "../../etc/passwd", "${jndi:ldap://x}"]
+ODD = [
+    "\x1b[31m",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x7f",
+    "\x85",
+    "\u202e",
+    "\u202d",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\u00a0",
+    "\u0301",
+    "\ufdfd",
+    "\U0001d54f",
+    "\U0001f642",
+    "İ",
+    "ß",
+    "ǅ",
+    "\r\n",
+    "\t",
+    "{{ 7|add:7 }}",
+    "{% now 'Y' %}",
+    "%s%n%x",
+    "' OR '1'='1",
+    "\\",
+    "../../etc/passwd",
+    "${jndi:ldap://x}",
+]
 ONE_MB = 1024 * 1024
 
 plain_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=30)
 
 
 def markup_values():
-    return st.builds(lambda before, payload, after: f"{before}{payload}{after}", plain_text, st.sampled_from([p for p, _ in MARKUP]),
-                     plain_text)
+    return st.builds(
+        lambda before, payload, after: f"{before}{payload}{after}", plain_text, st.sampled_from([p for p, _ in MARKUP]), plain_text
+    )
 
 
 def odd_values():
@@ -945,28 +1305,87 @@ class Large(str):
 LARGE = Large(f"{MARKUP[0][0]} " + "é" * (ONE_MB // 2))
 
 
-INVALID_DATES = ["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-11-00", "0000-01-01", "10000-01-01",
-                 "99999999999999999999-01-01", "-2026-01-01", "2026-11-20T10:00", "20 Nov", "not a date", "2026-11-2O", "\x00",
-                 "2026-11-20\x00", "１２/０１/２０２６", "2026-11-20'; DROP TABLE cases_case; --"]
-INVALID_DATETIMES = ["2026-02-30T10:00", "2026-11-20T24:00", "2026-11-20T10:60", "2026-13-01T00:00", "0000-01-01T00:00",
-                     "10000-01-01T00:00", "2026-11-20T10:00+25:00", "not a date", "2026-11-20T10:00\x00", "T10:00"]
+INVALID_DATES = [
+    "2026-02-30",
+    "2025-02-29",
+    "2026-04-31",
+    "2026-13-01",
+    "2026-00-10",
+    "2026-11-00",
+    "0000-01-01",
+    "10000-01-01",
+    "99999999999999999999-01-01",
+    "-2026-01-01",
+    "2026-11-20T10:00",
+    "20 Nov",
+    "not a date",
+    "2026-11-2O",
+    "\x00",
+    "2026-11-20\x00",
+    "１２/０１/２０２６",
+    "2026-11-20'; DROP TABLE cases_case; --",
+]
+INVALID_DATETIMES = [
+    "2026-02-30T10:00",
+    "2026-11-20T24:00",
+    "2026-11-20T10:60",
+    "2026-13-01T00:00",
+    "0000-01-01T00:00",
+    "10000-01-01T00:00",
+    "2026-11-20T10:00+25:00",
+    "not a date",
+    "2026-11-20T10:00\x00",
+    "T10:00",
+]
 #: Dates a form may accept or refuse, but must never answer with a 500.
 EDGE_DATES = ["0001-01-01", "9999-12-31", "1900-02-28", "1970-01-01", ""]
-EDGE_DATETIMES = ["0001-01-01T00:00", "9999-12-31T23:59", "9999-12-31T23:59-05:00", "2027-03-28T02:30", "2026-10-25T02:30", "2026-11-30T10:00+14:00",
-                  "2026-11-30 10:00", ""]
+EDGE_DATETIMES = [
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "9999-12-31T23:59-05:00",
+    "2027-03-28T02:30",
+    "2026-10-25T02:30",
+    "2026-11-30T10:00+14:00",
+    "2026-11-30 10:00",
+    "",
+]
 
 
 def date_attacks(datetime_field: bool):
     invalid, edge = (INVALID_DATETIMES, EDGE_DATETIMES) if datetime_field else (INVALID_DATES, EDGE_DATES)
     generated = st.builds(
         lambda year, month, day: f"{year:04d}-{month:02d}-{day:02d}" + ("T12:00" if datetime_field else ""),
-        st.integers(2000, 2100), st.integers(1, 12), st.integers(32, 99),
+        st.integers(2000, 2100),
+        st.integers(1, 12),
+        st.integers(32, 99),
     ) | st.builds(lambda year: f"{year}-01-01" + ("T12:00" if datetime_field else ""), st.integers(10_000, 10**15))
     return st.one_of(st.tuples(st.just("invalid"), st.sampled_from(invalid) | generated), st.tuples(st.just("edge"), st.sampled_from(edge)))
 
 
-NOT_IDS = ["999999999", "0", "-1", "abc", "1 OR 1=1", "0x10", "1e3", "None", "null", "[]", "' --", str(2**63), str(2**64), "9" * 40,
-           "\x00", "1\x00", "%", "*", "<script>alert(1)</script>", "²", "①", "1²"]
+NOT_IDS = [
+    "999999999",
+    "0",
+    "-1",
+    "abc",
+    "1 OR 1=1",
+    "0x10",
+    "1e3",
+    "None",
+    "null",
+    "[]",
+    "' --",
+    str(2**63),
+    str(2**64),
+    "9" * 40,
+    "\x00",
+    "1\x00",
+    "%",
+    "*",
+    "<script>alert(1)</script>",
+    "²",
+    "①",
+    "1²",
+]
 
 
 def id_attacks(spec: Ids, valid: str):
@@ -975,8 +1394,21 @@ def id_attacks(spec: Ids, valid: str):
     kinds = [st.tuples(st.just("bad"), st.sampled_from(NOT_IDS) | st.sampled_from([f"{valid}abc", f"{valid}\x00", f"{valid};1"]))]
     if spec.invisible is not None:
         kinds.append(st.tuples(st.just("invisible"), st.just(None)))
-    kinds.append(st.tuples(st.just("alias"), st.sampled_from([f"{valid}.0", f" {valid} ", f"+{valid}", f"0{valid}", "",
-                                                               valid.translate(str.maketrans("0123456789", "０１２３４５６７８９"))])))
+    kinds.append(
+        st.tuples(
+            st.just("alias"),
+            st.sampled_from(
+                [
+                    f"{valid}.0",
+                    f" {valid} ",
+                    f"+{valid}",
+                    f"0{valid}",
+                    "",
+                    valid.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+                ]
+            ),
+        )
+    )
     return st.one_of(*kinds)
 
 
@@ -1069,9 +1501,19 @@ def test_hostile_ids(world, key):
     attack()
 
 
-
-BAD_CHOICES = [payload for payload, _prefix in MARKUP] + ["\x00", "immediate\x00", "x" * 10_000, "-1", "0", "99", "1e3", "' OR '1'='1",
-                                                          "None", "[]", "\u202eoff"]
+BAD_CHOICES = [payload for payload, _prefix in MARKUP] + [
+    "\x00",
+    "immediate\x00",
+    "x" * 10_000,
+    "-1",
+    "0",
+    "99",
+    "1e3",
+    "' OR '1'='1",
+    "None",
+    "[]",
+    "\u202eoff",
+]
 
 
 @pytest.mark.parametrize("key", [route.key for route in ROUTES if route.choices])
@@ -1089,7 +1531,9 @@ def test_hostile_choices(world, key):
 
     attack()
 
+
 # --- Regressions: each defect the fuzzing found, pinned by a plain test ------------------------------------------
+
 
 def test_regression_case_transition_with_an_invalid_comment_is_refused(world):
     """The transition view ignored its form's verdict: a comment with a NUL
@@ -1099,7 +1543,6 @@ def test_regression_case_transition_with_an_invalid_comment_is_refused(world):
     response = world.clients["chair"].post(f"/cases/{world.case.pk}/transitions/close/", {"reason": "concluded", "comment": "Closed\x00"})
     assert response.status_code == 400 and "Null characters are not allowed." in response.content.decode()
     assert Case.objects.get(pk=world.case.pk).state == CaseState.DELIBERATION
-
 
 
 def test_regression_decision_legal_act_longer_than_its_column_is_refused(world):
@@ -1117,9 +1560,12 @@ def test_regression_coreu_reference_longer_than_its_column_is_refused(world):
     varchar(100) column: PostgreSQL refused the insert (a 500)."""
     from council.models import WrittenProcedure
 
-    response = world.clients["chair"].post(f"/council/questions/{world.question.pk}/written-procedure/",
-                                           {"kind": "silence", "deadline": "2026-12-01T10:00", "coreu_reference": "x" * 101}, follow=True)
-    assert response.status_code == 200 and 'ecl-notification--error' in response.content.decode()
+    response = world.clients["chair"].post(
+        f"/council/questions/{world.question.pk}/written-procedure/",
+        {"kind": "silence", "deadline": "2026-12-01T10:00", "coreu_reference": "x" * 101},
+        follow=True,
+    )
+    assert response.status_code == 200 and "ecl-notification--error" in response.content.decode()
     assert not WrittenProcedure.objects.filter(question=world.question).exists()
 
 
@@ -1129,8 +1575,9 @@ def test_regression_a_malformed_decision_id_on_a_draft_step_is_a_form_error(worl
     from attribution.models import Statement
 
     for value in ("1;1", "abc", "²"):
-        response = world.clients["eeas"].post(f"/attribution/statements/{world.statement_submitted.pk}/publish/",
-                                              {"decision": value, "on": "2026-11-20"})
+        response = world.clients["eeas"].post(
+            f"/attribution/statements/{world.statement_submitted.pk}/publish/", {"decision": value, "on": "2026-11-20"}
+        )
         assert response.status_code == 400 and "No such decision." in response.content.decode()
     assert Statement.objects.get(pk=world.statement_submitted.pk).status == "submitted"
 
@@ -1143,12 +1590,14 @@ def test_regression_numbers_too_long_for_a_column_are_answered_not_a_500(world):
     from measures.models import OptionsNote, StrategicResponseNote
 
     huge = "9" * 5000
-    response = world.clients["eeas"].post(f"/measures/options-notes/{world.options_draft.pk}/edit/",
-                                          options_payload(world, base_version=huge))
+    response = world.clients["eeas"].post(
+        f"/measures/options-notes/{world.options_draft.pk}/edit/", options_payload(world, base_version=huge)
+    )
     assert response.status_code == 400 and "The version you edited is missing" in response.content.decode()
     assert OptionsNote.objects.get(pk=world.options_draft.pk).version == world.options_draft.version
-    response = world.clients["chair"].post(f"/measures/strategic-notes/{world.strategic_submitted.pk}/approve/",
-                                           {"decision": huge, "on": ""})
+    response = world.clients["chair"].post(
+        f"/measures/strategic-notes/{world.strategic_submitted.pk}/approve/", {"decision": huge, "on": ""}
+    )
     assert response.status_code == 400 and "No such decision." in response.content.decode()
     assert StrategicResponseNote.objects.get(pk=world.strategic_submitted.pk).status == "submitted"
     response = world.clients["delegate"].get("/attribution/claims/", {"case": huge})
@@ -1169,11 +1618,14 @@ def test_regression_merging_into_an_invisible_case_answers_as_for_no_case(world)
         assert HIDDEN not in response.content.decode()
 
 
-@pytest.mark.parametrize("url, field, value", [
-    ("/attribution/communication-plans/new/{case}/", "embargo_until", "0001-01-01T00:00"),
-    ("/attribution/communication-plans/new/{case}/", "embargo_until", "9999-12-31T23:59-05:00"),
-    ("/council/questions/{question}/written-procedure/", "deadline", "9999-12-31T23:59-05:00"),
-])
+@pytest.mark.parametrize(
+    "url, field, value",
+    [
+        ("/attribution/communication-plans/new/{case}/", "embargo_until", "0001-01-01T00:00"),
+        ("/attribution/communication-plans/new/{case}/", "embargo_until", "9999-12-31T23:59-05:00"),
+        ("/council/questions/{question}/written-procedure/", "deadline", "9999-12-31T23:59-05:00"),
+    ],
+)
 def test_regression_a_date_and_time_outside_the_utc_calendar_is_a_form_error(world, url, field, value):
     """Midnight on 1 January of year 1 in Brussels is in year 0 in UTC (and
     the last minute of 9999 five hours west is in year 10,000): the forms
@@ -1196,8 +1648,9 @@ def test_regression_a_base_version_in_other_digits_is_refused(world):
     from attribution.models import Statement
 
     for value in ("²", "①"):
-        response = world.clients["eeas"].post(f"/attribution/statements/{world.statement_draft.pk}/edit/",
-                                              {"title": "Statement", "text": "Changed.", "base_version": value})
+        response = world.clients["eeas"].post(
+            f"/attribution/statements/{world.statement_draft.pk}/edit/", {"title": "Statement", "text": "Changed.", "base_version": value}
+        )
         assert response.status_code == 400 and "The version you edited is missing" in response.content.decode()
     assert Statement.objects.get(pk=world.statement_draft.pk).version == 1
 
@@ -1213,8 +1666,9 @@ def test_regression_a_decimal_spelling_of_a_decision_id_is_not_a_500(world):
     looked it up with the raw text: ValueError, a 500."""
     from measures.models import ResponseMeasure
 
-    response = world.clients["chair"].post(f"/measures/{world.measure_selected.pk}/transitions/agree/",
-                                           {"decision": f"{world.decision.pk}.0"})
+    response = world.clients["chair"].post(
+        f"/measures/{world.measure_selected.pk}/transitions/agree/", {"decision": f"{world.decision.pk}.0"}
+    )
     assert response.status_code == 302
     assert ResponseMeasure.objects.get(pk=world.measure_selected.pk).state == "agreed"
 
@@ -1228,8 +1682,9 @@ def test_regression_an_id_beyond_64_bits_in_a_multiple_choice_is_a_form_error(wo
     cases = Case.objects.count()
     response = world.clients["delegate"].post(route.url(world), {**route.payload(world), "member_states_affected": ["9" * 40]})
     assert response.status_code == 400 and "Select a valid choice." in response.content.decode()
-    response = world.clients["eeas"].post(f"/attribution/communication-plans/new/{world.case.pk}/",
-                                          {**plan_payload(world), "measures": [str(2**64)]})
+    response = world.clients["eeas"].post(
+        f"/attribution/communication-plans/new/{world.case.pk}/", {**plan_payload(world), "measures": [str(2**64)]}
+    )
     assert response.status_code == 400 and "Select a valid choice." in response.content.decode()
     assert Case.objects.count() == cases
 
@@ -1251,7 +1706,8 @@ def test_regression_a_date_and_time_with_a_nul_is_a_form_error(world):
     and time, where the date fields refuse "2026-11-20\\x00"."""
     from attribution.models import CommunicationPlan
 
-    response = world.clients["eeas"].post(f"/attribution/communication-plans/new/{world.case.pk}/",
-                                          {**plan_payload(world), "embargo_until": "2026-11-20T10:00\x00"})
+    response = world.clients["eeas"].post(
+        f"/attribution/communication-plans/new/{world.case.pk}/", {**plan_payload(world), "embargo_until": "2026-11-20T10:00\x00"}
+    )
     assert response.status_code == 400 and "Enter a valid date/time." in response.content.decode()
     assert not CommunicationPlan.objects.exclude(pk=world.plan.pk).exists()

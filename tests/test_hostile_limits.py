@@ -1,6 +1,7 @@
 """Body-size caps (issue 12): every address refuses a body larger than it
 accepts with 413 and a message giving the limit, before anything reads or
 writes; the STIX feed and TAXII take bundles up to their own, larger cap."""
+
 import json
 
 import pytest
@@ -18,10 +19,19 @@ LIMIT = 4096
 
 def _case_form(**overrides):
     payload = {
-        "kind": "malicious_activity", "title": "Supply-chain compromise of an IT provider", "summary": "…",
-        "brought_by": Organisation.objects.get(code="DE").pk, "brought_on": "2026-11-20", "context": "peacetime",
-        "legal_qualification": "", "sectors": ["supply_chain"], "member_states_affected": [MemberState.objects.get(code="DE").pk],
-        "classification": "1", "limite": "on", "tlp": "2", "releasable_to_all": "on",
+        "kind": "malicious_activity",
+        "title": "Supply-chain compromise of an IT provider",
+        "summary": "…",
+        "brought_by": Organisation.objects.get(code="DE").pk,
+        "brought_on": "2026-11-20",
+        "context": "peacetime",
+        "legal_qualification": "",
+        "sectors": ["supply_chain"],
+        "member_states_affected": [MemberState.objects.get(code="DE").pk],
+        "classification": "1",
+        "limite": "on",
+        "tlp": "2",
+        "releasable_to_all": "on",
     }
     payload.update(overrides)
     return payload
@@ -48,8 +58,9 @@ def test_an_oversized_api_body_gets_413_json_and_nothing_is_written(client, cast
     body = {"kind": "persistent_threat_actor", "title": "APT", "summary": "y" * (LIMIT + 1)}
     response = client.post("/api/v1/cases/", body, content_type="application/json")
     assert response.status_code == 413
-    assert response.json() == {"detail": f"The request body is {len(json.dumps(body).encode())} bytes; "
-                                          f"this address accepts at most {LIMIT} bytes."}
+    assert response.json() == {
+        "detail": f"The request body is {len(json.dumps(body).encode())} bytes; this address accepts at most {LIMIT} bytes."
+    }
     assert not Case.objects.exists()
 
 
@@ -74,8 +85,13 @@ def test_taxii_answers_an_oversized_envelope_in_its_own_error_shape(client, feed
 
     collection = TaxiiCollection.objects.first()
     media = "application/taxii+json;version=2.1"
-    response = client.post(f"/taxii2/api/collections/{collection.pk}/objects/", json.dumps({"objects": [{"pad": "z" * LIMIT}]}),
-                           content_type=media, HTTP_ACCEPT=media, HTTP_AUTHORIZATION=f"Token {feed_token[1]}")
+    response = client.post(
+        f"/taxii2/api/collections/{collection.pk}/objects/",
+        json.dumps({"objects": [{"pad": "z" * LIMIT}]}),
+        content_type=media,
+        HTTP_ACCEPT=media,
+        HTTP_AUTHORIZATION=f"Token {feed_token[1]}",
+    )
     assert response.status_code == 413
     body = response.json()
     assert body["http_status"] == "413" and body["title"] == "Request Entity Too Large"

@@ -18,6 +18,7 @@ from 10 to 1,000 and counts again: the counts must be equal, and the answer
 must be a 200 that actually lists the rows (so an empty page or a 404
 cannot pass). How long a list takes is ``make bench``'s business, not this.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -41,8 +42,16 @@ from django.views.generic.list import MultipleObjectMixin
 from rest_framework.mixins import ListModelMixin
 
 from attribution.models import (
-    Alignment, AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, ConsiderationComment, Party,
-    Statement, StatementType,
+    Alignment,
+    AttributionClaim,
+    AttributionDeliberation,
+    Basis,
+    CommunicationPlan,
+    Consideration,
+    ConsiderationComment,
+    Party,
+    Statement,
+    StatementType,
 )
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
@@ -52,7 +61,13 @@ from cdt.security.grants import organisation_group
 from cdt.security.markings import Classification, Tlp
 from council.models import AgendaItem, Decision, Meeting, Procedure, Question, WrittenProcedure
 from measures.models import (
-    ImpactEvaluation, ListedPerson, MeasureType, OptionsNote, ResponseMeasure, RestrictiveListing, StrategicResponseNote,
+    ImpactEvaluation,
+    ListedPerson,
+    MeasureType,
+    OptionsNote,
+    ResponseMeasure,
+    RestrictiveListing,
+    StrategicResponseNote,
 )
 from notifications.models import Channel, Deadline, DeadlineKind, Event, EventKind, Notification
 
@@ -67,6 +82,7 @@ CHILD = dict(classification=Classification.RESTREINT_UE)
 
 
 # --- Finding the lists -----------------------------------------------------------------------------------
+
 
 def _source(function) -> str:
     try:
@@ -113,6 +129,7 @@ EXEMPT = {
 
 # --- Writing rows in bulk ------------------------------------------------------------------------------
 
+
 @dataclass
 class World:
     cast: dict
@@ -135,8 +152,9 @@ def grant(model, objects, codes=("DE",)) -> None:
     group_perm = permission_models(model)[1]
     permission = Permission.objects.get(codename=codename(model, "view"), content_type=ContentType.objects.get_for_model(model))
     groups = [organisation_group(Organisation.objects.get(code=code)) for code in codes]
-    group_perm.objects.bulk_create([group_perm(content_object=obj, group=group, permission=permission)
-                                    for obj in objects for group in groups], batch_size=2000)
+    group_perm.objects.bulk_create(
+        [group_perm(content_object=obj, group=group, permission=permission) for obj in objects for group in groups], batch_size=2000
+    )
 
 
 def link(descriptor, pairs) -> None:
@@ -148,12 +166,25 @@ def link(descriptor, pairs) -> None:
 
 def make_cases(world: World, n: int) -> list[Case]:
     de, now = world.orgs["DE"], timezone.now()
-    cases = Case.objects.bulk_create([
-        Case(reference=f"QC-{i:06d}", kind=CaseKind.MALICIOUS_ACTIVITY, title=f"Load case {i}", summary="Bulk case.", brought_by=de,
-             brought_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i % 300), originator=de, created_by=world.cast["delegate"],
-             created_at=now, updated_at=now, **MARKINGS)
-        for i in world.take(n)
-    ], batch_size=1000)
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                reference=f"QC-{i:06d}",
+                kind=CaseKind.MALICIOUS_ACTIVITY,
+                title=f"Load case {i}",
+                summary="Bulk case.",
+                brought_by=de,
+                brought_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i % 300),
+                originator=de,
+                created_by=world.cast["delegate"],
+                created_at=now,
+                updated_at=now,
+                **MARKINGS,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     grant(Case, cases)
     link(Case.member_states_affected, [(case, world.states["DE"]) for case in cases])
     link(Case.suspected_actors, [(case, world.actor) for case in cases])
@@ -162,11 +193,21 @@ def make_cases(world: World, n: int) -> list[Case]:
 
 def make_assessments(world: World, n: int) -> list[Assessment]:
     siac, analyst = world.orgs["SIAC"], world.cast["siac"]
-    assessments = Assessment.objects.bulk_create([
-        Assessment(kind=Assessment.Kind.WRITTEN, source=siac, title=f"Load assessment {i}", body="Bulk.", recorded_by=analyst,
-                   originator=siac, **MARKINGS)
-        for i in world.take(n)
-    ], batch_size=1000)
+    assessments = Assessment.objects.bulk_create(
+        [
+            Assessment(
+                kind=Assessment.Kind.WRITTEN,
+                source=siac,
+                title=f"Load assessment {i}",
+                body="Bulk.",
+                recorded_by=analyst,
+                originator=siac,
+                **MARKINGS,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     grant(Assessment, assessments)
     link(Assessment.cases, [(assessment, world.case) for assessment in assessments])
     link(Assessment.actors, [(assessment, world.actor) for assessment in assessments])
@@ -178,15 +219,31 @@ def make_rfis(world: World, n: int) -> None:
     and last on the other), half by an assessment the user may not see."""
     if "hidden" not in world.store:
         world.store["hidden"] = Assessment.objects.create(
-            kind=Assessment.Kind.WRITTEN, source=world.orgs["SIAC"], title="Assessment for SIAC only", body="Bulk.",
-            recorded_by=world.cast["siac"], originator=world.orgs["SIAC"], **MARKINGS)  # no grant to DE
+            kind=Assessment.Kind.WRITTEN,
+            source=world.orgs["SIAC"],
+            title="Assessment for SIAC only",
+            body="Bulk.",
+            recorded_by=world.cast["siac"],
+            originator=world.orgs["SIAC"],
+            **MARKINGS,
+        )  # no grant to DE
     answers = [world.assessment, world.store["hidden"]]
-    RequestForInformation.objects.bulk_create([
-        RequestForInformation(case=world.case, addressed_to=world.orgs["SIAC"], question=f"Load request {i}",
-                              due_on=datetime.date(2026, 12, 1) + datetime.timedelta(days=i % 100), asked_by=world.cast["delegate"],
-                              answer=answers[i % 2], answered_at=timezone.now(), **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    RequestForInformation.objects.bulk_create(
+        [
+            RequestForInformation(
+                case=world.case,
+                addressed_to=world.orgs["SIAC"],
+                question=f"Load request {i}",
+                due_on=datetime.date(2026, 12, 1) + datetime.timedelta(days=i % 100),
+                asked_by=world.cast["delegate"],
+                answer=answers[i % 2],
+                answered_at=timezone.now(),
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_actors(world: World, n: int) -> None:
@@ -194,57 +251,114 @@ def make_actors(world: World, n: int) -> None:
 
 
 def make_ingestions(world: World, n: int) -> None:
-    FeedIngestion.objects.bulk_create([
-        FeedIngestion(posted_by=world.cast["siac"], channel=FeedIngestion.Channel.FEED_API, bundle_id=f"bundle--{uuid.uuid4()}",
-                      status=FeedIngestion.Status.COMPLETE, object_count=1, created_count=1, outcome={"created": [f"report--{i}"]})
-        for i in world.take(n)
-    ], batch_size=1000)
+    FeedIngestion.objects.bulk_create(
+        [
+            FeedIngestion(
+                posted_by=world.cast["siac"],
+                channel=FeedIngestion.Channel.FEED_API,
+                bundle_id=f"bundle--{uuid.uuid4()}",
+                status=FeedIngestion.Status.COMPLETE,
+                object_count=1,
+                created_count=1,
+                outcome={"created": [f"report--{i}"]},
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_meetings(world: World, n: int) -> None:
     start = timezone.now() + datetime.timedelta(days=1)
-    meetings = Meeting.objects.bulk_create([
-        Meeting(body=world.bodies["HWPCI"], starts_at=start + datetime.timedelta(hours=i), title=f"Load meeting {i}",
-                chaired_by=world.states["IE"], created_by=world.cast["secretariat"])
-        for i in world.take(n)
-    ], batch_size=1000)
-    AgendaItem.objects.bulk_create([
-        item for meeting in meetings for item in (AgendaItem(meeting=meeting, order=1, title="Case item", case=world.case),
-                                                  AgendaItem(meeting=meeting, order=2, title="Any other business"))
-    ], batch_size=2000)
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                body=world.bodies["HWPCI"],
+                starts_at=start + datetime.timedelta(hours=i),
+                title=f"Load meeting {i}",
+                chaired_by=world.states["IE"],
+                created_by=world.cast["secretariat"],
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
+    AgendaItem.objects.bulk_create(
+        [
+            item
+            for meeting in meetings
+            for item in (
+                AgendaItem(meeting=meeting, order=1, title="Case item", case=world.case),
+                AgendaItem(meeting=meeting, order=2, title="Any other business"),
+            )
+        ],
+        batch_size=2000,
+    )
 
 
 def make_questions(world: World, n: int) -> list[Question]:
-    return Question.objects.bulk_create([
-        Question(case=world.case, text=f"Load question {i}", body=world.bodies["COUNCIL"], put_by=world.cast["chair"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    return Question.objects.bulk_create(
+        [
+            Question(case=world.case, text=f"Load question {i}", body=world.bodies["COUNCIL"], put_by=world.cast["chair"], **CHILD)
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_decisions(world: World, n: int) -> list[Decision]:
-    return Decision.objects.bulk_create([
-        Decision(case=world.case, body=world.bodies["COUNCIL"], procedure=Procedure.HR_ACT, adopted=True, explanation=f"Load act {i}",
-                 decided_on=datetime.date(2026, 11, 2), recorded_by=world.cast["eeas"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    return Decision.objects.bulk_create(
+        [
+            Decision(
+                case=world.case,
+                body=world.bodies["COUNCIL"],
+                procedure=Procedure.HR_ACT,
+                adopted=True,
+                explanation=f"Load act {i}",
+                decided_on=datetime.date(2026, 11, 2),
+                recorded_by=world.cast["eeas"],
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_written_procedures(world: World, n: int) -> None:
     questions, decisions = make_questions(world, n), make_decisions(world, n)
     deadline = timezone.now() + datetime.timedelta(days=3)
-    WrittenProcedure.objects.bulk_create([
-        WrittenProcedure(case=world.case, question=question, kind=WrittenProcedure.Kind.SILENCE, deadline=deadline,
-                         opened_by=world.cast["chair"], decision=decision if index % 2 else None, **CHILD)
-        for index, (question, decision) in enumerate(zip(questions, decisions))
-    ], batch_size=1000)
+    WrittenProcedure.objects.bulk_create(
+        [
+            WrittenProcedure(
+                case=world.case,
+                question=question,
+                kind=WrittenProcedure.Kind.SILENCE,
+                deadline=deadline,
+                opened_by=world.cast["chair"],
+                decision=decision if index % 2 else None,
+                **CHILD,
+            )
+            for index, (question, decision) in enumerate(zip(questions, decisions))
+        ],
+        batch_size=1000,
+    )
 
 
 def make_measure_types(world: World, n: int) -> None:
-    MeasureType.objects.bulk_create([
-        MeasureType(slug=f"load-type-{i}", name=f"Load measure type {i}", description="Bulk.", escalation_level=1 + i % 10,
-                    deciding_body=world.bodies["COUNCIL"])
-        for i in world.take(n)
-    ], batch_size=1000)
+    MeasureType.objects.bulk_create(
+        [
+            MeasureType(
+                slug=f"load-type-{i}",
+                name=f"Load measure type {i}",
+                description="Bulk.",
+                escalation_level=1 + i % 10,
+                deciding_body=world.bodies["COUNCIL"],
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_measures(world: World, n: int) -> list[ResponseMeasure]:
@@ -252,19 +366,37 @@ def make_measures(world: World, n: int) -> list[ResponseMeasure]:
     listing and the persons listed)."""
     demarche = MeasureType.objects.get(slug="demarche")
     listing_type = MeasureType.objects.get(slug="cyber-sanctions-listing")
-    measures = ResponseMeasure.objects.bulk_create([
-        ResponseMeasure(case=world.case, measure_type=listing_type if i % 2 else demarche, actor=world.actor,
-                        description=f"Load measure {i}", proposed_by=world.cast["eeas"], implementing_actor=world.orgs["EEAS"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
-    listings = RestrictiveListing.objects.bulk_create([
-        RestrictiveListing(case=world.case, measure=measure, council_decision="Council Decision (CFSP) 2020/1127", **CHILD)
-        for measure in measures if measure.measure_type_id == listing_type.pk
-    ], batch_size=1000)
-    ListedPerson.objects.bulk_create([
-        ListedPerson(listing=listing, kind=ListedPerson.Kind.PERSON, name=f"Person {listing.pk}-{number}", statement_of_reasons="Bulk.")
-        for listing in listings for number in (1, 2)
-    ], batch_size=2000)
+    measures = ResponseMeasure.objects.bulk_create(
+        [
+            ResponseMeasure(
+                case=world.case,
+                measure_type=listing_type if i % 2 else demarche,
+                actor=world.actor,
+                description=f"Load measure {i}",
+                proposed_by=world.cast["eeas"],
+                implementing_actor=world.orgs["EEAS"],
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
+    listings = RestrictiveListing.objects.bulk_create(
+        [
+            RestrictiveListing(case=world.case, measure=measure, council_decision="Council Decision (CFSP) 2020/1127", **CHILD)
+            for measure in measures
+            if measure.measure_type_id == listing_type.pk
+        ],
+        batch_size=1000,
+    )
+    ListedPerson.objects.bulk_create(
+        [
+            ListedPerson(listing=listing, kind=ListedPerson.Kind.PERSON, name=f"Person {listing.pk}-{number}", statement_of_reasons="Bulk.")
+            for listing in listings
+            for number in (1, 2)
+        ],
+        batch_size=2000,
+    )
     return measures
 
 
@@ -272,131 +404,230 @@ def make_evaluations(world: World, n: int) -> None:
     if "measure" not in world.store:
         world.store["measure"] = make_measures(world, 1)[0]
     measure = world.store["measure"]
-    ImpactEvaluation.objects.bulk_create([
-        ImpactEvaluation(case=world.case, measure=measure, occasion=ImpactEvaluation.Occasion.INTERVAL, months_after=3,
-                         due_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i), **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    ImpactEvaluation.objects.bulk_create(
+        [
+            ImpactEvaluation(
+                case=world.case,
+                measure=measure,
+                occasion=ImpactEvaluation.Occasion.INTERVAL,
+                months_after=3,
+                due_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_options_notes(world: World, n: int) -> None:
-    OptionsNote.objects.bulk_create([
-        OptionsNote(case=world.case, title=f"Load options note {i}", content={"situation": "Bulk."}, drafted_by=world.cast["eeas"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    OptionsNote.objects.bulk_create(
+        [
+            OptionsNote(
+                case=world.case, title=f"Load options note {i}", content={"situation": "Bulk."}, drafted_by=world.cast["eeas"], **CHILD
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_strategic_notes(world: World, n: int) -> None:
     """One note per actor (one-to-one), each actor suspected in the shared case."""
-    actors = ThreatActor.objects.bulk_create([ThreatActor(name=f"Load strategic actor {i}", persistent=True) for i in world.take(n)],
-                                             batch_size=1000)
-    notes = StrategicResponseNote.objects.bulk_create([
-        StrategicResponseNote(actor=actor, title=f"Strategy towards {actor.name}", content={"short_term_effects": "Bulk."},
-                              drafted_by=world.cast["eeas"], originator=world.orgs["EEAS"], **MARKINGS)
-        for actor in actors
-    ], batch_size=1000)
+    actors = ThreatActor.objects.bulk_create(
+        [ThreatActor(name=f"Load strategic actor {i}", persistent=True) for i in world.take(n)], batch_size=1000
+    )
+    notes = StrategicResponseNote.objects.bulk_create(
+        [
+            StrategicResponseNote(
+                actor=actor,
+                title=f"Strategy towards {actor.name}",
+                content={"short_term_effects": "Bulk."},
+                drafted_by=world.cast["eeas"],
+                originator=world.orgs["EEAS"],
+                **MARKINGS,
+            )
+            for actor in actors
+        ],
+        batch_size=1000,
+    )
     grant(StrategicResponseNote, notes)
     link(Case.suspected_actors, [(world.case, actor) for actor in actors])
 
 
 def make_claims(world: World, n: int) -> None:
-    kinds = [dict(basis=Basis.INDUSTRY, party=Party.INDUSTRY, industry_source="Fictional Threat Labs"),
-             dict(basis=Basis.NATIONAL, party=Party.MEMBER_STATE, member_state=world.states["DE"]),
-             dict(basis=Basis.PARTNER, party=Party.PARTNER, partner=world.orgs["US"])]
-    claims = AttributionClaim.objects.bulk_create([
-        AttributionClaim(case=world.case, actor=world.actor, claim_type="technical", confidence="high", summary=f"Load claim {i}",
-                         recorded_by=world.cast["eeas"], **kinds[i % 3], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    kinds = [
+        dict(basis=Basis.INDUSTRY, party=Party.INDUSTRY, industry_source="Fictional Threat Labs"),
+        dict(basis=Basis.NATIONAL, party=Party.MEMBER_STATE, member_state=world.states["DE"]),
+        dict(basis=Basis.PARTNER, party=Party.PARTNER, partner=world.orgs["US"]),
+    ]
+    claims = AttributionClaim.objects.bulk_create(
+        [
+            AttributionClaim(
+                case=world.case,
+                actor=world.actor,
+                claim_type="technical",
+                confidence="high",
+                summary=f"Load claim {i}",
+                recorded_by=world.cast["eeas"],
+                **kinds[i % 3],
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     link(AttributionClaim.assessments, [(claim, world.assessment) for claim in claims])
 
 
 def make_deliberations(world: World, n: int) -> None:
     """One deliberation per case (one-to-one), with considerations and comments."""
-    deliberations = AttributionDeliberation.objects.bulk_create([
-        AttributionDeliberation(case=case, opened_by=world.cast["chair"], options_considered=["no_attribution"], **CHILD)
-        for case in make_cases(world, n)
-    ], batch_size=1000)
-    considerations = Consideration.objects.bulk_create([
-        Consideration(deliberation=deliberation, number=number, assessment="Bulk.", rating="supports", assessed_by=world.cast["eeas"],
-                      assessed_at=timezone.now())
-        for deliberation in deliberations for number in (1, 2)
-    ], batch_size=2000)
-    ConsiderationComment.objects.bulk_create([
-        ConsiderationComment(consideration=consideration, text="Bulk comment.", author=world.cast["delegate"],
-                             member_state=world.states["DE"])
-        for consideration in considerations
-    ], batch_size=2000)
+    deliberations = AttributionDeliberation.objects.bulk_create(
+        [
+            AttributionDeliberation(case=case, opened_by=world.cast["chair"], options_considered=["no_attribution"], **CHILD)
+            for case in make_cases(world, n)
+        ],
+        batch_size=1000,
+    )
+    considerations = Consideration.objects.bulk_create(
+        [
+            Consideration(
+                deliberation=deliberation,
+                number=number,
+                assessment="Bulk.",
+                rating="supports",
+                assessed_by=world.cast["eeas"],
+                assessed_at=timezone.now(),
+            )
+            for deliberation in deliberations
+            for number in (1, 2)
+        ],
+        batch_size=2000,
+    )
+    ConsiderationComment.objects.bulk_create(
+        [
+            ConsiderationComment(
+                consideration=consideration, text="Bulk comment.", author=world.cast["delegate"], member_state=world.states["DE"]
+            )
+            for consideration in considerations
+        ],
+        batch_size=2000,
+    )
     link(AttributionDeliberation.attributed_actors, [(deliberation, world.actor) for deliberation in deliberations])
     link(AttributionDeliberation.partners, [(deliberation, world.orgs["US"]) for deliberation in deliberations])
 
 
 def make_statements(world: World, n: int) -> None:
-    statements = Statement.objects.bulk_create([
-        Statement(case=world.case, title=f"Load statement {i}", statement_type=StatementType.JOINT, content={"text": "Bulk."},
-                  drafted_by=world.cast["eeas"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    statements = Statement.objects.bulk_create(
+        [
+            Statement(
+                case=world.case,
+                title=f"Load statement {i}",
+                statement_type=StatementType.JOINT,
+                content={"text": "Bulk."},
+                drafted_by=world.cast["eeas"],
+                **CHILD,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     link(Statement.partners, [(statement, world.orgs["US"]) for statement in statements])
-    Alignment.objects.bulk_create([
-        Alignment(statement=statement, country=world.orgs["AL"], aligned_on=datetime.date(2026, 11, 3), recorded_by=world.cast["eeas"])
-        for statement in statements
-    ], batch_size=1000)
+    Alignment.objects.bulk_create(
+        [
+            Alignment(statement=statement, country=world.orgs["AL"], aligned_on=datetime.date(2026, 11, 3), recorded_by=world.cast["eeas"])
+            for statement in statements
+        ],
+        batch_size=1000,
+    )
 
 
 def make_plans(world: World, n: int) -> None:
     if "measure" not in world.store:
         world.store["measure"] = make_measures(world, 1)[0]
-    plans = CommunicationPlan.objects.bulk_create([
-        CommunicationPlan(case=world.case, title=f"Load plan {i}", objectives="Bulk.", drafted_by=world.cast["eeas"], **CHILD)
-        for i in world.take(n)
-    ], batch_size=1000)
+    plans = CommunicationPlan.objects.bulk_create(
+        [
+            CommunicationPlan(case=world.case, title=f"Load plan {i}", objectives="Bulk.", drafted_by=world.cast["eeas"], **CHILD)
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     link(CommunicationPlan.amplifying_states, [(plan, world.states["DE"]) for plan in plans])
     link(CommunicationPlan.partners, [(plan, world.orgs["US"]) for plan in plans])
     link(CommunicationPlan.measures, [(plan, world.store["measure"]) for plan in plans])
 
 
 def make_notifications(world: World, n: int) -> None:
-    events = Event.objects.bulk_create([
-        Event(kind=EventKind.CASE_STEP, case=world.case, classification=int(Classification.RESTREINT_UE), reference=f"QC-{i:06d}",
-              marking="RESTREINT UE · LIMITE · TLP:AMBER", link=f"/cases/{world.case.pk}/", dispatched_at=timezone.now())
-        for i in world.take(n)
-    ], batch_size=1000)
-    Notification.objects.bulk_create([
-        Notification(event=event, recipient=world.cast["delegate"], channel=Channel.IN_APP) for event in events
-    ], batch_size=1000)
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                kind=EventKind.CASE_STEP,
+                case=world.case,
+                classification=int(Classification.RESTREINT_UE),
+                reference=f"QC-{i:06d}",
+                marking="RESTREINT UE · LIMITE · TLP:AMBER",
+                link=f"/cases/{world.case.pk}/",
+                dispatched_at=timezone.now(),
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
+    Notification.objects.bulk_create(
+        [Notification(event=event, recipient=world.cast["delegate"], channel=Channel.IN_APP) for event in events], batch_size=1000
+    )
 
 
 def make_deadlines(world: World, n: int) -> None:
     soon = timezone.now() + datetime.timedelta(days=2)
-    Deadline.objects.bulk_create([
-        Deadline(kind=DeadlineKind.RFI, case=world.case, classification=int(Classification.RESTREINT_UE), reference=f"QC-{i:06d}",
-                 marking="RESTREINT UE", link=f"/cases/{world.case.pk}/", due_at=soon + datetime.timedelta(minutes=i))
-        for i in world.take(n)
-    ], batch_size=1000)
+    Deadline.objects.bulk_create(
+        [
+            Deadline(
+                kind=DeadlineKind.RFI,
+                case=world.case,
+                classification=int(Classification.RESTREINT_UE),
+                reference=f"QC-{i:06d}",
+                marking="RESTREINT UE",
+                link=f"/cases/{world.case.pk}/",
+                due_at=soon + datetime.timedelta(minutes=i),
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_organisations(world: World, n: int) -> None:
-    Organisation.objects.bulk_create([
-        Organisation(code=f"QC-ORG-{i}", name=f"Load partner {i}", kind=Organisation.Kind.PARTNER_STATE, parent=world.orgs["US"])
-        for i in world.take(n)
-    ], batch_size=1000)
+    Organisation.objects.bulk_create(
+        [
+            Organisation(code=f"QC-ORG-{i}", name=f"Load partner {i}", kind=Organisation.Kind.PARTNER_STATE, parent=world.orgs["US"])
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_council_bodies(world: World, n: int) -> None:
-    bodies = CouncilBody.objects.bulk_create([
-        CouncilBody(code=f"QC-WP-{i}", name=f"Load working party {i}", level=CouncilBody.Level.WORKING_PARTY) for i in world.take(n)
-    ], batch_size=1000)
+    bodies = CouncilBody.objects.bulk_create(
+        [CouncilBody(code=f"QC-WP-{i}", name=f"Load working party {i}", level=CouncilBody.Level.WORKING_PARTY) for i in world.take(n)],
+        batch_size=1000,
+    )
     link(CouncilBody.reports_to, [(body, world.bodies["PSC"]) for body in bodies])
 
 
 def make_presidency_terms(world: World, n: int) -> None:
     first = datetime.date(2300, 1, 1)
-    PresidencyTerm.objects.bulk_create([
-        PresidencyTerm(member_state=world.states["DE"], starts_on=first + datetime.timedelta(days=10 * i),
-                       ends_on=first + datetime.timedelta(days=10 * i + 9))
-        for i in world.take(n)
-    ], batch_size=1000)
+    PresidencyTerm.objects.bulk_create(
+        [
+            PresidencyTerm(
+                member_state=world.states["DE"],
+                starts_on=first + datetime.timedelta(days=10 * i),
+                ends_on=first + datetime.timedelta(days=10 * i + 9),
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_directory(world: World, n: int) -> None:
@@ -408,25 +639,47 @@ def make_directory(world: World, n: int) -> None:
 
 def _stix_ingestion(world: World) -> FeedIngestion:
     if "ingestion" not in world.store:
-        world.store["ingestion"] = FeedIngestion.objects.create(posted_by=world.cast["siac"], channel=FeedIngestion.Channel.TAXII,
-                                                                status=FeedIngestion.Status.COMPLETE)
+        world.store["ingestion"] = FeedIngestion.objects.create(
+            posted_by=world.cast["siac"], channel=FeedIngestion.Channel.TAXII, status=FeedIngestion.Status.COMPLETE
+        )
     return world.store["ingestion"]
 
 
 def _stix_row(world: World, stix_id: str, version: str, added_at, current: bool = True) -> StixObject:
-    raw = {"type": "report", "spec_version": "2.1", "id": stix_id, "created": version, "modified": version, "name": stix_id,
-           "published": version, "object_refs": [world.actor.stix_id or "intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"]}
-    return StixObject(stix_id=stix_id, stix_type="report", version=version, current=current, name=stix_id,
-                      collection=TaxiiCollection.objects.get(alias="siac-assessments"), ingestion=_stix_ingestion(world),
-                      added_at=added_at, raw=raw, originator=world.orgs["SIAC"], **MARKINGS)
+    raw = {
+        "type": "report",
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": version,
+        "modified": version,
+        "name": stix_id,
+        "published": version,
+        "object_refs": [world.actor.stix_id or "intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"],
+    }
+    return StixObject(
+        stix_id=stix_id,
+        stix_type="report",
+        version=version,
+        current=current,
+        name=stix_id,
+        collection=TaxiiCollection.objects.get(alias="siac-assessments"),
+        ingestion=_stix_ingestion(world),
+        added_at=added_at,
+        raw=raw,
+        originator=world.orgs["SIAC"],
+        **MARKINGS,
+    )
 
 
 def make_stix_objects(world: World, n: int) -> None:
     start = timezone.now()
-    rows = StixObject.objects.bulk_create([
-        _stix_row(world, f"report--{uuid.uuid4()}", "2026-11-02T09:00:00.000Z", start + datetime.timedelta(seconds=i))
-        for i in world.take(n)
-    ], batch_size=1000)
+    rows = StixObject.objects.bulk_create(
+        [
+            _stix_row(world, f"report--{uuid.uuid4()}", "2026-11-02T09:00:00.000Z", start + datetime.timedelta(seconds=i))
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     grant(StixObject, rows)
 
 
@@ -437,16 +690,25 @@ def make_stix_versions(world: World, n: int) -> None:
     """Versions of one STIX object (the newest current)."""
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     StixObject.objects.filter(stix_id=STIX_VERSIONED).update(current=False)
-    rows = StixObject.objects.bulk_create([
-        _stix_row(world, STIX_VERSIONED, (start + datetime.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                  timezone.now() + datetime.timedelta(seconds=i), current=False)
-        for i in world.take(n)
-    ], batch_size=1000)
+    rows = StixObject.objects.bulk_create(
+        [
+            _stix_row(
+                world,
+                STIX_VERSIONED,
+                (start + datetime.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                timezone.now() + datetime.timedelta(seconds=i),
+                current=False,
+            )
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
     StixObject.objects.filter(pk=rows[-1].pk).update(current=True)
     grant(StixObject, rows)
 
 
 # --- The lists and how each is filled ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -489,8 +751,9 @@ LISTS: dict[str, Listing] = {
     # --- /taxii2/
     "taxii-objects": Listing(make_stix_objects, kwargs=COLLECTION, taxii=True),
     "taxii-manifest": Listing(make_stix_objects, kwargs=COLLECTION, taxii=True),
-    "taxii-object": Listing(make_stix_versions, kwargs={**COLLECTION, "object_id": STIX_VERSIONED}, params={"match[version]": "all"},
-                            taxii=True),
+    "taxii-object": Listing(
+        make_stix_versions, kwargs={**COLLECTION, "object_id": STIX_VERSIONED}, params={"match[version]": "all"}, taxii=True
+    ),
     "taxii-object-versions": Listing(make_stix_versions, kwargs={**COLLECTION, "object_id": STIX_VERSIONED}, taxii=True),
     # --- pages
     "case-list-page": Listing(make_cases),
@@ -509,11 +772,14 @@ LISTS: dict[str, Listing] = {
 
 # --- Tests ---------------------------------------------------------------------------------------------------
 
+
 def test_every_list_has_a_query_count_test():
     found = set(list_routes()) | UNPAGED_LISTS
     missing = sorted(found - set(LISTS) - set(EXEMPT))
-    assert not missing, (f"list routes without a query-count test: {missing}. Add each to LISTS in {__name__} with a factory "
-                         "that bulk-creates N rows the requesting user may see (or to EXEMPT with a reason if its rows do not grow).")
+    assert not missing, (
+        f"list routes without a query-count test: {missing}. Add each to LISTS in {__name__} with a factory "
+        "that bulk-creates N rows the requesting user may see (or to EXEMPT with a reason if its rows do not grow)."
+    )
     gone = sorted((set(LISTS) | set(EXEMPT)) - found)
     assert not gone, f"LISTS/EXEMPT name routes that are no longer lists (or no longer exist): {gone}"
     assert not set(LISTS) & set(EXEMPT)
@@ -523,13 +789,23 @@ def test_every_list_has_a_query_count_test():
 def world(cast, open_case) -> World:
     case = open_case()  # shared with DE (the opener's delegation), IE, FR, EEAS, SIAC and the secretariat
     orgs = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "SIAC", "EEAS", "US", "AL"])}
-    assessment = Assessment.objects.create(kind=Assessment.Kind.WRITTEN, source=orgs["SIAC"], title="Shared assessment", body="Bulk.",
-                                           recorded_by=cast["siac"], originator=orgs["SIAC"], **MARKINGS)
+    assessment = Assessment.objects.create(
+        kind=Assessment.Kind.WRITTEN,
+        source=orgs["SIAC"],
+        title="Shared assessment",
+        body="Bulk.",
+        recorded_by=cast["siac"],
+        originator=orgs["SIAC"],
+        **MARKINGS,
+    )
     grant(Assessment, [assessment])
     return World(
-        cast=cast, case=case, assessment=assessment,
+        cast=cast,
+        case=case,
+        assessment=assessment,
         actor=ThreatActor.objects.create(name="Load test actor", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0001"),
-        orgs=orgs, bodies={body.code: body for body in CouncilBody.objects.all()},
+        orgs=orgs,
+        bodies={body.code: body for body in CouncilBody.objects.all()},
         states={state.code: state for state in MemberState.objects.all()},
     )
 

@@ -1,5 +1,6 @@
 """Measures: the catalogue, a measure's lifecycle with its actors, the
 escalation and attribution checks, the workflow guards, impact evaluations."""
+
 import datetime
 
 import pytest
@@ -20,10 +21,25 @@ pytestmark = pytest.mark.django_db
 
 #: Every measure the two source texts name (BRIEF.md §4), by catalogue code.
 NAMED_IN_THE_TEXTS = {
-    "awareness-raising", "dialogue", "demarche", "confidence-building", "hr-statement", "council-conclusions", "declaration",
-    "due-diligence-request", "global-partnerships", "advisories", "counter-intelligence", "suspend-engagements",
-    "cyber-sanctions-listing", "sectoral-sanctions", "amend-sanctions-regime", "capacity-building", "training-exercises",
-    "rapid-response-assistance", "support-lawful-responses",
+    "awareness-raising",
+    "dialogue",
+    "demarche",
+    "confidence-building",
+    "hr-statement",
+    "council-conclusions",
+    "declaration",
+    "due-diligence-request",
+    "global-partnerships",
+    "advisories",
+    "counter-intelligence",
+    "suspend-engagements",
+    "cyber-sanctions-listing",
+    "sectoral-sanctions",
+    "amend-sanctions-regime",
+    "capacity-building",
+    "training-exercises",
+    "rapid-response-assistance",
+    "support-lawful-responses",
 }
 
 
@@ -37,7 +53,13 @@ def test_the_catalogue_holds_every_measure_the_texts_name(directory):
         entry.full_clean()  # forms, effects and leads from the vocabularies of para 14
         assert entry.forms and set(entry.forms) <= set(MeasureForm.values) and set(entry.effects) <= set(MeasureEffect.values)
     levels = {entry.slug: entry.escalation_level for entry in MeasureType.objects.all()}
-    assert levels["awareness-raising"] < levels["demarche"] < levels["hr-statement"] < levels["cyber-sanctions-listing"] < levels["sectoral-sanctions"]
+    assert (
+        levels["awareness-raising"]
+        < levels["demarche"]
+        < levels["hr-statement"]
+        < levels["cyber-sanctions-listing"]
+        < levels["sectoral-sanctions"]
+    )
     assert measure_type("cyber-sanctions-listing").restrictive and measure_type("cyber-sanctions-listing").attribution == "actor"
     assert measure_type("due-diligence-request").attribution == "none"  # para 12: territory is not responsibility
     assert measure_type("hr-statement").deciding_body.code == "COUNCIL"
@@ -92,9 +114,14 @@ LIFECYCLE = [
     ("lift", "implemented", ["chair", "secretariat"], ["eeas", "delegate"], {"reason": "Objective met."}),
     ("expire", "suspended", ["chair", "secretariat"], ["eeas", "delegate"], {}),
 ]
-STEPS_TO = {"proposed": [], "selected": ["select"], "agreed": ["select", "agree"], "in_implementation": ["select", "agree", "start_implementation"],
-            "implemented": ["select", "agree", "start_implementation", "complete"],
-            "suspended": ["select", "agree", "start_implementation", "complete", "suspend"]}
+STEPS_TO = {
+    "proposed": [],
+    "selected": ["select"],
+    "agreed": ["select", "agree"],
+    "in_implementation": ["select", "agree", "start_implementation"],
+    "implemented": ["select", "agree", "start_implementation", "complete"],
+    "suspended": ["select", "agree", "start_implementation", "complete", "suspend"],
+}
 ACTOR_FOR = {"select": "chair", "agree": "chair", "start_implementation": "eeas", "complete": "eeas", "suspend": "chair"}
 
 
@@ -102,7 +129,13 @@ def measure_at(cast, case, state):
     measure = propose(cast, case)
     decision = decided(cast, case)
     for step in STEPS_TO[state]:
-        measure = run(cast, measure, step, ACTOR_FOR[step], **prepared(step, dict(dict((t, d) for t, _, _, _, d in LIFECYCLE).get(step, {})), decision))
+        measure = run(
+            cast,
+            measure,
+            step,
+            ACTOR_FOR[step],
+            **prepared(step, dict(dict((t, d) for t, _, _, _, d in LIFECYCLE).get(step, {})), decision),
+        )
     assert measure.state == state
     return measure, decision
 
@@ -163,9 +196,15 @@ def test_agreement_needs_an_adopted_decision_on_the_same_case(cast, deliberating
 
 
 def test_escalation_beyond_proportionality_is_flagged_and_only_the_chair_overrides(cast, deliberating):
-    case_services.proportionality_assess(case=deliberating, by=cast["delegate"], **{
-        f"{dimension}{suffix}": value for dimension in ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")
-        for suffix, value in (("", 2), ("_rationale", "Limited."))})
+    case_services.proportionality_assess(
+        case=deliberating,
+        by=cast["delegate"],
+        **{
+            f"{dimension}{suffix}": value
+            for dimension in ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")
+            for suffix, value in (("", 2), ("_rationale", "Limited."))
+        },
+    )
     measure = propose(cast, deliberating, slug="suspend-engagements")  # level 6 > 2 × mean 2 = 4
     assert "Escalation level 6 exceeds the 4 supported" in measure.escalation_warning
     assert propose(cast, deliberating, slug="hr-statement").escalation_warning == ""  # level 3 is within
@@ -243,12 +282,27 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
     measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"))
     measure = run(cast, measure, "complete", "secretariat", on=datetime.date(2026, 5, 31))
     due = list(measure.evaluations.values_list("occasion", "due_on"))
-    assert due == [("interval", datetime.date(2026, 8, 31)), ("interval", datetime.date(2026, 11, 30)), ("interval", datetime.date(2027, 5, 31))]
-    services.listing_set(by=cast["secretariat"], measure=measure, council_decision="Council Decision (CFSP) 2026/999",
-                         council_regulation="Council Implementing Regulation (EU) 2026/998", renewal_on=datetime.date(2027, 5, 18),
-                         review_on=datetime.date(2027, 2, 1),
-                         entries=[{"kind": "person", "name": "Ivan Fictional", "function": "Officer, Unit 00000",
-                                   "statement_of_reasons": "Responsible for the campaign."}])
+    assert due == [
+        ("interval", datetime.date(2026, 8, 31)),
+        ("interval", datetime.date(2026, 11, 30)),
+        ("interval", datetime.date(2027, 5, 31)),
+    ]
+    services.listing_set(
+        by=cast["secretariat"],
+        measure=measure,
+        council_decision="Council Decision (CFSP) 2026/999",
+        council_regulation="Council Implementing Regulation (EU) 2026/998",
+        renewal_on=datetime.date(2027, 5, 18),
+        review_on=datetime.date(2027, 2, 1),
+        entries=[
+            {
+                "kind": "person",
+                "name": "Ivan Fictional",
+                "function": "Officer, Unit 00000",
+                "statement_of_reasons": "Responsible for the campaign.",
+            }
+        ],
+    )
     renewals = sorted(measure.evaluations.filter(occasion="renewal").values_list("due_on", flat=True))
     assert renewals == [datetime.date(2027, 1, 2), datetime.date(2027, 4, 18)]
     # Lifting cancels the evaluations not yet due.
@@ -259,19 +313,28 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
 def test_a_listing_is_for_restrictive_measures_and_names_someone(cast, deliberating):
     measure = propose(cast, deliberating)
     with pytest.raises(ValidationError):
-        services.listing_set(by=cast["secretariat"], measure=measure, entries=[{"kind": "person", "name": "X", "statement_of_reasons": "Y"}])
+        services.listing_set(
+            by=cast["secretariat"], measure=measure, entries=[{"kind": "person", "name": "X", "statement_of_reasons": "Y"}]
+        )
 
 
 def test_recording_an_evaluation(cast, deliberating):
     measure, decision = measure_at(cast, deliberating, "implemented")
     evaluation = measure.evaluations.first()
     with pytest.raises(PermissionDenied):
-        services.evaluation_record(by=cast["delegate"], evaluation=evaluation, observed_change="…", effect="limited", recommendation="continue")
+        services.evaluation_record(
+            by=cast["delegate"], evaluation=evaluation, observed_change="…", effect="limited", recommendation="continue"
+        )
     with pytest.raises(ValidationError) as invalid:
         services.evaluation_record(by=cast["eeas"], evaluation=evaluation, observed_change="", effect="", recommendation="continue")
     assert set(invalid.value.message_dict) >= {"effect", "observed_change"}
-    evaluation = services.evaluation_record(by=cast["siac"], evaluation=evaluation, observed_change="Activity paused for two months.",
-                                            effect=ImpactEvaluation.Effect.LIMITED, recommendation=ImpactEvaluation.Recommendation.ESCALATE)
+    evaluation = services.evaluation_record(
+        by=cast["siac"],
+        evaluation=evaluation,
+        observed_change="Activity paused for two months.",
+        effect=ImpactEvaluation.Effect.LIMITED,
+        recommendation=ImpactEvaluation.Recommendation.ESCALATE,
+    )
     assert evaluation.done and evaluation.evaluated_by == cast["siac"]
     with pytest.raises(ValidationError):
         services.evaluation_record(by=cast["eeas"], evaluation=evaluation, observed_change="Again.", effect="none", recommendation="lift")

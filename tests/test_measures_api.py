@@ -1,5 +1,6 @@
 """The measures API: propose, lifecycle answers (200/400/403/404/409),
 override, listing, evaluations, query counts."""
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -25,8 +26,9 @@ def case(cast, open_case):
 
 
 def propose(clients, case, slug="demarche", who="eeas", **extra):
-    return clients[who].post("/api/v1/measures/", {"case": case.pk, "measure_type": slug, "description": "Démarche.", **extra},
-                             content_type="application/json")
+    return clients[who].post(
+        "/api/v1/measures/", {"case": case.pk, "measure_type": slug, "description": "Démarche.", **extra}, content_type="application/json"
+    )
 
 
 def take(clients, who, measure_id, transition, **body):
@@ -53,11 +55,17 @@ def test_propose_and_walk_a_measure_through_the_api(cast, clients, case):
     evaluations = clients["eeas"].get("/api/v1/impact-evaluations/", {"measure": measure_id}).json()
     assert [row["due_on"] for row in evaluations["results"]] == ["2027-01-01", "2027-04-01", "2027-10-01"]
     first = evaluations["results"][0]["id"]
-    response = clients["siac"].post(f"/api/v1/impact-evaluations/{first}/record/", {"observed_change": "Quieter.", "effect": "limited",
-                                                                                   "recommendation": "continue"}, content_type="application/json")
+    response = clients["siac"].post(
+        f"/api/v1/impact-evaluations/{first}/record/",
+        {"observed_change": "Quieter.", "effect": "limited", "recommendation": "continue"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["done"]
-    response = clients["delegate"].post(f"/api/v1/impact-evaluations/{evaluations['results'][1]['id']}/record/",
-                                        {"observed_change": "x", "effect": "none", "recommendation": "lift"}, content_type="application/json")
+    response = clients["delegate"].post(
+        f"/api/v1/impact-evaluations/{evaluations['results'][1]['id']}/record/",
+        {"observed_change": "x", "effect": "none", "recommendation": "lift"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
@@ -90,8 +98,13 @@ def test_listing_is_set_whole_and_atomically(cast, clients, case):
     actor = ThreatActor.objects.create(name="Silent Quill")
     measure_id = propose(clients, case, slug="cyber-sanctions-listing", actor=actor.pk).json()["id"]
     url = f"/api/v1/measures/{measure_id}/listing/"
-    bad = {"council_decision": "Council Decision (CFSP) 2026/1", "entries": [
-        {"kind": "person", "name": "Ivan Fictional", "statement_of_reasons": "Responsible."}, {"kind": "alien", "name": "X", "statement_of_reasons": "Y"}]}
+    bad = {
+        "council_decision": "Council Decision (CFSP) 2026/1",
+        "entries": [
+            {"kind": "person", "name": "Ivan Fictional", "statement_of_reasons": "Responsible."},
+            {"kind": "alien", "name": "X", "statement_of_reasons": "Y"},
+        ],
+    }
     response = clients["secretariat"].put(url, bad, content_type="application/json")
     assert response.status_code == 400 and "entries" in response.json()
     assert not ResponseMeasure.objects.get(pk=measure_id).__class__.objects.filter(listing__isnull=False).exists()

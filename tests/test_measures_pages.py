@@ -1,6 +1,7 @@
 """Measures in the browser's pages: the case panel and proposal form, the
 measure page with its steps, checks and evaluations, the catalogue, the
 evaluations due, the actor's history."""
+
 import pytest
 from django.test import Client
 
@@ -28,7 +29,9 @@ def test_propose_from_the_case_page_and_walk_it(cast, pages, open_case):
     assert 'data-testid="propose-measure"' in page and "up to level 2" in page
     assert 'data-testid="propose-measure"' not in pages["secretariat"].get(f"/cases/{case.pk}/").content.decode()
     listing = MeasureType.objects.get(slug="cyber-sanctions-listing")
-    response = pages["eeas"].post(f"/measures/propose/{case.pk}/", {"measure_type": listing.pk, "actor": actor.pk, "description": "Listing."})
+    response = pages["eeas"].post(
+        f"/measures/propose/{case.pk}/", {"measure_type": listing.pk, "actor": actor.pk, "description": "Listing."}
+    )
     measure = ResponseMeasure.objects.get()
     assert response.status_code == 302 and response.url == f"/measures/{measure.pk}/"
     page = pages["chair"].get(response.url).content.decode()
@@ -57,24 +60,44 @@ def test_evaluations_due_and_the_actors_history(cast, pages, open_case):
 
     actor = ThreatActor.objects.create(name="Grey Tempest")
     case = walk_to(open_case(), CaseState.DELIBERATION, cast)
-    measure = services.measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"), actor=actor,
-                                       description="Démarche to the State concerned.")
+    measure = services.measure_propose(
+        by=cast["eeas"],
+        case=case,
+        measure_type=MeasureType.objects.get(slug="demarche"),
+        actor=actor,
+        description="Démarche to the State concerned.",
+    )
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
-    for transition, who, data in (("select", "chair", {}), ("agree", "chair", {"decision": decision}),
-                                  ("start_implementation", "eeas", {"implementing_actor": Organisation.objects.get(code="EEAS")}),
-                                  ("complete", "eeas", {})):
+    for transition, who, data in (
+        ("select", "chair", {}),
+        ("agree", "chair", {"decision": decision}),
+        ("start_implementation", "eeas", {"implementing_actor": Organisation.objects.get(code="EEAS")}),
+        ("complete", "eeas", {}),
+    ):
         services.measure_transition(by=cast[who], measure=measure, transition=transition, **data)
     page = pages["delegate"].get("/measures/evaluations/").content.decode()
     assert 'data-testid="result-count">3<' in page
     assert 'data-testid="result-count">0<' in pages["outsider"].get("/measures/evaluations/").content.decode()
     evaluation = measure.evaluations.order_by("due_on").first()
-    response = pages["eeas"].post(f"/measures/evaluations/{evaluation.pk}/record/", {
-        f"evaluation-{evaluation.pk}-observed_change": "No new activity.", f"evaluation-{evaluation.pk}-effect": "significant",
-        f"evaluation-{evaluation.pk}-recommendation": "continue"})
+    response = pages["eeas"].post(
+        f"/measures/evaluations/{evaluation.pk}/record/",
+        {
+            f"evaluation-{evaluation.pk}-observed_change": "No new activity.",
+            f"evaluation-{evaluation.pk}-effect": "significant",
+            f"evaluation-{evaluation.pk}-recommendation": "continue",
+        },
+    )
     assert response.status_code == 302
     assert 'data-testid="result-count">2<' in pages["delegate"].get("/measures/evaluations/").content.decode()
     history = pages["delegate"].get(f"/awareness/actors/{actor.pk}/").content.decode()
     assert "Démarche" in history and 'data-testid="actor-measures"' in history
-    assert "Démarche" not in pages["outsider"].get(f"/awareness/actors/{actor.pk}/").content.decode().split('data-testid="actor-measures"')[1].split("</table>")[0]
+    assert (
+        "Démarche"
+        not in pages["outsider"]
+        .get(f"/awareness/actors/{actor.pk}/")
+        .content.decode()
+        .split('data-testid="actor-measures"')[1]
+        .split("</table>")[0]
+    )
     catalogue = pages["delegate"].get("/measures/catalogue/").content.decode()
     assert "Sectoral sanctions" in catalogue and "Démarche" in catalogue

@@ -1,6 +1,7 @@
 """Options notes and strategic response notes: versions, comparison,
 comments (delegates with access only), submission and the
 open_deliberation guard, revision superseding, Council approval."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -15,8 +16,12 @@ from .cases_support import walk_to
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = {"situation": "Wiper attack on two grid operators.", "assessment_refs": [],
-           "options": [{"measure_type": "demarche", "rationale": "First step.", "risks": "Denial."}], "recommendation": "Option 1."}
+CONTENT = {
+    "situation": "Wiper attack on two grid operators.",
+    "assessment_refs": [],
+    "options": [{"measure_type": "demarche", "rationale": "First step.", "risks": "Denial."}],
+    "recommendation": "Option 1.",
+}
 
 
 @pytest.fixture
@@ -73,7 +78,9 @@ def test_submitting_opens_deliberations_and_a_revision_supersedes(cast, explorin
     note = services.note_transition(by=cast["eeas"], note=note, transition="submit")
     with pytest.raises(ValidationError):
         services.note_save(by=cast["eeas"], note=note, title="x", content=CONTENT)
-    assert case_services.case_transition(case=exploring, by=cast["chair"], transition="open_deliberation").case.state == CaseState.DELIBERATION
+    assert (
+        case_services.case_transition(case=exploring, by=cast["chair"], transition="open_deliberation").case.state == CaseState.DELIBERATION
+    )
     revision = services.options_note_revise(by=cast["eeas"], note=note)
     assert revision.version == 2 and revision.status == NoteStatus.DRAFT
     revision = services.note_save(by=cast["eeas"], note=revision, title="Options note", content={**CONTENT, "recommendation": "Both."})
@@ -90,15 +97,37 @@ def test_strategic_response_note_per_actor_approved_through_a_decision(cast, ope
 
     actor = ThreatActor.objects.create(name="Silent Quill", persistent=True)
     case = walk_to(open_case(suspected_actors=[actor]), CaseState.EXPLORATION, cast)
-    content = {"short_term_effects": "Disrupt.", "measures": [{"measure_type": "demarche", "mode": "sequence", "trigger": "Now.", "escalation_level": 2}]}
-    note = services.strategic_note_create(by=cast["eeas"], actor=actor, title="SRN: Silent Quill", content=content,
-                                          classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER)
+    content = {
+        "short_term_effects": "Disrupt.",
+        "measures": [{"measure_type": "demarche", "mode": "sequence", "trigger": "Now.", "escalation_level": 2}],
+    }
+    note = services.strategic_note_create(
+        by=cast["eeas"],
+        actor=actor,
+        title="SRN: Silent Quill",
+        content=content,
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.AMBER,
+    )
     assert can_view(cast["delegate"], note) and not can_view(cast["siac"], note)
     with pytest.raises(ValidationError):
-        services.strategic_note_create(by=cast["eeas"], actor=actor, title="Again", content=content,
-                                       classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER)
+        services.strategic_note_create(
+            by=cast["eeas"],
+            actor=actor,
+            title="Again",
+            content=content,
+            classification=Classification.RESTREINT_UE,
+            limite=True,
+            tlp=Tlp.AMBER,
+        )
     with pytest.raises(ValidationError) as invalid:
-        services.note_save(by=cast["eeas"], note=note, title="x", content={"measures": [{"measure_type": "demarche", "mode": "sideways", "escalation_level": 11}]})
+        services.note_save(
+            by=cast["eeas"],
+            note=note,
+            title="x",
+            content={"measures": [{"measure_type": "demarche", "mode": "sideways", "escalation_level": 11}]},
+        )
     assert "measures[0].mode" in str(invalid.value) and "measures[0].escalation_level" in str(invalid.value)
     note = services.note_transition(by=cast["eeas"], note=note, transition="submit")
     # A submitted strategic note on the case's actor opens deliberations too.

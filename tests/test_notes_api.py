@@ -1,5 +1,6 @@
 """The notes API and the PDF export: versions, compare, comments, lifecycle,
 and a PDF that carries the marking on every page and only what the reader sees."""
+
 import io
 
 import pypdf
@@ -13,7 +14,11 @@ from cdt.security.models import AuditEntry
 from .cases_support import walk_to
 
 pytestmark = pytest.mark.django_db
-CONTENT = {"situation": "Wiper attack.", "options": [{"measure_type": "demarche", "rationale": "First step."}], "recommendation": "Option 1."}
+CONTENT = {
+    "situation": "Wiper attack.",
+    "options": [{"measure_type": "demarche", "rationale": "First step."}],
+    "recommendation": "Option 1.",
+}
 
 
 @pytest.fixture
@@ -34,10 +39,18 @@ def test_options_note_through_the_api(cast, clients, open_case):
     bad = post(clients["eeas"], f"{base}/save/", {"title": "x", "content": {"options": [{"measure_type": "nope"}]}})
     assert bad.status_code == 400 and "options[0].measure_type" in str(bad.json())
     assert post(clients["delegate"], f"{base}/save/", {"title": "x", "content": CONTENT}).status_code == 403
-    assert post(clients["eeas"], f"{base}/save/", {"title": "Options note", "content": {**CONTENT, "recommendation": "Option 1 now."}}).json()["version"] == 2
+    assert (
+        post(clients["eeas"], f"{base}/save/", {"title": "Options note", "content": {**CONTENT, "recommendation": "Option 1 now."}}).json()[
+            "version"
+        ]
+        == 2
+    )
     # Optimistic locking: a save from version 1 after version 2 exists is refused, nothing written.
-    stale = post(clients["eeas"], f"{base}/save/", {"title": "Options note", "base_version": 1,
-                                                    "content": {**CONTENT, "recommendation": "Overwrite."}})
+    stale = post(
+        clients["eeas"],
+        f"{base}/save/",
+        {"title": "Options note", "base_version": 1, "content": {**CONTENT, "recommendation": "Overwrite."}},
+    )
     assert stale.status_code == 409 and "version 2 was saved meanwhile" in stale.json()["detail"]
     assert clients["eeas"].get(f"{base}/").json()["version"] == 2
     assert post(clients["eeas"], f"{base}/save/", {"title": "x", "base_version": 0, "content": CONTENT}).status_code == 400
@@ -84,8 +97,15 @@ def test_strategic_note_through_the_api(cast, clients):
     from awareness.models import ThreatActor
 
     actor = ThreatActor.objects.create(name="Silent Quill", persistent=True)
-    body = {"actor": actor.pk, "title": "SRN", "content": {"short_term_effects": "Disrupt.", "measures": []},
-            "classification": "RESTREINT_UE", "limite": True, "tlp": "AMBER", "releasable_to_all": True}
+    body = {
+        "actor": actor.pk,
+        "title": "SRN",
+        "content": {"short_term_effects": "Disrupt.", "measures": []},
+        "classification": "RESTREINT_UE",
+        "limite": True,
+        "tlp": "AMBER",
+        "releasable_to_all": True,
+    }
     response = post(clients["eeas"], "/api/v1/strategic-response-notes/", body)
     assert response.status_code == 201, response.content
     note_id = response.json()["id"]

@@ -10,6 +10,7 @@ lane; skipped in the embedded mode):
 
 The counts are printed (``-s``) for the issue note.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -58,8 +59,10 @@ def wait_until(condition, timeout: float = 120.0, what: str = "") -> None:
 
 
 def delivered() -> bool:
-    return (not Event.objects.filter(dispatched_at=None).exists()
-            and not Notification.objects.filter(channel=Channel.EMAIL, sent_at=None).exists())
+    return (
+        not Event.objects.filter(dispatched_at=None).exists()
+        and not Notification.objects.filter(channel=Channel.EMAIL, sent_at=None).exists()
+    )
 
 
 def expected_rows() -> dict[int, set[int]]:
@@ -82,8 +85,11 @@ def test_with_the_broker_down_actions_succeed_and_nothing_is_lost(transactional_
 
     real_broker = app.conf.broker_url
     client_timings = []
-    redis_down = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CLOSED_PORT,
-                  "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True}}
+    redis_down = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CLOSED_PORT,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+    }
     from django.test import Client
 
     client = Client()
@@ -114,8 +120,10 @@ def test_with_the_broker_down_actions_succeed_and_nothing_is_lost(transactional_
     assert queued["events"] == 50
     ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
     assert_each_once(ids)
-    print(f"\nbroker down: 50 actions, 0 errors, slowest {max(client_timings):.3f}s; "
-          f"50 events kept; after restore {Notification.objects.count()} notifications, {len(ids)} e-mails, 0 twice")
+    print(
+        f"\nbroker down: 50 actions, 0 errors, slowest {max(client_timings):.3f}s; "
+        f"50 events kept; after restore {Notification.objects.count()} notifications, {len(ids)} e-mails, 0 twice"
+    )
 
 
 class StallingRelay:
@@ -147,12 +155,30 @@ def start_worker_process(smtp_port: int, name: str) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "cdt.settings.test",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cdt", "worker", "--pool=solo", "--concurrency=1", "-n", f"{name}@%h",
-         "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cdt",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-n",
+            f"{name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -176,9 +202,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(transac
         os.killpg(workers[0].pid, signal.SIGKILL)
         workers[0].wait(30)
         relay.release.set()
-        mid_batch = {"sent": Notification.objects.filter(channel=Channel.EMAIL).exclude(sent_at=None).count(),
-                     "unsent": Notification.objects.filter(channel=Channel.EMAIL, sent_at=None).count(),
-                     "undispatched": Event.objects.filter(dispatched_at=None).count()}
+        mid_batch = {
+            "sent": Notification.objects.filter(channel=Channel.EMAIL).exclude(sent_at=None).count(),
+            "unsent": Notification.objects.filter(channel=Channel.EMAIL, sent_at=None).count(),
+            "undispatched": Event.objects.filter(dispatched_at=None).count(),
+        }
         assert mid_batch["unsent"] + mid_batch["undispatched"] > 0  # killed with work left
         workers.append(start_worker_process(controller.port, "second"))
         services.outbox_sweep(grace_seconds=0)  # what beat does every 30 s
@@ -190,5 +218,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(transac
                 worker.wait(30)
         controller.stop()
     assert_each_once(relay.accepted)
-    print(f"\nworker SIGKILLed mid-batch ({mid_batch}); after restart {Event.objects.count()} events, "
-          f"{Notification.objects.filter(channel=Channel.IN_APP).count()} in-app, {len(relay.accepted)} e-mails accepted, 0 twice")
+    print(
+        f"\nworker SIGKILLed mid-batch ({mid_batch}); after restart {Event.objects.count()} events, "
+        f"{Notification.objects.filter(channel=Channel.IN_APP).count()} in-app, {len(relay.accepted)} e-mails accepted, 0 twice"
+    )

@@ -2,6 +2,7 @@
 no protected text in e-mails, deadlines and reminders, the iCal feed, the
 notification centre. Celery runs in-process here; on-commit callbacks are
 executed with ``django_capture_on_commit_callbacks``."""
+
 from __future__ import annotations
 
 import datetime
@@ -23,7 +24,15 @@ from cdt.security.markings import Classification
 from council import services as council_services
 from notifications import services, selectors
 from notifications.models import (
-    Channel, Deadline, DeadlineKind, Event, EventKind, Mode, Notification, Preference, Reminder,
+    Channel,
+    Deadline,
+    DeadlineKind,
+    Event,
+    EventKind,
+    Mode,
+    Notification,
+    Preference,
+    Reminder,
 )
 from notifications.recipients import audience
 
@@ -75,11 +84,20 @@ def test_a_child_event_needs_clearance_for_the_child(cast, open_case, make_user,
     case = open_case(classification=Classification.UNCLASSIFIED)
     make_user("delegate-de-uncleared", "DE", clearance=Classification.UNCLASSIFIED)
     with django_capture_on_commit_callbacks(execute=True):
-        question = council_services.question_put(by=cast["chair"], case=case, text="Q", voting_rule="unanimity",
-                                                 body=CouncilBody.objects.get(code="PSC"), classification=Classification.RESTREINT_UE)
+        question = council_services.question_put(
+            by=cast["chair"],
+            case=case,
+            text="Q",
+            voting_rule="unanimity",
+            body=CouncilBody.objects.get(code="PSC"),
+            classification=Classification.RESTREINT_UE,
+        )
     event = last(EventKind.POSITION_REQUESTED)
-    expected = {user.username for user in User.objects.all()
-                if can_view_child(user, question) and user.member_state is not None and user != cast["chair"]}
+    expected = {
+        user.username
+        for user in User.objects.all()
+        if can_view_child(user, question) and user.member_state is not None and user != cast["chair"]
+    }
     assert told(event) == expected
     assert "delegate-de" in expected and "delegate-de-uncleared" not in expected
     assert "eeas-staff" not in told(event)  # positions are requested from Member States
@@ -88,8 +106,13 @@ def test_a_child_event_needs_clearance_for_the_child(cast, open_case, make_user,
 def test_a_request_for_information_is_told_to_the_organisation_asked(cast, open_case, django_capture_on_commit_callbacks):
     case = open_case()
     with django_capture_on_commit_callbacks(execute=True):
-        rfi_ask(by=cast["delegate"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Who is behind it?",
-                due_on=timezone.localdate() + datetime.timedelta(days=5))
+        rfi_ask(
+            by=cast["delegate"],
+            case=case,
+            addressed_to=Organisation.objects.get(code="SIAC"),
+            question="Who is behind it?",
+            due_on=timezone.localdate() + datetime.timedelta(days=5),
+        )
     assert told(last(EventKind.RFI_OPENED)) == {"siac-analyst"}
 
 
@@ -168,8 +191,10 @@ def test_the_outbox_keeps_events_when_the_broker_is_down(cast, open_case, django
     from notifications.tasks import dispatch_event
 
     case = open_case()
-    with mock.patch.object(dispatch_event, "apply_async", side_effect=ConnectionRefusedError("broker down")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(dispatch_event, "apply_async", side_effect=ConnectionRefusedError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         walk_to(case, "exploration", cast)
     pending = Event.objects.filter(dispatched_at=None)
     assert pending.filter(kind=EventKind.CASE_STEP).count() == 2 and not Notification.objects.exists()
@@ -182,8 +207,7 @@ def test_the_outbox_keeps_events_when_the_broker_is_down(cast, open_case, django
 
 
 def test_a_failed_email_is_recorded_and_sent_again_by_the_sweeper(cast, open_case, django_capture_on_commit_callbacks):
-    with mock.patch("notifications.services._mail", side_effect=OSError("relay down")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("notifications.services._mail", side_effect=OSError("relay down")), django_capture_on_commit_callbacks(execute=True):
         walk_to(open_case(), "awareness", cast)
     unsent = Notification.objects.filter(channel=Channel.EMAIL, sent_at=None)
     assert unsent.exists() and all("relay down" in row.last_error and row.attempts >= 1 for row in unsent)
@@ -196,10 +220,12 @@ def test_a_failed_email_is_recorded_and_sent_again_by_the_sweeper(cast, open_cas
 
 
 def procedure(cast, case, hours: float):
-    question = council_services.question_put(by=cast["chair"], case=case, text="Adopt", voting_rule="unanimity",
-                                             body=CouncilBody.objects.get(code="PSC"))
-    return council_services.written_procedure_open(by=cast["chair"], question=question, kind="silence",
-                                                   deadline=timezone.now() + datetime.timedelta(hours=hours))
+    question = council_services.question_put(
+        by=cast["chair"], case=case, text="Adopt", voting_rule="unanimity", body=CouncilBody.objects.get(code="PSC")
+    )
+    return council_services.written_procedure_open(
+        by=cast["chair"], question=question, kind="silence", deadline=timezone.now() + datetime.timedelta(hours=hours)
+    )
 
 
 def test_written_procedure_reminders_fire_24_and_2_hours_before_each_once(cast, open_case, django_capture_on_commit_callbacks):
@@ -207,8 +233,10 @@ def test_written_procedure_reminders_fire_24_and_2_hours_before_each_once(cast, 
     wp = procedure(cast, case, hours=30)
     deadline = Deadline.objects.get(kind=DeadlineKind.PROCEDURE, subject_id=wp.pk)
     assert deadline.due_at == wp.deadline
-    assert [r.remind_at for r in deadline.reminders.all()] == [wp.deadline - datetime.timedelta(hours=24),
-                                                               wp.deadline - datetime.timedelta(hours=2)]
+    assert [r.remind_at for r in deadline.reminders.all()] == [
+        wp.deadline - datetime.timedelta(hours=24),
+        wp.deadline - datetime.timedelta(hours=2),
+    ]
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_fire(now=now + datetime.timedelta(hours=5)) == 0
@@ -238,8 +266,9 @@ def test_deadlines_of_requests_evaluations_renewals_reviews_and_meetings(cast, o
     assert evaluations.exists()
     assert Deadline.objects.filter(kind=DeadlineKind.EVALUATION).count() == evaluations.count()
     assert evaluations_schedule(measure=evaluations.first().measure) == []  # idempotent: no new rows or deadlines
-    meeting = council_services.meeting_schedule(by=cast["chair"], body=CouncilBody.objects.get(code="HWPCI"),
-                                                starts_at=timezone.now() + datetime.timedelta(days=3))
+    meeting = council_services.meeting_schedule(
+        by=cast["chair"], body=CouncilBody.objects.get(code="HWPCI"), starts_at=timezone.now() + datetime.timedelta(days=3)
+    )
     assert Deadline.objects.get(kind=DeadlineKind.MEETING, meeting=meeting).reminders.count() == 1
     kinds = {d.kind for d in selectors.deadlines(user=cast["other_delegate"])}
     assert {DeadlineKind.RFI, DeadlineKind.EVALUATION, DeadlineKind.MEETING} <= kinds
@@ -249,8 +278,13 @@ def test_deadlines_of_requests_evaluations_renewals_reviews_and_meetings(cast, o
 
 def test_a_reminder_fires_the_event_of_its_kind(cast, open_case, django_capture_on_commit_callbacks):
     case = open_case()
-    rfi = rfi_ask(by=cast["delegate"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Q",
-                  due_on=timezone.localdate() + datetime.timedelta(days=10))
+    rfi = rfi_ask(
+        by=cast["delegate"],
+        case=case,
+        addressed_to=Organisation.objects.get(code="SIAC"),
+        question="Q",
+        due_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
     first = Reminder.objects.filter(deadline__subject_id=rfi.pk, deadline__kind=DeadlineKind.RFI).first()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_fire(now=first.remind_at) == 1
@@ -298,32 +332,59 @@ def test_every_kind_of_event_is_produced_by_its_service(cast, open_case, django_
     case = open_case()
     with django_capture_on_commit_callbacks(execute=True):
         walk_to(case, "evaluation", cast)
-        rfi = rfi_ask(by=cast["delegate"], case=case, addressed_to=Organisation.objects.get(code="SIAC"), question="Q",
-                      due_on=timezone.localdate() + datetime.timedelta(days=3))
+        rfi = rfi_ask(
+            by=cast["delegate"],
+            case=case,
+            addressed_to=Organisation.objects.get(code="SIAC"),
+            question="Q",
+            due_on=timezone.localdate() + datetime.timedelta(days=3),
+        )
         rfi_answer(by=cast["siac"], rfi=rfi, assessment=Assessment.objects.filter(cases=case).first())
-        note = options_note_create(by=cast["eeas"], case=case, title="Second options note", content={
-            "situation": "S.", "options": [{"measure_type": "demarche", "rationale": "R."}], "recommendation": "1."})
+        note = options_note_create(
+            by=cast["eeas"],
+            case=case,
+            title="Second options note",
+            content={"situation": "S.", "options": [{"measure_type": "demarche", "rationale": "R."}], "recommendation": "1."},
+        )
         note_transition(by=cast["eeas"], note=note, transition="circulate")
         wp = procedure(cast, case, hours=1)
         council_services.written_procedures_close_due(now=wp.deadline + datetime.timedelta(seconds=1))
-        meeting = council_services.meeting_schedule(by=cast["chair"], body=CouncilBody.objects.get(code="HWPCI"),
-                                                    starts_at=timezone.now() + datetime.timedelta(days=2))
+        meeting = council_services.meeting_schedule(
+            by=cast["chair"], body=CouncilBody.objects.get(code="HWPCI"), starts_at=timezone.now() + datetime.timedelta(days=2)
+        )
         council_services.agenda_item_add(by=cast["chair"], meeting=meeting, title="Item", case=case)
         council_services.meeting_agenda_publish(by=cast["chair"], meeting=meeting)
         deliberation_open(by=cast["eeas"], case=case)
     produced = set(Event.objects.values_list("kind", flat=True))
-    immediate = {EventKind.CASE_OPENED, EventKind.CASE_STEP, EventKind.WORKFLOW_STEP, EventKind.ASSESSMENT_ADDED,
-                 EventKind.RFI_OPENED, EventKind.RFI_ANSWERED, EventKind.NOTE_CIRCULATED, EventKind.NOTE_SUBMITTED,
-                 EventKind.POSITION_REQUESTED, EventKind.PROCEDURE_OPENED, EventKind.PROCEDURE_CLOSED,
-                 EventKind.DECISION_ADOPTED, EventKind.MEASURE_IMPLEMENTED, EventKind.AGENDA_PUBLISHED}
+    immediate = {
+        EventKind.CASE_OPENED,
+        EventKind.CASE_STEP,
+        EventKind.WORKFLOW_STEP,
+        EventKind.ASSESSMENT_ADDED,
+        EventKind.RFI_OPENED,
+        EventKind.RFI_ANSWERED,
+        EventKind.NOTE_CIRCULATED,
+        EventKind.NOTE_SUBMITTED,
+        EventKind.POSITION_REQUESTED,
+        EventKind.PROCEDURE_OPENED,
+        EventKind.PROCEDURE_CLOSED,
+        EventKind.DECISION_ADOPTED,
+        EventKind.MEASURE_IMPLEMENTED,
+        EventKind.AGENDA_PUBLISHED,
+    }
     assert immediate <= produced, immediate - produced
     agenda = last(EventKind.AGENDA_PUBLISHED)
     assert agenda.link == f"/council/meetings/{meeting.pk}/" and "delegate-hu" in told(agenda)  # meetings are for everyone
     assert Deadline.objects.get(kind=DeadlineKind.RFI, subject_id=rfi.pk).done_at is not None
-    measure = measure_propose(by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"),
-                              description="Listing.")
-    listing_set(by=cast["chair"], measure=measure, renewal_on=timezone.localdate() + datetime.timedelta(days=90),
-                entries=[{"kind": "person", "name": "A. Person", "statement_of_reasons": "Reasons."}])
+    measure = measure_propose(
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), description="Listing."
+    )
+    listing_set(
+        by=cast["chair"],
+        measure=measure,
+        renewal_on=timezone.localdate() + datetime.timedelta(days=90),
+        entries=[{"kind": "person", "name": "A. Person", "statement_of_reasons": "Reasons."}],
+    )
     listing = RestrictiveListing.objects.get(measure=measure)
     assert Deadline.objects.get(kind=DeadlineKind.RENEWAL, subject_id=listing.pk).reminders.count() == 3
 
@@ -371,8 +432,9 @@ def test_a_notification_disappears_when_access_to_its_case_is_withdrawn(cast, op
     assert selectors.unread_count(user=cast["other_delegate"]) == 0
 
 
-def test_notification_api_lists_own_rows_in_constant_queries(client, cast, open_case, django_assert_max_num_queries,
-                                                             django_capture_on_commit_callbacks):
+def test_notification_api_lists_own_rows_in_constant_queries(
+    client, cast, open_case, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     case = open_case()
     with django_capture_on_commit_callbacks(execute=True):
         walk_to(case, "deliberation", cast)
@@ -391,8 +453,9 @@ def test_notification_api_lists_own_rows_in_constant_queries(client, cast, open_
     assert [row["kind"] for row in deadlines["results"]] == ["procedure"]
 
 
-def test_the_admin_lists_only_events_about_what_the_staff_user_may_see(client, cast, open_case, make_user, login_verified,
-                                                                        django_capture_on_commit_callbacks):
+def test_the_admin_lists_only_events_about_what_the_staff_user_may_see(
+    client, cast, open_case, make_user, login_verified, django_capture_on_commit_callbacks
+):
     case = open_case()
     with django_capture_on_commit_callbacks(execute=True):
         walk_to(case, "awareness", cast)

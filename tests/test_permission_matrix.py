@@ -16,6 +16,7 @@ from ``cdt.security.access``, so a mistake in the implementation cannot be
 mirrored here. Adding a protected route whose model has no fixture fails
 :func:`test_every_object_route_is_covered`.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -38,11 +39,22 @@ from cdt.security.markings import Classification, Tlp
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
 from measures.models import (
-    ImpactEvaluation, MeasureType, OptionsNote, OptionsNoteVersion, ResponseMeasure, StrategicNoteVersion, StrategicResponseNote,
+    ImpactEvaluation,
+    MeasureType,
+    OptionsNote,
+    OptionsNoteVersion,
+    ResponseMeasure,
+    StrategicNoteVersion,
+    StrategicResponseNote,
 )
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from attribution.models import (
-    AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement, StatementVersion,
+    AttributionClaim,
+    AttributionDeliberation,
+    CommunicationPlan,
+    Consideration,
+    Statement,
+    StatementVersion,
 )
 from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
@@ -68,6 +80,7 @@ TAXII = "application/taxii+json;version=2.1"
 
 
 # --- The reference predicate -------------------------------------------------
+
 
 @dataclass
 class Subject:
@@ -147,7 +160,9 @@ def specs() -> list[Spec]:
         {"organisations": {"EEAS"}, "roles": {Role.HWPCI_DELEGATE}},
     ]
     releasabilities = [None, ("DE", "EEAS"), ("FR",)]
-    combos = itertools.product(list(Tlp), [Classification.UNCLASSIFIED, Classification.RESTREINT_UE, Classification.CONFIDENTIEL_UE], ["DE", "EEAS"])
+    combos = itertools.product(
+        list(Tlp), [Classification.UNCLASSIFIED, Classification.RESTREINT_UE, Classification.CONFIDENTIEL_UE], ["DE", "EEAS"]
+    )
     out = []
     for index, (tlp, classification, originator) in enumerate(combos):
         out.append(
@@ -167,13 +182,17 @@ def specs() -> list[Spec]:
 
 # --- Fixtures ------------------------------------------------------------------
 
+
 @pytest.fixture
 def world(make_user, login_verified, settings):
     settings.CDT_MAX_CLASSIFICATION = "SECRET_UE"
     users, clients = {}, {}
     for subject in SUBJECTS:
         user = make_user(
-            subject.username, subject.organisation, roles=subject.roles, clearance=subject.clearance,
+            subject.username,
+            subject.organisation,
+            roles=subject.roles,
+            clearance=subject.clearance,
             clearance_expires_on=datetime.date(2020, 1, 1) if subject.expired else datetime.date(2099, 1, 1),
         )
         users[subject.username] = user
@@ -192,27 +211,55 @@ def world(make_user, login_verified, settings):
     added_at = timezone.now()
     for spec in specs():
         markings = dict(
-            classification=spec.classification, limite=spec.limite, tlp=spec.tlp,
-            originator=organisations[spec.originator], releasable_to_all=spec.releasable_to is None,
+            classification=spec.classification,
+            limite=spec.limite,
+            tlp=spec.tlp,
+            originator=organisations[spec.originator],
+            releasable_to_all=spec.releasable_to is None,
         )
         dossier = Dossier.objects.create(title=spec.title, **markings)
         case = Case.objects.create(
-            reference=f"CDT-2026-{len(objects[Case]) + 1:04d}", kind=CaseKind.MALICIOUS_ACTIVITY, title=spec.title,
-            summary="", brought_by=organisations[spec.originator], brought_on=datetime.date(2026, 11, 1),
-            created_by=granter, **markings,
+            reference=f"CDT-2026-{len(objects[Case]) + 1:04d}",
+            kind=CaseKind.MALICIOUS_ACTIVITY,
+            title=spec.title,
+            summary="",
+            brought_by=organisations[spec.originator],
+            brought_on=datetime.date(2026, 11, 1),
+            created_by=granter,
+            **markings,
         )
-        assessment = Assessment.objects.create(kind="written", source=organisations[spec.originator], title=spec.title, body="",
-                                               recorded_by=granter, **markings)
+        assessment = Assessment.objects.create(
+            kind="written", source=organisations[spec.originator], title=spec.title, body="", recorded_by=granter, **markings
+        )
         assessment.actors.add(actor)
         stix_object = StixObject.objects.create(
-            stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}", stix_type="report", version=T0, name=spec.title,
-            refs=actor.stix_id, collection=collection, ingestion=ingestion, added_at=added_at, **markings,
-            raw={"type": "report", "spec_version": "2.1", "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}", "created": T0,
-                 "modified": T0, "name": spec.title, "published": T0, "object_refs": [actor.stix_id]},
+            stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
+            stix_type="report",
+            version=T0,
+            name=spec.title,
+            refs=actor.stix_id,
+            collection=collection,
+            ingestion=ingestion,
+            added_at=added_at,
+            **markings,
+            raw={
+                "type": "report",
+                "spec_version": "2.1",
+                "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
+                "created": T0,
+                "modified": T0,
+                "name": spec.title,
+                "published": T0,
+                "object_refs": [actor.stix_id],
+            },
         )
         strategic = StrategicResponseNote.objects.create(
-            actor=ThreatActor.objects.create(name=f"Actor of {spec.title}"), title=spec.title, content={"short_term_effects": spec.title},
-            drafted_by=granter, **markings)
+            actor=ThreatActor.objects.create(name=f"Actor of {spec.title}"),
+            title=spec.title,
+            content={"short_term_effects": spec.title},
+            drafted_by=granter,
+            **markings,
+        )
         StrategicNoteVersion.objects.create(note=strategic, number=1, title=spec.title, content=strategic.content, saved_by=granter)
         objects[StrategicResponseNote][strategic.pk] = spec
         for protected in (dossier, case, assessment, stix_object, strategic):
@@ -228,40 +275,65 @@ def world(make_user, login_verified, settings):
         child = {"case": case, "classification": spec.note_classification}
         question = Question.objects.create(text=spec.title, voting_rule="unanimity", body=council_body, put_by=granter, **child)
         Position.objects.bulk_create([Position(question=question, member_state=state) for state in member_states])
-        decision = Decision.objects.create(procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title,
-                                           decided_on=datetime.date(2026, 11, 2), **child)
-        measure = ResponseMeasure.objects.create(case=case, measure_type=demarche, description=spec.title, proposed_by=granter,
-                                                 classification=spec.note_classification)
-        evaluation = ImpactEvaluation.objects.create(case=case, measure=measure, occasion="interval", months_after=3,
-                                                     due_on=datetime.date(2026, 12, 1), classification=spec.note_classification)
-        options_note = OptionsNote.objects.create(case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter,
-                                                  classification=spec.note_classification)
+        decision = Decision.objects.create(
+            procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title, decided_on=datetime.date(2026, 11, 2), **child
+        )
+        measure = ResponseMeasure.objects.create(
+            case=case, measure_type=demarche, description=spec.title, proposed_by=granter, classification=spec.note_classification
+        )
+        evaluation = ImpactEvaluation.objects.create(
+            case=case,
+            measure=measure,
+            occasion="interval",
+            months_after=3,
+            due_on=datetime.date(2026, 12, 1),
+            classification=spec.note_classification,
+        )
+        options_note = OptionsNote.objects.create(
+            case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter, classification=spec.note_classification
+        )
         OptionsNoteVersion.objects.create(note=options_note, number=1, title=spec.title, content=options_note.content, saved_by=granter)
         objects[OptionsNote][options_note.pk] = spec
         objects[ResponseMeasure][measure.pk] = spec
         objects[ImpactEvaluation][evaluation.pk] = spec
-        procedure = WrittenProcedure.objects.create(question=question, kind=WrittenProcedure.Kind.SILENCE, opened_by=granter,
-                                                    deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc), **child)
+        procedure = WrittenProcedure.objects.create(
+            question=question,
+            kind=WrittenProcedure.Kind.SILENCE,
+            opened_by=granter,
+            deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc),
+            **child,
+        )
         objects[Dossier][dossier.pk] = spec
         objects[DossierNote][note.pk] = spec
         objects[Case][case.pk] = spec
         objects[Question][question.pk] = spec
         objects[Decision][decision.pk] = spec
         objects[WrittenProcedure][procedure.pk] = spec
-        claim = AttributionClaim.objects.create(actor=actor, basis="industry", claim_type="technical", confidence="high",
-                                                party="industry", industry_source="Labs", summary=spec.title, recorded_by=granter, **child)
+        claim = AttributionClaim.objects.create(
+            actor=actor,
+            basis="industry",
+            claim_type="technical",
+            confidence="high",
+            party="industry",
+            industry_source="Labs",
+            summary=spec.title,
+            recorded_by=granter,
+            **child,
+        )
         deliberation = AttributionDeliberation.objects.create(opened_by=granter, **child)
         Consideration.objects.create(deliberation=deliberation, number=1)
-        statement = Statement.objects.create(title=spec.title, statement_type="spokesperson", content={"text": spec.title},
-                                             drafted_by=granter, **child)
+        statement = Statement.objects.create(
+            title=spec.title, statement_type="spokesperson", content={"text": spec.title}, drafted_by=granter, **child
+        )
         StatementVersion.objects.create(note=statement, number=1, title=spec.title, content=statement.content, saved_by=granter)
         plan = CommunicationPlan.objects.create(title=spec.title, objectives=spec.title, drafted_by=granter, **child)
         objects[AttributionClaim][claim.pk] = spec
         objects[AttributionDeliberation][deliberation.pk] = spec
         objects[Statement][statement.pk] = spec
         objects[CommunicationPlan][plan.pk] = spec
-        rfi = RequestForInformation.objects.create(question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1),
-                                                   asked_by=granter, **child)
+        rfi = RequestForInformation.objects.create(
+            question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1), asked_by=granter, **child
+        )
         objects[Assessment][assessment.pk] = spec
         objects[StixObject][stix_object.pk] = spec
         objects[RequestForInformation][rfi.pk] = spec
@@ -269,20 +341,43 @@ def world(make_user, login_verified, settings):
 
 
 PREDICATES = {
-    Dossier: reference, DossierNote: reference_note, Case: reference,
+    Dossier: reference,
+    DossierNote: reference_note,
+    Case: reference,
     # Children of the case, at the note's (child's) classification.
-    Question: reference_note, Decision: reference_note, WrittenProcedure: reference_note, RequestForInformation: reference_note,
-    Assessment: reference, StixObject: reference, ResponseMeasure: reference_note, ImpactEvaluation: reference_note,
-    OptionsNote: reference_note, StrategicResponseNote: reference,
-    AttributionClaim: reference_note, AttributionDeliberation: reference_note, Statement: reference_note, CommunicationPlan: reference_note,
+    Question: reference_note,
+    Decision: reference_note,
+    WrittenProcedure: reference_note,
+    RequestForInformation: reference_note,
+    Assessment: reference,
+    StixObject: reference,
+    ResponseMeasure: reference_note,
+    ImpactEvaluation: reference_note,
+    OptionsNote: reference_note,
+    StrategicResponseNote: reference,
+    AttributionClaim: reference_note,
+    AttributionDeliberation: reference_note,
+    Statement: reference_note,
+    CommunicationPlan: reference_note,
 }
-TITLES = {Dossier: lambda spec: spec.title, DossierNote: lambda spec: f"note on {spec.title}", Case: lambda spec: spec.title,
-          Question: lambda spec: spec.title, Decision: lambda spec: spec.title, WrittenProcedure: lambda spec: spec.title,
-          Assessment: lambda spec: spec.title, RequestForInformation: lambda spec: spec.title,
-          ResponseMeasure: lambda spec: spec.title, ImpactEvaluation: lambda spec: spec.title,
-          OptionsNote: lambda spec: spec.title, StrategicResponseNote: lambda spec: spec.title,
-          AttributionClaim: lambda spec: spec.title, AttributionDeliberation: lambda spec: spec.title, Statement: lambda spec: spec.title,
-          CommunicationPlan: lambda spec: spec.title}
+TITLES = {
+    Dossier: lambda spec: spec.title,
+    DossierNote: lambda spec: f"note on {spec.title}",
+    Case: lambda spec: spec.title,
+    Question: lambda spec: spec.title,
+    Decision: lambda spec: spec.title,
+    WrittenProcedure: lambda spec: spec.title,
+    Assessment: lambda spec: spec.title,
+    RequestForInformation: lambda spec: spec.title,
+    ResponseMeasure: lambda spec: spec.title,
+    ImpactEvaluation: lambda spec: spec.title,
+    OptionsNote: lambda spec: spec.title,
+    StrategicResponseNote: lambda spec: spec.title,
+    AttributionClaim: lambda spec: spec.title,
+    AttributionDeliberation: lambda spec: spec.title,
+    Statement: lambda spec: spec.title,
+    CommunicationPlan: lambda spec: spec.title,
+}
 #: Extra URL keywords some per-object routes need besides the object's id.
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
@@ -316,14 +411,25 @@ def ids_in(response) -> tuple[set[int], int]:
 
 # --- Tests -----------------------------------------------------------------------
 
+
 def test_routes_were_found():
     names = [name for name, *_ in OBJECT_ROUTES]
     assert len(names) == len(set(names)), "two protected routes share a URL name; reverse() would test only one"
     kinds = {(model, kind) for _, model, kind, _, _ in OBJECT_ROUTES}
     assert (Dossier, DETAIL) in kinds and (Dossier, LIST) in kinds and (DossierNote, DETAIL) in kinds
     assert (Case, DETAIL) in kinds and (Case, LIST) in kinds
-    for model in (Question, Decision, WrittenProcedure, Assessment, ResponseMeasure, ImpactEvaluation, AttributionClaim,
-                  AttributionDeliberation, Statement, CommunicationPlan):
+    for model in (
+        Question,
+        Decision,
+        WrittenProcedure,
+        Assessment,
+        ResponseMeasure,
+        ImpactEvaluation,
+        AttributionClaim,
+        AttributionDeliberation,
+        Statement,
+        CommunicationPlan,
+    ):
         assert (model, DETAIL) in kinds and (model, LIST) in kinds
 
 
@@ -394,8 +500,9 @@ def test_taxii_and_export_follow_the_rule(world):
     of a threat actor (only what the user may share)."""
     clients, objects = world
     stix_ids = dict(StixObject.objects.values_list("pk", "stix_id"))
-    assessment_report_ids = {pk: f"report--{uuid.uuid5(uuid.NAMESPACE_URL, f'https://cdt.consilium.europa.eu/assessments/{pk}')}"
-                             for pk in objects[Assessment]}
+    assessment_report_ids = {
+        pk: f"report--{uuid.uuid5(uuid.NAMESPACE_URL, f'https://cdt.consilium.europa.eu/assessments/{pk}')}" for pk in objects[Assessment]
+    }
     actor = ThreatActor.objects.get(name="MATRIX ACTOR")
     base = "/taxii2/api/collections/siac-assessments"
     checked = 0
@@ -422,6 +529,8 @@ def test_taxii_and_export_follow_the_rule(world):
         exported = {o["id"] for o in client.get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()["objects"] if o["type"] == "report"}
         expected = {stix_ids[pk] for pk, spec in objects[StixObject].items() if reference_shareable(subject, spec)}
         expected |= {assessment_report_ids[pk] for pk, spec in objects[Assessment].items() if reference_shareable(subject, spec)}
-        assert exported == expected, f"{subject.username}: export leaks {sorted(exported - expected)} or misses {sorted(expected - exported)}"
+        assert exported == expected, (
+            f"{subject.username}: export leaks {sorted(exported - expected)} or misses {sorted(expected - exported)}"
+        )
     assert checked == len(SUBJECTS) * len(stix_ids) * 2
     assert any(reference_shareable(s, spec) for s in SUBJECTS for spec in specs())

@@ -3,6 +3,7 @@ test dossier: the ceiling on every input path, children never wider than
 their parent, marking banners and no-store, audited reads, field-level
 history, the admin console under the same rule, and no model-level
 permissions on protected models."""
+
 import io
 import re
 
@@ -34,21 +35,31 @@ def org(code):
 @pytest.fixture
 def dossier(delegate):
     return dossier_create(
-        by=delegate, title="Dossier on APT-X", classification=Classification.RESTREINT_UE, limite=True,
-        tlp=Tlp.AMBER, originator=org("DE"), releasable_to_all=True,
+        by=delegate,
+        title="Dossier on APT-X",
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.AMBER,
+        originator=org("DE"),
+        releasable_to_all=True,
     )
 
 
 def form_payload(**overrides):
     payload = {
-        "title": "New dossier", "classification": str(int(Classification.RESTREINT_UE)), "limite": "on",
-        "tlp": str(int(Tlp.GREEN)), "originator": str(org("DE").pk), "releasable_to_all": "on",
+        "title": "New dossier",
+        "classification": str(int(Classification.RESTREINT_UE)),
+        "limite": "on",
+        "tlp": str(int(Tlp.GREEN)),
+        "originator": str(org("DE").pk),
+        "releasable_to_all": "on",
     }
     payload.update(overrides)
     return payload
 
 
 # --- The ceiling, on every input path -------------------------------------------
+
 
 def test_ceiling_on_the_form_path(client, delegate):
     client.force_login(delegate)
@@ -62,8 +73,14 @@ def test_ceiling_on_the_form_path(client, delegate):
 
 def test_ceiling_on_the_api_path(client, delegate):
     client.force_login(delegate)
-    body = {"title": "API dossier", "classification": "CONFIDENTIEL_UE", "limite": True, "tlp": "AMBER",
-            "originator": "DE", "releasable_to_all": True}
+    body = {
+        "title": "API dossier",
+        "classification": "CONFIDENTIEL_UE",
+        "limite": True,
+        "tlp": "AMBER",
+        "originator": "DE",
+        "releasable_to_all": True,
+    }
     response = client.post("/api/v1/test-dossiers/", body, content_type="application/json")
     assert response.status_code == 400
     assert "accredited" in response.json()["classification"][0]
@@ -95,12 +112,20 @@ def test_ceiling_on_the_admin_path(client, secretariat_user, login_verified, dos
 
 def test_ceiling_on_the_service_path_used_by_feeds(delegate):
     with pytest.raises(ValidationError, match="accredited"):
-        dossier_create(by=delegate, title="x", classification=Classification.SECRET_UE, limite=False, tlp=Tlp.CLEAR,
-                       originator=org("SIAC"), releasable_to_all=True)
+        dossier_create(
+            by=delegate,
+            title="x",
+            classification=Classification.SECRET_UE,
+            limite=False,
+            tlp=Tlp.CLEAR,
+            originator=org("SIAC"),
+            releasable_to_all=True,
+        )
     assert not Dossier.objects.exists()
 
 
 # --- Children -------------------------------------------------------------------
+
 
 def test_child_never_classified_below_its_parent(delegate, dossier):
     with pytest.raises(ValidationError, match="cannot be classified below"):
@@ -118,11 +143,11 @@ def test_child_is_never_more_visible_than_its_parent_and_may_be_narrower(delegat
     assert list(visible_children(notes, delegate)) == [same]  # RESTREINT: not the narrower note
     assert list(visible_children(notes, cleared)) == [same, higher]
     assert list(visible_children(notes, outsider)) == []  # no grant on the dossier: no note
-    assert [can_view_child(u, n) for u in (delegate, cleared, outsider) for n in (same, higher)] == [
-        True, False, True, True, False, False]
+    assert [can_view_child(u, n) for u in (delegate, cleared, outsider) for n in (same, higher)] == [True, False, True, True, False, False]
 
 
 # --- Banners, caching, audited reads ------------------------------------------------
+
 
 def test_detail_page_has_marking_banners_top_and_bottom_and_no_store(client, delegate, dossier):
     client.force_login(delegate)
@@ -130,22 +155,39 @@ def test_detail_page_has_marking_banners_top_and_bottom_and_no_store(client, del
     assert response.status_code == 200
     html = response.content.decode()
     banners = re.findall(r'data-testid="marking-(top|bottom)">\s*<strong>([^<]+)</strong>', html)
-    assert banners == [("top", "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER"), ("bottom", "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER")]
+    assert banners == [
+        ("top", "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER"),
+        ("bottom", "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER"),
+    ]
     assert html.index('data-testid="marking-top"') < html.index("Dossier on APT-X") < html.index('data-testid="marking-bottom"')
     assert "no-store" in response["Cache-Control"]
 
 
 def test_list_page_carries_the_highest_marking_shown(client, delegate, dossier):
-    dossier_create(by=delegate, title="Open one", classification=Classification.UNCLASSIFIED, limite=False,
-                   tlp=Tlp.GREEN, originator=org("DE"), releasable_to_all=True)
+    dossier_create(
+        by=delegate,
+        title="Open one",
+        classification=Classification.UNCLASSIFIED,
+        limite=False,
+        tlp=Tlp.GREEN,
+        originator=org("DE"),
+        releasable_to_all=True,
+    )
     client.force_login(delegate)
     html = client.get(reverse("test-dossier-list-page")).content.decode()
     assert html.count("RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER") == 2
 
 
 def test_reads_of_classified_objects_are_audited_on_every_path(client, delegate, dossier, secretariat_user, login_verified):
-    open_dossier = dossier_create(by=delegate, title="Open one", classification=Classification.UNCLASSIFIED, limite=False,
-                                  tlp=Tlp.GREEN, originator=org("DE"), releasable_to_all=True)
+    open_dossier = dossier_create(
+        by=delegate,
+        title="Open one",
+        classification=Classification.UNCLASSIFIED,
+        limite=False,
+        tlp=Tlp.GREEN,
+        originator=org("DE"),
+        releasable_to_all=True,
+    )
     client.force_login(delegate)
     client.get(reverse("test-dossier-page", args=[dossier.pk]), REMOTE_ADDR="10.1.2.3")
     client.get(f"/api/v1/test-dossiers/{dossier.pk}/")
@@ -168,6 +210,7 @@ def test_reads_of_classified_objects_are_audited_on_every_path(client, delegate,
 
 # --- Field-level history ------------------------------------------------------------
 
+
 def test_changes_have_field_level_history_and_reach_the_audit_trail(client, secretariat_user, login_verified, dossier):
     access_grant(target=dossier, by=secretariat_user, user=secretariat_user)
     access_grant(target=dossier, by=secretariat_user, user=secretariat_user, action="change")
@@ -184,6 +227,7 @@ def test_changes_have_field_level_history_and_reach_the_audit_trail(client, secr
 
 
 # --- The admin console under the same rule ------------------------------------------
+
 
 def test_admin_shows_the_secretariat_only_what_its_grants_allow(client, secretariat_user, login_verified, delegate, dossier):
     login_verified(client, secretariat_user)
@@ -205,6 +249,7 @@ def test_admin_shows_the_secretariat_only_what_its_grants_allow(client, secretar
 
 
 # --- No model-level permissions on protected models ------------------------------------
+
 
 def protected_models():
     return [model for model in apps.get_models() if issubclass(model, (Marked, MarkedChild))]

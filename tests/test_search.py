@@ -2,6 +2,7 @@
 through what the user may see (the outsider finds nothing of the case, not
 even a count), on the page and over the API. Full text on PostgreSQL (the
 CI's second lane), word matching on SQLite; the same tests hold for both."""
+
 import pytest
 from django.db import connection
 
@@ -17,9 +18,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(cast, open_case):
     case = walk_to(open_case(title="Wiper attack on grid operators"), "exploration", cast)  # with a SIAC assessment
-    options_note_create(by=cast["eeas"], case=case, title="Options after the sabotage", content={
-        "situation": "Destructive malware hit transmission operators.", "options": [{"measure_type": "demarche", "rationale": "Signal."}],
-        "recommendation": "Option 1."})
+    options_note_create(
+        by=cast["eeas"],
+        case=case,
+        title="Options after the sabotage",
+        content={
+            "situation": "Destructive malware hit transmission operators.",
+            "options": [{"measure_type": "demarche", "rationale": "Signal."}],
+            "recommendation": "Option 1.",
+        },
+    )
     ThreatActor.objects.create(name="Sandworm Echo", aliases=["Voodoo Harbour"], description="Destructive operations against grids.")
     return case
 

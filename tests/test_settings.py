@@ -1,6 +1,7 @@
 """Settings switch by environment only, and production settings pass Django's
 deployment checks. Each case runs in a fresh interpreter so module-level
 settings are evaluated under the given environment."""
+
 import json
 import os
 import subprocess
@@ -16,7 +17,16 @@ PROBE = (
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
     "'debug': s.DEBUG, 'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0)}))"
 )
-CONFIG_NAMES = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+CONFIG_NAMES = (
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+)
 
 
 def run(settings_module: str, code: str | None = None, args: list[str] | None = None, **env_vars) -> subprocess.CompletedProcess:

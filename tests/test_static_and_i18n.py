@@ -1,5 +1,6 @@
 """Front-end assets the shell references exist (installed from npm), and the
 French interface is wired."""
+
 import re
 from pathlib import Path
 

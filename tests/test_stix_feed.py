@@ -1,5 +1,6 @@
 """STIX 2.1 ingestion: ``POST /api/v1/feeds/stix/`` with real bundles
 written for the tests (see ``tests/stix_support.py``)."""
+
 import pytest
 from django.test import Client
 
@@ -94,8 +95,7 @@ def test_a_missing_required_property_is_named(feed_token):
     token, key = feed_token
     response = post(key, s.replace(s.report_bundle(), s.REPORT, object_refs=None))
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"object": s.REPORT, "property": "object_refs",
-                                          "reason": response.json()["errors"][0]["reason"]}]
+    assert response.json()["errors"] == [{"object": s.REPORT, "property": "object_refs", "reason": response.json()["errors"][0]["reason"]}]
     assert rows()["stix"] == 0
 
 
@@ -103,8 +103,16 @@ def test_a_bundle_above_the_ceiling_is_rejected(feed_token, settings):
     settings.CDT_MAX_CLASSIFICATION = "RESTREINT_UE"
     token, key = feed_token
     bundle = s.report_bundle(report_markings=(s.TLP_AMBER, s.CONFIDENTIEL))
-    bundle["objects"].append({"type": "marking-definition", "spec_version": "2.1", "id": s.CONFIDENTIEL, "created": s.T0,
-                              "definition_type": "statement", "definition": {"statement": "CONFIDENTIEL UE/EU CONFIDENTIAL"}})
+    bundle["objects"].append(
+        {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": s.CONFIDENTIEL,
+            "created": s.T0,
+            "definition_type": "statement",
+            "definition": {"statement": "CONFIDENTIEL UE/EU CONFIDENTIAL"},
+        }
+    )
     response = post(key, bundle)
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -207,11 +215,30 @@ def test_export_holds_only_what_the_user_may_share(cast, feed_token, login_verif
     token.feed_client.save()
     post(key, s.report_bundle())  # actors GREEN, the rest AMBER, originated by SIAC
     gridlock = ThreatActor.objects.get(stix_id=s.GRIDLOCK)
-    services.assessment_record(by=cast["eeas"], kind="written", title="EEAS note on GRIDLOCK", body="Open-source summary.",
-                               classification=Classification.UNCLASSIFIED, limite=False, tlp=Tlp.CLEAR, releasable_to_all=True,
-                               actors=[gridlock], shared_with_all_delegations=True)
-    services.assessment_record(by=cast["eeas"], kind="written", title="Restricted", body="…", classification=Classification.RESTREINT_UE,
-                               limite=True, tlp=Tlp.GREEN, releasable_to_all=True, actors=[gridlock], shared_with_all_delegations=True)
+    services.assessment_record(
+        by=cast["eeas"],
+        kind="written",
+        title="EEAS note on GRIDLOCK",
+        body="Open-source summary.",
+        classification=Classification.UNCLASSIFIED,
+        limite=False,
+        tlp=Tlp.CLEAR,
+        releasable_to_all=True,
+        actors=[gridlock],
+        shared_with_all_delegations=True,
+    )
+    services.assessment_record(
+        by=cast["eeas"],
+        kind="written",
+        title="Restricted",
+        body="…",
+        classification=Classification.RESTREINT_UE,
+        limite=True,
+        tlp=Tlp.GREEN,
+        releasable_to_all=True,
+        actors=[gridlock],
+        shared_with_all_delegations=True,
+    )
     delegate, siac = Client(), Client()
     login_verified(delegate, cast["delegate"])
     siac.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
@@ -305,9 +332,16 @@ def test_the_secretariat_configures_feed_clients_in_the_console(cast, feed_token
     assert console.get(f"/admin/awareness/feedingestion/{ingestion.pk}/change/").status_code == 200
     assert console.get("/admin/awareness/feedingestion/add/").status_code == 403
     reader, _key = api_token_issue(user=cast["siac"], name="reader", scopes=[READ])
-    response = console.post("/admin/awareness/feedclient/add/", {
-        "token": reader.pk, "default_classification": 0, "default_tlp": 2, "default_limite": "on", "releasable_to_all": "on",
-    })
+    response = console.post(
+        "/admin/awareness/feedclient/add/",
+        {
+            "token": reader.pk,
+            "default_classification": 0,
+            "default_tlp": 2,
+            "default_limite": "on",
+            "releasable_to_all": "on",
+        },
+    )
     assert response.status_code == 200 and "does not carry the feeds:write scope" in response.content.decode()
     assert not hasattr(reader, "feed_client") or not FeedClient.objects.filter(token=reader).exists()
     # The STIX objects themselves follow the access rule in the console too: the secretariat has need-to-know here.
@@ -345,8 +379,10 @@ def test_a_large_bundle_accepted_while_the_broker_is_down_is_queued_again_by_bea
 
     settings.CDT_FEED_SYNC_MAX_OBJECTS = 5
     token, key = feed_token
-    with mock.patch.object(process_feed_ingestion, "apply_async", side_effect=ConnectionRefusedError("broker down")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(process_feed_ingestion, "apply_async", side_effect=ConnectionRefusedError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = post(key, s.report_bundle())
     assert response.status_code == 202 and FeedIngestion.objects.get().status == "pending"
     assert feed_ingestions_requeue() == 0  # within the grace period

@@ -2,6 +2,7 @@
 runs a fixed number of statements for 10 or 1,000 due reminders, and
 ``outbox_sweep`` two selects and one task per 500 ids. A per-row
 implementation fails the query-count and enqueue-count assertions here."""
+
 from __future__ import annotations
 
 import datetime
@@ -17,7 +18,14 @@ from django.utils import timezone
 from cases.models import Case
 from notifications import services
 from notifications.models import (
-    REMINDER_EVENT, Channel, Deadline, DeadlineKind, Event, Mode, Notification, Reminder,
+    REMINDER_EVENT,
+    Channel,
+    Deadline,
+    DeadlineKind,
+    Event,
+    Mode,
+    Notification,
+    Reminder,
 )
 
 HOUR = datetime.timedelta(hours=1)
@@ -35,19 +43,31 @@ def in_process_celery():
     app.conf.task_always_eager = previous
 
 
-def due_reminders(count: int, *, now: datetime.datetime, case=None, kinds=tuple(DeadlineKind), due_in=HOUR,
-                  done: bool = False, start: int = 0) -> list[Deadline]:
+def due_reminders(
+    count: int, *, now: datetime.datetime, case=None, kinds=tuple(DeadlineKind), due_in=HOUR, done: bool = False, start: int = 0
+) -> list[Deadline]:
     """``count`` deadlines (kinds in turn) due ``due_in`` from ``now``, each
     with one reminder due a minute before ``now``: two bulk inserts."""
     content_type = ContentType.objects.get_for_model(Case)
-    deadlines = Deadline.objects.bulk_create([
-        Deadline(kind=kinds[i % len(kinds)], case=case, subject_type=content_type, subject_id=10_000_000 + start + i,
-                 classification=case.classification if case else 0, reference=f"REF-{start + i}", marking="RESTREINT UE",
-                 link=f"/cases/{case.pk if case else 0}/", due_at=now + due_in, done_at=now - HOUR if done else None)
-        for i in range(count)
-    ], batch_size=500)
-    Reminder.objects.bulk_create([Reminder(deadline=d, remind_at=now - datetime.timedelta(minutes=1)) for d in deadlines],
-                                 batch_size=500)
+    deadlines = Deadline.objects.bulk_create(
+        [
+            Deadline(
+                kind=kinds[i % len(kinds)],
+                case=case,
+                subject_type=content_type,
+                subject_id=10_000_000 + start + i,
+                classification=case.classification if case else 0,
+                reference=f"REF-{start + i}",
+                marking="RESTREINT UE",
+                link=f"/cases/{case.pk if case else 0}/",
+                due_at=now + due_in,
+                done_at=now - HOUR if done else None,
+            )
+            for i in range(count)
+        ],
+        batch_size=500,
+    )
+    Reminder.objects.bulk_create([Reminder(deadline=d, remind_at=now - datetime.timedelta(minutes=1)) for d in deadlines], batch_size=500)
     return deadlines
 
 
@@ -75,8 +95,7 @@ def test_reminders_fire_runs_the_same_queries_for_10_and_1000_due(django_capture
 
 
 @pytest.mark.django_db
-def test_reminder_events_carry_kind_case_and_deadline_and_stale_ones_are_only_marked(
-        cast, open_case, django_capture_on_commit_callbacks):
+def test_reminder_events_carry_kind_case_and_deadline_and_stale_ones_are_only_marked(cast, open_case, django_capture_on_commit_callbacks):
     case = open_case()
     now = timezone.now()
     live = due_reminders(len(DeadlineKind), now=now, case=case)  # one of each kind
@@ -95,9 +114,17 @@ def test_reminder_events_carry_kind_case_and_deadline_and_stale_ones_are_only_ma
         event = events[deadline.pk]
         assert event.kind == REMINDER_EVENT[DeadlineKind(deadline.kind)]
         assert (event.case_id, event.meeting_id, event.subject_type_id, event.subject_id) == (
-            case.pk, None, deadline.subject_type_id, deadline.subject_id)
+            case.pk,
+            None,
+            deadline.subject_type_id,
+            deadline.subject_id,
+        )
         assert (event.classification, event.reference, event.marking, event.link) == (
-            deadline.classification, deadline.reference, deadline.marking, deadline.link)
+            deadline.classification,
+            deadline.reference,
+            deadline.marking,
+            deadline.link,
+        )
         assert datetime.datetime.fromisoformat(event.payload["due_at"]) == deadline.due_at
         assert event.actor_id is None and event.dispatched_at is None and event.attempts == 0
         assert now - HOUR < event.created_at <= timezone.now()
@@ -146,10 +173,10 @@ def test_parallel_scans_skip_the_reminders_another_one_holds():
 
 def outbox(count: int, recipient) -> None:
     """``count`` undispatched events, each with an unsent immediate e-mail."""
-    events = Event.objects.bulk_create([Event(kind="case_step", reference=f"REF-{i}", link="/") for i in range(count)],
-                                       batch_size=500)
-    Notification.objects.bulk_create([Notification(event=e, recipient=recipient, channel=Channel.EMAIL, mode=Mode.IMMEDIATE)
-                                      for e in events], batch_size=500)
+    events = Event.objects.bulk_create([Event(kind="case_step", reference=f"REF-{i}", link="/") for i in range(count)], batch_size=500)
+    Notification.objects.bulk_create(
+        [Notification(event=e, recipient=recipient, channel=Channel.EMAIL, mode=Mode.IMMEDIATE) for e in events], batch_size=500
+    )
 
 
 def sweep() -> tuple[dict, int, dict]:

@@ -1,5 +1,6 @@
 """The TAXII 2.1 server, driven by the standard ``taxii2-client`` library
 against a live server, and its protocol details through the test client."""
+
 import datetime
 import time
 
@@ -117,8 +118,9 @@ def test_objects_posted_to_a_collection_stay_in_it_and_feed_posts_are_routed_by_
 @pytest.mark.django_db
 def test_status_is_visible_to_its_poster_and_the_secretariat_only(cast, feed_token):
     token, key = feed_token
-    response = taxii(key, "api/collections/siac-assessments/objects/", method="post", data={"objects": s.report_bundle()["objects"]},
-                     content_type=MEDIA)
+    response = taxii(
+        key, "api/collections/siac-assessments/objects/", method="post", data={"objects": s.report_bundle()["objects"]}, content_type=MEDIA
+    )
     assert response.status_code == 202
     status_id = response.json()["id"]
     assert taxii(key, f"api/status/{status_id}/").json()["success_count"] == 14

@@ -2,6 +2,7 @@
 queries than with a handful: lists paginate, panels are capped, figures
 group in SQL. (How long they take is measured by ``make bench``, not here.)
 """
+
 import datetime
 
 import pytest
@@ -20,8 +21,17 @@ from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/cases/", "/cases/?state=deliberation&sort=-brought_on", "/figures/", "/search/?q=wiper",
-         "/notifications/deadlines/", "/awareness/assessments/", "/measures/evaluations/", "/council/meetings/"]
+PAGES = [
+    "/",
+    "/cases/",
+    "/cases/?state=deliberation&sort=-brought_on",
+    "/figures/",
+    "/search/?q=wiper",
+    "/notifications/deadlines/",
+    "/awareness/assessments/",
+    "/measures/evaluations/",
+    "/council/meetings/",
+]
 VOLUME = 10_000
 
 
@@ -33,20 +43,37 @@ def register_cases(count: int, cast) -> None:
     germany = Organisation.objects.get(code="DE")
     states = [state for state in CaseState]
     now = timezone.now()
-    cases = Case.objects.bulk_create([
-        Case(reference=f"CDT-2025-{index:05d}", kind=CaseKind.MALICIOUS_ACTIVITY, title=f"Wiper campaign {index}",
-             summary="Bulk case.", brought_by=germany, brought_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 300),
-             state=states[index % len(states)], classification=Classification.RESTREINT_UE, limite=True, tlp=Tlp.AMBER,
-             releasable_to_all=True, originator=germany, created_by=cast["delegate"], created_at=now, updated_at=now)
-        for index in range(count)
-    ], batch_size=2000)
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                reference=f"CDT-2025-{index:05d}",
+                kind=CaseKind.MALICIOUS_ACTIVITY,
+                title=f"Wiper campaign {index}",
+                summary="Bulk case.",
+                brought_by=germany,
+                brought_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 300),
+                state=states[index % len(states)],
+                classification=Classification.RESTREINT_UE,
+                limite=True,
+                tlp=Tlp.AMBER,
+                releasable_to_all=True,
+                originator=germany,
+                created_by=cast["delegate"],
+                created_at=now,
+                updated_at=now,
+            )
+            for index in range(count)
+        ],
+        batch_size=2000,
+    )
     if not cases[0].pk:
         cases = list(Case.objects.filter(reference__startswith="CDT-2025-"))
     permission = Permission.objects.get(codename=codename(Case, "view"), content_type__app_label="cases")
     groups = [organisation_group(Organisation.objects.get(code=code)) for code in ("DE", "IE")]
-    CaseGroupObjectPermission.objects.bulk_create([
-        CaseGroupObjectPermission(content_object=case, group=group, permission=permission) for case in cases for group in groups
-    ], batch_size=4000)
+    CaseGroupObjectPermission.objects.bulk_create(
+        [CaseGroupObjectPermission(content_object=case, group=group, permission=permission) for case in cases for group in groups],
+        batch_size=4000,
+    )
 
 
 def queries(client, path: str) -> int:

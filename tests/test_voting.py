@@ -1,5 +1,6 @@
 """The voting rules, table-driven, with the Council's 2025 population
 shares (BRIEF.md, member_states.csv)."""
+
 import csv
 from decimal import Decimal
 from pathlib import Path
@@ -16,8 +17,14 @@ for source in (CSV, Path("/work/shared/domain/member_states.csv")):
             SHARES = {row["code"]: Decimal(row["population_share_percent"]) for row in csv.DictReader(handle)}
         break
 ORDER = list(SHARES)
-S, O, A, C, R, N = (Stance.SUPPORT, Stance.OBJECTION, Stance.ABSTENTION, Stance.CONSTRUCTIVE_ABSTENTION,
-                    Stance.SCRUTINY_RESERVE, Stance.NONE)
+S, O, A, C, R, N = (
+    Stance.SUPPORT,
+    Stance.OBJECTION,
+    Stance.ABSTENTION,
+    Stance.CONSTRUCTIVE_ABSTENTION,
+    Stance.SCRUTINY_RESERVE,
+    Stance.NONE,
+)
 
 
 def votes(default: Stance = S, **stances) -> list[Vote]:
@@ -46,6 +53,7 @@ def test_the_shares_are_the_27_in_protocol_order():
 
 # --- Unanimity -------------------------------------------------------------------
 
+
 def _ca_sets():
     """Constructive abstainers at exactly one third of states (9) with at
     least a third of the population, and just below either threshold."""
@@ -58,18 +66,27 @@ def _ca_sets():
 NINE_BIG, EIGHT_BIG, NINE_SMALL = _ca_sets()
 
 
-@pytest.mark.parametrize(("case", "stances", "adopted", "pending", "explains"), [
-    ("all support", {}, True, False, "adopted unanimously: 27 states in favour"),
-    ("one objection", {"HU": O}, False, False, "objection by HU"),
-    ("abstentions do not block", by(A, ["AT", "IE", "MT"]), True, False, "3 states abstaining"),
-    ("abstentions only", {code: A for code in ORDER}, False, False, "no Member State in favour"),
-    ("constructive abstention: 9 states, over a third of population", by(C, NINE_BIG), False, False, "constructive abstentions by 9 states"),
-    ("constructive abstention: 8 states (just below a third of states)", by(C, EIGHT_BIG), True, False, "8 states abstaining"),
-    ("constructive abstention: 9 small states (below a third of population)", by(C, NINE_SMALL), True, False, "adopted unanimously"),
-    ("outstanding scrutiny reserve", {"DK": R}, False, True, "scrutiny reserve outstanding (DK)"),
-    ("a state with no position", {"LU": N}, False, True, "1 state without a position (LU)"),
-    ("objection beats reserve", {"DK": R, "HU": O}, False, False, "objection by HU"),
-])
+@pytest.mark.parametrize(
+    ("case", "stances", "adopted", "pending", "explains"),
+    [
+        ("all support", {}, True, False, "adopted unanimously: 27 states in favour"),
+        ("one objection", {"HU": O}, False, False, "objection by HU"),
+        ("abstentions do not block", by(A, ["AT", "IE", "MT"]), True, False, "3 states abstaining"),
+        ("abstentions only", {code: A for code in ORDER}, False, False, "no Member State in favour"),
+        (
+            "constructive abstention: 9 states, over a third of population",
+            by(C, NINE_BIG),
+            False,
+            False,
+            "constructive abstentions by 9 states",
+        ),
+        ("constructive abstention: 8 states (just below a third of states)", by(C, EIGHT_BIG), True, False, "8 states abstaining"),
+        ("constructive abstention: 9 small states (below a third of population)", by(C, NINE_SMALL), True, False, "adopted unanimously"),
+        ("outstanding scrutiny reserve", {"DK": R}, False, True, "scrutiny reserve outstanding (DK)"),
+        ("a state with no position", {"LU": N}, False, True, "1 state without a position (LU)"),
+        ("objection beats reserve", {"DK": R, "HU": O}, False, False, "objection by HU"),
+    ],
+)
 def test_unanimity(case, stances, adopted, pending, explains):
     result = outcome(votes(**stances), Rule.UNANIMITY)
     assert (result.adopted, result.pending) == (adopted, pending), result.explanation
@@ -91,10 +108,13 @@ def test_constructive_abstention_at_exactly_one_third_of_population():
 
 def test_constructive_abstention_explains_numbers():
     result = outcome(votes(**by(C, NINE_BIG)), Rule.UNANIMITY)
-    assert result.explanation.startswith(f"not adopted: constructive abstentions by 9 states, {share(NINE_BIG).quantize(Decimal('0.1'))}% of population")
+    assert result.explanation.startswith(
+        f"not adopted: constructive abstentions by 9 states, {share(NINE_BIG).quantize(Decimal('0.1'))}% of population"
+    )
 
 
 # --- Qualified majority -------------------------------------------------------------
+
 
 def test_qmv_exactly_15_states_and_65_percent_passes_and_just_below_fails():
     # The 15 largest states hold far more than 65%; find 15 states at the edge.
@@ -117,7 +137,10 @@ def test_qmv_population_threshold_at_65_percent():
     scaled = [Vote(c, weights[c], S if c in supporters else O) for c in ORDER]
     assert sum(weights[c] for c in supporters) == 65 and sum(weights.values()) == 100
     assert outcome(scaled, Rule.QUALIFIED_MAJORITY).adopted
-    below = [Vote(v.member_state, v.population_share - Decimal("0.0001") if v.stance == S else v.population_share + Decimal("0.0001"), v.stance) for v in scaled]
+    below = [
+        Vote(v.member_state, v.population_share - Decimal("0.0001") if v.stance == S else v.population_share + Decimal("0.0001"), v.stance)
+        for v in scaled
+    ]
     assert not outcome(below, Rule.QUALIFIED_MAJORITY).adopted
 
 
@@ -138,6 +161,7 @@ def test_qmv_abstention_and_silence_count_as_not_in_favour():
 
 # --- Reinforced qualified majority ---------------------------------------------------
 
+
 def test_reinforced_qmv_20_states_with_65_percent_pass_19_fail():
     twenty = largest(20)
     assert share(twenty) >= 65
@@ -152,6 +176,7 @@ def test_reinforced_qmv_has_no_four_member_clause():
 
 
 # --- Simple majority and silence --------------------------------------------------------
+
 
 def test_simple_majority_needs_14_of_27():
     assert outcome(votes(O, **by(S, ORDER[:14])), Rule.SIMPLE_MAJORITY).adopted

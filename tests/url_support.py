@@ -1,5 +1,6 @@
 """Walking the URL configuration, for the tests that check every route of a
 kind (every list counts its queries, every form is fuzzed)."""
+
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver

@@ -10,8 +10,16 @@ from council.models import VotingRule
 from measures.models import ResponseMeasure
 
 from ..models import (
-    PARTNER_KINDS, Alignment, AttributionClaim, AttributionDeliberation, AttributionOption, CommunicationPlan, Consideration,
-    ConsiderationComment, Rating, Statement,
+    PARTNER_KINDS,
+    Alignment,
+    AttributionClaim,
+    AttributionDeliberation,
+    AttributionOption,
+    CommunicationPlan,
+    Consideration,
+    ConsiderationComment,
+    Rating,
+    Statement,
 )
 
 
@@ -24,8 +32,12 @@ class ClaimSerializer(json_fields.ModelSerializer):
     actor = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all())
     member_state = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True)
     partner = _partner_field(required=False, allow_null=True)
-    assessments = json_fields.PrimaryKeyRelatedField(queryset=Assessment.objects.all(), many=True, required=False,
-                                                     help_text="Assessments linked to the case (required for a technical attribution)")
+    assessments = json_fields.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.all(),
+        many=True,
+        required=False,
+        help_text="Assessments linked to the case (required for a technical attribution)",
+    )
     party = json_fields.CharField(required=False, allow_blank=True, help_text="Default: what the basis implies (technical: the EU)")
     attributing_party = json_fields.CharField(read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -33,9 +45,28 @@ class ClaimSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = AttributionClaim
-        fields = ("id", "case", "actor", "basis", "claim_type", "confidence", "party", "attributing_party", "member_state", "partner",
-                  "industry_source", "public", "attributed_to_state", "made_on", "reference", "summary", "assessments", "recorded_by",
-                  "recorded_at", "classification")
+        fields = (
+            "id",
+            "case",
+            "actor",
+            "basis",
+            "claim_type",
+            "confidence",
+            "party",
+            "attributing_party",
+            "member_state",
+            "partner",
+            "industry_source",
+            "public",
+            "attributed_to_state",
+            "made_on",
+            "reference",
+            "summary",
+            "assessments",
+            "recorded_by",
+            "recorded_at",
+            "classification",
+        )
         read_only_fields = ("recorded_at",)
 
     def to_representation(self, claim):
@@ -80,11 +111,35 @@ class DeliberationSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = AttributionDeliberation
-        fields = ("id", "case", "status", "options_considered", "recommended_option", "considerations", "question", "outcome", "outcome_on",
-                  "outcome_summary", "decision", "attributed_actors", "attributed_to_state", "partners", "opened_by", "opened_at",
-                  "classification")
-        read_only_fields = ("question", "outcome", "outcome_on", "outcome_summary", "decision", "attributed_actors", "attributed_to_state",
-                            "opened_at")
+        fields = (
+            "id",
+            "case",
+            "status",
+            "options_considered",
+            "recommended_option",
+            "considerations",
+            "question",
+            "outcome",
+            "outcome_on",
+            "outcome_summary",
+            "decision",
+            "attributed_actors",
+            "attributed_to_state",
+            "partners",
+            "opened_by",
+            "opened_at",
+            "classification",
+        )
+        read_only_fields = (
+            "question",
+            "outcome",
+            "outcome_on",
+            "outcome_summary",
+            "decision",
+            "attributed_actors",
+            "attributed_to_state",
+            "opened_at",
+        )
 
 
 class OptionsSerializer(serializers.Serializer):
@@ -104,8 +159,9 @@ class ConsiderationCommentRequestSerializer(serializers.Serializer):
 class ReferSerializer(serializers.Serializer):
     text = json_fields.CharField(required=False, allow_blank=True, default="", help_text="Default: a standard question naming the case")
     voting_rule = serializers.ChoiceField(VotingRule.choices, default=VotingRule.UNANIMITY)
-    body = json_fields.SlugRelatedField(slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None,
-                                        help_text="Default: COUNCIL")
+    body = json_fields.SlugRelatedField(
+        slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None, help_text="Default: COUNCIL"
+    )
 
 
 class ConcludeSerializer(serializers.Serializer):
@@ -124,8 +180,11 @@ class PositionRowSerializer(serializers.Serializer):
 
 
 class AlignmentSerializer(json_fields.ModelSerializer):
-    country = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(),
-                                           help_text="A candidate, potential candidate or EEA/EFTA country of the directory")
+    country = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        help_text="A candidate, potential candidate or EEA/EFTA country of the directory",
+    )
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     aligned_on = serializers.DateField(required=False, allow_null=True)
 
@@ -146,8 +205,24 @@ class StatementSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = Statement
-        fields = ("id", "case", "deliberation", "title", "statement_type", "status", "version", "content", "partners", "decision",
-                  "published_on", "alignments", "drafted_by", "created_at", "submitted_at", "classification")
+        fields = (
+            "id",
+            "case",
+            "deliberation",
+            "title",
+            "statement_type",
+            "status",
+            "version",
+            "content",
+            "partners",
+            "decision",
+            "published_on",
+            "alignments",
+            "drafted_by",
+            "created_at",
+            "submitted_at",
+            "classification",
+        )
         read_only_fields = ("version", "decision", "published_on", "created_at", "submitted_at")
 
 
@@ -166,12 +241,33 @@ class PlanSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = CommunicationPlan
-        fields = ("id", "case", "title", "objectives", "audiences", "public", "channels", "timing", "embargo_until", "lines_to_take",
-                  "amplifying_states", "eu_delegations", "partner_coordination", "partners", "measures", "statement", "status",
-                  "drafted_by", "created_at", "updated_at", "classification")
+        fields = (
+            "id",
+            "case",
+            "title",
+            "objectives",
+            "audiences",
+            "public",
+            "channels",
+            "timing",
+            "embargo_until",
+            "lines_to_take",
+            "amplifying_states",
+            "eu_delegations",
+            "partner_coordination",
+            "partners",
+            "measures",
+            "statement",
+            "status",
+            "drafted_by",
+            "created_at",
+            "updated_at",
+            "classification",
+        )
         read_only_fields = ("created_at", "updated_at")
 
 
 class AmplifySerializer(serializers.Serializer):
-    member_state = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True,
-                                                default=None, help_text="Default: your own")
+    member_state = json_fields.SlugRelatedField(
+        slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True, default=None, help_text="Default: your own"
+    )

@@ -1,6 +1,7 @@
 """The attribution API: claims, deliberations (considerations, referral,
 outcome, positions board), statements (the notes API's shape, plus
 alignments) and communication plans."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -29,9 +30,20 @@ from measures.models import ResponseMeasure
 from .. import services
 from ..models import AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, Statement
 from .serializers import (
-    AlignmentSerializer, AmplifySerializer, AssessConsiderationSerializer, ClaimSerializer, ConsiderationCommentRequestSerializer, ConcludeSerializer,
-    ConsiderationCommentSerializer, ConsiderationSerializer, DeliberationSerializer, OptionsSerializer, PlanSerializer,
-    PositionRowSerializer, ReferSerializer, StatementSerializer,
+    AlignmentSerializer,
+    AmplifySerializer,
+    AssessConsiderationSerializer,
+    ClaimSerializer,
+    ConsiderationCommentRequestSerializer,
+    ConcludeSerializer,
+    ConsiderationCommentSerializer,
+    ConsiderationSerializer,
+    DeliberationSerializer,
+    OptionsSerializer,
+    PlanSerializer,
+    PositionRowSerializer,
+    ReferSerializer,
+    StatementSerializer,
 )
 
 STEP_RESPONSES = {
@@ -71,8 +83,11 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ClaimSerializer
-    queryset = AttributionClaim.objects.select_related("case", "actor", "member_state", "partner", "recorded_by").prefetch_related(
-        "assessments").order_by("case", "made_on", "id")
+    queryset = (
+        AttributionClaim.objects.select_related("case", "actor", "member_state", "partner", "recorded_by")
+        .prefetch_related("assessments")
+        .order_by("case", "made_on", "id")
+    )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "actor", "basis", "claim_type", "party", "public"]
     search_fields = ["actor__name", "case__title", "case__reference", "summary"]
@@ -80,8 +95,9 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.request.user.is_authenticated:
-            context["visible_assessments"] = set(visible_to(Assessment.objects.filter(attribution_claims__isnull=False), self.request.user)
-                                                 .values_list("pk", flat=True))
+            context["visible_assessments"] = set(
+                visible_to(Assessment.objects.filter(attribution_claims__isnull=False), self.request.user).values_list("pk", flat=True)
+            )
         return context
 
     def perform_create(self, serializer):
@@ -98,9 +114,17 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = DeliberationSerializer
-    queryset = AttributionDeliberation.objects.select_related("case", "opened_by").prefetch_related(
-        "attributed_actors", "partners", "considerations__assessed_by", "considerations__comments__author",
-        "considerations__comments__member_state").order_by("-opened_at", "-id")
+    queryset = (
+        AttributionDeliberation.objects.select_related("case", "opened_by")
+        .prefetch_related(
+            "attributed_actors",
+            "partners",
+            "considerations__assessed_by",
+            "considerations__comments__author",
+            "considerations__comments__member_state",
+        )
+        .order_by("-opened_at", "-id")
+    )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status", "outcome"]
     search_fields = ["case__title", "case__reference", "outcome_summary"]
@@ -135,8 +159,9 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
-        consideration = self.step(services.consideration_assess, by=request.user, deliberation=deliberation, number=int(number),
-                                  **body.validated_data)
+        consideration = self.step(
+            services.consideration_assess, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
+        )
         return consideration if isinstance(consideration, Response) else Response(ConsiderationSerializer(consideration).data)
 
     @extend_schema(request=ConsiderationCommentRequestSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
@@ -147,8 +172,9 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
-        comment = self.call(services.consideration_comment, by=request.user, deliberation=deliberation, number=int(number),
-                            **body.validated_data)
+        comment = self.call(
+            services.consideration_comment, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
+        )
         return Response(ConsiderationCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReferSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
@@ -178,9 +204,13 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         positions = {}
         if deliberation.question_id:
             positions = dict(deliberation.question.positions.values_list("member_state__code", "value"))
-        national = set(AttributionClaim.objects.filter(case=deliberation.case_id, basis=Basis.NATIONAL).values_list("member_state__code", flat=True))
-        rows = [{"member_state": code, "position": positions.get(code), "national_attribution": code in national}
-                for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)]
+        national = set(
+            AttributionClaim.objects.filter(case=deliberation.case_id, basis=Basis.NATIONAL).values_list("member_state__code", flat=True)
+        )
+        rows = [
+            {"member_state": code, "position": positions.get(code), "national_attribution": code in national}
+            for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)
+        ]
         return Response(PositionRowSerializer(rows, many=True).data)
 
 
@@ -193,8 +223,11 @@ class StatementViewSet(NoteViewSetBase):
 
     kind = "statement"
     serializer_class = StatementSerializer
-    queryset = Statement.objects.select_related("case", "drafted_by").prefetch_related("partners", "alignments__country",
-                                                                                      "alignments__recorded_by").order_by("-created_at", "-id")
+    queryset = (
+        Statement.objects.select_related("case", "drafted_by")
+        .prefetch_related("partners", "alignments__country", "alignments__recorded_by")
+        .order_by("-created_at", "-id")
+    )
     filterset_fields = ["case", "status", "statement_type"]
 
     def perform_create(self, serializer):
@@ -218,14 +251,18 @@ class StatementViewSet(NoteViewSetBase):
 
 
 @declare_access(OBJECT, model=CommunicationPlan)
-class CommunicationPlanViewSet(StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                               viewsets.ReadOnlyModelViewSet):
+class CommunicationPlanViewSet(
+    StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Strategic communication plans of responses (guidelines §7)."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = PlanSerializer
-    queryset = CommunicationPlan.objects.select_related("case", "drafted_by").prefetch_related(
-        "amplifying_states", "partners", "measures").order_by("-created_at", "-id")
+    queryset = (
+        CommunicationPlan.objects.select_related("case", "drafted_by")
+        .prefetch_related("amplifying_states", "partners", "measures")
+        .order_by("-created_at", "-id")
+    )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status", "public"]
     search_fields = ["title", "objectives", "case__title", "case__reference"]

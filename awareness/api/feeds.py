@@ -1,5 +1,6 @@
 """``POST /api/v1/feeds/stix/``: SIAC and partners post STIX 2.1 bundles;
 ``/api/v1/feeds/stix/ingestions/`` reports what came of them."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied, ValidationError as DjangoValidationError
@@ -38,8 +39,22 @@ class FeedIngestionSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = FeedIngestion
-        fields = ("id", "status", "channel", "bundle_id", "posted_by", "received_at", "finished_at", "object_count",
-                  "processed_count", "counts", "ignored", "stored_raw", "errors", "status_url")
+        fields = (
+            "id",
+            "status",
+            "channel",
+            "bundle_id",
+            "posted_by",
+            "received_at",
+            "finished_at",
+            "object_count",
+            "processed_count",
+            "counts",
+            "ignored",
+            "stored_raw",
+            "errors",
+            "status_url",
+        )
 
     def get_counts(self, ingestion) -> dict[str, int]:
         return {name: getattr(ingestion, f"{name}_count") for name in ("created", "updated", "unchanged", "ignored", "stored_raw")}
@@ -74,7 +89,8 @@ class RequestErrorSerializer(serializers.Serializer):
 # A 400 is either the ingestion record with its errors (the bundle was read
 # but refused) or DRF's ``detail`` (the body could not be read at all).
 FEED_REFUSAL = PolymorphicProxySerializer(
-    component_name="FeedRefusal", serializers=[FeedIngestionSerializer, RequestErrorSerializer],
+    component_name="FeedRefusal",
+    serializers=[FeedIngestionSerializer, RequestErrorSerializer],
     resource_type_field_name=None,
 )
 
@@ -91,16 +107,22 @@ class StixFeedViewSet(viewsets.ViewSet):
     parser_classes = [FeedJSONParser, StixJSONParser]
     max_request_body_setting = "CDT_TAXII_MAX_CONTENT_LENGTH"  # a bundle may be far larger than a form
 
-    @extend_schema(request=BundleSerializer, responses={
-        200: FeedIngestionSerializer, 202: FeedIngestionSerializer, 400: FEED_REFUSAL,
-        411: OpenApiResponse(description="No Content-Length header."),
-        413: OpenApiResponse(description="The bundle is larger than the API root accepts."),
-    })
+    @extend_schema(
+        request=BundleSerializer,
+        responses={
+            200: FeedIngestionSerializer,
+            202: FeedIngestionSerializer,
+            400: FEED_REFUSAL,
+            411: OpenApiResponse(description="No Content-Length header."),
+            413: OpenApiResponse(description="The bundle is larger than the API root accepts."),
+        },
+    )
     def create(self, request):
         check_declared_length(request)
         try:
-            ingestion = feed_bundle_receive(by=request.user, token=request.auth, bundle=request.data,
-                                            channel=FeedIngestion.Channel.FEED_API)
+            ingestion = feed_bundle_receive(
+                by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.FEED_API
+            )
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error))
         body = FeedIngestionSerializer(ingestion, context={"request": request}).data

@@ -11,8 +11,20 @@ from ..models import Assessment, RequestForInformation, ThreatActor
 class ThreatActorSerializer(json_fields.ModelSerializer):
     class Meta:
         model = ThreatActor
-        fields = ("id", "name", "kind", "persistent", "aliases", "suspected_sponsor", "unit", "description", "first_seen",
-                  "last_seen", "external_references", "stix_id")
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "persistent",
+            "aliases",
+            "suspected_sponsor",
+            "unit",
+            "description",
+            "first_seen",
+            "last_seen",
+            "external_references",
+            "stix_id",
+        )
 
 
 class AssessmentSerializer(MarkingsSerializer):
@@ -21,14 +33,33 @@ class AssessmentSerializer(MarkingsSerializer):
     cases = VisibleCaseField(many=True, required=False)
     actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    shared_with = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False,
-                                               write_only=True, help_text="Organisations given need-to-know besides yours and the secretariat.")
+    shared_with = json_fields.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="Organisations given need-to-know besides yours and the secretariat.",
+    )
     shared_with_all_delegations = json_fields.BooleanField(required=False, default=False, write_only=True)
 
     class Meta:
         model = Assessment
-        fields = ("id", "kind", "source", "title", "body", "assessed_on", "confidence", "cases", "actors", "recorded_by",
-                  "shared_with", "shared_with_all_delegations", *MarkingsSerializer.MARKING_FIELDS)
+        fields = (
+            "id",
+            "kind",
+            "source",
+            "title",
+            "body",
+            "assessed_on",
+            "confidence",
+            "cases",
+            "actors",
+            "recorded_by",
+            "shared_with",
+            "shared_with_all_delegations",
+            *MarkingsSerializer.MARKING_FIELDS,
+        )
 
 
 class RequestForInformationSerializer(json_fields.ModelSerializer):

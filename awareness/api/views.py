@@ -1,5 +1,6 @@
 """The awareness API: the threat-actor registry, assessments and
 requests for information."""
+
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
@@ -40,13 +41,18 @@ class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [SearchFilter]
     search_fields = ["name", "aliases", "suspected_sponsor"]
 
-    @extend_schema(responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
-                   description="A STIX 2.1 bundle of the actor and what you may share about it (see README, \"STIX export\").")
+    @extend_schema(
+        responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
+        description='A STIX 2.1 bundle of the actor and what you may share about it (see README, "STIX export").',
+    )
     @action(detail=True, methods=["get"], url_path="stix", renderer_classes=[StixRenderer, JSONRenderer])
     def stix(self, request, pk=None):
         bundle = actor_stix_bundle(actor=self.get_object(), user=request.user, request=request)
-        return Response(bundle, content_type="application/stix+json;version=2.1",
-                        headers={"Content-Disposition": f'attachment; filename="{bundle["id"]}.json"'})
+        return Response(
+            bundle,
+            content_type="application/stix+json;version=2.1",
+            headers={"Content-Disposition": f'attachment; filename="{bundle["id"]}.json"'},
+        )
 
 
 @declare_access(OBJECT, model=Assessment)
@@ -55,7 +61,11 @@ class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModel
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = AssessmentSerializer
-    queryset = Assessment.objects.select_related("source", "originator", "recorded_by").prefetch_related("cases", "actors", "releasable_to").order_by("-assessed_on", "-id")
+    queryset = (
+        Assessment.objects.select_related("source", "originator", "recorded_by")
+        .prefetch_related("cases", "actors", "releasable_to")
+        .order_by("-assessed_on", "-id")
+    )
     filter_backends = [StrictFilterBackend]
     filterset_class = AssessmentFilter
 

@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ThreatActor',
+            name="ThreatActor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('state', 'State actor'), ('state_sponsored', 'State-sponsored group'), ('non_state', 'Non-state actor'), ('unknown', 'Unknown')], default='unknown', max_length=20, verbose_name='kind')),
-                ('persistent', models.BooleanField(default=False, verbose_name='persistent threat actor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State actor"),
+                            ("state_sponsored", "State-sponsored group"),
+                            ("non_state", "Non-state actor"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("persistent", models.BooleanField(default=False, verbose_name="persistent threat actor")),
             ],
             options={
-                'verbose_name': 'threat actor',
-                'verbose_name_plural': 'threat actors',
-                'ordering': ['name'],
+                "verbose_name": "threat actor",
+                "verbose_name_plural": "threat actors",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -9,6 +9,7 @@ user what they may see and nothing else; an object they may not see is 404.
 Adding objects is the feed's ingestion (same validation, markings,
 idempotence and atomicity) and needs a token with the ``feeds:write`` scope.
 """
+
 from __future__ import annotations
 
 import base64
@@ -61,7 +62,9 @@ class TaxiiNegotiation(BaseContentNegotiation):
 
     def select_parser(self, request, parsers):
         content_type = request.content_type.split(";")[0].strip()
-        return next((parser for parser in parsers if parser.media_type == content_type), parsers[0] if content_type == "application/json" else None)
+        return next(
+            (parser for parser in parsers if parser.media_type == content_type), parsers[0] if content_type == "application/json" else None
+        )
 
     def select_renderer(self, request, renderers, format_suffix=None):
         accept = request.META.get("HTTP_ACCEPT", "*/*") or "*/*"
@@ -121,8 +124,15 @@ class TaxiiView(APIView):
 
 
 def collection_resource(collection: TaxiiCollection, can_write: bool) -> dict:
-    return {"id": str(collection.id), "title": collection.title, "description": collection.description, "alias": collection.alias,
-            "can_read": True, "can_write": can_write, "media_types": [STIX_MEDIA_TYPE]}
+    return {
+        "id": str(collection.id),
+        "title": collection.title,
+        "description": collection.description,
+        "alias": collection.alias,
+        "can_read": True,
+        "can_write": can_write,
+        "media_types": [STIX_MEDIA_TYPE],
+    }
 
 
 @declare_access(AUTHENTICATED)
@@ -131,9 +141,15 @@ class DiscoveryView(TaxiiView):
 
     def get(self, request):
         root = request.build_absolute_uri(reverse("taxii-api-root"))
-        return Response({"title": "CDT — Cyber Diplomacy Toolbox situational awareness",
-                         "description": "STIX 2.1 objects shared through the EU Cyber Diplomacy Toolbox case-management system.",
-                         "contact": "Council secretariat, HWPCI", "default": root, "api_roots": [root]})
+        return Response(
+            {
+                "title": "CDT — Cyber Diplomacy Toolbox situational awareness",
+                "description": "STIX 2.1 objects shared through the EU Cyber Diplomacy Toolbox case-management system.",
+                "contact": "Council secretariat, HWPCI",
+                "default": root,
+                "api_roots": [root],
+            }
+        )
 
 
 @declare_access(AUTHENTICATED)
@@ -141,8 +157,14 @@ class ApiRootView(TaxiiView):
     """The one API root (section 4.2)."""
 
     def get(self, request):
-        return Response({"title": "CDT feed", "description": "SIAC assessments and the threat-actor registry.",
-                         "versions": [MEDIA_TYPE], "max_content_length": settings.CDT_TAXII_MAX_CONTENT_LENGTH})
+        return Response(
+            {
+                "title": "CDT feed",
+                "description": "SIAC assessments and the threat-actor registry.",
+                "versions": [MEDIA_TYPE],
+                "max_content_length": settings.CDT_TAXII_MAX_CONTENT_LENGTH,
+            }
+        )
 
 
 def status_resource(ingestion: FeedIngestion) -> dict:
@@ -152,18 +174,32 @@ def status_resource(ingestion: FeedIngestion) -> dict:
     total = ingestion.object_count
     resource = {"id": str(ingestion.id), "request_timestamp": stix_timestamp(ingestion.received_at), "total_count": total}
     if ingestion.status == FeedIngestion.Status.COMPLETE:
-        successes = [{"id": stix_id, "message": outcome_name} for outcome_name in ("created", "updated", "unchanged")
-                     for stix_id in outcome.get(outcome_name, [])]
-        failures = [{"id": entry["id"], "version": entry.get("version", ""), "message": f"ignored: {entry.get('reason', '')}"}
-                    for entry in outcome.get("ignored", [])]
+        successes = [
+            {"id": stix_id, "message": outcome_name}
+            for outcome_name in ("created", "updated", "unchanged")
+            for stix_id in outcome.get(outcome_name, [])
+        ]
+        failures = [
+            {"id": entry["id"], "version": entry.get("version", ""), "message": f"ignored: {entry.get('reason', '')}"}
+            for entry in outcome.get("ignored", [])
+        ]
         extra = max(total - len(successes) - len(failures), 0)  # older in-bundle duplicates, counted once in the ignored list
-        resource.update(status="complete", success_count=len(successes) + extra, failure_count=len(failures), pending_count=0,
-                        successes=successes if not extra else [], failures=failures)
+        resource.update(
+            status="complete",
+            success_count=len(successes) + extra,
+            failure_count=len(failures),
+            pending_count=0,
+            successes=successes if not extra else [],
+            failures=failures,
+        )
     elif ingestion.status == FeedIngestion.Status.FAILED:
-        failures = [{"id": error.get("object", ""), "message": f"{error.get('property', '')}: {error.get('reason', '')}"}
-                    for error in ingestion.errors]
-        resource.update(status="complete", success_count=0, failure_count=total, pending_count=0,
-                        failures=failures if len(failures) == total else [])
+        failures = [
+            {"id": error.get("object", ""), "message": f"{error.get('property', '')}: {error.get('reason', '')}"}
+            for error in ingestion.errors
+        ]
+        resource.update(
+            status="complete", success_count=0, failure_count=total, pending_count=0, failures=failures if len(failures) == total else []
+        )
     else:
         resource.update(status="pending", success_count=0, failure_count=0, pending_count=total)
     return resource
@@ -282,8 +318,13 @@ def filtered(request, queryset: QuerySet, *, default_version: str = "last") -> Q
 def audit_classified_reads(request, collection: TaxiiCollection, rows) -> None:
     classified = [row.stix_id for row in rows if int(row.classification) > 0]
     if classified:
-        audit_record(action=AuditEntry.Action.READ, actor=request.user, target=collection, request=request,
-                     details={"via": "taxii", "path": request.path[:200], "stix_ids": classified[:500]})
+        audit_record(
+            action=AuditEntry.Action.READ,
+            actor=request.user,
+            target=collection,
+            request=request,
+            details={"via": "taxii", "path": request.path[:200], "stix_ids": classified[:500]},
+        )
 
 
 @declare_access(AUTHENTICATED)
@@ -306,14 +347,21 @@ class ObjectsView(TaxiiView):
         collection = self.collection(collection_id)
         check_declared_length(request)
         try:
-            ingestion = feed_bundle_receive(by=request.user, token=request.auth, bundle=request.data,
-                                            channel=FeedIngestion.Channel.TAXII, collection=collection)
+            ingestion = feed_bundle_receive(
+                by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.TAXII, collection=collection
+            )
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error))
         if ingestion.status == FeedIngestion.Status.FAILED:
-            return Response({"title": "Bad Request", "description": "The envelope was rejected whole; nothing was added.",
-                             "http_status": "400", "details": {"errors": ingestion.errors, "status": str(ingestion.id)}},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "title": "Bad Request",
+                    "description": "The envelope was rejected whole; nothing was added.",
+                    "http_status": "400",
+                    "details": {"errors": ingestion.errors, "status": str(ingestion.id)},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(status_resource(ingestion), status=status.HTTP_202_ACCEPTED)
 
 
@@ -356,8 +404,13 @@ class ManifestView(TaxiiView):
         collection = self.collection(collection_id)
         queryset = filtered(request, selectors.stix_object_list(user=request.user).filter(collection=collection))
         rows, more, next_token = Page(request).apply(queryset.only("stix_id", "version", "added_at", "pk"))
-        body = {"more": more, "objects": [{"id": row.stix_id, "date_added": stix_timestamp(row.added_at), "version": row.version,
-                                           "media_type": STIX_MEDIA_TYPE} for row in rows]}
+        body = {
+            "more": more,
+            "objects": [
+                {"id": row.stix_id, "date_added": stix_timestamp(row.added_at), "version": row.version, "media_type": STIX_MEDIA_TYPE}
+                for row in rows
+            ],
+        }
         if next_token:
             body["next"] = next_token
         return Response(body, headers=date_headers(rows))

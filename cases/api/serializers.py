@@ -33,9 +33,7 @@ class CaseSerializer(MarkingsSerializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     brought_by = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), required=False)
-    member_states_affected = json_fields.SlugRelatedField(
-        slug_field="code", queryset=MemberState.objects.all(), many=True, required=False
-    )
+    member_states_affected = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), many=True, required=False)
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
@@ -43,11 +41,37 @@ class CaseSerializer(MarkingsSerializer):
     class Meta:
         model = Case
         fields = (
-            "id", "reference", "kind", "title", "summary", "brought_by", "brought_on", "exercise", "state", "state_label",
-            "context", "legal_qualification", "article_42_7_invoked", "article_222_invoked", "ipcr_activated",
-            "hybrid_toolbox_linked", "fimi_toolbox_linked", "activity_name", "first_seen", "last_seen", "victims",
-            "sectors", "member_states_affected", "origin_territory", "transit_territory", "suspected_actors",
-            "closure_reason", "merged_into", "created_at", "updated_at", *MarkingsSerializer.MARKING_FIELDS,
+            "id",
+            "reference",
+            "kind",
+            "title",
+            "summary",
+            "brought_by",
+            "brought_on",
+            "exercise",
+            "state",
+            "state_label",
+            "context",
+            "legal_qualification",
+            "article_42_7_invoked",
+            "article_222_invoked",
+            "ipcr_activated",
+            "hybrid_toolbox_linked",
+            "fimi_toolbox_linked",
+            "activity_name",
+            "first_seen",
+            "last_seen",
+            "victims",
+            "sectors",
+            "member_states_affected",
+            "origin_territory",
+            "transit_territory",
+            "suspected_actors",
+            "closure_reason",
+            "merged_into",
+            "created_at",
+            "updated_at",
+            *MarkingsSerializer.MARKING_FIELDS,
         )
         read_only_fields = ("reference", "created_at", "updated_at")
 
@@ -78,7 +102,9 @@ class TransitionRequestSerializer(serializers.Serializer):
     reason = json_fields.CharField(required=False, allow_blank=True, default="")
     target = serializers.ChoiceField(choices=CaseState.choices, required=False, allow_null=True, default=None)
     merged_into = json_fields.CharField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("Reference of the case this one is merged into (close with reason “merged”)."),
     )
 
@@ -119,13 +145,14 @@ class AssessmentSerializer(json_fields.ModelSerializer):
 
     assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(
-        Classification, validators=[validate_classification_ceiling], required=False,
+        Classification,
+        validators=[validate_classification_ceiling],
+        required=False,
         help_text=_("Defaults to the case's classification; may be higher, never lower."),
     )
 
 
 class ProportionalityAssessmentSerializer(AssessmentSerializer):
-
     class Meta:
         model = ProportionalityAssessment
         fields = ("id", "assessed_by", "assessed_at", "classification", *[f for d in DIMENSIONS for f in (d, f"{d}_rationale")])
@@ -133,7 +160,6 @@ class ProportionalityAssessmentSerializer(AssessmentSerializer):
 
 
 class SignificanceAssessmentSerializer(AssessmentSerializer):
-
     class Meta:
         model = SignificanceAssessment
         fields = ("id", "assessed_by", "assessed_at", "classification", *[f"factor_{letter}" for letter in "abcdefg"], "conclusion")

@@ -1,5 +1,6 @@
 """The case API: list, open, read and edit cases; the transitions a user
 may take and taking them; the transition log; the assessments."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -136,7 +137,9 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
     @action(detail=True, methods=["get", "post"], url_path="proportionality", pagination_class=None, filter_backends=[])
     def proportionality(self, request, pk=None):
         """The proportionality assessments, newest first; POST records a (re)assessment."""
-        return self._assessments(request, ProportionalityAssessmentSerializer, selectors.proportionality_history, services.proportionality_assess)
+        return self._assessments(
+            request, ProportionalityAssessmentSerializer, selectors.proportionality_history, services.proportionality_assess
+        )
 
     @extend_schema(methods=["get"], responses=SignificanceAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=SignificanceAssessmentSerializer, responses={201: SignificanceAssessmentSerializer})

@@ -10,285 +10,782 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('awareness', '0001_initial'),
-        ('directory', '0002_reference_data'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("awareness", "0001_initial"),
+        ("directory", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('limite', models.BooleanField(help_text='Council distribution marking: not for public release.', verbose_name='LIMITE')),
-                ('tlp', models.PositiveSmallIntegerField(choices=[(0, 'TLP:CLEAR'), (1, 'TLP:GREEN'), (2, 'TLP:AMBER'), (3, 'TLP:AMBER+STRICT'), (4, 'TLP:RED')], verbose_name='TLP')),
-                ('releasable_to_all', models.BooleanField(help_text='Releasable to every delegation and body; otherwise only to those listed.', verbose_name='releasable to all')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('malicious_activity', 'Malicious cyber activity or large-scale incident (single response)'), ('persistent_threat_actor', 'Persistent cyber threat actor (sustained strategy)'), ('partner_request', 'Request from an international partner')], max_length=30, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('brought_on', models.DateField(verbose_name='brought on')),
-                ('exercise', models.BooleanField(default=False, help_text='An exercise case (CDT exercise, EU CyCLES): never mixed with real cases.', verbose_name='exercise')),
-                ('state', django_fsm.FSMField(choices=[('started', '1 · Start discussions'), ('awareness', '2 · Shared situational awareness'), ('exploration', '3 · Exploration of a response'), ('deliberation', '4 · Deliberations'), ('decision', '5 · Decision-making'), ('implementation', '6 · Implementation'), ('partner_cooperation', '7 · Cooperation with international partners'), ('evaluation', '8 · Evaluation of impact'), ('sustained_engagement', '9 · Sustained engagement'), ('closed', 'Closed')], default='started', max_length=50, protected=True, verbose_name='step')),
-                ('context', models.CharField(choices=[('peacetime', 'Peacetime'), ('crisis', 'Crisis'), ('armed_conflict', 'Armed conflict')], default='peacetime', max_length=20, verbose_name='context')),
-                ('legal_qualification', models.CharField(blank=True, choices=[('', 'Not yet assessed'), ('unfriendly_act', 'Unfriendly act'), ('internationally_wrongful_act', 'Internationally wrongful act'), ('armed_attack', 'Armed attack with a cyber component (UN Charter art. 51)')], max_length=40, verbose_name='legal qualification under consideration')),
-                ('article_42_7_invoked', models.BooleanField(default=False, verbose_name='Art. 42(7) TEU invoked')),
-                ('article_222_invoked', models.BooleanField(default=False, verbose_name='Art. 222 TFEU invoked')),
-                ('ipcr_activated', models.BooleanField(default=False, verbose_name='IPCR activated')),
-                ('hybrid_toolbox_linked', models.BooleanField(default=False, verbose_name='linked to the Hybrid Toolbox')),
-                ('fimi_toolbox_linked', models.BooleanField(default=False, verbose_name='linked to the FIMI Toolbox')),
-                ('activity_name', models.CharField(blank=True, max_length=200, verbose_name='activity name')),
-                ('first_seen', models.DateField(blank=True, null=True, verbose_name='first seen')),
-                ('last_seen', models.DateField(blank=True, null=True, verbose_name='last seen')),
-                ('victims', models.TextField(blank=True, verbose_name='victims')),
-                ('sectors', models.JSONField(blank=True, default=list, verbose_name='sectors')),
-                ('origin_territory', models.CharField(blank=True, help_text="Activity emanating from a State's territory does not by itself make that State responsible (para 12).", max_length=200, verbose_name='territory of origin')),
-                ('transit_territory', models.CharField(blank=True, max_length=200, verbose_name='territory of transit')),
-                ('closure_reason', models.CharField(blank=True, choices=[('no_response_agreed', 'No response agreed'), ('concluded', 'Concluded'), ('merged', 'Merged into another case'), ('withdrawn', 'Withdrawn')], max_length=30, verbose_name='closure reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('brought_by', models.ForeignKey(help_text='The Member State, the EEAS or the partner that brought the activity to the Council.', on_delete=django.db.models.deletion.PROTECT, related_name='cases_brought', to='directory.organisation', verbose_name='brought by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('member_states_affected', models.ManyToManyField(blank=True, related_name='cases_affecting', to='directory.memberstate', verbose_name='Member States affected')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_cases', to='cases.case', verbose_name='merged into')),
-                ('originator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation', verbose_name='originator')),
-                ('releasable_to', models.ManyToManyField(blank=True, related_name='+', to='directory.organisation', verbose_name='releasable to')),
-                ('suspected_actors', models.ManyToManyField(blank=True, related_name='cases', to='awareness.threatactor', verbose_name='suspected actors')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("limite", models.BooleanField(help_text="Council distribution marking: not for public release.", verbose_name="LIMITE")),
+                (
+                    "tlp",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "TLP:CLEAR"), (1, "TLP:GREEN"), (2, "TLP:AMBER"), (3, "TLP:AMBER+STRICT"), (4, "TLP:RED")],
+                        verbose_name="TLP",
+                    ),
+                ),
+                (
+                    "releasable_to_all",
+                    models.BooleanField(
+                        help_text="Releasable to every delegation and body; otherwise only to those listed.",
+                        verbose_name="releasable to all",
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True, verbose_name="reference")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("malicious_activity", "Malicious cyber activity or large-scale incident (single response)"),
+                            ("persistent_threat_actor", "Persistent cyber threat actor (sustained strategy)"),
+                            ("partner_request", "Request from an international partner"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("brought_on", models.DateField(verbose_name="brought on")),
+                (
+                    "exercise",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An exercise case (CDT exercise, EU CyCLES): never mixed with real cases.",
+                        verbose_name="exercise",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("started", "1 · Start discussions"),
+                            ("awareness", "2 · Shared situational awareness"),
+                            ("exploration", "3 · Exploration of a response"),
+                            ("deliberation", "4 · Deliberations"),
+                            ("decision", "5 · Decision-making"),
+                            ("implementation", "6 · Implementation"),
+                            ("partner_cooperation", "7 · Cooperation with international partners"),
+                            ("evaluation", "8 · Evaluation of impact"),
+                            ("sustained_engagement", "9 · Sustained engagement"),
+                            ("closed", "Closed"),
+                        ],
+                        default="started",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "context",
+                    models.CharField(
+                        choices=[("peacetime", "Peacetime"), ("crisis", "Crisis"), ("armed_conflict", "Armed conflict")],
+                        default="peacetime",
+                        max_length=20,
+                        verbose_name="context",
+                    ),
+                ),
+                (
+                    "legal_qualification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not yet assessed"),
+                            ("unfriendly_act", "Unfriendly act"),
+                            ("internationally_wrongful_act", "Internationally wrongful act"),
+                            ("armed_attack", "Armed attack with a cyber component (UN Charter art. 51)"),
+                        ],
+                        max_length=40,
+                        verbose_name="legal qualification under consideration",
+                    ),
+                ),
+                ("article_42_7_invoked", models.BooleanField(default=False, verbose_name="Art. 42(7) TEU invoked")),
+                ("article_222_invoked", models.BooleanField(default=False, verbose_name="Art. 222 TFEU invoked")),
+                ("ipcr_activated", models.BooleanField(default=False, verbose_name="IPCR activated")),
+                ("hybrid_toolbox_linked", models.BooleanField(default=False, verbose_name="linked to the Hybrid Toolbox")),
+                ("fimi_toolbox_linked", models.BooleanField(default=False, verbose_name="linked to the FIMI Toolbox")),
+                ("activity_name", models.CharField(blank=True, max_length=200, verbose_name="activity name")),
+                ("first_seen", models.DateField(blank=True, null=True, verbose_name="first seen")),
+                ("last_seen", models.DateField(blank=True, null=True, verbose_name="last seen")),
+                ("victims", models.TextField(blank=True, verbose_name="victims")),
+                ("sectors", models.JSONField(blank=True, default=list, verbose_name="sectors")),
+                (
+                    "origin_territory",
+                    models.CharField(
+                        blank=True,
+                        help_text="Activity emanating from a State's territory does not by itself make that State responsible (para 12).",
+                        max_length=200,
+                        verbose_name="territory of origin",
+                    ),
+                ),
+                ("transit_territory", models.CharField(blank=True, max_length=200, verbose_name="territory of transit")),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_response_agreed", "No response agreed"),
+                            ("concluded", "Concluded"),
+                            ("merged", "Merged into another case"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                        verbose_name="closure reason",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "brought_by",
+                    models.ForeignKey(
+                        help_text="The Member State, the EEAS or the partner that brought the activity to the Council.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_brought",
+                        to="directory.organisation",
+                        verbose_name="brought by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="opened by"
+                    ),
+                ),
+                (
+                    "member_states_affected",
+                    models.ManyToManyField(
+                        blank=True, related_name="cases_affecting", to="directory.memberstate", verbose_name="Member States affected"
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_cases",
+                        to="cases.case",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "originator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="originator",
+                    ),
+                ),
+                (
+                    "releasable_to",
+                    models.ManyToManyField(blank=True, related_name="+", to="directory.organisation", verbose_name="releasable to"),
+                ),
+                (
+                    "suspected_actors",
+                    models.ManyToManyField(blank=True, related_name="cases", to="awareness.threatactor", verbose_name="suspected actors"),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-brought_on', '-id'],
-                'abstract': False,
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-brought_on", "-id"],
+                "abstract": False,
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'case opened'), ('transition', 'case moved to another step'), ('assessed', 'assessment recorded')], max_length=20)),
-                ('payload', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "case opened"),
+                            ("transition", "case moved to another step"),
+                            ("assessed", "assessment recorded"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("payload", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("case", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="events", to="cases.case")),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseGroupObjectPermission',
+            name="CaseGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.case")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseTransition',
+            name="CaseTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=40, verbose_name='transition')),
-                ('source', models.CharField(choices=[('started', '1 · Start discussions'), ('awareness', '2 · Shared situational awareness'), ('exploration', '3 · Exploration of a response'), ('deliberation', '4 · Deliberations'), ('decision', '5 · Decision-making'), ('implementation', '6 · Implementation'), ('partner_cooperation', '7 · Cooperation with international partners'), ('evaluation', '8 · Evaluation of impact'), ('sustained_engagement', '9 · Sustained engagement'), ('closed', 'Closed')], max_length=30, verbose_name='from')),
-                ('target', models.CharField(choices=[('started', '1 · Start discussions'), ('awareness', '2 · Shared situational awareness'), ('exploration', '3 · Exploration of a response'), ('deliberation', '4 · Deliberations'), ('decision', '5 · Decision-making'), ('implementation', '6 · Implementation'), ('partner_cooperation', '7 · Cooperation with international partners'), ('evaluation', '8 · Evaluation of impact'), ('sustained_engagement', '9 · Sustained engagement'), ('closed', 'Closed')], max_length=30, verbose_name='to')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("transition", models.CharField(max_length=40, verbose_name="transition")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("started", "1 · Start discussions"),
+                            ("awareness", "2 · Shared situational awareness"),
+                            ("exploration", "3 · Exploration of a response"),
+                            ("deliberation", "4 · Deliberations"),
+                            ("decision", "5 · Decision-making"),
+                            ("implementation", "6 · Implementation"),
+                            ("partner_cooperation", "7 · Cooperation with international partners"),
+                            ("evaluation", "8 · Evaluation of impact"),
+                            ("sustained_engagement", "9 · Sustained engagement"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=30,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("started", "1 · Start discussions"),
+                            ("awareness", "2 · Shared situational awareness"),
+                            ("exploration", "3 · Exploration of a response"),
+                            ("deliberation", "4 · Deliberations"),
+                            ("decision", "5 · Decision-making"),
+                            ("implementation", "6 · Implementation"),
+                            ("partner_cooperation", "7 · Cooperation with international partners"),
+                            ("evaluation", "8 · Evaluation of impact"),
+                            ("sustained_engagement", "9 · Sustained engagement"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=30,
+                        verbose_name="to",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="by"
+                    ),
+                ),
+                ("case", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="cases.case")),
             ],
             options={
-                'verbose_name': 'transition',
-                'ordering': ['at', 'id'],
+                "verbose_name": "transition",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseUserObjectPermission',
+            name="CaseUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.case")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCase',
+            name="HistoricalCase",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('limite', models.BooleanField(help_text='Council distribution marking: not for public release.', verbose_name='LIMITE')),
-                ('tlp', models.PositiveSmallIntegerField(choices=[(0, 'TLP:CLEAR'), (1, 'TLP:GREEN'), (2, 'TLP:AMBER'), (3, 'TLP:AMBER+STRICT'), (4, 'TLP:RED')], verbose_name='TLP')),
-                ('releasable_to_all', models.BooleanField(help_text='Releasable to every delegation and body; otherwise only to those listed.', verbose_name='releasable to all')),
-                ('reference', models.CharField(db_index=True, editable=False, max_length=20, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('malicious_activity', 'Malicious cyber activity or large-scale incident (single response)'), ('persistent_threat_actor', 'Persistent cyber threat actor (sustained strategy)'), ('partner_request', 'Request from an international partner')], max_length=30, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('brought_on', models.DateField(verbose_name='brought on')),
-                ('exercise', models.BooleanField(default=False, help_text='An exercise case (CDT exercise, EU CyCLES): never mixed with real cases.', verbose_name='exercise')),
-                ('state', django_fsm.FSMField(choices=[('started', '1 · Start discussions'), ('awareness', '2 · Shared situational awareness'), ('exploration', '3 · Exploration of a response'), ('deliberation', '4 · Deliberations'), ('decision', '5 · Decision-making'), ('implementation', '6 · Implementation'), ('partner_cooperation', '7 · Cooperation with international partners'), ('evaluation', '8 · Evaluation of impact'), ('sustained_engagement', '9 · Sustained engagement'), ('closed', 'Closed')], default='started', max_length=50, protected=True, verbose_name='step')),
-                ('context', models.CharField(choices=[('peacetime', 'Peacetime'), ('crisis', 'Crisis'), ('armed_conflict', 'Armed conflict')], default='peacetime', max_length=20, verbose_name='context')),
-                ('legal_qualification', models.CharField(blank=True, choices=[('', 'Not yet assessed'), ('unfriendly_act', 'Unfriendly act'), ('internationally_wrongful_act', 'Internationally wrongful act'), ('armed_attack', 'Armed attack with a cyber component (UN Charter art. 51)')], max_length=40, verbose_name='legal qualification under consideration')),
-                ('article_42_7_invoked', models.BooleanField(default=False, verbose_name='Art. 42(7) TEU invoked')),
-                ('article_222_invoked', models.BooleanField(default=False, verbose_name='Art. 222 TFEU invoked')),
-                ('ipcr_activated', models.BooleanField(default=False, verbose_name='IPCR activated')),
-                ('hybrid_toolbox_linked', models.BooleanField(default=False, verbose_name='linked to the Hybrid Toolbox')),
-                ('fimi_toolbox_linked', models.BooleanField(default=False, verbose_name='linked to the FIMI Toolbox')),
-                ('activity_name', models.CharField(blank=True, max_length=200, verbose_name='activity name')),
-                ('first_seen', models.DateField(blank=True, null=True, verbose_name='first seen')),
-                ('last_seen', models.DateField(blank=True, null=True, verbose_name='last seen')),
-                ('victims', models.TextField(blank=True, verbose_name='victims')),
-                ('sectors', models.JSONField(blank=True, default=list, verbose_name='sectors')),
-                ('origin_territory', models.CharField(blank=True, help_text="Activity emanating from a State's territory does not by itself make that State responsible (para 12).", max_length=200, verbose_name='territory of origin')),
-                ('transit_territory', models.CharField(blank=True, max_length=200, verbose_name='territory of transit')),
-                ('closure_reason', models.CharField(blank=True, choices=[('no_response_agreed', 'No response agreed'), ('concluded', 'Concluded'), ('merged', 'Merged into another case'), ('withdrawn', 'Withdrawn')], max_length=30, verbose_name='closure reason')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='opened at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('brought_by', models.ForeignKey(blank=True, db_constraint=False, help_text='The Member State, the EEAS or the partner that brought the activity to the Council.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation', verbose_name='brought by')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case', verbose_name='merged into')),
-                ('originator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation', verbose_name='originator')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("limite", models.BooleanField(help_text="Council distribution marking: not for public release.", verbose_name="LIMITE")),
+                (
+                    "tlp",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "TLP:CLEAR"), (1, "TLP:GREEN"), (2, "TLP:AMBER"), (3, "TLP:AMBER+STRICT"), (4, "TLP:RED")],
+                        verbose_name="TLP",
+                    ),
+                ),
+                (
+                    "releasable_to_all",
+                    models.BooleanField(
+                        help_text="Releasable to every delegation and body; otherwise only to those listed.",
+                        verbose_name="releasable to all",
+                    ),
+                ),
+                ("reference", models.CharField(db_index=True, editable=False, max_length=20, verbose_name="reference")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("malicious_activity", "Malicious cyber activity or large-scale incident (single response)"),
+                            ("persistent_threat_actor", "Persistent cyber threat actor (sustained strategy)"),
+                            ("partner_request", "Request from an international partner"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("brought_on", models.DateField(verbose_name="brought on")),
+                (
+                    "exercise",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An exercise case (CDT exercise, EU CyCLES): never mixed with real cases.",
+                        verbose_name="exercise",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("started", "1 · Start discussions"),
+                            ("awareness", "2 · Shared situational awareness"),
+                            ("exploration", "3 · Exploration of a response"),
+                            ("deliberation", "4 · Deliberations"),
+                            ("decision", "5 · Decision-making"),
+                            ("implementation", "6 · Implementation"),
+                            ("partner_cooperation", "7 · Cooperation with international partners"),
+                            ("evaluation", "8 · Evaluation of impact"),
+                            ("sustained_engagement", "9 · Sustained engagement"),
+                            ("closed", "Closed"),
+                        ],
+                        default="started",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "context",
+                    models.CharField(
+                        choices=[("peacetime", "Peacetime"), ("crisis", "Crisis"), ("armed_conflict", "Armed conflict")],
+                        default="peacetime",
+                        max_length=20,
+                        verbose_name="context",
+                    ),
+                ),
+                (
+                    "legal_qualification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not yet assessed"),
+                            ("unfriendly_act", "Unfriendly act"),
+                            ("internationally_wrongful_act", "Internationally wrongful act"),
+                            ("armed_attack", "Armed attack with a cyber component (UN Charter art. 51)"),
+                        ],
+                        max_length=40,
+                        verbose_name="legal qualification under consideration",
+                    ),
+                ),
+                ("article_42_7_invoked", models.BooleanField(default=False, verbose_name="Art. 42(7) TEU invoked")),
+                ("article_222_invoked", models.BooleanField(default=False, verbose_name="Art. 222 TFEU invoked")),
+                ("ipcr_activated", models.BooleanField(default=False, verbose_name="IPCR activated")),
+                ("hybrid_toolbox_linked", models.BooleanField(default=False, verbose_name="linked to the Hybrid Toolbox")),
+                ("fimi_toolbox_linked", models.BooleanField(default=False, verbose_name="linked to the FIMI Toolbox")),
+                ("activity_name", models.CharField(blank=True, max_length=200, verbose_name="activity name")),
+                ("first_seen", models.DateField(blank=True, null=True, verbose_name="first seen")),
+                ("last_seen", models.DateField(blank=True, null=True, verbose_name="last seen")),
+                ("victims", models.TextField(blank=True, verbose_name="victims")),
+                ("sectors", models.JSONField(blank=True, default=list, verbose_name="sectors")),
+                (
+                    "origin_territory",
+                    models.CharField(
+                        blank=True,
+                        help_text="Activity emanating from a State's territory does not by itself make that State responsible (para 12).",
+                        max_length=200,
+                        verbose_name="territory of origin",
+                    ),
+                ),
+                ("transit_territory", models.CharField(blank=True, max_length=200, verbose_name="territory of transit")),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_response_agreed", "No response agreed"),
+                            ("concluded", "Concluded"),
+                            ("merged", "Merged into another case"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=30,
+                        verbose_name="closure reason",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="opened at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "brought_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The Member State, the EEAS or the partner that brought the activity to the Council.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="brought by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "originator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="originator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical case',
-                'verbose_name_plural': 'historical cases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical case",
+                "verbose_name_plural": "historical cases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProportionalityAssessment',
+            name="ProportionalityAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('assessed_at', models.DateTimeField(auto_now_add=True, verbose_name='assessed at')),
-                ('scope', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='scope')),
-                ('scope_rationale', models.TextField(verbose_name='scope: rationale')),
-                ('scale', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='scale')),
-                ('scale_rationale', models.TextField(verbose_name='scale: rationale')),
-                ('duration', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='duration')),
-                ('duration_rationale', models.TextField(verbose_name='duration: rationale')),
-                ('intensity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='intensity')),
-                ('intensity_rationale', models.TextField(verbose_name='intensity: rationale')),
-                ('complexity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='complexity')),
-                ('complexity_rationale', models.TextField(verbose_name='complexity: rationale')),
-                ('sophistication', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='sophistication')),
-                ('sophistication_rationale', models.TextField(verbose_name='sophistication: rationale')),
-                ('impact', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='impact')),
-                ('impact_rationale', models.TextField(verbose_name='impact: rationale')),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proportionality_assessments', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(auto_now_add=True, verbose_name="assessed at")),
+                (
+                    "scope",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="scope",
+                    ),
+                ),
+                ("scope_rationale", models.TextField(verbose_name="scope: rationale")),
+                (
+                    "scale",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="scale",
+                    ),
+                ),
+                ("scale_rationale", models.TextField(verbose_name="scale: rationale")),
+                (
+                    "duration",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="duration",
+                    ),
+                ),
+                ("duration_rationale", models.TextField(verbose_name="duration: rationale")),
+                (
+                    "intensity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="intensity",
+                    ),
+                ),
+                ("intensity_rationale", models.TextField(verbose_name="intensity: rationale")),
+                (
+                    "complexity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="complexity",
+                    ),
+                ),
+                ("complexity_rationale", models.TextField(verbose_name="complexity: rationale")),
+                (
+                    "sophistication",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="sophistication",
+                    ),
+                ),
+                ("sophistication_rationale", models.TextField(verbose_name="sophistication: rationale")),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)],
+                        verbose_name="impact",
+                    ),
+                ),
+                ("impact_rationale", models.TextField(verbose_name="impact: rationale")),
+                (
+                    "assessed_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="proportionality_assessments", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proportionality assessment',
-                'ordering': ['-assessed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "proportionality assessment",
+                "ordering": ["-assessed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SignificanceAssessment',
+            name="SignificanceAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('assessed_at', models.DateTimeField(auto_now_add=True, verbose_name='assessed at')),
-                ('factor_a', models.TextField(blank=True, verbose_name='(a) the scope, scale, impact or severity of disruption caused, including to economic and societal activities, essential services, critical State functions, public order or public safety')),
-                ('factor_b', models.TextField(blank=True, verbose_name='(b) the number of natural or legal persons, entities or bodies affected')),
-                ('factor_c', models.TextField(blank=True, verbose_name='(c) the number of Member States concerned')),
-                ('factor_d', models.TextField(blank=True, verbose_name='(d) the amount of economic loss caused, such as through large-scale theft of funds, economic resources or intellectual property')),
-                ('factor_e', models.TextField(blank=True, verbose_name='(e) the economic benefit gained by the perpetrator, for himself or for others')),
-                ('factor_f', models.TextField(blank=True, verbose_name='(f) the amount or nature of data stolen or the scale of data breaches')),
-                ('factor_g', models.TextField(blank=True, verbose_name='(g) the nature of commercially sensitive data accessed')),
-                ('conclusion', models.CharField(choices=[('undetermined', 'Not yet determined'), ('significant', 'Significant effect'), ('potentially_significant', 'Potentially significant effect'), ('not_significant', 'No significant effect')], default='undetermined', max_length=30, verbose_name='conclusion')),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='significance_assessments', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(auto_now_add=True, verbose_name="assessed at")),
+                (
+                    "factor_a",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="(a) the scope, scale, impact or severity of disruption caused, including to economic and societal activities, essential services, critical State functions, public order or public safety",
+                    ),
+                ),
+                (
+                    "factor_b",
+                    models.TextField(blank=True, verbose_name="(b) the number of natural or legal persons, entities or bodies affected"),
+                ),
+                ("factor_c", models.TextField(blank=True, verbose_name="(c) the number of Member States concerned")),
+                (
+                    "factor_d",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="(d) the amount of economic loss caused, such as through large-scale theft of funds, economic resources or intellectual property",
+                    ),
+                ),
+                (
+                    "factor_e",
+                    models.TextField(
+                        blank=True, verbose_name="(e) the economic benefit gained by the perpetrator, for himself or for others"
+                    ),
+                ),
+                (
+                    "factor_f",
+                    models.TextField(blank=True, verbose_name="(f) the amount or nature of data stolen or the scale of data breaches"),
+                ),
+                ("factor_g", models.TextField(blank=True, verbose_name="(g) the nature of commercially sensitive data accessed")),
+                (
+                    "conclusion",
+                    models.CharField(
+                        choices=[
+                            ("undetermined", "Not yet determined"),
+                            ("significant", "Significant effect"),
+                            ("potentially_significant", "Potentially significant effect"),
+                            ("not_significant", "No significant effect"),
+                        ],
+                        default="undetermined",
+                        max_length=30,
+                        verbose_name="conclusion",
+                    ),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="significance_assessments", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'significant-effect assessment',
-                'ordering': ['-assessed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "significant-effect assessment",
+                "ordering": ["-assessed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['exercise', 'state'], name='cases_case_exercis_20fe6f_idx'),
+            model_name="case",
+            index=models.Index(fields=["exercise", "state"], name="cases_case_exercis_20fe6f_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['exercise', '-brought_on'], name='cases_case_exercis_b1cf54_idx'),
+            model_name="case",
+            index=models.Index(fields=["exercise", "-brought_on"], name="cases_case_exercis_b1cf54_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='cases_case_never_top_secret'),
+            model_name="case",
+            constraint=models.CheckConstraint(condition=models.Q(("classification__lte", 3)), name="cases_case_never_top_secret"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('first_seen__isnull', True), ('last_seen__isnull', True), ('last_seen__gte', models.F('first_seen')), _connector='OR'), name='cases_case_seen_in_order'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_seen__isnull", True), ("last_seen__isnull", True), ("last_seen__gte", models.F("first_seen")), _connector="OR"
+                ),
+                name="cases_case_seen_in_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['processed_at', 'id'], name='cases_casee_process_4edb7f_idx'),
+            model_name="caseevent",
+            index=models.Index(fields=["processed_at", "id"], name="cases_casee_process_4edb7f_idx"),
         ),
         migrations.AlterUniqueTogether(
-            name='casegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="casegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='caseuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="caseuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='cases_proportionalityassessment_never_top_secret'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("classification__lte", 3)), name="cases_proportionalityassessment_never_top_secret"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('scope__gte', 1), ('scope__lte', 5)), name='cases_proportionality_scope_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scope__gte", 1), ("scope__lte", 5)), name="cases_proportionality_scope_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('scale__gte', 1), ('scale__lte', 5)), name='cases_proportionality_scale_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scale__gte", 1), ("scale__lte", 5)), name="cases_proportionality_scale_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('duration__gte', 1), ('duration__lte', 5)), name='cases_proportionality_duration_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration__gte", 1), ("duration__lte", 5)), name="cases_proportionality_duration_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('intensity__gte', 1), ('intensity__lte', 5)), name='cases_proportionality_intensity_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("intensity__gte", 1), ("intensity__lte", 5)), name="cases_proportionality_intensity_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('complexity__gte', 1), ('complexity__lte', 5)), name='cases_proportionality_complexity_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("complexity__gte", 1), ("complexity__lte", 5)), name="cases_proportionality_complexity_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('sophistication__gte', 1), ('sophistication__lte', 5)), name='cases_proportionality_sophistication_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sophistication__gte", 1), ("sophistication__lte", 5)),
+                name="cases_proportionality_sophistication_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proportionalityassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 5)), name='cases_proportionality_impact_1_to_5'),
+            model_name="proportionalityassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("impact__gte", 1), ("impact__lte", 5)), name="cases_proportionality_impact_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='significanceassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='cases_significanceassessment_never_top_secret'),
+            model_name="significanceassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("classification__lte", 3)), name="cases_significanceassessment_never_top_secret"
+            ),
         ),
     ]

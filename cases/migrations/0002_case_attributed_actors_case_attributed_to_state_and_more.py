@@ -4,26 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awareness', '0004_taxii_collections'),
-        ('cases', '0001_initial'),
+        ("awareness", "0004_taxii_collections"),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='attributed_actors',
-            field=models.ManyToManyField(blank=True, related_name='attributed_cases', to='awareness.threatactor', verbose_name='actors covered by an attribution'),
+            model_name="case",
+            name="attributed_actors",
+            field=models.ManyToManyField(
+                blank=True, related_name="attributed_cases", to="awareness.threatactor", verbose_name="actors covered by an attribution"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='attributed_to_state',
-            field=models.CharField(blank=True, help_text='Set by a coordinated political attribution at EU level; measures requiring attribution to a State need it.', max_length=100, verbose_name='State the activity is attributed to'),
+            model_name="case",
+            name="attributed_to_state",
+            field=models.CharField(
+                blank=True,
+                help_text="Set by a coordinated political attribution at EU level; measures requiring attribution to a State need it.",
+                max_length=100,
+                verbose_name="State the activity is attributed to",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='attributed_to_state',
-            field=models.CharField(blank=True, help_text='Set by a coordinated political attribution at EU level; measures requiring attribution to a State need it.', max_length=100, verbose_name='State the activity is attributed to'),
+            model_name="historicalcase",
+            name="attributed_to_state",
+            field=models.CharField(
+                blank=True,
+                help_text="Set by a coordinated political attribution at EU level; measures requiring attribution to a State need it.",
+                max_length=100,
+                verbose_name="State the activity is attributed to",
+            ),
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_attributed_actors_case_attributed_to_state_and_more'),
+        ("cases", "0002_case_attributed_actors_case_attributed_to_state_and_more"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='case',
-            name='attributed_actors',
+            model_name="case",
+            name="attributed_actors",
         ),
         migrations.RemoveField(
-            model_name='case',
-            name='attributed_to_state',
+            model_name="case",
+            name="attributed_to_state",
         ),
         migrations.RemoveField(
-            model_name='historicalcase',
-            name='attributed_to_state',
+            model_name="historicalcase",
+            name="attributed_to_state",
         ),
     ]

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_remove_case_attributed_actors_and_more'),
+        ("cases", "0003_remove_case_attributed_actors_and_more"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='CaseEvent',
+            name="CaseEvent",
         ),
     ]

@@ -47,9 +47,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email", "organisation__code", "organisation__name")
     autocomplete_fields = ("organisation",)
-    fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("CDT"), {"fields": ("organisation", "clearance", "clearance_expires_on")}),
-    )
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("CDT"), {"fields": ("organisation", "clearance", "clearance_expires_on")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("CDT"), {"fields": ("first_name", "last_name", "email", "organisation", "groups")}),
     )

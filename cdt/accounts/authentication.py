@@ -1,4 +1,5 @@
 """DRF authentication by ``Authorization: Token <key>`` against hashed keys."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -4,6 +4,7 @@ Usernames are fixed: operators' scripts and integration tests rely on them.
 Ireland holds the Presidency from July to December 2026, so ``chair-ie``
 chairs HWPCI on today's date.
 """
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Account forms: the second-factor code."""
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _

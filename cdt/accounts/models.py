@@ -4,6 +4,7 @@ A user belongs to one organisation (a Member State delegation or a body),
 holds roles as Django groups, and has a security clearance with an expiry
 managed by the secretariat.
 """
+
 from __future__ import annotations
 
 import datetime

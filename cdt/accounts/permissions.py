@@ -5,6 +5,7 @@ the token's scopes allow: safe methods need ``read`` (or the view's declared
 read scope), unsafe ones ``write`` (or the view's declared write scope). A
 browser session is limited by the user's rights only.
 """
+
 from rest_framework import permissions
 
 from .models import ApiToken

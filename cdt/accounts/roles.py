@@ -3,6 +3,7 @@
 A group's name is the role's English label, so the admin console reads
 naturally; code refers to roles by :class:`Role` only.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,6 @@
 """API token scopes. A token carries the scopes it was issued with; a request
 authenticated by a browser session is limited only by the user's rights."""
+
 from django.utils.translation import gettext_lazy as _
 
 READ = "read"

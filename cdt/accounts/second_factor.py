@@ -16,6 +16,7 @@ cover every session-authenticated request:
 API tokens are not affected: they are issued to a client by the secretariat,
 stored hashed and scoped; they are the second credential.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -38,10 +39,7 @@ def requires_second_factor(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return (
-        int(user.clearance) >= int(Classification.CONFIDENTIEL_UE)
-        or user.is_staff
-        or user.is_superuser
-        or user.has_role(Role.SECRETARIAT)
+        int(user.clearance) >= int(Classification.CONFIDENTIEL_UE) or user.is_staff or user.is_superuser or user.has_role(Role.SECRETARIAT)
     )
 
 
@@ -58,9 +56,7 @@ def second_factor_exempt(view):
 
 def safe_next(request, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return candidate
     return default or reverse(settings.LOGIN_REDIRECT_URL)
 

@@ -1,4 +1,5 @@
 """Writes on accounts: role groups, demo accounts, API tokens."""
+
 from __future__ import annotations
 
 import datetime
@@ -35,9 +36,7 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_issue(
-    *, user: User, name: str, scopes: Iterable[str], expires_at: datetime.datetime | None = None
-) -> tuple[ApiToken, str]:
+def api_token_issue(*, user: User, name: str, scopes: Iterable[str], expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
     """Issue a token; return it and its key, which is never stored in clear."""
     scopes = sorted(set(scopes))
     unknown = [scope for scope in scopes if scope not in SCOPES]
@@ -112,6 +111,7 @@ def user_organisation_group_sync(*, user: User) -> None:
 
 # --- Second factor ----------------------------------------------------------
 
+
 def second_factor_enrolment(*, user: User):
     """The user's pending (unconfirmed) authenticator device, created on
     first call: its key is shown once on the enrolment page."""
@@ -171,6 +171,7 @@ def second_factor_register(*, user: User, key_hex: str, name: str = "Authenticat
 
 
 # --- Sessions ---------------------------------------------------------------
+
 
 def user_sessions_end(*, user: User) -> int:
     """Delete every live session of ``user``; return how many. Sessions are

@@ -1,6 +1,7 @@
 """API rate limits: one bucket per API token and one per signed-in browser
 user (rates in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``). A revoked or
 expired token never reaches the throttle: authentication refuses it first."""
+
 from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle

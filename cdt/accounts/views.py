@@ -1,5 +1,6 @@
 """Account pages: the profile, and the second factor (verification after the
 password, and enrolment of an authenticator app)."""
+
 from base64 import b32encode
 
 import segno

@@ -18,6 +18,7 @@ one. The declaration is enforced, not informational:
 Third-party views we mount but do not write (Django's auth views, the admin,
 the schema) are declared in :data:`THIRD_PARTY_URL_ACCESS` by URL name.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

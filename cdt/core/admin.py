@@ -1,5 +1,6 @@
 """The console as a whole: its titles, and the CSV export every changelist
 offers. Loaded by the admin's autodiscovery, so both are set in one place."""
+
 from __future__ import annotations
 
 import csv
@@ -46,10 +47,17 @@ def export_as_csv(modeladmin, request, queryset):
     may not see is not in it. The export is audited (who, what, how many)."""
     opts = modeladmin.model._meta
     columns = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
-    audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, details={
-        "format": "csv", "model": opts.label_lower, "count": queryset.count(),
-        "ids": [str(pk) for pk in queryset.values_list("pk", flat=True)[:AUDITED_IDS]],
-    })
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        actor=request.user,
+        request=request,
+        details={
+            "format": "csv",
+            "model": opts.label_lower,
+            "count": queryset.count(),
+            "ids": [str(pk) for pk in queryset.values_list("pk", flat=True)[:AUDITED_IDS]],
+        },
+    )
 
     def cell(obj, name):
         # As the changelist shows it (choice labels, names of related rows,

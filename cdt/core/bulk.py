@@ -7,6 +7,7 @@ value tuples in PostgreSQL's text format and is several times faster for
 tens of thousands of rows. Primary keys, when wanted, are taken from the
 table's sequence first. No signals are sent, as with ``bulk_create``.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -49,8 +50,9 @@ def bulk_insert_values(model: type[models.Model], columns: list[str], values: li
     ids: list[int] = []
     if with_ids:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(values)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(values)]
+            )
             ids = [value for (value,) in cursor.fetchall()]
         fields = [meta.pk, *fields]
         values = [(pk, *row) for pk, row in zip(ids, values)]

@@ -7,6 +7,7 @@ people who would rather read than look), and nothing is told by colour
 alone: bars carry their numbers, series differ by pattern as well as hue,
 and timeline marks differ by shape.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -62,8 +63,9 @@ class BarChart:
         return max(len(self.rows), 1) * ROW_HEIGHT + 10
 
 
-def bar_chart(*, key: str, title: str, description: str, rows: list[tuple[str, list[float], str]],
-              series: list[str] | None = None) -> BarChart:
+def bar_chart(
+    *, key: str, title: str, description: str, rows: list[tuple[str, list[float], str]], series: list[str] | None = None
+) -> BarChart:
     """Horizontal (stacked) bars: ``rows`` are (label, values per series,
     the text printed after the bar)."""
     largest = max((sum(values) for _label, values, _text in rows), default=0) or 1
@@ -110,8 +112,14 @@ class Timeline:
     right: int = 810
 
 
-def timeline(*, key: str, title: str, description: str, incidents: list[tuple[datetime.date, str, str]],
-             responses: list[tuple[datetime.date, str, str]]) -> Timeline | None:
+def timeline(
+    *,
+    key: str,
+    title: str,
+    description: str,
+    incidents: list[tuple[datetime.date, str, str]],
+    responses: list[tuple[datetime.date, str, str]],
+) -> Timeline | None:
     """Incidents above the axis as circles, responses below as diamonds,
     placed by date; one tick per year."""
     dated = [entry for entry in (*incidents, *responses) if entry[0]]

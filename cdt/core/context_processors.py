@@ -1,4 +1,5 @@
 """What the site shell (header and navigation) needs on every page."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

@@ -6,6 +6,7 @@ costs the same number of queries with ten cases or ten thousand. A user
 with several roles (a delegate whose state holds the Presidency is also the
 chair) sees each role's panels once.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -60,33 +61,55 @@ def _marking(obj) -> str:
 
 # --- Delegate ---------------------------------------------------------------
 
+
 def awaiting_position(user) -> Panel:
     """Open questions on which the user's state has not yet taken a position."""
     from council.models import Position, PositionValue
     from council.selectors import question_list
 
     mine = Position.objects.filter(question=OuterRef("pk"), member_state=user.member_state, value=PositionValue.NONE)
-    questions = (question_list(user=user).filter(status="open").filter(Exists(mine))
-                 .select_related("case").order_by("-put_at")[:PANEL_ROWS])
-    return Panel("awaiting-position", _("Cases needing my state's position"), [
-        Row(question.case.reference, f'{reverse("case-page", args=[question.case_id])}#question-{question.pk}', str(question),
-            _marking(question))
-        for question in questions
-    ], reverse("case-list-page"), _("All cases"), _("Your state has taken a position on every open question."))
+    questions = question_list(user=user).filter(status="open").filter(Exists(mine)).select_related("case").order_by("-put_at")[:PANEL_ROWS]
+    return Panel(
+        "awaiting-position",
+        _("Cases needing my state's position"),
+        [
+            Row(
+                question.case.reference,
+                f"{reverse('case-page', args=[question.case_id])}#question-{question.pk}",
+                str(question),
+                _marking(question),
+            )
+            for question in questions
+        ],
+        reverse("case-list-page"),
+        _("All cases"),
+        _("Your state has taken a position on every open question."),
+    )
 
 
-def open_procedures(user, *, within: datetime.timedelta | None = None, key: str = "open-procedures",
-                    title: Promise = _("Open written procedures")) -> Panel:
+def open_procedures(
+    user, *, within: datetime.timedelta | None = None, key: str = "open-procedures", title: Promise = _("Open written procedures")
+) -> Panel:
     from council.selectors import written_procedure_list
 
     procedures = written_procedure_list(user=user).filter(status="open").select_related("case")
     if within is not None:
         procedures = procedures.filter(deadline__lte=timezone.now() + within)
-    return Panel(key, title, [
-        Row(procedure.case.reference, reverse("written-procedure-page", args=[procedure.pk]), procedure.get_kind_display(),
-            _marking(procedure), procedure.deadline)
-        for procedure in procedures.order_by("deadline")[:PANEL_ROWS]
-    ], empty=_("No written procedure is open."))
+    return Panel(
+        key,
+        title,
+        [
+            Row(
+                procedure.case.reference,
+                reverse("written-procedure-page", args=[procedure.pk]),
+                procedure.get_kind_display(),
+                _marking(procedure),
+                procedure.deadline,
+            )
+            for procedure in procedures.order_by("deadline")[:PANEL_ROWS]
+        ],
+        empty=_("No written procedure is open."),
+    )
 
 
 def new_assessments(user, *, days: int = 14) -> Panel:
@@ -94,28 +117,53 @@ def new_assessments(user, *, days: int = 14) -> Panel:
     from awareness.selectors import assessment_list
 
     since = timezone.now() - datetime.timedelta(days=days)
-    assessments = (assessment_list(user=user).filter(recorded_at__gte=since).exclude(cases=None)
-                   .select_related("source").order_by("-recorded_at")[:PANEL_ROWS])
-    return Panel("new-assessments", _("New assessments on my cases"), [
-        Row(assessment.title, reverse("assessment-page", args=[assessment.pk]),
-            f"{assessment.source.short_name or assessment.source.code} · {day(assessment.assessed_on)}", _marking(assessment))
-        for assessment in assessments
-    ], reverse("assessment-list-page"), _("All assessments"), _("No new assessment in the last two weeks."))
+    assessments = (
+        assessment_list(user=user)
+        .filter(recorded_at__gte=since)
+        .exclude(cases=None)
+        .select_related("source")
+        .order_by("-recorded_at")[:PANEL_ROWS]
+    )
+    return Panel(
+        "new-assessments",
+        _("New assessments on my cases"),
+        [
+            Row(
+                assessment.title,
+                reverse("assessment-page", args=[assessment.pk]),
+                f"{assessment.source.short_name or assessment.source.code} · {day(assessment.assessed_on)}",
+                _marking(assessment),
+            )
+            for assessment in assessments
+        ],
+        reverse("assessment-list-page"),
+        _("All assessments"),
+        _("No new assessment in the last two weeks."),
+    )
 
 
 def recent_decisions(user) -> Panel:
     from council.selectors import decision_list
 
     decisions = decision_list(user=user).select_related("case").order_by("-decided_on", "-id")[:PANEL_ROWS]
-    return Panel("recent-decisions", _("Recent decisions"), [
-        Row(decision.case.reference, reverse("case-page", args=[decision.case_id]),
-            f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {day(decision.decided_on)}",
-            _marking(decision))
-        for decision in decisions
-    ], empty=_("No decision recorded yet."))
+    return Panel(
+        "recent-decisions",
+        _("Recent decisions"),
+        [
+            Row(
+                decision.case.reference,
+                reverse("case-page", args=[decision.case_id]),
+                f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {day(decision.decided_on)}",
+                _marking(decision),
+            )
+            for decision in decisions
+        ],
+        empty=_("No decision recorded yet."),
+    )
 
 
 # --- EEAS drafter -----------------------------------------------------------
+
 
 def my_notes(user) -> Panel:
     """The drafter's live notes (not superseded or approved), with how many
@@ -129,14 +177,23 @@ def my_notes(user) -> Panel:
         notes = protected_queryset(model.objects.filter(drafted_by=user, status__in=live), user)
         if model is OptionsNote:
             notes = notes.select_related("case")  # its marking reads the case's LIMITE and TLP
-        notes = (notes
-                 .annotate(comment_count=Count("comments")).order_by("-updated_at")[:PANEL_ROWS])
-        rows += [(note.updated_at, Row(note.title, reverse(url_name, args=[note.pk]),
-                                       f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
-                                       _marking(note))) for note in notes]
+        notes = notes.annotate(comment_count=Count("comments")).order_by("-updated_at")[:PANEL_ROWS]
+        rows += [
+            (
+                note.updated_at,
+                Row(
+                    note.title,
+                    reverse(url_name, args=[note.pk]),
+                    f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
+                    _marking(note),
+                ),
+            )
+            for note in notes
+        ]
     rows.sort(key=lambda pair: pair[0], reverse=True)
-    return Panel("my-notes", _("My notes and their comments"), [row for _at, row in rows[:PANEL_ROWS]],
-                 empty=_("You have no note in drafting."))
+    return Panel(
+        "my-notes", _("My notes and their comments"), [row for _at, row in rows[:PANEL_ROWS]], empty=_("You have no note in drafting.")
+    )
 
 
 def cases_waiting_for_note(user) -> Panel:
@@ -147,39 +204,63 @@ def cases_waiting_for_note(user) -> Panel:
 
     drafted = OptionsNote.objects.filter(case=OuterRef("pk"), status__in=[NoteStatus.DRAFT, NoteStatus.CIRCULATED, NoteStatus.SUBMITTED])
     cases = case_list(user=user).filter(state=CaseState.EXPLORATION).exclude(Exists(drafted)).order_by("-updated_at")[:PANEL_ROWS]
-    return Panel("cases-waiting-for-note", _("Cases waiting for an options note"), [
-        Row(case.reference, reverse("case-page", args=[case.pk]), case.title, _marking(case)) for case in cases
-    ], empty=_("Every case at step 3 has an options note."))
+    return Panel(
+        "cases-waiting-for-note",
+        _("Cases waiting for an options note"),
+        [Row(case.reference, reverse("case-page", args=[case.pk]), case.title, _marking(case)) for case in cases],
+        empty=_("Every case at step 3 has an options note."),
+    )
 
 
 def evaluations_due(user, *, days: int = 30) -> Panel:
     from measures.selectors import evaluation_list
 
     horizon = timezone.localdate() + datetime.timedelta(days=days)
-    evaluations = (evaluation_list(user=user).filter(evaluated_at=None, cancelled=False, due_on__lte=horizon)
-                   .select_related("case", "measure__measure_type").order_by("due_on")[:PANEL_ROWS])
-    return Panel("evaluations-due", _("Impact evaluations due"), [
-        Row(evaluation.case.reference, reverse("evaluation-record-page", args=[evaluation.pk]),
-            f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}", _marking(evaluation))
-        for evaluation in evaluations
-    ], reverse("evaluation-list-page"), _("All evaluations"), _("No evaluation due in the next 30 days."))
+    evaluations = (
+        evaluation_list(user=user)
+        .filter(evaluated_at=None, cancelled=False, due_on__lte=horizon)
+        .select_related("case", "measure__measure_type")
+        .order_by("due_on")[:PANEL_ROWS]
+    )
+    return Panel(
+        "evaluations-due",
+        _("Impact evaluations due"),
+        [
+            Row(
+                evaluation.case.reference,
+                reverse("evaluation-record-page", args=[evaluation.pk]),
+                f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}",
+                _marking(evaluation),
+            )
+            for evaluation in evaluations
+        ],
+        reverse("evaluation-list-page"),
+        _("All evaluations"),
+        _("No evaluation due in the next 30 days."),
+    )
 
 
 # --- Chair ------------------------------------------------------------------
+
 
 def next_meeting(user) -> Panel:
     """The next HWPCI meeting and the agenda items the user may see."""
     from council.models import Meeting
     from council.selectors import visible_agenda_items
 
-    meeting = (Meeting.objects.filter(body__code="HWPCI", starts_at__gte=timezone.now()).select_related("body")
-               .order_by("starts_at").first())
+    meeting = Meeting.objects.filter(body__code="HWPCI", starts_at__gte=timezone.now()).select_related("body").order_by("starts_at").first()
     if meeting is None:
         return Panel("next-meeting", _("Next HWPCI meeting"), empty=_("No HWPCI meeting is scheduled."))
     items = visible_agenda_items(user=user).filter(meeting=meeting).order_by("order", "id")[:PANEL_ROWS]
     rows = [Row(f"{item.order}. {item.title}", reverse("meeting-page", args=[meeting.pk])) for item in items]
-    return Panel("next-meeting", _("Next HWPCI meeting"), rows, reverse("meeting-page", args=[meeting.pk]),
-                 f"{meeting.body.code} · {moment(meeting.starts_at)}", _("The agenda has no item yet."))
+    return Panel(
+        "next-meeting",
+        _("Next HWPCI meeting"),
+        rows,
+        reverse("meeting-page", args=[meeting.pk]),
+        f"{meeting.body.code} · {moment(meeting.starts_at)}",
+        _("The agenda has no item yet."),
+    )
 
 
 def cases_ready_to_move(user) -> Panel:
@@ -193,27 +274,43 @@ def cases_ready_to_move(user) -> Panel:
     backwards = {"revisit", "close", "reopen"}
     rows = []
     for case in case_list(user=user).filter(state__in=OPEN_STATES).order_by("-updated_at")[:READY_CANDIDATES]:
-        ready = [option.spec.label for option in transition_options(case, user)
-                 if option.available and option.spec.name not in backwards]
+        ready = [option.spec.label for option in transition_options(case, user) if option.available and option.spec.name not in backwards]
         if ready:
-            rows.append(Row(case.reference, reverse("case-page", args=[case.pk]),
-                            f"{case.get_state_display()} → {ready[0]}", _marking(case)))
-    return Panel("ready-to-move", _("Cases ready to move"), rows[:PANEL_ROWS], reverse("case-list-page"), _("All cases"),
-                 _("No recently changed case can move on now."))
+            rows.append(
+                Row(case.reference, reverse("case-page", args=[case.pk]), f"{case.get_state_display()} → {ready[0]}", _marking(case))
+            )
+    return Panel(
+        "ready-to-move",
+        _("Cases ready to move"),
+        rows[:PANEL_ROWS],
+        reverse("case-list-page"),
+        _("All cases"),
+        _("No recently changed case can move on now."),
+    )
 
 
 # --- Secretariat ------------------------------------------------------------
+
 
 def feed_log(user) -> Panel:
     from awareness.selectors import feed_ingestion_list
 
     ingestions = feed_ingestion_list(user=user).defer("payload").order_by("-received_at")[:PANEL_ROWS]
-    return Panel("feed-log", _("Feed ingestion log"), [
-        Row(ingestion.bundle_id or str(ingestion.pk)[:8], reverse("feed-ingestion-page", args=[ingestion.pk]),
-            f"{ingestion.get_status_display()} · {ingestion.created_count}/{ingestion.object_count} · "
-            f"{moment(ingestion.received_at)}")
-        for ingestion in ingestions
-    ], reverse("feed-log-page"), _("Whole log"), _("No bundle received yet."))
+    return Panel(
+        "feed-log",
+        _("Feed ingestion log"),
+        [
+            Row(
+                ingestion.bundle_id or str(ingestion.pk)[:8],
+                reverse("feed-ingestion-page", args=[ingestion.pk]),
+                f"{ingestion.get_status_display()} · {ingestion.created_count}/{ingestion.object_count} · {moment(ingestion.received_at)}",
+            )
+            for ingestion in ingestions
+        ],
+        reverse("feed-log-page"),
+        _("Whole log"),
+        _("No bundle received yet."),
+    )
 
 
 def overdue(user) -> Panel:
@@ -221,28 +318,49 @@ def overdue(user) -> Panel:
     from notifications.models import Deadline
     from notifications.selectors import visible_rows
 
-    deadlines = (Deadline.objects.filter(visible_rows(user), done_at=None, due_at__lt=timezone.now())
-                 .order_by("due_at")[:PANEL_ROWS])
-    return Panel("overdue", _("Overdue items"), [
-        Row(f"{deadline.get_kind_display()}: {deadline.reference}", deadline.link or reverse("deadline-list-page"),
-            marking=deadline.marking, due=deadline.due_at)
-        for deadline in deadlines
-    ], empty=_("Nothing is overdue."))
+    deadlines = Deadline.objects.filter(visible_rows(user), done_at=None, due_at__lt=timezone.now()).order_by("due_at")[:PANEL_ROWS]
+    return Panel(
+        "overdue",
+        _("Overdue items"),
+        [
+            Row(
+                f"{deadline.get_kind_display()}: {deadline.reference}",
+                deadline.link or reverse("deadline-list-page"),
+                marking=deadline.marking,
+                due=deadline.due_at,
+            )
+            for deadline in deadlines
+        ],
+        empty=_("Nothing is overdue."),
+    )
 
 
 def expiring_clearances(user, *, days: int = 60) -> Panel:
     from django.contrib.auth import get_user_model
 
     today = timezone.localdate()
-    users = (get_user_model().objects.filter(is_active=True, clearance_expires_on__lte=today + datetime.timedelta(days=days))
-             .select_related("organisation").order_by("clearance_expires_on")[:PANEL_ROWS])
-    return Panel("expiring-clearances", _("Users with expiring clearances"), [
-        Row(f"{person.get_full_name() or person.username} ({person.organisation})",
-            reverse("admin:accounts_user_change", args=[person.pk]),
-            (_("expired %(date)s") if person.clearance_expires_on < today else _("expires %(date)s"))
-            % {"date": day(person.clearance_expires_on)})
-        for person in users
-    ], reverse("admin:accounts_user_changelist"), _("All users"), _("No clearance expires in the next 60 days."))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, clearance_expires_on__lte=today + datetime.timedelta(days=days))
+        .select_related("organisation")
+        .order_by("clearance_expires_on")[:PANEL_ROWS]
+    )
+    return Panel(
+        "expiring-clearances",
+        _("Users with expiring clearances"),
+        [
+            Row(
+                f"{person.get_full_name() or person.username} ({person.organisation})",
+                reverse("admin:accounts_user_change", args=[person.pk]),
+                (_("expired %(date)s") if person.clearance_expires_on < today else _("expires %(date)s"))
+                % {"date": day(person.clearance_expires_on)},
+            )
+            for person in users
+        ],
+        reverse("admin:accounts_user_changelist"),
+        _("All users"),
+        _("No clearance expires in the next 60 days."),
+    )
 
 
 def panels(user) -> list[tuple[Promise, list[Panel]]]:
@@ -251,12 +369,22 @@ def panels(user) -> list[tuple[Promise, list[Panel]]]:
 
     sections = []
     if is_chair(user):
-        sections.append((_("As chair of HWPCI"), [next_meeting(user), cases_ready_to_move(user),
-                                                   open_procedures(user, within=datetime.timedelta(hours=72), key="procedures-closing",
-                                                                   title=_("Procedures closing within 72 hours"))]))
+        sections.append(
+            (
+                _("As chair of HWPCI"),
+                [
+                    next_meeting(user),
+                    cases_ready_to_move(user),
+                    open_procedures(
+                        user, within=datetime.timedelta(hours=72), key="procedures-closing", title=_("Procedures closing within 72 hours")
+                    ),
+                ],
+            )
+        )
     if is_delegate(user):
-        sections.append((_("For my delegation"), [awaiting_position(user), open_procedures(user), new_assessments(user),
-                                                  recent_decisions(user)]))
+        sections.append(
+            (_("For my delegation"), [awaiting_position(user), open_procedures(user), new_assessments(user), recent_decisions(user)])
+        )
     if is_eeas(user) and user.has_role(Role.EEAS_DRAFTER):
         sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user)]))
     if is_secretariat(user):

@@ -1,4 +1,5 @@
 """Form helpers that give Django forms the Europa Component Library look."""
+
 import datetime
 
 from django import forms

@@ -2,6 +2,7 @@
 ``sort`` ordering), then a page of 25, with the query kept in the page
 links. The case list, the assessments, the meetings and the evaluations use
 it, so every list filters, sorts and pages the same way."""
+
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator

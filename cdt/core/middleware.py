@@ -6,6 +6,7 @@ exception: DRF authenticates tokens inside the view, after middleware runs,
 so the middleware lets them through and their ``permission_classes`` decide
 (anonymous API calls get 401/403, never a redirect to an HTML page).
 """
+
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.core.handlers.asgi import ASGIRequest
@@ -54,14 +55,18 @@ class RequestBodyLimitMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         length = _declared_length(request)
         if length is None:
-            return self._refuse(request, view_func, status=400,
-                                message=gettext("The request's Content-Length header is not a number."))
+            return self._refuse(request, view_func, status=400, message=gettext("The request's Content-Length header is not a number."))
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
         setting = getattr(view_class, "max_request_body_setting", None) or getattr(view_func, "max_request_body_setting", None)
         limit = getattr(settings, setting) if setting else settings.CDT_MAX_REQUEST_BODY
         if length > limit:
-            return self._refuse(request, view_func, status=413, message=gettext(
-                "The request body is %(length)s bytes; this address accepts at most %(limit)s bytes.") % {"length": length, "limit": limit})
+            return self._refuse(
+                request,
+                view_func,
+                status=413,
+                message=gettext("The request body is %(length)s bytes; this address accepts at most %(limit)s bytes.")
+                % {"length": length, "limit": limit},
+            )
         return None
 
     @staticmethod
@@ -70,13 +75,17 @@ class RequestBodyLimitMiddleware:
         TAXII, DRF's ``detail`` on the API, a page for the browser."""
         if request.path.startswith("/taxii2/"):
             title = "Request Entity Too Large" if status == 413 else "Bad Request"
-            return JsonResponse({"title": title, "description": message, "http_status": str(status)}, status=status,
-                                content_type="application/taxii+json;version=2.1")
+            return JsonResponse(
+                {"title": title, "description": message, "http_status": str(status)},
+                status=status,
+                content_type="application/taxii+json;version=2.1",
+            )
         view_class = getattr(view_func, "cls", None)
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return JsonResponse({"detail": message}, status=status)
-        return HttpResponse(render_to_string("core/request_refused.html", {"message": message, "too_large": status == 413},
-                                             request=request), status=status)
+        return HttpResponse(
+            render_to_string("core/request_refused.html", {"message": message, "too_large": status == 413}, request=request), status=status
+        )
 
 
 def _declared_length(request) -> int | None:

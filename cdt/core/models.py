@@ -1,4 +1,5 @@
 """Operational records that are not domain data."""
+
 from django.db import models
 
 

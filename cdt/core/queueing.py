@@ -1,6 +1,7 @@
 """Queueing Celery tasks from requests and services without ever failing
 (or hanging) the caller when the broker is unreachable: the work is in a
 database row, and a beat sweep queues it again later."""
+
 from __future__ import annotations
 
 import logging

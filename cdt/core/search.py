@@ -7,6 +7,7 @@ On PostgreSQL, full-text search (``websearch`` syntax: words, "phrases",
 -exclusions; English stemming) ranked by relevance; on SQLite, every word
 must appear in one of the fields (case-insensitive), newest first.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,21 +41,54 @@ def _sources() -> list[Source]:
     from measures.models import OptionsNote, StrategicResponseNote
 
     return [
-        Source("case", _("Cases"), lambda user: cases.case_list(user=user), ("reference", "title", "summary", "activity_name"),
-               lambda case: f"{case.reference} — {case.title}", lambda case: reverse("case-page", args=[case.pk])),
-        Source("assessment", _("Assessments"), lambda user: awareness.assessment_list(user=user), ("title", "body"),
-               lambda assessment: assessment.title, lambda assessment: reverse("assessment-page", args=[assessment.pk])),
-        Source("actor", _("Threat actors"), lambda user: awareness.actor_list(), ("name", "aliases", "description"),
-               lambda actor: actor.name, lambda actor: reverse("actor-page", args=[actor.pk])),
-        Source("options_note", _("Options notes"), lambda user: protected_queryset(OptionsNote.objects.select_related("case"), user),
-               ("title", "content"), lambda note: f"{note.case.reference} — {note.title} (v{note.version})",
-               lambda note: reverse("options-note-page", args=[note.pk])),
-        Source("strategic_note", _("Strategic response notes"), lambda user: protected_queryset(StrategicResponseNote.objects.all(), user),
-               ("title", "content"), lambda note: note.title, lambda note: reverse("strategic-note-page", args=[note.pk])),
-        Source("statement", _("Statements and declarations"),
-               lambda user: protected_queryset(Statement.objects.select_related("case"), user), ("title", "content"),
-               lambda statement: f"{statement.case.reference} — {statement.title}",
-               lambda statement: reverse("statement-page", args=[statement.pk])),
+        Source(
+            "case",
+            _("Cases"),
+            lambda user: cases.case_list(user=user),
+            ("reference", "title", "summary", "activity_name"),
+            lambda case: f"{case.reference} — {case.title}",
+            lambda case: reverse("case-page", args=[case.pk]),
+        ),
+        Source(
+            "assessment",
+            _("Assessments"),
+            lambda user: awareness.assessment_list(user=user),
+            ("title", "body"),
+            lambda assessment: assessment.title,
+            lambda assessment: reverse("assessment-page", args=[assessment.pk]),
+        ),
+        Source(
+            "actor",
+            _("Threat actors"),
+            lambda user: awareness.actor_list(),
+            ("name", "aliases", "description"),
+            lambda actor: actor.name,
+            lambda actor: reverse("actor-page", args=[actor.pk]),
+        ),
+        Source(
+            "options_note",
+            _("Options notes"),
+            lambda user: protected_queryset(OptionsNote.objects.select_related("case"), user),
+            ("title", "content"),
+            lambda note: f"{note.case.reference} — {note.title} (v{note.version})",
+            lambda note: reverse("options-note-page", args=[note.pk]),
+        ),
+        Source(
+            "strategic_note",
+            _("Strategic response notes"),
+            lambda user: protected_queryset(StrategicResponseNote.objects.all(), user),
+            ("title", "content"),
+            lambda note: note.title,
+            lambda note: reverse("strategic-note-page", args=[note.pk]),
+        ),
+        Source(
+            "statement",
+            _("Statements and declarations"),
+            lambda user: protected_queryset(Statement.objects.select_related("case"), user),
+            ("title", "content"),
+            lambda statement: f"{statement.case.reference} — {statement.title}",
+            lambda statement: reverse("statement-page", args=[statement.pk]),
+        ),
     ]
 
 
@@ -82,8 +116,12 @@ def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str, order: tu
         vector = SearchVector(*(Cast(field, TextField()) for field in fields), config="english")
         search = SearchQuery(query, search_type="websearch", config="english")
         # The match operator decides; the rank only orders (ts_rank is never 0, even without a match).
-        return (queryset.annotate(search_vector=vector).filter(search_vector=search)
-                .annotate(search_rank=SearchRank(vector, search)).order_by("-search_rank", *order))
+        return (
+            queryset.annotate(search_vector=vector)
+            .filter(search_vector=search)
+            .annotate(search_rank=SearchRank(vector, search))
+            .order_by("-search_rank", *order)
+        )
     words = [word for word in query.split() if word]
     condition = Q()
     for word in words:

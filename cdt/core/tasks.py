@@ -1,4 +1,5 @@
 """Celery tasks of the core app: thin, they call a service."""
+
 import socket
 
 from celery import shared_task

@@ -4,6 +4,7 @@ lets them through; SQLite stores them and a later render breaks instead.
 DRF's and Django's character fields refuse both already; content that
 arrives as free JSON (STIX objects, the notes' structured content) is
 checked with this."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The home page and operational probes."""
+
 from __future__ import annotations
 
 from django.db import connection
@@ -55,14 +56,30 @@ def search_page(request):
 
     query = request.GET.get("q", "")
     if len(query) > MAX_QUERY_LENGTH:
-        return render(request, "core/search.html", {"query": query[:MAX_QUERY_LENGTH], "kinds": kinds(), "groups": [],
-                                                    "error": _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}}, status=400)
+        return render(
+            request,
+            "core/search.html",
+            {
+                "query": query[:MAX_QUERY_LENGTH],
+                "kinds": kinds(),
+                "groups": [],
+                "error": _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH},
+            },
+            status=400,
+        )
     selected = set(request.GET.getlist("kind"))
     groups = search(user=request.user, query=query, kinds=selected or None, limit=25 if selected else 10)
-    return render(request, "core/search.html", {
-        "query": query, "kinds": kinds(), "selected": selected, "groups": groups,
-        "marking": highest_marking(hit.obj for group in groups for hit in group.hits if hasattr(hit.obj, "classification")),
-    })
+    return render(
+        request,
+        "core/search.html",
+        {
+            "query": query,
+            "kinds": kinds(),
+            "selected": selected,
+            "groups": groups,
+            "marking": highest_marking(hit.obj for group in groups for hit in group.hits if hasattr(hit.obj, "classification")),
+        },
+    )
 
 
 @declare_access(AUTHENTICATED)
@@ -72,9 +89,17 @@ def figures_page(request):
     measures by type and year, time spent per step."""
     from . import figures
 
-    return render(request, "core/figures.html", {"charts": [
-        figures.cases_by_step(request.user), figures.measures_by_type_and_year(request.user), figures.time_per_step(request.user),
-    ]})
+    return render(
+        request,
+        "core/figures.html",
+        {
+            "charts": [
+                figures.cases_by_step(request.user),
+                figures.measures_by_type_and_year(request.user),
+                figures.time_per_step(request.user),
+            ]
+        },
+    )
 
 
 @declare_access(PUBLIC)

@@ -5,6 +5,7 @@ Population shares are kept per year (not one column) because the Council
 updates them every year and past decisions must still be recomputable with
 the shares that applied when they were taken.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -126,9 +127,7 @@ class Organisation(models.Model):
         related_name="delegation",
         verbose_name=_("Member State"),
     )
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("part of")
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("part of"))
 
     class Meta:
         ordering = ["kind", "code"]
@@ -159,9 +158,7 @@ class PresidencyTerm(models.Model):
     """A six-month rotating Presidency of the Council. The chair of HWPCI on
     a date is computed from these rows, never typed."""
 
-    member_state = models.ForeignKey(
-        MemberState, on_delete=models.PROTECT, related_name="presidencies", verbose_name=_("Member State")
-    )
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="presidencies", verbose_name=_("Member State"))
     starts_on = models.DateField(_("starts on"), unique=True)
     ends_on = models.DateField(_("ends on"), unique=True)
 
@@ -185,4 +182,3 @@ class PresidencyTerm(models.Model):
                 overlapping = overlapping.exclude(pk=self.pk)
             if overlapping.exists():
                 raise ValidationError(_("This term overlaps %(term)s.") % {"term": overlapping.first()})
-

@@ -5,6 +5,7 @@ Used by the ``0002_reference_data`` migration (with historical models) and by
 existing rows alone, so edits the secretariat makes in the admin survive a
 re-run.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,44 @@ COUNCIL_BODIES: list[dict] = [
     {"code": "PSC", "name": "Political and Security Committee", "level": "committee", "reports_to": ["COREPER"]},
     {"code": "HWPCI", "name": "Horizontal Working Party on Cyber Issues", "level": "working_party", "reports_to": ["PSC", "COREPER"]},
     {"code": "RELEX", "name": "Working Party of Foreign Relations Counsellors", "level": "working_party", "reports_to": ["COREPER"]},
-    {"code": "HWP-ERCHT", "name": "Horizontal Working Party on Enhancing Resilience and Countering Hybrid Threats", "level": "working_party", "reports_to": ["COREPER"]},
-    {"code": "COEST", "name": "Working Party on Eastern Europe and Central Asia", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
+    {
+        "code": "HWP-ERCHT",
+        "name": "Horizontal Working Party on Enhancing Resilience and Countering Hybrid Threats",
+        "level": "working_party",
+        "reports_to": ["COREPER"],
+    },
+    {
+        "code": "COEST",
+        "name": "Working Party on Eastern Europe and Central Asia",
+        "level": "working_party",
+        "reports_to": ["PSC"],
+        "geographical": True,
+    },
     {"code": "COASI", "name": "Asia-Oceania Working Party", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
     {"code": "MAMA", "name": "Mashreq/Maghreb Working Party", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
     {"code": "MOG", "name": "Middle East/Gulf Working Party", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
     {"code": "COAFR", "name": "Africa Working Party", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
-    {"code": "COLAC", "name": "Working Party on Latin America and the Caribbean", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
-    {"code": "COWEB", "name": "Working Party on the Western Balkans Region", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
-    {"code": "COTRA", "name": "Transatlantic Relations Working Party", "level": "working_party", "reports_to": ["PSC"], "geographical": True},
+    {
+        "code": "COLAC",
+        "name": "Working Party on Latin America and the Caribbean",
+        "level": "working_party",
+        "reports_to": ["PSC"],
+        "geographical": True,
+    },
+    {
+        "code": "COWEB",
+        "name": "Working Party on the Western Balkans Region",
+        "level": "working_party",
+        "reports_to": ["PSC"],
+        "geographical": True,
+    },
+    {
+        "code": "COTRA",
+        "name": "Transatlantic Relations Working Party",
+        "level": "working_party",
+        "reports_to": ["PSC"],
+        "geographical": True,
+    },
 ]
 
 # (code, name, short name, kind, parent code)
@@ -121,7 +151,8 @@ def load_reference_data(apps) -> dict[str, int]:
         created["member_states"] += made
         states[state.code] = state
         _, made = PopulationShare.objects.get_or_create(
-            member_state=state, year=POPULATION_YEAR,
+            member_state=state,
+            year=POPULATION_YEAR,
             defaults={"share_percent": Decimal(row["population_share_percent"])},
         )
         created["population_shares"] += made

@@ -1,4 +1,5 @@
 """Reads of the directory. Reference data is visible to every logged-in user."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Directory pages: who is who in the process, for every logged-in user."""
+
 from django.shortcuts import render
 from django.utils import timezone
 

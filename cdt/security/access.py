@@ -19,6 +19,7 @@ admin changelist); :func:`can_view` is the same rule evaluated in Python for
 one object. A property test checks they agree. Superusers and model-level
 permissions grant nothing here: only object grants count.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -147,9 +148,7 @@ def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") 
     user_perm, group_perm = permission_models(model)
     name = codename(model, action)
     personal = Exists(user_perm.objects.filter(content_object=obj.pk, user_id=OuterRef("pk"), permission__codename=name))
-    by_group = Exists(
-        group_perm.objects.filter(content_object=obj.pk, group__user=OuterRef("pk"), permission__codename=name)
-    )
+    by_group = Exists(group_perm.objects.filter(content_object=obj.pk, group__user=OuterRef("pk"), permission__codename=name))
     cleared = cleared_for(int(obj.classification))
     releasable = Q() if obj.releasable_to_all else Q(organisation__in=obj.releasable_to.values("pk"))
     tlp = Tlp(obj.tlp)
@@ -169,9 +168,7 @@ def cleared_for(level: int) -> Q:
 
     if int(level) == 0:
         return Q()
-    return Q(clearance__gte=int(level)) & (
-        Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate())
-    )
+    return Q(clearance__gte=int(level)) & (Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate()))
 
 
 def viewers_of_child(child: Model, users: QuerySet | None = None, action: str = "view") -> QuerySet:
@@ -222,9 +219,7 @@ def can_view(user, obj: Model, action: str = "view") -> bool:
     user_perm, group_perm = permission_models(type(obj))
     name = codename(type(obj), action)
     personal = user_perm.objects.filter(content_object=obj, user=user, permission__codename=name).exists()
-    by_group = group_perm.objects.filter(
-        content_object=obj, group__in=user.groups.all(), permission__codename=name
-    ).exists()
+    by_group = group_perm.objects.filter(content_object=obj, group__in=user.groups.all(), permission__codename=name).exists()
     tlp = Tlp(obj.tlp)
     if tlp == Tlp.RED:
         return personal

@@ -145,13 +145,22 @@ class ProtectedModelAdmin(admin.ModelAdmin):
                         (access_grant if grant else access_revoke)(target=obj, by=request.user, group=group, action=action)
                         changed.add(obj.pk)
             if changed:
-                message = (gettext("%(organisation)s now has access to %(count)d %(items)s.") if grant
-                           else gettext("%(organisation)s no longer has access to %(count)d %(items)s."))
-                self.message_user(request, message % {"organisation": organisation, "count": len(changed),
-                                                      "items": model_ngettext(self.opts, len(changed))}, messages.SUCCESS)
+                message = (
+                    gettext("%(organisation)s now has access to %(count)d %(items)s.")
+                    if grant
+                    else gettext("%(organisation)s no longer has access to %(count)d %(items)s.")
+                )
+                self.message_user(
+                    request,
+                    message % {"organisation": organisation, "count": len(changed), "items": model_ngettext(self.opts, len(changed))},
+                    messages.SUCCESS,
+                )
             else:
-                message = (gettext("%(organisation)s already had access; nothing changed.") if grant
-                           else gettext("%(organisation)s had no access to withdraw; nothing changed."))
+                message = (
+                    gettext("%(organisation)s already had access; nothing changed.")
+                    if grant
+                    else gettext("%(organisation)s had no access to withdraw; nothing changed.")
+                )
                 self.message_user(request, message % {"organisation": organisation}, messages.INFO)
             return None  # back to the changelist
         select_across = request.POST.get("select_across") == "1"
@@ -176,9 +185,13 @@ class ProtectedModelAdmin(admin.ModelAdmin):
 
     def _held_by(self, group, queryset, action: str) -> set:
         _user_perm, group_perm = permission_models(self.model)
-        return set(group_perm.objects.filter(
-            group=group, permission__codename=codename(self.model, action), content_object__in=queryset.values("pk"),
-        ).values_list("content_object_id", flat=True))
+        return set(
+            group_perm.objects.filter(
+                group=group,
+                permission__codename=codename(self.model, action),
+                content_object__in=queryset.values("pk"),
+            ).values_list("content_object_id", flat=True)
+        )
 
     def _visible_or_404(self, request, object_id) -> None:
         from django.contrib.admin.utils import unquote

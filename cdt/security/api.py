@@ -1,5 +1,6 @@
 """API building blocks for protected objects: the markings as fields, and a
 viewset mixin that applies the one access rule to every query."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +37,7 @@ class MarkingsSerializer(json_fields.ModelSerializer):
     tlp = NamedChoiceField(Tlp)
     originator = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     releasable_to_all = json_fields.BooleanField()
-    releasable_to = json_fields.SlugRelatedField(
-        slug_field="code", queryset=Organisation.objects.all(), many=True, required=False
-    )
+    releasable_to = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False)
     limite = json_fields.BooleanField()
     marking = json_fields.CharField(source="marking_label", read_only=True)
 
@@ -49,9 +48,7 @@ class MarkingsSerializer(json_fields.ModelSerializer):
         if not attrs.get("releasable_to_all", getattr(self.instance, "releasable_to_all", False)) and not attrs.get(
             "releasable_to", [] if self.instance is None else list(self.instance.releasable_to.all())
         ):
-            raise serializers.ValidationError(
-                {"releasable_to": _("Name at least one organisation, or make it releasable to all.")}
-            )
+            raise serializers.ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
         return attrs
 
 

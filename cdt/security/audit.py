@@ -5,6 +5,7 @@ the single :class:`AuditHead` row (``SELECT … FOR UPDATE``), so the chain
 never forks under concurrency; the entry itself is inserted once and never
 touched again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Granting and revoking need-to-know (writes, audited)."""
+
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
@@ -28,7 +29,9 @@ def _access_change(*, audit_action: str, change, target: Model, by, user, group:
     with transaction.atomic():
         change(codename(type(target), action), user or group, target)
         audit_record(
-            action=audit_action, actor=by, target=target,
+            action=audit_action,
+            actor=by,
+            target=target,
             details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
         )
 

@@ -6,6 +6,7 @@ ascending order, so comparisons are plain integer comparisons. TLP 2.0
 AMBER+STRICT are distinct levels (OpenCTI once gave them the same order and
 let AMBER holders open AMBER+STRICT material).
 """
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Response and session hardening that applies to every request."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """The security model's data: the marking mixin every protected object uses,
 and the append-only, hash-chained audit trail."""
+
 from __future__ import annotations
 
 import hashlib
@@ -52,15 +53,11 @@ class Marked(Classified):
 
     limite = models.BooleanField(_("LIMITE"), help_text=_("Council distribution marking: not for public release."))
     tlp = models.PositiveSmallIntegerField(_("TLP"), choices=Tlp.choices)
-    originator = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("originator")
-    )
+    originator = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("originator"))
     releasable_to_all = models.BooleanField(
         _("releasable to all"), help_text=_("Releasable to every delegation and body; otherwise only to those listed.")
     )
-    releasable_to = models.ManyToManyField(
-        Organisation, blank=True, related_name="+", verbose_name=_("releasable to")
-    )
+    releasable_to = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("releasable to"))
 
     class Meta(Classified.Meta):
         abstract = True
@@ -98,9 +95,14 @@ class MarkedChild(Classified):
                 from django.core.exceptions import ValidationError
 
                 raise ValidationError(
-                    {"classification": _("A %(child)s cannot be classified below the %(parent)s it belongs to (%(level)s).")
-                     % {"child": self._meta.verbose_name, "parent": parent._meta.verbose_name,
-                        "level": Classification(int(parent.classification)).label}}
+                    {
+                        "classification": _("A %(child)s cannot be classified below the %(parent)s it belongs to (%(level)s).")
+                        % {
+                            "child": self._meta.verbose_name,
+                            "parent": parent._meta.verbose_name,
+                            "level": Classification(int(parent.classification)).label,
+                        }
+                    }
                 )
 
     @property

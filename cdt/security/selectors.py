@@ -5,6 +5,7 @@ access rule in SQL (so an object the user may not see is exactly as absent
 as one that does not exist: 404), and records the read in the audit trail
 when the object is classified (who, what, when, from where).
 """
+
 from __future__ import annotations
 
 from django.db.models import Model, QuerySet

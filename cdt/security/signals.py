@@ -1,4 +1,5 @@
 """Audit of authentication events."""
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from axes.signals import user_locked_out
 from django.dispatch import receiver

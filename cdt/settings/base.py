@@ -6,6 +6,7 @@ embedded mode (SQLite, in-process Celery, local-memory cache); setting
 ``DATABASE_URL`` and ``CELERY_BROKER_URL``/``REDIS_URL`` switches to the
 production-like mode with no code change.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -170,8 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notification-outbox": {"task": "notifications.sweep_outbox", "schedule": 30.0},
     "fire-reminders": {"task": "notifications.fire_reminders", "schedule": 60.0},
     "requeue-pending-feed-ingestions": {"task": "awareness.requeue_pending_ingestions", "schedule": 60.0},
-    "send-daily-digests": {"task": "notifications.send_digests",
-                           "schedule": crontab(hour=env.int("CDT_DIGEST_HOUR", default=7), minute=0)},
+    "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=env.int("CDT_DIGEST_HOUR", default=7), minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------

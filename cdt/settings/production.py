@@ -1,6 +1,7 @@
 """Production settings: DEBUG off, secret from the environment (required),
 HTTPS-only cookies and HSTS. ``manage.py check --deploy --fail-level WARNING``
 passes with these (a test runs it)."""
+
 from .base import *  # noqa: F401,F403
 from .base import MIDDLEWARE, STORAGES, env
 

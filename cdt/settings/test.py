@@ -1,5 +1,6 @@
 """Test settings: the embedded default unless the environment selects
 PostgreSQL and Redis (the CI's second lane does)."""
+
 from .base import *  # noqa: F401,F403
 from .base import env
 

@@ -79,8 +79,20 @@ class DecisionSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ("id", "case", "case_reference", "question", "body", "procedure", "voting_rule", "adopted", "explanation", "tally",
-                  "legal_act", "decided_on")
+        fields = (
+            "id",
+            "case",
+            "case_reference",
+            "question",
+            "body",
+            "procedure",
+            "voting_rule",
+            "adopted",
+            "explanation",
+            "tally",
+            "legal_act",
+            "decided_on",
+        )
         read_only_fields = fields
 
 
@@ -110,8 +122,19 @@ class WrittenProcedureSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = WrittenProcedure
-        fields = ("id", "question", "case", "case_reference", "kind", "coreu_reference", "deadline", "status", "opened_at",
-                  "closed_at", "decision")
+        fields = (
+            "id",
+            "question",
+            "case",
+            "case_reference",
+            "kind",
+            "coreu_reference",
+            "deadline",
+            "status",
+            "opened_at",
+            "closed_at",
+            "decision",
+        )
         read_only_fields = ("case", "status", "opened_at", "closed_at", "decision")
 
 

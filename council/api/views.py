@@ -1,5 +1,6 @@
 """The Council API: meetings and agendas, questions and positions,
 decisions, written procedures."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -79,8 +80,13 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         meeting = self.get_object()
         body = AgendaItemSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        item = self.call(services.agenda_item_add, by=request.user, meeting=meeting, title=body.validated_data["title"],
-                         case=body.validated_data.get("case"))
+        item = self.call(
+            services.agenda_item_add,
+            by=request.user,
+            meeting=meeting,
+            title=body.validated_data["title"],
+            case=body.validated_data.get("case"),
+        )
         return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MeetingSerializer)
@@ -139,9 +145,15 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
             raise Http404
         body = PositionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        position = self.call(services.position_set, by=request.user, question=question, member_state=state,
-                             value=body.validated_data["value"], reserve=body.validated_data.get("reserve", ""),
-                             declaration=body.validated_data.get("declaration", ""))
+        position = self.call(
+            services.position_set,
+            by=request.user,
+            question=question,
+            member_state=state,
+            value=body.validated_data["value"],
+            reserve=body.validated_data.get("reserve", ""),
+            declaration=body.validated_data.get("declaration", ""),
+        )
         return Response(PositionSerializer(position).data)
 
 
@@ -164,14 +176,21 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if data["procedure"] == Procedure.HR_ACT:
-            decision = self.call(services.hr_act_record, by=request.user, case=visible_case(request.user, data["case"]),
-                                 explanation=data["explanation"], legal_act=data["legal_act"], decided_on=data.get("decided_on"))
+            decision = self.call(
+                services.hr_act_record,
+                by=request.user,
+                case=visible_case(request.user, data["case"]),
+                explanation=data["explanation"],
+                legal_act=data["legal_act"],
+                decided_on=data.get("decided_on"),
+            )
         else:
             question = selectors.question_list(user=request.user).filter(pk=data["question"].pk).first()
             if question is None:
                 raise validation_error(DjangoValidationError({"question": "No such question."}))
-            decision = self.call(services.decision_record, by=request.user, question=question, legal_act=data["legal_act"],
-                                 decided_on=data.get("decided_on"))
+            decision = self.call(
+                services.decision_record, by=request.user, question=question, legal_act=data["legal_act"], decided_on=data.get("decided_on")
+            )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,7 +201,9 @@ class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = WrittenProcedureSerializer
-    queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by("deadline", "id")
+    queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by(
+        "deadline", "id"
+    )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["status", "kind", "case"]
     search_fields = ["question__text", "coreu_reference", "case__title", "case__reference"]

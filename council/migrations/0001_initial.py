@@ -8,176 +8,463 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('directory', '0002_reference_data'),
+        ("cases", "0001_initial"),
+        ("directory", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='date and time')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('location', models.CharField(blank=True, default='Justus Lipsius, Brussels', max_length=200, verbose_name='location')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='directory.councilbody', verbose_name='body')),
-                ('chaired_by', models.ForeignKey(blank=True, help_text='For HWPCI, the Member State holding the Presidency on the day (set automatically).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.memberstate', verbose_name='chaired by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="date and time")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("location", models.CharField(blank=True, default="Justus Lipsius, Brussels", max_length=200, verbose_name="location")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="directory.councilbody",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "chaired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For HWPCI, the Member State holding the Presidency on the day (set automatically).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.memberstate",
+                        verbose_name="chaired by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'ordering': ['-starts_at'],
+                "verbose_name": "meeting",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='item')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('conclusions', models.TextField(blank=True, verbose_name='conclusions')),
-                ('follow_up', models.TextField(blank=True, verbose_name='follow-up')),
-                ('next_steps', models.TextField(blank=True, verbose_name='next steps')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='cases.case')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='council.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="item")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("conclusions", models.TextField(blank=True, verbose_name="conclusions")),
+                ("follow_up", models.TextField(blank=True, verbose_name="follow-up")),
+                ("next_steps", models.TextField(blank=True, verbose_name="next steps")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="agenda_items", to="cases.case"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="agenda_items", to="council.meeting"),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'ordering': ['meeting', 'order', 'id'],
+                "verbose_name": "agenda item",
+                "ordering": ["meeting", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('text', models.TextField(verbose_name='question')),
-                ('voting_rule', models.CharField(choices=[('unanimity', 'Unanimity (Art. 31(1) TEU)'), ('qualified_majority', 'Qualified majority (Art. 16(4) TEU)'), ('reinforced_qualified_majority', 'Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)'), ('simple_majority', 'Simple majority (procedural questions)')], default='unanimity', max_length=40, verbose_name='voting rule')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('decided', 'Decided')], default='open', max_length=10, verbose_name='status')),
-                ('put_at', models.DateTimeField(auto_now_add=True, verbose_name='put at')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.councilbody', verbose_name='deciding body')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='cases.case')),
-                ('put_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="question")),
+                (
+                    "voting_rule",
+                    models.CharField(
+                        choices=[
+                            ("unanimity", "Unanimity (Art. 31(1) TEU)"),
+                            ("qualified_majority", "Qualified majority (Art. 16(4) TEU)"),
+                            (
+                                "reinforced_qualified_majority",
+                                "Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)",
+                            ),
+                            ("simple_majority", "Simple majority (procedural questions)"),
+                        ],
+                        default="unanimity",
+                        max_length=40,
+                        verbose_name="voting rule",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("decided", "Decided")], default="open", max_length=10, verbose_name="status"
+                    ),
+                ),
+                ("put_at", models.DateTimeField(auto_now_add=True, verbose_name="put at")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.councilbody",
+                        verbose_name="deciding body",
+                    ),
+                ),
+                ("case", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="cases.case")),
+                ("put_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'question to the Council',
-                'ordering': ['-put_at', '-id'],
-                'abstract': False,
+                "verbose_name": "question to the Council",
+                "ordering": ["-put_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(choices=[('none', 'No position yet'), ('support', 'Support'), ('objection', 'Objection'), ('abstention', 'Abstention'), ('constructive_abstention', 'Constructive abstention (Art. 31(1) TEU)'), ('scrutiny_reserve', 'Scrutiny reserve')], default='none', max_length=30, verbose_name='position')),
-                ('reserve', models.CharField(blank=True, choices=[('', '—'), ('parliamentary', 'Parliamentary scrutiny reserve'), ('general', 'General scrutiny reserve')], max_length=20, verbose_name='reserve')),
-                ('declaration', models.TextField(blank=True, help_text='The formal declaration qualifying a constructive abstention.', verbose_name='declaration')),
-                ('stated_orally', models.BooleanField(default=False, verbose_name='stated orally in a meeting')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('member_state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.memberstate')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='council.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "value",
+                    models.CharField(
+                        choices=[
+                            ("none", "No position yet"),
+                            ("support", "Support"),
+                            ("objection", "Objection"),
+                            ("abstention", "Abstention"),
+                            ("constructive_abstention", "Constructive abstention (Art. 31(1) TEU)"),
+                            ("scrutiny_reserve", "Scrutiny reserve"),
+                        ],
+                        default="none",
+                        max_length=30,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "reserve",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("parliamentary", "Parliamentary scrutiny reserve"), ("general", "General scrutiny reserve")],
+                        max_length=20,
+                        verbose_name="reserve",
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.TextField(
+                        blank=True, help_text="The formal declaration qualifying a constructive abstention.", verbose_name="declaration"
+                    ),
+                ),
+                ("stated_orally", models.BooleanField(default=False, verbose_name="stated orally in a meeting")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "member_state",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.memberstate"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="positions", to="council.question"),
+                ),
             ],
             options={
-                'verbose_name': 'Member State position',
-                'ordering': ['member_state__protocol_order'],
+                "verbose_name": "Member State position",
+                "ordering": ["member_state__protocol_order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPosition',
+            name="HistoricalPosition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('value', models.CharField(choices=[('none', 'No position yet'), ('support', 'Support'), ('objection', 'Objection'), ('abstention', 'Abstention'), ('constructive_abstention', 'Constructive abstention (Art. 31(1) TEU)'), ('scrutiny_reserve', 'Scrutiny reserve')], default='none', max_length=30, verbose_name='position')),
-                ('reserve', models.CharField(blank=True, choices=[('', '—'), ('parliamentary', 'Parliamentary scrutiny reserve'), ('general', 'General scrutiny reserve')], max_length=20, verbose_name='reserve')),
-                ('declaration', models.TextField(blank=True, help_text='The formal declaration qualifying a constructive abstention.', verbose_name='declaration')),
-                ('stated_orally', models.BooleanField(default=False, verbose_name='stated orally in a meeting')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member_state', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.memberstate')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='council.question')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "value",
+                    models.CharField(
+                        choices=[
+                            ("none", "No position yet"),
+                            ("support", "Support"),
+                            ("objection", "Objection"),
+                            ("abstention", "Abstention"),
+                            ("constructive_abstention", "Constructive abstention (Art. 31(1) TEU)"),
+                            ("scrutiny_reserve", "Scrutiny reserve"),
+                        ],
+                        default="none",
+                        max_length=30,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "reserve",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("parliamentary", "Parliamentary scrutiny reserve"), ("general", "General scrutiny reserve")],
+                        max_length=20,
+                        verbose_name="reserve",
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.TextField(
+                        blank=True, help_text="The formal declaration qualifying a constructive abstention.", verbose_name="declaration"
+                    ),
+                ),
+                ("stated_orally", models.BooleanField(default=False, verbose_name="stated orally in a meeting")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.memberstate",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="council.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Member State position',
-                'verbose_name_plural': 'historical Member State positions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Member State position",
+                "verbose_name_plural": "historical Member State positions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('procedure', models.CharField(choices=[('meeting', 'Meeting'), ('written', 'Written procedure'), ('silence', 'Simplified written procedure (silence procedure)'), ('hr_act', 'HR discretionary act in CFSP')], max_length=20, verbose_name='procedure')),
-                ('voting_rule', models.CharField(blank=True, choices=[('unanimity', 'Unanimity (Art. 31(1) TEU)'), ('qualified_majority', 'Qualified majority (Art. 16(4) TEU)'), ('reinforced_qualified_majority', 'Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)'), ('simple_majority', 'Simple majority (procedural questions)')], max_length=40, verbose_name='voting rule')),
-                ('adopted', models.BooleanField(verbose_name='adopted')),
-                ('explanation', models.TextField(verbose_name='outcome')),
-                ('tally', models.JSONField(blank=True, default=dict, verbose_name='tally at closing')),
-                ('legal_act', models.CharField(blank=True, help_text='e.g. Council Implementing Regulation (EU) 2020/1125', max_length=300, verbose_name='legal act')),
-                ('decided_on', models.DateField(verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.councilbody')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='cases.case')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='council.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("written", "Written procedure"),
+                            ("silence", "Simplified written procedure (silence procedure)"),
+                            ("hr_act", "HR discretionary act in CFSP"),
+                        ],
+                        max_length=20,
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "voting_rule",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unanimity", "Unanimity (Art. 31(1) TEU)"),
+                            ("qualified_majority", "Qualified majority (Art. 16(4) TEU)"),
+                            (
+                                "reinforced_qualified_majority",
+                                "Reinforced qualified majority (Art. 238(2) TFEU: not on a proposal from the Commission or the HR)",
+                            ),
+                            ("simple_majority", "Simple majority (procedural questions)"),
+                        ],
+                        max_length=40,
+                        verbose_name="voting rule",
+                    ),
+                ),
+                ("adopted", models.BooleanField(verbose_name="adopted")),
+                ("explanation", models.TextField(verbose_name="outcome")),
+                ("tally", models.JSONField(blank=True, default=dict, verbose_name="tally at closing")),
+                (
+                    "legal_act",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Council Implementing Regulation (EU) 2020/1125",
+                        max_length=300,
+                        verbose_name="legal act",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="date")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.councilbody"
+                    ),
+                ),
+                ("case", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="cases.case")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "question",
+                    models.OneToOneField(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="decision", to="council.question"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'ordering': ['-decided_on', '-id'],
-                'abstract': False,
+                "verbose_name": "decision",
+                "ordering": ["-decided_on", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='WrittenProcedure',
+            name="WrittenProcedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('kind', models.CharField(choices=[('ordinary', 'Written procedure (every Member State replies)'), ('silence', 'Simplified written procedure (silence procedure)')], max_length=20, verbose_name='kind')),
-                ('coreu_reference', models.CharField(blank=True, max_length=100, verbose_name='COREU reference')),
-                ('deadline', models.DateTimeField(verbose_name='deadline')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='written_procedures', to='cases.case')),
-                ('decision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='written_procedure', to='council.decision')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='written_procedure', to='council.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "Written procedure (every Member State replies)"),
+                            ("silence", "Simplified written procedure (silence procedure)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("coreu_reference", models.CharField(blank=True, max_length=100, verbose_name="COREU reference")),
+                ("deadline", models.DateTimeField(verbose_name="deadline")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10, verbose_name="status"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="written_procedures", to="cases.case"),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="written_procedure",
+                        to="council.decision",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "question",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="written_procedure", to="council.question"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'written procedure',
-                'ordering': ['deadline', 'id'],
-                'abstract': False,
+                "verbose_name": "written procedure",
+                "ordering": ["deadline", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='council_question_never_top_secret'),
+            model_name="question",
+            constraint=models.CheckConstraint(condition=models.Q(("classification__lte", 3)), name="council_question_never_top_secret"),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('question', 'member_state'), name='council_one_position_per_state'),
+            model_name="position",
+            constraint=models.UniqueConstraint(fields=("question", "member_state"), name="council_one_position_per_state"),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='council_decision_never_top_secret'),
+            model_name="decision",
+            constraint=models.CheckConstraint(condition=models.Q(("classification__lte", 3)), name="council_decision_never_top_secret"),
         ),
         migrations.AddIndex(
-            model_name='writtenprocedure',
-            index=models.Index(fields=['status', 'deadline'], name='council_wri_status_946759_idx'),
+            model_name="writtenprocedure",
+            index=models.Index(fields=["status", "deadline"], name="council_wri_status_946759_idx"),
         ),
         migrations.AddConstraint(
-            model_name='writtenprocedure',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='council_writtenprocedure_never_top_secret'),
+            model_name="writtenprocedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("classification__lte", 3)), name="council_writtenprocedure_never_top_secret"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0001_initial'),
+        ("council", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='agenda_published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='agenda published at'),
+            model_name="meeting",
+            name="agenda_published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="agenda published at"),
         ),
     ]

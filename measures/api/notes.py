@@ -1,6 +1,7 @@
 """The notes API: every kind of draft (``measures.drafting``): options
 notes, strategic response notes and the attribution app's statements share
 one shape — versions, comparison, comments, lifecycle, PDF."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -42,8 +43,19 @@ class OptionsNoteSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = OptionsNote
-        fields = ("id", "case", "title", "status", "version", "content", "supersedes", "drafted_by", "created_at", "submitted_at",
-                  "classification")
+        fields = (
+            "id",
+            "case",
+            "title",
+            "status",
+            "version",
+            "content",
+            "supersedes",
+            "drafted_by",
+            "created_at",
+            "submitted_at",
+            "classification",
+        )
         read_only_fields = ("version", "supersedes", "created_at", "submitted_at")
 
 
@@ -56,8 +68,21 @@ class StrategicNoteSerializer(MarkingsSerializer):
 
     class Meta:
         model = StrategicResponseNote
-        fields = ("id", "actor", "title", "status", "version", "content", "review_on", "approval", "drafted_by", "created_at",
-                  "submitted_at", "cases", *MarkingsSerializer.MARKING_FIELDS)
+        fields = (
+            "id",
+            "actor",
+            "title",
+            "status",
+            "version",
+            "content",
+            "review_on",
+            "approval",
+            "drafted_by",
+            "created_at",
+            "submitted_at",
+            "cases",
+            *MarkingsSerializer.MARKING_FIELDS,
+        )
         read_only_fields = ("version", "approval", "created_at", "submitted_at")
 
     def get_cases(self, note) -> list[int]:
@@ -75,8 +100,10 @@ class SaveSerializer(serializers.Serializer):
     title = json_fields.CharField(max_length=300)
     content = serializers.JSONField()
     base_version = json_fields.IntegerField(
-        required=False, min_value=1,
-        help_text="The version this text was edited from: if someone has saved a newer one, nothing is saved (409).")
+        required=False,
+        min_value=1,
+        help_text="The version this text was edited from: if someone has saved a newer one, nothing is saved (409).",
+    )
 
 
 class VersionSerializer(serializers.Serializer):
@@ -97,8 +124,13 @@ class CommentSerializer(serializers.Serializer):
 
 
 class NoteTransitionSerializer(serializers.Serializer):
-    decision = json_fields.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None,
-                                                  help_text="approve (strategic response note), publish (statement): the adopted decision")
+    decision = json_fields.PrimaryKeyRelatedField(
+        queryset=Decision.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="approve (strategic response note), publish (statement): the adopted decision",
+    )
     on = serializers.DateField(required=False, allow_null=True, default=None, help_text="publish (statement): the date of publication")
 
 
@@ -135,9 +167,13 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     def versions(self, request, pk=None):
         return Response(VersionSerializer(services.note_versions(self.get_object()), many=True).data)
 
-    @extend_schema(parameters=[OpenApiParameter("from", int, description="default: the first version"),
-                               OpenApiParameter("to", int, description="default: the latest version")],
-                   responses=CompareRowSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, description="default: the first version"),
+            OpenApiParameter("to", int, description="default: the latest version"),
+        ],
+        responses=CompareRowSerializer(many=True),
+    )
     @action(detail=True, methods=["get"], url_path="compare", pagination_class=None, filter_backends=[])
     def compare(self, request, pk=None):
         """Two versions side by side, section by section, changes marked."""
@@ -161,9 +197,15 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         comment = self.call(services.note_comment, by=request.user, note=note, **body.validated_data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteTransitionSerializer, responses={
-        200: OpenApiResponse(description="The note after the step."), 400: OpenApiResponse(description="Missing or wrong decision."),
-        403: OpenApiResponse(description="Not yours to take."), 409: OpenApiResponse(description="The note's status does not allow it.")})
+    @extend_schema(
+        request=NoteTransitionSerializer,
+        responses={
+            200: OpenApiResponse(description="The note after the step."),
+            400: OpenApiResponse(description="Missing or wrong decision."),
+            403: OpenApiResponse(description="Not yours to take."),
+            409: OpenApiResponse(description="The note's status does not allow it."),
+        },
+    )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
     def take_transition(self, request, pk=None, transition=None):
         note = self.get_object()
@@ -173,8 +215,9 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         if decision is not None and not can_view_child(request.user, decision):
             raise validation_error(DjangoValidationError({"decision": "No such decision."}))
         try:
-            note = services.note_transition(by=request.user, note=note, transition=transition, decision=decision,
-                                            on=body.validated_data["on"])
+            note = services.note_transition(
+                by=request.user, note=note, transition=transition, decision=decision, on=body.validated_data["on"]
+            )
         except ValueError:
             raise Http404("No such transition.")
         except DjangoPermissionDenied as error:
@@ -191,10 +234,18 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         """The note as PDF, with its marking at the top and bottom of every page."""
         note = self.get_object()
         try:
-            content = note_pdf(note=note, kind=self.kind, user=request.user, versions=services.note_versions(note),
-                               comments=list(note.comments.select_related("author")), request=request)
+            content = note_pdf(
+                note=note,
+                kind=self.kind,
+                user=request.user,
+                versions=services.note_versions(note),
+                comments=list(note.comments.select_related("author")),
+                request=request,
+            )
         except PdfUnavailable as error:
-            return Response({"detail": f"PDF rendering is not available on this server: {error}"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+            return Response(
+                {"detail": f"PDF rendering is not available on this server: {error}"}, status=status.HTTP_503_SERVICE_UNAVAILABLE
+            )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{self.kind}-note-{note.pk}-v{note.version}.pdf"'
         return response
@@ -228,7 +279,11 @@ class StrategicNoteViewSet(NoteViewSetBase):
 
     kind = "strategic"
     serializer_class = StrategicNoteSerializer
-    queryset = StrategicResponseNote.objects.select_related("actor", "drafted_by", "originator").prefetch_related("releasable_to").order_by("actor__name")
+    queryset = (
+        StrategicResponseNote.objects.select_related("actor", "drafted_by", "originator")
+        .prefetch_related("releasable_to")
+        .order_by("actor__name")
+    )
     filterset_fields = ["actor", "status"]
 
     def get_queryset(self):

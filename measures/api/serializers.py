@@ -16,8 +16,24 @@ class MeasureTypeSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = MeasureType
-        fields = ("id", "slug", "name", "description", "forms", "effects", "attribution", "deciding_body", "voting_rule", "legal_basis",
-                  "leads", "public_by_default", "escalation_level", "restrictive", "source", "active")
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "description",
+            "forms",
+            "effects",
+            "attribution",
+            "deciding_body",
+            "voting_rule",
+            "legal_basis",
+            "leads",
+            "public_by_default",
+            "escalation_level",
+            "restrictive",
+            "source",
+            "active",
+        )
 
 
 class ListedPersonSerializer(json_fields.ModelSerializer):
@@ -45,9 +61,25 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = ResponseMeasure
-        fields = ("id", "case", "measure_type", "actor", "description", "rationale", "state", "proposed_by", "proposed_at",
-                  "escalation_warning", "override_justification", "decision", "implementing_actor", "implemented_on", "ended_on",
-                  "classification", "listing")
+        fields = (
+            "id",
+            "case",
+            "measure_type",
+            "actor",
+            "description",
+            "rationale",
+            "state",
+            "proposed_by",
+            "proposed_at",
+            "escalation_warning",
+            "override_justification",
+            "decision",
+            "implementing_actor",
+            "implemented_on",
+            "ended_on",
+            "classification",
+            "listing",
+        )
         read_only_fields = ("proposed_at", "escalation_warning", "override_justification", "decision", "implemented_on", "ended_on")
 
     @extend_schema_field(ListingSerializer(allow_null=True))
@@ -59,8 +91,9 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
 class MeasureTransitionRequestSerializer(serializers.Serializer):
     reason = json_fields.CharField(required=False, allow_blank=True, default="")
     decision = json_fields.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
-    implementing_actor = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False,
-                                                      allow_null=True, default=None)
+    implementing_actor = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -79,8 +112,24 @@ class ImpactEvaluationSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = ImpactEvaluation
-        fields = ("id", "case", "measure", "occasion", "months_after", "due_on", "cancelled", "done", "overdue", "observed_change",
-                  "indicators", "effect", "recommendation", "evaluated_by", "evaluated_at", "classification")
+        fields = (
+            "id",
+            "case",
+            "measure",
+            "occasion",
+            "months_after",
+            "due_on",
+            "cancelled",
+            "done",
+            "overdue",
+            "observed_change",
+            "indicators",
+            "effect",
+            "recommendation",
+            "evaluated_by",
+            "evaluated_at",
+            "classification",
+        )
         read_only_fields = fields
 
     def get_overdue(self, evaluation) -> bool:

@@ -1,5 +1,6 @@
 """The measures API: the catalogue, measures on cases with their lifecycle,
 listings, impact evaluations."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -24,8 +25,13 @@ from council.api.views import ServiceErrors, visible_case
 from .. import selectors, services
 from ..models import ImpactEvaluation, ResponseMeasure
 from .serializers import (
-    EvaluationRecordSerializer, ImpactEvaluationSerializer, ListingSerializer, MeasureTransitionRequestSerializer,
-    MeasureTypeSerializer, OverrideSerializer, ResponseMeasureSerializer,
+    EvaluationRecordSerializer,
+    ImpactEvaluationSerializer,
+    ListingSerializer,
+    MeasureTransitionRequestSerializer,
+    MeasureTypeSerializer,
+    OverrideSerializer,
+    ResponseMeasureSerializer,
 )
 
 
@@ -58,8 +64,11 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ResponseMeasureSerializer
     # A restrictive measure shows its listing with the persons listed: prefetched, not read per measure.
-    queryset = ResponseMeasure.objects.select_related("case", "measure_type", "actor", "implementing_actor", "proposed_by",
-                                                      "listing").prefetch_related("listing__entries").order_by("-proposed_at", "-id")
+    queryset = (
+        ResponseMeasure.objects.select_related("case", "measure_type", "actor", "implementing_actor", "proposed_by", "listing")
+        .prefetch_related("listing__entries")
+        .order_by("-proposed_at", "-id")
+    )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "state", "actor", "measure_type__slug"]
     search_fields = ["description", "case__title", "case__reference", "measure_type__name"]
@@ -85,7 +94,9 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error))
         except TransitionConflict as error:
-            return Response({"detail": str(error), "state": ResponseMeasure.objects.get(pk=measure.pk).state}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": str(error), "state": ResponseMeasure.objects.get(pk=measure.pk).state}, status=status.HTTP_409_CONFLICT
+            )
         except TransitionGuardFailed as error:
             return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:

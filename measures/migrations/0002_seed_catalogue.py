@@ -1,4 +1,5 @@
 """Seed the catalogue with every measure the two source texts name."""
+
 from django.db import migrations
 
 

@@ -24,8 +24,12 @@ class NotificationSerializer(json_fields.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=json_fields.IntegerField(min_value=1), required=False, max_length=1000,
-                                help_text="Your notifications to mark read; omit to mark all of them read.")
+    ids = serializers.ListField(
+        child=json_fields.IntegerField(min_value=1),
+        required=False,
+        max_length=1000,
+        help_text="Your notifications to mark read; omit to mark all of them read.",
+    )
 
 
 class MarkedReadSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 """The notification centre and "my deadlines" over the API: each user's
 own rows (the access rule applied again, as on the pages)."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema

@@ -6,177 +6,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0004_delete_caseevent'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('council', '0002_meeting_agenda_published_at'),
+        ("cases", "0004_delete_caseevent"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("council", "0002_meeting_agenda_published_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="calendar_feed", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'default_permissions': (),
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('classification', models.PositiveSmallIntegerField(default=0, verbose_name='classification')),
-                ('reference', models.CharField(max_length=100, verbose_name='reference')),
-                ('marking', models.CharField(blank=True, max_length=100, verbose_name='marking')),
-                ('link', models.CharField(max_length=300, verbose_name='link')),
-                ('kind', models.CharField(choices=[('procedure', 'Written procedure deadline'), ('rfi', 'Request for information due'), ('review', 'Strategic response note review'), ('evaluation', 'Impact evaluation due'), ('renewal', 'Sanctions renewal'), ('meeting', 'Meeting')], max_length=20, verbose_name='kind')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='council.meeting')),
-                ('subject_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("classification", models.PositiveSmallIntegerField(default=0, verbose_name="classification")),
+                ("reference", models.CharField(max_length=100, verbose_name="reference")),
+                ("marking", models.CharField(blank=True, max_length=100, verbose_name="marking")),
+                ("link", models.CharField(max_length=300, verbose_name="link")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("procedure", "Written procedure deadline"),
+                            ("rfi", "Request for information due"),
+                            ("review", "Strategic response note review"),
+                            ("evaluation", "Impact evaluation due"),
+                            ("renewal", "Sanctions renewal"),
+                            ("meeting", "Meeting"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="council.meeting"
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'ordering': ['due_at', 'id'],
-                'default_permissions': ('view',),
+                "verbose_name": "deadline",
+                "ordering": ["due_at", "id"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Digest',
+            name="Digest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'default_permissions': ('view',),
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('classification', models.PositiveSmallIntegerField(default=0, verbose_name='classification')),
-                ('reference', models.CharField(max_length=100, verbose_name='reference')),
-                ('marking', models.CharField(blank=True, max_length=100, verbose_name='marking')),
-                ('link', models.CharField(max_length=300, verbose_name='link')),
-                ('kind', models.CharField(choices=[('case_opened', 'Case opened'), ('case_step', 'Case moved to another step'), ('workflow_step', 'Workflow step (measures, notes, attribution)'), ('assessment_added', 'New assessment on a case'), ('rfi_opened', 'Request for information opened'), ('rfi_answered', 'Request for information answered'), ('note_circulated', 'Note circulated for comments'), ('note_submitted', 'Note submitted'), ('position_requested', 'Position requested'), ('procedure_opened', 'Written procedure opened'), ('procedure_closed', 'Written procedure closed'), ('decision_adopted', 'Decision adopted'), ('measure_implemented', 'Measure implemented'), ('agenda_published', 'Meeting agenda published'), ('procedure_deadline', 'Written procedure deadline approaching'), ('rfi_due', 'Request for information due'), ('review_due', 'Strategic response note review due'), ('evaluation_due', 'Impact evaluation due'), ('renewal_due', 'Sanctions renewal due'), ('meeting_soon', 'Meeting approaching')], max_length=30, verbose_name='kind')),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='dispatched at')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='council.meeting')),
-                ('subject_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("classification", models.PositiveSmallIntegerField(default=0, verbose_name="classification")),
+                ("reference", models.CharField(max_length=100, verbose_name="reference")),
+                ("marking", models.CharField(blank=True, max_length=100, verbose_name="marking")),
+                ("link", models.CharField(max_length=300, verbose_name="link")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_opened", "Case opened"),
+                            ("case_step", "Case moved to another step"),
+                            ("workflow_step", "Workflow step (measures, notes, attribution)"),
+                            ("assessment_added", "New assessment on a case"),
+                            ("rfi_opened", "Request for information opened"),
+                            ("rfi_answered", "Request for information answered"),
+                            ("note_circulated", "Note circulated for comments"),
+                            ("note_submitted", "Note submitted"),
+                            ("position_requested", "Position requested"),
+                            ("procedure_opened", "Written procedure opened"),
+                            ("procedure_closed", "Written procedure closed"),
+                            ("decision_adopted", "Decision adopted"),
+                            ("measure_implemented", "Measure implemented"),
+                            ("agenda_published", "Meeting agenda published"),
+                            ("procedure_deadline", "Written procedure deadline approaching"),
+                            ("rfi_due", "Request for information due"),
+                            ("review_due", "Strategic response note review due"),
+                            ("evaluation_due", "Impact evaluation due"),
+                            ("renewal_due", "Sanctions renewal due"),
+                            ("meeting_soon", "Meeting approaching"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at")),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True, verbose_name="dispatched at")),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="council.meeting"
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'ordering': ['id'],
-                'default_permissions': ('view',),
+                "verbose_name": "event",
+                "ordering": ["id"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('in_app', 'Notification centre'), ('email', 'E-mail')], max_length=10, verbose_name='channel')),
-                ('mode', models.CharField(choices=[('immediate', 'Immediately'), ('digest', 'In the daily digest'), ('off', 'Off')], default='immediate', max_length=10, verbose_name='mode')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('digest', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to='notifications.digest')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='notifications.event')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("in_app", "Notification centre"), ("email", "E-mail")], max_length=10, verbose_name="channel"
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("immediate", "Immediately"), ("digest", "In the daily digest"), ("off", "Off")],
+                        default="immediate",
+                        max_length=10,
+                        verbose_name="mode",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "digest",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notifications",
+                        to="notifications.digest",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="notifications.event"),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'ordering': ['-id'],
-                'default_permissions': ('view',),
+                "verbose_name": "notification",
+                "ordering": ["-id"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('case_opened', 'Case opened'), ('case_step', 'Case moved to another step'), ('workflow_step', 'Workflow step (measures, notes, attribution)'), ('assessment_added', 'New assessment on a case'), ('rfi_opened', 'Request for information opened'), ('rfi_answered', 'Request for information answered'), ('note_circulated', 'Note circulated for comments'), ('note_submitted', 'Note submitted'), ('position_requested', 'Position requested'), ('procedure_opened', 'Written procedure opened'), ('procedure_closed', 'Written procedure closed'), ('decision_adopted', 'Decision adopted'), ('measure_implemented', 'Measure implemented'), ('agenda_published', 'Meeting agenda published'), ('procedure_deadline', 'Written procedure deadline approaching'), ('rfi_due', 'Request for information due'), ('review_due', 'Strategic response note review due'), ('evaluation_due', 'Impact evaluation due'), ('renewal_due', 'Sanctions renewal due'), ('meeting_soon', 'Meeting approaching')], max_length=30, verbose_name='event')),
-                ('mode', models.CharField(choices=[('immediate', 'Immediately'), ('digest', 'In the daily digest'), ('off', 'Off')], max_length=10, verbose_name='mode')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_opened", "Case opened"),
+                            ("case_step", "Case moved to another step"),
+                            ("workflow_step", "Workflow step (measures, notes, attribution)"),
+                            ("assessment_added", "New assessment on a case"),
+                            ("rfi_opened", "Request for information opened"),
+                            ("rfi_answered", "Request for information answered"),
+                            ("note_circulated", "Note circulated for comments"),
+                            ("note_submitted", "Note submitted"),
+                            ("position_requested", "Position requested"),
+                            ("procedure_opened", "Written procedure opened"),
+                            ("procedure_closed", "Written procedure closed"),
+                            ("decision_adopted", "Decision adopted"),
+                            ("measure_implemented", "Measure implemented"),
+                            ("agenda_published", "Meeting agenda published"),
+                            ("procedure_deadline", "Written procedure deadline approaching"),
+                            ("rfi_due", "Request for information due"),
+                            ("review_due", "Strategic response note review due"),
+                            ("evaluation_due", "Impact evaluation due"),
+                            ("renewal_due", "Sanctions renewal due"),
+                            ("meeting_soon", "Meeting approaching"),
+                        ],
+                        max_length=30,
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("immediate", "Immediately"), ("digest", "In the daily digest"), ("off", "Off")],
+                        max_length=10,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notification_preferences", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preference',
+                "verbose_name": "notification preference",
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('remind_at', models.DateTimeField(verbose_name='remind at')),
-                ('fired_at', models.DateTimeField(blank=True, null=True, verbose_name='fired at')),
-                ('deadline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='notifications.deadline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("remind_at", models.DateTimeField(verbose_name="remind at")),
+                ("fired_at", models.DateTimeField(blank=True, null=True, verbose_name="fired at")),
+                (
+                    "deadline",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="notifications.deadline"),
+                ),
             ],
             options={
-                'ordering': ['remind_at', 'id'],
-                'default_permissions': (),
+                "ordering": ["remind_at", "id"],
+                "default_permissions": (),
             },
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['done_at', 'due_at'], name='notif_deadline_open'),
+            model_name="deadline",
+            index=models.Index(fields=["done_at", "due_at"], name="notif_deadline_open"),
         ),
         migrations.AddConstraint(
-            model_name='deadline',
-            constraint=models.UniqueConstraint(fields=('subject_type', 'subject_id', 'kind'), name='deadline_once_per_subject'),
+            model_name="deadline",
+            constraint=models.UniqueConstraint(fields=("subject_type", "subject_id", "kind"), name="deadline_once_per_subject"),
         ),
         migrations.AddConstraint(
-            model_name='digest',
-            constraint=models.UniqueConstraint(fields=('recipient', 'day'), name='digest_once_a_day'),
+            model_name="digest",
+            constraint=models.UniqueConstraint(fields=("recipient", "day"), name="digest_once_a_day"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['dispatched_at', 'id'], name='notif_event_pending'),
+            model_name="event",
+            index=models.Index(fields=["dispatched_at", "id"], name="notif_event_pending"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'channel', 'read_at'], name='notif_inbox'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['channel', 'sent_at', 'mode'], name='notif_outgoing'),
+            model_name="notification",
+            index=models.Index(fields=["channel", "sent_at", "mode"], name="notif_outgoing"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('event', 'recipient', 'channel'), name='notification_once_per_channel'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(fields=("event", "recipient", "channel"), name="notification_once_per_channel"),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('user', 'kind'), name='preference_once_per_kind'),
+            model_name="preference",
+            constraint=models.UniqueConstraint(fields=("user", "kind"), name="preference_once_per_kind"),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.CheckConstraint(condition=models.Q(('mode', 'off'), ('kind__in', ['position_requested', 'procedure_deadline', 'procedure_opened']), _negated=True), name='preference_mandatory_not_off'),
+            model_name="preference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mode", "off"), ("kind__in", ["position_requested", "procedure_deadline", "procedure_opened"]), _negated=True
+                ),
+                name="preference_mandatory_not_off",
+            ),
         ),
         migrations.AddIndex(
-            model_name='reminder',
-            index=models.Index(fields=['fired_at', 'remind_at'], name='notif_reminder_due'),
+            model_name="reminder",
+            index=models.Index(fields=["fired_at", "remind_at"], name="notif_reminder_due"),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('deadline', 'remind_at'), name='reminder_once_per_time'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(fields=("deadline", "remind_at"), name="reminder_once_per_time"),
         ),
     ]

@@ -4,6 +4,7 @@ Chromium is a system package: ``.ci/run`` installs it. On a machine without
 it these tests are skipped, except under CI (``CI=true``), where a missing
 browser is a failure rather than a silent skip.
 """
+
 import os
 import shutil
 

@@ -4,6 +4,7 @@ WCAG 2.1 A/AA violation. Every page visited is also saved as a full-page
 screenshot under ``test-artifacts/screenshots/`` (``CDT_ARTIFACTS`` moves
 it; never committed) so a reviewer can look at the product without running
 it."""
+
 import io
 import os
 import re
@@ -37,6 +38,7 @@ def demo(transactional_db):
 def audit_page(browser):
     """A context that lets the test inject axe-core despite the CSP (the
     application's own pages still run under it in every other test)."""
+
     def make(locale: str = "en-GB"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900}, bypass_csp=True)
         contexts.append(context)
@@ -77,7 +79,8 @@ def audit(page, live_server, path: str, name: str) -> list[str]:
     return [
         f"{name} {path}: {violation['id']} ({violation['impact']}) {violation['help']} — "
         + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
-        for violation in result["violations"] if violation["impact"] in BLOCKING
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
     ]
 
 
@@ -88,22 +91,39 @@ def main_pages() -> dict[str, list[tuple[str, str]]]:
     actor = ThreatActor.objects.filter(measures__isnull=False).first() or ThreatActor.objects.first()
     assessment = Assessment.objects.filter(cases__isnull=False).first()
     common = [
-        ("home", "/"), ("cases", "/cases/"), ("case", f"/cases/{case.pk}/"), ("figures", "/figures/"),
-        ("search", "/search/?q=intrusion"), ("assessments", "/awareness/assessments/"),
-        ("assessment", f"/awareness/assessments/{assessment.pk}/"), ("actors", "/awareness/actors/"),
-        ("actor", f"/awareness/actors/{actor.pk}/"), ("meetings", "/council/meetings/"),
-        ("meeting", f"/council/meetings/{meeting.pk}/"), ("catalogue", "/measures/catalogue/"),
-        ("notifications", "/notifications/"), ("deadlines", "/notifications/deadlines/"), ("directory", "/directory/"),
+        ("home", "/"),
+        ("cases", "/cases/"),
+        ("case", f"/cases/{case.pk}/"),
+        ("figures", "/figures/"),
+        ("search", "/search/?q=intrusion"),
+        ("assessments", "/awareness/assessments/"),
+        ("assessment", f"/awareness/assessments/{assessment.pk}/"),
+        ("actors", "/awareness/actors/"),
+        ("actor", f"/awareness/actors/{actor.pk}/"),
+        ("meetings", "/council/meetings/"),
+        ("meeting", f"/council/meetings/{meeting.pk}/"),
+        ("catalogue", "/measures/catalogue/"),
+        ("notifications", "/notifications/"),
+        ("deadlines", "/notifications/deadlines/"),
+        ("directory", "/directory/"),
         ("claims", "/attribution/claims/"),
     ]
     return {
         "delegate-de": common,
-        "eeas-drafter": [("home", "/"), ("options-note", f"/measures/options-notes/{note.pk}/"),
-                         ("options-note-edit", f"/measures/options-notes/{note.pk}/edit/"),
-                         ("evaluations", "/measures/evaluations/")],
+        "eeas-drafter": [
+            ("home", "/"),
+            ("options-note", f"/measures/options-notes/{note.pk}/"),
+            ("options-note-edit", f"/measures/options-notes/{note.pk}/edit/"),
+            ("evaluations", "/measures/evaluations/"),
+        ],
         "chair-ie": [("home", "/"), ("case", f"/cases/{case.pk}/"), ("meeting", f"/council/meetings/{meeting.pk}/")],
-        "secretariat": [("home", "/"), ("feed", "/awareness/feed/"), ("admin", "/admin/"), ("admin-cases", "/admin/cases/case/"),
-                        ("admin-users", "/admin/accounts/user/")],
+        "secretariat": [
+            ("home", "/"),
+            ("feed", "/awareness/feed/"),
+            ("admin", "/admin/"),
+            ("admin-cases", "/admin/cases/case/"),
+            ("admin-users", "/admin/accounts/user/"),
+        ],
     }
 
 
@@ -165,8 +185,10 @@ def test_keyboard_reaches_the_content_first_through_the_skip_link(audit_page, li
     order = []
     for _ in range(40):
         page.keyboard.press("Tab")
-        order.append(page.evaluate("""() => { const e = document.activeElement;
-            return e.id || e.getAttribute('name') || (e.closest('nav') ? 'nav:' + e.textContent.trim() : e.tagName); }"""))
+        order.append(
+            page.evaluate("""() => { const e = document.activeElement;
+            return e.id || e.getAttribute('name') || (e.closest('nav') ? 'nav:' + e.textContent.trim() : e.tagName); }""")
+        )
     for expected in ("cdt-language", "cdt-search", "nav:Cases", "nav:Figures"):
         assert expected in order, (expected, order)
     assert order.index("cdt-language") < order.index("cdt-search") < order.index("nav:Cases") < order.index("nav:Figures")

@@ -1,6 +1,7 @@
 """The secretariat grants a delegation access to a case in the console, in
 a real browser (under the CSP), and the delegate then finds it; the same
 console in French."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,8 +25,7 @@ def test_secretariat_grants_a_delegation_access_in_the_console(page, browser, li
     # that away on one case, so only its opener's delegation (Germany) has
     # need-to-know.
     case = Case.objects.get(title__startswith="Wiper attack")
-    access_revoke(target=case, by=User.objects.get(username="secretariat"),
-                  group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
+    access_revoke(target=case, by=User.objects.get(username="secretariat"), group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
     assert not visible_to(Case.objects.filter(pk=case.pk), User.objects.get(username="delegate-ee")).exists()
     outsider = browser.new_context(locale="en-GB")
     estonia = outsider.new_page()

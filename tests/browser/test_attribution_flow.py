@@ -2,6 +2,7 @@
 considerations, the outcome, national attributions apart); the EEAS records
 a third country's alignment with the published HR declaration and compares
 its two versions."""
+
 import pytest
 
 from attribution.models import AttributionDeliberation, Statement

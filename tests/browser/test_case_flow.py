@@ -1,5 +1,6 @@
 """A chair moves a demo case one step in a real browser: the diagram is
 drawn, the button is there, the step changes and the timeline records it."""
+
 import pytest
 from django.core.management import call_command
 

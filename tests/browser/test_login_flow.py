@@ -1,5 +1,6 @@
 """A person signs in, sees who they are, switches to French and signs out,
 in a real browser against the live server (static assets included)."""
+
 import io
 
 import pytest

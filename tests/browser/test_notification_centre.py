@@ -2,6 +2,7 @@
 the demo's notifications and deadlines on the home page, opens the
 notification centre and marks one read (htmx: the header's count drops
 without a reload)."""
+
 import pytest
 from playwright.sync_api import expect
 

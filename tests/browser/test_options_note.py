@@ -1,5 +1,6 @@
 """A delegate reads the demo options note in a real browser, comments beside
 an option, and compares its two versions."""
+
 import pytest
 from playwright.sync_api import expect
 

@@ -1,5 +1,6 @@
 """A German delegate breaks silence on the demo listings case: the board
 updates in place (htmx), without a page load."""
+
 import pytest
 from django.core.management import call_command
 

@@ -8,6 +8,7 @@ French.
 
 The application runs a strict CSP: nothing here evaluates script in the
 page; waits are locator assertions, URLs and selectors."""
+
 from __future__ import annotations
 
 import datetime
@@ -32,6 +33,7 @@ PASSWORD = "demo-cdt-2026"
 
 
 # --- Helpers -----------------------------------------------------------------
+
 
 @pytest.fixture
 def other_page(browser):
@@ -93,6 +95,7 @@ def switch_language(page, code: str) -> None:
 
 # --- 1. Delegate: dashboard → case → assessment → positions board -------------
 
+
 def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_position(page, other_page, live_server, demo):  # noqa: F811
     case = Case.objects.get(title="Wiper attack on electricity transmission operators")
     assessment = Assessment.objects.filter(cases=case).order_by("pk").first()
@@ -105,7 +108,8 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
     chair.get_by_text("Put a question to the Council", exact=True).click()
     question_form = chair.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
     question_form.get_by_label("Question put to the Council").fill(
-        "Does the Council agree to a declaration by the High Representative on the wiper attack?")
+        "Does the Council agree to a declaration by the High Representative on the wiper attack?"
+    )
     submit(chair, question_form.get_by_role("button", name="Put the question"))
     question = Question.objects.filter(case=case, status="open").latest("put_at")
     expect(chair.locator(f"#question-{question.pk}")).to_be_visible()
@@ -167,6 +171,7 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
 
 
 # --- 2. EEAS drafter: options note → comments → HWPCI -------------------------
+
 
 def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, other_page, live_server, demo):  # noqa: F811
     # The step-3 demo case (TLP:AMBER+STRICT, EEAS-originated) is out of every
@@ -253,6 +258,7 @@ def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, 
 
 # --- 3. Chair: deliberation → decision-making → silence procedure -------------
 
+
 def take(page, transition: str, label: str) -> None:
     """The chair takes a case transition from its form on the case page."""
     form = page.locator(f'form[data-transition="{transition}"]')
@@ -316,15 +322,20 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     case = Case.objects.get(pk=case.pk)
     assert case.state == CaseState.DECISION
     assert [(step.transition, step.by.username) for step in case.transitions.select_related("by").order_by("at", "id")][-5:] == [
-        ("evaluate", "chair-ie"), ("sustain", "chair-ie"), ("revisit", "chair-ie"), ("open_deliberation", "chair-ie"),
-        ("refer_for_decision", "chair-ie")]
+        ("evaluate", "chair-ie"),
+        ("sustain", "chair-ie"),
+        ("revisit", "chair-ie"),
+        ("open_deliberation", "chair-ie"),
+        ("refer_for_decision", "chair-ie"),
+    ]
     assert case.transitions.filter(transition="open_deliberation").latest("at").comment == "Délibérations sur la nouvelle campagne."
 
     # The question to the Council, then the silence procedure on it.
     page.get_by_text("Put a question to the Council", exact=True).click()
     question_form = page.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
     question_form.get_by_label("Question put to the Council").fill(
-        "Does the Council agree to request the States concerned to act against the ransomware infrastructure?")
+        "Does the Council agree to request the States concerned to act against the ransomware infrastructure?"
+    )
     question_form.get_by_label("Deciding body").select_option("COUNCIL")
     submit(page, question_form.get_by_role("button", name="Put the question"))
     question = Question.objects.filter(case=case, status="open").latest("put_at")

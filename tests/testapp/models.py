@@ -1,6 +1,7 @@
 """A protected model and a child of it that exist only in tests: the
 security model (and its permission matrix) is exercised on them
 independently of the domain apps, which plug into the same machinery."""
+
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords

@@ -1,6 +1,7 @@
 """Writes on the test dossier, in the shape every domain service follows:
 keyword-only, one transaction, validated, access granted; creations and
 changes reach the audit trail through the field-level history."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -10,11 +11,17 @@ from cdt.security.grants import access_grant, organisation_group
 from .models import Dossier, DossierNote
 
 
-def dossier_create(*, by, title: str, classification: int, limite: bool, tlp: int, originator, releasable_to_all: bool, releasable_to=()) -> Dossier:
+def dossier_create(
+    *, by, title: str, classification: int, limite: bool, tlp: int, originator, releasable_to_all: bool, releasable_to=()
+) -> Dossier:
     with transaction.atomic():
         dossier = Dossier(
-            title=title, classification=classification, limite=limite, tlp=tlp,
-            originator=originator, releasable_to_all=releasable_to_all,
+            title=title,
+            classification=classification,
+            limite=limite,
+            tlp=tlp,
+            originator=originator,
+            releasable_to_all=releasable_to_all,
         )
         dossier.full_clean()
         dossier._history_user = by  # field-level history, and through it the audit trail

@@ -1,4 +1,5 @@
 """The project's URLs plus the test dossier's pages and API."""
+
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 

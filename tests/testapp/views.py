@@ -1,5 +1,6 @@
 """Pages over the test dossier: a list (with search and count) and a detail
 page with its notes, built the way domain pages are."""
+
 from django import forms
 from django.shortcuts import redirect, render
 

@@ -10,6 +10,7 @@ deleted and re-inserted with plain ``bulk_create`` in the same batch sizes,
 timed as the baseline. Reported: objects per second and the ratio
 baseline / ingestion (1.0 would mean the ingestion costs no more than the
 inserts themselves)."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,12 @@ from django.db import connection, transaction
 from awareness import services
 from awareness.ingestion import BATCH, feed_ingestion_process
 from awareness.models import (
-    Assessment, AssessmentGroupObjectPermission, FeedIngestion, StixObject, StixObjectGroupObjectPermission, ThreatActor,
+    Assessment,
+    AssessmentGroupObjectPermission,
+    FeedIngestion,
+    StixObject,
+    StixObjectGroupObjectPermission,
+    ThreatActor,
 )
 from notifications.models import Event
 from cdt.accounts.roles import Role
@@ -36,8 +42,17 @@ from cdt.security.models import AuditEntry, AuditHead
 T0 = "2026-11-01T08:00:00.000Z"
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
-MIX = {"intrusion-set": 300, "threat-actor": 100, "campaign": 600, "identity": 1000, "report": 2000, "relationship": 7000,
-       "indicator": 6000, "note": 1500, "opinion": 1497}
+MIX = {
+    "intrusion-set": 300,
+    "threat-actor": 100,
+    "campaign": 600,
+    "identity": 1000,
+    "report": 2000,
+    "relationship": 7000,
+    "indicator": 6000,
+    "note": 1500,
+    "opinion": 1497,
+}
 
 
 def generated_bundle(total: int) -> dict:
@@ -51,39 +66,112 @@ def generated_bundle(total: int) -> dict:
         return f"{kind}--{uuid.uuid4()}"
 
     def base(kind, marking, **properties):
-        return {"type": kind, "spec_version": "2.1", "id": ident(kind), "created": T0, "modified": T0, "created_by_ref": siac,
-                "object_marking_refs": [marking], **properties}
+        return {
+            "type": kind,
+            "spec_version": "2.1",
+            "id": ident(kind),
+            "created": T0,
+            "modified": T0,
+            "created_by_ref": siac,
+            "object_marking_refs": [marking],
+            **properties,
+        }
 
-    objects = [{"type": "identity", "spec_version": "2.1", "id": siac, "created": T0, "modified": T0, "name": "SIAC", "identity_class": "organization"}]
+    objects = [
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": siac,
+            "created": T0,
+            "modified": T0,
+            "name": "SIAC",
+            "identity_class": "organization",
+        }
+    ]
     for marking, level in ((GREEN, "green"), (AMBER, "amber")):
-        objects.append({"type": "marking-definition", "spec_version": "2.1", "id": marking, "created": "2022-10-01T00:00:00.000Z",
-                        "name": f"TLP:{level.upper()}", "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {
-                            "extension_type": "property-extension", "tlp_2_0": level}}})
-    sets = [base("intrusion-set", GREEN, name=f"Bench set {i}", aliases=[f"BS-{i}"], description="Generated intrusion set.",
-                 first_seen="2024-01-01T00:00:00Z") for i in range(counts["intrusion-set"])]
-    actors = [base("threat-actor", GREEN, name=f"Bench actor {i}", threat_actor_types=["nation-state"]) for i in range(counts["threat-actor"])]
+        objects.append(
+            {
+                "type": "marking-definition",
+                "spec_version": "2.1",
+                "id": marking,
+                "created": "2022-10-01T00:00:00.000Z",
+                "name": f"TLP:{level.upper()}",
+                "extensions": {
+                    "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {"extension_type": "property-extension", "tlp_2_0": level}
+                },
+            }
+        )
+    sets = [
+        base(
+            "intrusion-set",
+            GREEN,
+            name=f"Bench set {i}",
+            aliases=[f"BS-{i}"],
+            description="Generated intrusion set.",
+            first_seen="2024-01-01T00:00:00Z",
+        )
+        for i in range(counts["intrusion-set"])
+    ]
+    actors = [
+        base("threat-actor", GREEN, name=f"Bench actor {i}", threat_actor_types=["nation-state"]) for i in range(counts["threat-actor"])
+    ]
     campaigns = [base("campaign", AMBER, name=f"Bench campaign {i}") for i in range(counts["campaign"])]
-    victims = [base("identity", AMBER, name=f"Bench victim {i}", identity_class="organization", sectors=["energy"]) for i in range(counts["identity"])]
-    reports = [base("report", AMBER, name=f"Bench report {i}", description="Generated assessment. " * 20, published=T0,
-                    report_types=["threat-actor"], confidence=60,
-                    object_refs=[sets[i % len(sets)]["id"], campaigns[i % len(campaigns)]["id"]]) for i in range(counts["report"])]
+    victims = [
+        base("identity", AMBER, name=f"Bench victim {i}", identity_class="organization", sectors=["energy"])
+        for i in range(counts["identity"])
+    ]
+    reports = [
+        base(
+            "report",
+            AMBER,
+            name=f"Bench report {i}",
+            description="Generated assessment. " * 20,
+            published=T0,
+            report_types=["threat-actor"],
+            confidence=60,
+            object_refs=[sets[i % len(sets)]["id"], campaigns[i % len(campaigns)]["id"]],
+        )
+        for i in range(counts["report"])
+    ]
     relationships = []
     for i in range(counts["relationship"]):
-        source, kind, target = [(campaigns[i % len(campaigns)], "attributed-to", sets[i % len(sets)]),
-                                (campaigns[i % len(campaigns)], "targets", victims[i % len(victims)]),
-                                (sets[i % len(sets)], "attributed-to", actors[i % len(actors)])][i % 3]
+        source, kind, target = [
+            (campaigns[i % len(campaigns)], "attributed-to", sets[i % len(sets)]),
+            (campaigns[i % len(campaigns)], "targets", victims[i % len(victims)]),
+            (sets[i % len(sets)], "attributed-to", actors[i % len(actors)]),
+        ][i % 3]
         relationships.append(base("relationship", AMBER, relationship_type=kind, source_ref=source["id"], target_ref=target["id"]))
-    indicators = [base("indicator", AMBER, pattern=f"[ipv4-addr:value = '10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}']",
-                       pattern_type="stix", valid_from=T0, indicator_types=["malicious-activity"]) for i in range(counts["indicator"])]
-    notes = [base("note", AMBER, content="Generated analyst note.", object_refs=[reports[i % len(reports)]["id"]]) for i in range(counts["note"])]
+    indicators = [
+        base(
+            "indicator",
+            AMBER,
+            pattern=f"[ipv4-addr:value = '10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}']",
+            pattern_type="stix",
+            valid_from=T0,
+            indicator_types=["malicious-activity"],
+        )
+        for i in range(counts["indicator"])
+    ]
+    notes = [
+        base("note", AMBER, content="Generated analyst note.", object_refs=[reports[i % len(reports)]["id"]]) for i in range(counts["note"])
+    ]
     opinions = [base("opinion", AMBER, opinion="agree", object_refs=[reports[i % len(reports)]["id"]]) for i in range(counts["opinion"])]
     objects += sets + actors + campaigns + victims + reports + relationships + indicators + notes + opinions
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
 
 
 #: The tables the ingestion writes, in insertion order.
-WRITTEN = [ThreatActor, ThreatActor.history.model, Assessment, Assessment.history.model, StixObject, StixObjectGroupObjectPermission,
-           AssessmentGroupObjectPermission, Assessment.actors.through, Event]
+WRITTEN = [
+    ThreatActor,
+    ThreatActor.history.model,
+    Assessment,
+    Assessment.history.model,
+    StixObject,
+    StixObjectGroupObjectPermission,
+    AssessmentGroupObjectPermission,
+    Assessment.actors.through,
+    Event,
+]
 
 
 class Command(BaseCommand):
@@ -93,13 +181,18 @@ class Command(BaseCommand):
         parser.add_argument("--objects", type=int, default=20_000)
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--json", help="also write the figures to this file")
-        parser.add_argument("--scratch-database", action="store_true",
-                            help="required: the benchmark empties the feed tables and the audit trail of this database")
+        parser.add_argument(
+            "--scratch-database",
+            action="store_true",
+            help="required: the benchmark empties the feed tables and the audit trail of this database",
+        )
 
     def handle(self, *args, **options):
         if not options["scratch_database"]:
-            raise CommandError("bench_feed empties the feed tables and the audit trail: run it on a scratch database "
-                               "(`make bench` creates one) and pass --scratch-database.")
+            raise CommandError(
+                "bench_feed empties the feed tables and the audit trail: run it on a scratch database "
+                "(`make bench` creates one) and pass --scratch-database."
+            )
         from django.apps import apps
 
         from cdt.directory.reference import load_reference_data
@@ -108,16 +201,22 @@ class Command(BaseCommand):
         role_groups_ensure()
         siac, secretariat = self._users()
         token, _key = api_token_issue(user=siac, name=f"bench {uuid.uuid4()}", scopes=[READ, FEEDS_WRITE])
-        client = services.feed_client_configure(by=secretariat, token=token, default_classification=Classification.UNCLASSIFIED,
-                                                default_tlp=Tlp.AMBER, shared_with_all_delegations=True)
+        client = services.feed_client_configure(
+            by=secretariat,
+            token=token,
+            default_classification=Classification.UNCLASSIFIED,
+            default_tlp=Tlp.AMBER,
+            shared_with_all_delegations=True,
+        )
         bundle = generated_bundle(options["objects"])
         size = len(json.dumps(bundle))
         self.stdout.write(f"Database: {connection.vendor} · bundle: {len(bundle['objects'])} objects, {size / 1e6:.1f} MB")
         ingest_times, raw_times, rows_written = [], [], 0
         for round_number in range(1, options["rounds"] + 1):
             self._empty()
-            ingestion = FeedIngestion.objects.create(token=token, posted_by=siac, channel=FeedIngestion.Channel.FEED_API,
-                                                     object_count=len(bundle["objects"]))
+            ingestion = FeedIngestion.objects.create(
+                token=token, posted_by=siac, channel=FeedIngestion.Channel.FEED_API, object_count=len(bundle["objects"])
+            )
             started = time.perf_counter()
             ingestion = feed_ingestion_process(ingestion=ingestion, client=client, objects=bundle["objects"])
             elapsed = time.perf_counter() - started
@@ -133,12 +232,20 @@ class Command(BaseCommand):
             raw = time.perf_counter() - started
             ingest_times.append(elapsed)
             raw_times.append(raw)
-            self.stdout.write(f"  round {round_number}: ingestion {elapsed:.2f} s ({len(bundle['objects']) / elapsed:,.0f} objects/s), "
-                              f"raw bulk_create of the same {rows_written:,} rows {raw:.2f} s, ratio {raw / elapsed:.2f}")
+            self.stdout.write(
+                f"  round {round_number}: ingestion {elapsed:.2f} s ({len(bundle['objects']) / elapsed:,.0f} objects/s), "
+                f"raw bulk_create of the same {rows_written:,} rows {raw:.2f} s, ratio {raw / elapsed:.2f}"
+            )
         ingest, raw = statistics.median(ingest_times), statistics.median(raw_times)
-        figures = {"database": connection.vendor, "objects": len(bundle["objects"]), "rows_written": rows_written,
-                   "ingestion_seconds": round(ingest, 3), "objects_per_second": round(len(bundle["objects"]) / ingest),
-                   "raw_bulk_create_seconds": round(raw, 3), "ratio_raw_over_ingestion": round(raw / ingest, 3)}
+        figures = {
+            "database": connection.vendor,
+            "objects": len(bundle["objects"]),
+            "rows_written": rows_written,
+            "ingestion_seconds": round(ingest, 3),
+            "objects_per_second": round(len(bundle["objects"]) / ingest),
+            "raw_bulk_create_seconds": round(raw, 3),
+            "ratio_raw_over_ingestion": round(raw / ingest, 3),
+        }
         self.stdout.write(
             f"STIX ingestion (median of {options['rounds']}): {figures['objects_per_second']:,} objects/s; "
             f"raw bulk_create / ingestion = {figures['ratio_raw_over_ingestion']:.2f} (targets: ≥ 5,000 objects/s, ≥ 0.40)"
@@ -150,12 +257,30 @@ class Command(BaseCommand):
 
     def _users(self):
         siac_org, gsc = Organisation.objects.get(code="SIAC"), Organisation.objects.get(code="GSC")
-        siac, _ = user_upsert(username="bench-siac", password=None, first_name="Bench", last_name="SIAC", email="bench@cdt.invalid",
-                              organisation=siac_org, roles=(Role.SIAC_ANALYST,), clearance=Classification.UNCLASSIFIED,
-                              clearance_expires_on=None, is_staff=False)
-        secretariat, _ = user_upsert(username="bench-gsc", password=None, first_name="Bench", last_name="GSC", email="gsc@cdt.invalid",
-                                     organisation=gsc, roles=(Role.SECRETARIAT,), clearance=Classification.UNCLASSIFIED,
-                                     clearance_expires_on=None, is_staff=True)
+        siac, _ = user_upsert(
+            username="bench-siac",
+            password=None,
+            first_name="Bench",
+            last_name="SIAC",
+            email="bench@cdt.invalid",
+            organisation=siac_org,
+            roles=(Role.SIAC_ANALYST,),
+            clearance=Classification.UNCLASSIFIED,
+            clearance_expires_on=None,
+            is_staff=False,
+        )
+        secretariat, _ = user_upsert(
+            username="bench-gsc",
+            password=None,
+            first_name="Bench",
+            last_name="GSC",
+            email="gsc@cdt.invalid",
+            organisation=gsc,
+            roles=(Role.SECRETARIAT,),
+            clearance=Classification.UNCLASSIFIED,
+            clearance_expires_on=None,
+            is_staff=True,
+        )
         return siac, secretariat
 
     def _empty(self, keep_ingestions: bool = False) -> None:

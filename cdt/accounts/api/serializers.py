@@ -17,8 +17,17 @@ class CurrentUserSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "organisation", "organisation_name", "roles", "clearance",
-                  "clearance_expires_on", "effective_clearance"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "organisation",
+            "organisation_name",
+            "roles",
+            "clearance",
+            "clearance_expires_on",
+            "effective_clearance",
+        ]
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(role.value for role in user.roles)

@@ -5,6 +5,7 @@ script is needed. Swagger UI still injects one fixed ``<style>`` element at
 run time; it is allowed by its hash on this page only, never by
 ``'unsafe-inline'``.
 """
+
 from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularSwaggerSplitView

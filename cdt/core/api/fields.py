@@ -22,6 +22,7 @@ something to coerce (issue 12, found by schemathesis):
 :class:`ModelSerializer` maps model fields to these, so declared and
 generated fields behave alike; every API serializer derives from it.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -101,9 +102,7 @@ class IntegerField(serializers.IntegerField):
     def to_internal_value(self, data):
         # A JSON number with a zero fraction (``3.0``) is an integer to JSON
         # Schema, so it is one here; a boolean is not, although Python says so.
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, float) and data.is_integer())
-        ):
+        if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, float) and data.is_integer())):
             self.fail("invalid")
         return super().to_internal_value(data)
 

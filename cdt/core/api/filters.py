@@ -9,6 +9,7 @@ list uses :class:`StrictFilterBackend`: a declared filter given empty, twice
 ``true``/``false`` is a 400 naming the filter and the reason. The HTML pages
 keep django-filter's leniency (their forms send empty fields).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,12 @@ BOOLEAN_VALUES = {"true", "false"}
 # At most 18 digits: a bigger number overflows the 64-bit columns (a
 # database error, not a bad request).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
-MULTIPLE_VALUE_FILTERS = (django_filters.MultipleChoiceFilter, django_filters.ModelMultipleChoiceFilter,
-                          django_filters.BaseInFilter, django_filters.BaseRangeFilter)
+MULTIPLE_VALUE_FILTERS = (
+    django_filters.MultipleChoiceFilter,
+    django_filters.ModelMultipleChoiceFilter,
+    django_filters.BaseInFilter,
+    django_filters.BaseRangeFilter,
+)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -50,8 +55,11 @@ class StrictFilterBackend(DjangoFilterBackend):
                 errors[name] = [_("This filter needs a value; leave it out to list everything.")]
             elif isinstance(declared, django_filters.BooleanFilter) and values[0] not in BOOLEAN_VALUES:
                 errors[name] = [_("Give true or false.")]
-            elif (isinstance(declared, django_filters.NumberFilter) and _is_whole_number(model, declared.field_name)
-                  and not WHOLE_NUMBER.fullmatch(values[0])):
+            elif (
+                isinstance(declared, django_filters.NumberFilter)
+                and _is_whole_number(model, declared.field_name)
+                and not WHOLE_NUMBER.fullmatch(values[0])
+            ):
                 errors[name] = [_("Give a whole number.")]
         return errors
 

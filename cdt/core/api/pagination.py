@@ -5,6 +5,7 @@ an API client that sent it meant something else, so, as for any page
 number it cannot read (``?page=abc``, ``?page=2&page=3``), the answer is
 404 "Invalid page", DRF's own answer for a page that does not exist.
 """
+
 from __future__ import annotations
 
 from rest_framework import pagination

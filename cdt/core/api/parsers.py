@@ -11,6 +11,7 @@ deep raises RecursionError, which DRF lets through as a 500.
 The limit is a setting name, so the feed routes (STIX bundles, up to
 ``CDT_TAXII_MAX_CONTENT_LENGTH``) reuse the class with their own ceiling.
 """
+
 from __future__ import annotations
 
 import codecs

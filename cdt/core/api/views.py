@@ -1,4 +1,5 @@
 """Operational status for logged-in clients (like NetBox's /api/status/)."""
+
 from __future__ import annotations
 
 import django
@@ -60,7 +61,7 @@ class SearchGroupSerializer(serializers.Serializer):
 
 
 class SearchParamsSerializer(serializers.Serializer):
-    q = json_fields.CharField(max_length=200, help_text="Words, \"a phrase\", -excluded (full text on PostgreSQL).")
+    q = json_fields.CharField(max_length=200, help_text='Words, "a phrase", -excluded (full text on PostgreSQL).')
     kind = serializers.MultipleChoiceField(choices=[], required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The one way to show a deadline: the date and time in the user's
 language, and how long is left (or how long ago it passed) in words, so
 urgency is never told by colour alone."""
+
 from django import template
 from django.utils import timezone
 

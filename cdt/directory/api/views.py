@@ -1,4 +1,5 @@
 """Read-only API over the directory (reference data for every client)."""
+
 import datetime
 
 from django.utils.dateparse import parse_date

@@ -7,90 +7,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='MemberState',
+            name="MemberState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Council code; EL for Greece.', max_length=2, unique=True, verbose_name='code')),
-                ('iso3166', models.CharField(max_length=2, unique=True, verbose_name='ISO 3166 code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('protocol_order', models.PositiveSmallIntegerField(unique=True, verbose_name='protocol order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="Council code; EL for Greece.", max_length=2, unique=True, verbose_name="code")),
+                ("iso3166", models.CharField(max_length=2, unique=True, verbose_name="ISO 3166 code")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("protocol_order", models.PositiveSmallIntegerField(unique=True, verbose_name="protocol order")),
             ],
             options={
-                'verbose_name': 'Member State',
-                'verbose_name_plural': 'Member States',
-                'ordering': ['protocol_order'],
+                "verbose_name": "Member State",
+                "verbose_name_plural": "Member States",
+                "ordering": ["protocol_order"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilBody',
+            name="CouncilBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('level', models.CharField(choices=[('council', 'Council'), ('committee', 'Committee'), ('working_party', 'Working party')], max_length=20, verbose_name='level')),
-                ('geographical', models.BooleanField(default=False, help_text='May join HWPCI on cases in its region.', verbose_name='geographical working party')),
-                ('reports_to', models.ManyToManyField(blank=True, related_name='preparatory_bodies', to='directory.councilbody', verbose_name='reports to')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("council", "Council"), ("committee", "Committee"), ("working_party", "Working party")],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "geographical",
+                    models.BooleanField(
+                        default=False, help_text="May join HWPCI on cases in its region.", verbose_name="geographical working party"
+                    ),
+                ),
+                (
+                    "reports_to",
+                    models.ManyToManyField(
+                        blank=True, related_name="preparatory_bodies", to="directory.councilbody", verbose_name="reports to"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Council body',
-                'verbose_name_plural': 'Council bodies',
-                'ordering': ['level', 'code'],
+                "verbose_name": "Council body",
+                "verbose_name_plural": "Council bodies",
+                "ordering": ["level", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('delegation', 'Member State delegation'), ('secretariat', 'Council secretariat'), ('euiba', 'EU institution, body or agency'), ('partner_state', 'Like-minded partner state'), ('international_organisation', 'International organisation'), ('candidate', 'Candidate country'), ('potential_candidate', 'Potential candidate'), ('eea_efta', 'EFTA country member of the EEA')], max_length=30, verbose_name='kind')),
-                ('member_state', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegation', to='directory.memberstate', verbose_name='Member State')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='directory.organisation', verbose_name='part of')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("delegation", "Member State delegation"),
+                            ("secretariat", "Council secretariat"),
+                            ("euiba", "EU institution, body or agency"),
+                            ("partner_state", "Like-minded partner state"),
+                            ("international_organisation", "International organisation"),
+                            ("candidate", "Candidate country"),
+                            ("potential_candidate", "Potential candidate"),
+                            ("eea_efta", "EFTA country member of the EEA"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="delegation",
+                        to="directory.memberstate",
+                        verbose_name="Member State",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="directory.organisation",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['kind', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'delegation'), ('member_state__isnull', False)), models.Q(models.Q(('kind', 'delegation'), _negated=True), ('member_state__isnull', True)), _connector='OR'), name='delegation_iff_member_state')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["kind", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "delegation"), ("member_state__isnull", False)),
+                            models.Q(models.Q(("kind", "delegation"), _negated=True), ("member_state__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="delegation_iff_member_state",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PopulationShare',
+            name="PopulationShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='year the share applies to')),
-                ('share_percent', models.DecimalField(decimal_places=3, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='share of EU population (%)')),
-                ('member_state', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='population_shares', to='directory.memberstate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="year the share applies to"
+                    ),
+                ),
+                (
+                    "share_percent",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="share of EU population (%)",
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="population_shares", to="directory.memberstate"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'population share',
-                'verbose_name_plural': 'population shares',
-                'ordering': ['-year', 'member_state__protocol_order'],
-                'constraints': [models.UniqueConstraint(fields=('member_state', 'year'), name='one_population_share_per_state_and_year')],
+                "verbose_name": "population share",
+                "verbose_name_plural": "population shares",
+                "ordering": ["-year", "member_state__protocol_order"],
+                "constraints": [models.UniqueConstraint(fields=("member_state", "year"), name="one_population_share_per_state_and_year")],
             },
         ),
         migrations.CreateModel(
-            name='PresidencyTerm',
+            name="PresidencyTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(unique=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(unique=True, verbose_name='ends on')),
-                ('member_state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='presidencies', to='directory.memberstate', verbose_name='Member State')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(unique=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(unique=True, verbose_name="ends on")),
+                (
+                    "member_state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="presidencies",
+                        to="directory.memberstate",
+                        verbose_name="Member State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Presidency term',
-                'verbose_name_plural': 'Presidency calendar',
-                'ordering': ['starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='presidency_ends_after_start')],
+                "verbose_name": "Presidency term",
+                "verbose_name_plural": "Presidency calendar",
+                "ordering": ["starts_on"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("ends_on__gt", models.F("starts_on"))), name="presidency_ends_after_start")
+                ],
             },
         ),
     ]

@@ -1,6 +1,7 @@
 """Load the directory's reference data: 27 Member States with their 2025
 population shares, Council bodies, organisations and the Presidency calendar.
 Creates only what is missing (see ``cdt.directory.reference``)."""
+
 from django.db import migrations
 
 

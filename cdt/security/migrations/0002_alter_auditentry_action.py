@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('security', '0001_initial'),
+        ("security", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'login'), ('login_failed', 'failed login'), ('logout', 'logout'), ('second_factor', 'second factor verified'), ('second_factor_failed', 'wrong second-factor code'), ('lockout', 'account locked out'), ('create', 'creation'), ('change', 'change'), ('delete', 'deletion'), ('transition', 'workflow transition'), ('grant', 'access granted'), ('revoke', 'access revoked'), ('export', 'export'), ('read', 'read of a classified object')], max_length=20, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "login"),
+                    ("login_failed", "failed login"),
+                    ("logout", "logout"),
+                    ("second_factor", "second factor verified"),
+                    ("second_factor_failed", "wrong second-factor code"),
+                    ("lockout", "account locked out"),
+                    ("create", "creation"),
+                    ("change", "change"),
+                    ("delete", "deletion"),
+                    ("transition", "workflow transition"),
+                    ("grant", "access granted"),
+                    ("revoke", "access revoked"),
+                    ("export", "export"),
+                    ("read", "read of a classified object"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -8,128 +8,245 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('directory', '0002_reference_data'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("directory", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dossier',
+            name="Dossier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('limite', models.BooleanField(help_text='Council distribution marking: not for public release.', verbose_name='LIMITE')),
-                ('tlp', models.PositiveSmallIntegerField(choices=[(0, 'TLP:CLEAR'), (1, 'TLP:GREEN'), (2, 'TLP:AMBER'), (3, 'TLP:AMBER+STRICT'), (4, 'TLP:RED')], verbose_name='TLP')),
-                ('releasable_to_all', models.BooleanField(help_text='Releasable to every delegation and body; otherwise only to those listed.', verbose_name='releasable to all')),
-                ('title', models.CharField(max_length=100)),
-                ('originator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation', verbose_name='originator')),
-                ('releasable_to', models.ManyToManyField(blank=True, related_name='+', to='directory.organisation', verbose_name='releasable to')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("limite", models.BooleanField(help_text="Council distribution marking: not for public release.", verbose_name="LIMITE")),
+                (
+                    "tlp",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "TLP:CLEAR"), (1, "TLP:GREEN"), (2, "TLP:AMBER"), (3, "TLP:AMBER+STRICT"), (4, "TLP:RED")],
+                        verbose_name="TLP",
+                    ),
+                ),
+                (
+                    "releasable_to_all",
+                    models.BooleanField(
+                        help_text="Releasable to every delegation and body; otherwise only to those listed.",
+                        verbose_name="releasable to all",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100)),
+                (
+                    "originator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="originator",
+                    ),
+                ),
+                (
+                    "releasable_to",
+                    models.ManyToManyField(blank=True, related_name="+", to="directory.organisation", verbose_name="releasable to"),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DossierGroupObjectPermission',
+            name="DossierGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='testapp.dossier')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="testapp.dossier")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DossierNote',
+            name="DossierNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('text', models.CharField(max_length=200)),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='testapp.dossier')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("text", models.CharField(max_length=200)),
+                ("dossier", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="testapp.dossier")),
             ],
             options={
-                'verbose_name': 'note',
-                'abstract': False,
+                "verbose_name": "note",
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DossierUserObjectPermission',
+            name="DossierUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='testapp.dossier')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="testapp.dossier")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDossier',
+            name="HistoricalDossier",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('limite', models.BooleanField(help_text='Council distribution marking: not for public release.', verbose_name='LIMITE')),
-                ('tlp', models.PositiveSmallIntegerField(choices=[(0, 'TLP:CLEAR'), (1, 'TLP:GREEN'), (2, 'TLP:AMBER'), (3, 'TLP:AMBER+STRICT'), (4, 'TLP:RED')], verbose_name='TLP')),
-                ('releasable_to_all', models.BooleanField(help_text='Releasable to every delegation and body; otherwise only to those listed.', verbose_name='releasable to all')),
-                ('title', models.CharField(max_length=100)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('originator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation', verbose_name='originator')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("limite", models.BooleanField(help_text="Council distribution marking: not for public release.", verbose_name="LIMITE")),
+                (
+                    "tlp",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "TLP:CLEAR"), (1, "TLP:GREEN"), (2, "TLP:AMBER"), (3, "TLP:AMBER+STRICT"), (4, "TLP:RED")],
+                        verbose_name="TLP",
+                    ),
+                ),
+                (
+                    "releasable_to_all",
+                    models.BooleanField(
+                        help_text="Releasable to every delegation and body; otherwise only to those listed.",
+                        verbose_name="releasable to all",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "originator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="originator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical dossier',
-                'verbose_name_plural': 'historical dossiers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical dossier",
+                "verbose_name_plural": "historical dossiers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDossierNote',
+            name="HistoricalDossierNote",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'RESTREINT UE/EU RESTRICTED'), (2, 'CONFIDENTIEL UE/EU CONFIDENTIAL'), (3, 'SECRET UE/EU SECRET'), (4, 'TRÈS SECRET UE/EU TOP SECRET')], validators=[cdt.security.markings.validate_classification_ceiling], verbose_name='classification')),
-                ('text', models.CharField(max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dossier', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='testapp.dossier')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "RESTREINT UE/EU RESTRICTED"),
+                            (2, "CONFIDENTIEL UE/EU CONFIDENTIAL"),
+                            (3, "SECRET UE/EU SECRET"),
+                            (4, "TRÈS SECRET UE/EU TOP SECRET"),
+                        ],
+                        validators=[cdt.security.markings.validate_classification_ceiling],
+                        verbose_name="classification",
+                    ),
+                ),
+                ("text", models.CharField(max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="testapp.dossier",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical note',
-                'verbose_name_plural': 'historical notes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical note",
+                "verbose_name_plural": "historical notes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='testapp_dossier_never_top_secret'),
+            model_name="dossier",
+            constraint=models.CheckConstraint(condition=models.Q(("classification__lte", 3)), name="testapp_dossier_never_top_secret"),
         ),
         migrations.AlterUniqueTogether(
-            name='dossiergroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="dossiergroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='dossiernote',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__lte', 3)), name='testapp_dossiernote_never_top_secret'),
+            model_name="dossiernote",
+            constraint=models.CheckConstraint(condition=models.Q(("classification__lte", 3)), name="testapp_dossiernote_never_top_secret"),
         ),
         migrations.AlterUniqueTogether(
-            name='dossieruserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="dossieruserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

@@ -1,6 +1,7 @@
 """Print the current second-factor code of a demo account, so the demo is
 usable without a phone. Refuses anything but a demo account whose device
 still has the published demo key."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -2,6 +2,7 @@
 
 Only the token is printed on standard output, so scripts can capture it.
 """
+
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument(
-            "--scope", action="append", dest="scopes", choices=sorted(SCOPES),
+            "--scope",
+            action="append",
+            dest="scopes",
+            choices=sorted(SCOPES),
             help=f"repeatable; default: {' '.join(DEFAULT_SCOPES)}",
         )
         parser.add_argument("--name", default="command line", help="client name shown in the admin")

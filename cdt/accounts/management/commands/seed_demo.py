@@ -1,4 +1,5 @@
 """Load the reference data and the demo scenario (idempotent)."""
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand

@@ -1,4 +1,5 @@
 """Load the directory's reference data (idempotent: creates only what is missing)."""
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction

@@ -1,4 +1,5 @@
 """Recompute the audit chain; exit 1 and name the first broken entry if any."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from cdt.security.audit import audit_verify
