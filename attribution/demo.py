@@ -150,7 +150,7 @@ def demo_attribution(case, users, chair) -> None:
         audiences=["General public in the Union", "Energy operators", "Third countries' governments"],
         channels=["statement", "press_release", "social_media", "factsheet"],
         timing="Declaration at 10:00 Brussels time on 18 November, partners' statements at the same hour.",
-        embargo_until=datetime.datetime(2026, 11, 18, 9, 0, tzinfo=datetime.timezone.utc),
+        embargo_until=datetime.datetime(2026, 11, 18, 9, 0, tzinfo=datetime.UTC),
         lines_to_take="The EU and its Member States stand united.\nAttacks on essential services are unacceptable.",
         eu_delegations=["EU Delegation to the United States", "EU Delegation to the United Kingdom", "EU Delegation to Canada"],
         partner_coordination="Simultaneous publication with the United Kingdom, the United States and Canada.",

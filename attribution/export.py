@@ -14,8 +14,8 @@ import uuid
 
 from awareness import stix
 from awareness.export import CDT_IDENTITY_ID
-from cdt.security.selectors import protected_queryset
 from cdt.security.markings import Tlp
+from cdt.security.selectors import protected_queryset
 
 from .models import ATTRIBUTING_OPTIONS, DeliberationStatus, Statement, StatementStatus
 

@@ -20,21 +20,21 @@ from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.access import can_view_child, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from measures import permissions as note_permissions
 from notifications.models import EventKind
 from notifications.services import event_record
-from measures import permissions as note_permissions
 
 from . import permissions
 from .models import (
+    AGREED_BY_COUNCIL,
     ATTRIBUTING_OPTIONS,
     BASIS_PARTY,
     CONSIDERATIONS,
     PARTNER_KINDS,
-    AGREED_BY_COUNCIL,
+    Alignment,
     AttributionClaim,
     AttributionDeliberation,
     AttributionOption,
-    Alignment,
     Basis,
     Channel,
     CommunicationPlan,

@@ -18,9 +18,9 @@ from cases.models import Case
 from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
-from cdt.directory.models import MemberState
 from cdt.core.forms import ModelMultipleChoiceField, whole_number
 from cdt.core.listing import paginate
+from cdt.directory.models import MemberState
 from cdt.security.selectors import highest_marking, protected_get
 from measures import note_views
 from measures import permissions as note_permissions
@@ -325,7 +325,7 @@ def _align(request, note_id: int):
     form = AlignmentForm(request.POST, statement=statement)
     try:
         if not form.is_valid():
-            raise ValidationError({field: problems for field, problems in form.errors.items()})
+            raise ValidationError(dict(form.errors.items()))
         services.alignment_record(by=request.user, statement=statement, **form.cleaned_data)
     except PermissionDenied as error:
         return note_views.draft_page(request, "statement", note_id, errors=[str(error)], status=403)

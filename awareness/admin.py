@@ -2,10 +2,9 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cdt.security.admin import ProtectedModelAdmin, ReadOnlyAdmin
-
 from cdt.accounts.models import ApiToken
 from cdt.accounts.scopes import FEEDS_WRITE
+from cdt.security.admin import ProtectedModelAdmin, ReadOnlyAdmin
 
 from .models import Assessment, FeedClient, FeedIngestion, StixObject, TaxiiCollection, ThreatActor
 
@@ -31,7 +30,16 @@ class AssessmentAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
 class FeedClientForm(forms.ModelForm):
     class Meta:
         model = FeedClient
-        fields = "__all__"
+        fields = [
+            "token",
+            "default_classification",
+            "default_limite",
+            "default_tlp",
+            "releasable_to_all",
+            "shared_with_all_delegations",
+            "releasable_to",
+            "shared_with",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

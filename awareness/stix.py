@@ -372,7 +372,7 @@ def date_of(stamp: str | None) -> datetime.date | None:
 
 
 def stix_timestamp(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def validate_chunk(start: int, objects: list) -> list[tuple[int, str, str]]:

@@ -175,9 +175,8 @@ def main() -> int:
         results += measured.voting()
         results += measured.sweeps(due=10_000 if arguments.quick else 100_000)
         results += measured.stix(objects=2_000 if arguments.quick else 20_000)
-        from django.conf import settings
-
         import redis
+        from django.conf import settings
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the tasks the sweeps and the feed queued
         print()

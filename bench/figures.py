@@ -154,10 +154,10 @@ def sweeps(*, due: int) -> list[Figure]:
     ):
         clear()
         prepare(due // 100)
-        _, _, few = _timed_queries(lambda: sweep())
+        _, _, few = _timed_queries(sweep)
         clear()
         prepare(due)
-        outcome, elapsed, many = _timed_queries(lambda: sweep())
+        outcome, elapsed, many = _timed_queries(sweep)
         clear()
         print(f"  {label}: {due:,} rows in {elapsed:.2f} s, {many} queries ({few} at {due // 100:,} rows); result {outcome}", flush=True)
         figures.append(

@@ -316,7 +316,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
             )
         event_ids = _insert(Event, event_rows, with_ids=True)
         notification_rows = []
-        for index, event_id in enumerate(event_ids):
+        for event_id in event_ids:
             for recipient in rng.sample(delegates, recipients_per_event):
                 notification_rows.append(
                     (event_id, recipient, Channel.IN_APP, "immediate", now, None if rng.random() < 0.7 else now, None, 0, "")

@@ -2,7 +2,7 @@
 baseline views added (:mod:`bench.urls`). Everything else (``DEBUG=False``,
 WhiteNoise, Redis cache, the middleware stack) is what production runs."""
 
-from cdt.settings.production import *  # noqa: F401,F403
+from cdt.settings.production import *  # noqa: F403
 from cdt.settings.production import INSTALLED_APPS
 
 ROOT_URLCONF = "bench.urls"

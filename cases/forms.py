@@ -53,7 +53,7 @@ class CaseForm(EclFormMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "victims": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {name: ModelMultipleChoiceField for name in ("member_states_affected", "suspected_actors", "releasable_to")}
+        field_classes = dict.fromkeys(("member_states_affected", "suspected_actors", "releasable_to"), ModelMultipleChoiceField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,6 @@ from . import guards
 from .models import (
     DIMENSIONS,
     Case,
-    CaseState,
     CaseTransition,
     ClosureReason,
     ProportionalityAssessment,

@@ -15,10 +15,10 @@ from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_queryset
 
 from . import selectors, services
-from .panels import panels_for
 from .filters import CaseFilter
 from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionForm
 from .models import Case
+from .panels import panels_for
 from .permissions import may_assess, may_open_case
 from .workflow import transition_options, transitions, workflow_svg
 

@@ -7,12 +7,11 @@ from rest_framework.routers import DefaultRouter
 from cdt.accounts import views as account_views
 from cdt.accounts.api.views import CurrentUserView
 from cdt.core import views as core_views
-from cdt.core.forms import ChangePasswordForm, LoginForm
 from cdt.core.api.docs import ApiDocsView
 from cdt.core.api.views import SearchView, StatusView
+from cdt.core.forms import ChangePasswordForm, LoginForm
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
-
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

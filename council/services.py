@@ -25,7 +25,6 @@ from notifications.services import deadline_done, deadline_set, event_record
 from . import permissions, voting
 from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
 
-
 # --- Meetings ------------------------------------------------------------------
 
 

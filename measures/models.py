@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import CouncilBody, Organisation
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-
 from cdt.security.models import Marked, MarkedChild
 
 from . import permissions

@@ -160,12 +160,12 @@ def event_dispatch(*, event_id: int) -> int:
         if event is None:
             return 0  # gone, or another worker holds it
         recipients = list(audience(event).values_list("pk", "email"))
-        preferences = dict(
-            ((user_id, kind), mode)
+        preferences = {
+            (user_id, kind): mode
             for user_id, kind, mode in Preference.objects.filter(user_id__in=[pk for pk, _ in recipients], kind=event.kind).values_list(
                 "user_id", "kind", "mode"
             )
-        )
+        }
         rows = []
         for user_id, email in recipients:
             mode = mode_for(user_id, event.kind, preferences)
@@ -229,7 +229,7 @@ def notification_send(*, notification_id: int) -> bool:
         notification.attempts += 1
         try:
             _mail(subject=email_subject(event), body=body, to=recipient.email, message_id=notification.message_id)
-        except Exception as error:  # noqa: BLE001 — recorded, then raised for Celery's retry
+        except Exception as error:
             failure = error
             notification.last_error = f"{type(error).__name__}: {error}"[:300]
             notification.save(update_fields=["attempts", "last_error"])

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cdt.accounts.second_factor import safe_next
 from cdt.accounts.services import hash_api_key
+from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 from cdt.core.forms import whole_number
 from cdt.core.listing import paginate
-from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 
 from . import calendar, selectors, services
 from .forms import NotificationFilter, PreferencesForm

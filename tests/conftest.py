@@ -31,7 +31,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def directory(db):
     from awareness.models import taxii_collections_ensure
-
     from measures.catalogue import catalogue_ensure
 
     load_reference_data(apps)

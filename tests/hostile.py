@@ -16,7 +16,8 @@ import os
 import pytest
 from django.apps import apps
 from django.core import serializers
-from hypothesis import HealthCheck, settings as hypothesis_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 PROFILE = os.environ.get("CDT_HOSTILE_PROFILE", "bounded")
 if PROFILE not in ("bounded", "full"):

@@ -102,10 +102,9 @@ def test_only_cases_the_secretariat_sees_are_granted(cast, open_case, signed_in)
 
 
 def test_every_protected_list_offers_it_even_for_all_rows_selected(secretariat_user, login_verified, client, make_user):
-    from tests.testapp.services import dossier_create
-
     from cdt.security.grants import access_grant
     from cdt.security.markings import Classification, Tlp
+    from tests.testapp.services import dossier_create
 
     author = make_user("author-de")
     dossiers = [

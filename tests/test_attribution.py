@@ -412,7 +412,7 @@ def test_a_communication_plan_and_its_checks(cast, case, open_case):
         measures=[measure],
         statement=statement,
         partners=[Organisation.objects.get(code="GB")],
-        embargo_until=datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.timezone.utc),
+        embargo_until=datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC),
         lines_to_take="The EU stands united.",
     )
     assert plan.status == PlanStatus.DRAFT and list(plan.measures.all()) == [measure] and plan.statement == statement

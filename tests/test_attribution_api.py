@@ -300,8 +300,8 @@ def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, ac
 def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed_in, case, actor):
     import datetime
 
-    from measures import services as drafts
     from attribution.services import statement_create
+    from measures import services as drafts
 
     deliberation = attribute(cast, case, [actor])
     statement = statement_create(

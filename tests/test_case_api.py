@@ -4,9 +4,9 @@ history; assessments."""
 
 import pytest
 
-from cases import guards, services
-from cases.models import Case, CaseState, ProportionalityAssessment
 from awareness.models import ThreatActor
+from cases import guards
+from cases.models import Case, CaseState, ProportionalityAssessment
 from cdt.directory.models import MemberState
 
 from .cases_support import walk_to
@@ -199,7 +199,7 @@ def test_list_query_count_does_not_grow_with_cases(client, cast, open_case, djan
 def test_assessments_over_the_api(client, cast, open_case):
     case = open_case()
     client.force_login(cast["siac"])
-    scores = {d: 3 for d in ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")}
+    scores = dict.fromkeys(("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact"), 3)
     rationales = {f"{d}_rationale": "as briefed" for d in scores}
     url = f"/api/v1/cases/{case.pk}/proportionality/"
     response = client.post(url, {**scores, **rationales, "impact": 6}, content_type="application/json")

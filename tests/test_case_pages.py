@@ -116,7 +116,7 @@ def test_case_list_page_query_count_with_one_case(client, cast, open_case, djang
 def test_assessments_from_the_page(client, cast, open_case):
     case = open_case()
     client.force_login(cast["delegate"])
-    data = {d: 4 for d in ("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact")}
+    data = dict.fromkeys(("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact"), 4)
     data.update({f"{d}_rationale": f"{d} because" for d in list(data)})
     response = client.post(reverse("case-proportionality-page", args=[case.pk]), {**data, "scale": 9})
     assert response.status_code == 400

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases import guards, services
 from cases.models import CaseState, CaseTransition, ClosureReason
-from notifications.models import Event, EventKind
 from cases.permissions import is_chair
 from cases.workflow import transitions
 from cdt.security.models import AuditEntry
+from notifications.models import Event, EventKind
 
 from .cases_support import satisfy_guards, walk_to
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import CaseState
+from cdt.directory.models import CouncilBody, MemberState
 from council import services, tasks
 from council.models import Decision, Position, PositionValue, Question, WrittenProcedure
-from cdt.directory.models import CouncilBody, MemberState
 
 from .cases_support import walk_to
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from cases.models import Case, CaseState, CaseTransition
 from cdt.core import dashboard, figures
-from council.services import question_put
 from cdt.directory.models import CouncilBody
+from council.services import question_put
 
 from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
 
@@ -156,8 +156,8 @@ def test_chart_geometry_is_proportional():
 def test_meetings_and_evaluations_filter_sort_and_page(signed_in, cast, open_case):
     import datetime as dt
 
-    from council.models import Meeting
     from cdt.directory.models import CouncilBody as Body
+    from council.models import Meeting
 
     hwpci, psc = Body.objects.get(code="HWPCI"), Body.objects.get(code="PSC")
     now = timezone.now()

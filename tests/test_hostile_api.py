@@ -25,11 +25,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from attribution.models import AttributionDeliberation
-from cases.models import Case
 from awareness.services import feed_client_configure
+from cases.models import Case
 from cdt.accounts.models import User
 from cdt.accounts.scopes import FEEDS_WRITE, READ, WRITE
 from cdt.accounts.services import api_token_issue

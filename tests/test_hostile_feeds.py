@@ -37,7 +37,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from awareness.models import FeedIngestion, StixObject
 from cdt.accounts.models import ApiToken

@@ -46,13 +46,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
 from django.conf import settings as django_settings
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 from django.views.generic.edit import FormMixin
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState, Organisation
@@ -498,7 +499,7 @@ ROUTES = [
         "case-proportionality-page",
         "delegate",
         lambda w: f"/cases/{w.case.pk}/proportionality/",
-        lambda w: {**{d: "4" for d in DIMENSIONS}, **{f"{d}_rationale": f"{d} because" for d in DIMENSIONS}},
+        lambda w: {**dict.fromkeys(DIMENSIONS, "4"), **{f"{d}_rationale": f"{d} because" for d in DIMENSIONS}},
         text=tuple(f"{d}_rationale" for d in DIMENSIONS),
         choices=DIMENSIONS,
         pages=case_page,
@@ -910,7 +911,7 @@ ROUTES = [
         "notification-preferences-page",
         "delegate",
         lambda w: "/notifications/preferences/",
-        lambda w: {kind: "immediate" for kind in EventKind.values},
+        lambda w: dict.fromkeys(EventKind.values, "immediate"),
         choices=tuple(EventKind.values),
     ),
     # --- accounts (their own clients: a successful post cycles the session key)

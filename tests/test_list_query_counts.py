@@ -688,7 +688,7 @@ STIX_VERSIONED = "report--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0aaa"
 
 def make_stix_versions(world: World, n: int) -> None:
     """Versions of one STIX object (the newest current)."""
-    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     StixObject.objects.filter(stix_id=STIX_VERSIONED).update(current=False)
     rows = StixObject.objects.bulk_create(
         [

@@ -134,7 +134,7 @@ def measure_at(cast, case, state):
             measure,
             step,
             ACTOR_FOR[step],
-            **prepared(step, dict(dict((t, d) for t, _, _, _, d in LIFECYCLE).get(step, {})), decision),
+            **prepared(step, dict({t: d for t, _, _, _, d in LIFECYCLE}.get(step, {})), decision),
         )
     assert measure.state == state
     return measure, decision

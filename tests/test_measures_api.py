@@ -3,12 +3,11 @@ override, listing, evaluations, query counts."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseState
 from council.services import hr_act_record
-from measures.models import MeasureState, ResponseMeasure
+from measures.models import ResponseMeasure
 
 from .cases_support import walk_to
 

@@ -3,7 +3,6 @@ measure page with its steps, checks and evaluations, the catalogue, the
 evaluations due, the actor's history."""
 
 import pytest
-from django.test import Client
 
 from cases.models import CaseState
 from council.services import hr_act_record

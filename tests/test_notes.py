@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases import services as case_services
 from cases.models import CaseState
+from cdt.security.markings import Classification, Tlp
 from council.services import hr_act_record
 from measures import notes, services
 from measures.models import NoteStatus, OptionsNote
-from cdt.security.markings import Classification, Tlp
 
 from .cases_support import walk_to
 

@@ -5,11 +5,10 @@ import io
 
 import pypdf
 import pytest
-from django.test import Client
 
 from cases.models import CaseState
-from measures.models import OptionsNote
 from cdt.security.models import AuditEntry
+from measures.models import OptionsNote
 
 from .cases_support import walk_to
 

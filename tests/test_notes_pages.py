@@ -2,7 +2,6 @@
 comments beside the text, compare, lifecycle buttons."""
 
 import pytest
-from django.test import Client
 
 from cases.models import CaseState
 from measures.models import OptionsNote

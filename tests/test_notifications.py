@@ -17,12 +17,11 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from awareness.services import rfi_ask
-from cases import services as case_services
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.access import can_view, can_view_child
 from cdt.security.markings import Classification
 from council import services as council_services
-from notifications import services, selectors
+from notifications import selectors, services
 from notifications.models import (
     Channel,
     Deadline,
@@ -34,7 +33,6 @@ from notifications.models import (
     Preference,
     Reminder,
 )
-from notifications.recipients import audience
 
 from .cases_support import walk_to
 
@@ -164,7 +162,7 @@ def test_mandatory_notifications_cannot_be_switched_off(cast, client):
     with pytest.raises(IntegrityError), transaction.atomic():
         Preference.objects.create(user=cast["delegate"], kind=EventKind.PROCEDURE_OPENED, mode=Mode.OFF)
     client.force_login(cast["delegate"])
-    form = {kind: Mode.IMMEDIATE for kind in EventKind.values}
+    form = dict.fromkeys(EventKind.values, Mode.IMMEDIATE)
     response = client.post("/notifications/preferences/", {**form, EventKind.POSITION_REQUESTED: Mode.OFF})
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert not Preference.objects.exists()

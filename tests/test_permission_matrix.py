@@ -31,13 +31,22 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cdt.accounts.roles import GROUP_NAMES, Role
-from cdt.core.access import DETAIL, LIST, declared_object_route
-from cdt.directory.models import Organisation
-from cdt.security.grants import access_grant, organisation_group
-from cdt.security.markings import Classification, Tlp
+from attribution.models import (
+    AttributionClaim,
+    AttributionDeliberation,
+    CommunicationPlan,
+    Consideration,
+    Statement,
+    StatementVersion,
+)
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import Case, CaseKind
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.core.access import DETAIL, LIST, declared_object_route
+from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Classification, Tlp
+from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from measures.models import (
     ImpactEvaluation,
     MeasureType,
@@ -47,16 +56,6 @@ from measures.models import (
     StrategicNoteVersion,
     StrategicResponseNote,
 )
-from council.models import Decision, Position, Procedure, Question, WrittenProcedure
-from attribution.models import (
-    AttributionClaim,
-    AttributionDeliberation,
-    CommunicationPlan,
-    Consideration,
-    Statement,
-    StatementVersion,
-)
-from cdt.directory.models import CouncilBody, MemberState
 from tests.testapp.models import Dossier, DossierNote
 
 pytestmark = pytest.mark.django_db
@@ -300,7 +299,7 @@ def world(make_user, login_verified, settings):
             question=question,
             kind=WrittenProcedure.Kind.SILENCE,
             opened_by=granter,
-            deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc),
+            deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
             **child,
         )
         objects[Dossier][dossier.pk] = spec
@@ -521,7 +520,7 @@ def test_taxii_and_export_follow_the_rule(world):
         assert sorted(seen) == sorted(allowed), f"{subject.username}: TAXII objects leak or miss"
         manifest = client.get(f"{base}/manifest/", HTTP_ACCEPT=TAXII).json()["objects"]
         assert {entry["id"] for entry in manifest} == allowed
-        for pk, stix_id in stix_ids.items():
+        for _pk, stix_id in stix_ids.items():
             for suffix in ("", "versions/"):
                 status = client.get(f"{base}/objects/{stix_id}/{suffix}", HTTP_ACCEPT=TAXII).status_code
                 assert status == (200 if stix_id in allowed else 404), (subject.username, stix_id, suffix, status)

@@ -19,7 +19,7 @@ from cdt.accounts.models import User
 from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_children
-from cdt.security.grants import access_grant, organisation_group
+from cdt.security.grants import access_grant
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry, Marked, MarkedChild
 from tests.testapp.models import Dossier, DossierNote

@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 
 from awareness.models import Assessment, FeedClient, FeedIngestion, StixObject, ThreatActor
-from notifications.models import Event, EventKind
 from cdt.security.access import can_view
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry
+from notifications.models import Event, EventKind
 
 from . import stix_support as s
 

@@ -1,7 +1,6 @@
 """The TAXII 2.1 server, driven by the standard ``taxii2-client`` library
 against a live server, and its protocol details through the test client."""
 
-import datetime
 import time
 
 import pytest

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cdt.core.dashboard import READY_CANDIDATES
 from cases.models import Case, CaseGroupObjectPermission, CaseKind, CaseState
+from cdt.core.dashboard import READY_CANDIDATES
 from cdt.directory.models import Organisation
 from cdt.security.access import codename
 from cdt.security.grants import organisation_group
@@ -41,7 +41,7 @@ def register_cases(count: int, cast) -> None:
     from django.contrib.auth.models import Permission
 
     germany = Organisation.objects.get(code="DE")
-    states = [state for state in CaseState]
+    states = list(CaseState)
     now = timezone.now()
     cases = Case.objects.bulk_create(
         [

@@ -17,7 +17,7 @@ for source in (CSV, Path("/work/shared/domain/member_states.csv")):
             SHARES = {row["code"]: Decimal(row["population_share_percent"]) for row in csv.DictReader(handle)}
         break
 ORDER = list(SHARES)
-S, O, A, C, R, N = (
+S, O, A, C, R, N = (  # noqa: E741  (one letter a stance, as in the voting tables)
     Stance.SUPPORT,
     Stance.OBJECTION,
     Stance.ABSTENTION,
@@ -32,7 +32,7 @@ def votes(default: Stance = S, **stances) -> list[Vote]:
 
 
 def by(stance: Stance, codes) -> dict:
-    return {code: stance for code in codes}
+    return dict.fromkeys(codes, stance)
 
 
 def smallest(n: int) -> list[str]:
@@ -72,7 +72,7 @@ NINE_BIG, EIGHT_BIG, NINE_SMALL = _ca_sets()
         ("all support", {}, True, False, "adopted unanimously: 27 states in favour"),
         ("one objection", {"HU": O}, False, False, "objection by HU"),
         ("abstentions do not block", by(A, ["AT", "IE", "MT"]), True, False, "3 states abstaining"),
-        ("abstentions only", {code: A for code in ORDER}, False, False, "no Member State in favour"),
+        ("abstentions only", dict.fromkeys(ORDER, A), False, False, "no Member State in favour"),
         (
             "constructive abstention: 9 states, over a third of population",
             by(C, NINE_BIG),

@@ -276,7 +276,7 @@ def utc_timestamp(when: datetime.datetime | None, *, naive: bool) -> datetime.da
     if when is None or (when.tzinfo is None and not naive):
         return None
     try:
-        return when.replace(tzinfo=when.tzinfo or datetime.timezone.utc).astimezone(datetime.timezone.utc)
+        return when.replace(tzinfo=when.tzinfo or datetime.UTC).astimezone(datetime.UTC)
     except OverflowError:
         return None
 

@@ -126,9 +126,10 @@ def second_factor_enrolment(*, user: User):
 def second_factor_confirm(*, request, user: User, otp_token: str) -> bool:
     """Confirm the pending device with a first code and verify the session
     with it. Audited either way."""
+    from django_otp import login as otp_login
+
     from cdt.security.audit import audit_record
     from cdt.security.models import AuditEntry
-    from django_otp import login as otp_login
 
     device = second_factor_enrolment(user=user)
     with transaction.atomic():
@@ -147,9 +148,11 @@ def second_factor_confirm(*, request, user: User, otp_token: str) -> bool:
 def second_factor_verify(*, request, user: User, otp_token: str) -> bool:
     """Verify a code against the user's confirmed devices (django-otp
     throttles repeated failures per device). Audited either way."""
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
     from cdt.security.audit import audit_record
     from cdt.security.models import AuditEntry
-    from django_otp import login as otp_login, match_token
 
     device = match_token(user, otp_token)
     if device is None:

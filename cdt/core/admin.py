@@ -11,7 +11,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
@@ -67,7 +68,7 @@ def export_as_csv(modeladmin, request, queryset):
             return gettext("Yes") if value else gettext("No")
         return display_for_field(value, field, "") if field is not None else display_for_value(value, "")
 
-    def rows(language=translation.get_language()):
+    def rows(language=translation.get_language()):  # noqa: B008  (bound now, on purpose)
         # Streamed after the view has returned: keep the request's language.
         writer = csv.writer(_Echo())
         with translation.override(language):

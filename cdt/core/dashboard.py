@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -168,8 +168,8 @@ def recent_decisions(user) -> Panel:
 def my_notes(user) -> Panel:
     """The drafter's live notes (not superseded or approved), with how many
     comments each has had."""
-    from measures.models import NoteStatus, OptionsNote, StrategicResponseNote
     from cdt.security.selectors import protected_queryset
+    from measures.models import NoteStatus, OptionsNote, StrategicResponseNote
 
     live = [NoteStatus.DRAFT, NoteStatus.CIRCULATED, NoteStatus.SUBMITTED]
     rows = []

@@ -53,7 +53,7 @@ class DateTimeField(forms.DateTimeField):
         result = super().to_python(value)
         if result is not None:
             try:
-                result.astimezone(datetime.timezone.utc)
+                result.astimezone(datetime.UTC)
             except OverflowError:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return result

@@ -5,7 +5,8 @@ from django.contrib.admin.utils import model_ngettext
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cdt.directory.models import Organisation
 

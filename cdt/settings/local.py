@@ -4,7 +4,7 @@ DEBUG is on and a fixed development secret is used unless the environment
 gives one; nothing here is fit for a network-facing server.
 """
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)

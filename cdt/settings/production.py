@@ -2,7 +2,7 @@
 HTTPS-only cookies and HSTS. ``manage.py check --deploy --fail-level WARNING``
 passes with these (a test runs it)."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import MIDDLEWARE, STORAGES, env
 
 DEBUG = False

@@ -1,7 +1,7 @@
 """Test settings: the embedded default unless the environment selects
 PostgreSQL and Redis (the CI's second lane does)."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env.str("SECRET_KEY", default="cdt-test-key")

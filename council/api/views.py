@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from cases.api.views import validation_error
@@ -23,14 +23,14 @@ from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
 
 from .. import selectors, services
-from ..models import AgendaItem, Decision, Procedure, Question, WrittenProcedure
+from ..models import Decision, Procedure, Question, WrittenProcedure
 from .serializers import (
     AgendaItemSerializer,
     DecisionRequestSerializer,
     DecisionSerializer,
     MeetingSerializer,
-    PositionSerializer,
     PositionsBoardSerializer,
+    PositionSerializer,
     QuestionSerializer,
     WrittenProcedureSerializer,
 )

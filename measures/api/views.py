@@ -13,10 +13,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
+from cases.api.views import validation_error
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
-from cases.api.views import validation_error
 from cdt.core.api.filters import StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin

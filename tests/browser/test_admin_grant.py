@@ -3,15 +3,15 @@ a real browser (under the CSP), and the delegate then finds it; the same
 console in French."""
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from cases.models import Case
-from cdt.directory.models import Organisation
 from cdt.accounts.models import User
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.grants import access_revoke
-from django.contrib.auth.models import Group
-from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.models import AuditEntry
 
 from .test_accessibility import sign_in
@@ -20,7 +20,7 @@ from .test_case_flow import demo  # noqa: F401  (the demo fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_secretariat_grants_a_delegation_access_in_the_console(page, browser, live_server, demo):  # noqa: F811
+def test_secretariat_grants_a_delegation_access_in_the_console(page, browser, live_server, demo):
     # Setup: the demo shares every case with all HWPCI delegations; take
     # that away on one case, so only its opener's delegation (Germany) has
     # need-to-know.

@@ -12,7 +12,7 @@ from .test_case_flow import demo, sign_in  # noqa: F401  (the demo fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_deliberation_and_declaration(page, live_server, demo):  # noqa: F811
+def test_deliberation_and_declaration(page, live_server, demo):
     deliberation = AttributionDeliberation.objects.get(status="concluded")
     path = f"/attribution/deliberations/{deliberation.pk}/"
     sign_in(page, live_server, "delegate-fr", path)

@@ -14,7 +14,7 @@ from .test_case_flow import demo, sign_in  # noqa: F401  (the demo fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_unread_count_and_mark_read(page, live_server, demo):  # noqa: F811
+def test_unread_count_and_mark_read(page, live_server, demo):
     for event_id in Event.objects.filter(dispatched_at=None).values_list("pk", flat=True):
         services.event_dispatch(event_id=event_id)  # as the worker does (the PostgreSQL lane has none running here)
     sign_in(page, live_server, "delegate-fr", "/")

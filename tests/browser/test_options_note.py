@@ -11,7 +11,7 @@ from .test_case_flow import demo, sign_in  # noqa: F401  (the demo fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_delegate_comments_and_compares_versions(page, live_server, demo):  # noqa: F811
+def test_delegate_comments_and_compares_versions(page, live_server, demo):
     note = OptionsNote.objects.get(version=2)
     path = f"/measures/options-notes/{note.pk}/"
     sign_in(page, live_server, "delegate-ee", path)

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from awareness.models import Assessment
 from cases.models import Case, CaseState
 from council.models import Position, PositionValue, Question, WrittenProcedure
-from measures.models import MeasureType, MeasureState, NoteStatus, OptionsNote, ResponseMeasure
+from measures.models import MeasureState, MeasureType, NoteStatus, OptionsNote, ResponseMeasure
 
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 
@@ -96,7 +96,7 @@ def switch_language(page, code: str) -> None:
 # --- 1. Delegate: dashboard → case → assessment → positions board -------------
 
 
-def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_position(page, other_page, live_server, demo):  # noqa: F811
+def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_position(page, other_page, live_server, demo):
     case = Case.objects.get(title="Wiper attack on electricity transmission operators")
     assessment = Assessment.objects.filter(cases=case).order_by("pk").first()
     assert assessment is not None
@@ -173,7 +173,7 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
 # --- 2. EEAS drafter: options note → comments → HWPCI -------------------------
 
 
-def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, other_page, live_server, demo):  # noqa: F811
+def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, other_page, live_server, demo):
     # The step-3 demo case (TLP:AMBER+STRICT, EEAS-originated) is out of every
     # delegation's sight, so the note is drafted on a case delegates can read:
     # NATO's request (TLP:GREEN), which has no options note yet.
@@ -265,7 +265,7 @@ def take(page, transition: str, label: str) -> None:
     submit(page, form.get_by_role("button", name=label))
 
 
-def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_procedure(page, live_server, demo):  # noqa: F811
+def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_procedure(page, live_server, demo):
     # No case the chair can see is at step 3 in the demo (the step-3 case is
     # TLP:AMBER+STRICT, for the EEAS only). The Baltic ransomware case has a
     # submitted options note and implemented measures; the chair takes it

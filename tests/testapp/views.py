@@ -4,7 +4,7 @@ page with its notes, built the way domain pages are."""
 from django import forms
 from django.shortcuts import redirect, render
 
-from cdt.core.access import DETAIL, LIST, OBJECT, AUTHENTICATED, declare_access
+from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.core.forms import EclFormMixin
 from cdt.security.access import visible_children
 from cdt.security.selectors import highest_marking, protected_get, protected_queryset

@@ -31,13 +31,13 @@ from awareness.models import (
     StixObjectGroupObjectPermission,
     ThreatActor,
 )
-from notifications.models import Event
 from cdt.accounts.roles import Role
 from cdt.accounts.scopes import FEEDS_WRITE, READ
 from cdt.accounts.services import api_token_issue, role_groups_ensure, user_upsert
 from cdt.directory.models import Organisation
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry, AuditHead
+from notifications.models import Event
 
 T0 = "2026-11-01T08:00:00.000Z"
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"

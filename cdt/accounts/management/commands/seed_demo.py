@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 if requires_second_factor(user):
                     second_factor_register(user=user, key_hex=demo_totp_key_hex(user.username), name="Demo authenticator")
                 rows.append((user, organisation, created))
-        self.stdout.write("Demo accounts (password: %s):" % password)
+        self.stdout.write(f"Demo accounts (password: {password}):")
         width = max(len(user.username) for user, _, _ in rows)
         for user, organisation, created in rows:
             self.stdout.write(
@@ -52,7 +52,8 @@ class Command(BaseCommand):
             )
         from django.test.utils import override_settings
 
-        from cases.demo import CASES as DEMO_CASES, seed_demo_cases
+        from cases.demo import CASES as DEMO_CASES
+        from cases.demo import seed_demo_cases
 
         # The scenario's events fill the demo users' notification centres; their
         # e-mails are not printed (the console backend would flood the terminal).
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             seed_demo_feed(self.stdout)
         needing = [user for user, _, _ in rows if requires_second_factor(user)]
         if needing:
-            self.stdout.write("Second factor (TOTP) required for: %s." % ", ".join(user.username for user in needing))
+            self.stdout.write(f"Second factor (TOTP) required for: {', '.join(user.username for user in needing)}.")
             self.stdout.write("  Current code: `make otp ACCOUNT=<username>` (or `.venv/bin/python manage.py demo_otp <username>`),")
             self.stdout.write("  or add the key to an authenticator app:")
             for user in needing:
