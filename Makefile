@@ -6,11 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve migrate demo otp messages clean-db help bench bench-check check-hostile
+.PHONY: run test check setup serve migrate demo otp messages clean-db help bench bench-check check-hostile
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
-	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set), on PYTEST_WORKERS processes (2)"
+	@echo "make check the static checks: ruff (lint and format), mypy, the import contracts"
 	@echo "make check-hostile  the hostile-input and fault tests at full length (schemathesis, fuzzed feeds and forms, races, backup) on PostgreSQL"
 	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database); make bench-check fails on a missed target"
 
@@ -40,8 +41,17 @@ run: demo
 otp:
 	@$(PY) manage.py demo_otp $(ACCOUNT)
 
+# Two workers by default (the machines have two cores); each test module runs
+# whole on one worker, so a module's shared world is built once.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+check: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cdt.settings.test $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Benchmarks on PostgreSQL: a scratch database (BENCH_DATABASE_URL, created and dropped), gunicorn under production settings.
 BENCH_ARGS ?=

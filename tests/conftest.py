@@ -8,13 +8,11 @@ database flush it away afterwards; the ``directory`` fixture reloads it
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 
 from cdt.accounts.roles import Role
 from cdt.accounts.services import user_upsert
 from cdt.directory.models import Organisation
-from cdt.directory.reference import load_reference_data
 from cdt.security.markings import Classification
 
 PASSWORD = "a-long-test-password-2026"
@@ -30,12 +28,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def directory(db):
-    from awareness.models import taxii_collections_ensure
-    from measures.catalogue import catalogue_ensure
+    """The reference data: loaded by the migrations, loaded again only after
+    a transactional test's flush emptied the tables."""
+    from tests.worlds import directory_ensure
 
-    load_reference_data(apps)
-    taxii_collections_ensure()  # migrated data, gone after a transactional test's flush
-    catalogue_ensure(apps)
+    directory_ensure()
 
 
 def user_make(username: str, organisation: str = "DE", roles=(Role.HWPCI_DELEGATE,), **extra):

@@ -104,6 +104,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded mode serves threads (runserver, the test live server):
+    # each write transaction takes SQLite's write lock when it begins, so two
+    # that read then write cannot deadlock into an immediate "database is
+    # locked"; a busy writer is waited for (20 s) instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL's JIT compiles any query the planner thinks costly: on the
     # access-filtered counts of a 10,000-case register it spent 0.77 s of a

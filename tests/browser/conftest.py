@@ -55,4 +55,15 @@ def page(browser):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     yield page
-    context.close()
+    close_quietly(page)
+
+
+def close_quietly(page) -> None:
+    """Close the page's context once the browser has no request in flight:
+    the live server must not be answering this test's requests while the
+    database is flushed for the next one."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except Exception:  # a page that never idles is closed all the same
+        pass
+    page.context.close()

@@ -1,0 +1,395 @@
+"""The permission matrix's world and its reference predicate.
+
+Users span clearance (and its expiry), organisation and roles; objects span
+classification, TLP, originator and releasability; grants rotate through
+the kinds (personal, to a delegation, to a role group, none). The reference
+predicate is written from the issue's rule, separately from
+``cdt.security.access``, so a mistake in the implementation cannot be
+mirrored here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from attribution.models import (
+    AttributionClaim,
+    AttributionDeliberation,
+    CommunicationPlan,
+    Consideration,
+    Statement,
+    StatementVersion,
+)
+from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
+from cases.models import Case, CaseKind
+from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.core.access import declared_object_route
+from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Classification, Tlp
+from council.models import Decision, Position, Procedure, Question, WrittenProcedure
+from measures.models import (
+    ImpactEvaluation,
+    MeasureType,
+    OptionsNote,
+    OptionsNoteVersion,
+    ResponseMeasure,
+    StrategicNoteVersion,
+    StrategicResponseNote,
+)
+from tests.conftest import sign_in_verified, user_make
+from tests.testapp.models import Dossier, DossierNote
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name != "admin":
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = declared_object_route(entry.callback, entry.name)
+            if route is not None:
+                yield entry.name, *route
+
+
+OBJECT_ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=lambda r: r[0])
+SEARCH_TERM = "alpha"
+T0 = "2026-11-02T09:00:00.000Z"
+TAXII = "application/taxii+json;version=2.1"
+
+
+# --- The reference predicate -------------------------------------------------
+
+
+@dataclass
+class Subject:
+    username: str
+    organisation: str
+    clearance: Classification
+    expired: bool = False
+    roles: tuple[Role, ...] = (Role.HWPCI_DELEGATE,)
+
+    @property
+    def effective_clearance(self) -> int:
+        return 0 if self.expired else int(self.clearance)
+
+
+@dataclass
+class Spec:
+    """One protected object as the matrix knows it, independently of the ORM."""
+
+    title: str
+    classification: Classification
+    tlp: Tlp
+    originator: str
+    releasable_to: tuple[str, ...] | None  # None: releasable to all
+    personal: set[str] = field(default_factory=set)  # usernames
+    organisations: set[str] = field(default_factory=set)  # organisation codes granted
+    roles: set[Role] = field(default_factory=set)  # role groups granted
+    note_classification: Classification = Classification.UNCLASSIFIED
+    limite: bool = True
+
+
+def reference(subject: Subject, spec: Spec) -> bool:
+    if subject.effective_clearance < int(spec.classification):
+        return False
+    if spec.releasable_to is not None and subject.organisation not in spec.releasable_to:
+        return False
+    personal = subject.username in spec.personal
+    by_group = subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+    if spec.tlp == Tlp.RED:
+        return personal
+    if spec.tlp == Tlp.AMBER_STRICT:
+        return personal or (by_group and spec.originator == subject.organisation)
+    return personal or by_group
+
+
+def reference_shareable(subject: Subject, spec: Spec) -> bool:
+    """What a user may pass on in an export: what they see, unclassified,
+    not LIMITE, TLP:CLEAR/GREEN, or AMBER/AMBER+STRICT of their own making."""
+    if not reference(subject, spec) or spec.classification != Classification.UNCLASSIFIED or spec.limite:
+        return False
+    return spec.tlp <= Tlp.GREEN or (spec.tlp <= Tlp.AMBER_STRICT and spec.originator == subject.organisation)
+
+
+def reference_note(subject: Subject, spec: Spec) -> bool:
+    return reference(subject, spec) and subject.effective_clearance >= int(spec.note_classification)
+
+
+SUBJECTS = [
+    Subject("de-restreint", "DE", Classification.RESTREINT_UE),
+    Subject("de-confidentiel", "DE", Classification.CONFIDENTIEL_UE),
+    Subject("de-secret-expired", "DE", Classification.SECRET_UE, expired=True),
+    Subject("fr-restreint", "FR", Classification.RESTREINT_UE),
+    Subject("fr-unclassified", "FR", Classification.UNCLASSIFIED),
+    Subject("eeas-secret", "EEAS", Classification.SECRET_UE, roles=(Role.EEAS_DRAFTER,)),
+]
+
+
+def specs() -> list[Spec]:
+    """30 objects covering every TLP, three classifications, both kinds of
+    releasability and originator, with grants rotating through the kinds."""
+    grant_patterns = [
+        {"organisations": {"DE"}},
+        {"organisations": {"FR", "EEAS"}},
+        {"roles": {Role.HWPCI_DELEGATE}},
+        {"personal": {"de-restreint", "eeas-secret"}},
+        {"personal": {"fr-restreint"}, "organisations": {"DE"}},
+        {},
+        {"organisations": {"EEAS"}, "roles": {Role.HWPCI_DELEGATE}},
+    ]
+    releasabilities = [None, ("DE", "EEAS"), ("FR",)]
+    combos = itertools.product(
+        list(Tlp), [Classification.UNCLASSIFIED, Classification.RESTREINT_UE, Classification.CONFIDENTIEL_UE], ["DE", "EEAS"]
+    )
+    out = []
+    for index, (tlp, classification, originator) in enumerate(combos):
+        out.append(
+            Spec(
+                title=f"Dossier {index} {'alpha' if index % 2 == 0 else 'beta'}",
+                classification=classification,
+                tlp=tlp,
+                originator=originator,
+                releasable_to=releasabilities[index % 3],
+                note_classification=Classification(min(int(classification) + index % 2, int(Classification.SECRET_UE))),
+                limite=index % 4 == 0,
+                **grant_patterns[index % len(grant_patterns)],
+            )
+        )
+    return out
+
+
+# --- Fixtures ------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Model]
+    clients: dict[str, Client]
+    objects: dict[type, dict[int, Spec]]
+
+
+def build_world() -> World:
+    """Six users, and 30 objects of every protected model with their grants.
+    Run once a module (:func:`tests.worlds.shared_world`)."""
+    users, clients = {}, {}
+    for subject in SUBJECTS:
+        user = user_make(
+            subject.username,
+            subject.organisation,
+            roles=subject.roles,
+            clearance=subject.clearance,
+            clearance_expires_on=datetime.date(2020, 1, 1) if subject.expired else datetime.date(2099, 1, 1),
+        )
+        users[subject.username] = user
+        client = Client()
+        sign_in_verified(client, user)
+        clients[subject.username] = client
+    granter = users["eeas-secret"]
+    organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS"])}
+    objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
+    council_body = CouncilBody.objects.get(code="PSC")
+    member_states = list(MemberState.objects.all())
+    demarche = MeasureType.objects.get(slug="demarche")
+    actor = ThreatActor.objects.create(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
+    collection = TaxiiCollection.objects.get(alias="siac-assessments")
+    ingestion = FeedIngestion.objects.create(posted_by=granter, channel=FeedIngestion.Channel.FEED_API)
+    added_at = timezone.now()
+    for spec in specs():
+        markings = dict(
+            classification=spec.classification,
+            limite=spec.limite,
+            tlp=spec.tlp,
+            originator=organisations[spec.originator],
+            releasable_to_all=spec.releasable_to is None,
+        )
+        dossier = Dossier.objects.create(title=spec.title, **markings)
+        case = Case.objects.create(
+            reference=f"CDT-2026-{len(objects[Case]) + 1:04d}",
+            kind=CaseKind.MALICIOUS_ACTIVITY,
+            title=spec.title,
+            summary="",
+            brought_by=organisations[spec.originator],
+            brought_on=datetime.date(2026, 11, 1),
+            created_by=granter,
+            **markings,
+        )
+        assessment = Assessment.objects.create(
+            kind="written", source=organisations[spec.originator], title=spec.title, body="", recorded_by=granter, **markings
+        )
+        assessment.actors.add(actor)
+        stix_object = StixObject.objects.create(
+            stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
+            stix_type="report",
+            version=T0,
+            name=spec.title,
+            refs=actor.stix_id,
+            collection=collection,
+            ingestion=ingestion,
+            added_at=added_at,
+            **markings,
+            raw={
+                "type": "report",
+                "spec_version": "2.1",
+                "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
+                "created": T0,
+                "modified": T0,
+                "name": spec.title,
+                "published": T0,
+                "object_refs": [actor.stix_id],
+            },
+        )
+        strategic = StrategicResponseNote.objects.create(
+            actor=ThreatActor.objects.create(name=f"Actor of {spec.title}"),
+            title=spec.title,
+            content={"short_term_effects": spec.title},
+            drafted_by=granter,
+            **markings,
+        )
+        StrategicNoteVersion.objects.create(note=strategic, number=1, title=spec.title, content=strategic.content, saved_by=granter)
+        objects[StrategicResponseNote][strategic.pk] = spec
+        for protected in (dossier, case, assessment, stix_object, strategic):
+            if spec.releasable_to:
+                protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
+            for username in spec.personal:
+                access_grant(target=protected, by=granter, user=users[username])
+            for code in spec.organisations:
+                access_grant(target=protected, by=granter, group=organisation_group(organisations[code]))
+            for role in spec.roles:
+                access_grant(target=protected, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
+        note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
+        child = {"case": case, "classification": spec.note_classification}
+        question = Question.objects.create(text=spec.title, voting_rule="unanimity", body=council_body, put_by=granter, **child)
+        Position.objects.bulk_create([Position(question=question, member_state=state) for state in member_states])
+        decision = Decision.objects.create(
+            procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title, decided_on=datetime.date(2026, 11, 2), **child
+        )
+        measure = ResponseMeasure.objects.create(
+            case=case, measure_type=demarche, description=spec.title, proposed_by=granter, classification=spec.note_classification
+        )
+        evaluation = ImpactEvaluation.objects.create(
+            case=case,
+            measure=measure,
+            occasion="interval",
+            months_after=3,
+            due_on=datetime.date(2026, 12, 1),
+            classification=spec.note_classification,
+        )
+        options_note = OptionsNote.objects.create(
+            case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter, classification=spec.note_classification
+        )
+        OptionsNoteVersion.objects.create(note=options_note, number=1, title=spec.title, content=options_note.content, saved_by=granter)
+        objects[OptionsNote][options_note.pk] = spec
+        objects[ResponseMeasure][measure.pk] = spec
+        objects[ImpactEvaluation][evaluation.pk] = spec
+        procedure = WrittenProcedure.objects.create(
+            question=question,
+            kind=WrittenProcedure.Kind.SILENCE,
+            opened_by=granter,
+            deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+            **child,
+        )
+        objects[Dossier][dossier.pk] = spec
+        objects[DossierNote][note.pk] = spec
+        objects[Case][case.pk] = spec
+        objects[Question][question.pk] = spec
+        objects[Decision][decision.pk] = spec
+        objects[WrittenProcedure][procedure.pk] = spec
+        claim = AttributionClaim.objects.create(
+            actor=actor,
+            basis="industry",
+            claim_type="technical",
+            confidence="high",
+            party="industry",
+            industry_source="Labs",
+            summary=spec.title,
+            recorded_by=granter,
+            **child,
+        )
+        deliberation = AttributionDeliberation.objects.create(opened_by=granter, **child)
+        Consideration.objects.create(deliberation=deliberation, number=1)
+        statement = Statement.objects.create(
+            title=spec.title, statement_type="spokesperson", content={"text": spec.title}, drafted_by=granter, **child
+        )
+        StatementVersion.objects.create(note=statement, number=1, title=spec.title, content=statement.content, saved_by=granter)
+        plan = CommunicationPlan.objects.create(title=spec.title, objectives=spec.title, drafted_by=granter, **child)
+        objects[AttributionClaim][claim.pk] = spec
+        objects[AttributionDeliberation][deliberation.pk] = spec
+        objects[Statement][statement.pk] = spec
+        objects[CommunicationPlan][plan.pk] = spec
+        rfi = RequestForInformation.objects.create(
+            question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1), asked_by=granter, **child
+        )
+        objects[Assessment][assessment.pk] = spec
+        objects[StixObject][stix_object.pk] = spec
+        objects[RequestForInformation][rfi.pk] = spec
+    return World(users=users, clients=clients, objects=objects)
+
+
+PREDICATES = {
+    Dossier: reference,
+    DossierNote: reference_note,
+    Case: reference,
+    # Children of the case, at the note's (child's) classification.
+    Question: reference_note,
+    Decision: reference_note,
+    WrittenProcedure: reference_note,
+    RequestForInformation: reference_note,
+    Assessment: reference,
+    StixObject: reference,
+    ResponseMeasure: reference_note,
+    ImpactEvaluation: reference_note,
+    OptionsNote: reference_note,
+    StrategicResponseNote: reference,
+    AttributionClaim: reference_note,
+    AttributionDeliberation: reference_note,
+    Statement: reference_note,
+    CommunicationPlan: reference_note,
+}
+TITLES = {
+    Dossier: lambda spec: spec.title,
+    DossierNote: lambda spec: f"note on {spec.title}",
+    Case: lambda spec: spec.title,
+    Question: lambda spec: spec.title,
+    Decision: lambda spec: spec.title,
+    WrittenProcedure: lambda spec: spec.title,
+    Assessment: lambda spec: spec.title,
+    RequestForInformation: lambda spec: spec.title,
+    ResponseMeasure: lambda spec: spec.title,
+    ImpactEvaluation: lambda spec: spec.title,
+    OptionsNote: lambda spec: spec.title,
+    StrategicResponseNote: lambda spec: spec.title,
+    AttributionClaim: lambda spec: spec.title,
+    AttributionDeliberation: lambda spec: spec.title,
+    Statement: lambda spec: spec.title,
+    CommunicationPlan: lambda spec: spec.title,
+}
+#: Extra URL keywords some per-object routes need besides the object's id.
+EXTRA_KWARGS = {
+    "case-take-transition": {"transition": "share_awareness"},
+    "case-transition-page": {"transition": "share_awareness"},
+    "question-set-position": {"member_state": "DE"},
+    "position-set-page": {"member_state": "DE"},
+    "measure-take-transition": {"transition": "select"},
+    "measure-transition-page": {"transition": "select"},
+    "options-note-take-transition": {"transition": "circulate"},
+    "options-note-act-page": {"action": "circulate"},
+    "strategic-note-act-page": {"action": "circulate"},
+    "strategic-response-note-take-transition": {"transition": "circulate"},
+    "deliberation-act-page": {"action": "assess"},
+    "statement-act-page": {"action": "circulate"},
+    "statement-take-transition": {"transition": "circulate"},
+    "plan-act-page": {"action": "agree"},
+    "communication-plan-take-transition": {"transition": "agree"},
+    "attribution-deliberation-assess": {"number": "1"},
+    "attribution-deliberation-comment": {"number": "1"},
+}
