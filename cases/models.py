@@ -1,5 +1,8 @@
-"""The case: one track of EU consideration of a response (BRIEF.md §2), and
-the nine-step response process it walks (guidelines section 5, para 24).
+"""The case: one track of EU consideration of a response to what step 1
+brings to the Council (a malicious cyber activity, a large-scale
+cybersecurity incident, a persistent cyber threat or a partner's request),
+and the nine-step response process it walks (revised implementing
+guidelines 2023, section 5, para 24).
 
 The workflow is the ``state`` field's state machine (django-fsm-2). Each
 transition is declared here with the roles that may trigger it

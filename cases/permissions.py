@@ -1,8 +1,9 @@
 """Who may do what on a case: one place, used by the state machine
 (``permission=`` on each transition), the pages and the API.
 
-The roles come from the guidelines (BRIEF.md §1). "Chair" is computed, not
-assigned: the HWPCI delegates of the Member State holding the Presidency on
+The roles are the actors of the step-by-step process (revised implementing
+guidelines 2023, para 24: HWPCI, the EEAS, the Commission services, SIAC),
+with the Presidency chairing HWPCI. "Chair" is computed, not assigned: the HWPCI delegates of the Member State holding the Presidency on
 the day (the directory's Presidency calendar). Seeing the case at all is the
 security model's business (404 otherwise); these rules only decide what a
 user who sees it may trigger.

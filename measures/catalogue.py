@@ -1,7 +1,8 @@
 """The catalogue as seeded: every measure the 2017 Council conclusions and
-the 2023 revised implementing guidelines name (BRIEF.md §4). The
-secretariat edits it in the console; seeding only creates missing entries,
-so edits survive a re-run.
+the 2023 revised implementing guidelines name (Council conclusions 2017,
+para 5; revised implementing guidelines 2023, paras 7, 9, 12, 14, 16 and
+41). The secretariat edits it in the console; seeding only creates missing
+entries, so edits survive a re-run.
 
 Escalation levels follow para 16's gradual approach: awareness raising,
 dialogue and confidence building first (1), statements and requests (2–3),

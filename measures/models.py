@@ -381,7 +381,7 @@ class ImpactEvaluation(MarkedChild):
         return self.evaluated_at is not None
 
 
-# --- The two notes (BRIEF.md §4): options notes and strategic response notes -----------------------
+# --- The two notes: options notes and strategic response notes (revised implementing guidelines 2023, paras 15 and 24, step 3) ---
 
 
 class NoteStatus(models.TextChoices):

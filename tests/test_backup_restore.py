@@ -1,4 +1,4 @@
-"""The backup procedure in the README restores everything: every table's
+"""The backup procedure in docs/operations.md restores everything: every table's
 rows, and an audit chain that still verifies (and still catches an edit).
 
 PostgreSQL only (``pg_dump``/``pg_restore`` are PostgreSQL's tools); the
@@ -64,7 +64,7 @@ def test_dump_and_restore_keep_every_row_and_the_audit_chain(tmp_path, cast, ope
     source, restored = settings["NAME"], f"{settings['NAME']}_restored"
     dump = tmp_path / "cdt.dump"
     credentials = ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432), "-U", settings["USER"]]
-    # The README's procedure: a custom-format dump, restored in one transaction into an empty database.
+    # The procedure in docs/operations.md: a custom-format dump, restored in one transaction into an empty database.
     subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *credentials, "-f", str(dump), source], check=True)
     admin = _connect("postgres")
     admin.autocommit = True

@@ -19,7 +19,8 @@ from .cases_support import walk_to
 
 pytestmark = pytest.mark.django_db
 
-#: Every measure the two source texts name (BRIEF.md §4), by catalogue code.
+#: Every measure the two source texts name (Council conclusions 2017, para 5; revised implementing guidelines 2023,
+#: paras 7, 9, 12, 14, 16 and 41), by catalogue code.
 NAMED_IN_THE_TEXTS = {
     "awareness-raising",
     "dialogue",

@@ -1,5 +1,5 @@
 """The voting rules, table-driven, with the Council's 2025 population
-shares (BRIEF.md, member_states.csv)."""
+shares (cdt/directory/data/member_states.csv)."""
 
 import csv
 from decimal import Decimal

@@ -43,7 +43,7 @@ class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
-        description='A STIX 2.1 bundle of the actor and what you may share about it (see README, "STIX export").',
+        description='A STIX 2.1 bundle of the actor and what you may share about it (see docs/api-and-feeds.md, "STIX export").',
     )
     @action(detail=True, methods=["get"], url_path="stix", renderer_classes=[StixRenderer, JSONRenderer])
     def stix(self, request, pk=None):

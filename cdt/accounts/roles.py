@@ -1,4 +1,9 @@
-"""The roles a CDT user can hold (BRIEF.md §1), stored as Django groups.
+"""The roles a CDT user can hold, stored as Django groups.
+
+They are the actors the revised implementing guidelines 2023 name: HWPCI
+delegates, the EEAS and the Commission services (para 24), SIAC and the
+EUIBAs (paras 19-20), international partners (paras 38-39); and the
+Presidency, which chairs HWPCI, and the Council secretariat.
 
 A group's name is the role's English label, so the admin console reads
 naturally; code refers to roles by :class:`Role` only.

@@ -116,7 +116,7 @@ class AuditEntry(models.Model):
     """One line of the audit trail. Entries are only ever inserted; each
     carries the hash of the previous one, so ``manage.py verify_audit`` finds
     an edited or deleted row. The application's database role needs INSERT
-    and SELECT on this table only (see README, "Security model")."""
+    and SELECT on this table only (see docs/security-model.md, "Audit trail")."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("login")
