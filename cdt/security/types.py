@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 AnyUser: TypeAlias = "User | AnonymousUser | None"
 
 if TYPE_CHECKING:
+    from rest_framework.request import Request
 
     class AuthenticatedHttpRequest(HttpRequest):
         """A request that the login-required middleware let through (every
@@ -28,8 +29,18 @@ if TYPE_CHECKING:
 
         user: User
 
+    class AuthenticatedRequest(Request):
+        """An API request that ``IsAuthenticated`` let through (every API
+        view starts from ``AUTHENTICATED_WITH_SCOPE``)."""
+
+        @property
+        def user(self) -> User: ...
+        @user.setter
+        def user(self, value: User) -> None: ...
+
 else:
     AuthenticatedHttpRequest = HttpRequest
+    AuthenticatedRequest = object  # annotations only: DRF must not be imported this early
 
 
 def is_signed_in(user: AnyUser) -> TypeGuard[User]:
