@@ -4,13 +4,21 @@ workflow step is read-only in the form: transitions run as changelist
 actions through the same service as the case page and the API, which
 checks roles and guards and logs them."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cdt.security.admin import ProtectedModelAdmin
+from cdt.security.types import AuthenticatedHttpRequest
 
 from .models import Case, CaseTransition
 from .services import TransitionConflict, TransitionGuardFailed, case_transition
@@ -24,13 +32,13 @@ class CaseTransitionInline(admin.TabularInline):
     fields = ("at", "transition", "source", "target", "by", "reason", "comment")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True  # shown only inside a case the admin already let the user see
 
 
@@ -44,7 +52,7 @@ class CaseAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     inlines = [CaseTransitionInline]
     list_select_related = ("brought_by",)
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         """One action per transition that needs no input (a reason, a target
         step or a closure reason need the case page's form)."""
         actions = super().get_actions(request)
@@ -58,8 +66,8 @@ class CaseAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
         return actions
 
     @staticmethod
-    def _transition_action(transition: str):
-        def run(modeladmin, request, queryset):
+    def _transition_action(transition: str) -> Callable[[CaseAdmin, AuthenticatedHttpRequest, QuerySet[Case]], None]:
+        def run(modeladmin: CaseAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet[Case]) -> None:
             moved = 0
             for case in queryset:
                 try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -23,6 +24,12 @@ from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, 
 from .permissions import is_chair
 
 
+class Writer(Protocol):
+    """Where progress goes: a management command's ``stdout``."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
 @dataclass
 class DemoCase:
     title: str
@@ -31,13 +38,13 @@ class DemoCase:
     brought_by: str
     brought_on: datetime.date
     summary: str
-    steps: list[tuple[str, str, dict]]
+    steps: list[tuple[str, str, dict[str, Any]]]
     affected: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     tlp: int = Tlp.AMBER
     exercise: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     assess: bool = False
 
 
@@ -169,7 +176,7 @@ CASES = [
 ]
 
 
-def _chair(stdout) -> User:
+def _chair(stdout: Writer) -> User:
     """The demo chair: chair-ie while Ireland holds the Presidency; later, a
     delegate of whoever holds it (created once), so the demo keeps working."""
     from django.conf import settings
@@ -181,6 +188,8 @@ def _chair(stdout) -> User:
     if is_chair(chair):
         return chair
     term = presidency_on()
+    if term is None:
+        raise LookupError("No Presidency term covers today: load the directory's Presidency calendar.")
     organisation = Organisation.objects.get(member_state=term.member_state)
     user, created = user_upsert(
         username=f"chair-{term.member_state.code.lower()}",
@@ -197,7 +206,7 @@ def _chair(stdout) -> User:
     return user
 
 
-def seed_demo_cases(stdout) -> int:
+def seed_demo_cases(stdout: Writer) -> int:
     """Create the demo cases that do not exist yet; return how many."""
     from cdt.accounts.demo import DEMO_USERNAMES
 
@@ -296,7 +305,7 @@ def seed_demo_cases(stdout) -> int:
     return created
 
 
-def _council_decision(case, chair, users, *, text: str, body: str, legal_act: str) -> None:
+def _council_decision(case: Case, chair: User, users: dict[str, User], *, text: str, body: str, legal_act: str) -> None:
     """A question decided unanimously in a meeting: the delegates set their
     own positions, the chair records the others as stated orally."""
     from council import services as council
@@ -309,7 +318,7 @@ def _council_decision(case, chair, users, *, text: str, body: str, legal_act: st
     council.decision_record(by=chair, question=question, legal_act=legal_act)
 
 
-def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
+def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text: str, body: str) -> None:
     """A question with a mixed positions board and an open silence procedure."""
     from django.utils import timezone
 
@@ -317,7 +326,7 @@ def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
     from council.models import Position, PositionValue, WrittenProcedure
 
     question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
-    stances = {
+    stances: dict[str, tuple[PositionValue, dict[str, Any]]] = {
         "DE": (PositionValue.SUPPORT, {}),
         "FR": (PositionValue.SUPPORT, {}),
         "EE": (PositionValue.SUPPORT, {}),
@@ -342,7 +351,7 @@ def _silence_procedure(case, chair, users, *, text: str, body: str) -> None:
     )
 
 
-def _siac_assessment(case, analyst) -> None:
+def _siac_assessment(case: Case, analyst: User) -> None:
     """Step 2: SIAC's assessment, shared with every delegation."""
     from awareness.services import assessment_record
 

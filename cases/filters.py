@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
@@ -48,7 +50,7 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["state", "kind", "actor", "member_state", "q"]
 
-    def filter_text(self, queryset, name, value):
+    def filter_text(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
         if not value:
             return queryset

@@ -3,6 +3,8 @@ same services)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,13 +57,15 @@ class CaseForm(EclFormMixin, forms.ModelForm):
         }
         field_classes = dict.fromkeys(("member_states_affected", "suspected_actors", "releasable_to"), ModelMultipleChoiceField)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["brought_by"].queryset = Organisation.objects.order_by("kind", "name")
-        self.fields["releasable_to"].queryset = Organisation.objects.order_by("kind", "name")
+        # Both are model choice fields (a foreign key and a many-to-many).
+        cast("forms.ModelChoiceField[Organisation]", self.fields["brought_by"]).queryset = Organisation.objects.order_by("kind", "name")
+        cast("forms.ModelChoiceField[Organisation]", self.fields["releasable_to"]).queryset = Organisation.objects.order_by("kind", "name")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # a ModelForm's returns its cleaned_data
+        cleaned = self.cleaned_data
         if not cleaned.get("releasable_to_all") and not cleaned.get("releasable_to"):
             self.add_error("releasable_to", _("Name at least one organisation, or make the case releasable to all."))
         return cleaned

@@ -16,8 +16,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-Guard = Callable[[object], "str | None"]
+from django.db.models import Model
+
+if TYPE_CHECKING:
+    from .models import Case
+
+#: ``(case) -> None`` when satisfied, else the reason it is not.
+Guard = Callable[["Case"], "str | None"]
 
 _REGISTRY: dict[str, list[tuple[str, Guard]]] = defaultdict(list)
 
@@ -31,7 +38,7 @@ def register(transition_name: str, name: str) -> Callable[[Guard], Guard]:
     return decorate
 
 
-def unmet(case, transition_name: str) -> list[str]:
+def unmet(case: Case, transition_name: str) -> list[str]:
     """The reasons ``transition_name`` cannot be taken on ``case`` now."""
     return [reason for _, guard in _REGISTRY[transition_name] if (reason := guard(case))]
 
@@ -40,9 +47,12 @@ def registered(transition_name: str) -> list[str]:
     return [name for name, _ in _REGISTRY[transition_name]]
 
 
-def conditions(transition_name: str) -> list[Callable[[object], bool]]:
-    def guards_met(case) -> bool:
-        return not unmet(case, transition_name)
+def conditions(transition_name: str) -> list[Callable[[Model], bool]]:
+    """The one django-fsm condition of ``transition_name`` (django-fsm types
+    conditions on any model; it calls them with the case)."""
+
+    def guards_met(case: Model) -> bool:
+        return not unmet(cast("Case", case), transition_name)
 
     guards_met.__name__ = f"{transition_name}_guards_met"
     return [guards_met]

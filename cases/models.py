@@ -14,6 +14,9 @@ row and writes the notification event (``notifications.Event``) of the step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,6 +31,17 @@ from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
 
 from . import guards, permissions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from cdt.accounts.models import User
+
+
+def _role_rule(rule: permissions.TransitionRule) -> Callable[[models.Model, Any], bool]:
+    """``rule`` as django-fsm's annotation wants a permission: on any model,
+    for any user. django-fsm calls it with the case and the requesting user."""
+    return rule  # type: ignore[return-value]  # django-fsm's annotation is not generic in the model
 
 
 class CaseState(models.TextChoices):
@@ -92,6 +106,10 @@ class ClosureReason(models.TextChoices):
 
 
 class Case(ConcurrentTransitionMixin, Marked):
+    #: Who the next history row is attributed to (django-simple-history reads
+    #: it on save; an annotation only, not a field).
+    _history_user: User
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=CaseKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -186,106 +204,106 @@ class Case(ConcurrentTransitionMixin, Marked):
         field=state,
         source=CaseState.STARTED,
         target=CaseState.AWARENESS,
-        permission=permissions.may_share_awareness,
+        permission=_role_rule(permissions.may_share_awareness),
         conditions=guards.conditions("share_awareness"),
         custom={"label": _("Share situational awareness")},
     )
-    def share_awareness(self, **_):
+    def share_awareness(self, **_: Any) -> None:
         """Step 1 → 2. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.AWARENESS,
         target=CaseState.EXPLORATION,
-        permission=permissions.may_explore_response,
+        permission=_role_rule(permissions.may_explore_response),
         conditions=guards.conditions("explore_response"),
         custom={"label": _("Explore a response")},
     )
-    def explore_response(self, **_):
+    def explore_response(self, **_: Any) -> None:
         """Step 2 → 3. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.EXPLORATION,
         target=CaseState.DELIBERATION,
-        permission=permissions.may_chair,
+        permission=_role_rule(permissions.may_chair),
         conditions=guards.conditions("open_deliberation"),
         custom={"label": _("Open deliberations")},
     )
-    def open_deliberation(self, **_):
+    def open_deliberation(self, **_: Any) -> None:
         """Step 3 → 4. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.DELIBERATION,
         target=CaseState.DECISION,
-        permission=permissions.may_chair,
+        permission=_role_rule(permissions.may_chair),
         conditions=guards.conditions("refer_for_decision"),
         custom={"label": _("Refer for decision")},
     )
-    def refer_for_decision(self, **_):
+    def refer_for_decision(self, **_: Any) -> None:
         """Step 4 → 5. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.DECISION,
         target=CaseState.DELIBERATION,
-        permission=permissions.may_chair,
+        permission=_role_rule(permissions.may_chair),
         conditions=guards.conditions("return_to_deliberation"),
         custom={"label": _("Return to deliberations")},
     )
-    def return_to_deliberation(self, **_):
+    def return_to_deliberation(self, **_: Any) -> None:
         """Step 5 → 4. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.DECISION,
         target=CaseState.IMPLEMENTATION,
-        permission=permissions.may_implement,
+        permission=_role_rule(permissions.may_implement),
         conditions=guards.conditions("implement"),
         custom={"label": _("Implement")},
     )
-    def implement(self, **_):
+    def implement(self, **_: Any) -> None:
         """Step 5 → 6. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.IMPLEMENTATION,
         target=CaseState.PARTNER_COOPERATION,
-        permission=permissions.may_involve_partners,
+        permission=_role_rule(permissions.may_involve_partners),
         conditions=guards.conditions("involve_partners"),
         custom={"label": _("Involve international partners")},
     )
-    def involve_partners(self, **_):
+    def involve_partners(self, **_: Any) -> None:
         """Step 6 → 7. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=[CaseState.IMPLEMENTATION, CaseState.PARTNER_COOPERATION],
         target=CaseState.EVALUATION,
-        permission=permissions.may_evaluate,
+        permission=_role_rule(permissions.may_evaluate),
         conditions=guards.conditions("evaluate"),
         custom={"label": _("Evaluate impact")},
     )
-    def evaluate(self, **_):
+    def evaluate(self, **_: Any) -> None:
         """Step 6 or 7 → 8. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.EVALUATION,
         target=CaseState.SUSTAINED_ENGAGEMENT,
-        permission=permissions.may_chair,
+        permission=_role_rule(permissions.may_chair),
         conditions=guards.conditions("sustain"),
         custom={"label": _("Sustain engagement")},
     )
-    def sustain(self, **_):
+    def sustain(self, **_: Any) -> None:
         """Step 8 → 9. Side effects: transition log row, notification event."""
 
     @transition(
         field=state,
         source=CaseState.SUSTAINED_ENGAGEMENT,
         target=RETURN_VALUE(CaseState.AWARENESS, CaseState.EXPLORATION),
-        permission=permissions.may_revisit,
+        permission=_role_rule(permissions.may_revisit),
         conditions=guards.conditions("revisit"),
         custom={
             "label": _("Revisit an earlier step"),
@@ -293,7 +311,7 @@ class Case(ConcurrentTransitionMixin, Marked):
             "targets": (CaseState.AWARENESS, CaseState.EXPLORATION),
         },
     )
-    def revisit(self, *, target: str, **_):
+    def revisit(self, *, target: str, **_: Any) -> str:
         """Step 9 → 2 or 3, with a reason. Side effects: transition log row, notification event."""
         return target
 
@@ -301,11 +319,11 @@ class Case(ConcurrentTransitionMixin, Marked):
         field=state,
         source=OPEN_STATES,
         target=CaseState.CLOSED,
-        permission=permissions.may_close,
+        permission=_role_rule(permissions.may_close),
         conditions=guards.conditions("close"),
         custom={"label": _("Close the case"), "needs": ("reason",), "reasons": ClosureReason.choices},
     )
-    def close(self, *, reason: str, merged_into: Case | None = None, **_):
+    def close(self, *, reason: str, merged_into: Case | None = None, **_: Any) -> None:
         """Any open step → closed, with a closure reason (and the case merged
         into). Side effects: transition log row, notification event."""
         self.closure_reason = reason
@@ -315,11 +333,11 @@ class Case(ConcurrentTransitionMixin, Marked):
         field=state,
         source=CaseState.CLOSED,
         target=CaseState.AWARENESS,
-        permission=permissions.may_reopen,
+        permission=_role_rule(permissions.may_reopen),
         conditions=guards.conditions("reopen"),
         custom={"label": _("Reopen"), "needs": ("reason",)},
     )
-    def reopen(self, **_):
+    def reopen(self, **_: Any) -> None:
         """Closed → step 2, with a reason. Side effects: transition log row,
         notification event."""
         self.closure_reason = ""
@@ -396,8 +414,11 @@ class ProportionalityAssessment(MarkedChild):
         return f"Proportionality of {self.case_id} at {self.assessed_at:%Y-%m-%d}"
 
     @property
-    def scores(self) -> list[tuple[str, int, str]]:
-        return [(self._meta.get_field(d).verbose_name, getattr(self, d), getattr(self, f"{d}_rationale")) for d in DIMENSIONS]
+    def scores(self) -> list[tuple[StrOrPromise, int, str]]:
+        return [
+            (cast("models.Field[Any, Any]", self._meta.get_field(d)).verbose_name, getattr(self, d), getattr(self, f"{d}_rationale"))
+            for d in DIMENSIONS
+        ]
 
 
 #: Art. 3 of Council Regulation (EU) 2019/796, (a) to (g).
@@ -448,5 +469,5 @@ class SignificanceAssessment(MarkedChild):
         return f"Significance of {self.case_id} at {self.assessed_at:%Y-%m-%d}"
 
     @property
-    def findings(self) -> list[tuple[str, str]]:
+    def findings(self) -> list[tuple[StrOrPromise, str]]:
         return [(label, getattr(self, f"factor_{letter}")) for letter, label in SIGNIFICANCE_FACTORS.items()]

@@ -5,8 +5,16 @@ A provider is ``(request, case) -> (template name, context) | None``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-Provider = Callable[[object, object], "tuple[str, dict] | None"]
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import Case
+
+#: A section: its template name and context.
+Panel = tuple[str, dict[str, Any]]
+Provider = Callable[["HttpRequest", "Case"], "Panel | None"]
 _PROVIDERS: list[Provider] = []
 
 
@@ -16,5 +24,5 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def panels_for(request, case) -> list[tuple[str, dict]]:
+def panels_for(request: HttpRequest, case: Case) -> list[Panel]:
     return [panel for provider in _PROVIDERS if (panel := provider(request, case)) is not None]

@@ -12,19 +12,30 @@ user who sees it may trigger.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.utils import timezone
 
 from cdt.accounts.roles import Role
+from cdt.security.types import AnyUser, is_signed_in
+
+if TYPE_CHECKING:
+    from cdt.accounts.models import User
+
+    from .models import Case
+
+#: A transition's role rule, as django-fsm calls it: ``(case, user) -> bool``.
+TransitionRule = Callable[["Case", AnyUser], bool]
 
 EEAS_CODE = "EEAS"
 
 
-def is_delegate(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.HWPCI_DELEGATE) and user.member_state is not None)
+def is_delegate(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.has_role(Role.HWPCI_DELEGATE) and user.member_state is not None)
 
 
-def is_chair(user, on: datetime.date | None = None) -> bool:
+def is_chair(user: AnyUser, on: datetime.date | None = None) -> bool:
     """A delegate of the Member State holding the Presidency on ``on``."""
     if not is_delegate(user):
         return False
@@ -35,67 +46,68 @@ def is_chair(user, on: datetime.date | None = None) -> bool:
 
         term = presidency_on(on)
         cache[on] = term.member_state_id if term else None
-    return cache[on] == user.member_state.pk
+    member_state = user.member_state  # not None: a delegate's
+    return member_state is not None and cache[on] == member_state.pk
 
 
-def is_eeas(user) -> bool:
-    return bool(user and user.is_authenticated and user.organisation_id and user.organisation.code == EEAS_CODE)
+def is_eeas(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.organisation_id and user.organisation and user.organisation.code == EEAS_CODE)
 
 
-def is_secretariat(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.SECRETARIAT))
+def is_secretariat(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.has_role(Role.SECRETARIAT))
 
 
-def may_open_case(user) -> bool:
+def may_open_case(user: AnyUser) -> bool:
     """Delegates and the EEAS bring activities to the Council (step 1); the
     partner liaison logs partner requests."""
-    return is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.PARTNER_LIAISON))
+    return is_delegate(user) or is_eeas(user) or bool(is_signed_in(user) and user.has_role(Role.PARTNER_LIAISON))
 
 
-def may_assess(user) -> bool:
+def may_assess(user: AnyUser) -> bool:
     """Who records proportionality and significance assessments on a case
     they can see: delegates, EEAS, SIAC and Commission contributors."""
     return (
         is_delegate(user)
         or is_eeas(user)
-        or bool(user and user.is_authenticated and (user.has_role(Role.SIAC_ANALYST) or user.has_role(Role.COMMISSION_CONTRIBUTOR)))
+        or bool(is_signed_in(user) and (user.has_role(Role.SIAC_ANALYST) or user.has_role(Role.COMMISSION_CONTRIBUTOR)))
     )
 
 
 # --- Transition permissions: (case, user) -> bool, as django-fsm calls them ---
 
 
-def may_share_awareness(case, user) -> bool:
+def may_share_awareness(case: Case, user: AnyUser) -> bool:
     return is_chair(user) or is_eeas(user)
 
 
-def may_explore_response(case, user) -> bool:
+def may_explore_response(case: Case, user: AnyUser) -> bool:
     return is_delegate(user) or is_eeas(user)
 
 
-def may_chair(case, user) -> bool:
+def may_chair(case: Case, user: AnyUser) -> bool:
     return is_chair(user)
 
 
-def may_implement(case, user) -> bool:
+def may_implement(case: Case, user: AnyUser) -> bool:
     return is_chair(user) or is_secretariat(user)
 
 
-def may_involve_partners(case, user) -> bool:
+def may_involve_partners(case: Case, user: AnyUser) -> bool:
     return is_eeas(user)
 
 
-def may_evaluate(case, user) -> bool:
+def may_evaluate(case: Case, user: AnyUser) -> bool:
     return is_chair(user) or is_eeas(user)
 
 
-def may_revisit(case, user) -> bool:
+def may_revisit(case: Case, user: AnyUser) -> bool:
     return is_delegate(user)  # any delegate with access (a request); the chair is a delegate
 
 
-def may_close(case, user) -> bool:
+def may_close(case: Case, user: AnyUser) -> bool:
     return is_chair(user) or is_secretariat(user)
 
 
-def may_reopen(case, user) -> bool:
+def may_reopen(case: Case, user: AnyUser) -> bool:
     return is_secretariat(user)

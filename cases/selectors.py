@@ -4,13 +4,15 @@ exercise cases with real ones."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from cdt.security.selectors import protected_get, protected_queryset
+from cdt.security.types import AnyUser
 
 from .models import Case, CaseTransition, ProportionalityAssessment, SignificanceAssessment
 
 
-def case_list(*, user, exercise: bool = False) -> QuerySet[Case]:
+def case_list(*, user: AnyUser, exercise: bool = False) -> QuerySet[Case]:
     """The cases ``user`` may see, real or exercise (never both); narrowed
     further by :class:`cases.filters.CaseFilter`."""
     return (
@@ -21,7 +23,7 @@ def case_list(*, user, exercise: bool = False) -> QuerySet[Case]:
     )
 
 
-def case_get(*, user, pk, request=None) -> Case:
+def case_get(*, user: AnyUser, pk: int | str, request: HttpRequest | None = None) -> Case:
     """One case ``user`` may see (404 otherwise); classified reads audited."""
     queryset = Case.objects.select_related("brought_by", "originator", "created_by", "merged_into").prefetch_related(
         "member_states_affected", "suspected_actors", "releasable_to"
@@ -33,9 +35,9 @@ def case_history(*, case: Case) -> QuerySet[CaseTransition]:
     return case.transitions.select_related("by", "by__organisation").order_by("at", "id")
 
 
-def proportionality_history(*, case: Case, user) -> QuerySet[ProportionalityAssessment]:
+def proportionality_history(*, case: Case, user: AnyUser) -> QuerySet[ProportionalityAssessment]:
     return protected_queryset(ProportionalityAssessment.objects.filter(case=case), user).select_related("assessed_by")
 
 
-def significance_history(*, case: Case, user) -> QuerySet[SignificanceAssessment]:
+def significance_history(*, case: Case, user: AnyUser) -> QuerySet[SignificanceAssessment]:
     return protected_queryset(SignificanceAssessment.objects.filter(case=case), user).select_related("assessed_by")

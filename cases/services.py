@@ -3,7 +3,9 @@ one transaction, validated, access granted and logged."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +33,12 @@ from .models import (
     SignificanceAssessment,
 )
 from .permissions import may_assess, may_open_case
-from .workflow import transitions
+from .workflow import TransitionSpec, transitions
+
+if TYPE_CHECKING:
+    from cdt.accounts.models import User
+
+_Assessment = TypeVar("_Assessment", ProportionalityAssessment, SignificanceAssessment)
 
 
 class TransitionConflict(Exception):
@@ -40,7 +47,7 @@ class TransitionConflict(Exception):
 
 
 class TransitionGuardFailed(Exception):
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str]) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
 
@@ -81,7 +88,7 @@ CASE_FIELDS = (
 CASE_RELATIONS = ("member_states_affected", "suspected_actors", "releasable_to")
 
 
-def _split_relations(fields: dict) -> dict:
+def _split_relations(fields: dict[str, Any]) -> dict[str, Iterable[Any]]:
     """Take the many-to-many values out of ``fields`` (set after saving);
     refuse any field a case does not have."""
     relations = {name: fields.pop(name) for name in CASE_RELATIONS if name in fields}
@@ -91,7 +98,7 @@ def _split_relations(fields: dict) -> dict:
     return relations
 
 
-def case_open(*, by, **fields) -> Case:
+def case_open(*, by: User, **fields: Any) -> Case:
     """Step 1: a Member State, the EEAS or a partner brings an activity to
     the Council. The opener's organisation and the Council secretariat get
     view and change access; everyone else by grant."""
@@ -109,14 +116,14 @@ def case_open(*, by, **fields) -> Case:
         for name, values in relations.items():
             getattr(case, name).set(values)
         secretariat = Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])
-        for group in (organisation_group(by.organisation), secretariat):
+        for group in (organisation_group(case.originator), secretariat):  # the opener's organisation
             access_grant(target=case, by=by, group=group)
             access_grant(target=case, by=by, group=group, action="change")
         event_record(kind=EventKind.CASE_OPENED, case=case, actor=by)
     return case
 
 
-def case_update(*, case: Case, by, **fields) -> Case:
+def case_update(*, case: Case, by: User, **fields: Any) -> Case:
     """Edit a case's description (never its step: transitions do that).
     Needs the change right (the opener's organisation and the secretariat
     by default)."""
@@ -146,7 +153,7 @@ class TransitionOutcome:
 def case_transition(
     *,
     case: Case,
-    by,
+    by: User,
     transition: str,
     comment: str = "",
     reason: str = "",
@@ -211,9 +218,11 @@ def case_transition(
     return TransitionOutcome(case=case, log=log)
 
 
-def _transition_input(spec, *, case: Case, by, reason: str, target: str | None, merged_into: Case | None) -> dict:
+def _transition_input(
+    spec: TransitionSpec, *, case: Case, by: User, reason: str, target: str | None, merged_into: Case | None
+) -> dict[str, Any]:
     needs = spec.needs
-    kwargs: dict = {}
+    kwargs: dict[str, Any] = {}
     if "reason" in needs and not (reason or "").strip():
         raise ValidationError({"reason": _("“%(transition)s” needs a reason.") % {"transition": spec.label}})
     if "target" in needs:
@@ -233,13 +242,13 @@ def _transition_input(spec, *, case: Case, by, reason: str, target: str | None, 
     return kwargs
 
 
-def _reason_text(kwargs: dict, reason: str) -> str:
+def _reason_text(kwargs: dict[str, Any], reason: str) -> str:
     if "merged_into" in kwargs:
         return f"{reason}: {kwargs['merged_into'].reference}"
     return reason
 
 
-def proportionality_assess(*, case: Case, by, classification: int | None = None, **scores) -> ProportionalityAssessment:
+def proportionality_assess(*, case: Case, by: User, classification: int | None = None, **scores: Any) -> ProportionalityAssessment:
     """Record (or re-record) the seven proportionality dimensions. The
     assessment is at the case's classification unless set higher."""
     return _assess(
@@ -252,7 +261,7 @@ def proportionality_assess(*, case: Case, by, classification: int | None = None,
     )
 
 
-def significance_assess(*, case: Case, by, classification: int | None = None, **findings) -> SignificanceAssessment:
+def significance_assess(*, case: Case, by: User, classification: int | None = None, **findings: Any) -> SignificanceAssessment:
     """Record (or re-record) the findings on the significant-effect factors."""
     return _assess(
         SignificanceAssessment,
@@ -264,7 +273,9 @@ def significance_assess(*, case: Case, by, classification: int | None = None, **
     )
 
 
-def _assess(model, *, case: Case, by, classification, values: dict, allowed: set[str]):
+def _assess(
+    model: type[_Assessment], *, case: Case, by: User, classification: int | None, values: dict[str, Any], allowed: set[str]
+) -> _Assessment:
     if not may_assess(by):
         raise PermissionDenied(_("You may read but not record assessments."))
     unknown = set(values) - allowed

@@ -3,9 +3,13 @@ transitions and assessments. Views parse, call a service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +17,12 @@ from django.views.decorators.http import require_POST
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_queryset
+from cdt.security.types import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .filters import CaseFilter
 from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionForm
-from .models import Case
+from .models import Case, ProportionalityAssessment, SignificanceAssessment
 from .panels import panels_for
 from .permissions import may_assess, may_open_case
 from .workflow import transition_options, transitions, workflow_svg
@@ -26,12 +31,12 @@ EXERCISE_SESSION_KEY = "cdt_exercise_mode"
 PAGE_SIZE = 25
 
 
-def exercise_mode(request) -> bool:
+def exercise_mode(request: HttpRequest) -> bool:
     return bool(request.session.get(EXERCISE_SESSION_KEY, False))
 
 
 @declare_access(OBJECT, model=Case, kind=LIST)
-def case_list(request):
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     exercise = exercise_mode(request)
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise))
     page, query = paginate(request, case_filter.qs, per_page=PAGE_SIZE)
@@ -51,14 +56,14 @@ def case_list(request):
 
 @declare_access(AUTHENTICATED)
 @require_POST
-def exercise_mode_toggle(request):
+def exercise_mode_toggle(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Switch between real cases and exercise cases (never both at once)."""
     request.session[EXERCISE_SESSION_KEY] = not exercise_mode(request)
     return redirect("case-list-page")
 
 
 @declare_access(AUTHENTICATED)
-def case_new(request):
+def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_open_case(request.user):
         return HttpResponseForbidden(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
     form = CaseForm(request.POST or None, initial={"exercise": exercise_mode(request)})
@@ -74,7 +79,14 @@ def case_new(request):
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
-def case_detail(request, case_id: int, proportionality_form=None, significance_form=None, transition_errors=None, status=200):
+def case_detail(
+    request: AuthenticatedHttpRequest,
+    case_id: int,
+    proportionality_form: ProportionalityForm | None = None,
+    significance_form: SignificanceForm | None = None,
+    transition_errors: dict[str, list[Any]] | None = None,  # messages (strings or ValidationErrors) by transition
+    status: int = 200,
+) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
     history = list(selectors.case_history(case=case))
     proportionality = list(selectors.proportionality_history(case=case, user=request.user))
@@ -110,7 +122,9 @@ def case_detail(request, case_id: int, proportionality_form=None, significance_f
     )
 
 
-def _initial(assessment, form_class) -> dict:
+def _initial(
+    assessment: ProportionalityAssessment | SignificanceAssessment | None, form_class: type[forms.ModelForm[Any]]
+) -> dict[str, Any]:
     """A reassessment form starts from the latest assessment's values."""
     from django.forms.models import model_to_dict
 
@@ -119,7 +133,7 @@ def _initial(assessment, form_class) -> dict:
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 @require_POST
-def case_transition(request, case_id: int, transition: str):
+def case_transition(request: AuthenticatedHttpRequest, case_id: int, transition: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
     if transition not in transitions():
         raise Http404
@@ -161,17 +175,23 @@ def case_transition(request, case_id: int, transition: str):
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 @require_POST
-def case_assess_proportionality(request, case_id: int):
+def case_assess_proportionality(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _assess(request, case_id, ProportionalityForm, services.proportionality_assess, "proportionality_form")
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 @require_POST
-def case_assess_significance(request, case_id: int):
+def case_assess_significance(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _assess(request, case_id, SignificanceForm, services.significance_assess, "significance_form")
 
 
-def _assess(request, case_id, form_class, assess, form_name):
+def _assess(
+    request: AuthenticatedHttpRequest,
+    case_id: int,
+    form_class: type[ProportionalityForm] | type[SignificanceForm],
+    assess: Callable[..., object],
+    form_name: str,
+) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
     if not may_assess(request.user):
         return HttpResponseForbidden(_("You may read but not record assessments."))
@@ -184,10 +204,11 @@ def _assess(request, case_id, form_class, assess, form_name):
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect("case-page", case_id=case.pk)
-    return case_detail(request, case_id, status=400, **{form_name: form})
+    bound: dict[str, Any] = {form_name: form}
+    return case_detail(request, case_id, status=400, **bound)
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

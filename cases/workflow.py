@@ -6,39 +6,47 @@ API, the buttons and the diagram together."""
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django_fsm import RETURN_VALUE
 
+from cdt.security.types import AnyUser, is_signed_in
+
 from . import guards
 from .models import Case, CaseState
+from .permissions import TransitionRule
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class TransitionSpec:
     name: str
-    label: str
+    label: StrOrPromise  # lazy: read in the language of each request
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     needs: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     reason_choices: tuple[tuple[str, str], ...] = ()
     edges: tuple[tuple[str, str], ...] = field(default=())
-    permission: object = None  # (case, user) -> bool: the roles that may take it
+    permission: TransitionRule | None = None  # the roles that may take it (None: a spec only drawn, never taken)
 
-    def may(self, case, user) -> bool:
+    def may(self, case: Case, user: AnyUser) -> bool:
         """The role rule alone (django-fsm's has_transition_perm also
         evaluates the guards, which we report separately)."""
-        return bool(user and user.is_authenticated and self.permission(case, user))
+        return bool(is_signed_in(user) and self.permission is not None and self.permission(case, user))
 
     def allowed_from(self, state: str) -> bool:
         return state in self.sources
 
     @property
-    def target_choices(self) -> list[tuple[str, str]]:
+    def target_choices(self) -> list[tuple[str, StrOrPromise]]:
         return [(target, CaseState(target).label) for target in self.targets] if "target" in self.needs else []
 
     @property
@@ -48,7 +56,7 @@ class TransitionSpec:
 
 def _read_machine() -> dict[str, TransitionSpec]:
     state_field = Case._meta.get_field("state")
-    grouped: dict[str, dict] = {}
+    grouped: dict[str, dict[str, Any]] = {}
     for item in state_field.get_all_transitions(Case):
         entry = grouped.setdefault(
             item.name, {"sources": [], "targets": [], "edges": [], "custom": item.custom, "permission": item.permission}
@@ -93,7 +101,7 @@ class TransitionOption:
     blocked_by: tuple[str, ...]  # why not, when not available
 
 
-def transition_options(case: Case, user) -> list[TransitionOption]:
+def transition_options(case: Case, user: AnyUser) -> list[TransitionOption]:
     """Every transition from the case's current step, with whether ``user``
     may take it now and, if not, why (role or unmet guard)."""
     options = []
@@ -113,7 +121,7 @@ def transition_options(case: Case, user) -> list[TransitionOption]:
 #: Where each step sits on the drawing (column, row): the nine steps left to
 #: right as the guidelines number them, partner cooperation beside
 #: implementation, closed below. The edges come from the machine.
-LAYOUT = {
+LAYOUT: dict[str, tuple[int, int]] = {
     CaseState.STARTED: (0, 0),
     CaseState.AWARENESS: (1, 0),
     CaseState.EXPLORATION: (2, 0),
@@ -128,12 +136,12 @@ LAYOUT = {
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 176, 46, 36, 50, 16
 
 
-def _box(state) -> tuple[float, float]:
+def _box(state: str) -> tuple[float, float]:
     column, row = LAYOUT[state]
     return MARGIN + column * (BOX_W + GAP_X), MARGIN + row * (BOX_H + GAP_Y)
 
 
-def _anchor(state, toward) -> tuple[float, float]:
+def _anchor(state: str, toward: str) -> tuple[float, float]:
     """The point on ``state``'s box edge facing ``toward``."""
     x, y = _box(state)
     tx, ty = _box(toward)
@@ -146,13 +154,17 @@ def _anchor(state, toward) -> tuple[float, float]:
 
 
 def workflow_svg(
-    *, current: str | None = None, taken: set[tuple[str, str]] = frozenset(), visited: set[str] = frozenset(), specs=None
+    *,
+    current: str | None = None,
+    taken: Set[tuple[str, str]] = frozenset(),
+    visited: Set[str] = frozenset(),
+    specs: dict[str, TransitionSpec] | None = None,
 ) -> str:
     """The state machine as an accessible SVG: one box per step, one arrow
     per (source, target) of every transition; the current step and the path
     taken so far highlighted. ``close`` (from every open step) is drawn as a
     note on the closed box instead of nine arrows."""
-    specs = list((specs or transitions()).values())
+    drawn = list((specs or transitions()).values())
     columns = max(c for c, _ in LAYOUT.values()) + 1
     rows = max(r for _, r in LAYOUT.values()) + 1
     width = 2 * MARGIN + columns * BOX_W + (columns - 1) * GAP_X
@@ -163,8 +175,8 @@ def workflow_svg(
         '<defs><marker id="cdt-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" class="cdt-workflow__arrowhead"/></marker></defs>',
     ]
-    fan_in = {spec.name for spec in specs if len(spec.sources) > 3}
-    for spec in specs:
+    fan_in = {spec.name for spec in drawn if len(spec.sources) > 3}
+    for spec in drawn:
         for source, target in spec.edges:
             if spec.name in fan_in:
                 continue
@@ -172,7 +184,7 @@ def workflow_svg(
             x2, y2 = _anchor(target, source)
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2
             # Bend opposite edges apart so a pair of return arrows stays legible.
-            bend = 14 if (target, source) in {e for s in specs for e in s.edges} else 0
+            bend = 14 if (target, source) in {e for s in drawn for e in s.edges} else 0
             nx, ny = (-(y2 - y1), x2 - x1)
             length = max((nx * nx + ny * ny) ** 0.5, 1)
             cx, cy = mx + bend * nx / length, my + bend * ny / length
@@ -180,31 +192,31 @@ def workflow_svg(
             parts.append(
                 f'<path class="{classes}" data-transition="{spec.name}" data-source="{source}" data-target="{target}" '
                 f'd="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" marker-end="url(#cdt-arrow)">'
-                f"<title>{escape(spec.label)}</title></path>"
+                f"<title>{escape(str(spec.label))}</title></path>"
             )
-    for spec in specs:
+    for spec in drawn:
         if spec.name in fan_in:
             for source, target in spec.edges:
                 parts.append(
-                    f'<desc data-transition="{spec.name}" data-source="{source}" data-target="{target}">{escape(spec.label)}</desc>'
+                    f'<desc data-transition="{spec.name}" data-source="{source}" data-target="{target}">{escape(str(spec.label))}</desc>'
                 )
     for state, label in CaseState.choices:
         x, y = _box(state)
-        classes = ["cdt-workflow__step"]
+        step_classes = ["cdt-workflow__step"]
         if state == current:
-            classes.append("cdt-workflow__step--current")
+            step_classes.append("cdt-workflow__step--current")
         elif state in visited:
-            classes.append("cdt-workflow__step--visited")
+            step_classes.append("cdt-workflow__step--visited")
         number, _sep, name = str(label).partition(" · ")
         text = name or number
         current_attribute = ' aria-current="step"' if state == current else ""
         parts.append(
-            f'<g class="{" ".join(classes)}" data-state="{state}"{current_attribute}>'
+            f'<g class="{" ".join(step_classes)}" data-state="{state}"{current_attribute}>'
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
             f'<text x="{x + BOX_W / 2}" y="{y + 19}" text-anchor="middle" class="cdt-workflow__number">{escape(number if name else "")}</text>'
             f'<text x="{x + BOX_W / 2}" y="{y + 36}" text-anchor="middle">{escape(_shorten(text))}</text></g>'
         )
-    for spec in specs:
+    for spec in drawn:
         if spec.name in fan_in:
             target = spec.targets[0]
             x, y = _box(target)

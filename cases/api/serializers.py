@@ -1,13 +1,22 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from awareness.models import ThreatActor
+from cdt.accounts.models import User
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.api import MarkingsSerializer, NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
 from cdt.security.selectors import protected_queryset
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from ..models import (
     DIMENSIONS,
@@ -27,7 +36,9 @@ class CaseSerializer(MarkingsSerializer):
     it changes only through ``transitions/{transition}/``. The originator is
     the opener's organisation."""
 
-    originator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    originator: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
+        slug_field="code", read_only=True
+    )
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
     state_label = json_fields.CharField(source="get_state_display", read_only=True)
     kind = serializers.ChoiceField(choices=CaseKind.choices)
@@ -36,7 +47,7 @@ class CaseSerializer(MarkingsSerializer):
     member_states_affected = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), many=True, required=False)
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    merged_into: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -83,18 +94,19 @@ class VisibleCaseField(json_fields.PrimaryKeyRelatedField):
     case." (it was DRF's "Invalid pk … object does not exist." for the one
     and "No such case." for the other). Needs the request in the context."""
 
-    default_error_messages = {"does_not_exist": _("No such case.")}
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {"does_not_exist": _("No such case.")}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", Case.objects.all())
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Case]:
         request = self.context.get("request")
         if request is None:
             raise ImproperlyConfigured("VisibleCaseField needs the request in the serializer's context.")
-        return protected_queryset(super().get_queryset(), request.user)
+        # Set in __init__ unless read-only, and DRF asks only writable fields for it.
+        return protected_queryset(cast("QuerySet[Case]", super().get_queryset()), request.user)
 
 
 class TransitionRequestSerializer(serializers.Serializer):
@@ -123,7 +135,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 class TransitionOptionSerializer(serializers.Serializer):
     name = json_fields.CharField(source="spec.name")
-    label = json_fields.CharField(source="spec.label")
+    label = json_fields.CharField(source="spec.label")  # type: ignore[assignment]  # a declared field: DRF's metaclass takes it off the class
     available = json_fields.BooleanField()
     blocked_by = serializers.ListField(child=json_fields.CharField())
     needs = serializers.ListField(source="spec.needs", child=json_fields.CharField())
@@ -132,7 +144,7 @@ class TransitionOptionSerializer(serializers.Serializer):
 
 
 class CaseTransitionSerializer(json_fields.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     by_organisation = json_fields.CharField(source="by.organisation.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -143,7 +155,7 @@ class CaseTransitionSerializer(json_fields.ModelSerializer):
 class AssessmentSerializer(json_fields.ModelSerializer):
     """What every assessment of a case shows: who, when, at what level."""
 
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(
         Classification,
         validators=[validate_classification_ceiling],

@@ -3,8 +3,12 @@ may take and taking them; the transition log; the assessments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +22,7 @@ from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api.filters import BOOLEAN_VALUES, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
+from cdt.security.types import AuthenticatedRequest
 
 from .. import selectors, services
 from ..filters import CaseFilter
@@ -47,6 +52,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
     """Cases the user may see. Lists hold real cases unless
     ``exercise=true``; a case the user may not see answers 404 everywhere."""
 
+    request: AuthenticatedRequest  # IsAuthenticated (AUTHENTICATED_WITH_SCOPE) let it through
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = CaseSerializer
     filter_backends = [StrictFilterBackend]
@@ -55,7 +61,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         "member_states_affected", "suspected_actors", "releasable_to"
     )
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Case]:
         queryset = super().get_queryset()
         if self.action == "list":
             queryset = queryset.filter(exercise=self._exercise()).order_by("-brought_on", "-id")
@@ -71,7 +77,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
             raise serializers.ValidationError({"exercise": [_("Give true or false, once.")]})
         return values[0] == "true"
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: serializers.BaseSerializer[Case]) -> None:
         try:
             serializer.instance = services.case_open(by=self.request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
@@ -79,9 +85,10 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         except DjangoValidationError as error:
             raise validation_error(error)
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: serializers.BaseSerializer[Case]) -> None:
         try:
-            serializer.instance = services.case_update(case=serializer.instance, by=self.request.user, **serializer.validated_data)
+            case = cast(Case, serializer.instance)  # an update always has its instance
+            serializer.instance = services.case_update(case=case, by=self.request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error))
         except DjangoValidationError as error:
@@ -89,7 +96,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None, filter_backends=[])
-    def transitions(self, request, pk=None):
+    def transitions(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The transitions from the case's current step: which this user may
         take now, and for the others what stands in the way."""
         case = self.get_object()
@@ -106,7 +113,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         },
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
-    def take_transition(self, request, pk=None, transition=None):
+    def take_transition(self, request: AuthenticatedRequest, pk: str | None = None, transition: str | None = None) -> Response:
         """Take a transition: ``{"comment", "reason", "target", "merged_into"}`` as it needs."""
         case = self.get_object()
         if transition not in transitions():
@@ -127,7 +134,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[])
-    def history(self, request, pk=None):
+    def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The transition log: who moved the case, when, from and to which step, why."""
         case = self.get_object()
         return Response(CaseTransitionSerializer(selectors.case_history(case=case), many=True).data)
@@ -135,7 +142,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
     @extend_schema(methods=["get"], responses=ProportionalityAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=ProportionalityAssessmentSerializer, responses={201: ProportionalityAssessmentSerializer})
     @action(detail=True, methods=["get", "post"], url_path="proportionality", pagination_class=None, filter_backends=[])
-    def proportionality(self, request, pk=None):
+    def proportionality(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The proportionality assessments, newest first; POST records a (re)assessment."""
         return self._assessments(
             request, ProportionalityAssessmentSerializer, selectors.proportionality_history, services.proportionality_assess
@@ -144,11 +151,17 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
     @extend_schema(methods=["get"], responses=SignificanceAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=SignificanceAssessmentSerializer, responses={201: SignificanceAssessmentSerializer})
     @action(detail=True, methods=["get", "post"], url_path="significance", pagination_class=None, filter_backends=[])
-    def significance(self, request, pk=None):
+    def significance(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The significant-effect assessments, newest first; POST records a (re)assessment."""
         return self._assessments(request, SignificanceAssessmentSerializer, selectors.significance_history, services.significance_assess)
 
-    def _assessments(self, request, serializer_class, history, assess):
+    def _assessments(
+        self,
+        request: AuthenticatedRequest,
+        serializer_class: type[serializers.BaseSerializer[Any]],
+        history: Callable[..., QuerySet[Any]],
+        assess: Callable[..., Any],
+    ) -> Response:
         case = self.get_object()
         if request.method == "GET":
             return Response(serializer_class(history(case=case, user=request.user), many=True).data)

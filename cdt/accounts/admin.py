@@ -1,12 +1,21 @@
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, User
 from .services import api_token_revoke
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ClearanceExpiryFilter(admin.SimpleListFilter):
@@ -17,7 +26,7 @@ class ClearanceExpiryFilter(admin.SimpleListFilter):
     title = _("clearance expires")
     parameter_name = "clearance_expires"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> Iterable[tuple[str, StrOrPromise]]:
         return [
             ("expired", _("Expired")),
             ("30", _("Within 30 days")),
@@ -26,16 +35,17 @@ class ClearanceExpiryFilter(admin.SimpleListFilter):
             ("never", _("No expiry date")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
         in_days = {"30": 30, "90": 90}
-        if self.value() == "expired":
+        value = self.value()
+        if value == "expired":
             return queryset.filter(clearance_expires_on__lt=today)
-        if self.value() in in_days:
-            return queryset.filter(clearance_expires_on__range=(today, today + datetime.timedelta(days=in_days[self.value()])))
-        if self.value() == "later":
+        if value in in_days:
+            return queryset.filter(clearance_expires_on__range=(today, today + datetime.timedelta(days=in_days[value])))
+        if value == "later":
             return queryset.filter(clearance_expires_on__gt=today + datetime.timedelta(days=90))
-        if self.value() == "never":
+        if value == "never":
             return queryset.filter(clearance_expires_on__isnull=True)
         return queryset
 
@@ -47,7 +57,10 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email", "organisation__code", "organisation__name")
     autocomplete_fields = ("organisation",)
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("CDT"), {"fields": ("organisation", "clearance", "clearance_expires_on")}),)
+    # Django's UserAdmin.fieldsets is a tuple; the stubs give it any ModelAdmin's optional type.
+    fieldsets = DjangoUserAdmin.fieldsets + (  # type: ignore[operator]
+        (_("CDT"), {"fields": ("organisation", "clearance", "clearance_expires_on")}),
+    )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("CDT"), {"fields": ("first_name", "last_name", "email", "organisation", "groups")}),
     )
@@ -65,11 +78,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "key_prefix", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at")
     actions = ["revoke"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             api_token_revoke(token=token)
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": queryset.count()}, messages.SUCCESS)

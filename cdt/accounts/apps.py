@@ -1,22 +1,31 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.db.models import Model
 
-def _ensure_role_groups(sender, **kwargs) -> None:
+    from .models import User
+
+
+def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
     from .services import role_groups_ensure
 
     role_groups_ensure()
 
 
-def _sync_organisation_group(sender, instance, raw=False, **kwargs) -> None:
+def _sync_organisation_group(sender: type[Model], instance: User, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         from .services import user_organisation_group_sync
 
         user_organisation_group_sync(user=instance)
 
 
-def _remember_active(sender, instance, raw=False, **kwargs) -> None:
+def _remember_active(sender: type[User], instance: User, raw: bool = False, **kwargs: Any) -> None:
     """Note whether this save deactivates the account."""
     if raw or instance.pk is None:
         instance._cdt_deactivated = False
@@ -25,7 +34,7 @@ def _remember_active(sender, instance, raw=False, **kwargs) -> None:
     instance._cdt_deactivated = bool(was_active) and not instance.is_active
 
 
-def _end_sessions_of_deactivated(sender, instance, raw=False, **kwargs) -> None:
+def _end_sessions_of_deactivated(sender: type[Model], instance: User, raw: bool = False, **kwargs: Any) -> None:
     """A deactivated account loses every session at once, however it was
     deactivated (admin, script, service); its API tokens stop working
     because they check ``is_active`` on every request."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,9 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .models import ApiToken
+from .models import ApiToken, User
 from .second_factor import is_verified, requires_second_factor
 from .services import hash_api_key
+
+if TYPE_CHECKING:  # DRF imports this module while it loads rest_framework.views
+    from rest_framework.request import Request
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -21,7 +25,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
     model = ApiToken
 
-    def authenticate_credentials(self, key: str):
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
         try:
             token = ApiToken.objects.select_related("user", "user__organisation").get(key_hash=hash_api_key(key))
         except ApiToken.DoesNotExist:
@@ -39,7 +43,7 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
     """DRF session authentication that ignores a session whose user still
     owes a second factor (see :mod:`cdt.accounts.second_factor`)."""
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is None:
             return None
@@ -56,5 +60,5 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     target_class = VerifiedSessionAuthentication
     name = "cookieAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

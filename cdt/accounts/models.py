@@ -16,13 +16,17 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cdt.directory.models import Organisation
+from cdt.directory.models import MemberState, Organisation
 from cdt.security.markings import Classification
 
 from .roles import GROUP_NAMES, ROLE_BY_GROUP_NAME, Role
 
 
 class User(AbstractUser):
+    #: Set by the ``pre_save`` receiver in ``apps.py``: whether this save
+    #: deactivates the account (an annotation only, not a field).
+    _cdt_deactivated: bool
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -66,9 +70,10 @@ class User(AbstractUser):
         return Classification(self.clearance)
 
     @property
-    def member_state(self):
+    def member_state(self) -> MemberState | None:
         """The Member State this user represents, if a delegate."""
-        return self.organisation.member_state if self.organisation_id and self.organisation.is_delegation else None
+        organisation = self.organisation  # None without a query when unset
+        return organisation.member_state if organisation is not None and organisation.is_delegation else None
 
 
 class ApiToken(models.Model):

@@ -6,16 +6,24 @@ read scope), unsafe ones ``write`` (or the view's declared write scope). A
 browser session is limited by the user's rights only.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
 
 from .models import ApiToken
 from .scopes import READ, WRITE
 
+if TYPE_CHECKING:  # DRF imports this module while it loads rest_framework.views
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 
 class HasTokenScope(permissions.BasePermission):
     message = "This API token does not carry the scope this operation needs."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         token = request.auth
         if not isinstance(token, ApiToken):
             return True

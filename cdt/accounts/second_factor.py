@@ -19,12 +19,18 @@ stored hashed and scoped; they are the second credential.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from cdt.security.markings import Classification
+from cdt.security.types import AnyUser, is_signed_in
 
 from .roles import Role
 
@@ -34,27 +40,29 @@ EXEMPT_ATTRIBUTE = "cdt_second_factor_exempt"
 #: Third-party URL names an unverified user may reach.
 EXEMPT_URL_NAMES = frozenset({"logout", "set_language", "login", "health", "favicon"})
 
+_View = TypeVar("_View", bound=Callable[..., Any])
 
-def requires_second_factor(user) -> bool:
-    if user is None or not user.is_authenticated:
+
+def requires_second_factor(user: AnyUser) -> bool:
+    if not is_signed_in(user):
         return False
     return (
         int(user.clearance) >= int(Classification.CONFIDENTIEL_UE) or user.is_staff or user.is_superuser or user.has_role(Role.SECRETARIAT)
     )
 
 
-def is_verified(user) -> bool:
+def is_verified(user: AnyUser) -> bool:
     """True once django-otp has verified a device in this session."""
     check = getattr(user, "is_verified", None)
     return bool(check and check())
 
 
-def second_factor_exempt(view):
+def second_factor_exempt(view: _View) -> _View:
     setattr(view, EXEMPT_ATTRIBUTE, True)
     return view
 
 
-def safe_next(request, default: str | None = None) -> str:
+def safe_next(request: HttpRequest, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return candidate
@@ -62,13 +70,15 @@ def safe_next(request, default: str | None = None) -> str:
 
 
 class SecondFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: tuple[Any, ...], view_kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
         user = getattr(request, "user", None)
         if not requires_second_factor(user) or is_verified(user):
             return None

@@ -6,10 +6,12 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cdt.directory.models import Organisation
@@ -18,6 +20,9 @@ from cdt.security.markings import Classification
 from .models import ApiToken, User
 from .roles import GROUP_NAMES, ORGANISATION_GROUP_PREFIX, SECRETARIAT_MODEL_PERMISSIONS, Role
 from .scopes import SCOPES
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def role_groups_ensure() -> dict[Role, Group]:
@@ -101,10 +106,11 @@ def user_organisation_group_sync(*, user: User) -> None:
     from cdt.security.grants import organisation_group
 
     stale = user.groups.filter(name__startswith=ORGANISATION_GROUP_PREFIX)
-    if user.organisation_id is None:
+    organisation = user.organisation  # None without a query when unset
+    if organisation is None:
         user.groups.remove(*stale)
         return
-    own = organisation_group(user.organisation)
+    own = organisation_group(organisation)
     user.groups.remove(*stale.exclude(pk=own.pk))
     user.groups.add(own)
 
@@ -112,7 +118,7 @@ def user_organisation_group_sync(*, user: User) -> None:
 # --- Second factor ----------------------------------------------------------
 
 
-def second_factor_enrolment(*, user: User):
+def second_factor_enrolment(*, user: User) -> TOTPDevice:
     """The user's pending (unconfirmed) authenticator device, created on
     first call: its key is shown once on the enrolment page."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -123,7 +129,7 @@ def second_factor_enrolment(*, user: User):
     return device
 
 
-def second_factor_confirm(*, request, user: User, otp_token: str) -> bool:
+def second_factor_confirm(*, request: HttpRequest, user: User, otp_token: str) -> bool:
     """Confirm the pending device with a first code and verify the session
     with it. Audited either way."""
     from django_otp import login as otp_login
@@ -145,7 +151,7 @@ def second_factor_confirm(*, request, user: User, otp_token: str) -> bool:
     return True
 
 
-def second_factor_verify(*, request, user: User, otp_token: str) -> bool:
+def second_factor_verify(*, request: HttpRequest, user: User, otp_token: str) -> bool:
     """Verify a code against the user's confirmed devices (django-otp
     throttles repeated failures per device). Audited either way."""
     from django_otp import login as otp_login
@@ -163,7 +169,7 @@ def second_factor_verify(*, request, user: User, otp_token: str) -> bool:
     return True
 
 
-def second_factor_register(*, user: User, key_hex: str, name: str = "Authenticator app"):
+def second_factor_register(*, user: User, key_hex: str, name: str = "Authenticator app") -> TOTPDevice:
     """Register a confirmed TOTP device with a known key, replacing the
     user's devices (the demo seed; an operator restoring a device)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -5,10 +5,12 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cdt.core.access import AUTHENTICATED, declare_access
+from cdt.security.types import AuthenticatedHttpRequest
 
 from .forms import OtpTokenForm
 from .second_factor import is_verified, requires_second_factor, safe_next, second_factor_exempt
@@ -16,7 +18,7 @@ from .services import second_factor_confirm, second_factor_enrolment, second_fac
 
 
 @declare_access(AUTHENTICATED)
-def profile(request):
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -33,7 +35,7 @@ def profile(request):
 
 @declare_access(AUTHENTICATED)
 @second_factor_exempt
-def otp_verify(request):
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: the six-digit code from the user's authenticator."""
     from django_otp import user_has_device
 
@@ -49,7 +51,7 @@ def otp_verify(request):
 
 @declare_access(AUTHENTICATED)
 @second_factor_exempt
-def otp_setup(request):
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the key), then confirm with a
     first code. Only while the user has no confirmed device: replacing a
     lost device goes through the secretariat, who deletes the old one."""

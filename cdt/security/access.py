@@ -22,20 +22,41 @@ permissions grant nothing here: only object grants count.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
+
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .markings import Tlp
+from .types import AnyUser, is_active_user, is_signed_in
+
+if TYPE_CHECKING:
+    from cdt.accounts.models import User
+
+    from .models import Classified, Marked, MarkedChild
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+#: What the rule's SQL text depends on (see :func:`_key`).
+RuleKey: TypeAlias = tuple[Any, ...]
+_M = TypeVar("_M", bound=Model)
+_C = TypeVar("_C", bound=Model)
+#: A concrete ``<Model>UserObjectPermission`` / ``<Model>GroupObjectPermission``.
+#: Each declares its own ``content_object`` foreign key, which the abstract
+#: guardian bases (all the stubs can know) do not have.
+PermissionModel: TypeAlias = Any
 
 
-def permission_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
+def permission_models(model: type[Model]) -> tuple[PermissionModel, PermissionModel]:
     """The direct user and group object-permission models of a protected
     model. Guardian's generic tables are refused: they cannot be joined
     efficiently, and every protected model must declare its own."""
     from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-    found = get_user_obj_perms_model(model), get_group_obj_perms_model(model)
+    # Guardian annotates ``obj`` as an instance; it takes the class as well
+    # (it only asks the content-type framework about it).
+    found = get_user_obj_perms_model(model), get_group_obj_perms_model(model)  # type: ignore[arg-type]
     for permission_model in found:
         field = permission_model._meta.get_field("content_object")
         if getattr(field, "related_model", None) is not model:
@@ -47,7 +68,7 @@ def codename(model: type[Model], action: str = "view") -> str:
     return f"{action}_{model._meta.model_name}"
 
 
-def _grant_subqueries(model: type[Model], user, action: str) -> tuple[Q, Q]:
+def _grant_subqueries(model: type[Model], user: User, action: str) -> tuple[Q, Q]:
     """The user's personal and group grants on ``model`` as uncorrelated
     ``pk IN (SELECT …)`` filters: PostgreSQL computes each set once and
     probes it per row (a hashed subplan). Correlated ``EXISTS`` on
@@ -57,32 +78,32 @@ def _grant_subqueries(model: type[Model], user, action: str) -> tuple[Q, Q]:
 
     user_perm, group_perm = permission_models(model)
     permission = Permission.objects.filter(codename=codename(model, action)).values("pk")
-    memberships = get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
+    memberships = get_user_model().groups.through._default_manager.filter(user_id=user.pk).values("group_id")
     personal = Q(pk__in=user_perm.objects.filter(user_id=user.pk, permission_id__in=permission).values("content_object_id"))
     by_group = Q(pk__in=group_perm.objects.filter(group_id__in=memberships, permission_id__in=permission).values("content_object_id"))
     return personal, by_group
 
 
-def _key(model: type[Model], user, action: str) -> tuple:
+def _key(model: type[Model], user: User, action: str) -> RuleKey:
     """Everything the rule's SQL text depends on. Grants, memberships and
     markings are read when the query runs, never cached."""
     return (model._meta.label_lower, action, user.pk, user.organisation_id, int(user.effective_clearance()))
 
 
 #: Built rules and compiled parent sets, per :func:`_key`, bounded.
-_RULES: dict[tuple, Q] = {}
-_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+_RULES: dict[RuleKey, Q] = {}
+_COMPILED: dict[RuleKey, tuple[str, tuple[Any, ...]]] = {}
 _CACHE_MAX = 4096
 
 
-def _remember(cache: dict, key: tuple, value):
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
     if len(cache) >= _CACHE_MAX:
         cache.clear()
     cache[key] = value
     return value
 
 
-def _rule(model: type[Model], user, action: str) -> Q:
+def _rule(model: type[Marked], user: User, action: str) -> Q:
     """The rule for ``user`` as a filter on ``model``'s own table, built
     once per :func:`_key` (a ``Q`` is never changed by filtering with it)."""
     key = _key(model, user, action)
@@ -90,7 +111,7 @@ def _rule(model: type[Model], user, action: str) -> Q:
     return rule if rule is not None else _remember(_RULES, key, _build_rule(model, user, action))
 
 
-def _build_rule(model: type[Model], user, action: str) -> Q:
+def _build_rule(model: type[Marked], user: User, action: str) -> Q:
     """The rule for ``user`` as a filter on ``model``'s own table.
 
     The TLP part tests each grant once: a personal grant opens every TLP
@@ -101,7 +122,7 @@ def _build_rule(model: type[Model], user, action: str) -> Q:
     releasable = Q(releasable_to_all=True)
     if user.organisation_id is not None:
         through = model.releasable_to.through
-        releasable |= Q(pk__in=through.objects.filter(organisation_id=user.organisation_id).values(f"{model._meta.model_name}_id"))
+        releasable |= Q(pk__in=through._default_manager.filter(organisation_id=user.organisation_id).values(f"{model._meta.model_name}_id"))
     group_levels = Q(tlp__lte=Tlp.AMBER)
     if user.organisation_id is not None:
         group_levels |= Q(tlp=Tlp.AMBER_STRICT, originator_id=user.organisation_id)
@@ -109,7 +130,7 @@ def _build_rule(model: type[Model], user, action: str) -> Q:
     return Q(classification__lte=int(user.effective_clearance())) & releasable & tlp_rule
 
 
-def _visible_pks(model: type[Model], user, action: str, using: str) -> RawSQL:
+def _visible_pks(model: type[Marked], user: User, action: str, using: str) -> RawSQL:
     """``SELECT pk FROM <model> WHERE <rule>`` for ``user``, compiled once.
 
     Building and compiling the rule's ``EXISTS`` trees in the ORM cost more
@@ -126,18 +147,19 @@ def _visible_pks(model: type[Model], user, action: str, using: str) -> RawSQL:
     return RawSQL(*compiled)
 
 
-def visible_to(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+def visible_to(queryset: QuerySet[_M], user: AnyUser, action: str = "view") -> QuerySet[_M]:
     """``queryset`` narrowed to what ``user`` may see (or change, with
     ``action="change"``): the rule in SQL, one query, no per-row work."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return queryset.none()
+    model = cast("type[Marked]", queryset.model)
     # Inline on the model's own rows (not ``pk IN (…)``): a page of the
     # newest cases then walks the ordering index and stops after 25 visible
     # rows instead of building the whole visible set first.
-    return queryset.filter(_rule(queryset.model, user, action))
+    return queryset.filter(_rule(model, user, action))
 
 
-def viewers_of(obj: Model, users: QuerySet | None = None, action: str = "view") -> QuerySet:
+def viewers_of(obj: Marked, users: QuerySet[User] | None = None, action: str = "view") -> QuerySet[User]:
     """The users (active, from ``users`` or all) who may see ``obj``: the
     rule read the other way round, in SQL, for notification recipient lists.
     A property test keeps it equal to :func:`can_view` for every user."""
@@ -171,19 +193,19 @@ def cleared_for(level: int) -> Q:
     return Q(clearance__gte=int(level)) & (Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate()))
 
 
-def viewers_of_child(child: Model, users: QuerySet | None = None, action: str = "view") -> QuerySet:
+def viewers_of_child(child: MarkedChild, users: QuerySet[User] | None = None, action: str = "view") -> QuerySet[User]:
     """:func:`visible_children` read the other way round: the users who may
     see the parent and are cleared for the child's own classification."""
     return viewers_of(child.parent, users, action).filter(cleared_for(int(child.classification)))
 
 
-def visible_children(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+def visible_children(queryset: QuerySet[_C], user: AnyUser, action: str = "view") -> QuerySet[_C]:
     """Children (:class:`~cdt.security.models.MarkedChild`) of objects
     ``user`` may see, limited to the children's own classification."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return queryset.none()
-    model = queryset.model
-    parent_model = model._meta.get_field(model.parent_field).related_model
+    model = cast("type[MarkedChild]", queryset.model)
+    parent_model = cast("type[Marked]", model._meta.get_field(model.parent_field).related_model)
     return queryset.filter(
         **{
             f"{model.parent_field}__in": _visible_pks(parent_model, user, action, queryset.db),
@@ -192,29 +214,24 @@ def visible_children(queryset: QuerySet, user, action: str = "view") -> QuerySet
     )
 
 
-def can_view_child(user, child: Model, action: str = "view") -> bool:
+def can_view_child(user: AnyUser, child: MarkedChild, action: str = "view") -> bool:
     """:func:`visible_children` for one child, in Python."""
-    return (
-        user is not None
-        and user.is_authenticated
-        and int(user.effective_clearance()) >= int(child.classification)
-        and can_view(user, child.parent, action)
-    )
+    return is_signed_in(user) and int(user.effective_clearance()) >= int(child.classification) and can_view(user, child.parent, action)
 
 
-def is_classified(obj: Model) -> bool:
+def is_classified(obj: Classified) -> bool:
     """Reads of classified objects (RESTREINT UE and above) are audited."""
     return int(obj.classification) > 0
 
 
-def can_view(user, obj: Model, action: str = "view") -> bool:
+def can_view(user: AnyUser, obj: Marked, action: str = "view") -> bool:
     """The same rule for one object, in Python (reads the grants of this
     object only). Use :func:`visible_to` for anything that lists."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return False
     if int(user.effective_clearance()) < int(obj.classification):
         return False
-    if not obj.releasable_to_all and not obj.releasable_to.filter(pk=user.organisation_id).exists():
+    if not obj.releasable_to_all and (user.organisation_id is None or not obj.releasable_to.filter(pk=user.organisation_id).exists()):
         return False
     user_perm, group_perm = permission_models(type(obj))
     name = codename(type(obj), action)

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,20 +18,21 @@ from cdt.directory.models import Organisation
 
 from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
-from .models import AuditEntry, Marked
+from .models import AuditEntry, Classified, Marked
 from .selectors import protected_queryset, protected_read_record
+from .types import AnyUser, is_active_user
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A log shown in the console: nobody adds, changes or deletes rows."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -41,7 +48,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 class OrganisationField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Organisation) -> str:
         return f"{obj} — {obj.get_kind_display()}"
 
 
@@ -69,35 +76,36 @@ class ProtectedModelAdmin(admin.ModelAdmin):
     actions = ["grant_delegation_access", "withdraw_delegation_access"]
     delegation_access_template = "admin/cdt/delegation_access.html"
 
-    def _is_secretariat(self, request) -> bool:
+    def _is_secretariat(self, request: HttpRequest) -> bool:
         from cdt.accounts.roles import Role
 
-        return request.user.is_active and request.user.is_staff and request.user.has_role(Role.SECRETARIAT)
+        user = request.user
+        return is_active_user(user) and user.is_staff and user.has_role(Role.SECRETARIAT)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return protected_queryset(super().get_queryset(request), request.user)
 
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_secretariat(request)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not self._is_secretariat(request):
             return False
         return obj is None or self._can(request.user, obj, "view")
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not self._is_secretariat(request):
             return False
         return obj is None or self._can(request.user, obj, "change")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # created through the application's services, which grant access
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # protected records are kept; the audit trail refers to them
 
     @staticmethod
-    def _can(user, obj, action: str) -> bool:
+    def _can(user: AnyUser, obj: Classified, action: str) -> bool:
         # Decided on the stored row, not on ``obj``: after a rejected POST the
         # admin passes the instance with the submitted (invalid) markings.
         if obj.pk is None:
@@ -106,7 +114,7 @@ class ProtectedModelAdmin(admin.ModelAdmin):
 
     # --- Need-to-know for a whole delegation, from the changelist -------------
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if not issubclass(self.model, Marked):  # children have no grants: they follow their parent
             for name in ("grant_delegation_access", "withdraw_delegation_access"):
@@ -114,14 +122,14 @@ class ProtectedModelAdmin(admin.ModelAdmin):
         return actions
 
     @admin.action(description=_("Grant a delegation access"), permissions=["change"])
-    def grant_delegation_access(self, request, queryset):
+    def grant_delegation_access(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         return self._delegation_access(request, queryset, grant=True)
 
     @admin.action(description=_("Withdraw a delegation’s access"), permissions=["change"])
-    def withdraw_delegation_access(self, request, queryset):
+    def withdraw_delegation_access(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         return self._delegation_access(request, queryset, grant=False)
 
-    def _delegation_access(self, request, queryset, *, grant: bool):
+    def _delegation_access(self, request: HttpRequest, queryset: QuerySet[Any], *, grant: bool) -> HttpResponse | None:
         """The intermediate page (choose the organisation), then the grants or
         revocations through the audited services, all or none. ``queryset``
         is the changelist's, already narrowed to what the user may see, so a
@@ -184,7 +192,7 @@ class ProtectedModelAdmin(admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.delegation_access_template, context)
 
-    def _held_by(self, group, queryset, action: str) -> set:
+    def _held_by(self, group: Group, queryset: QuerySet[Any], action: str) -> set[Any]:
         _user_perm, group_perm = permission_models(self.model)
         return set(
             group_perm.objects.filter(
@@ -194,29 +202,35 @@ class ProtectedModelAdmin(admin.ModelAdmin):
             ).values_list("content_object_id", flat=True)
         )
 
-    def _visible_or_404(self, request, object_id) -> None:
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
         from django.contrib.admin.utils import unquote
         from django.http import Http404
 
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # simple-history would fall back to the last historical version of an
         # object the user cannot see, and answer 403; we answer as for a
         # non-existent object.
         self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._visible_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # Concrete admins put SimpleHistoryAdmin (untyped) after this class.
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
-    def revert_disabled(self, request, obj=None) -> bool:
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True  # history is a record; changes go through the services
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and getattr(response, "context_data", None) and response.context_data.get("original"):
-            protected_read_record(obj=response.context_data["original"], user=request.user, request=request, via="admin")
+        context_data = getattr(response, "context_data", None)  # a TemplateResponse's
+        if request.method == "GET" and context_data and context_data.get("original"):
+            protected_read_record(obj=context_data["original"], user=request.user, request=request, via="admin")
         return response

@@ -3,6 +3,9 @@ viewset mixin that applies the one access rule to every query."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import IntegerChoices, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -12,19 +15,26 @@ from cdt.directory.models import Organisation
 from .markings import Classification, Tlp, validate_classification_ceiling
 from .selectors import protected_queryset, protected_read_record
 
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+
+    _ViewSetBase = GenericAPIView[Any]
+else:
+    _ViewSetBase = object
+
 
 class NamedChoiceField(serializers.ChoiceField):
     """An integer choice exposed by its name (``"RESTREINT_UE"``,
     ``"AMBER_STRICT"``): self-describing for API clients."""
 
-    def __init__(self, choices_class, **kwargs):
+    def __init__(self, choices_class: type[IntegerChoices], **kwargs: Any) -> None:
         self.choices_class = choices_class
         super().__init__(choices=[member.name for member in choices_class], **kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> int:  # type: ignore[override]  # stubs fix ChoiceField values to str
         return int(self.choices_class[super().to_internal_value(data)])
 
-    def to_representation(self, value):
+    def to_representation(self, value: Any) -> str:
         return self.choices_class(int(value)).name
 
 
@@ -43,7 +53,7 @@ class MarkingsSerializer(json_fields.ModelSerializer):
 
     MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking")
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if not attrs.get("releasable_to_all", getattr(self.instance, "releasable_to_all", False)) and not attrs.get(
             "releasable_to", [] if self.instance is None else list(self.instance.releasable_to.all())
@@ -52,15 +62,15 @@ class MarkingsSerializer(json_fields.ModelSerializer):
         return attrs
 
 
-class ProtectedViewSetMixin:
+class ProtectedViewSetMixin(_ViewSetBase):
     """Every query of the viewset goes through the access rule: lists,
     counts and searches omit what the user may not see, details and actions
     on it answer 404. Detail reads of classified objects are audited."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return protected_queryset(super().get_queryset(), self.request.user)
 
-    def get_object(self):
+    def get_object(self) -> Any:
         obj = super().get_object()
         protected_read_record(obj=obj, user=self.request.user, request=self.request, via="api")
         return obj

@@ -9,17 +9,20 @@ touched again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead
+from .types import AnyUser, is_signed_in
 
 GENESIS_HASH = "0" * 64
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -28,15 +31,15 @@ def client_ip(request) -> str | None:
 def audit_record(
     *,
     action: str,
-    actor=None,
+    actor: AnyUser = None,
     target: Model | None = None,
-    details: dict | None = None,
-    request=None,
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
     actor_name: str | None = None,
 ) -> AuditEntry:
     """Append one entry. Runs in its own (nested) transaction; call it inside
     the business transaction so the entry commits or rolls back with it."""
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if not is_signed_in(actor):
         actor = None
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)

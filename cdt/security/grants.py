@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model
@@ -12,6 +15,13 @@ from cdt.directory.models import Organisation
 from .access import codename
 from .audit import audit_record
 from .models import AuditEntry
+from .types import AnyUser
+
+if TYPE_CHECKING:
+    from cdt.accounts.models import User
+
+#: ``guardian.shortcuts.assign_perm`` or ``remove_perm``.
+PermissionChange = Callable[[str, Any, Model], Any]
 
 
 def organisation_group(organisation: Organisation) -> Group:
@@ -23,7 +33,9 @@ def organisation_group(organisation: Organisation) -> Group:
     return group
 
 
-def _access_change(*, audit_action: str, change, target: Model, by, user, group: Group | None, action: str) -> None:
+def _access_change(
+    *, audit_action: str, change: PermissionChange, target: Model, by: AnyUser, user: User | None, group: Group | None, action: str
+) -> None:
     if (user is None) == (group is None):
         raise ValueError("exactly one user or one group")
     with transaction.atomic():
@@ -36,11 +48,11 @@ def _access_change(*, audit_action: str, change, target: Model, by, user, group:
         )
 
 
-def access_grant(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
+def access_grant(*, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view") -> None:
     """Grant ``action`` on ``target`` to one user (a named recipient) or a group."""
     _access_change(audit_action=AuditEntry.Action.GRANT, change=assign_perm, target=target, by=by, user=user, group=group, action=action)
 
 
-def access_revoke(*, target: Model, by, user=None, group: Group | None = None, action: str = "view") -> None:
+def access_revoke(*, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view") -> None:
     """Withdraw a grant made by :func:`access_grant`."""
     _access_change(audit_action=AuditEntry.Action.REVOKE, change=remove_perm, target=target, by=by, user=user, group=group, action=action)

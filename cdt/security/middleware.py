@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 SESSION_STARTED_KEY = "cdt_session_started"
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
 class NoStoreMiddleware:
@@ -18,10 +23,10 @@ class NoStoreMiddleware:
     ``Cache-Control: no-store``. Runs after DRF has authenticated tokens,
     since DRF sets the user on the underlying request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -35,10 +40,10 @@ class SessionLifetimeMiddleware:
     ``CDT_SESSION_MAX_SECONDS`` from login the user signs in again, however
     active they were."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(SESSION_STARTED_KEY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,10 +15,13 @@ from cdt.directory.models import Organisation
 
 from .markings import Classification, Tlp, validate_classification_ceiling
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 def marking_label(classification: int, limite: bool, tlp: int) -> str:
     """The banner text: classification (if any), LIMITE, TLP."""
-    parts = [] if classification == Classification.UNCLASSIFIED else [Classification(classification).label]
+    parts: list[str | StrPromise] = [] if classification == Classification.UNCLASSIFIED else [Classification(classification).label]
     if limite:
         parts.append("LIMITE")
     parts.append(Tlp(tlp).label)
@@ -83,7 +87,7 @@ class MarkedChild(Classified):
         abstract = True
 
     @property
-    def parent(self):
+    def parent(self) -> Marked:
         return getattr(self, self.parent_field)
 
     def clean(self) -> None:

@@ -8,15 +8,21 @@ when the object is classified (who, what, when, from where).
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
-from django.http import Http404
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
 from .access import is_classified, visible_children, visible_to
 from .audit import audit_record
-from .models import AuditEntry, MarkedChild
+from .models import AuditEntry, Classified, MarkedChild
+from .types import AnyUser
+
+_P = TypeVar("_P", bound=Classified)
 
 
-def protected_queryset(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+def protected_queryset(queryset: QuerySet[_P], user: AnyUser, action: str = "view") -> QuerySet[_P]:
     """``queryset`` narrowed by the access rule, for a protected model or a
     child of one."""
     if issubclass(queryset.model, MarkedChild):
@@ -24,7 +30,7 @@ def protected_queryset(queryset: QuerySet, user, action: str = "view") -> QueryS
     return visible_to(queryset, user, action)
 
 
-def protected_get(queryset: QuerySet, user, *, request=None, action: str = "view", **lookup) -> Model:
+def protected_get(queryset: QuerySet[_P], user: AnyUser, *, request: HttpRequest | None = None, action: str = "view", **lookup: Any) -> _P:
     """The one object matching ``lookup`` that ``user`` may see, or 404."""
     try:
         obj = protected_queryset(queryset, user, action).get(**lookup)
@@ -34,11 +40,11 @@ def protected_get(queryset: QuerySet, user, *, request=None, action: str = "view
     return obj
 
 
-def protected_read_record(*, obj: Model, user, request=None, via: str | None = None) -> None:
+def protected_read_record(*, obj: Classified, user: AnyUser, request: HttpRequest | None = None, via: str | None = None) -> None:
     """Audit one read of a classified object (unclassified reads are not
     recorded: they would drown the trail)."""
     if is_classified(obj):
-        details = {"classification": int(obj.classification)}
+        details: dict[str, Any] = {"classification": int(obj.classification)}
         if request is not None:
             details["path"] = request.path[:200]
         if via:
@@ -46,10 +52,10 @@ def protected_read_record(*, obj: Model, user, request=None, via: str | None = N
         audit_record(action=AuditEntry.Action.READ, actor=user, target=obj, request=request, details=details)
 
 
-def highest_marking(objects) -> Model | None:
+def highest_marking(objects: Iterable[_P]) -> _P | None:
     """The object with the highest classification among ``objects``: a list
     page carries the banner of the most sensitive thing it shows."""
-    best = None
+    best: _P | None = None
     for obj in objects:
         if best is None or (int(obj.classification), getattr(obj, "tlp", 0)) > (int(best.classification), getattr(best, "tlp", 0)):
             best = obj

@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,5 +16,5 @@ class CurrentUserView(APIView):
     permission_classes = AUTHENTICATED_WITH_SCOPE
 
     @extend_schema(responses=CurrentUserSerializer)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(CurrentUserSerializer(request.user).data)

@@ -25,17 +25,22 @@ generated fields behave alike; every API serializer derives from it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 
 class _NoBlank:
-    default_error_messages = {"blank": _("This field may not be blank; send null for none.")}
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {"blank": _("This field may not be blank; send null for none.")}
 
     def run_validation(self, data=empty):
         if data == "":

@@ -4,9 +4,10 @@ Only the token is printed on standard output, so scripts can capture it.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from cdt.accounts.models import User
@@ -17,7 +18,7 @@ from cdt.accounts.services import api_token_issue
 class Command(BaseCommand):
     help = "Issue an API token for USERNAME and print it (shown once; stored hashed)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument(
             "--scope",
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="command line", help="client name shown in the admin")
         parser.add_argument("--expires-days", type=int, default=None, help="expire after this many days")
 
-    def handle(self, *args, username, scopes, name, expires_days, **options):
+    def handle(self, *args: Any, username: str, scopes: list[str] | None, name: str, expires_days: int | None, **options: Any) -> None:
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist:

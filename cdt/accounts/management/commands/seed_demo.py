@@ -1,5 +1,7 @@
 """Load the reference data and the demo scenario (idempotent)."""
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -15,7 +17,7 @@ from cdt.directory.reference import load_reference_data
 class Command(BaseCommand):
     help = "Create the demo accounts (password from CDT_DEMO_PASSWORD) on top of the reference data."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         password = settings.CDT_DEMO_PASSWORD
         rows = []
         with transaction.atomic():
