@@ -18,6 +18,37 @@ from cdt.security.markings import Classification
 PASSWORD = "a-long-test-password-2026"
 
 
+def _flushes(item) -> bool:
+    """Whether pytest-django runs ``item`` as a transactional test, whose
+    teardown flushes every table (the same test pytest-django makes)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
+        or "django_db_reset_sequences" in names
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the reference data the migrations
+    loaded is put back, committed, so every test starts from the migrated
+    database whatever ran before it on its worker (with pytest-xdist the
+    order differs from run to run: tests that read the directory without the
+    ``directory`` fixture failed after a flush)."""
+    result = yield
+    if _flushes(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.worlds import directory_ensure
+
+        with item.config.stash[blocking_manager_key].unblock():
+            directory_ensure()
+    return result
+
+
 def pytest_collection_modifyitems(config, items):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         skip = pytest.mark.skip(reason="needs a broker and worker: set CELERY_BROKER_URL (the CI's PostgreSQL lane does)")
