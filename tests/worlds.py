@@ -10,6 +10,7 @@ it (``pytest.mark.django_db``), so nothing a test writes reaches the next.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -20,26 +21,37 @@ from django.test.utils import override_settings
 W = TypeVar("W")
 
 
+@functools.cache
+def _migrated_apps():
+    """The models as the migrations see them (no history, no signals): the
+    reference data is put back exactly as the migrations loaded it, without
+    the audit entries that creating it through the live models would add."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state().apps
+
+
 def directory_ensure() -> None:
     """The reference data (directory, measures catalogue, TAXII collections).
 
     The migrations load it; a transactional test's flush empties every table,
     so it is loaded again only when it is missing (three cheap reads
     otherwise), not for every test."""
-    from django.apps import apps
+    from importlib import import_module
 
-    from awareness.models import TaxiiCollection, taxii_collections_ensure
+    from awareness.models import TaxiiCollection
     from cdt.directory.models import Organisation
     from cdt.directory.reference import load_reference_data
     from measures.catalogue import catalogue_ensure
     from measures.models import MeasureType
 
     if not Organisation.objects.exists():
-        load_reference_data(apps)
+        load_reference_data(_migrated_apps())
     if not TaxiiCollection.objects.exists():
-        taxii_collections_ensure()
+        import_module("awareness.migrations.0004_taxii_collections").ensure(_migrated_apps().get_model("awareness", "TaxiiCollection"))
     if not MeasureType.objects.exists():
-        catalogue_ensure(apps)
+        catalogue_ensure(_migrated_apps())
 
 
 @contextmanager
