@@ -158,6 +158,17 @@ def open_case(cast):
     return make
 
 
+def case_at(state: str, cast: dict, **fields) -> Case:
+    """A case already at ``state`` (a factory, not the services: for tests
+    about the step, not the way there), shared with the cast as
+    :func:`open_case`'s are."""
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(state=state, created_by=cast["delegate"], **fields)
+    share_with_cast(case, cast)
+    return case
+
+
 class SignedIn(dict):
     """A verified browser session per member of the cast, made on first use."""
 

@@ -33,14 +33,14 @@ from measures import services as measure_services
 from measures.models import MeasureState, MeasureType
 
 from .attribution_support import assess_all, attribute, claim, decide, referred
-from .cases_support import satisfy_guards, walk_to
+from .cases_support import case_at, satisfy_guards, walk_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(cast, open_case):
-    return walk_to(open_case(), CaseState.DELIBERATION, cast)
+def case(cast):
+    return case_at(CaseState.DELIBERATION, cast)
 
 
 @pytest.fixture

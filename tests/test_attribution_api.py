@@ -14,14 +14,14 @@ from cdt.directory.models import MemberState
 from council.services import hr_act_record
 
 from .attribution_support import assess_all, attribute, claim, decide
-from .cases_support import walk_to
+from .cases_support import case_at, walk_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(cast, open_case):
-    return walk_to(open_case(), CaseState.DELIBERATION, cast)
+def case(cast):
+    return case_at(CaseState.DELIBERATION, cast)
 
 
 @pytest.fixture

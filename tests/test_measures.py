@@ -15,7 +15,7 @@ from measures.catalogue import CATALOGUE
 from measures.models import ImpactEvaluation, MeasureEffect, MeasureForm, MeasureState, MeasureType, ResponseMeasure
 
 from .attribution_support import attribute
-from .cases_support import walk_to
+from .cases_support import case_at, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,8 @@ def test_seeding_again_keeps_the_secretariats_edits(directory):
 
 
 @pytest.fixture
-def deliberating(cast, open_case):
-    return walk_to(open_case(), CaseState.DELIBERATION, cast)
+def deliberating(cast):
+    return case_at(CaseState.DELIBERATION, cast)
 
 
 def propose(cast, case, slug="demarche", by="eeas", **extra):

@@ -9,7 +9,7 @@ from cases.models import CaseState
 from council.services import hr_act_record
 from measures.models import ResponseMeasure
 
-from .cases_support import walk_to
+from .cases_support import case_at, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def clients(signed_in):
 
 
 @pytest.fixture
-def case(cast, open_case):
-    return walk_to(open_case(), CaseState.DELIBERATION, cast)
+def case(cast):
+    return case_at(CaseState.DELIBERATION, cast)
 
 
 def propose(clients, case, slug="demarche", who="eeas", **extra):
