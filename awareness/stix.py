@@ -182,7 +182,7 @@ def validate(stix_object: dict) -> None:
     except stix2.exceptions.STIXError as error:
         prop = getattr(error, "prop_name", None) or ", ".join(getattr(error, "properties", None) or [])
         raise StixInvalid(prop, str(getattr(error, "reason", None) or error)) from None
-    except Exception as error:  # a shape stix2 does not expect (AttributeError, KeyError…) is still an invalid object
+    except Exception as error:  # noqa: BLE001 — a shape stix2 does not expect (AttributeError, KeyError…) is still an invalid object
         raise StixInvalid("", str(error) or type(error).__name__) from None
     for name, value in stix_object.items():
         if name in parsed:

@@ -99,7 +99,7 @@ def run_in_own_loop(coroutine_function: Callable[[], Awaitable[T]]) -> T:
     def target():
         try:
             outcome["value"] = asyncio.run(coroutine_function())
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 — re-raised in the caller's thread
             outcome["error"] = error
 
     thread = threading.Thread(target=target, name="cdt-load")

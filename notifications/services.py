@@ -229,7 +229,7 @@ def notification_send(*, notification_id: int) -> bool:
         notification.attempts += 1
         try:
             _mail(subject=email_subject(event), body=body, to=recipient.email, message_id=notification.message_id)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 — recorded, then raised for Celery's retry
             failure = error
             notification.last_error = f"{type(error).__name__}: {error}"[:300]
             notification.save(update_fields=["attempts", "last_error"])

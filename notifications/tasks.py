@@ -43,7 +43,7 @@ def _each(service, key: str, ids: list[int]) -> list:
     for pk in ids:
         try:
             results.append(service(**{key: pk}))
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 — raised below, once the rest of the batch is done
             logger.warning("%s(%s=%s) failed: %s", service.__name__, key, pk, error)
             failure = failure or error
     if failure is not None:

@@ -70,7 +70,7 @@ def test_load_driver_runs_where_an_event_loop_is_already_running(live_server):
 
         try:
             outcome["result"] = asyncio.run(inside_a_loop())
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 — reported below
             outcome["error"] = error
 
     thread = threading.Thread(target=caller_with_a_running_loop)

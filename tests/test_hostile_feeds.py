@@ -361,7 +361,7 @@ STIX_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$
 def parses_as_timestamp(value) -> bool:
     try:
         stix2.utils.parse_into_datetime(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 — whatever stix2 raises, the value is not a timestamp
         return False
     return isinstance(value, str)
 

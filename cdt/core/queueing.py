@@ -14,7 +14,7 @@ def enqueue(task, *args) -> bool:
     by ``CELERY_BROKER_CONNECTION_TIMEOUT``: no publish retries."""
     try:
         task.apply_async(args=args, retry=False, ignore_result=True)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — any broker failure: the row keeps the work
         logger.warning("could not queue %s%s: %s (a sweep will queue it again)", task.name, args, error)
         return False
     return True

@@ -64,6 +64,6 @@ def close_quietly(page) -> None:
     database is flushed for the next one."""
     try:
         page.wait_for_load_state("networkidle", timeout=5000)
-    except Exception:  # a page that never idles is closed all the same
+    except Exception:  # noqa: BLE001 — a page that never idles is closed all the same
         pass
     page.context.close()
