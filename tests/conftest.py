@@ -24,7 +24,10 @@ def _flushes(item) -> bool:
     marker = item.get_closest_marker("django_db")
     names = getattr(item, "fixturenames", ())
     return bool(
-        (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        (
+            marker is not None
+            and (marker.kwargs.get("transaction", marker.args[0] if marker.args else False) or marker.kwargs.get("reset_sequences"))
+        )
         or "transactional_db" in names
         or "live_server" in names
         or "django_db_reset_sequences" in names

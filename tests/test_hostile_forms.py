@@ -48,7 +48,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 from django.views.generic.edit import FormMixin
@@ -64,6 +64,7 @@ from .cases_support import case_fields, cast_make, share_with_cast, walk_to
 from .conftest import PASSWORD, TEST_TOTP_KEY, sign_in_verified, user_make
 from .hostile import EXAMPLES, PROFILE, database_fingerprint, fingerprint_difference, fuzz_settings, hostile
 from .url_support import walk
+from .worlds import shared_world
 
 pytestmark = [pytest.mark.django_db, hostile]
 
@@ -100,24 +101,19 @@ def build_world() -> World:
     with a measure, a draft and a deliberation in every state a form acts on;
     a case before the Council; and objects the cast may not see."""
     from attribution import services as attribution_services
-    from awareness.models import ThreatActor, taxii_collections_ensure
+    from awareness.models import ThreatActor
     from awareness.services import assessment_record
     from cases import services as case_services
     from cases.models import CaseState
     from cdt.accounts.services import second_factor_enrolment, second_factor_register
     from cdt.directory.models import CouncilBody
-    from cdt.directory.reference import load_reference_data
     from cdt.security.grants import access_grant, access_revoke, organisation_group
     from council import services as council_services
     from measures import services as measure_services
-    from measures.catalogue import catalogue_ensure
     from measures.models import MeasureType
 
     from .attribution_support import assess_all, claim, decide, referred
 
-    load_reference_data(apps)  # idempotent: gone after a transactional test's flush
-    taxii_collections_ensure()
-    catalogue_ensure(apps)
     cast = cast_make(user_make) | {
         # Staff need a second factor: one with a device to verify, one enrolling.
         "unverified": user_make("staff-unverified", "GSC", roles=(Role.SECRETARIAT,), is_staff=True),
@@ -298,11 +294,9 @@ def world(django_db_setup, django_db_blocker):
     30 minutes, every session expired when the full profile ran that long
     (``make check-hostile`` on a loaded machine: 27 tests redirected to the
     sign-in page). So the sessions here last as long as the absolute cap."""
-    with override_settings(SESSION_COOKIE_AGE=django_settings.CDT_SESSION_MAX_SECONDS), django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
+    with shared_world(django_db_blocker, build_world, SESSION_COOKIE_AGE=django_settings.CDT_SESSION_MAX_SECONDS) as built:
         built.baseline = database_fingerprint(exclude=ALWAYS_WRITTEN)
         yield built
-        transaction.set_rollback(True)
 
 
 # --- The table ----------------------------------------------------------------------------------------------

@@ -8,14 +8,16 @@ at every route (which cost 18,000 requests):
    every object: what the selector returns (and, read the other way round,
    who a notification would reach) equals the reference predicate.
 2. **Every route applies it.** Walking the URL configuration, for every
-   route that shows a protected object (``declare_access(OBJECT, ...)``): one
-   request a user may make (200, or for an action anything but 404); two a
-   user may not (404, as for an id that does not exist): one refused on
-   need-to-know or TLP alone, one on clearance or releasability alone; and
-   one for an id that does not exist. A list route shows each user exactly
-   the allowed objects, the count equals them, and search finds exactly the
-   allowed matches. The pairs are chosen per route from the whole world, so
-   the routes between them exercise every kind of refusal.
+   route that shows a protected object (``declare_access(OBJECT, ...)``):
+   a detail route is asked once for each way in (a personal grant, one to
+   the delegation, one to a role group: 200, or for an action anything but
+   404) and once for each way a user is refused (:data:`REFUSALS`: no grant,
+   TLP:RED with a group grant, AMBER+STRICT from another organisation,
+   clearance, an expired clearance, releasability, a child's own
+   classification), each pair refused for that reason alone (404, as for
+   an id that does not exist, which is asked too). A list route shows each
+   user exactly the allowed objects, the count equals them, and search
+   finds exactly the allowed matches.
 3. **The paths that show no model row per route**: TAXII and the STIX export.
 
 A protected route whose model has no fixture fails
@@ -27,8 +29,10 @@ from __future__ import annotations
 import re
 import uuid
 import zlib
+from dataclasses import replace
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -37,6 +41,7 @@ from awareness.models import Assessment, StixObject, ThreatActor
 from cases.models import Case
 from cdt.core.access import DETAIL, LIST
 from cdt.security.access import viewers_of, viewers_of_child
+from cdt.security.markings import Classification, Tlp
 from cdt.security.models import MarkedChild
 from cdt.security.selectors import protected_queryset
 from council.models import Decision, Question, WrittenProcedure
@@ -67,16 +72,51 @@ ROUTE_IDS = [route[0] for route in OBJECT_ROUTES]
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with shared_world(django_db_blocker, build_world, CDT_MAX_CLASSIFICATION="SECRET_UE") as built:
+    # Sessions last the absolute cap: the renewal on each request is rolled back with each test.
+    session_age = django_settings.CDT_SESSION_MAX_SECONDS
+    with shared_world(django_db_blocker, build_world, CDT_MAX_CLASSIFICATION="SECRET_UE", SESSION_COOKIE_AGE=session_age) as built:
         yield built
 
 
-def markings_pass(model: type, subject: Subject, spec: Spec) -> bool:
-    """Clearance (for a child, also for its own classification) and
-    releasability: the half of the rule that is not need-to-know."""
-    level = spec.note_classification if PREDICATES[model] is reference_note else spec.classification
-    releasable = spec.releasable_to is None or subject.organisation in spec.releasable_to
-    return subject.effective_clearance >= max(int(level), int(spec.classification)) and releasable
+def _grants(subject: Subject, spec: Spec) -> tuple[bool, bool]:
+    """(a personal grant, a grant to the subject's delegation or role)."""
+    return subject.username in spec.personal, subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+
+
+def _named(subject: Subject, spec: Spec) -> Spec:
+    return replace(spec, personal=spec.personal | {subject.username})
+
+
+#: Each way a user may be refused an object. A pair of that kind is refused
+#: for that reason alone: lifting that one condition opens the object. Every
+#: detail route is tried with one pair of every kind (the last kind applies
+#: to the children of a protected object only).
+REFUSALS = {
+    "no grant": lambda p, s, spec: not any(_grants(s, spec)) and p(s, _named(s, spec)),
+    "TLP:RED with a group grant only": lambda p, s, spec: (
+        spec.tlp == Tlp.RED and _grants(s, spec) == (False, True) and p(s, _named(s, spec))
+    ),
+    "TLP:AMBER+STRICT from another organisation": lambda p, s, spec: (
+        spec.tlp == Tlp.AMBER_STRICT and _grants(s, spec) == (False, True) and spec.originator != s.organisation and p(s, _named(s, spec))
+    ),
+    "clearance": lambda p, s, spec: (
+        not s.expired and int(s.clearance) < int(spec.classification) and p(replace(s, clearance=Classification.SECRET_UE), spec)
+    ),
+    "expired clearance": lambda p, s, spec: s.expired and p(replace(s, expired=False), spec),
+    "releasability": lambda p, s, spec: p(s, replace(spec, releasable_to=None)),
+    "the child's own classification": lambda p, s, spec: (
+        p is reference_note and p(s, replace(spec, note_classification=spec.classification))
+    ),
+}
+#: Each way a user may be let in, tried once on every detail route (a route
+#: stricter than the rule refuses some of them).
+GRANTS = {
+    "a personal grant": lambda s, spec: _grants(s, spec)[0],
+    "a grant to the delegation": lambda s, spec: not _grants(s, spec)[0] and s.organisation in spec.organisations,
+    "a grant to a role group": lambda s, spec: (
+        not _grants(s, spec)[0] and s.organisation not in spec.organisations and bool(set(s.roles) & spec.roles)
+    ),
+}
 
 
 def pick(pairs: list, route_name: str, salt: str):
@@ -180,38 +220,22 @@ def test_the_route_applies_the_rule(world, route):
         return
 
     pairs = [(subject, pk, spec) for subject in SUBJECTS for pk, spec in objects.items()]
-    allowed = pick([(s, pk) for s, pk, spec in pairs if predicate(s, spec)], name, "allowed")
-    need_to_know = pick(
-        [(s, pk) for s, pk, spec in pairs if markings_pass(model, s, spec) and not predicate(s, spec)], name, "need-to-know"
-    )
-    markings = pick(
-        [(s, pk) for s, pk, spec in pairs if not markings_pass(model, s, spec) and predicate(_cleared(s), _releasable(spec))],
-        name,
-        "markings",
-    )
-    status = _detail_status(world.clients[allowed[0].username], name, lookup, allowed[1], methods)
-    if "get" in methods:
-        assert status == 200, f"{allowed[0].username} may see {model.__name__} {allowed[1]}: {status}"
-    else:  # an action: anything but 404 (403, 409, 400, a redirect...) shows the object is reachable
-        assert status not in (404, 405), f"{allowed[0].username} may reach {model.__name__} {allowed[1]}: {status}"
-    for why, (subject, pk) in (("need-to-know", need_to_know), ("markings", markings)):
+    allowed = [(s, pk) for s, pk, spec in pairs if predicate(s, spec)]
+    for why, granted in GRANTS.items():
+        subject, pk = pick([(s, pk) for s, pk, spec in pairs if predicate(s, spec) and granted(s, spec)], name, why)
+        status = _detail_status(world.clients[subject.username], name, lookup, pk, methods)
+        if "get" in methods:
+            assert status == 200, f"{subject.username} may see {model.__name__} {pk} ({why}): {status}"
+        else:  # an action: anything but 404 (403, 409, 400, a redirect...) shows the object is reachable
+            assert status not in (404, 405), f"{subject.username} may reach {model.__name__} {pk} ({why}): {status}"
+    for why, refused_for in REFUSALS.items():
+        if why == "the child's own classification" and predicate is not reference_note:
+            continue
+        subject, pk = pick([(s, pk) for s, pk, spec in pairs if not predicate(s, spec) and refused_for(predicate, s, spec)], name, why)
         status = _detail_status(world.clients[subject.username], name, lookup, pk, methods)
         assert status == 404, f"{subject.username} may not see {model.__name__} {pk} ({why}): {status}"
-    missing = max(objects) + 1000
-    assert _detail_status(world.clients[allowed[0].username], name, lookup, missing, methods) == 404
-
-
-def _cleared(subject: Subject) -> Subject:
-    """``subject`` with every clearance, unexpired: the need-to-know half alone."""
-    from cdt.security.markings import Classification
-
-    return Subject(subject.username, subject.organisation, Classification.SECRET_UE, roles=subject.roles)
-
-
-def _releasable(spec: Spec) -> Spec:
-    from dataclasses import replace
-
-    return replace(spec, releasable_to=None)
+    subject, _ = allowed[0]
+    assert _detail_status(world.clients[subject.username], name, lookup, max(objects) + 1000, methods) == 404
 
 
 # --- 3. TAXII and the STIX export ----------------------------------------------------------

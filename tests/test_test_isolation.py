@@ -36,6 +36,7 @@ def test_transactional_tests_are_recognised(request):
     tests pytest-django flushes after."""
     for marks, fixtures, flushes in (
         ({"transaction": True}, (), True),
+        ((True,), (), True),
         ({}, ("db",), False),
         ({}, ("transactional_db",), True),
         ({}, ("live_server",), True),
@@ -43,5 +44,11 @@ def test_transactional_tests_are_recognised(request):
     ):
         item = type("Item", (), {})()
         item.fixturenames = fixtures
-        item.get_closest_marker = lambda name, marks=marks: None if marks is None else pytest.mark.django_db(**marks).mark
+        item.get_closest_marker = lambda name, marks=marks: (
+            None
+            if marks is None
+            else pytest.mark.django_db(*marks).mark
+            if isinstance(marks, tuple)
+            else pytest.mark.django_db(**marks).mark
+        )
         assert _flushes(item) is flushes, (marks, fixtures)

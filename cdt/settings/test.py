@@ -13,7 +13,9 @@ import tempfile
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _WORKER.startswith("gw"):
     for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        _original = os.environ.setdefault(f"CDT_XDIST_BASE_{_name}", os.environ.get(_name, ""))
+        if _name not in os.environ:
+            continue
+        _original = os.environ.setdefault(f"CDT_XDIST_BASE_{_name}", os.environ[_name])
         _match = re.fullmatch(r"(redis://[^/]+)(?:/(\d+))?", _original)
         if _match:
             os.environ[_name] = f"{_match.group(1)}/{(int(_match.group(2) or 0) + int(_WORKER[2:])) % 16}"
@@ -44,6 +46,9 @@ ROOT_URLCONF = "tests.testapp.urls"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     _directory = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
     DATABASES["default"].setdefault("TEST", {})
+    if not DATABASES["default"]["TEST"].get("NAME") and not os.environ.get("DATABASE_URL"):
+        # Not even the main database is the developer's db.sqlite3.
+        DATABASES["default"]["NAME"] = os.path.join(_directory, "cdt-test-main.sqlite3")
     if not DATABASES["default"]["TEST"].get("NAME"):
         DATABASES["default"]["TEST"]["NAME"] = os.path.join(
             _directory, f"cdt-test-{os.environ.setdefault('CDT_TEST_RUN', str(os.getpid()))}.sqlite3"
