@@ -444,7 +444,7 @@ def plan_act(request, plan_id: int, action: str):
         else:
             services.plan_transition(by=request.user, plan=plan, transition=action)
     except ValueError:
-        raise Http404
+        raise Http404 from None
     except PermissionDenied as error:
         return _plan_page(request, plan, errors=_errors(error), status=403)
     except TransitionConflict as error:

@@ -297,7 +297,7 @@ def act(request, kind, note_id, action):
     except ValidationError as error:
         return _page(request, kind, note, errors=error.messages, status=400)
     except ValueError:
-        raise Http404
+        raise Http404 from None
     return redirect(f"{drafting.kind_named(kind).url_prefix}-page", note.pk)
 
 

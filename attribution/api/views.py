@@ -66,13 +66,13 @@ class StepErrors(ServiceErrors):
         try:
             return function(**kwargs)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except TransitionConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except TransitionGuardFailed as error:
             return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
 
 
 @declare_access(OBJECT, model=AttributionClaim)

@@ -125,7 +125,7 @@ class StixFeedViewSet(viewsets.ViewSet):
                 by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.FEED_API
             )
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         body = FeedIngestionSerializer(ingestion, context={"request": request}).data
         if ingestion.status == FeedIngestion.Status.FAILED:
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
@@ -149,4 +149,4 @@ class FeedIngestionViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         except DjangoValidationError:  # not a UUID: no such ingestion, as for any unknown id
-            raise Http404("No such ingestion.")
+            raise Http404("No such ingestion.") from None

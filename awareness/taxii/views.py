@@ -239,7 +239,7 @@ class Page:
         try:
             self.limit = min(int(request.query_params.get("limit", settings.CDT_TAXII_PAGE_SIZE)), settings.CDT_TAXII_PAGE_SIZE)
         except ValueError:
-            raise exceptions.ValidationError("limit must be an integer.")
+            raise exceptions.ValidationError("limit must be an integer.") from None
         if self.limit < 1:
             raise exceptions.ValidationError("limit must be at least 1.")
 
@@ -351,7 +351,7 @@ class ObjectsView(TaxiiView):
                 by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.TAXII, collection=collection
             )
         except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error))
+            raise exceptions.PermissionDenied(str(error)) from error
         if ingestion.status == FeedIngestion.Status.FAILED:
             return Response(
                 {

@@ -81,18 +81,18 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         try:
             serializer.instance = services.case_open(by=self.request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
 
     def perform_update(self, serializer: serializers.BaseSerializer[Case]) -> None:
         try:
             case = cast(Case, serializer.instance)  # an update always has its instance
             serializer.instance = services.case_update(case=case, by=self.request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None, filter_backends=[])
@@ -123,13 +123,13 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         try:
             outcome = services.case_transition(case=case, by=request.user, transition=transition, **body.validated_data)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except services.TransitionConflict as error:
             return Response({"detail": str(error), "state": Case.objects.get(pk=case.pk).state}, status=status.HTTP_409_CONFLICT)
         except services.TransitionGuardFailed as error:
             return Response({"detail": str(error), "guards": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
         return Response(self.get_serializer(selectors.case_get(user=request.user, pk=outcome.case.pk)).data)
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
@@ -170,7 +170,7 @@ class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         try:
             assessment = assess(case=case, by=request.user, **body.validated_data)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
         return Response(serializer_class(assessment).data, status=status.HTTP_201_CREATED)

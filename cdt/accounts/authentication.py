@@ -29,7 +29,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         try:
             token = ApiToken.objects.select_related("user", "user__organisation").get(key_hash=hash_api_key(key))
         except ApiToken.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         now = timezone.now()
         if not token.is_usable(now):
             raise exceptions.AuthenticationFailed(_("Token revoked, expired, or its user is inactive."))

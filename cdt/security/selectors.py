@@ -35,7 +35,7 @@ def protected_get(queryset: QuerySet[_P], user: AnyUser, *, request: HttpRequest
     try:
         obj = protected_queryset(queryset, user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
     protected_read_record(obj=obj, user=user, request=request)
     return obj
 

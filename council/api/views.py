@@ -43,9 +43,9 @@ class ServiceErrors:
         try:
             return function(**kwargs)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
 
 
 def visible_case(user, case: Case, field: str = "case") -> Case:

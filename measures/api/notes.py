@@ -182,7 +182,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
             old = versions[int(request.query_params.get("from", min(versions)))]
             new = versions[int(request.query_params.get("to", max(versions)))]
         except (KeyError, ValueError):
-            raise serializers.ValidationError({"from": "Name two versions of this note: ?from=N&to=M."})
+            raise serializers.ValidationError({"from": "Name two versions of this note: ?from=N&to=M."}) from None
         return Response(CompareRowSerializer(notes.compare(old.content, new.content, self.kind), many=True).data)
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
@@ -219,13 +219,13 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
                 by=request.user, note=note, transition=transition, decision=decision, on=body.validated_data["on"]
             )
         except ValueError:
-            raise Http404("No such transition.")
+            raise Http404("No such transition.") from None
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except TransitionConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
         return Response(self.get_serializer(note).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 503: OpenApiResponse(description="PDF rendering unavailable")})

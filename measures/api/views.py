@@ -92,7 +92,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         try:
             outcome = services.measure_transition(by=request.user, measure=measure, transition=transition, **data)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         except TransitionConflict as error:
             return Response(
                 {"detail": str(error), "state": ResponseMeasure.objects.get(pk=measure.pk).state}, status=status.HTTP_409_CONFLICT
@@ -100,7 +100,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         except TransitionGuardFailed as error:
             return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
-            raise validation_error(error)
+            raise validation_error(error) from error
         return Response(self.get_serializer(outcome.measure).data)
 
     @extend_schema(request=OverrideSerializer, responses={200: ResponseMeasureSerializer})

@@ -34,12 +34,12 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist:
-            raise CommandError(f"no user named {username!r}")
+            raise CommandError(f"no user named {username!r}") from None
         if not user.is_active:
             raise CommandError(f"user {username!r} is inactive")
         expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
         try:
             _, key = api_token_issue(user=user, name=name, scopes=scopes or DEFAULT_SCOPES, expires_at=expires_at)
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages))
+            raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(key)
