@@ -104,6 +104,8 @@ class Assessment(Marked):
     )
     stix_modified = models.DateTimeField(_("STIX version"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["releasable_to", "cases", "actors"])
+    #: An assessment may reach whoever sees one of the cases it informs.
+    distribution_via = "cases"
 
     class Meta(Marked.Meta):
         ordering = ["-assessed_on", "-id"]

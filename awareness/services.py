@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from cases.sharing import case_share_for_request
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Distribution
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
@@ -42,14 +44,24 @@ def assessment_record(
     actors=(),
     shared_with=(),
     shared_with_all_delegations: bool = False,
+    distribution: str | None = None,
 ) -> Assessment:
     """Record an assessment or briefing. The recorder's organisation and the
-    Council secretariat get access; ``shared_with`` organisations and, if
-    asked, every HWPCI delegation too — within the markings, which still
-    apply (clearance, releasability, TLP)."""
+    Council secretariat get access, and ``shared_with`` organisations. By
+    default an assessment naming cases reaches whoever sees one of them
+    (``Distribution.WITH_CASES``), one naming none stays with its named
+    recipients; ``shared_with_all_delegations`` (or ``distribution="hwpci"``)
+    distributes it to HWPCI. The markings still apply on top: a
+    TLP:AMBER+STRICT assessment stays inside SIAC, TLP:RED with named people."""
     if not permissions.may_record_assessment(by, kind):
         raise PermissionDenied(_("You may not record this kind of assessment."))
     cases = list(cases)
+    if distribution is None:
+        distribution = Distribution.HWPCI if shared_with_all_delegations else Distribution.WITH_CASES if cases else Distribution.RESTRICTED
+    if distribution not in Distribution.values:
+        raise ValidationError({"distribution": _("Choose: %(choices)s.") % {"choices": ", ".join(Distribution.values)}})
+    if distribution == Distribution.WITH_CASES and not cases:
+        raise ValidationError({"distribution": _("An assessment that names no case cannot follow its cases.")})
     for case in cases:
         if not visible_to(Case.objects.filter(pk=case.pk), by).exists():
             raise ValidationError({"cases": _("No such case: %(id)s.") % {"id": case.pk}})
@@ -67,6 +79,7 @@ def assessment_record(
             assessed_on=assessed_on or timezone.localdate(),
             confidence=confidence,
             recorded_by=by,
+            distribution=distribution,
         )
         if not releasable_to_all and not releasable_to:
             raise ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
@@ -78,8 +91,6 @@ def assessment_record(
         assessment.actors.set(actors)
         groups = [organisation_group(by.organisation), Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])]
         groups += [organisation_group(organisation) for organisation in shared_with]
-        if shared_with_all_delegations:
-            groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
         for group in dict.fromkeys(groups):
             access_grant(target=assessment, by=by, group=group)
         for case in cases:
@@ -96,6 +107,7 @@ def rfi_ask(*, by, case: Case, addressed_to: Organisation, question: str, due_on
         )
         rfi.full_clean()
         rfi.save()
+        case_share_for_request(case=case, by=by, organisation=addressed_to)
         event_record(
             kind=EventKind.RFI_OPENED, subject=rfi, actor=by, payload={"addressed_to": addressed_to.pk}, link=reverse("rfi-list-page")
         )

@@ -19,6 +19,7 @@ from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Distribution
 from cdt.security.models import AuditEntry
 from notifications.models import EventKind
 from notifications.services import event_record
@@ -37,6 +38,7 @@ from .workflow import TransitionSpec, transitions
 
 if TYPE_CHECKING:
     from cdt.accounts.models import User
+    from cdt.directory.models import Organisation
 
 _Assessment = TypeVar("_Assessment", ProportionalityAssessment, SignificanceAssessment)
 
@@ -84,6 +86,7 @@ CASE_FIELDS = (
     "limite",
     "tlp",
     "releasable_to_all",
+    "distribution",
 )
 CASE_RELATIONS = ("member_states_affected", "suspected_actors", "releasable_to")
 
@@ -98,12 +101,19 @@ def _split_relations(fields: dict[str, Any]) -> dict[str, Iterable[Any]]:
     return relations
 
 
-def case_open(*, by: User, **fields: Any) -> Case:
-    """Step 1: a Member State, the EEAS or a partner brings an activity to
-    the Council. The opener's organisation and the Council secretariat get
-    view and change access; everyone else by grant."""
+def case_open(*, by: User, shared_with: Iterable[Organisation] = (), **fields: Any) -> Case:
+    """Step 1: a Member State, the EEAS or a partner informs the Council.
+
+    The case is distributed to HWPCI unless the opener restricts it
+    (originator control); ``shared_with`` organisations are in the loop
+    either way (Commission services the case involves, a partner). The
+    opener's organisation and the Council secretariat get view and change
+    access (see :mod:`cases.sharing` for who may widen or narrow)."""
     if not may_open_case(by):
         raise PermissionDenied(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
+    fields.setdefault("distribution", Distribution.HWPCI)
+    if fields["distribution"] not in (Distribution.HWPCI, Distribution.RESTRICTED):
+        raise ValidationError({"distribution": _("A case is distributed to HWPCI or restricted to named recipients.")})
     relations = _split_relations(fields)
     with transaction.atomic():
         case = Case(**fields, originator=by.organisation, created_by=by)
@@ -119,6 +129,9 @@ def case_open(*, by: User, **fields: Any) -> Case:
         for group in (organisation_group(case.originator), secretariat):  # the opener's organisation
             access_grant(target=case, by=by, group=group)
             access_grant(target=case, by=by, group=group, action="change")
+        for organisation in dict.fromkeys(shared_with):
+            if organisation != case.originator:
+                access_grant(target=case, by=by, group=organisation_group(organisation))
         event_record(kind=EventKind.CASE_OPENED, case=case, actor=by)
     return case
 

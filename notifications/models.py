@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class EventKind(models.TextChoices):
     CASE_OPENED = "case_opened", _("Case opened")
     CASE_STEP = "case_step", _("Case moved to another step")
+    CASE_SHARED = "case_shared", _("Case shared with you")
+    ACCESS_REQUESTED = "access_requested", _("Access to a case requested")
+    ACCESS_DECIDED = "access_decided", _("Your access request decided")
     WORKFLOW_STEP = "workflow_step", _("Workflow step (measures, notes, attribution)")
     ASSESSMENT_ADDED = "assessment_added", _("New assessment on a case")
     RFI_OPENED = "rfi_opened", _("Request for information opened")

@@ -21,6 +21,10 @@ from .models import Event, EventKind
 
 def audience(event: Event) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True)
+    if event.kind == EventKind.ACCESS_DECIDED:
+        # About a request, not a case the requester may not see: told to
+        # the requester alone, and only the reference they typed is named.
+        return users.filter(pk=event.payload.get("requester")).order_by("pk")
     if event.case_id is not None:
         users = viewers_of(event.case, users)
     subject = event.subject if event.subject_type_id else None
@@ -33,6 +37,10 @@ def audience(event: Event) -> QuerySet:
         users = users.filter(organisation__member_state__isnull=False)
     elif event.kind == EventKind.RFI_OPENED and event.payload.get("addressed_to"):
         users = users.filter(organisation_id=event.payload["addressed_to"])
+    elif event.kind == EventKind.CASE_SHARED:
+        users = users.filter(pk__in=event.payload.get("gained", []))  # those who gained access, and still have it
+    elif event.kind == EventKind.ACCESS_REQUESTED and event.case_id is not None:
+        users = users.filter(pk__in=viewers_of(event.case, action="change").values("pk"))  # those who may decide
     if event.actor_id is not None:
         users = users.exclude(pk=event.actor_id)
     return users.order_by("pk")

@@ -13,7 +13,7 @@ from cases.models import Case, CaseKind, CaseState, ClosureReason
 from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
 from cdt.security.grants import access_grant, organisation_group
-from cdt.security.markings import Classification, Tlp
+from cdt.security.markings import Classification, Distribution, Tlp
 
 #: The path the tests walk to reach each step: (transition, actor key, input).
 PATH = {
@@ -111,6 +111,10 @@ def case_fields(**overrides) -> dict:
         limite=True,
         tlp=Tlp.AMBER,
         releasable_to_all=True,
+        # Restricted (originator control) and shared with the cast by
+        # :func:`share_with_cast`: the outsider (HU) is the one left out.
+        # Tests of the HWPCI distribution open their cases with it.
+        distribution=Distribution.RESTRICTED,
     )
     fields.update(overrides)
     return fields
@@ -136,9 +140,9 @@ def cast(make_user):
 
 
 def share_with_cast(case: Case, cast: dict) -> None:
-    """The Presidency, France, the EEAS and SIAC get need-to-know (the
-    opener's delegation and the secretariat have it from the opening); the
-    outsider's delegation (HU) gets nothing."""
+    """The Presidency, France, the EEAS and SIAC get need-to-know on a
+    restricted case (the opener's delegation and the secretariat have it
+    from the opening); the outsider's delegation (HU) gets nothing."""
     for code in ("IE", "FR", "EEAS", "SIAC"):
         access_grant(target=case, by=cast["delegate"], group=organisation_group(Organisation.objects.get(code=code)))
 

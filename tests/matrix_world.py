@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import Group
 from django.db.models import Model
@@ -35,7 +35,7 @@ from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.core.access import declared_object_route
 from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.grants import access_grant, organisation_group
-from cdt.security.markings import Classification, Tlp
+from cdt.security.markings import Classification, Distribution, Tlp
 from council.models import Decision, Position, Procedure, Question, WrittenProcedure
 from measures.models import (
     ImpactEvaluation,
@@ -97,6 +97,18 @@ class Spec:
     roles: set[Role] = field(default_factory=set)  # role groups granted
     note_classification: Classification = Classification.UNCLASSIFIED
     limite: bool = True
+    hwpci: bool = False  # distributed to HWPCI (otherwise restricted to the grants)
+    follows_case: bool = False  # the assessment reaches whoever sees the case of the same spec
+
+
+#: Organisations of the world that receive HWPCI documents (COM-CNECT does not).
+HWPCI_ORGANISATIONS = {"DE", "FR", "EEAS"}
+
+
+def group_way(subject: Subject, spec: Spec) -> bool:
+    """In by a grant to the delegation or a role, or by the HWPCI distribution."""
+    granted = subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+    return granted or (spec.hwpci and subject.organisation in HWPCI_ORGANISATIONS)
 
 
 def reference(subject: Subject, spec: Spec) -> bool:
@@ -105,7 +117,7 @@ def reference(subject: Subject, spec: Spec) -> bool:
     if spec.releasable_to is not None and subject.organisation not in spec.releasable_to:
         return False
     personal = subject.username in spec.personal
-    by_group = subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+    by_group = group_way(subject, spec)
     if spec.tlp == Tlp.RED:
         return personal
     if spec.tlp == Tlp.AMBER_STRICT:
@@ -113,10 +125,26 @@ def reference(subject: Subject, spec: Spec) -> bool:
     return personal or by_group
 
 
-def reference_shareable(subject: Subject, spec: Spec) -> bool:
+def own_grants(spec: Spec) -> Spec:
+    """An assessment that follows its case holds only the personal grants
+    itself; the delegations, roles and distribution are the case's."""
+    return replace(spec, organisations=set(), roles=set(), hwpci=False) if spec.follows_case else spec
+
+
+def reference_assessment(subject: Subject, spec: Spec) -> bool:
+    """Its own grants, or (following its case) whoever sees the case, as by a group grant."""
+    own = own_grants(spec)
+    if reference(subject, own):
+        return True
+    if not spec.follows_case or not reference(subject, spec):
+        return False
+    return reference(subject, replace(own, organisations={subject.organisation}))
+
+
+def reference_shareable(subject: Subject, spec: Spec, predicate=reference) -> bool:
     """What a user may pass on in an export: what they see, unclassified,
     not LIMITE, TLP:CLEAR/GREEN, or AMBER/AMBER+STRICT of their own making."""
-    if not reference(subject, spec) or spec.classification != Classification.UNCLASSIFIED or spec.limite:
+    if not predicate(subject, spec) or spec.classification != Classification.UNCLASSIFIED or spec.limite:
         return False
     return spec.tlp <= Tlp.GREEN or (spec.tlp <= Tlp.AMBER_STRICT and spec.originator == subject.organisation)
 
@@ -132,6 +160,7 @@ SUBJECTS = [
     Subject("fr-restreint", "FR", Classification.RESTREINT_UE),
     Subject("fr-unclassified", "FR", Classification.UNCLASSIFIED),
     Subject("eeas-secret", "EEAS", Classification.SECRET_UE, roles=(Role.EEAS_DRAFTER,)),
+    Subject("cnect-restreint", "COM-CNECT", Classification.RESTREINT_UE, roles=(Role.COMMISSION_CONTRIBUTOR,)),
 ]
 
 
@@ -146,6 +175,7 @@ def specs() -> list[Spec]:
         {"personal": {"fr-restreint"}, "organisations": {"DE"}},
         {},
         {"organisations": {"EEAS"}, "roles": {Role.HWPCI_DELEGATE}},
+        {"organisations": {"COM-CNECT", "DE"}},
     ]
     releasabilities = [None, ("DE", "EEAS"), ("FR",)]
     combos = itertools.product(
@@ -162,6 +192,8 @@ def specs() -> list[Spec]:
                 releasable_to=releasabilities[index % 3],
                 note_classification=Classification(min(int(classification) + index % 2, int(Classification.SECRET_UE))),
                 limite=index % 4 == 0,
+                hwpci=index % 5 in (1, 3),
+                follows_case=index % 3 == 2,
                 **grant_patterns[index % len(grant_patterns)],
             )
         )
@@ -195,7 +227,7 @@ def build_world() -> World:
         sign_in_verified(client, user)
         clients[subject.username] = client
     granter = users["eeas-secret"]
-    organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS"])}
+    organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS", "COM-CNECT"])}
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     council_body = CouncilBody.objects.get(code="PSC")
     member_states = list(MemberState.objects.all())
@@ -211,6 +243,7 @@ def build_world() -> World:
             tlp=spec.tlp,
             originator=organisations[spec.originator],
             releasable_to_all=spec.releasable_to is None,
+            distribution=Distribution.HWPCI if spec.hwpci else Distribution.RESTRICTED,
         )
         dossier = Dossier.objects.create(title=spec.title, **markings)
         case = Case.objects.create(
@@ -224,9 +257,15 @@ def build_world() -> World:
             **markings,
         )
         assessment = Assessment.objects.create(
-            kind="written", source=organisations[spec.originator], title=spec.title, body="", recorded_by=granter, **markings
+            kind="written",
+            source=organisations[spec.originator],
+            title=spec.title,
+            body="",
+            recorded_by=granter,
+            **{**markings, **({"distribution": Distribution.WITH_CASES} if spec.follows_case else {})},
         )
         assessment.actors.add(actor)
+        assessment.cases.add(case)
         stix_object = StixObject.objects.create(
             stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
             stix_type="report",
@@ -258,13 +297,14 @@ def build_world() -> World:
         StrategicNoteVersion.objects.create(note=strategic, number=1, title=spec.title, content=strategic.content, saved_by=granter)
         objects[StrategicResponseNote][strategic.pk] = spec
         for protected in (dossier, case, assessment, stix_object, strategic):
+            grants = own_grants(spec) if protected is assessment else spec
             if spec.releasable_to:
                 protected.releasable_to.set([organisations[code] for code in spec.releasable_to])
-            for username in spec.personal:
+            for username in grants.personal:
                 access_grant(target=protected, by=granter, user=users[username])
-            for code in spec.organisations:
+            for code in grants.organisations:
                 access_grant(target=protected, by=granter, group=organisation_group(organisations[code]))
-            for role in spec.roles:
+            for role in grants.roles:
                 access_grant(target=protected, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
         note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
         child = {"case": case, "classification": spec.note_classification}
@@ -344,7 +384,7 @@ PREDICATES = {
     Decision: reference_note,
     WrittenProcedure: reference_note,
     RequestForInformation: reference_note,
-    Assessment: reference,
+    Assessment: reference_assessment,
     StixObject: reference,
     ResponseMeasure: reference_note,
     ImpactEvaluation: reference_note,

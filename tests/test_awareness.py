@@ -117,9 +117,11 @@ def test_assessment_api_create_filter_and_access(client, cast, open_case):
         "actors": [actor.pk],
         "shared_with": ["FR"],
         "confidence": "high",
+        "distribution": "restricted",  # SIAC's named recipients only, not the case's readers
     }
     response = client.post("/api/v1/assessments/", body, content_type="application/json")
     assert response.status_code == 201, response.json()
+    assert response.json()["distribution"] == "restricted"
     assessment_id = response.json()["id"]
     response = client.post("/api/v1/assessments/", {**body, "classification": "SECRET_UE"}, content_type="application/json")
     assert response.status_code == 400 and "classification" in response.json()
@@ -140,6 +142,34 @@ def test_assessment_api_create_filter_and_access(client, cast, open_case):
     client.force_login(cast["delegate"])  # Germany: not shared
     assert client.get("/api/v1/assessments/").json()["count"] == 0
     assert client.get(f"/api/v1/assessments/{assessment_id}/").status_code == 404
+
+
+def test_an_assessment_follows_its_case_unless_its_markings_restrict_it(client, cast, open_case):
+    """By default an assessment naming a case reaches whoever sees the case
+    (Germany, the opener, here), never the outsider (HU); at
+    TLP:AMBER+STRICT it stays inside SIAC whatever the case's readers."""
+    case = open_case()
+    client.force_login(cast["siac"])
+    body = {
+        "kind": "written",
+        "title": "GRIDLOCK: attribution indicators",
+        "body": "…",
+        "classification": "RESTREINT_UE",
+        "limite": True,
+        "tlp": "AMBER",
+        "releasable_to_all": True,
+        "cases": [case.pk],
+    }
+    follows = client.post("/api/v1/assessments/", body, content_type="application/json").json()
+    assert follows["distribution"] == "with_cases"
+    strict = client.post("/api/v1/assessments/", {**body, "tlp": "AMBER_STRICT"}, content_type="application/json").json()
+    response = client.post("/api/v1/assessments/", {**body, "distribution": "sideways"}, content_type="application/json")
+    assert response.status_code == 400 and "distribution" in response.json()
+    client.force_login(cast["delegate"])
+    assert client.get(f"/api/v1/assessments/{follows['id']}/").status_code == 200
+    assert client.get(f"/api/v1/assessments/{strict['id']}/").status_code == 404
+    client.force_login(cast["outsider"])
+    assert client.get(f"/api/v1/assessments/{follows['id']}/").status_code == 404
 
 
 def test_actor_page_and_rfi_answers_show_only_what_the_user_may_see(client, cast, open_case):

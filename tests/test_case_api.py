@@ -42,9 +42,19 @@ def test_open_read_and_edit_a_case(client, cast):
     # Edit: the step is read-only here.
     response = client.patch(f"/api/v1/cases/{case_id}/", {"title": "APT-X campaign", "state": "decision"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["title"] == "APT-X campaign" and response.json()["state"] == "started"
-    # The secretariat has access from the opening; another delegation does not.
+    assert client.patch(f"/api/v1/cases/{case_id}/", {"distribution": "restricted"}, content_type="application/json").status_code == 400
+    # Distributed to HWPCI by default: another delegation sees it.
+    assert body["distribution"] == "hwpci"
     client.force_login(cast["other_delegate"])
-    assert client.get(f"/api/v1/cases/{case_id}/").status_code == 404
+    assert client.get(f"/api/v1/cases/{case_id}/").status_code == 200
+    # Restricted by its originator: the secretariat has access from the opening; another delegation does not.
+    client.force_login(cast["eeas"])
+    response = client.post("/api/v1/cases/", {**NEW_CASE, "distribution": "restricted"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["distribution"] == "restricted"
+    client.force_login(cast["other_delegate"])
+    assert client.get(f"/api/v1/cases/{response.json()['id']}/").status_code == 404
+    client.force_login(cast["secretariat"])
+    assert client.get(f"/api/v1/cases/{response.json()['id']}/").status_code == 200
 
 
 def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(client, cast):

@@ -57,7 +57,7 @@ from hypothesis import strategies as st
 
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState, Organisation
-from cdt.security.markings import Classification, Tlp
+from cdt.security.markings import Classification, Distribution, Tlp
 from notifications.models import EventKind
 
 from .cases_support import case_fields, cast_make, share_with_cast, walk_to
@@ -164,6 +164,7 @@ def build_world() -> World:
         tlp=Tlp.AMBER,
         releasable_to_all=True,
         cases=[case],
+        distribution=Distribution.RESTRICTED,  # SIAC keeps it: it does not follow the case
     )
     o["assessment"] = assessment_record(
         by=cast["siac"],

@@ -54,11 +54,11 @@ from attribution.models import (
     StatementType,
 )
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
-from cases.models import Case, CaseKind
+from cases.models import AccessRequest, Case, CaseKind
 from cdt.directory.models import CouncilBody, MemberState, Organisation, PresidencyTerm
 from cdt.security.access import codename, permission_models
 from cdt.security.grants import organisation_group
-from cdt.security.markings import Classification, Tlp
+from cdt.security.markings import Classification, Distribution, Tlp
 from council.models import AgendaItem, Decision, Meeting, Procedure, Question, WrittenProcedure
 from measures.models import (
     ImpactEvaluation,
@@ -180,12 +180,14 @@ def make_cases(world: World, n: int) -> list[Case]:
                 created_at=now,
                 updated_at=now,
                 **MARKINGS,
+                # Half distributed to HWPCI, half restricted and granted to DE: both ways in cost the same.
+                distribution=Distribution.HWPCI if i % 2 else Distribution.RESTRICTED,
             )
             for i in world.take(n)
         ],
         batch_size=1000,
     )
-    grant(Case, cases)
+    grant(Case, [case for case in cases if case.distribution == Distribution.RESTRICTED])
     link(Case.member_states_affected, [(case, world.states["DE"]) for case in cases])
     link(Case.suspected_actors, [(case, world.actor) for case in cases])
     return cases
@@ -203,15 +205,32 @@ def make_assessments(world: World, n: int) -> list[Assessment]:
                 recorded_by=analyst,
                 originator=siac,
                 **MARKINGS,
+                # Half following their case (visible to DE through it), half restricted and granted to DE.
+                distribution=Distribution.WITH_CASES if i % 2 else Distribution.RESTRICTED,
             )
             for i in world.take(n)
         ],
         batch_size=1000,
     )
-    grant(Assessment, assessments)
+    grant(Assessment, [assessment for assessment in assessments if assessment.distribution == Distribution.RESTRICTED])
     link(Assessment.cases, [(assessment, world.case) for assessment in assessments])
     link(Assessment.actors, [(assessment, world.actor) for assessment in assessments])
     return assessments
+
+
+def make_access_requests(world: World, n: int) -> None:
+    """Half the delegate's own requests (one naming no case), half others'
+    requests on the delegate's case, which the delegate decides for."""
+    others = [world.cast["outsider"], world.cast["siac"]]
+    AccessRequest.objects.bulk_create(
+        [
+            AccessRequest(reference=f"CDT-2026-{i:04d}", requested_by=world.cast["delegate"], reason="Agenda item.")
+            if i % 2
+            else AccessRequest(reference=world.case.reference, case=world.case, requested_by=others[i % 4 // 2], reason="Agenda item.")
+            for i in world.take(n)
+        ],
+        batch_size=1000,
+    )
 
 
 def make_rfis(world: World, n: int) -> None:
@@ -729,6 +748,7 @@ LISTS: dict[str, Listing] = {
     "council-body-list": Listing(make_council_bodies),
     "presidency-term-list": Listing(make_presidency_terms),
     "case-list": Listing(make_cases),
+    "access-request-list": Listing(make_access_requests),
     "meeting-list": Listing(make_meetings),
     "question-list": Listing(make_questions),
     "decision-list": Listing(make_decisions),

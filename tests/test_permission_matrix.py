@@ -48,6 +48,7 @@ from council.models import Decision, Question, WrittenProcedure
 from measures.models import ImpactEvaluation, ResponseMeasure
 from tests.matrix_world import (
     EXTRA_KWARGS,
+    HWPCI_ORGANISATIONS,
     OBJECT_ROUTES,
     PREDICATES,
     SEARCH_TERM,
@@ -57,7 +58,9 @@ from tests.matrix_world import (
     Spec,
     Subject,
     build_world,
+    group_way,
     reference,
+    reference_assessment,
     reference_note,
     reference_shareable,
     specs,
@@ -79,8 +82,8 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _grants(subject: Subject, spec: Spec) -> tuple[bool, bool]:
-    """(a personal grant, a grant to the subject's delegation or role)."""
-    return subject.username in spec.personal, subject.organisation in spec.organisations or bool(set(subject.roles) & spec.roles)
+    """(a personal grant, a grant to the subject's delegation or role or the HWPCI distribution)."""
+    return subject.username in spec.personal, group_way(subject, spec)
 
 
 def _named(subject: Subject, spec: Spec) -> Spec:
@@ -107,6 +110,9 @@ REFUSALS = {
     "the child's own classification": lambda p, s, spec: (
         p is reference_note and p(s, replace(spec, note_classification=spec.classification))
     ),
+    "outside the HWPCI distribution": lambda p, s, spec: (
+        spec.hwpci and s.organisation not in HWPCI_ORGANISATIONS and p(s, replace(spec, organisations=spec.organisations | {s.organisation}))
+    ),
 }
 #: Each way a user may be let in, tried once on every detail route (a route
 #: stricter than the rule refuses some of them).
@@ -116,6 +122,19 @@ GRANTS = {
     "a grant to a role group": lambda s, spec: (
         not _grants(s, spec)[0] and s.organisation not in spec.organisations and bool(set(s.roles) & spec.roles)
     ),
+    "the HWPCI distribution": lambda s, spec: (
+        not _grants(s, spec)[0]
+        and s.organisation not in spec.organisations
+        and not set(s.roles) & spec.roles
+        and spec.hwpci
+        and s.organisation in HWPCI_ORGANISATIONS
+    ),
+}
+#: Ways in that only some models offer, tried on their routes only.
+MODEL_GRANTS = {
+    Assessment: {
+        "following its case": lambda s, spec: spec.follows_case and s.username not in spec.personal and reference_assessment(s, spec),
+    },
 }
 
 
@@ -221,7 +240,7 @@ def test_the_route_applies_the_rule(world, route):
 
     pairs = [(subject, pk, spec) for subject in SUBJECTS for pk, spec in objects.items()]
     allowed = [(s, pk) for s, pk, spec in pairs if predicate(s, spec)]
-    for why, granted in GRANTS.items():
+    for why, granted in {**GRANTS, **MODEL_GRANTS.get(model, {})}.items():
         subject, pk = pick([(s, pk) for s, pk, spec in pairs if predicate(s, spec) and granted(s, spec)], name, why)
         status = _detail_status(world.clients[subject.username], name, lookup, pk, methods)
         if "get" in methods:
@@ -275,7 +294,7 @@ def test_taxii_and_export_follow_the_rule(world):
                 checked += 1
         exported = {o["id"] for o in client.get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()["objects"] if o["type"] == "report"}
         expected = {stix_ids[pk] for pk, spec in objects[StixObject].items() if reference_shareable(subject, spec)}
-        expected |= {assessment_report_ids[pk] for pk, spec in objects[Assessment].items() if reference_shareable(subject, spec)}
+        expected |= {assessment_report_ids[pk] for pk, spec in objects[Assessment].items() if reference_shareable(subject, spec, reference_assessment)}
         assert exported == expected, (
             f"{subject.username}: export leaks {sorted(exported - expected)} or misses {sorted(expected - exported)}"
         )

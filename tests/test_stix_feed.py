@@ -225,7 +225,7 @@ def test_export_holds_only_what_the_user_may_share(cast, feed_token, login_verif
         tlp=Tlp.CLEAR,
         releasable_to_all=True,
         actors=[gridlock],
-        shared_with_all_delegations=True,
+        shared_with=[cast["delegate"].organisation],  # restricted: the EEAS, the secretariat and Germany
     )
     services.assessment_record(
         by=cast["eeas"],
@@ -256,7 +256,7 @@ def test_export_holds_only_what_the_user_may_share(cast, feed_token, login_verif
     siac_ids = {o["id"] for o in objects}
     assert {s.REPORT, s.STATE_ACTOR, s.CAMPAIGN, "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101"} <= siac_ids
     assert s.TLP_AMBER in siac_ids  # its marking definition travels with it
-    assert "EEAS note on GRIDLOCK" not in {o.get("name") for o in objects}  # SIAC was not given need-to-know
+    assert "EEAS note on GRIDLOCK" not in {o.get("name") for o in objects}  # restricted, and SIAC not named
     # Everything exported is within the rule, and every export is audited.
     for user in (cast["delegate"], cast["siac"]):
         assert set(shareable(StixObject.objects.all(), user).values_list("classification", flat=True)) <= {0}

@@ -4,6 +4,7 @@ from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import MarkingsSerializer
+from cdt.security.markings import Distribution
 
 from ..models import Assessment, RequestForInformation, ThreatActor
 
@@ -41,7 +42,17 @@ class AssessmentSerializer(MarkingsSerializer):
         write_only=True,
         help_text="Organisations given need-to-know besides yours and the secretariat.",
     )
-    shared_with_all_delegations = json_fields.BooleanField(required=False, default=False, write_only=True)
+    shared_with_all_delegations = json_fields.BooleanField(
+        required=False, default=False, write_only=True, help_text="Distribute to HWPCI (the same as distribution=hwpci)."
+    )
+    distribution = serializers.ChoiceField(
+        choices=Distribution.choices,
+        required=False,
+        help_text=(
+            "with_cases (default when cases are named): whoever sees one of the cases; hwpci; restricted (default otherwise): "
+            "you, the secretariat and `shared_with`. The markings apply on top (TLP:AMBER+STRICT stays in your organisation)."
+        ),
+    )
 
     class Meta:
         model = Assessment

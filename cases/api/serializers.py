@@ -12,7 +12,7 @@ from cdt.accounts.models import User
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.api import MarkingsSerializer, NamedChoiceField
-from cdt.security.markings import Classification, validate_classification_ceiling
+from cdt.security.markings import Classification, Distribution, validate_classification_ceiling
 from cdt.security.selectors import protected_queryset
 
 if TYPE_CHECKING:
@@ -48,6 +48,22 @@ class CaseSerializer(MarkingsSerializer):
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
     merged_into: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    distribution = serializers.ChoiceField(  # type: ignore[assignment]  # writable here, on opening only
+        choices=[Distribution.HWPCI, Distribution.RESTRICTED],
+        required=False,
+        help_text=_(
+            "On opening: hwpci (default: every delegation, the Presidency, the EEAS, SIAC, the secretariat) or restricted "
+            "(originator control: you, the secretariat and `shared_with`). Later through `share/` and `unshare/`."
+        ),
+    )
+    shared_with = json_fields.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        many=True,
+        required=False,
+        write_only=True,
+        help_text=_("On opening: organisations in the loop besides HWPCI (Commission services the case involves, a partner)."),
+    )
 
     class Meta:
         model = Case
@@ -83,8 +99,17 @@ class CaseSerializer(MarkingsSerializer):
             "created_at",
             "updated_at",
             *MarkingsSerializer.MARKING_FIELDS,
+            "shared_with",
         )
         read_only_fields = ("reference", "created_at", "updated_at")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            for name in ("distribution", "shared_with"):
+                if name in attrs:
+                    raise serializers.ValidationError({name: [_("Change who is in the loop through share/ and unshare/.")]})
+        return attrs
 
 
 class VisibleCaseField(json_fields.PrimaryKeyRelatedField):

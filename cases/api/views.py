@@ -36,6 +36,7 @@ from .serializers import (
     TransitionOptionSerializer,
     TransitionRequestSerializer,
 )
+from .sharing import CaseSharingActions
 
 EXERCISE_PARAMETER = OpenApiParameter(
     "exercise", OpenApiTypes.BOOL, description="true: exercise cases instead of real ones (never both).", required=False
@@ -48,7 +49,9 @@ def validation_error(error: DjangoValidationError) -> serializers.ValidationErro
 
 @extend_schema_view(list=extend_schema(parameters=[EXERCISE_PARAMETER]))
 @declare_access(OBJECT, model=Case)
-class CaseViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(
+    CaseSharingActions, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Cases the user may see. Lists hold real cases unless
     ``exercise=true``; a case the user may not see answers 404 everywhere."""
 

@@ -128,6 +128,13 @@ class Organisation(models.Model):
         verbose_name=_("Member State"),
     )
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("part of"))
+    in_hwpci_distribution = models.BooleanField(
+        _("receives HWPCI documents"),
+        default=False,
+        help_text=_(
+            "Its staff see what is distributed to HWPCI (within the markings): the 27 delegations, the EEAS, SIAC and the secretariat."
+        ),
+    )
 
     class Meta:
         ordering = ["kind", "code"]

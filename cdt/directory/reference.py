@@ -13,6 +13,8 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.db import models
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 POPULATION_YEAR = 2025  # the year the shares in member_states.csv apply to
 
@@ -129,6 +131,25 @@ def presidency_terms() -> list[tuple[str, datetime.date, datetime.date]]:
     return terms
 
 
+#: Organisations that receive what is distributed to HWPCI, besides the 27
+#: delegations (guidelines paras 19, 24): the Council secretariat, which runs
+#: the working party, the EEAS, which drafts for it, and SIAC, which assesses.
+HWPCI_DISTRIBUTION_CODES = ("GSC", "EEAS", "SIAC")
+
+
+def hwpci_distribution_set(apps) -> int:
+    """Mark the delegations and :data:`HWPCI_DISTRIBUTION_CODES` as receiving
+    HWPCI documents (a no-op before the field exists in a migration's state)."""
+    Organisation = apps.get_model("directory", "Organisation")
+    if "in_hwpci_distribution" not in {field.name for field in Organisation._meta.get_fields()}:
+        return 0
+    return (
+        Organisation.objects.filter(in_hwpci_distribution=False)
+        .filter(models.Q(kind="delegation") | models.Q(code__in=HWPCI_DISTRIBUTION_CODES))
+        .update(in_hwpci_distribution=True)
+    )
+
+
 def load_reference_data(apps) -> dict[str, int]:
     """Create the missing reference rows; return how many of each were created.
 
@@ -185,6 +206,8 @@ def load_reference_data(apps) -> dict[str, int]:
             code=code, defaults={"name": name, "short_name": short_name, "kind": kind, "parent": parent}
         )
         created["organisations"] += made
+    if created["organisations"]:
+        hwpci_distribution_set(apps)
 
     for code, starts_on, ends_on in presidency_terms():
         if not PresidencyTerm.objects.filter(starts_on=starts_on).exists():

@@ -4,14 +4,19 @@ A user may view a protected object when **all** of these hold:
 
 1. **need-to-know**: a grant of ``view_<model>`` on the object, to the user
    or to one of the user's groups (their delegation, a role such as "HWPCI
-   delegate", the EEAS team);
+   delegate", the EEAS team); or, for viewing, the object's
+   **distribution**: HWPCI reaches every organisation that receives HWPCI
+   documents (the 27 delegations, the EEAS, SIAC, the secretariat), and an
+   assessment "with its cases" reaches whoever may see one of them;
 2. **clearance**: the user's clearance, if not expired, is at or above the
    object's classification;
 3. **releasability**: the object is releasable to all, or to the user's
    organisation;
 4. **TLP**: RED — only named recipients (a grant to the user personally);
    AMBER+STRICT — named recipients, or grant holders in the originator's
-   organisation; AMBER, GREEN, CLEAR — any grant holder.
+   organisation; AMBER, GREEN, CLEAR — any grant holder. A distribution
+   counts as a group grant: it never opens TLP:RED, and opens
+   TLP:AMBER+STRICT only inside the originator's organisation.
 
 :func:`visible_to` is the rule as one SQL filter (used by every list,
 detail, count, search, export, notification recipient list, API viewset and
@@ -28,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .markings import Tlp
+from .markings import Distribution, Tlp
 from .types import AnyUser, is_active_user, is_signed_in
 
 if TYPE_CHECKING:
@@ -126,8 +131,40 @@ def _build_rule(model: type[Marked], user: User, action: str) -> Q:
     group_levels = Q(tlp__lte=Tlp.AMBER)
     if user.organisation_id is not None:
         group_levels |= Q(tlp=Tlp.AMBER_STRICT, originator_id=user.organisation_id)
+    if action == "view":
+        by_group |= _distributed(model, user)
     tlp_rule = (Q(tlp__lte=Tlp.RED) & personal) | (group_levels & by_group)
     return Q(classification__lte=int(user.effective_clearance())) & releasable & tlp_rule
+
+
+def _in_hwpci(user: User) -> Exists:
+    """Whether the user's organisation receives HWPCI documents, read when
+    the query runs (the secretariat may change it): an uncorrelated
+    ``EXISTS``, evaluated once per query."""
+    from cdt.directory.models import Organisation
+
+    return Exists(Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True))
+
+
+def _distributed(model: type[Marked], user: User) -> Q:
+    """Need-to-know from the object's distribution (viewing only: a
+    distribution never gives the right to change)."""
+    distributed = Q(Q(distribution=Distribution.HWPCI) & Q(_in_hwpci(user))) if user.organisation_id is not None else Q(pk__in=[])
+    if model.distribution_via:
+        field = model._meta.get_field(model.distribution_via)
+        parents = cast("type[Marked]", field.related_model)
+        through = cast(Any, field).remote_field.through
+        source, target = _through_columns(model, field)
+        visible_parents = parents._base_manager.filter(_rule(parents, user, "view")).order_by().values("pk")
+        distributed |= Q(distribution=Distribution.WITH_CASES) & Q(
+            pk__in=through._default_manager.filter(**{f"{target}__in": visible_parents}).values(source)
+        )
+    return distributed
+
+
+def _through_columns(model: type[Model], field: Any) -> tuple[str, str]:
+    """The through table's columns pointing at ``model`` and at the other side."""
+    return field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
 
 
 def _visible_pks(model: type[Marked], user: User, action: str, using: str) -> RawSQL:
@@ -173,14 +210,30 @@ def viewers_of(obj: Marked, users: QuerySet[User] | None = None, action: str = "
     by_group = Exists(group_perm.objects.filter(content_object=obj.pk, group__user=OuterRef("pk"), permission__codename=name))
     cleared = cleared_for(int(obj.classification))
     releasable = Q() if obj.releasable_to_all else Q(organisation__in=obj.releasable_to.values("pk"))
+    group_rule = Q(by_group)
+    if action == "view":
+        group_rule |= _distributed_to(obj, users)
     tlp = Tlp(obj.tlp)
     if tlp == Tlp.RED:
         tlp_rule = Q(personal)
     elif tlp == Tlp.AMBER_STRICT:
-        tlp_rule = Q(personal) | (Q(organisation_id=obj.originator_id) & Q(by_group))
+        tlp_rule = Q(personal) | (Q(organisation_id=obj.originator_id) & group_rule)
     else:
-        tlp_rule = Q(personal) | Q(by_group)
+        tlp_rule = Q(personal) | group_rule
     return users.filter(Q(is_active=True) & cleared & releasable & tlp_rule)
+
+
+def _distributed_to(obj: Marked, users: QuerySet[User]) -> Q:
+    """:func:`_distributed` read the other way round: the users the
+    object's distribution reaches."""
+    if obj.distribution == Distribution.HWPCI:
+        return Q(organisation__in_hwpci_distribution=True)
+    if obj.distribution == Distribution.WITH_CASES and obj.distribution_via:
+        reached = Q(pk__in=[])
+        for parent in getattr(obj, obj.distribution_via).all():
+            reached |= Q(pk__in=viewers_of(parent, users).values("pk"))
+        return reached
+    return Q(pk__in=[])
 
 
 def cleared_for(level: int) -> Q:
@@ -237,9 +290,25 @@ def can_view(user: AnyUser, obj: Marked, action: str = "view") -> bool:
     name = codename(type(obj), action)
     personal = user_perm.objects.filter(content_object=obj, user=user, permission__codename=name).exists()
     by_group = group_perm.objects.filter(content_object=obj, group__in=user.groups.all(), permission__codename=name).exists()
+    if action == "view" and not by_group:
+        by_group = _reaches(obj, user)
     tlp = Tlp(obj.tlp)
     if tlp == Tlp.RED:
         return personal
     if tlp == Tlp.AMBER_STRICT:
         return personal or (by_group and obj.originator_id == user.organisation_id)
     return personal or by_group
+
+
+def _reaches(obj: Marked, user: User) -> bool:
+    """Whether ``obj``'s distribution reaches ``user`` (:func:`_distributed`
+    for one object, in Python)."""
+    from cdt.directory.models import Organisation
+
+    if obj.distribution == Distribution.HWPCI:
+        return (
+            user.organisation_id is not None and Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True).exists()
+        )
+    if obj.distribution == Distribution.WITH_CASES and obj.distribution_via:
+        return any(can_view(user, parent) for parent in getattr(obj, obj.distribution_via).all())
+    return False

@@ -101,6 +101,15 @@ class ProtectedModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # created through the application's services, which grant access
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The distribution is shown, never edited here: it changes through
+        the object's share panel, which checks who may, audits and tells
+        those who gain access."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if any(field.name == "distribution" for field in self.model._meta.fields) and "distribution" not in readonly:
+            readonly += ("distribution",)
+        return readonly
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # protected records are kept; the audit trail refers to them
 

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 
-from .markings import Classification, Tlp, validate_classification_ceiling
+from .markings import Classification, Distribution, Tlp, validate_classification_ceiling
 from .selectors import protected_queryset, protected_read_record
 
 if TYPE_CHECKING:
@@ -50,8 +50,13 @@ class MarkingsSerializer(json_fields.ModelSerializer):
     releasable_to = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False)
     limite = json_fields.BooleanField()
     marking = json_fields.CharField(source="marking_label", read_only=True)
+    distribution = serializers.ChoiceField(
+        choices=Distribution.choices,
+        read_only=True,
+        help_text=_("Who is in the loop before the markings cut in; changed through the object's own share actions."),
+    )
 
-    MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking")
+    MARKING_FIELDS = ("classification", "limite", "tlp", "originator", "releasable_to_all", "releasable_to", "marking", "distribution")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -34,7 +34,15 @@ def organisation_group(organisation: Organisation) -> Group:
 
 
 def _access_change(
-    *, audit_action: str, change: PermissionChange, target: Model, by: AnyUser, user: User | None, group: Group | None, action: str
+    *,
+    audit_action: str,
+    change: PermissionChange,
+    target: Model,
+    by: AnyUser,
+    user: User | None,
+    group: Group | None,
+    action: str,
+    reason: str = "",
 ) -> None:
     if (user is None) == (group is None):
         raise ValueError("exactly one user or one group")
@@ -44,15 +52,35 @@ def _access_change(
             action=audit_action,
             actor=by,
             target=target,
-            details={"permission": action, "user": user.username if user else None, "group": group.name if group else None},
+            details={
+                "permission": action,
+                "user": user.username if user else None,
+                "group": group.name if group else None,
+                **({"reason": reason} if reason else {}),
+            },
         )
 
 
-def access_grant(*, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view") -> None:
+def access_grant(
+    *, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view", reason: str = ""
+) -> None:
     """Grant ``action`` on ``target`` to one user (a named recipient) or a group."""
-    _access_change(audit_action=AuditEntry.Action.GRANT, change=assign_perm, target=target, by=by, user=user, group=group, action=action)
+    _access_change(
+        audit_action=AuditEntry.Action.GRANT, change=assign_perm, target=target, by=by, user=user, group=group, action=action, reason=reason
+    )
 
 
-def access_revoke(*, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view") -> None:
+def access_revoke(
+    *, target: Model, by: AnyUser, user: User | None = None, group: Group | None = None, action: str = "view", reason: str = ""
+) -> None:
     """Withdraw a grant made by :func:`access_grant`."""
-    _access_change(audit_action=AuditEntry.Action.REVOKE, change=remove_perm, target=target, by=by, user=user, group=group, action=action)
+    _access_change(
+        audit_action=AuditEntry.Action.REVOKE,
+        change=remove_perm,
+        target=target,
+        by=by,
+        user=user,
+        group=group,
+        action=action,
+        reason=reason,
+    )

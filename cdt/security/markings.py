@@ -31,6 +31,21 @@ class Tlp(models.IntegerChoices):
     RED = 4, "TLP:RED"
 
 
+class Distribution(models.TextChoices):
+    """Who is in the loop on an object, before the markings cut in.
+
+    Council documents for HWPCI circulate to every delegation, the
+    Presidency, the EEAS, SIAC and the secretariat (guidelines paras 19,
+    24): that is the default of a case. Restriction to named recipients is
+    the originator's exception (paras 21, 38). An assessment may follow
+    the cases it informs instead. Clearance, releasability and TLP apply on
+    top of every distribution."""
+
+    HWPCI = "hwpci", _("HWPCI: every delegation, the Presidency, the EEAS, SIAC and the secretariat")
+    RESTRICTED = "restricted", _("Restricted to named recipients (originator control)")
+    WITH_CASES = "with_cases", _("With the cases it informs")
+
+
 def classification_names() -> list[str]:
     """The classifications as the API names them ("RESTREINT_UE"): the
     choice set of the schema's ClassificationEnum (drf-spectacular's

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cdt.directory.models import Organisation
 
-from .markings import Classification, Tlp, validate_classification_ceiling
+from .markings import Classification, Distribution, Tlp, validate_classification_ceiling
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -62,9 +62,24 @@ class Marked(Classified):
         _("releasable to all"), help_text=_("Releasable to every delegation and body; otherwise only to those listed.")
     )
     releasable_to = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("releasable to"))
+    #: Restricted unless a service decides otherwise: an object nobody chose
+    #: to circulate reaches only its grant holders (fail closed).
+    distribution = models.CharField(_("distribution"), max_length=20, choices=Distribution.choices, default=Distribution.RESTRICTED)
+
+    #: The many-to-many field to the (protected) objects whose readers an
+    #: object with ``Distribution.WITH_CASES`` reaches; empty: that
+    #: distribution is not offered.
+    distribution_via: ClassVar[str] = ""
 
     class Meta(Classified.Meta):
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.distribution == Distribution.WITH_CASES and not self.distribution_via:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"distribution": _("A %(model)s cannot follow cases.") % {"model": self._meta.verbose_name}})
 
     @property
     def marking_label(self) -> str:

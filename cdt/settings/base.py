@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.models.CaseState",
         "ClassificationEnum": "cdt.security.markings.classification_names",
         "AttributionOptionEnum": "attribution.models.AttributionOption",
+        "DistributionEnum": "cdt.security.markings.Distribution",
+        "CaseDistributionEnum": ["hwpci", "restricted"],
     },
 }
 

@@ -30,7 +30,7 @@ from awareness.models import ThreatActor
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
 
-from . import guards, permissions
+from .. import guards, permissions
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
