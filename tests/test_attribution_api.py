@@ -107,6 +107,43 @@ def test_claims_per_case_and_per_actor(cast, signed_in, case, actor, open_case):
     assert signed_in["outsider"].get("/api/v1/attribution-claims/").json()["count"] == 0
 
 
+def test_a_technical_claim_answers_with_the_assessments_it_rests_on(cast, signed_in, case, actor):
+    """The create answer lists the claim's assessments as a later GET does:
+    the set of assessments the reader may see was computed before the claim
+    existed, so the 201 said ``"assessments": []``."""
+    from awareness.services import assessment_record
+    from cdt.security.markings import Tlp
+
+    assessment = assessment_record(
+        by=cast["siac"],
+        kind="written",
+        title="SIAC assessment",
+        body="Tooling overlap.",
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case],
+    )
+    response = post(
+        signed_in["siac"],
+        "/api/v1/attribution-claims/",
+        {
+            "case": case.pk,
+            "actor": actor.pk,
+            "basis": "technical",
+            "claim_type": "technical",
+            "confidence": "moderate",
+            "assessments": [assessment.pk],
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["assessments"] == [assessment.pk]
+    assert signed_in["siac"].get(f"/api/v1/attribution-claims/{response.json()['id']}/").json()["assessments"] == [assessment.pk]
+    # Still only what the reader may see: Germany's delegate sees the claim, not SIAC's assessment.
+    assert signed_in["delegate"].get(f"/api/v1/attribution-claims/{response.json()['id']}/").json()["assessments"] == []
+
+
 def test_claim_list_query_count(cast, signed_in, case, actor, open_case):
     claim(cast, case, actor)
     small = count_queries(signed_in["delegate"], "/api/v1/attribution-claims/")

@@ -103,7 +103,13 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
-        serializer.instance = self.call(services.claim_record, by=self.request.user, case=case, **data)
+        claim = self.call(services.claim_record, by=self.request.user, case=case, **data)
+        # The context's set was read before this claim linked its assessments:
+        # add those of them the caller may see, or the answer would list none.
+        serializer.context["visible_assessments"] |= set(
+            visible_to(claim.assessments.all(), self.request.user).values_list("pk", flat=True)
+        )
+        serializer.instance = claim
 
 
 @declare_access(OBJECT, model=AttributionDeliberation)
