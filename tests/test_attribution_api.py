@@ -107,6 +107,43 @@ def test_claims_per_case_and_per_actor(cast, signed_in, case, actor, open_case):
     assert signed_in["outsider"].get("/api/v1/attribution-claims/").json()["count"] == 0
 
 
+def test_a_technical_claim_answers_with_the_assessments_it_rests_on(cast, signed_in, case, actor):
+    """The create answer lists the claim's assessments as a later GET does:
+    the set of assessments the reader may see was computed before the claim
+    existed, so the 201 said ``"assessments": []``."""
+    from awareness.services import assessment_record
+    from cdt.security.markings import Tlp
+
+    assessment = assessment_record(
+        by=cast["siac"],
+        kind="written",
+        title="SIAC assessment",
+        body="Tooling overlap.",
+        classification=case.classification,
+        limite=True,
+        tlp=Tlp.AMBER,
+        releasable_to_all=True,
+        cases=[case],
+    )
+    response = post(
+        signed_in["siac"],
+        "/api/v1/attribution-claims/",
+        {
+            "case": case.pk,
+            "actor": actor.pk,
+            "basis": "technical",
+            "claim_type": "technical",
+            "confidence": "moderate",
+            "assessments": [assessment.pk],
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["assessments"] == [assessment.pk]
+    assert signed_in["siac"].get(f"/api/v1/attribution-claims/{response.json()['id']}/").json()["assessments"] == [assessment.pk]
+    # Still only what the reader may see: Germany's delegate sees the claim, not SIAC's assessment.
+    assert signed_in["delegate"].get(f"/api/v1/attribution-claims/{response.json()['id']}/").json()["assessments"] == []
+
+
 def test_claim_list_query_count(cast, signed_in, case, actor, open_case):
     claim(cast, case, actor)
     small = count_queries(signed_in["delegate"], "/api/v1/attribution-claims/")
@@ -279,6 +316,57 @@ def test_communication_plans_through_the_api(cast, signed_in, case, open_case):
     small = count_queries(signed_in["delegate"], "/api/v1/communication-plans/?status=draft")
     plan_create(by=cast["eeas"], case=case, title="Plan", objectives="Inform.")
     assert count_queries(signed_in["delegate"], "/api/v1/communication-plans/?status=draft") == small
+
+
+def test_statements_and_plans_name_the_deliberation_measures_and_statement_they_carry(cast, signed_in, case, actor, open_case):
+    """A statement naming its attribution deliberation and a plan naming its
+    measures and statement: each reference is checked against what the
+    caller may see (these are children of the case, read by the case's
+    rule; the check asked the protected-object rule and answered 500)."""
+    from attribution.services import deliberation_open, statement_create
+    from cdt.directory.models import Organisation
+    from cdt.security.grants import access_revoke, organisation_group
+    from measures.models import MeasureType
+    from measures.services import measure_propose
+
+    deliberation = deliberation_open(by=cast["eeas"], case=case, options_considered=["public_declaration"])
+    response = post(
+        signed_in["eeas"],
+        "/api/v1/statements/",
+        {
+            "case": case.pk,
+            "deliberation": deliberation.pk,
+            "title": "Declaration by the High Representative",
+            "statement_type": "hr_declaration",
+            "content": {"text": "The EU condemns."},
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert signed_in["delegate"].get(f"/api/v1/statements/{response.json()['id']}/").json()["deliberation"] == deliberation.pk
+    statement = response.json()["id"]
+    measure = measure_propose(
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="hr-statement"), description="Declaration."
+    )
+    body = {"case": case.pk, "title": "Plan", "objectives": "Deter.", "measures": [measure.pk], "statement": statement}
+    response = post(signed_in["eeas"], "/api/v1/communication-plans/", body)
+    assert response.status_code == 201, response.content
+    assert (response.json()["measures"], response.json()["statement"]) == ([measure.pk], statement)
+    # What the EEAS may not see reads as no such object, and nothing is written.
+    hidden = walk_to(open_case(), CaseState.EXPLORATION, cast)
+    hidden_deliberation = deliberation_open(by=cast["chair"], case=hidden)
+    hidden_statement = statement_create(
+        by=cast["eeas"], case=hidden, title="Statement", statement_type="spokesperson", content={"text": "Text."}
+    )
+    hidden_measure = measure_propose(by=cast["chair"], case=hidden, measure_type=MeasureType.objects.get(slug="demarche"), description="D.")
+    access_revoke(target=hidden, by=cast["delegate"], group=organisation_group(Organisation.objects.get(code="EEAS")))
+    for field, value, url, extra in (
+        ("deliberation", hidden_deliberation.pk, "/api/v1/statements/", {"statement_type": "spokesperson", "content": {"text": "T."}}),
+        ("measures", [hidden_measure.pk], "/api/v1/communication-plans/", {"objectives": "Deter."}),
+        ("statement", hidden_statement.pk, "/api/v1/communication-plans/", {"objectives": "Deter."}),
+    ):
+        response = post(signed_in["eeas"], url, {"case": case.pk, "title": "T", field: value, **extra})
+        assert response.status_code == 400 and "No such" in str(response.json()[field]), (field, response.content)
+    assert Statement.objects.filter(case=case).count() == 1
 
 
 def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, actor):

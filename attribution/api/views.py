@@ -21,8 +21,9 @@ from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api.filters import StrictFilterBackend
 from cdt.directory.models import MemberState
-from cdt.security.access import visible_to
+from cdt.security.access import visible_children, visible_to
 from cdt.security.api import ProtectedViewSetMixin
+from cdt.security.models import MarkedChild
 from council.api.views import ServiceErrors, visible_case
 from measures.api.notes import NoteViewSetBase
 from measures.models import ResponseMeasure
@@ -55,9 +56,12 @@ STEP_RESPONSES = {
 
 
 def _visible(user, model, objects, field: str) -> None:
-    """Objects named in a body that the user may not see answer 400 "no such", as if they did not exist."""
+    """Objects named in a body that the user may not see answer 400 "no such", as if they did not exist.
+    A case's child (measure, statement, deliberation) is seen with its case and
+    within its own classification; a protected object by its own grants."""
     pks = [obj.pk for obj in objects if obj is not None]
-    if pks and visible_to(model.objects.filter(pk__in=pks), user).count() != len(set(pks)):
+    rule = visible_children if issubclass(model, MarkedChild) else visible_to
+    if pks and rule(model.objects.filter(pk__in=pks), user).count() != len(set(pks)):
         raise validation_error(DjangoValidationError({field: f"No such {model._meta.verbose_name}."}))
 
 
@@ -103,7 +107,13 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
-        serializer.instance = self.call(services.claim_record, by=self.request.user, case=case, **data)
+        claim = self.call(services.claim_record, by=self.request.user, case=case, **data)
+        # The context's set was read before this claim linked its assessments:
+        # add those of them the caller may see, or the answer would list none.
+        serializer.context["visible_assessments"] |= set(
+            visible_to(claim.assessments.all(), self.request.user).values_list("pk", flat=True)
+        )
+        serializer.instance = claim
 
 
 @declare_access(OBJECT, model=AttributionDeliberation)
