@@ -102,27 +102,6 @@ def cast(directory) -> Cast:
 # --- The one stop-gap -------------------------------------------------------------------
 
 
-def _until_distribution_lands(case_id: int) -> None:
-    """STOP-GAP, to delete when "case distribution" lands: a case the EEAS
-    opens is today visible only to the EEAS and the Council secretariat, so
-    the chair, the delegations and SIAC would get 404 (and SIAC's assessment
-    naming the case "No such case."). Distribution HWPCI (the default) will
-    open it to all delegations, the Presidency, the EEAS, SIAC and the
-    secretariat; until then this grants the delegations and SIAC by hand, in
-    the name of the EEAS drafter who opened the case. Its imports are its own,
-    so deleting it leaves nothing behind."""
-    from django.contrib.auth.models import Group
-
-    from cases.models import Case
-    from cdt.accounts.roles import GROUP_NAMES
-    from cdt.directory.models import Organisation
-    from cdt.security.grants import access_grant, organisation_group
-
-    case = Case.objects.get(pk=case_id)
-    for group in (Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]), organisation_group(Organisation.objects.get(code="SIAC"))):
-        access_grant(target=case, by=case.created_by, group=group)
-
-
 # --- Reading back ---------------------------------------------------------------------------
 
 
@@ -253,7 +232,6 @@ def test_one_case_walks_the_nine_steps_over_the_api(cast):
     case_id = case["id"]
     assert case["state"] == "started" and case["originator"] == "EEAS"
     assert step_of(eeas, case_id) == "started"
-    _until_distribution_lands(case_id)  # STOP-GAP: delete with the function once distribution lands
     assert step_of(chair, case_id) == "started" and step_of(siac, case_id) == "started"
 
     # --- 2. Shared situational awareness: the chair takes the case to step 2
