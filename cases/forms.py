@@ -10,12 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
+from cdt.security.markings import Distribution
 
 from .models import DIMENSIONS, Case, ProportionalityAssessment, Sector, SignificanceAssessment
 
 
 class CaseForm(EclFormMixin, forms.ModelForm):
     sectors = forms.MultipleChoiceField(label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    distribution = forms.ChoiceField(
+        label=_("Distribution"),
+        choices=[(Distribution.HWPCI, Distribution.HWPCI.label), (Distribution.RESTRICTED, Distribution.RESTRICTED.label)],
+        initial=Distribution.HWPCI,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A case brought to the Council goes to HWPCI. Restrict it only to keep national or partner information with named recipients."
+        ),
+    )
+    shared_with = ModelMultipleChoiceField(
+        label=_("Also in the loop"),
+        queryset=Organisation.objects.order_by("kind", "name"),
+        required=False,
+        help_text=_(
+            "Organisations outside HWPCI (Commission services the case involves, a partner), or the delegations of a restricted case."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -47,6 +65,7 @@ class CaseForm(EclFormMixin, forms.ModelForm):
             "tlp",
             "releasable_to_all",
             "releasable_to",
+            "distribution",
         ]
         widgets = {
             "brought_on": forms.DateInput(attrs={"type": "date"}),

@@ -19,7 +19,7 @@ from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.grants import access_grant, organisation_group
-from cdt.security.markings import Distribution
+from cdt.security.markings import Distribution, Tlp
 from cdt.security.models import AuditEntry
 from notifications.models import EventKind
 from notifications.services import event_record
@@ -129,6 +129,9 @@ def case_open(*, by: User, shared_with: Iterable[Organisation] = (), **fields: A
         for group in (organisation_group(case.originator), secretariat):  # the opener's organisation
             access_grant(target=case, by=by, group=group)
             access_grant(target=case, by=by, group=group, action="change")
+        if int(case.tlp) == int(Tlp.RED):  # TLP:RED reaches named people only: the opener is the first
+            access_grant(target=case, by=by, user=by)
+            access_grant(target=case, by=by, user=by, action="change")
         for organisation in dict.fromkeys(shared_with):
             if organisation != case.originator:
                 access_grant(target=case, by=by, group=organisation_group(organisation))

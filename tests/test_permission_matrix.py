@@ -111,7 +111,9 @@ REFUSALS = {
         p is reference_note and p(s, replace(spec, note_classification=spec.classification))
     ),
     "outside the HWPCI distribution": lambda p, s, spec: (
-        spec.hwpci and s.organisation not in HWPCI_ORGANISATIONS and p(s, replace(spec, organisations=spec.organisations | {s.organisation}))
+        spec.hwpci
+        and s.organisation not in HWPCI_ORGANISATIONS
+        and p(s, replace(spec, organisations=spec.organisations | {s.organisation}))
     ),
 }
 #: Each way a user may be let in, tried once on every detail route (a route
@@ -294,7 +296,11 @@ def test_taxii_and_export_follow_the_rule(world):
                 checked += 1
         exported = {o["id"] for o in client.get(f"/api/v1/threat-actors/{actor.pk}/stix/").json()["objects"] if o["type"] == "report"}
         expected = {stix_ids[pk] for pk, spec in objects[StixObject].items() if reference_shareable(subject, spec)}
-        expected |= {assessment_report_ids[pk] for pk, spec in objects[Assessment].items() if reference_shareable(subject, spec, reference_assessment)}
+        expected |= {
+            assessment_report_ids[pk]
+            for pk, spec in objects[Assessment].items()
+            if reference_shareable(subject, spec, reference_assessment)
+        }
         assert exported == expected, (
             f"{subject.username}: export leaks {sorted(exported - expected)} or misses {sorted(expected - exported)}"
         )

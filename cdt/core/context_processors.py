@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Awareness"), "assessment-list-page"),
     (_("Figures"), "figures-page"),
     (_("Directory"), "directory"),
+    (_("Access requests"), "access-request-page"),
 ]
 
 

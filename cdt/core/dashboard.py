@@ -363,6 +363,30 @@ def expiring_clearances(user, *, days: int = 60) -> Panel:
     )
 
 
+def access_requests(user) -> Panel:
+    """Requests for access to cases whose distribution the user manages
+    (the originator's organisation, the secretariat)."""
+    from cases.sharing import access_requests_to_decide
+
+    requests = access_requests_to_decide(user)[:PANEL_ROWS]
+    return Panel(
+        "access-requests",
+        _("Requests for access to decide"),
+        [
+            Row(
+                access_request.case.reference if access_request.case else access_request.reference,
+                reverse("case-page", args=[access_request.case_id]) + "#sharing",
+                f"{access_request.requested_by.get_full_name() or access_request.requested_by.username} ({access_request.requested_by.organisation})",
+                _marking(access_request.case),
+            )
+            for access_request in requests
+        ],
+        more_url=reverse("access-request-page"),
+        more_label=_("All requests for access"),
+        empty=_("No request for access is waiting."),
+    )
+
+
 def panels(user) -> list[tuple[Promise, list[Panel]]]:
     """The dashboard: (role heading, panels) for each of the user's roles."""
     from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
@@ -383,10 +407,13 @@ def panels(user) -> list[tuple[Promise, list[Panel]]]:
         )
     if is_delegate(user):
         sections.append(
-            (_("For my delegation"), [awaiting_position(user), open_procedures(user), new_assessments(user), recent_decisions(user)])
+            (
+                _("For my delegation"),
+                [awaiting_position(user), open_procedures(user), new_assessments(user), recent_decisions(user), access_requests(user)],
+            )
         )
     if is_eeas(user) and user.has_role(Role.EEAS_DRAFTER):
-        sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user)]))
+        sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user), access_requests(user)]))
     if is_secretariat(user):
-        sections.append((_("Secretariat"), [feed_log(user), overdue(user), expiring_clearances(user)]))
+        sections.append((_("Secretariat"), [feed_log(user), overdue(user), expiring_clearances(user), access_requests(user)]))
     return sections

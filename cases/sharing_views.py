@@ -1,0 +1,215 @@
+"""The share panel and requests for access, as pages.
+
+The panel is loaded into the case page (htmx, so the case page itself pays
+nothing for it) and served alone at ``/cases/<id>/sharing/`` for browsers
+without scripts. Every form posts to one view per action, which calls the
+service in :mod:`cases.sharing` and answers as the API does: 400 naming the
+field, 403 for a role that may not, 404 for a case the user may not see,
+409 when the change was already made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cdt.accounts.roles import Role
+from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
+from cdt.core.forms import EclFormMixin
+from cdt.directory.models import Organisation
+from cdt.security.markings import Distribution
+from cdt.security.types import AuthenticatedHttpRequest
+
+from . import selectors, sharing
+from .models import AccessRequest, AccessScope, Case
+
+
+class ShareForm(EclFormMixin, forms.Form):
+    """Widen or narrow: exactly one of the targets."""
+
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Delegation or organisation"),
+        queryset=Organisation.objects.order_by("kind", "name"),
+        required=False,
+        to_field_name="code",
+    )
+    user = forms.CharField(label=gettext_lazy("Named official (user name)"), required=False, max_length=150)
+    hwpci = forms.BooleanField(label=gettext_lazy("The whole of HWPCI"), required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=[("", "—"), *Role.choices], required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        username = (cleaned.get("user") or "").strip()
+        if username:
+            official = sharing.named_official(username)
+            if official is None:
+                self.add_error("user", _("No such user."))
+            cleaned["user"] = official
+        else:
+            cleaned["user"] = None
+        chosen = [name for name in ("organisation", "user", "role") if cleaned.get(name)] + (["hwpci"] if cleaned.get("hwpci") else [])
+        if not self.errors and len(chosen) != 1:
+            raise forms.ValidationError(
+                _("Choose exactly one: a delegation or organisation, a named official, a role, or the whole of HWPCI.")
+            )
+        return cleaned
+
+
+class AccessRequestForm(EclFormMixin, forms.Form):
+    reference = forms.CharField(
+        label=gettext_lazy("Case reference"), max_length=30, help_text=gettext_lazy("e.g. CDT-2026-0001, as on the agenda")
+    )
+    reason = forms.CharField(label=gettext_lazy("Why you need access"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(EclFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", gettext_lazy("Grant")), ("decline", gettext_lazy("Decline"))])
+    scope = forms.ChoiceField(label=gettext_lazy("Access given to"), choices=AccessScope.choices, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
+
+
+def _panel_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    manage = sharing.may_manage_distribution(request.user, case)
+    return {
+        "case": case,
+        "marking": case,
+        "lines": sharing.case_access_lines(case),
+        "hwpci": case.distribution == Distribution.HWPCI,
+        "may_manage": manage,
+        "may_distribute_to_hwpci": manage or sharing.may_distribute_to_hwpci(request.user, case),
+        "tlp_red": sharing.tlp_needs_names(case),
+        "requests": list(sharing.access_requests_to_decide(request.user, case)) if manage else [],
+        "share_form": extra.pop("share_form", None) or ShareForm(),
+        "scopes": AccessScope.choices,
+        **extra,
+    }
+
+
+def _panel(request: AuthenticatedHttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
+    template = "cases/includes/sharing_panel.html" if request.headers.get("HX-Request") else "cases/sharing.html"
+    return render(request, template, _panel_context(request, case, **extra), status=status)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
+def case_sharing(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """Who has access now and why; the forms to widen and narrow for those who may."""
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    return _panel(request, case)
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: str) -> HttpResponse:
+    """``change`` is ``share`` (widen) or ``unshare`` (narrow)."""
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    if change not in ("share", "unshare"):
+        raise Http404
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, status=400, share_form=form)
+    data = form.cleaned_data
+    try:
+        if data.get("role"):
+            if change == "share":
+                raise ValidationError({"role": _("Share with an organisation or a named official, or with HWPCI.")})
+            sharing.case_unshare_role(case=case, by=request.user, role=Role(data["role"]), reason=data["reason"])
+        else:
+            action = sharing.case_share if change == "share" else sharing.case_unshare
+            action(
+                case=case,
+                by=request.user,
+                organisation=data.get("organisation"),
+                user=data["user"],
+                hwpci=bool(data.get("hwpci")),
+                reason=data["reason"],
+            )
+    except PermissionDenied as error:
+        return _panel(request, case, status=403, error=str(error), share_form=form)
+    except sharing.SharingConflict as error:
+        return _panel(request, case, status=409, error=str(error), share_form=form)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return _panel(request, case, status=400, share_form=form)
+    messages.success(request, _("Access updated.") if change == "share" else _("Access narrowed."))
+    if request.headers.get("HX-Request"):
+        return _panel(request, Case.objects.get(pk=case.pk))
+    return redirect(reverse("case-page", args=[case.pk]) + "#sharing")
+
+
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+@require_POST
+def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int, request_id: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=case_id, request=request)
+    access_request = AccessRequest.objects.filter(pk=request_id, case=case).first()
+    if access_request is None or not sharing.may_manage_distribution(request.user, case):
+        raise Http404  # a request is shown only to those who decide it
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, status=400, error=_("Choose grant or decline."))
+    data = form.cleaned_data
+    try:
+        sharing.access_request_decide(
+            request=access_request,
+            by=request.user,
+            grant=data["decision"] == "grant",
+            reason=data["reason"],
+            scope=data["scope"] or AccessScope.ORGANISATION,
+        )
+    except PermissionDenied as error:
+        return _panel(request, case, status=403, error=str(error))
+    except sharing.SharingConflict as error:
+        return _panel(request, case, status=409, error=str(error))
+    except ValidationError as error:
+        return _panel(request, case, status=400, error=" ".join(error.messages))
+    messages.success(request, _("Request decided; the requester is told."))
+    if request.headers.get("HX-Request"):
+        return _panel(request, Case.objects.get(pk=case.pk))
+    return redirect(reverse("case-page", args=[case.pk]) + "#sharing")
+
+
+@declare_access(AUTHENTICATED)
+def access_requests_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for access by reference; your requests; the requests you decide."""
+    form = AccessRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sharing.access_request_create(by=request.user, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _form_errors(form, error)
+            except sharing.SharingConflict as error:
+                form.add_error("reference", str(error))
+                status = 409
+            else:
+                messages.success(request, str(sharing.REQUEST_ANSWER))
+                return redirect("access-request-page")
+        status = status if status != 200 else 400
+    return render(
+        request,
+        "cases/access_requests.html",
+        {
+            "form": form,
+            "mine": sharing.access_requests_made_by(request.user)[:50],
+            "to_decide": sharing.access_requests_to_decide(request.user)[:50],
+        },
+        status=status,
+    )
+
+
+def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
