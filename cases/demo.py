@@ -9,19 +9,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from awareness.models import ThreatActor
 from cdt.accounts.models import User
-from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.accounts.roles import Role
 from cdt.directory.models import CouncilBody, MemberState, Organisation
-from cdt.security.grants import access_grant, organisation_group
-from cdt.security.markings import Classification, Tlp
+from cdt.security.grants import access_grant
+from cdt.security.markings import Classification, Distribution, Tlp
 
 from . import services
 from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
 from .permissions import is_chair
+from .sharing import access_request_create
 
 
 class Writer(Protocol):
@@ -46,6 +46,11 @@ class DemoCase:
     exercise: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     assess: bool = False
+    #: HWPCI unless the originator restricts the case to named recipients.
+    distribution: str = Distribution.HWPCI
+    shared_with: tuple[str, ...] = ()
+    #: (username, reason) of a pending request for access to the case.
+    access_requested_by: tuple[str, str] | None = None
 
 
 CASES = [
@@ -162,6 +167,26 @@ CASES = [
         extra={"fimi_toolbox_linked": True, "hybrid_toolbox_linked": True},
     ),
     DemoCase(
+        title="Espionage against the Estonian foreign ministry: national information",
+        opener="delegate-ee",
+        kind=CaseKind.MALICIOUS_ACTIVITY,
+        brought_by="EE",
+        brought_on=datetime.date(2026, 11, 24),
+        summary=(
+            "Estonia shares national intelligence on an intrusion into its foreign ministry with the Baltic delegations and the "
+            "EEAS only (originator control, para 21), before deciding whether to bring it to HWPCI as a whole."
+        ),
+        steps=[],
+        affected=("EE",),
+        sectors=(Sector.GOVERNMENT,),
+        distribution=Distribution.RESTRICTED,
+        shared_with=("LV", "LT", "EEAS"),
+        access_requested_by=(
+            "delegate-fr",
+            "France saw the reference on the HWPCI agenda of 3 December and has related national information.",
+        ),
+    ),
+    DemoCase(
         title="EU CyCLES 2026: supply-chain compromise of a managed service provider",
         opener="delegate-de",
         kind=CaseKind.MALICIOUS_ACTIVITY,
@@ -236,14 +261,16 @@ def seed_demo_cases(stdout: Writer) -> int:
                 limite=True,
                 tlp=demo.tlp,
                 releasable_to_all=True,
+                distribution=demo.distribution,
+                shared_with=list(Organisation.objects.filter(code__in=demo.shared_with)),
                 **demo.extra,
             )
-            # Need-to-know: every HWPCI delegation, the EEAS and SIAC.
-            access_grant(target=case, by=users[demo.opener], group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
-            for code in ("EEAS", "SIAC"):
-                access_grant(target=case, by=users[demo.opener], group=organisation_group(Organisation.objects.get(code=code)))
-            # The SIAC analyst is a named recipient, so TLP:AMBER+STRICT and RED cases reach them too.
-            access_grant(target=case, by=users[demo.opener], user=users["siac-analyst"])
+            if demo.distribution == Distribution.HWPCI:
+                # The SIAC analyst is a named recipient, so TLP:AMBER+STRICT and RED cases reach them too.
+                access_grant(target=case, by=users[demo.opener], user=users["siac-analyst"])
+            if demo.access_requested_by is not None:
+                username, reason = demo.access_requested_by
+                access_request_create(by=users[username], reference=case.reference, reason=reason)
             if demo.assess:
                 services.proportionality_assess(
                     case=case,
@@ -352,7 +379,7 @@ def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text:
 
 
 def _siac_assessment(case: Case, analyst: User) -> None:
-    """Step 2: SIAC's assessment, shared with every delegation."""
+    """Step 2: SIAC's assessment, which follows its case to whoever sees it."""
     from awareness.services import assessment_record
 
     assessment_record(
@@ -368,5 +395,4 @@ def _siac_assessment(case: Case, analyst: User) -> None:
         cases=[case],
         actors=list(case.suspected_actors.all()),
         shared_with=[Organisation.objects.get(code="EEAS")],
-        shared_with_all_delegations=True,
     )

@@ -74,6 +74,7 @@ def test_opening_a_case_from_the_form(client, cast):
         "limite": "on",
         "tlp": "2",
         "releasable_to_all": "on",
+        "distribution": "hwpci",
     }
     response = client.post(reverse("case-new"), {**payload, "classification": "2"})
     assert response.status_code == 400 and "accredited" in response.content.decode()
@@ -84,6 +85,9 @@ def test_opening_a_case_from_the_form(client, cast):
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == reverse("case-page", args=[case.pk])
     assert case.originator.code == "DE" and case.created_by == cast["delegate"] and case.sectors == ["supply_chain"]
+    assert case.distribution == "hwpci"
+    response = client.post(reverse("case-new"), {**payload, "distribution": "everyone"})
+    assert response.status_code == 400 and Case.objects.count() == 1
     client.force_login(cast["siac"])
     assert client.get(reverse("case-new")).status_code == 403
 
@@ -109,6 +113,7 @@ def test_case_list_page_filters_paginates_and_separates_exercises(client, cast, 
 def test_case_list_page_query_count_with_one_case(client, cast, open_case, django_assert_num_queries):
     open_case()
     client.force_login(cast["delegate"])
+    client.get(reverse("case-list-page"))  # warm the per-process caches (content types), as any server has them
     with django_assert_num_queries(13):
         client.get(reverse("case-list-page"))
 
