@@ -50,6 +50,10 @@ if TYPE_CHECKING:
 REQUEST_ANSWER = gettext_lazy("If a case with this reference exists, its originator has been asked. You will be told of the decision.")
 
 
+#: As long as :attr:`AccessRequest.reference` may be.
+REFERENCE_MAX_LENGTH = 30
+
+
 class SharingConflict(Exception):
     """The change was already made, or the request already decided (409)."""
 
@@ -111,23 +115,18 @@ def case_access_lines(case: Case) -> list[AccessLine]:
             role = ROLE_BY_GROUP_NAME[grant.group.name]
             count = viewers.filter(groups=grant.group).count()
             lines.append(AccessLine("role", str(role.label), role.value, count, grant.group.name != secretariat))
-    for grant in CaseUserObjectPermission.objects.filter(content_object=case, permission__codename="view_case").select_related(
+    named = CaseUserObjectPermission.objects.filter(content_object=case, permission__codename="view_case").select_related(
         "user__organisation"
-    ):
-        seen = viewers.filter(pk=grant.user_id).exists()
-        lines.append(
-            AccessLine(
-                "named_official",
-                f"{grant.user.get_full_name() or grant.user.username} ({grant.user.organisation})",
-                grant.user.username,
-                int(seen),
-                True,
-            )
-        )
+    )
+    for personal in named:
+        seen = viewers.filter(pk=personal.user_id).exists()
+        official = personal.user
+        label = f"{official.get_full_name() or official.username} ({official.organisation})"
+        lines.append(AccessLine("named_official", label, official.username, int(seen), True))
     return lines
 
 
-def _group_codes(groups) -> list[str]:
+def _group_codes(groups: QuerySet[CaseGroupObjectPermission]) -> list[str]:
     return [
         grant.group.name.removeprefix(ORGANISATION_GROUP_PREFIX)
         for grant in groups
@@ -286,7 +285,7 @@ def access_request_create(*, by: User, reference: str, reason: str) -> AccessReq
     reference = (reference or "").strip().upper()
     if not reference:
         raise ValidationError({"reference": _("Give the case's reference, e.g. CDT-2026-0001.")})
-    if len(reference) > AccessRequest._meta.get_field("reference").max_length:
+    if len(reference) > REFERENCE_MAX_LENGTH:
         raise ValidationError({"reference": _("A case reference is at most 30 characters.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why you need access.")})

@@ -48,7 +48,7 @@ class CaseSerializer(MarkingsSerializer):
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
     merged_into: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
-    distribution = serializers.ChoiceField(  # type: ignore[assignment]  # writable here, on opening only
+    distribution = serializers.ChoiceField(  # writable here, on opening only
         choices=[Distribution.HWPCI, Distribution.RESTRICTED],
         required=False,
         help_text=_(

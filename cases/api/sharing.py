@@ -37,7 +37,7 @@ def _validation_error(error: DjangoValidationError) -> serializers.ValidationErr
 
 class AccessLineSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["distribution", "originator", "organisation", "role", "named_official"])
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     code = serializers.CharField(help_text="Organisation code, role, username, or the distribution.")
     users_with_access = serializers.IntegerField(help_text="How many of them see the case now, after the markings.")
     removable = serializers.BooleanField()
@@ -160,7 +160,7 @@ class AccessRequestSerializer(json_fields.ModelSerializer):
     """A request as its requester sees it: never the case's id (the
     reference is what they typed; whether it names a case is not said)."""
 
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = AccessRequest
@@ -172,11 +172,13 @@ class AccessRequestForDeciderSerializer(AccessRequestSerializer):
     """A request as the originator or the secretariat see it: with the case
     and the requester's organisation."""
 
-    case = serializers.PrimaryKeyRelatedField(read_only=True)
-    requester_organisation = serializers.SlugRelatedField(source="requested_by.organisation", slug_field="code", read_only=True)
+    case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
+    requester_organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="requested_by.organisation", slug_field="code", read_only=True
+    )
 
     class Meta(AccessRequestSerializer.Meta):
-        fields = (*AccessRequestSerializer.Meta.fields, "case", "requester_organisation")
+        fields = (*AccessRequestSerializer.Meta.fields, "case", "requester_organisation")  # type: ignore[assignment]  # a longer tuple
 
 
 class AccessDecisionSerializer(serializers.Serializer):
@@ -214,7 +216,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return requests.order_by("-requested_at", "-id")
 
     @extend_schema(responses=AccessRequestForDeciderSerializer(many=True))
-    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """Your requests, and those on cases whose distribution you manage
         (``mine=true`` or ``false`` for one side only), newest first."""
         page = self.paginate_queryset(self.get_queryset())
@@ -222,7 +224,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return self.get_paginated_response([_row(access_request, request.user) for access_request in page])
 
     @extend_schema(responses=AccessRequestForDeciderSerializer)
-    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """One request, as you may see it (the case only to those who decide)."""
         return Response(_row(self.get_object(), request.user))
 
@@ -234,7 +236,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             409: OpenApiResponse(description="You already asked."),
         },
     )
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """Ask for access to a case by its reference, saying why. The
         answer never tells whether the reference exists."""
         body = AccessRequestSerializer(data=request.data)

@@ -143,7 +143,7 @@ def _in_hwpci(user: User) -> Exists:
     ``EXISTS``, evaluated once per query."""
     from cdt.directory.models import Organisation
 
-    return Exists(Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True))
+    return Exists(Organisation.objects.filter(pk=user.organisation_id or 0, in_hwpci_distribution=True))
 
 
 def _distributed(model: type[Marked], user: User) -> Q:
