@@ -399,11 +399,13 @@ def strategic_note_create(
 ) -> StrategicResponseNote:
     """The EEAS starts the strategic response note for a persistent actor
     (one per actor). Need-to-know: the EEAS, the secretariat, named
-    organisations and, by default, every HWPCI delegation."""
+    organisations and, by default, HWPCI (``shared_with_all_delegations``:
+    the note is distributed to HWPCI, docs/decisions/0022)."""
     from django.contrib.auth.models import Group
 
     from cdt.accounts.roles import GROUP_NAMES, Role
     from cdt.security.grants import access_grant, organisation_group
+    from cdt.security.markings import Distribution
 
     if not permissions.may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))
@@ -422,6 +424,7 @@ def strategic_note_create(
             releasable_to_all=releasable_to_all,
             originator=by.organisation,
             review_on=review_on,
+            distribution=Distribution.HWPCI if shared_with_all_delegations else Distribution.RESTRICTED,
         )
         note.full_clean(exclude=["status"])
         note.save()
@@ -432,8 +435,6 @@ def strategic_note_create(
             Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]),
             *(organisation_group(organisation) for organisation in shared_with),
         ]
-        if shared_with_all_delegations:
-            groups.append(Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
         for group in dict.fromkeys(groups):
             access_grant(target=note, by=by, group=group)
         note_log(note, "create", NoteStatus.DRAFT, by)
