@@ -73,6 +73,7 @@ class AccessRequestForm(EclFormMixin, forms.Form):
 
 
 class DecisionForm(EclFormMixin, forms.Form):
+    request = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("grant", gettext_lazy("Grant")), ("decline", gettext_lazy("Decline"))])
     scope = forms.ChoiceField(label=gettext_lazy("Access given to"), choices=AccessScope.choices, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
@@ -148,15 +149,18 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 @require_POST
-def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int, request_id: int) -> HttpResponse:
+def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """Grant or decline one request (``request`` in the form) on this case."""
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
-    access_request = AccessRequest.objects.filter(pk=request_id, case=case).first()
-    if access_request is None or not sharing.may_manage_distribution(request.user, case):
-        raise Http404  # a request is shown only to those who decide it
+    if not sharing.may_manage_distribution(request.user, case):
+        return _panel(request, case, status=403, error=_("Only the originator and the Council secretariat decide requests for this case."))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _panel(request, case, status=400, error=_("Choose grant or decline."))
     data = form.cleaned_data
+    access_request = AccessRequest.objects.filter(pk=data["request"], case=case).first()
+    if access_request is None:
+        return _panel(request, case, status=400, error=_("No such request on this case."))
     try:
         sharing.access_request_decide(
             request=access_request,

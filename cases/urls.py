@@ -12,10 +12,6 @@ urlpatterns = [
     path("<int:case_id>/significance/", views.case_assess_significance, name="case-significance-page"),
     path("<int:case_id>/sharing/", sharing_views.case_sharing, name="case-sharing-page"),
     path("<int:case_id>/sharing/<slug:change>/", sharing_views.case_share_change, name="case-share-change-page"),
-    path(
-        "<int:case_id>/access-requests/<int:request_id>/decide/",
-        sharing_views.case_access_request_decide,
-        name="case-access-request-decide-page",
-    ),
+    path("<int:case_id>/access-requests/decide/", sharing_views.case_access_request_decide, name="case-access-request-decide-page"),
     path("access-requests/", sharing_views.access_requests_page, name="access-request-page"),
 ]

@@ -417,6 +417,7 @@ TITLES = {
 EXTRA_KWARGS = {
     "case-take-transition": {"transition": "share_awareness"},
     "case-transition-page": {"transition": "share_awareness"},
+    "case-share-change-page": {"change": "share"},
     "question-set-position": {"member_state": "DE"},
     "position-set-page": {"member_state": "DE"},
     "measure-take-transition": {"transition": "select"},

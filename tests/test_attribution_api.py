@@ -124,6 +124,7 @@ def test_a_technical_claim_answers_with_the_assessments_it_rests_on(cast, signed
         tlp=Tlp.AMBER,
         releasable_to_all=True,
         cases=[case],
+        distribution="restricted",  # SIAC's own: it does not follow the case
     )
     response = post(
         signed_in["siac"],

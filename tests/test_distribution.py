@@ -301,7 +301,13 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
     assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.pk}/#sharing")
     assert can_view(people["other_delegate"], case)
     request_id = AccessRequest.objects.get(case=case).pk
-    response = client.post(f"/cases/{case.pk}/access-requests/{request_id}/decide/", {"decision": "grant", "scope": "organisation"})
+    other = opened(people, distribution=Distribution.RESTRICTED)
+    foreign = sharing.access_request_create(by=people["outsider"], reference=other.reference, reason="x").pk
+    response = client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": foreign, "decision": "grant"})
+    assert response.status_code == 400 and "No such request on this case." in response.content.decode()
+    response = client.post(
+        f"/cases/{case.pk}/access-requests/decide/", {"request": request_id, "decision": "grant", "scope": "organisation"}
+    )
     assert response.status_code == 302 and can_view(people["chair"], case)
     client.force_login(people["other_delegate"])  # sees the case, may not share it
     html = client.get(f"/cases/{case.pk}/sharing/").content.decode()

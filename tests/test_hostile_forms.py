@@ -55,6 +55,7 @@ from django.views.generic.edit import FormMixin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.sharing import access_request_create
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.markings import Classification, Distribution, Tlp
@@ -135,6 +136,7 @@ def build_world() -> World:
     o["other_actor"] = ThreatActor.objects.create(name="Grey Tempest")  # no claim on any case: no outcome may cover it
     o["case"] = case = walk_to(open_case(suspected_actors=[actor]), CaseState.DELIBERATION, cast)
     o["other_case"] = open_case(title="Second wiper case")
+    o["access_request"] = access_request_create(by=cast["outsider"], reference=case.reference, reason="On the agenda.")
     demarche = MeasureType.objects.get(slug="demarche")
     o["decision"] = decision = council_services.hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
 
@@ -467,6 +469,7 @@ ROUTES = [
             "limite": "on",
             "tlp": "2",
             "releasable_to_all": "on",
+            "distribution": "hwpci",
         },
         text=("title", "summary", "activity_name", "victims", "origin_territory", "transit_territory"),
         limits={"title": 200, "activity_name": 200, "origin_territory": 200, "transit_territory": 200},
@@ -476,9 +479,42 @@ ROUTES = [
             "member_states_affected": Ids(lambda w: [str(MemberState.objects.get(code="DE").pk)]),
             "suspected_actors": Ids(lambda w: [str(w.actor.pk)]),
             "releasable_to": Ids(lambda w: [str(Organisation.objects.get(code="DE").pk)], extra={"releasable_to_all": ""}),
+            "shared_with": Ids(lambda w: [str(Organisation.objects.get(code="COM-CNECT").pk)]),
         },
         pages=lambda w, r: followed(w, r) + ["/cases/"],
         shown=("title", "summary", "activity_name", "victims", "origin_territory", "transit_territory"),
+    ),
+    FormRoute(
+        "access-request-page",
+        "outsider",
+        lambda w: "/cases/access-requests/",
+        lambda w: {"reference": w.other_case.reference, "reason": "Hungary saw it on the HWPCI agenda."},
+        text=("reference", "reason"),
+        limits={"reference": 30, "reason": 2000},
+        pages=lambda w, r: ["/cases/access-requests/"],
+        shown=("reference",),
+        fresh_client=True,
+    ),
+    FormRoute(
+        "case-share-change-page:share",
+        "delegate",
+        lambda w: f"/cases/{w.case.pk}/sharing/share/",
+        lambda w: {"organisation": "HU", "reason": "Hungarian operators affected."},
+        text=("reason", "user"),
+        limits={"reason": 2000},
+        ids={"organisation": Ids(lambda w: "HU")},
+        pages=lambda w, r: [f"/cases/{w.case.pk}/sharing/"],
+    ),
+    FormRoute(
+        "case-access-request-decide-page",
+        "delegate",
+        lambda w: f"/cases/{w.case.pk}/access-requests/decide/",
+        lambda w: {"request": str(w.access_request.pk), "decision": "decline", "reason": "Hungary is not affected."},
+        text=("reason",),
+        limits={"reason": 2000},
+        ids={"request": Ids(lambda w: str(w.access_request.pk))},
+        choices=("decision", "scope"),
+        pages=lambda w, r: [f"/cases/{w.case.pk}/sharing/"],
     ),
     FormRoute(
         "case-transition-page:close",

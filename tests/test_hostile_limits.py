@@ -32,6 +32,7 @@ def _case_form(**overrides):
         "limite": "on",
         "tlp": "2",
         "releasable_to_all": "on",
+        "distribution": "hwpci",
     }
     payload.update(overrides)
     return payload

@@ -892,7 +892,7 @@ def test_strategic_notes_list_only_the_cases_the_reader_may_see(world, signed_in
     make_strategic_notes(world, 1)
     note = StrategicResponseNote.objects.get()
     hidden, exercise = make_cases(world, 2)
-    Case.objects.filter(pk=hidden.pk).update(originator=world.orgs["SIAC"])
+    Case.objects.filter(pk=hidden.pk).update(originator=world.orgs["SIAC"], distribution=Distribution.RESTRICTED)
     permission_models(Case)[1].objects.filter(content_object=hidden).delete()  # no need-to-know for DE
     Case.objects.filter(pk=exercise.pk).update(exercise=True)
     link(Case.suspected_actors, [(hidden, note.actor), (exercise, note.actor)])

@@ -110,7 +110,8 @@ def test_strategic_response_note_per_actor_approved_through_a_decision(cast, ope
         limite=True,
         tlp=Tlp.AMBER,
     )
-    assert can_view(cast["delegate"], note) and not can_view(cast["siac"], note)
+    # Distributed to HWPCI by default: every delegation, SIAC and the EEAS (docs/decisions/0022).
+    assert note.distribution == "hwpci" and can_view(cast["delegate"], note) and can_view(cast["siac"], note)
     with pytest.raises(ValidationError):
         services.strategic_note_create(
             by=cast["eeas"],

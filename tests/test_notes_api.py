@@ -109,5 +109,5 @@ def test_strategic_note_through_the_api(cast, clients):
     assert response.status_code == 201, response.content
     note_id = response.json()["id"]
     assert clients["delegate"].get(f"/api/v1/strategic-response-notes/{note_id}/").status_code == 200
-    assert clients["siac"].get(f"/api/v1/strategic-response-notes/{note_id}/").status_code == 404
+    assert clients["siac"].get(f"/api/v1/strategic-response-notes/{note_id}/").json()["distribution"] == "hwpci"
     assert post(clients["eeas"], "/api/v1/strategic-response-notes/", body).status_code == 400  # one per actor

@@ -128,6 +128,8 @@ def test_the_strategic_note_page_shows_the_evaluations_of_measures_on_its_actor(
         classification=Classification.RESTREINT_UE,
         limite=True,
         tlp=Tlp.AMBER,
+        shared_with_all_delegations=False,  # restricted: the EEAS, the secretariat and Germany
+        shared_with=[Organisation.objects.get(code="DE")],
     )
     case = walk_to(open_case(suspected_actors=[actor]), CaseState.DELIBERATION, cast)
     measure = services.measure_propose(
