@@ -74,7 +74,7 @@ def test_opening_a_case_from_the_form(client, cast):
         "limite": "on",
         "tlp": "2",
         "releasable_to_all": "on",
-        "distribution": "hwpci",
+        "distribution": "hwpci",  # the form's default choice, posted with it
     }
     response = client.post(reverse("case-new"), {**payload, "classification": "2"})
     assert response.status_code == 400 and "accredited" in response.content.decode()

@@ -9,8 +9,11 @@ access; a request for access never says whether its reference exists.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
@@ -348,6 +351,40 @@ def test_opening_a_restricted_case_from_the_page(people, client):
     case = Case.objects.get()
     assert case.distribution == Distribution.RESTRICTED
     assert can_view(people["cnect"], case) and not can_view(people["delegate"], case)
+
+
+def test_the_opening_form_shows_the_distribution_as_choices_a_user_can_see(people, client):
+    """The page renders the distribution (HWPCI by default) and "Also in the
+    loop"; a group of choices is a fieldset named by its legend; radio
+    buttons and checkboxes keep their own look (ECL's text-input class took
+    their mark away, its checkbox class hid the box)."""
+    client.force_login(people["eeas"])
+    html = client.get("/cases/new/").content.decode()
+    group = html.split('<fieldset class="ecl-form-group cdt-field" aria-describedby="id_distribution_helptext">', 1)[1].split(
+        "</fieldset>", 1
+    )[0]
+    assert '<legend class="ecl-form-label">Distribution<span' in group and 'id="id_distribution_helptext"' in group
+    assert '<input type="radio" name="distribution" value="hwpci" class="cdt-choices" required id="id_distribution_0" checked>' in group
+    assert '<input type="radio" name="distribution" value="restricted" class="cdt-choices" required id="id_distribution_1">' in group
+    assert '<label class="ecl-form-label" for="id_shared_with">Also in the loop</label>' in html
+    assert '<select name="shared_with" class="ecl-select ecl-u-width-100"' in html
+    assert '<input type="checkbox" name="releasable_to_all" class="cdt-check"' in html
+    assert 'value="government" class="cdt-choices" id="id_sectors_2"' in html
+    assert "ecl-checkbox__input" not in html and 'type="radio" name="distribution" value="hwpci" class="ecl-text-input' not in html
+
+
+def test_the_share_panel_asks_for_its_refusals_to_be_shown_in_place(people, client, login_verified):
+    """htmx swaps only 2xx answers: the panel's root opts in to its 400, 403
+    and 409 answers (static/js/cdt.js), which carry the reason."""
+    case = opened(people, distribution=Distribution.RESTRICTED)
+    client.force_login(people["eeas"])
+    response = client.post(f"/cases/{case.pk}/sharing/share/", {"reason": "x"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 400 and html.startswith('<div id="sharing-panel" data-testid="sharing-panel" data-swap-errors>')
+    assert 'role="alert"' in html and "Choose exactly one" in html
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "cdt.js").read_text()
+    handler = script.split('document.addEventListener("htmx:beforeSwap"', 1)[1].split("});", 1)[0]
+    assert "[data-swap-errors]" in handler and all(str(status) in handler for status in (400, 403, 409))
 
 
 # --- Existing rows --------------------------------------------------------------------------------

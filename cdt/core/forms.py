@@ -10,8 +10,14 @@ from django.core.validators import MaxLengthValidator
 WIDGET_CLASSES = {
     forms.Textarea: "ecl-text-area",
     forms.Select: "ecl-select",
-    forms.CheckboxInput: "ecl-checkbox__input",
+    # Yes/no boxes and groups of choices stay the browser's own controls, at
+    # their own size: ECL's ``ecl-checkbox__input`` is visually hidden (it
+    # expects ECL's label-and-box markup beside it) and ``ecl-text-input``
+    # strips a radio button or checkbox of its mark (``appearance: none``).
+    forms.CheckboxInput: "cdt-check",
+    forms.RadioSelect: "cdt-choices",  # CheckboxSelectMultiple too (a subclass)
 }
+BOXES = (forms.CheckboxInput, forms.RadioSelect)
 
 
 #: The most digits a posted id or version may have: more overflows a 64-bit
@@ -34,7 +40,8 @@ class EclFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             css = next((css for widget, css in WIDGET_CLASSES.items() if isinstance(field.widget, widget)), "ecl-text-input")
-            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css} ecl-u-width-100".strip()
+            width = "" if isinstance(field.widget, BOXES) else " ecl-u-width-100"
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}{width}".strip()
             if self.is_bound and name in self.errors:
                 field.widget.attrs["aria-invalid"] = "true"
                 field.widget.attrs["aria-describedby"] = f"id_{name}-error"
