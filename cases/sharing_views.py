@@ -141,9 +141,15 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
     except ValidationError as error:
         _form_errors(form, error)
         return _panel(request, case, status=400, share_form=form)
-    messages.success(request, _("Access updated.") if change == "share" else _("Access narrowed."))
+    return _done(request, case, _("Access updated.") if change == "share" else _("Access narrowed."))
+
+
+def _done(request: AuthenticatedHttpRequest, case: Case, notice: str) -> HttpResponse:
+    """After a change: the panel again, with the notice in it (htmx), or
+    back to the case page with the notice as a message."""
     if request.headers.get("HX-Request"):
-        return _panel(request, Case.objects.get(pk=case.pk))
+        return _panel(request, Case.objects.get(pk=case.pk), notice=notice)
+    messages.success(request, notice)
     return redirect(reverse("case-page", args=[case.pk]) + "#sharing")
 
 
@@ -175,10 +181,7 @@ def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int) 
         return _panel(request, case, status=409, error=str(error))
     except ValidationError as error:
         return _panel(request, case, status=400, error=" ".join(error.messages))
-    messages.success(request, _("Request decided; the requester is told."))
-    if request.headers.get("HX-Request"):
-        return _panel(request, Case.objects.get(pk=case.pk))
-    return redirect(reverse("case-page", args=[case.pk]) + "#sharing")
+    return _done(request, case, _("Request decided; the requester is told."))
 
 
 @declare_access(AUTHENTICATED)

@@ -302,6 +302,8 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
     assert response.status_code == 400 and "No such user." in response.content.decode()
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "FR", "reason": "Affected"})
     assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.pk}/#sharing")
+    response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "LT", "reason": "Affected"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-testid="sharing-notice"' in response.content.decode() and 'data-code="LT"' in response.content.decode()
     assert can_view(people["other_delegate"], case)
     request_id = AccessRequest.objects.get(case=case).pk
     other = opened(people, distribution=Distribution.RESTRICTED)
