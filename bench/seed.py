@@ -3,10 +3,11 @@
 Volumes follow the issue: 10,000 cases in every step (a fifth exercises),
 60,000 transition log rows, 27 delegations with 300 users, 150,000 Member
 State positions, 5,000 assessments, 2,000 response measures and 50,000
-notifications. Need-to-know is granted as the services grant it: the
+notifications. Need-to-know is given as the services give it: the
 delegation that brought a case and the secretariat hold view and change;
-most cases are then shared with every HWPCI delegation (the role group),
-the rest with a few delegations as a whole plus named officials.
+most cases are distributed to HWPCI (docs/decisions/0022), the rest are
+restricted and shared with a few delegations as a whole plus named
+officials; assessments follow their cases.
 
 Rows go in through ``COPY`` (:func:`cdt.core.bulk.bulk_insert_values`): no
 services, no signals, no audit trail. The bench measures reading a large
@@ -20,7 +21,7 @@ import datetime
 import random
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -75,16 +76,16 @@ def _insert(model: type[models.Model], rows: list[dict], *, with_ids: bool = Fal
 
 
 def seed(volume: Volume = Volume()) -> Seeded:
-    from awareness.models import Assessment, AssessmentGroupObjectPermission
+    from awareness.models import Assessment
     from cases.models import Case, CaseGroupObjectPermission, CaseKind, CaseState, CaseTransition, CaseUserObjectPermission
     from cdt.accounts.models import User
-    from cdt.accounts.roles import GROUP_NAMES, Role
+    from cdt.accounts.roles import Role
     from cdt.accounts.services import role_groups_ensure
     from cdt.directory.models import CouncilBody, MemberState, Organisation
     from cdt.directory.reference import load_reference_data
     from cdt.security.access import codename
     from cdt.security.grants import organisation_group
-    from cdt.security.markings import Classification, Tlp
+    from cdt.security.markings import Classification, Distribution, Tlp
     from council.models import Position, PositionValue, Question
     from measures.catalogue import catalogue_ensure
     from measures.models import MeasureState, MeasureType, ResponseMeasure
@@ -95,7 +96,6 @@ def seed(volume: Volume = Volume()) -> Seeded:
     load_reference_data(apps)
     catalogue_ensure(apps)
     roles = role_groups_ensure()
-    hwpci = Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE])
     delegations = list(Organisation.objects.filter(kind=Organisation.Kind.DELEGATION).order_by("code"))
     states = {ms.pk: ms for ms in MemberState.objects.all()}
     secretariat = Organisation.objects.get(code="GSC")
@@ -170,21 +170,20 @@ def seed(volume: Volume = Volume()) -> Seeded:
                     "originator_id": brought_by.pk,
                     "created_by_id": author,
                     "sectors": ["energy"],
+                    "distribution": Distribution.HWPCI if is_shared else Distribution.RESTRICTED,
                 }
             )
         case_ids = _insert(Case, case_rows, with_ids=True)
 
         # --- Need-to-know: the bringing delegation and the secretariat (view and change); most
-        # cases shared with all HWPCI delegations, the rest with a few delegations and named officials.
+        # cases distributed to HWPCI, the rest restricted to a few delegations and named officials.
         view_case = Permission.objects.get(codename=codename(Case, "view"), content_type__app_label="cases")
         change_case = Permission.objects.get(codename=codename(Case, "change"), content_type__app_label="cases")
         group_grants, user_grants = [], []
         for case_id, row, is_shared in zip(case_ids, case_rows, shared):
             for group in (org_groups[row["brought_by_id"]], org_groups[secretariat.pk]):
                 group_grants += [(case_id, group.pk, view_case.pk), (case_id, group.pk, change_case.pk)]
-            if is_shared:
-                group_grants.append((case_id, hwpci.pk, view_case.pk))
-            else:
+            if not is_shared:
                 for organisation in rng.sample(delegations, 4):
                     if organisation.pk != row["brought_by_id"]:
                         group_grants.append((case_id, org_groups[organisation.pk].pk, view_case.pk))
@@ -242,7 +241,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
             positions,
         )
 
-        # --- Assessments, shared as the feed shares them (every delegation's group).
+        # --- Assessments, following the cases they inform.
         assessment_rows = [
             {
                 "kind": "written",
@@ -258,16 +257,11 @@ def seed(volume: Volume = Volume()) -> Seeded:
                 "releasable_to_all": True,
                 "originator_id": siac.pk,
                 "stix_id": "",
+                "distribution": Distribution.WITH_CASES,
             }
             for index in range(volume.assessments)
         ]
         assessment_ids = _insert(Assessment, assessment_rows, with_ids=True)
-        view_assessment = Permission.objects.get(codename=codename(Assessment, "view"), content_type__app_label="awareness")
-        bulk_insert_values(
-            AssessmentGroupObjectPermission,
-            ["content_object_id", "group_id", "permission_id"],
-            [(assessment_id, hwpci.pk, view_assessment.pk) for assessment_id in assessment_ids],
-        )
         bulk_insert_values(
             Assessment.cases.through,
             ["assessment_id", "case_id"],
