@@ -1,11 +1,22 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cdt.directory.models import Organisation
+from cdt.security.selectors import protected_queryset
 
 from .models import Assessment, FeedIngestion, RequestForInformation, ThreatActor
+
+
+def visible_cases(request: HttpRequest | None) -> QuerySet[Case]:
+    """The cases a filter may offer and accept: those the user may see (an
+    id they may not see is refused like one that does not exist). Without a
+    request, none."""
+    if request is None:
+        return Case.objects.none()
+    return protected_queryset(Case.objects.all(), request.user).order_by("-brought_on", "-id")
 
 
 class AssessmentFilter(django_filters.FilterSet):
@@ -14,7 +25,7 @@ class AssessmentFilter(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(
         label=_("Threat actor"), field_name="actors", queryset=ThreatActor.objects.all(), distinct=True
     )
-    case = django_filters.ModelChoiceFilter(label=_("Case"), field_name="cases", queryset=Case.objects.all(), distinct=True)
+    case = django_filters.ModelChoiceFilter(label=_("Case"), field_name="cases", queryset=visible_cases, distinct=True)
     date_from = django_filters.DateFilter(label=_("From"), field_name="assessed_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="assessed_on", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")

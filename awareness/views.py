@@ -58,7 +58,7 @@ def actor_detail(request, actor_id: int):
 
 @declare_access(OBJECT, model=Assessment, kind=LIST)
 def assessment_list(request):
-    assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user))
+    assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user), request=request)
     from cdt.core.listing import paginate
 
     page, query = paginate(request, assessment_filter.qs)

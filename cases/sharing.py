@@ -118,12 +118,21 @@ def case_access_lines(case: Case) -> list[AccessLine]:
     named = CaseUserObjectPermission.objects.filter(content_object=case, permission__codename="view_case").select_related(
         "user__organisation"
     )
+    changers = set(
+        CaseUserObjectPermission.objects.filter(content_object=case, permission__codename="change_case").values_list("user_id", flat=True)
+    )
     for personal in named:
         seen = viewers.filter(pk=personal.user_id).exists()
         official = personal.user
         label = f"{official.get_full_name() or official.username} ({official.organisation})"
-        lines.append(AccessLine("named_official", label, official.username, int(seen), True))
+        lines.append(AccessLine("named_official", label, official.username, int(seen), personal.user_id not in changers))
     return lines
+
+
+def _holds_change(case: Case, user: User) -> bool:
+    """A named official who holds the change right (the opener of a TLP:RED
+    case): their access is the originator's, and is not withdrawn."""
+    return CaseUserObjectPermission.objects.filter(content_object=case, user=user, permission__codename="change_case").exists()
 
 
 def _group_codes(groups: QuerySet[CaseGroupObjectPermission]) -> list[str]:
@@ -226,6 +235,8 @@ def case_unshare(
             assert user is not None
             if not CaseUserObjectPermission.objects.filter(content_object=case, user=user, permission__codename="view_case").exists():
                 raise ValidationError({"user": _("%(user)s is not a named recipient.") % {"user": user.get_username()}})
+            if _holds_change(case, user):  # the opener of a TLP:RED case: the originator's access at RED
+                raise ValidationError({"user": _("The originator keeps access to its own case.")})
             access_revoke(target=case, by=by, user=user, reason=reason)
     return case
 
@@ -317,6 +328,8 @@ def access_request_decide(
     or decline, with a reason; the requester is told. Audited."""
     if request.case is None or not may_manage_distribution(by, request.case):
         raise PermissionDenied(_("Only the originator and the Council secretariat decide requests for this case."))
+    if request.requested_by_id == by.pk:
+        raise PermissionDenied(_("Someone else decides your own request."))
     if not grant and not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the request is declined.")})
     if grant and scope not in AccessScope.values:
@@ -332,6 +345,8 @@ def access_request_decide(
             organisation = requester.organisation
             if scope == AccessScope.ORGANISATION and organisation is None:
                 raise ValidationError({"scope": _("The requester belongs to no organisation: grant access by name.")})
+            if scope == AccessScope.ORGANISATION and not _group_grant_opens(case, organisation):
+                raise ValidationError({"scope": _("At this TLP a grant to an organisation opens nothing: grant access by name.")})
             already = (
                 CaseGroupObjectPermission.objects.filter(
                     content_object=case, group=organisation_group(organisation), permission__codename="view_case"
@@ -369,6 +384,15 @@ def access_request_decide(
             link=reverse("access-request-page"),
         )
     return request
+
+
+def _group_grant_opens(case: Case, organisation: Organisation | None) -> bool:
+    """Whether a grant to ``organisation`` can let anyone in at the case's
+    TLP: never at RED; at AMBER+STRICT only inside the originator."""
+    tlp = Tlp(case.tlp)
+    if tlp == Tlp.RED:
+        return False
+    return tlp != Tlp.AMBER_STRICT or (organisation is not None and organisation.pk == case.originator_id)
 
 
 def access_requests_made_by(user: User) -> QuerySet[AccessRequest]:

@@ -21,7 +21,9 @@ from .models import Channel, Deadline, Notification
 
 def visible_rows(user, prefix: str = "") -> Q:
     """Rows about a case (or a protected object without a case) the user
-    may still see, at a classification the user is cleared for."""
+    may still see, at a classification the user is cleared for; and rows
+    about the user's own requests for access (they name no case)."""
+    from cases.models import AccessRequest
     from measures.models import StrategicResponseNote
 
     # Correlated on the row's case: a user's unread rows are few, and a page
@@ -38,6 +40,13 @@ def visible_rows(user, prefix: str = "") -> Q:
                 f"{prefix}case": None,
                 f"{prefix}subject_type": ContentType.objects.get_for_model(StrategicResponseNote),
                 f"{prefix}subject_id__in": notes,
+            }
+        )
+        | Q(
+            **{
+                f"{prefix}case": None,
+                f"{prefix}subject_type": ContentType.objects.get_for_model(AccessRequest),
+                f"{prefix}subject_id__in": AccessRequest.objects.filter(requested_by=user).values("pk"),
             }
         )
     )

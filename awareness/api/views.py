@@ -3,6 +3,7 @@ requests for information."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -11,10 +12,12 @@ from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
 from cdt.core.api.filters import StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
+from cdt.security.selectors import protected_queryset
 from council.api.views import ServiceErrors, visible_case
 
 from .. import selectors, services
@@ -63,11 +66,19 @@ class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModel
     serializer_class = AssessmentSerializer
     queryset = (
         Assessment.objects.select_related("source", "originator", "recorded_by")
-        .prefetch_related("cases", "actors", "releasable_to")
+        .prefetch_related("actors", "releasable_to")  # and the cases the reader may see: get_queryset
         .order_by("-assessed_on", "-id")
     )
     filter_backends = [StrictFilterBackend]
     filterset_class = AssessmentFilter
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        """With, as ``cases``, only the cases the reader may see (one query
+        for the page): an assessment that follows its cases reaches every
+        reader of one of them, and must not name the others."""
+        # Real and exercise cases alike (an assessment may inform either).
+        visible_cases = protected_queryset(Case.objects.all(), self.request.user).order_by("pk")
+        return super().get_queryset().prefetch_related(Prefetch("cases", queryset=visible_cases))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
