@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +71,13 @@ def may_distribute_to_hwpci(user: User, case: Case) -> bool:
     """Bringing a case to HWPCI as a whole: the originator, the secretariat,
     and the Presidency, which chairs HWPCI."""
     return may_manage_distribution(user, case) or is_chair(user)
+
+
+def may_change_any_distribution(user: User, case: Case, *, widen: bool) -> bool:
+    """Whether ``user`` may make any change of this kind at all: asked
+    before the request's body is read, so that those who may not learn
+    nothing from it (which user names or organisation codes exist)."""
+    return may_distribute_to_hwpci(user, case) if widen else may_manage_distribution(user, case)
 
 
 # --- Who has access now, and why ------------------------------------------------
@@ -272,15 +279,30 @@ def _distribution_set(case: Case, distribution: str, *, by: User, reason: str, a
     )
 
 
+#: The organisation whose assessments the process asks for (guidelines para
+#: 19): a request for information addressed to it brings it into the loop.
+ASSESSING_ORGANISATION = "SIAC"
+
+
 def case_share_for_request(*, case: Case, by: User, organisation: Organisation) -> None:
-    """A request for information addressed to an organisation brings it
-    into the loop on the case (SIAC must see what it is asked about). Not
-    a decision on distribution: recorded as a grant with that reason."""
+    """A request for information addressed to an organisation that does
+    not see the case brings it into the loop: always SIAC, whose assessments
+    the process asks for (para 19: it must see what it is asked about);
+    anyone else only if the asker may widen the case anyway. Otherwise the
+    request is refused, so a recipient cannot share onward by asking.
+    Recorded as a grant with that reason."""
     if viewers_of(case).filter(organisation=organisation).exists() or organisation == case.originator:
         return
     group = organisation_group(organisation)
     if CaseGroupObjectPermission.objects.filter(content_object=case, group=group, permission__codename="view_case").exists():
         return
+    if organisation.code != ASSESSING_ORGANISATION and not may_manage_distribution(by, case):
+        raise ValidationError(
+            {
+                "addressed_to": _("%(organisation)s does not see this case: ask its originator to share it first.")
+                % {"organisation": organisation}
+            }
+        )
     before = _viewer_ids(case)
     access_grant(target=case, by=by, group=group, reason=_("request for information"))
     _tell_gained(case, by, before, {"organisation": organisation.code})
@@ -307,8 +329,12 @@ def access_request_create(*, by: User, reference: str, reason: str) -> AccessReq
         if case is not None and visible_to(Case.objects.filter(pk=case.pk), by).exists():
             case = None  # nothing to decide: the requester already sees it
         request = AccessRequest(reference=reference, case=case, requested_by=by, reason=reason.strip())
-        request.full_clean(exclude=["case", "scope"])
-        request.save()
+        request.full_clean(exclude=["case", "scope"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError as error:  # the same request, a moment earlier (another tab)
+            raise SharingConflict(_("You already asked for access to %(reference)s.") % {"reference": reference}) from error
         audit_record(action=AuditEntry.Action.CREATE, actor=by, target=request, details={"reference": reference})
         if case is not None:
             event_record(

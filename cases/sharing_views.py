@@ -115,6 +115,10 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
     if change not in ("share", "unshare"):
         raise Http404
+    if not sharing.may_change_any_distribution(request.user, case, widen=change == "share"):
+        return _panel(
+            request, case, status=403, error=_("Only the originator and the Council secretariat change this case's distribution.")
+        )
     form = ShareForm(request.POST)
     if not form.is_valid():
         return _panel(request, case, status=400, share_form=form)

@@ -153,6 +153,8 @@ def test_who_may_widen_and_narrow(people, client):
     body = {"organisation": "FR"}
     assert client.post(f"/api/v1/cases/{case.pk}/share/", body, content_type="application/json").status_code == 403
     assert client.post(f"/api/v1/cases/{case.pk}/share/", {"hwpci": True}, content_type="application/json").status_code == 403
+    assert client.post(f"/api/v1/cases/{case.pk}/share/", {}, content_type="application/json").status_code == 403  # the right first
+    client.force_login(people["eeas"])  # the originator: now the body is read
     assert client.post(f"/api/v1/cases/{case.pk}/share/", {}, content_type="application/json").status_code == 400
     assert (
         client.post(f"/api/v1/cases/{case.pk}/share/", {"organisation": "FR", "hwpci": True}, content_type="application/json").status_code
@@ -303,7 +305,11 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "FR", "reason": "Affected"})
     assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.pk}/#sharing")
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "LT", "reason": "Affected"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and 'data-testid="sharing-notice"' in response.content.decode() and 'data-code="LT"' in response.content.decode()
+    assert (
+        response.status_code == 200
+        and 'data-testid="sharing-notice"' in response.content.decode()
+        and 'data-code="LT"' in response.content.decode()
+    )
     assert can_view(people["other_delegate"], case)
     request_id = AccessRequest.objects.get(case=case).pk
     other = opened(people, distribution=Distribution.RESTRICTED)

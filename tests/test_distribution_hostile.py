@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 
+from awareness.models import RequestForInformation
 from cases import sharing
 from cases.models import AccessRequest, AccessRequestStatus, Case
 from cdt.accounts.roles import Role
@@ -217,26 +218,33 @@ def test_a_non_manager_learns_nothing_from_the_share_form_about_users(people, cl
 
 
 def test_a_delegate_cannot_share_a_case_onward_through_a_request_for_information(people, client):
-    """FINDING (high): any delegate who sees a case may widen it to any
-    organisation by asking that organisation for information:
-    ``rfi_ask`` calls ``case_share_for_request`` (awareness/services.py:110,
-    cases/sharing.py ``case_share_for_request``), which grants the
-    addressee view access with no check of who asks. Germany, a recipient
-    of a restricted case, brings in DG CNECT and Hungary, though only the
-    originator and the secretariat may widen (decision 0022, table)."""
+    """Found by the probe (high): a delegate who saw a case could widen it
+    to any organisation by asking that organisation for information. Now a
+    request for information shares the case only with SIAC (para 19), or
+    with anyone when the asker may widen it anyway; otherwise it is a 400
+    naming ``addressed_to``."""
     case = opened(people, distribution=Distribution.RESTRICTED, shared_with=[org("DE")])
     assert can_view(people["delegate"], case) and not sharing.may_manage_distribution(people["delegate"], case)
     client.force_login(people["delegate"])
     assert client.post(f"/api/v1/cases/{case.pk}/share/", {"organisation": "HU"}, content_type=JSON).status_code == 403
     for code in ("COM-CNECT", "HU"):
-        client.post(
+        response = client.post(
             "/api/v1/requests-for-information/",
             {"case": case.pk, "addressed_to": code, "question": "Anything?", "due_on": "2026-12-20"},
             content_type=JSON,
         )
+        assert response.status_code == 400 and "addressed_to" in response.json(), response.json()
     case = Case.objects.get(pk=case.pk)
     assert not can_view(people["cnect"], case)
     assert not can_view(people["outsider"], case)
+    assert not RequestForInformation.objects.filter(case=case).exists()
+    # SIAC is asked for assessments by the process: it is brought in.
+    response = client.post(
+        "/api/v1/requests-for-information/",
+        {"case": case.pk, "addressed_to": "SIAC", "question": "Who?", "due_on": "2026-12-20"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201 and can_view(people["siac"], Case.objects.get(pk=case.pk))
 
 
 def test_the_chair_may_bring_to_hwpci_but_not_restrict(people, client):
@@ -291,8 +299,10 @@ def test_a_decider_of_one_case_cannot_decide_requests_on_another(people, client)
     on_mine = sharing.access_request_create(by=people["outsider"], reference=mine.reference, reason="Agenda")
     client.force_login(people["delegate"])
     assert sharing.may_manage_distribution(people["delegate"], mine)
-    page = client.post(f"/cases/{mine.pk}/access-requests/{on_theirs.pk}/decide/", {"decision": "grant", "scope": "organisation"})
-    assert page.status_code == 404
+    page = client.post(f"/cases/{mine.pk}/access-requests/decide/", {"request": on_theirs.pk, "decision": "grant", "scope": "organisation"})
+    unknown = client.post(f"/cases/{mine.pk}/access-requests/decide/", {"request": 10**9, "decision": "grant", "scope": "organisation"})
+    assert page.status_code == unknown.status_code == 400 and "No such request on this case." in page.content.decode()
+    assert theirs.reference not in page.content.decode()
     api = client.post(f"/api/v1/access-requests/{on_theirs.pk}/decide/", {"decision": "grant"}, content_type=JSON)
     assert api.status_code == 404
     assert client.get(f"/api/v1/access-requests/{on_theirs.pk}/").status_code == 404
@@ -359,7 +369,9 @@ def test_a_request_on_a_red_case_is_granted_by_name_not_to_an_organisation(peopl
         assert "scope" in refused.value.message_dict
         assert AccessRequest.objects.get(pk=request.pk).status == AccessRequestStatus.PENDING
         client.force_login(people["eeas"])
-        page = client.post(f"/cases/{case.pk}/access-requests/{request.pk}/decide/", {"decision": "grant", "scope": "organisation"})
+        page = client.post(
+            f"/cases/{case.pk}/access-requests/decide/", {"request": request.pk, "decision": "grant", "scope": "organisation"}
+        )
         assert page.status_code == 400
         decided = sharing.access_request_decide(request=request, by=people["eeas"], grant=True, scope="user")
         assert decided.status == AccessRequestStatus.GRANTED and can_view(people["chair"], Case.objects.get(pk=case.pk))
@@ -508,7 +520,8 @@ def test_bad_page_input_is_400(people, client):
         assert client.post(f"/cases/{case.pk}/sharing/share/", data).status_code == 400, data
     assert client.post(f"/cases/{case.pk}/sharing/nonsense/", {"hwpci": "on"}).status_code == 404
     for data in ({"decision": "maybe"}, {"decision": "grant", "scope": "everyone"}, {"decision": "decline"}):
-        assert client.post(f"/cases/{case.pk}/access-requests/{request.pk}/decide/", data).status_code == 400, data
+        assert client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": request.pk, **data}).status_code == 400, data
+    assert client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": "x", "decision": "grant"}).status_code == 400
     client.force_login(people["outsider"])
     assert client.post("/cases/access-requests/", {"reference": "C" * 5000, "reason": "x"}).status_code == 400
     assert client.post("/cases/access-requests/", {"reference": "CDT-2026-0001", "reason": "x" * 5000}).status_code == 400

@@ -129,6 +129,8 @@ class CaseSharingActions:
 
     def _change(self, request: AuthenticatedRequest, *, widen: bool) -> Response:
         case = self.get_object()
+        if not sharing.may_change_any_distribution(request.user, case, widen=widen):
+            raise PermissionDenied(_("Only the originator and the Council secretariat change this case's distribution."))
         body = ShareSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -47,6 +47,12 @@ class AccessRequest(models.Model):
         verbose_name_plural = _("access requests")
         default_permissions = ()
         indexes = [models.Index(fields=["case", "status"], name="cases_accessreq_case_status")]
+        constraints = [
+            # Two tabs or a retried POST: one pending request per requester and reference.
+            models.UniqueConstraint(
+                fields=["requested_by", "reference"], condition=models.Q(status="pending"), name="cases_accessreq_one_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.requested_by}"
