@@ -19,9 +19,9 @@ from cdt.security.grants import access_grant
 from cdt.security.markings import Classification, Distribution, Tlp
 
 from . import services
+from .access_requests import access_request_create
 from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
 from .permissions import is_chair
-from .sharing import access_request_create
 
 
 class Writer(Protocol):

@@ -130,8 +130,7 @@ def case_open(*, by: User, shared_with: Iterable[Organisation] = (), **fields: A
             access_grant(target=case, by=by, group=group)
             access_grant(target=case, by=by, group=group, action="change")
         if int(case.tlp) == int(Tlp.RED):  # TLP:RED reaches named people only: the opener is the first
-            access_grant(target=case, by=by, user=by)
-            access_grant(target=case, by=by, user=by, action="change")
+            _named_originator(case, by)
         for organisation in dict.fromkeys(shared_with):
             if organisation != case.originator:
                 access_grant(target=case, by=by, group=organisation_group(organisation))
@@ -145,9 +144,12 @@ def case_update(*, case: Case, by: User, **fields: Any) -> Case:
     by default)."""
     if not visible_to(Case.objects.filter(pk=case.pk), by, "change").exists():
         raise PermissionDenied(_("You may see this case but not edit it."))
+    if "distribution" in fields:
+        raise ValidationError({"distribution": _("Change who is in the loop from the case's share panel.")})
     relations = _split_relations(fields)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        raised_to_red = int(fields.get("tlp", case.tlp)) == int(Tlp.RED) != int(case.tlp)
         for name, value in fields.items():
             setattr(case, name, value)
         case.full_clean(exclude=["state"])  # the step is protected: only transitions set it
@@ -157,7 +159,16 @@ def case_update(*, case: Case, by: User, **fields: Any) -> Case:
         case.save()
         for name, values in relations.items():
             getattr(case, name).set(values)
+        if raised_to_red:  # TLP:RED reaches named people only: whoever raised it stays one, as the opener of a RED case is
+            _named_originator(case, by)
     return case
+
+
+def _named_originator(case: Case, by: User) -> None:
+    """Make ``by`` a named official with view and change: the originator's
+    access at TLP:RED, where grants to organisations open nothing."""
+    access_grant(target=case, by=by, user=by)
+    access_grant(target=case, by=by, user=by, action="change")
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from django.views.decorators.http import require_POST
 
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
-from cdt.core.forms import EclFormMixin
+from cdt.core.forms import EclFormMixin, service_errors_on_form
 from cdt.directory.models import Organisation
 from cdt.security.markings import Distribution
 from cdt.security.types import AuthenticatedHttpRequest
 
-from . import selectors, sharing
+from . import access_requests, selectors, sharing
 from .models import AccessRequest, AccessScope, Case
 
 
@@ -73,8 +73,10 @@ class AccessRequestForm(EclFormMixin, forms.Form):
 
 
 class DecisionForm(EclFormMixin, forms.Form):
-    request = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[("grant", gettext_lazy("Grant")), ("decline", gettext_lazy("Decline"))])
+    request = forms.IntegerField(label=gettext_lazy("Request"), min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=[("grant", gettext_lazy("Grant")), ("decline", gettext_lazy("Decline"))]
+    )
     scope = forms.ChoiceField(label=gettext_lazy("Access given to"), choices=AccessScope.choices, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
 
@@ -89,7 +91,7 @@ def _panel_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) 
         "may_manage": manage,
         "may_distribute_to_hwpci": manage or sharing.may_distribute_to_hwpci(request.user, case),
         "tlp_red": sharing.tlp_needs_names(case),
-        "requests": list(sharing.access_requests_to_decide(request.user, case)) if manage else [],
+        "requests": list(access_requests.access_requests_to_decide(request.user, case)) if manage else [],
         "share_form": extra.pop("share_form", None) or ShareForm(),
         "scopes": AccessScope.choices,
         **extra,
@@ -143,7 +145,7 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
     except sharing.SharingConflict as error:
         return _panel(request, case, status=409, error=str(error), share_form=form)
     except ValidationError as error:
-        _form_errors(form, error)
+        service_errors_on_form(form, error)
         return _panel(request, case, status=400, share_form=form)
     return _done(request, case, _("Access updated.") if change == "share" else _("Access narrowed."))
 
@@ -166,13 +168,14 @@ def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int) 
         return _panel(request, case, status=403, error=_("Only the originator and the Council secretariat decide requests for this case."))
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _panel(request, case, status=400, error=_("Choose grant or decline."))
+        problems = [f"{form[name].label}: {' '.join(str(error) for error in errors)}" for name, errors in form.errors.items()]
+        return _panel(request, case, status=400, error=" ".join(problems))
     data = form.cleaned_data
     access_request = AccessRequest.objects.filter(pk=data["request"], case=case).first()
     if access_request is None:
         return _panel(request, case, status=400, error=_("No such request on this case."))
     try:
-        sharing.access_request_decide(
+        access_requests.access_request_decide(
             request=access_request,
             by=request.user,
             grant=data["decision"] == "grant",
@@ -191,19 +194,21 @@ def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int) 
 @declare_access(AUTHENTICATED)
 def access_requests_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for access by reference; your requests; the requests you decide."""
-    form = AccessRequestForm(request.POST or None)
+    form = AccessRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                sharing.access_request_create(by=request.user, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"])
+                access_requests.access_request_create(
+                    by=request.user, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors_on_form(form, error)
             except sharing.SharingConflict as error:
                 form.add_error("reference", str(error))
                 status = 409
             else:
-                messages.success(request, str(sharing.REQUEST_ANSWER))
+                messages.success(request, str(access_requests.REQUEST_ANSWER))
                 return redirect("access-request-page")
         status = status if status != 200 else 400
     return render(
@@ -211,16 +216,8 @@ def access_requests_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cases/access_requests.html",
         {
             "form": form,
-            "mine": sharing.access_requests_made_by(request.user)[:50],
-            "to_decide": sharing.access_requests_to_decide(request.user)[:50],
+            "mine": access_requests.access_requests_made_by(request.user)[:50],
+            "to_decide": access_requests.access_requests_to_decide(request.user)[:50],
         },
         status=status,
     )
-
-
-def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

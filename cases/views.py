@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.forms import service_errors_on_form
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_queryset
 from cdt.security.types import AuthenticatedHttpRequest
@@ -71,7 +72,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             case = services.case_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
             return redirect("case-page", case_id=case.pk)
@@ -200,17 +201,9 @@ def _assess(
         try:
             assess(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect("case-page", case_id=case.pk)
     bound: dict[str, Any] = {form_name: form}
     return case_detail(request, case_id, status=400, **bound)
-
-
-def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

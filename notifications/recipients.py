@@ -23,7 +23,7 @@ def audience(event: Event) -> QuerySet:
     users = get_user_model().objects.filter(is_active=True)
     if event.kind == EventKind.ACCESS_DECIDED:
         # About a request, not a case the requester may not see: told to
-        # the requester alone, and only the reference they typed is named.
+        # the requester alone; the event names the request, never the case.
         return users.filter(pk=event.payload.get("requester")).order_by("pk")
     if event.case_id is not None:
         users = viewers_of(event.case, users)

@@ -9,7 +9,9 @@ implementing guidelines give it (Council doc. 10289/23, section 5, para 24).
 Here every write is an API call with the user's own token (read and write
 scopes, as ``issue_token`` gives them) and every check reads the result back
 with a GET. The ORM only creates the users, their tokens and the threat
-actor (reference data), plus the one stop-gap below.
+actor (reference data). No grant is made by hand: the case reaches the
+chair, SIAC and the 27 delegations through its HWPCI distribution
+(docs/decisions/0022).
 """
 
 from __future__ import annotations
@@ -97,9 +99,6 @@ class Cast:
 @pytest.fixture
 def cast(directory) -> Cast:
     return Cast()
-
-
-# --- The one stop-gap -------------------------------------------------------------------
 
 
 # --- Reading back ---------------------------------------------------------------------------

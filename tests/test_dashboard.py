@@ -30,17 +30,11 @@ def keys(panels):
 
 
 def test_each_role_gets_its_panels(cast):
-    assert keys(dashboard.panels(cast["delegate"])) == {
-        "awaiting-position",
-        "open-procedures",
-        "new-assessments",
-        "recent-decisions",
-        "access-requests",
-    }
+    assert keys(dashboard.panels(cast["delegate"])) == {"awaiting-position", "open-procedures", "new-assessments", "recent-decisions"}
     chair = keys(dashboard.panels(cast["chair"]))
     assert {"next-meeting", "ready-to-move", "procedures-closing", "awaiting-position"} <= chair
-    assert keys(dashboard.panels(cast["eeas"])) == {"my-notes", "cases-waiting-for-note", "evaluations-due", "access-requests"}
-    assert keys(dashboard.panels(cast["secretariat"])) == {"feed-log", "overdue", "expiring-clearances", "access-requests"}
+    assert keys(dashboard.panels(cast["eeas"])) == {"my-notes", "cases-waiting-for-note", "evaluations-due"}
+    assert keys(dashboard.panels(cast["secretariat"])) == {"feed-log", "overdue", "expiring-clearances"}
     assert dashboard.panels(cast["siac"]) == []
 
 

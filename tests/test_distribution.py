@@ -17,14 +17,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from cases import sharing
-from cases.models import AccessRequest, Case
+from cases import access_requests, sharing
+from cases.models import AccessRequest, Case, CaseGroupObjectPermission
 from cdt.accounts.roles import GROUP_NAMES, Role
-from cdt.directory.models import Organisation
 from cdt.security.access import can_view, viewers_of
 from cdt.security.grants import access_grant
 from cdt.security.markings import Distribution, Tlp
-from cdt.security.migration_helpers import distribution_from_grants
+from cdt.security.migration_helpers import distribution_from_grants, grants_from_distribution
 from cdt.security.models import AuditEntry
 from measures.models import OptionsNote
 from notifications.models import Event, EventKind, Notification
@@ -32,27 +31,9 @@ from notifications.services import event_dispatch
 from tests.factories import CaseFactory
 
 from .cases_support import case_fields
+from .distribution_support import opened, org, people  # noqa: F401  (people: a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(cast, make_user):
-    """The cast, and a Commission contributor (DG CNECT: outside HWPCI)."""
-    return {**cast, "cnect": make_user("cnect-staff", "COM-CNECT", roles=(Role.COMMISSION_CONTRIBUTOR,))}
-
-
-def opened(people, **overrides) -> Case:
-    """A case the EEAS opens through the service (HWPCI unless told)."""
-    from cases.services import case_open
-
-    fields = case_fields(brought_by=Organisation.objects.get(code="EEAS"), distribution=Distribution.HWPCI)
-    fields.update(overrides)
-    return case_open(by=people["eeas"], **fields)
-
-
-def org(code: str) -> Organisation:
-    return Organisation.objects.get(code=code)
 
 
 # --- The rule ---------------------------------------------------------------------------------
@@ -240,8 +221,8 @@ def test_request_access_neither_confirms_nor_denies_existence(people, client):
 
 def test_the_originator_grants_or_declines_and_the_requester_is_told(people, client):
     case = opened(people, distribution=Distribution.RESTRICTED)
-    first = sharing.access_request_create(by=people["outsider"], reference=case.reference, reason="Hungarian victims")
-    second = sharing.access_request_create(by=people["other_delegate"], reference=case.reference.lower(), reason="Curious")
+    first = access_requests.access_request_create(by=people["outsider"], reference=case.reference, reason="Hungarian victims")
+    second = access_requests.access_request_create(by=people["other_delegate"], reference=case.reference.lower(), reason="Curious")
     requested = Event.objects.filter(kind=EventKind.ACCESS_REQUESTED, case=case)
     assert requested.count() == 2
     event_dispatch(event_id=requested.first().pk)
@@ -291,7 +272,7 @@ def test_the_originator_grants_or_declines_and_the_requester_is_told(people, cli
 
 def test_the_share_panel_on_the_case_page(people, client, login_verified):
     case = opened(people, distribution=Distribution.RESTRICTED)
-    sharing.access_request_create(by=people["chair"], reference=case.reference, reason="Presidency")
+    access_requests.access_request_create(by=people["chair"], reference=case.reference, reason="Presidency")
     client.force_login(people["eeas"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'hx-get="/cases/{case.pk}/sharing/"' in page
@@ -313,7 +294,7 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
     assert can_view(people["other_delegate"], case)
     request_id = AccessRequest.objects.get(case=case).pk
     other = opened(people, distribution=Distribution.RESTRICTED)
-    foreign = sharing.access_request_create(by=people["outsider"], reference=other.reference, reason="x").pk
+    foreign = access_requests.access_request_create(by=people["outsider"], reference=other.reference, reason="x").pk
     response = client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": foreign, "decision": "grant"})
     assert response.status_code == 400 and "No such request on this case." in response.content.decode()
     response = client.post(
@@ -331,7 +312,7 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
 
 def test_the_dashboard_lists_requests_to_decide(people, client, login_verified):
     case = opened(people, distribution=Distribution.RESTRICTED)
-    sharing.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
+    access_requests.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
     client.force_login(people["eeas"])
     html = client.get("/").content.decode()
     panel = html.split('data-testid="panel-access-requests"', 1)[1].split("</article>", 1)[0]
@@ -411,3 +392,36 @@ def test_the_migration_gives_existing_cases_a_distribution_from_their_grants(peo
     assert set(viewers_of(named).values_list("username", flat=True)) == before[named.pk]
     # Every delegate saw it before; now the EEAS and SIAC too (as the migration's docstring says).
     assert set(viewers_of(everyone).values_list("username", flat=True)) - before[everyone.pk] == {"eeas-staff", "siac-analyst"}
+    # The role grant is gone (the distribution replaces it): restricting the case now does restrict it.
+    assert not CaseGroupObjectPermission.objects.filter(content_object=everyone, group=delegates).exists()
+    sharing.case_unshare(case=everyone, by=people["delegate"], hwpci=True, reason="National information")
+    assert not can_view(people["outsider"], Case.objects.get(pk=everyone.pk))
+    # Backwards: HWPCI-wide rows get their role grant back.
+    Case.objects.filter(pk=everyone.pk).update(distribution=Distribution.HWPCI)
+    assert grants_from_distribution(apps, "cases", "Case") == 1
+    assert CaseGroupObjectPermission.objects.filter(content_object=everyone, group=delegates).exists()
+
+
+def test_who_has_access_costs_the_same_whatever_the_number_of_grants(people, client, make_user):
+    """The share panel's reads do not grow with the grants: one query per
+    kind of line, not one per organisation, role or named official."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    delegates = Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE])
+    small = opened(people, shared_with=[org("FR")])
+    sharing.case_share(case=small, by=people["eeas"], user=make_user("named-small", "DE"))
+    access_grant(target=small, by=people["eeas"], group=delegates)
+    large = opened(people, shared_with=[org(code) for code in ("FR", "IE", "LT", "LV", "COM-CNECT")])
+    for index in range(4):
+        sharing.case_share(case=large, by=people["eeas"], user=make_user(f"named-{index}", "DE"))
+    access_grant(target=large, by=people["eeas"], group=delegates)
+    client.force_login(people["eeas"])
+    counts = []
+    for case in (small, large, small):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/cases/{case.pk}/distribution/").status_code == 200
+        counts.append(len(captured))
+    assert counts[1] == counts[2], counts
+    lines = client.get(f"/api/v1/cases/{large.pk}/distribution/").json()["access"]
+    assert {line["kind"] for line in lines} == {"distribution", "originator", "organisation", "role", "named_official"}

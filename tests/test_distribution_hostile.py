@@ -13,41 +13,18 @@ import datetime
 import pytest
 
 from awareness.models import RequestForInformation
-from cases import sharing
+from cases import access_requests, sharing
 from cases.models import AccessRequest, AccessRequestStatus, Case
 from cdt.accounts.roles import Role
-from cdt.directory.models import Organisation
 from cdt.security.access import can_view, viewers_of
 from cdt.security.markings import Classification, Distribution, Tlp
 from notifications.models import Event, EventKind, Notification
 from notifications.selectors import inbox
 from notifications.services import event_dispatch
 
-from .cases_support import case_fields
+from .distribution_support import JSON, opened, org, people  # noqa: F401  (people: a fixture)
 
 pytestmark = pytest.mark.django_db
-
-JSON = "application/json"
-
-
-@pytest.fixture
-def people(cast, make_user):
-    """The cast, and a Commission contributor (DG CNECT: outside HWPCI)."""
-    return {**cast, "cnect": make_user("cnect-staff", "COM-CNECT", roles=(Role.COMMISSION_CONTRIBUTOR,))}
-
-
-def opened(people, by: str = "eeas", **overrides) -> Case:
-    """A case opened through the service (by the EEAS, HWPCI-wide, unless told)."""
-    from cases.services import case_open
-
-    opener = people[by]
-    fields = case_fields(brought_by=opener.organisation, distribution=Distribution.HWPCI)
-    fields.update(overrides)
-    return case_open(by=opener, **fields)
-
-
-def org(code: str) -> Organisation:
-    return Organisation.objects.get(code=code)
 
 
 def assessment(people, cases, **overrides):
@@ -152,8 +129,8 @@ def test_the_requester_is_told_of_the_decision_in_the_notification_centre(people
     requester was told by e-mail only. Rows about the reader's own requests
     are now shown."""
     case = opened(people, distribution=Distribution.RESTRICTED)
-    request = sharing.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
-    sharing.access_request_decide(request=request, by=people["eeas"], grant=False, reason="Not affected")
+    request = access_requests.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
+    access_requests.access_request_decide(request=request, by=people["eeas"], grant=False, reason="Not affected")
     event = Event.objects.get(kind=EventKind.ACCESS_DECIDED)
     event_dispatch(event_id=event.pk)
     assert Notification.objects.filter(event=event, recipient=people["outsider"]).exists()
@@ -193,7 +170,7 @@ def test_strict_and_red_cases_stay_hidden_from_delegates_on_every_new_route(peop
         assert client.get(f"/api/v1/cases/{case.pk}/distribution/").status_code == 404
         assert client.get(f"/cases/{case.pk}/sharing/").status_code == 404
         assert client.post(f"/cases/{case.pk}/sharing/share/", {"hwpci": "on"}).status_code == 404
-        request = sharing.access_request_create(by=people[who], reference=case.reference, reason="Agenda")
+        request = access_requests.access_request_create(by=people[who], reference=case.reference, reason="Agenda")
         assert request.case == case
         assert client.get(f"/api/v1/access-requests/{request.pk}/").json().keys().isdisjoint({"case", "requester_organisation"})
 
@@ -295,8 +272,8 @@ def test_a_decider_of_one_case_cannot_decide_requests_on_another(people, client)
     originator cannot decide a request on an EEAS case, by either road."""
     theirs = opened(people, distribution=Distribution.RESTRICTED)
     mine = opened(people, by="delegate", distribution=Distribution.RESTRICTED)
-    on_theirs = sharing.access_request_create(by=people["outsider"], reference=theirs.reference, reason="Agenda")
-    on_mine = sharing.access_request_create(by=people["outsider"], reference=mine.reference, reason="Agenda")
+    on_theirs = access_requests.access_request_create(by=people["outsider"], reference=theirs.reference, reason="Agenda")
+    on_mine = access_requests.access_request_create(by=people["outsider"], reference=mine.reference, reason="Agenda")
     client.force_login(people["delegate"])
     assert sharing.may_manage_distribution(people["delegate"], mine)
     page = client.post(f"/cases/{mine.pk}/access-requests/decide/", {"request": on_theirs.pk, "decision": "grant", "scope": "organisation"})
@@ -317,7 +294,7 @@ def test_a_request_is_404_to_anyone_but_its_requester_and_deciders(people, clien
     hidden = opened(people, distribution=Distribution.RESTRICTED)
     visible = opened(people)
     requests = [
-        sharing.access_request_create(by=people["outsider"], reference=reference, reason="Agenda")
+        access_requests.access_request_create(by=people["outsider"], reference=reference, reason="Agenda")
         for reference in (hidden.reference, visible.reference, "CDT-2026-9999")
     ]
     client.force_login(people["other_delegate"])
@@ -342,7 +319,7 @@ def test_a_requester_who_gains_the_change_right_cannot_decide_their_own_request(
     case = opened(people)
     junior = make_user("eeas-junior", "EEAS", roles=(Role.EEAS_DRAFTER,), clearance=Classification.UNCLASSIFIED)
     assert not can_view(junior, case)
-    request = sharing.access_request_create(by=junior, reference=case.reference, reason="My desk")
+    request = access_requests.access_request_create(by=junior, reference=case.reference, reason="My desk")
     assert request.case == case
     junior = make_user("eeas-junior", "EEAS", roles=(Role.EEAS_DRAFTER,), clearance=Classification.RESTREINT_UE)
     client.force_login(junior)
@@ -363,9 +340,9 @@ def test_a_request_on_a_red_case_is_granted_by_name_not_to_an_organisation(peopl
 
     for tlp in (Tlp.RED, Tlp.AMBER_STRICT):
         case = opened(people, tlp=tlp)
-        request = sharing.access_request_create(by=people["chair"], reference=case.reference, reason="Chair")
+        request = access_requests.access_request_create(by=people["chair"], reference=case.reference, reason="Chair")
         with pytest.raises(ValidationError) as refused:
-            sharing.access_request_decide(request=request, by=people["eeas"], grant=True)
+            access_requests.access_request_decide(request=request, by=people["eeas"], grant=True)
         assert "scope" in refused.value.message_dict
         assert AccessRequest.objects.get(pk=request.pk).status == AccessRequestStatus.PENDING
         client.force_login(people["eeas"])
@@ -373,7 +350,7 @@ def test_a_request_on_a_red_case_is_granted_by_name_not_to_an_organisation(peopl
             f"/cases/{case.pk}/access-requests/decide/", {"request": request.pk, "decision": "grant", "scope": "organisation"}
         )
         assert page.status_code == 400
-        decided = sharing.access_request_decide(request=request, by=people["eeas"], grant=True, scope="user")
+        decided = access_requests.access_request_decide(request=request, by=people["eeas"], grant=True, scope="user")
         assert decided.status == AccessRequestStatus.GRANTED and can_view(people["chair"], Case.objects.get(pk=case.pk))
         assert not can_view(people["delegate"], Case.objects.get(pk=case.pk))
 
@@ -400,141 +377,3 @@ def test_an_assessment_following_its_case_goes_when_the_case_is_restricted(peopl
     sharing.case_share(case=red, by=people["eeas"], user=people["siac"], reason="Assess it")
     red_report = assessment(people, [red], shared_with=[])
     assert not can_view(people["delegate"], red_report) and people["delegate"] not in viewers_of(red_report)
-
-
-# --- Bad input ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/api/v1/cases/abc/distribution/",
-        "/api/v1/cases/99999999999999999999/distribution/",
-        "/api/v1/access-requests/abc/",
-        "/api/v1/access-requests/99999999999999999999/",
-        "/cases/99999999999999999999/sharing/",
-    ],
-)
-def test_bad_ids_are_404(people, client, url):
-    client.force_login(people["eeas"])
-    assert client.get(url).status_code == 404
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/api/v1/cases/99999999999999999999/share/",
-        "/api/v1/access-requests/99999999999999999999/decide/",
-        "/cases/99999999999999999999/sharing/share/",
-        "/cases/{case}/access-requests/99999999999999999999/decide/",
-        "/cases/{case}/access-requests/abc/decide/",
-    ],
-)
-def test_bad_ids_are_404_on_post(people, client, url):
-    case = opened(people)
-    client.force_login(people["eeas"])
-    assert client.post(url.format(case=case.pk), {"hwpci": True, "decision": "grant"}, content_type=JSON).status_code == 404
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"organisation": ["IE"]},
-        {"organisation": {"code": "IE"}},
-        {"organisation": 7},
-        {"user": 5},
-        {"user": ["eeas-staff"]},
-        {"hwpci": "yes"},
-        {"hwpci": 1},
-        {"role": ["hwpci_delegate"]},
-        {"role": "nobody"},
-        {"organisation": "IE", "reason": 5},
-        {"organisation": "IE", "reason": "x" * 5000},
-        {"organisation": "X" * 10000},
-        [],
-        "hwpci",
-    ],
-)
-@pytest.mark.parametrize("change", ["share", "unshare"])
-def test_wrong_types_in_a_share_are_400(people, client, body, change):
-    case = opened(people, distribution=Distribution.RESTRICTED)
-    client.force_login(people["eeas"])
-    response = client.post(f"/api/v1/cases/{case.pk}/{change}/", body, content_type=JSON)
-    assert response.status_code == 400, (body, response.content[:300])
-
-
-@pytest.mark.parametrize("role", [role.value for role in Role])
-def test_withdrawing_any_role_without_a_grant_is_400_not_500(people, client, role):
-    case = opened(people, distribution=Distribution.RESTRICTED)
-    client.force_login(people["eeas"])
-    response = client.post(f"/api/v1/cases/{case.pk}/unshare/", {"role": role, "reason": "x"}, content_type=JSON)
-    assert response.status_code == 400, response.content[:300]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"decision": ["grant"]},
-        {"decision": "grant", "scope": None},
-        {"decision": "grant", "scope": "everyone"},
-        {"decision": "decline", "reason": 5},
-        {"decision": "decline", "reason": "x" * 5000},
-        [],
-    ],
-)
-def test_wrong_types_in_a_decision_are_400(people, client, body):
-    case = opened(people, distribution=Distribution.RESTRICTED)
-    request = sharing.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
-    client.force_login(people["eeas"])
-    response = client.post(f"/api/v1/access-requests/{request.pk}/decide/", body, content_type=JSON)
-    assert response.status_code == 400, (body, response.content[:300])
-    assert AccessRequest.objects.get(pk=request.pk).status == AccessRequestStatus.PENDING
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"reference": 123, "reason": "x"},
-        {"reference": ["CDT-2026-0001"], "reason": "x"},
-        {"reference": "CDT-2026-0001", "reason": ["x"]},
-        {"reference": "C" * 10000, "reason": "x"},
-        {"reference": "CDT-2026-0001", "reason": "x" * 100000},
-        {"reference": "   ", "reason": "x"},
-        {"reference": "CDT-2026-0001", "reason": "   "},
-        {"reference": None, "reason": "x"},
-        [],
-    ],
-)
-def test_wrong_types_in_a_request_for_access_are_400(people, client, body):
-    client.force_login(people["outsider"])
-    response = client.post("/api/v1/access-requests/", body, content_type=JSON)
-    assert response.status_code == 400, (body, response.content[:300])
-    assert not AccessRequest.objects.exists()
-
-
-def test_bad_page_input_is_400(people, client):
-    case = opened(people, distribution=Distribution.RESTRICTED)
-    request = sharing.access_request_create(by=people["outsider"], reference=case.reference, reason="Agenda")
-    client.force_login(people["eeas"])
-    for data in ({"organisation": "XX"}, {"role": "nobody"}, {"user": "u" * 5000}, {"organisation": "FR", "reason": "r" * 5000}):
-        assert client.post(f"/cases/{case.pk}/sharing/share/", data).status_code == 400, data
-    assert client.post(f"/cases/{case.pk}/sharing/nonsense/", {"hwpci": "on"}).status_code == 404
-    for data in ({"decision": "maybe"}, {"decision": "grant", "scope": "everyone"}, {"decision": "decline"}):
-        assert client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": request.pk, **data}).status_code == 400, data
-    assert client.post(f"/cases/{case.pk}/access-requests/decide/", {"request": "x", "decision": "grant"}).status_code == 400
-    client.force_login(people["outsider"])
-    assert client.post("/cases/access-requests/", {"reference": "C" * 5000, "reason": "x"}).status_code == 400
-    assert client.post("/cases/access-requests/", {"reference": "CDT-2026-0001", "reason": "x" * 5000}).status_code == 400
-
-
-def test_a_pending_request_is_unique_in_the_database(people):
-    """FINDING (low): "you already asked" is a read then a write
-    (cases/sharing.py ``access_request_create``); nothing in the table
-    stops two simultaneous requests (two tabs, a retried POST) from both
-    being written and both reaching the deciders. A partial unique
-    constraint on (requested_by, reference) while pending would."""
-    from django.db import IntegrityError, transaction
-
-    AccessRequest.objects.create(reference="CDT-2026-0001", requested_by=people["outsider"], reason="Agenda")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        AccessRequest.objects.create(reference="CDT-2026-0001", requested_by=people["outsider"], reason="Agenda")

@@ -55,7 +55,7 @@ from django.views.generic.edit import FormMixin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.sharing import access_request_create
+from cases.access_requests import access_request_create
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.markings import Classification, Distribution, Tlp

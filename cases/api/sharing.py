@@ -23,16 +23,13 @@ from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.core.api import fields as json_fields
+from cdt.core.api.errors import service_validation_error
 from cdt.directory.models import Organisation
 from cdt.security.markings import Distribution
 from cdt.security.types import AuthenticatedRequest
 
-from .. import sharing
+from .. import access_requests, sharing
 from ..models import AccessRequest, AccessScope, Case
-
-
-def _validation_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 class AccessLineSerializer(serializers.Serializer):
@@ -152,7 +149,7 @@ class CaseSharingActions:
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise _validation_error(error) from error
+            raise service_validation_error(error) from error
         except sharing.SharingConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(DistributionSerializer(_distribution(case, request.user)).data)
@@ -207,7 +204,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     queryset = AccessRequest.objects.none()
 
     def get_queryset(self) -> QuerySet[AccessRequest]:
-        requests = sharing.access_request_visible(self.request.user).select_related("requested_by__organisation")
+        requests = access_requests.access_request_visible(self.request.user).select_related("requested_by__organisation")
         mine = self.request.query_params.get("mine")
         if mine == "true":
             requests = requests.filter(requested_by=self.request.user)
@@ -244,14 +241,14 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body = AccessRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            access_request = sharing.access_request_create(
+            access_request = access_requests.access_request_create(
                 by=request.user, reference=body.validated_data["reference"], reason=body.validated_data["reason"]
             )
         except DjangoValidationError as error:
-            raise _validation_error(error) from error
+            raise service_validation_error(error) from error
         except sharing.SharingConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        return Response({"detail": str(sharing.REQUEST_ANSWER), "id": access_request.pk}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": str(access_requests.REQUEST_ANSWER), "id": access_request.pk}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=AccessDecisionSerializer,
@@ -271,7 +268,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body = AccessDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            access_request = sharing.access_request_decide(
+            access_request = access_requests.access_request_decide(
                 request=access_request,
                 by=request.user,
                 grant=body.validated_data["decision"] == "grant",
@@ -281,7 +278,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
-            raise _validation_error(error) from error
+            raise service_validation_error(error) from error
         except sharing.SharingConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(AccessRequestForDeciderSerializer(access_request).data)

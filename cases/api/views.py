@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import BOOLEAN_VALUES, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.types import AuthenticatedRequest
@@ -41,10 +42,6 @@ from .sharing import CaseSharingActions
 EXERCISE_PARAMETER = OpenApiParameter(
     "exercise", OpenApiTypes.BOOL, description="true: exercise cases instead of real ones (never both).", required=False
 )
-
-
-def validation_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 @extend_schema_view(list=extend_schema(parameters=[EXERCISE_PARAMETER]))

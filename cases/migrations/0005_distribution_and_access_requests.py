@@ -1,8 +1,10 @@
 """Distribution of existing Case rows, consistent with their grants: a
 case granted to the "HWPCI delegate" group becomes HWPCI-wide, every
 other one stays restricted to its grant holders (nothing else becomes more
-visible). Made HWPCI-wide, such a row is also seen by EEAS, SIAC and
-secretariat staff who held no grant on it, within its markings: see
+visible). Made HWPCI-wide (the role grant dropped, which the distribution
+replaces), such a row is also seen by the other staff of organisations that
+receive HWPCI documents (EEAS, SIAC, secretariat) who held no grant on it,
+within its markings: see
 ``cdt.security.migration_helpers.distribution_from_grants`` and
 docs/decisions/0022."""
 
@@ -15,6 +17,12 @@ def distribute(apps, schema_editor):
     from cdt.security.migration_helpers import distribution_from_grants
 
     distribution_from_grants(apps, "cases", "Case")
+
+
+def undistribute(apps, schema_editor):
+    from cdt.security.migration_helpers import grants_from_distribution
+
+    grants_from_distribution(apps, "cases", "Case")
 
 
 class Migration(migrations.Migration):
@@ -107,5 +115,5 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["case", "status"], name="cases_accessreq_case_status")],
             },
         ),
-        migrations.RunPython(distribute, migrations.RunPython.noop),
+        migrations.RunPython(distribute, undistribute),
     ]

@@ -366,7 +366,7 @@ def expiring_clearances(user, *, days: int = 60) -> Panel:
 def access_requests(user) -> Panel:
     """Requests for access to cases whose distribution the user manages
     (the originator's organisation, the secretariat)."""
-    from cases.sharing import access_requests_to_decide
+    from cases.access_requests import access_requests_to_decide
 
     requests = access_requests_to_decide(user)[:PANEL_ROWS]
     return Panel(
@@ -374,7 +374,7 @@ def access_requests(user) -> Panel:
         _("Requests for access to decide"),
         [
             Row(
-                access_request.case.reference if access_request.case else access_request.reference,
+                access_request.reference,
                 reverse("case-page", args=[access_request.case_id]) + "#sharing",
                 f"{access_request.requested_by.get_full_name() or access_request.requested_by.username} ({access_request.requested_by.organisation})",
                 _marking(access_request.case),
@@ -409,11 +409,14 @@ def panels(user) -> list[tuple[Promise, list[Panel]]]:
         sections.append(
             (
                 _("For my delegation"),
-                [awaiting_position(user), open_procedures(user), new_assessments(user), recent_decisions(user), access_requests(user)],
+                [awaiting_position(user), open_procedures(user), new_assessments(user), recent_decisions(user)],
             )
         )
     if is_eeas(user) and user.has_role(Role.EEAS_DRAFTER):
-        sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user), access_requests(user)]))
+        sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user)]))
     if is_secretariat(user):
-        sections.append((_("Secretariat"), [feed_log(user), overdue(user), expiring_clearances(user), access_requests(user)]))
+        sections.append((_("Secretariat"), [feed_log(user), overdue(user), expiring_clearances(user)]))
+    requests = access_requests(user)
+    if requests.rows:  # whoever decides for some case, whatever their role (the partner liaison opens cases too)
+        sections.append((_("Requests for access"), [requests]))
     return sections

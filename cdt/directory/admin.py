@@ -41,10 +41,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     """Delegations, EU bodies and the international partners (partner
     states, international organisations: filter by kind)."""
 
-    list_display = ("code", "short_name", "name", "kind", "member_state", "parent")
-    list_filter = ("kind",)
+    list_display = ("code", "short_name", "name", "kind", "member_state", "parent", "in_hwpci_distribution")
+    list_filter = ("kind", "in_hwpci_distribution")
     list_select_related = ("member_state", "parent")
     search_fields = ("code", "name", "short_name")
+    #: Shown, not edited: ticking it would open every HWPCI-wide case to the
+    #: organisation at once. The list is the Council's (decision 0022) and
+    #: changes by migration, reviewed like code.
+    readonly_fields = ("in_hwpci_distribution",)
 
 
 @admin.register(PresidencyTerm)

@@ -137,17 +137,18 @@ def presidency_terms() -> list[tuple[str, datetime.date, datetime.date]]:
 HWPCI_DISTRIBUTION_CODES = ("GSC", "EEAS", "SIAC")
 
 
-def hwpci_distribution_set(apps) -> int:
+def hwpci_distribution_set(apps, codes: list[str] | None = None) -> int:
     """Mark the delegations and :data:`HWPCI_DISTRIBUTION_CODES` as receiving
-    HWPCI documents (a no-op before the field exists in a migration's state)."""
+    HWPCI documents: all of them, or only those among ``codes`` (the rows
+    just created: a reload leaves existing rows as they are). A no-op
+    before the field exists in a migration's state."""
     Organisation = apps.get_model("directory", "Organisation")
     if "in_hwpci_distribution" not in {field.name for field in Organisation._meta.get_fields()}:
         return 0
-    return (
-        Organisation.objects.filter(in_hwpci_distribution=False)
-        .filter(models.Q(kind="delegation") | models.Q(code__in=HWPCI_DISTRIBUTION_CODES))
-        .update(in_hwpci_distribution=True)
-    )
+    rows = Organisation.objects.filter(in_hwpci_distribution=False)
+    if codes is not None:
+        rows = rows.filter(code__in=codes)
+    return rows.filter(models.Q(kind="delegation") | models.Q(code__in=HWPCI_DISTRIBUTION_CODES)).update(in_hwpci_distribution=True)
 
 
 def load_reference_data(apps) -> dict[str, int]:
@@ -189,6 +190,7 @@ def load_reference_data(apps) -> dict[str, int]:
         if made:
             body.reports_to.set([bodies[code] for code in spec["reports_to"]])
 
+    made_codes: list[str] = []
     for state in states.values():
         _, made = Organisation.objects.get_or_create(
             code=state.code,
@@ -200,14 +202,16 @@ def load_reference_data(apps) -> dict[str, int]:
             },
         )
         created["organisations"] += made
+        made_codes += [state.code] if made else []
     for code, name, short_name, kind, parent_code in ORGANISATIONS:
         parent = Organisation.objects.get(code=parent_code) if parent_code else None
         _, made = Organisation.objects.get_or_create(
             code=code, defaults={"name": name, "short_name": short_name, "kind": kind, "parent": parent}
         )
         created["organisations"] += made
-    if created["organisations"]:
-        hwpci_distribution_set(apps)
+        made_codes += [code] if made else []
+    if made_codes:
+        hwpci_distribution_set(apps, made_codes)
 
     for code, starts_on, ends_on in presidency_terms():
         if not PresidencyTerm.objects.filter(starts_on=starts_on).exists():
