@@ -54,7 +54,7 @@ from attribution.models import (
     StatementType,
 )
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
-from cases.models import AccessRequest, Case, CaseKind
+from cases.models import AccessRequest, AccessRequestStatus, Case, CaseKind
 from cdt.directory.models import CouncilBody, MemberState, Organisation, PresidencyTerm
 from cdt.security.access import codename, permission_models
 from cdt.security.grants import organisation_group
@@ -219,14 +219,21 @@ def make_assessments(world: World, n: int) -> list[Assessment]:
 
 
 def make_access_requests(world: World, n: int) -> None:
-    """Half the delegate's own requests (one naming no case), half others'
-    requests on the delegate's case, which the delegate decides for."""
+    """Half the delegate's own requests (naming no case), half others'
+    decided requests on the delegate's case, which the delegate decides for."""
     others = [world.cast["outsider"], world.cast["siac"]]
     AccessRequest.objects.bulk_create(
         [
             AccessRequest(reference=f"CDT-2026-{i:04d}", requested_by=world.cast["delegate"], reason="Agenda item.")
             if i % 2
-            else AccessRequest(reference=world.case.reference, case=world.case, requested_by=others[i % 4 // 2], reason="Agenda item.")
+            else AccessRequest(
+                reference=world.case.reference,
+                case=world.case,
+                requested_by=others[i % 4 // 2],
+                reason="Agenda item.",
+                status=AccessRequestStatus.DECLINED,  # one pending request per requester and reference
+                decision_reason="Not affected.",
+            )
             for i in world.take(n)
         ],
         batch_size=1000,
