@@ -3,15 +3,13 @@ a real browser (under the CSP), and the delegate then finds it; the same
 console in French."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from cases.models import Case
+from cases.sharing import case_unshare
 from cdt.accounts.models import User
-from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
-from cdt.security.grants import access_revoke
 from cdt.security.models import AuditEntry
 
 from .test_accessibility import sign_in
@@ -21,11 +19,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_secretariat_grants_a_delegation_access_in_the_console(page, browser, live_server, demo):
-    # Setup: the demo shares every case with all HWPCI delegations; take
-    # that away on one case, so only its opener's delegation (Germany) has
-    # need-to-know.
+    # Setup: the demo distributes most cases to HWPCI; restrict one, so only
+    # its opener's delegation (Germany) and the secretariat have need-to-know.
     case = Case.objects.get(title__startswith="Wiper attack")
-    access_revoke(target=case, by=User.objects.get(username="secretariat"), group=Group.objects.get(name=GROUP_NAMES[Role.HWPCI_DELEGATE]))
+    case_unshare(case=case, by=User.objects.get(username="delegate-de"), hwpci=True, reason="National information")
     assert not visible_to(Case.objects.filter(pk=case.pk), User.objects.get(username="delegate-ee")).exists()
     outsider = browser.new_context(locale="en-GB")
     estonia = outsider.new_page()
