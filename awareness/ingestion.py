@@ -45,7 +45,7 @@ from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.grants import organisation_group
-from cdt.security.markings import Classification, Tlp, max_classification, validate_classification_ceiling
+from cdt.security.markings import Classification, Distribution, Tlp, max_classification, validate_classification_ceiling
 from cdt.security.models import AuditEntry
 from notifications.models import EventKind
 from notifications.services import event_build, events_record_bulk
@@ -501,6 +501,7 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
         "limite",
         "originator_id",
         "releasable_to_all",
+        "distribution",
     ]
     values = []
     for planned in plan.to_write:
@@ -526,6 +527,7 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
                 planned.limite,
                 by.organisation_id,
                 client.releasable_to_all,
+                Distribution.RESTRICTED,  # feed objects reach those the feed client names (docs/decisions/0022)
             )
         )
     previous = [planned.previous_pk for planned in plan.to_write if planned.previous_pk]

@@ -103,7 +103,7 @@ def access_request_decide(
         case = locked_case(Case(pk=request.case_id))
         if not may_manage_distribution(by, case):
             raise PermissionDenied(_("Only the originator and the Council secretariat decide requests for this case."))
-        request = AccessRequest.objects.select_for_update().select_related("requested_by__organisation").get(pk=request.pk)
+        request = AccessRequest.objects.select_for_update(of=("self",)).select_related("requested_by__organisation").get(pk=request.pk)
         if request.status != AccessRequestStatus.PENDING:
             raise SharingConflict(_("This request was already decided."))
         requester = request.requested_by

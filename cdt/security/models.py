@@ -64,7 +64,13 @@ class Marked(Classified):
     releasable_to = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("releasable to"))
     #: Restricted unless a service decides otherwise: an object nobody chose
     #: to circulate reaches only its grant holders (fail closed).
-    distribution = models.CharField(_("distribution"), max_length=20, choices=Distribution.choices, default=Distribution.RESTRICTED)
+    distribution = models.CharField(
+        _("distribution"),
+        max_length=20,
+        choices=Distribution.choices,
+        default=Distribution.RESTRICTED,
+        db_default=Distribution.RESTRICTED,  # rows written in bulk (feeds, COPY) are restricted too
+    )
 
     #: The many-to-many field to the (protected) objects whose readers an
     #: object with ``Distribution.WITH_CASES`` reaches; empty: that
