@@ -207,7 +207,7 @@ def test_request_access_neither_confirms_nor_denies_existence(people, client):
     assert len(set(answers)) == 1 and answers[0].startswith("If a case with this reference exists")
     mine = client.get("/api/v1/access-requests/").json()["results"]
     assert {row["reference"] for row in mine} == {hidden.reference, "CDT-2026-9999", visible.reference}
-    assert all("case" not in row for row in mine) and {row["status"] for row in mine} == {"pending"}
+    assert all(row["case"] is None for row in mine) and {row["status"] for row in mine} == {"pending"}
     # Only the hidden case's request reaches a decider; the others name no case.
     assert AccessRequest.objects.filter(case__isnull=False).get().case == hidden
     response = client.post("/api/v1/access-requests/", {"reference": "CDT-2026-9999", "reason": "again"}, content_type="application/json")
@@ -263,7 +263,7 @@ def test_the_originator_grants_or_declines_and_the_requester_is_told(people, cli
         assert set(Notification.objects.filter(event=event).values_list("recipient__username", flat=True)) == {username}
     client.force_login(people["other_delegate"])
     row = client.get(f"/api/v1/access-requests/{second.pk}/").json()
-    assert row["status"] == "declined" and row["decision_reason"] == "Not affected" and "case" not in row
+    assert row["status"] == "declined" and row["decision_reason"] == "Not affected" and row["case"] is None
     assert AuditEntry.objects.filter(details__access_request=second.pk, details__decision="declined").exists()
 
 

@@ -156,28 +156,39 @@ class CaseSharingActions:
 
 
 class AccessRequestSerializer(json_fields.ModelSerializer):
-    """A request as its requester sees it: never the case's id (the
-    reference is what they typed; whether it names a case is not said)."""
+    """A request for access. ``case`` is the case's id for those who decide
+    it, and always null for the requester: the reference is what they
+    typed, and whether it names a case is not said."""
 
     requested_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requester_organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="requested_by.organisation", slug_field="code", read_only=True, allow_null=True
+    )
+    scope = serializers.CharField(read_only=True, help_text="`organisation` or `user` once granted, empty before.")
+    case = serializers.SerializerMethodField(help_text="The case's id, for those who decide the request; null for the requester.")
 
     class Meta:
         model = AccessRequest
-        fields = ("id", "reference", "reason", "requested_by", "requested_at", "status", "scope", "decided_at", "decision_reason")
-        read_only_fields = ("requested_at", "status", "scope", "decided_at", "decision_reason")
+        fields = (
+            "id",
+            "reference",
+            "reason",
+            "requested_by",
+            "requester_organisation",
+            "requested_at",
+            "status",
+            "scope",
+            "decided_at",
+            "decision_reason",
+            "case",
+        )
+        read_only_fields = ("requested_at", "status", "decided_at", "decision_reason")
 
-
-class AccessRequestForDeciderSerializer(AccessRequestSerializer):
-    """A request as the originator or the secretariat see it: with the case
-    and the requester's organisation."""
-
-    case: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    requester_organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        source="requested_by.organisation", slug_field="code", read_only=True
-    )
-
-    class Meta(AccessRequestSerializer.Meta):
-        fields = (*AccessRequestSerializer.Meta.fields, "case", "requester_organisation")  # type: ignore[assignment]  # a longer tuple
+    def get_case(self, access_request: AccessRequest) -> int | None:
+        request = self.context.get("request")
+        if request is None or access_request.requested_by_id == request.user.pk:
+            return None
+        return access_request.case_id
 
 
 class AccessDecisionSerializer(serializers.Serializer):
@@ -214,18 +225,18 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             raise serializers.ValidationError({"mine": [_("Give true or false.")]})
         return requests.order_by("-requested_at", "-id")
 
-    @extend_schema(responses=AccessRequestForDeciderSerializer(many=True))
+    @extend_schema(responses=AccessRequestSerializer(many=True))
     def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """Your requests, and those on cases whose distribution you manage
         (``mine=true`` or ``false`` for one side only), newest first."""
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None  # the API paginates every list
-        return self.get_paginated_response([_row(access_request, request.user) for access_request in page])
+        return self.get_paginated_response(AccessRequestSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(responses=AccessRequestForDeciderSerializer)
+    @extend_schema(responses=AccessRequestSerializer)
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """One request, as you may see it (the case only to those who decide)."""
-        return Response(_row(self.get_object(), request.user))
+        return Response(AccessRequestSerializer(self.get_object(), context={"request": request}).data)
 
     @extend_schema(
         request=AccessRequestSerializer,
@@ -253,7 +264,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(
         request=AccessDecisionSerializer,
         responses={
-            200: AccessRequestForDeciderSerializer,
+            200: AccessRequestSerializer,
             400: OpenApiResponse(description="A decline needs a reason; scope unknown."),
             403: OpenApiResponse(description="Your own request, or a case whose distribution you do not manage."),
             404: OpenApiResponse(description="No such request (or you may not see it)."),
@@ -281,11 +292,4 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             raise service_validation_error(error) from error
         except sharing.SharingConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        return Response(AccessRequestForDeciderSerializer(access_request).data)
-
-
-def _row(access_request: AccessRequest, user: User) -> Any:
-    """A request as its reader may see it: the requester never learns the case."""
-    if access_request.requested_by_id == user.pk:
-        return AccessRequestSerializer(access_request).data
-    return AccessRequestForDeciderSerializer(access_request).data
+        return Response(AccessRequestSerializer(access_request, context={"request": request}).data)
