@@ -230,7 +230,7 @@ def _distributed_to(obj: Marked, users: QuerySet[User]) -> Q:
         return Q(organisation__in_hwpci_distribution=True)
     if obj.distribution == Distribution.WITH_CASES and obj.distribution_via:
         reached = Q(pk__in=[])
-        for parent in getattr(obj, obj.distribution_via).all():
+        for parent in _parents(obj):
             reached |= Q(pk__in=viewers_of(parent, users).values("pk"))
         return reached
     return Q(pk__in=[])
@@ -310,5 +310,14 @@ def _reaches(obj: Marked, user: User) -> bool:
             user.organisation_id is not None and Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True).exists()
         )
     if obj.distribution == Distribution.WITH_CASES and obj.distribution_via:
-        return any(can_view(user, parent) for parent in getattr(obj, obj.distribution_via).all())
+        return any(can_view(user, parent) for parent in _parents(obj))
     return False
+
+
+def _parents(obj: Marked) -> QuerySet[Marked]:
+    """All the objects ``obj`` follows, read from the table (never from a
+    prefetch, which a view may have narrowed to what its reader sees)."""
+    field = cast(Any, type(obj)._meta.get_field(obj.distribution_via))
+    source, target = _through_columns(type(obj), field)
+    linked = field.remote_field.through._default_manager.filter(**{source: obj.pk}).values(target)
+    return cast("QuerySet[Marked]", field.related_model._base_manager.filter(pk__in=linked))
