@@ -425,3 +425,9 @@ def test_who_has_access_costs_the_same_whatever_the_number_of_grants(people, cli
     assert counts[1] == counts[2], counts
     lines = client.get(f"/api/v1/cases/{large.pk}/distribution/").json()["access"]
     assert {line["kind"] for line in lines} == {"distribution", "originator", "organisation", "role", "named_official"}
+
+
+def test_the_requests_page_is_the_one_current_menu_entry(people, client):
+    client.force_login(people["delegate"])
+    html = client.get("/cases/access-requests/").content.decode()
+    assert html.count('aria-current="page"') == 1 and 'href="/cases/access-requests/" aria-current="page"' in html

@@ -24,8 +24,12 @@ def shell(request) -> dict:
     entries = []
     for label, url_name in NAVIGATION:
         url = reverse(url_name) if url_name else None
-        current = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
-        entries.append({"label": label, "url": url, "current": current})
+        matches = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
+        entries.append({"label": label, "url": url, "current": matches})
+    # One current entry: the most specific (/cases/access-requests/ is not also "Cases").
+    longest = max((len(entry["url"]) for entry in entries if entry["current"]), default=0)
+    for entry in entries:
+        entry["current"] = entry["current"] and len(entry["url"]) == longest
     if user.is_staff:
         entries.append({"label": _("Admin"), "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
     return {"navigation": entries}
