@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cdt.core.api.filters import RestrictedFilterSet
 from cdt.directory.models import Organisation
 from cdt.security.selectors import protected_queryset
 
@@ -19,7 +20,7 @@ def visible_cases(request: HttpRequest | None) -> QuerySet[Case]:
     return protected_queryset(Case.objects.all(), request.user).order_by("-brought_on", "-id")
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(RestrictedFilterSet):
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=Organisation.objects.order_by("name"), to_field_name="code")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Assessment.Kind.choices)
     actor = django_filters.ModelChoiceFilter(
@@ -44,7 +45,7 @@ class AssessmentFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value)) if value else queryset
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(RestrictedFilterSet):
     q = django_filters.CharFilter(label=_("Name or alias"), method="filter_text")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ThreatActor.Kind.choices)
     persistent = django_filters.BooleanFilter(
@@ -69,7 +70,7 @@ class ActorFilter(django_filters.FilterSet):
         return queryset.filter(persistent=True) if value else queryset
 
 
-class RfiFilter(django_filters.FilterSet):
+class RfiFilter(RestrictedFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -99,7 +100,7 @@ class RfiFilter(django_filters.FilterSet):
         return queryset.filter(due_on__lt=timezone.localdate()) if value == "overdue" else queryset
 
 
-class FeedIngestionFilter(django_filters.FilterSet):
+class FeedIngestionFilter(RestrictedFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FeedIngestion.Status.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=FeedIngestion.Channel.choices)
     received_from = django_filters.DateFilter(label=_("From"), field_name="received_at", lookup_expr="date__gte")

@@ -20,7 +20,7 @@ def actor_list(request):
 
     from .filters import ActorFilter
 
-    actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list())
+    actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list(), request=request)
     page, query = paginate(request, actor_filter.qs)
     return render(request, "awareness/actor_list.html", {"filter": actor_filter, "page": page, "query": query})
 
@@ -103,6 +103,7 @@ def rfi_list(request):
     rfi_filter = RfiFilter(
         request.GET or None,
         queryset=selectors.rfi_list(user=request.user).select_related("case", "addressed_to", "answer").order_by("answer", "due_on", "id"),
+        request=request,
     )
     page, query = paginate(request, rfi_filter.qs)
     rfis = list(page.object_list)
@@ -148,7 +149,7 @@ def feed_ingestion_list(request):
     from .filters import FeedIngestionFilter
 
     feed_filter = FeedIngestionFilter(
-        request.GET or None, queryset=selectors.feed_ingestion_list(user=request.user).defer("outcome", "payload")
+        request.GET or None, queryset=selectors.feed_ingestion_list(user=request.user).defer("outcome", "payload"), request=request
     )
     page, query = paginate(request, feed_filter.qs)
     return render(request, "awareness/feed_log.html", {"filter": feed_filter, "page": page, "query": query})

@@ -9,12 +9,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
+from cdt.core.api.filters import RestrictedFilterSet
 from cdt.directory.models import MemberState
 
 from .models import Case, CaseKind, CaseState
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(RestrictedFilterSet):
     state = django_filters.ChoiceFilter(label=_("Step"), choices=CaseState.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CaseKind.choices)
     actor = django_filters.ModelChoiceFilter(

@@ -39,7 +39,7 @@ def exercise_mode(request: HttpRequest) -> bool:
 @declare_access(OBJECT, model=Case, kind=LIST)
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     exercise = exercise_mode(request)
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise))
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise), request=request)
     page, query = paginate(request, case_filter.qs, per_page=PAGE_SIZE)
     return render(
         request,

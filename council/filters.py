@@ -6,12 +6,13 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.api.filters import RestrictedFilterSet
 from cdt.directory.models import CouncilBody
 
 from .models import Meeting
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(RestrictedFilterSet):
     body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=CouncilBody.objects.order_by("code"), to_field_name="code")
     when = django_filters.ChoiceFilter(label=_("When"), method="filter_when", choices=[("upcoming", _("Upcoming")), ("past", _("Past"))])
     sort = django_filters.OrderingFilter(

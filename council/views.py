@@ -191,7 +191,9 @@ def meeting_list(request):
 
     from .filters import MeetingFilter
 
-    meeting_filter = MeetingFilter(request.GET or None, queryset=selectors.meeting_list().select_related("body", "chaired_by"))
+    meeting_filter = MeetingFilter(
+        request.GET or None, queryset=selectors.meeting_list().select_related("body", "chaired_by"), request=request
+    )
     page, query = paginate(request, meeting_filter.qs)
     return render(request, "council/meeting_list.html", {"filter": meeting_filter, "page": page, "query": query})
 

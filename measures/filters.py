@@ -7,10 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.api.filters import RestrictedFilterSet
+
 from .models import ImpactEvaluation
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(RestrictedFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     occasion = django_filters.ChoiceFilter(label=_("Occasion"), choices=ImpactEvaluation.Occasion.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=django_filters.widgets.BooleanWidget())

@@ -192,7 +192,9 @@ def evaluation_list(request):
     from .filters import EvaluationFilter
 
     evaluation_filter = EvaluationFilter(
-        request.GET or None, queryset=selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False)
+        request.GET or None,
+        queryset=selectors.evaluation_list(user=request.user).filter(evaluated_at__isnull=True, cancelled=False),
+        request=request,
     )
     page, query = paginate(request, evaluation_filter.qs)
     return render(

@@ -156,7 +156,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         ``options``: that would replace DRF's handler of the HTTP OPTIONS
         method on every route of the view set.)"""
         deliberation = self.get_object()
-        body = OptionsSerializer(data=request.data)
+        body = OptionsSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         return self._answer(self.step(services.deliberation_set_options, by=request.user, deliberation=deliberation, **body.validated_data))
 
@@ -165,7 +165,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     def assess(self, request, pk=None, number=None):
         """The EEAS's assessment and rating of one consideration (1–10)."""
         deliberation = self.get_object()
-        body = AssessConsiderationSerializer(data=request.data)
+        body = AssessConsiderationSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
@@ -178,7 +178,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
     def comment(self, request, pk=None, number=None):
         deliberation = self.get_object()
-        body = ConsiderationCommentRequestSerializer(data=request.data)
+        body = ConsiderationCommentRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
@@ -192,7 +192,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     def refer(self, request, pk=None):
         """Put the question to the Council (every consideration assessed and rated, a claim recorded)."""
         deliberation = self.get_object()
-        body = ReferSerializer(data=request.data)
+        body = ReferSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         return self._answer(self.step(services.deliberation_refer, by=request.user, deliberation=deliberation, **body.validated_data))
 
@@ -201,7 +201,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
     def conclude(self, request, pk=None):
         """Record the outcome; an attribution covers the actors named (each with a claim on the case)."""
         deliberation = self.get_object()
-        body = ConcludeSerializer(data=request.data)
+        body = ConcludeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         return self._answer(self.step(services.deliberation_conclude, by=request.user, deliberation=deliberation, **body.validated_data))
 
@@ -254,7 +254,7 @@ class StatementViewSet(NoteViewSetBase):
         statement = self.get_object()
         if request.method == "GET":
             return Response(AlignmentSerializer(statement.alignments.select_related("country", "recorded_by"), many=True).data)
-        body = AlignmentSerializer(data=request.data)
+        body = AlignmentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         alignment = self.call(services.alignment_record, by=request.user, statement=statement, **body.validated_data)
         return Response(AlignmentSerializer(alignment).data, status=status.HTTP_201_CREATED)
@@ -310,7 +310,7 @@ class CommunicationPlanViewSet(
     def amplify(self, request, pk=None):
         """A delegate commits their Member State to amplify the communication."""
         plan = self.get_object()
-        body = AmplifySerializer(data=request.data)
+        body = AmplifySerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         state = body.validated_data["member_state"] or request.user.member_state
         if state is None:

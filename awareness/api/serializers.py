@@ -101,4 +101,4 @@ class RequestForInformationSerializer(json_fields.ModelSerializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.all())
+    assessment = json_fields.PrimaryKeyRelatedField(queryset=Assessment.objects.all())

@@ -110,7 +110,7 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
     @action(detail=True, methods=["post"], url_path="answer")
     def answer(self, request, pk=None):
         rfi = self.get_object()
-        body = AnswerSerializer(data=request.data)
+        body = AnswerSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         rfi = self.call(services.rfi_answer, by=request.user, rfi=rfi, assessment=body.validated_data["assessment"])
         return Response(RequestForInformationSerializer(rfi, context={"request": request}).data)

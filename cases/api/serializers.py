@@ -47,7 +47,7 @@ class CaseSerializer(MarkingsSerializer):
     member_states_affected = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), many=True, required=False)
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
-    merged_into: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    merged_into: serializers.SlugRelatedField[Case] = json_fields.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     distribution = serializers.ChoiceField(  # writable here, on opening only
         choices=[Distribution.HWPCI, Distribution.RESTRICTED],
         required=False,

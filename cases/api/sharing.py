@@ -128,7 +128,7 @@ class CaseSharingActions:
         case = self.get_object()
         if not sharing.may_change_any_distribution(request.user, case, widen=widen):
             raise PermissionDenied(_("Only the originator and the Council secretariat change this case's distribution."))
-        body = ShareSerializer(data=request.data)
+        body = ShareSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:
@@ -249,7 +249,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # signed in
         """Ask for access to a case by its reference, saying why. The
         answer never tells whether the reference exists."""
-        body = AccessRequestSerializer(data=request.data)
+        body = AccessRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         try:
             access_request = access_requests.access_request_create(
@@ -276,7 +276,7 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         """Grant (to the requester's organisation, or to the requester by
         name) or decline, with a reason; the requester is told."""
         access_request = self.get_object()
-        body = AccessDecisionSerializer(data=request.data)
+        body = AccessDecisionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         try:
             access_request = access_requests.access_request_decide(

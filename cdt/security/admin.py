@@ -8,7 +8,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
@@ -19,7 +20,7 @@ from cdt.directory.models import Organisation
 from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
 from .models import AuditEntry, Classified, Marked
-from .selectors import protected_queryset, protected_read_record
+from .selectors import is_protected, protected_queryset, protected_read_record
 from .types import AnyUser, is_active_user
 
 
@@ -36,15 +37,56 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class RestrictedChoicesAdmin(admin.ModelAdmin):
+    """Every console form field that chooses a protected object offers only
+    what the console user may see (issue 25): the admin builds relation
+    fields from the related model's default manager, so a claim form listed
+    SIAC-only assessments and a plan form every measure. Every admin of a
+    model with a relation to a protected one derives from this class (a
+    test walks the registry for a user who sees nothing)."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return _restricted(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return _restricted(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+
+def _restricted(formfield: Any, request: HttpRequest) -> Any:
+    queryset = getattr(formfield, "queryset", None)
+    if queryset is not None and is_protected(queryset.model):
+        formfield.queryset = protected_queryset(queryset, request.user)
+    return formfield
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    """The audit trail is read-only everywhere, the console included."""
+    """The audit trail is read-only everywhere, the console included. The
+    console lists the entries about objects its user may see and those
+    that name no protected object: an entry naming a hidden case carried
+    its reference and title, and the search found them (issue 25). The
+    whole chain is verified by ``manage.py verify_audit``, not here."""
 
     list_display = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip_address")
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_repr", "object_id")
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(audit_entries_shown(request.user))
+
+
+def audit_entries_shown(user: AnyUser) -> Q:
+    """Entries naming no protected object, or one ``user`` may see (in SQL)."""
+    from django.apps import apps
+
+    protected = [model for model in apps.get_models() if is_protected(model)]
+    shown = ~Q(object_type__in=[model._meta.label_lower for model in protected])
+    for model in protected:
+        visible = protected_queryset(model._base_manager.all(), user).annotate(id_text=Cast("pk", CharField())).values("id_text")
+        shown |= Q(object_type=model._meta.label_lower, object_id__in=visible)
+    return shown
 
 
 class OrganisationField(forms.ModelChoiceField):
@@ -63,7 +105,7 @@ class OrganisationChoiceForm(forms.Form):
     )
 
 
-class ProtectedModelAdmin(admin.ModelAdmin):
+class ProtectedModelAdmin(RestrictedChoicesAdmin):
     """Admin for a protected model (or a child of one). Access follows the
     one rule, never model-level permissions (nobody holds those on protected
     models): the secretariat sees in the console exactly what its grants let

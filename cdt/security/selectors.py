@@ -60,3 +60,50 @@ def highest_marking(objects: Iterable[_P]) -> _P | None:
         if best is None or (int(obj.classification), getattr(obj, "tlp", 0)) > (int(best.classification), getattr(best, "tlp", 0)):
             best = obj
     return best
+
+
+def is_protected(model: type[Any]) -> bool:
+    """Whether the one access rule decides who sees rows of ``model``."""
+    return isinstance(model, type) and issubclass(model, Classified) and not model._meta.abstract
+
+
+class VisibleIds:
+    """Which rows of protected models one reader may see, asked in batches
+    and remembered for one response.
+
+    A page or an API response that embeds related objects (a measure's
+    decision, an assessment's cases, a plan's measures) asks here before
+    naming one: a hidden relation is left out of a list and ``null`` as a
+    single reference (decision 0023). Asking for the ids of a whole page at
+    once costs one query per related model, whatever the page size."""
+
+    def __init__(self, user: AnyUser):
+        self.user = user
+        self._known: dict[type[Any], dict[Any, bool]] = {}
+
+    def visible(self, model: type[Any], pks: Iterable[Any]) -> set[Any]:
+        """The subset of ``pks`` (rows of ``model``) the reader may see."""
+        known = self._known.setdefault(model, {})
+        wanted = {pk for pk in pks if pk is not None}
+        unknown = [pk for pk in wanted if pk not in known]
+        if unknown:
+            seen = set(protected_queryset(model._base_manager.filter(pk__in=unknown), self.user).values_list("pk", flat=True))
+            known.update((pk, pk in seen) for pk in unknown)
+        return {pk for pk in wanted if known[pk]}
+
+    def sees(self, model: type[Any], pk: Any) -> bool:
+        return pk is not None and pk in self.visible(model, [pk])
+
+
+def visible_ids(request: HttpRequest | None, user: AnyUser | None = None) -> VisibleIds:
+    """The reader's :class:`VisibleIds`, one per request (or a fresh one
+    for ``user`` outside a request)."""
+    if request is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        return VisibleIds(user if user is not None else AnonymousUser())
+    memo = getattr(request, "_cdt_visible_ids", None)
+    if memo is None or memo.user is not request.user:
+        memo = VisibleIds(request.user)
+        request._cdt_visible_ids = memo  # type: ignore[attr-defined]
+    return memo

@@ -100,7 +100,7 @@ class DecisionRequestSerializer(serializers.Serializer):
     """Either ``question`` (a decision taken in a meeting: the outcome is
     computed from the positions) or ``case`` with ``procedure: hr_act``."""
 
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
+    question = json_fields.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
     case = VisibleCaseField(required=False)
     procedure = serializers.ChoiceField(choices=[Procedure.MEETING, Procedure.HR_ACT], default=Procedure.MEETING)
     explanation = json_fields.CharField(required=False, allow_blank=True, default="")
@@ -116,7 +116,7 @@ class DecisionRequestSerializer(serializers.Serializer):
 
 
 class WrittenProcedureSerializer(json_fields.ModelSerializer):
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    question = json_fields.PrimaryKeyRelatedField(queryset=Question.objects.all())
     case_reference = json_fields.CharField(source="case.reference", read_only=True)
     decision = DecisionSerializer(read_only=True, allow_null=True)
 

@@ -143,7 +143,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         state = MemberState.objects.filter(code=member_state).first()
         if state is None:
             raise Http404
-        body = PositionSerializer(data=request.data)
+        body = PositionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         position = self.call(
             services.position_set,

@@ -36,7 +36,7 @@ from ..pdf import PdfUnavailable, note_pdf
 
 
 class OptionsNoteSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = json_fields.PrimaryKeyRelatedField(queryset=Case.objects.all())
     status = json_fields.CharField(read_only=True)
     drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)
@@ -154,7 +154,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         """Save a new version (draft or circulated notes; the EEAS). With
         ``base_version``, 409 if someone saved a newer version meanwhile."""
         note = self.get_object()
-        body = SaveSerializer(data=request.data)
+        body = SaveSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         try:
             note = self.call(services.note_save, by=request.user, note=note, **body.validated_data)
@@ -192,7 +192,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         note = self.get_object()
         if request.method == "GET":
             return Response(CommentSerializer(note.comments.select_related("author"), many=True).data)
-        body = CommentSerializer(data=request.data)
+        body = CommentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         comment = self.call(services.note_comment, by=request.user, note=note, **body.validated_data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -209,7 +209,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
     def take_transition(self, request, pk=None, transition=None):
         note = self.get_object()
-        body = NoteTransitionSerializer(data=request.data)
+        body = NoteTransitionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         decision = body.validated_data["decision"]
         if decision is not None and not can_view_child(request.user, decision):

@@ -51,7 +51,7 @@ class ListingSerializer(json_fields.ModelSerializer):
 
 
 class ResponseMeasureSerializer(json_fields.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = json_fields.PrimaryKeyRelatedField(queryset=Case.objects.all())
     measure_type = serializers.SlugRelatedField(slug_field="slug", queryset=MeasureType.objects.all())
     state = json_fields.CharField(read_only=True)
     proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

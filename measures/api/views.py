@@ -84,7 +84,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         measure = self.get_object()
         if transition not in services.measure_transitions():
             raise Http404("No such transition.")
-        body = MeasureTransitionRequestSerializer(data=request.data)
+        body = MeasureTransitionRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if data["decision"] is not None and not can_view_child(request.user, data["decision"]):
@@ -108,7 +108,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     def override_escalation(self, request, pk=None):
         """The chair goes beyond the escalation warning, with a justification."""
         measure = self.get_object()
-        body = OverrideSerializer(data=request.data)
+        body = OverrideSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         measure = self.call(services.measure_override_escalation, by=request.user, measure=measure, **body.validated_data)
         return Response(self.get_serializer(measure).data)
@@ -118,7 +118,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     def listing(self, request, pk=None):
         """Record or replace the listing of a restrictive measure (all entries at once)."""
         measure = self.get_object()
-        body = ListingSerializer(data=request.data)
+        body = ListingSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         entries = [dict(entry) for entry in data.pop("entries")]
@@ -141,7 +141,7 @@ class ImpactEvaluationViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.Rea
     @action(detail=True, methods=["post"], url_path="record")
     def record(self, request, pk=None):
         evaluation = self.get_object()
-        body = EvaluationRecordSerializer(data=request.data)
+        body = EvaluationRecordSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         evaluation = self.call(services.evaluation_record, by=request.user, evaluation=evaluation, **body.validated_data)
         return Response(self.get_serializer(evaluation).data)

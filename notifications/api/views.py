@@ -33,7 +33,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=MarkReadSerializer, responses=MarkedReadSerializer)
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
-        body = MarkReadSerializer(data=request.data)
+        body = MarkReadSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(user=request.user, ids=body.validated_data.get("ids"))
         return Response({"marked": marked, "unread": selectors.unread_count(user=request.user)})

@@ -27,11 +27,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
+
+from cdt.security.selectors import VisibleIds, is_protected, protected_queryset, visible_ids
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,12 +68,97 @@ class ManyRelatedField(serializers.ManyRelatedField):
             self.fail("not_a_list", input_type=type(data).__name__)
         return super().to_internal_value(data)
 
+    def get_attribute(self, instance):
+        """The related rows the reader may see; the others are left out."""
+        related = super().get_attribute(instance)
+        child = self.child_relation
+        if not (isinstance(child, RestrictedRelation) and child.is_restricted()):
+            return related
+        related = list(related)
+        shown = child.reader_ids().visible(child.target_model(), [row.pk for row in related])
+        return [row for row in related if row.pk in shown]
 
-class SlugRelatedField(_NoBlank, serializers.SlugRelatedField):
+
+class RestrictedRelation:
+    """A relation to a protected model goes through the one access rule for
+    the requesting user, both ways (issue 25, decision 0023):
+
+    - in: the id (or slug) is looked up among the rows the caller may see,
+      so an id that does not exist and one the caller may not see get the
+      same "No such …" (and the browsable API's choices list only those);
+    - out: a hidden related row is ``null`` as a single reference and left
+      out of a list (:class:`ManyRelatedField`).
+
+    Relations to unprotected models (organisations, actors, users) are
+    untouched. Every relational field of the API derives from this class
+    (``ModelSerializer`` maps model relations to it); a test finds any that
+    does not. Without a request in the context nothing protected is shown
+    or accepted."""
+
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {"hidden": _("No such {name}.")}
+
+    def target_model(self):
+        return relation_target(self)
+
+    def is_restricted(self) -> bool:
+        """Whether the value shown must be checked: a protected target,
+        except a child's own parent (a child is visible only under a visible
+        parent, so the rule already holds for it)."""
+        if not is_protected(self.target_model()):
+            return False
+        field = self.parent if isinstance(self.parent, ManyRelatedField) else self
+        model = getattr(getattr(field.parent, "Meta", None), "model", None)
+        parent_field = getattr(model, "parent_field", None)
+        return not (parent_field and field.source_attrs == [parent_field])
+
+    def reader_ids(self) -> VisibleIds:
+        return visible_ids(self.context.get("request"))
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset is not None and is_protected(queryset.model):
+            request = self.context.get("request")
+            return queryset.none() if request is None else protected_queryset(queryset, request.user)
+        return queryset
+
+    def fail(self, key, **kwargs):
+        if key == "does_not_exist":
+            model = self.target_model()
+            if is_protected(model):
+                raise ValidationError(self.error_messages["hidden"].format(name=model._meta.verbose_name), code="does_not_exist")
+        return super().fail(key, **kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if value is None or isinstance(self.parent, ManyRelatedField) or not self.is_restricted():
+            return value
+        return value if self.reader_ids().sees(self.target_model(), value.pk) else None
+
+
+def relation_target(field):
+    """The model a relational field points at: its queryset's, or the one
+    the serializer's model field named by the source relates to (read-only
+    fields have no queryset)."""
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    bound = field.parent if isinstance(field.parent, serializers.ManyRelatedField) else field
+    model = getattr(getattr(bound.parent, "Meta", None), "model", None)
+    for attr in getattr(bound, "source_attrs", None) or []:
+        if model is None:
+            return None
+        try:
+            model = model._meta.get_field(attr).related_model
+        except FieldDoesNotExist:
+            return None
+    return model
+
+
+class SlugRelatedField(_NoBlank, RestrictedRelation, serializers.SlugRelatedField):
     pass
 
 
-class PrimaryKeyRelatedField(_NoBlank, serializers.PrimaryKeyRelatedField):
+class PrimaryKeyRelatedField(_NoBlank, RestrictedRelation, serializers.PrimaryKeyRelatedField):
     pass
 
 
@@ -112,6 +201,50 @@ class IntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class ListSerializer(serializers.ListSerializer):
+    """Asks, once for the whole page, which related rows the reader may see
+    (one query per protected related model, not one per row)."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        model = getattr(getattr(self.child, "Meta", None), "model", None)
+        if self.parent is not None and is_protected(model):
+            # Nested in another object: the related rows the reader may see.
+            shown = visible_ids(self.context.get("request")).visible(model, [row.pk for row in rows])
+            rows = [row for row in rows if row.pk in shown]
+        fields = getattr(self.child, "fields", {})
+        wanted: dict[type, set] = {}
+        for field in fields.values():
+            relation = field.child_relation if isinstance(field, ManyRelatedField) else field
+            if field.write_only or not isinstance(relation, RestrictedRelation) or not relation.is_restricted():
+                continue
+            wanted.setdefault(relation.target_model(), set()).update(_related_pks(rows, field))
+        if wanted and rows:
+            memo = visible_ids(self.context.get("request"))
+            for model, pks in wanted.items():
+                memo.visible(model, pks)
+        return super().to_representation(rows)
+
+
+def _related_pks(rows, field) -> set:
+    """The ids ``field`` would name for ``rows``, read without a query:
+    foreign-key columns, and many-to-many rows already prefetched."""
+    if len(field.source_attrs) != 1:
+        return set()
+    name = field.source_attrs[0]
+    pks: set = set()
+    for row in rows:
+        try:
+            model_field = row._meta.get_field(name)
+        except (FieldDoesNotExist, AttributeError):
+            return set()
+        if model_field.many_to_one or model_field.one_to_one:
+            pks.add(getattr(row, model_field.attname, None))
+        elif name in getattr(row, "_prefetched_objects_cache", {}):
+            pks.update(related.pk for related in row._prefetched_objects_cache[name])
+    return pks
+
+
 class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -127,3 +260,20 @@ class ModelSerializer(serializers.ModelSerializer):
         models.PositiveBigIntegerField: IntegerField,
     }
     serializer_related_field = PrimaryKeyRelatedField
+
+    def get_attribute(self, instance):
+        """Nested as a single related object: ``null`` when the reader may
+        not see it (decision 0023)."""
+        value = super().get_attribute(instance)
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        if value is None or not is_protected(model) or not isinstance(value, models.Model):
+            return value
+        return value if visible_ids(self.context.get("request")).sees(model, value.pk) else None
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        """As DRF's, with :class:`ListSerializer` unless the serializer names its own."""
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = ListSerializer
+        return super().many_init(*args, **kwargs)

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from cdt.security.selectors import is_protected, protected_queryset
+
 BOOLEAN_VALUES = {"true", "false"}
 # At most 18 digits: a bigger number overflows the 64-bit columns (a
 # database error, not a bad request).
@@ -33,7 +35,50 @@ MULTIPLE_VALUE_FILTERS = (
 )
 
 
+class RestrictedFilterSet(django_filters.FilterSet):
+    """Every choice a filter offers or accepts from a protected model goes
+    through the one access rule for the requesting user (issue 25).
+
+    django-filter builds a ``?case=`` filter's choices from ``Case.objects``:
+    the browsable API and the pages' filter forms then listed the reference
+    and title of every case, and ``?case=<hidden id>`` answered an empty 200
+    where an unknown id answered 400. Narrowed here, a hidden id is exactly
+    an unknown one, and the choices name only what the reader may see.
+    Every FilterSet in CDT derives from this class (the API's generated ones
+    too, through :class:`StrictFilterBackend`); a test finds any that does
+    not. Without a request, protected choices are empty."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        for declared in self.filters.values():
+            restrict_choices(declared, request)
+
+
+def restrict_choices(declared, request) -> None:
+    """Narrow one model-choice filter to what ``request.user`` may see."""
+    if not isinstance(declared, django_filters.filters.QuerySetRequestMixin):
+        return
+    chosen = declared.queryset
+    if chosen is None or getattr(chosen, "restricted", False):
+        return
+    if not callable(chosen) and not is_protected(chosen.model):
+        return
+
+    def visible(request, chosen=chosen):
+        base = chosen(request) if callable(chosen) else chosen
+        if not is_protected(base.model):
+            return base
+        user = getattr(request, "user", None)
+        return base.none() if user is None else protected_queryset(base, user)
+
+    visible.restricted = True  # type: ignore[attr-defined]
+
+    declared.queryset = visible
+
+
 class StrictFilterBackend(DjangoFilterBackend):
+    filterset_base = RestrictedFilterSet
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
