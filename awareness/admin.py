@@ -23,7 +23,8 @@ class AssessmentAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     list_display = ("title", "kind", "source", "assessed_on", "classification", "tlp")
     list_filter = ("kind", "confidence", "classification", "tlp")
     search_fields = ("title",)
-    readonly_fields = ("originator", "recorded_by")
+    # The STIX id and version are the feed's: the producer that sent the id owns it (docs/decisions/0024).
+    readonly_fields = ("originator", "recorded_by", "stix_id", "stix_modified")
     filter_horizontal = ("cases", "actors", "releasable_to")
 
 

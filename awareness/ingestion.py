@@ -10,7 +10,11 @@ The second pass writes everything in one transaction, in bulk: the STIX
 versions with their grants, the threat-actor registry, the assessments, the
 case events, one audit entry.
 
-Rules: the same id and version is *unchanged*; a newer ``modified`` is
+Rules: an id belongs to the producer (organisation) that first sent it;
+another producer's object with that id refuses the bundle (409) before any
+version is compared, so the answer says nothing of the stored object
+(``ownership``, docs/decisions/0024). Then the same id and version is
+*unchanged*; a newer ``modified`` is
 *updated* (a new version row; the mapped record is saved with history); an
 older one is *ignored* and reported. Types CDT does not map are *stored raw*,
 listed, and served over TAXII like the rest.
@@ -50,7 +54,7 @@ from cdt.security.models import AuditEntry
 from notifications.models import EventKind
 from notifications.services import event_build, events_record_bulk
 
-from . import stix
+from . import ownership, stix
 from .models import (
     Assessment,
     AssessmentGroupObjectPermission,
@@ -68,11 +72,13 @@ BATCH = 1000
 
 
 class FeedRejected(Exception):
-    """The bundle is refused whole; ``errors`` name object, property, reason."""
+    """The bundle is refused whole; ``errors`` name object, property, reason.
+    ``conflict``: refused only because it reuses another producer's ids (409)."""
 
-    def __init__(self, errors: list[dict]):
+    def __init__(self, errors: list[dict], *, conflict: bool = False):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+        self.conflict = conflict
 
 
 def _error(object_id: str, property_name: str, reason: str) -> dict:
@@ -194,8 +200,11 @@ def feed_ingestion_process(
                     raise FeedRejected(errors)  # rolls back everything written above
     except FeedRejected as rejection:
         if validation is not None:  # the plan failed first: the stix2 errors come first too
-            rejection.errors = (validation.errors() + rejection.errors)[:100]
+            invalid = validation.errors()
+            rejection.conflict = rejection.conflict and not invalid
+            rejection.errors = (invalid + rejection.errors)[:100]
         ingestion.status, ingestion.errors = FeedIngestion.Status.FAILED, rejection.errors
+        ingestion.conflict = rejection.conflict
     except IntegrityError:
         ingestion.status = FeedIngestion.Status.FAILED
         ingestion.errors = [_error("", "", _("Another ingestion wrote the same objects at the same time; post the bundle again."))]
@@ -315,6 +324,10 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
     plan.case_links = _case_links([p.stix for p in newest.values() if p.stix["type"] == "report"], by=by, errors=errors)
     if errors:
         raise FeedRejected(errors[:100])
+    # Before any version is compared: a foreign id gets one answer, whatever its version.
+    foreign = ownership.foreign_ids(newest, producer_id=by.organisation_id)
+    if foreign:
+        raise FeedRejected([_error(stix_id, "id", ownership.conflict_reason()) for stix_id in foreign[:100]], conflict=True)
 
     stored = _current_versions(list(newest))
     for stix_id, planned in newest.items():
@@ -623,29 +636,44 @@ def _actor_fields(stix_object: dict) -> dict:
 
 def _map_actors(plan: Plan, *, by, client: FeedClient) -> dict[str, ThreatActor]:
     """STIX id → registry entry, for the actors this bundle names or
-    earlier bundles registered."""
+    earlier bundles registered. An entry mapped from another producer's id
+    is linked (found by id or name) but never rewritten: it is that
+    producer's; an entry made by hand (no STIX id) is enriched by the first
+    feed that names it, which then owns it."""
     registry = list(ThreatActor.objects.all())
     by_stix_id = {actor.stix_id: actor for actor in registry if actor.stix_id}
     by_name: dict[str, ThreatActor] = {}
     for actor in registry:
         for name in [actor.name, *actor.aliases]:
             by_name.setdefault(name.lower(), actor)
-    new: list[ThreatActor] = []
-    for planned in plan.to_write:
-        stix_object = planned.stix
-        if stix_object["type"] not in stix.ACTOR_TYPES:
-            continue
+
+    def match(stix_object: dict) -> ThreatActor | None:
         names = [stix_object["name"], *(stix_object.get("aliases") or [])]
-        actor = by_stix_id.get(stix_object["id"]) or next((by_name[n.lower()] for n in names if n.lower() in by_name), None)
-        shareable = _shareable_with_all(planned, client)
-        if actor is None and shareable:
+        return by_stix_id.get(stix_object["id"]) or next((by_name[n.lower()] for n in names if n.lower() in by_name), None)
+
+    actor_objects = [planned for planned in plan.to_write if planned.stix["type"] in stix.ACTOR_TYPES]
+    owners = ownership.id_owners(
+        actor.stix_id for actor in (match(planned.stix) for planned in actor_objects) if actor is not None and actor.stix_id
+    )
+    new: list[ThreatActor] = []
+    for planned in actor_objects:
+        stix_object = planned.stix
+        names = [stix_object["name"], *(stix_object.get("aliases") or [])]
+        actor = match(stix_object)
+        if actor is not None and actor.stix_id and actor.stix_id not in owners:
+            owners.update(ownership.id_owners([actor.stix_id]))
+        # Only what everyone may see enters the registry, and only its owner rewrites an entry.
+        writable = _shareable_with_all(planned, client) and (
+            actor is None or not actor.stix_id or ownership.may_update(owners[actor.stix_id], producer_id=by.organisation_id)
+        )
+        if actor is None and writable:
             actor = ThreatActor(
                 name=stix_object["name"][:200], stix_id=stix_object["id"], stix_modified=planned.modified, **_actor_fields(stix_object)
             )
             new.append(actor)
         elif (
             actor is not None
-            and shareable
+            and writable
             and actor.pk
             and (actor.stix_modified is None or (planned.modified and planned.modified > actor.stix_modified))
         ):

@@ -261,6 +261,10 @@ class FeedIngestion(models.Model):
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
+    #: Set (not stored) when the bundle was refused only because it reuses
+    #: another producer's ids: the synchronous answer is then 409, not 400.
+    conflict = False
+
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("feed ingestion")

@@ -100,8 +100,9 @@ FEED_REFUSAL = PolymorphicProxySerializer(
 class StixFeedViewSet(viewsets.ViewSet):
     """Post a STIX 2.1 bundle. Needs an API token with the ``feeds:write``
     scope and feed settings. Up to ``CDT_FEED_SYNC_MAX_OBJECTS`` objects the
-    answer is the outcome (200) or the errors (400, nothing written); above,
-    202 and a status URL to poll."""
+    answer is the outcome (200) or the errors (400, nothing written; 409 when
+    the only fault is an id another producer sent first); above, 202 and a
+    status URL to poll."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     write_scope = FEEDS_WRITE
@@ -114,6 +115,10 @@ class StixFeedViewSet(viewsets.ViewSet):
             200: FeedIngestionSerializer,
             202: FeedIngestionSerializer,
             400: FEED_REFUSAL,
+            409: OpenApiResponse(
+                FeedIngestionSerializer,
+                description="The bundle reuses ids another producer sent first (docs/decisions/0024); nothing was written.",
+            ),
             411: OpenApiResponse(description="No Content-Length header."),
             413: OpenApiResponse(description="The bundle is larger than the API root accepts."),
         },
@@ -128,7 +133,7 @@ class StixFeedViewSet(viewsets.ViewSet):
             raise PermissionDenied(str(error)) from error
         body = FeedIngestionSerializer(ingestion, context={"request": request}).data
         if ingestion.status == FeedIngestion.Status.FAILED:
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            return Response(body, status=status.HTTP_409_CONFLICT if ingestion.conflict else status.HTTP_400_BAD_REQUEST)
         if ingestion.status == FeedIngestion.Status.COMPLETE:
             return Response(body, status=status.HTTP_200_OK)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})

@@ -353,14 +353,15 @@ class ObjectsView(TaxiiView):
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
         if ingestion.status == FeedIngestion.Status.FAILED:
+            code = status.HTTP_409_CONFLICT if ingestion.conflict else status.HTTP_400_BAD_REQUEST
             return Response(
                 {
-                    "title": "Bad Request",
+                    "title": "Conflict" if ingestion.conflict else "Bad Request",
                     "description": "The envelope was rejected whole; nothing was added.",
-                    "http_status": "400",
+                    "http_status": str(code),
                     "details": {"errors": ingestion.errors, "status": str(ingestion.id)},
                 },
-                status=status.HTTP_400_BAD_REQUEST,
+                status=code,
             )
         return Response(status_resource(ingestion), status=status.HTTP_202_ACCEPTED)
 

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
@@ -19,6 +20,7 @@ from cdt.directory.models import Organisation
 
 from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
+from .history import visible_versions
 from .models import AuditEntry, Classified, Marked
 from .selectors import is_protected, protected_queryset, protected_read_record
 from .types import AnyUser, is_active_user
@@ -253,12 +255,15 @@ class ProtectedModelAdmin(RestrictedChoicesAdmin):
             ).values_list("content_object_id", flat=True)
         )
 
-    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
+        """The object as the user may see it now, or 404 as for one that does not exist."""
         from django.contrib.admin.utils import unquote
         from django.http import Http404
 
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
+        try:
+            return self.get_queryset(request).get(pk=unquote(object_id))
+        except (self.model.DoesNotExist, ValueError, ValidationError):
+            raise Http404 from None
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # simple-history would fall back to the last historical version of an
@@ -267,12 +272,32 @@ class ProtectedModelAdmin(RestrictedChoicesAdmin):
         self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: Any) -> QuerySet[Any]:
+        """The versions listed on the history page (and diffed against each
+        other there): only those whose own markings the user may see, so
+        neither a row nor a change summary shows an earlier, stricter version."""
+        obj = self._visible_or_404(request, str(object_id))
+        # Concrete admins put SimpleHistoryAdmin (untyped) after this class.
+        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)  # type: ignore[misc]
+        return visible_versions(versions, obj, request.user)
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        self._visible_or_404(request, object_id)
-        # Concrete admins put SimpleHistoryAdmin (untyped) after this class.
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        """One version: 404, as for a version that does not exist, unless the
+        user may see the object now and that version's own markings."""
+        from django.http import Http404
+
+        obj = self._visible_or_404(request, object_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        try:
+            version = visible_versions(history.filter(**{self.opts.pk.attname: obj.pk, "history_id": version_id}), obj, request.user).get()
+        except (history.model.DoesNotExist, ValueError, ValidationError):
+            raise Http404 from None
+        response = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        if request.method == "GET":
+            protected_read_record(obj=version.instance, user=request.user, request=request, via="admin history")
+        return response
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True  # history is a record; changes go through the services
