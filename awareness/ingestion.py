@@ -48,6 +48,7 @@ from cdt.core.queueing import enqueue
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
+from cdt.security.claims import claimable_organisations
 from cdt.security.grants import organisation_group
 from cdt.security.markings import Classification, Distribution, Tlp, max_classification, validate_classification_ceiling
 from cdt.security.models import AuditEntry
@@ -714,8 +715,11 @@ def _map_reports(plan: Plan, *, by, client: FeedClient, actors: dict[str, Threat
     wanted = {p.stix.get("created_by_ref") for p in reports} - set(identities) - {None}
     for chunk in _chunks(list(wanted)):
         identities.update(StixObject.objects.filter(stix_id__in=chunk, current=True).order_by().values_list("stix_id", "name"))
+    # A report's author (its created_by_ref identity) becomes the source only
+    # when the feed's organisation may speak for it (decision 0026); any
+    # other report is the feed's own (a CERT-EU feed cannot post as SIAC).
     organisations = {}
-    for organisation in Organisation.objects.all():
+    for organisation in claimable_organisations(by):
         organisations[organisation.name.lower()] = organisation
         organisations[organisation.code.lower()] = organisation
     existing = {}

@@ -17,6 +17,7 @@ from cases.sharing import case_share_for_request
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
+from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
 from notifications.models import DeadlineKind, EventKind
@@ -52,9 +53,13 @@ def assessment_record(
     (``Distribution.WITH_CASES``), one naming none stays with its named
     recipients; ``shared_with_all_delegations`` (or ``distribution="hwpci"``)
     distributes it to HWPCI. The markings still apply on top: a
-    TLP:AMBER+STRICT assessment stays inside SIAC, TLP:RED with named people."""
+    TLP:AMBER+STRICT assessment stays inside SIAC, TLP:RED with named people.
+    The ``source`` (default: the recorder's organisation) is a claim every
+    reader takes at its word: only what ``by`` may claim (decision 0026)."""
     if not permissions.may_record_assessment(by, kind):
         raise PermissionDenied(_("You may not record this kind of assessment."))
+    if source is not None:
+        claim_check(by, source, field="source", oral_briefing=kind == Assessment.Kind.ORAL_BRIEFING)
     cases = list(cases)
     if distribution is None:
         distribution = Distribution.HWPCI if shared_with_all_delegations else Distribution.WITH_CASES if cases else Distribution.RESTRICTED

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
+from cdt.security.claims import claimable_organisations
 from cdt.security.markings import Distribution
+from cdt.security.types import AnyUser, is_signed_in
 
 from .models import DIMENSIONS, Case, ProportionalityAssessment, Sector, SignificanceAssessment
 
@@ -76,10 +78,16 @@ class CaseForm(EclFormMixin, forms.ModelForm):
         }
         field_classes = dict.fromkeys(("member_states_affected", "suspected_actors", "releasable_to"), ModelMultipleChoiceField)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        """``user`` is the one opening the case: "brought by" offers only the
+        organisations they may speak for (decision 0026: a delegate, their own
+        Member State), preselected when there is one."""
         super().__init__(*args, **kwargs)
         # Both are model choice fields (a foreign key and a many-to-many).
-        cast("forms.ModelChoiceField[Organisation]", self.fields["brought_by"]).queryset = Organisation.objects.order_by("kind", "name")
+        brought_by = cast("forms.ModelChoiceField[Organisation]", self.fields["brought_by"])
+        brought_by.queryset = claimable_organisations(user)
+        if is_signed_in(user) and user.organisation_id is not None:
+            self.initial.setdefault("brought_by", user.organisation_id)
         cast("forms.ModelChoiceField[Organisation]", self.fields["releasable_to"]).queryset = Organisation.objects.order_by("kind", "name")
 
     def clean(self) -> dict[str, Any]:

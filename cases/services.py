@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
+from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution, Tlp
 from cdt.security.models import AuditEntry
@@ -33,10 +34,12 @@ from .models import (
     ProportionalityAssessment,
     SignificanceAssessment,
 )
-from .permissions import may_assess, may_open_case
+from .permissions import is_secretariat, may_assess, may_open_case
 from .workflow import TransitionSpec, transitions
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from cdt.accounts.models import User
     from cdt.directory.models import Organisation
 
@@ -114,6 +117,8 @@ def case_open(*, by: User, shared_with: Iterable[Organisation] = (), **fields: A
     fields.setdefault("distribution", Distribution.HWPCI)
     if fields["distribution"] not in (Distribution.HWPCI, Distribution.RESTRICTED):
         raise ValidationError({"distribution": _("A case is distributed to HWPCI or restricted to named recipients.")})
+    if fields.get("brought_by") is not None:  # who brought it is a claim: one's own organisation (decision 0026)
+        claim_check(by, fields["brought_by"], field="brought_by")
     relations = _split_relations(fields)
     with transaction.atomic():
         case = Case(**fields, originator=by.organisation, created_by=by)
@@ -141,7 +146,9 @@ def case_open(*, by: User, shared_with: Iterable[Organisation] = (), **fields: A
 def case_update(*, case: Case, by: User, **fields: Any) -> Case:
     """Edit a case's description (never its step: transitions do that).
     Needs the change right (the opener's organisation and the secretariat
-    by default)."""
+    by default). ``brought_by`` changes only to what ``by`` may claim;
+    ``exercise`` does not change here (:func:`case_exercise_change`: a real
+    case turned into an exercise leaves every user's real register)."""
     if not visible_to(Case.objects.filter(pk=case.pk), by, "change").exists():
         raise PermissionDenied(_("You may see this case but not edit it."))
     if "distribution" in fields:
@@ -149,6 +156,16 @@ def case_update(*, case: Case, by: User, **fields: Any) -> Case:
     relations = _split_relations(fields)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        if "exercise" in fields and bool(fields["exercise"]) != case.exercise:
+            raise ValidationError(
+                {
+                    "exercise": _(
+                        "Whether a case is an exercise is set when it is opened; only the Council secretariat changes it, with a reason."
+                    )
+                }
+            )
+        if fields.get("brought_by") is not None and fields["brought_by"].pk != case.brought_by_id:
+            claim_check(by, fields["brought_by"], field="brought_by")
         raised_to_red = int(fields.get("tlp", case.tlp)) == int(Tlp.RED) != int(case.tlp)
         for name, value in fields.items():
             setattr(case, name, value)
@@ -161,6 +178,34 @@ def case_update(*, case: Case, by: User, **fields: Any) -> Case:
             getattr(case, name).set(values)
         if raised_to_red:  # TLP:RED reaches named people only: whoever raised it stays one, as the opener of a RED case is
             _named_originator(case, by)
+    return case
+
+
+def case_exercise_change(*, case: Case, by: User, exercise: bool, reason: str, request: HttpRequest | None = None) -> Case:
+    """Move a case between the real register and the exercise register: a
+    case opened in the wrong one (a drill entered as real, or the reverse).
+    Every list shows one register only, so this hides the case from every
+    user's other register: the Council secretariat alone does it, with a
+    reason, and the change is in the audit chain (who, from what, why)."""
+    if not is_secretariat(by) or not visible_to(Case.objects.filter(pk=case.pk), by, "change").exists():
+        raise PermissionDenied(_("Only the Council secretariat moves a case between the real and the exercise registers."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case moves between the real and the exercise registers.")})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.exercise == exercise:
+            raise ValidationError({"exercise": _("The case is already in that register.")})
+        previous, case.exercise = case.exercise, exercise
+        case._history_user = by
+        case.save()
+        audit_record(
+            action=AuditEntry.Action.CHANGE,
+            actor=by,
+            target=case,
+            details={"exercise": exercise, "from": previous, "reason": reason},
+            request=request,
+        )
     return case
 
 

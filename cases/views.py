@@ -67,7 +67,7 @@ def exercise_mode_toggle(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_open_case(request.user):
         return HttpResponseForbidden(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
-    form = CaseForm(request.POST or None, initial={"exercise": exercise_mode(request)})
+    form = CaseForm(request.POST or None, initial={"exercise": exercise_mode(request)}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(by=request.user, **form.cleaned_data)

@@ -1,6 +1,7 @@
 """The iCal feed of a user's deadlines and meetings (RFC 5545, written by
 the icalendar library). Titles are the kind and the reference, never the
-text of a protected object."""
+text of a protected object. Every link is on ``CDT_SITE_URL`` (the address
+users reach the site at), never the host a request happened to name."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Deadline, DeadlineKind
+
+
+def site_url(path: str) -> str:
+    """``path`` on the site's public address (``CDT_SITE_URL``)."""
+    return settings.CDT_SITE_URL.rstrip("/") + path
 
 
 def feed(*, user, deadlines) -> bytes:
@@ -34,5 +40,5 @@ def _event(deadline: Deadline, stamp: datetime.datetime) -> Event:
     summary = deadline.title if not deadline.marking else f"[{deadline.marking}] {deadline.title}"
     event.add("summary", summary)
     if deadline.link:
-        event.add("url", settings.CDT_SITE_URL.rstrip("/") + deadline.link)
+        event.add("url", site_url(deadline.link))
     return event

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -90,7 +91,8 @@ def calendar_settings(request):
             return HttpResponse(_("Say whether to issue or revoke the address."), status=400)
         token = services.calendar_feed_issue(user=request.user)
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = request.build_absolute_uri(f"/notifications/calendar/{token}.ics") if token else None
+    # The site's address, not the request's host (a proxy's or the development port).
+    url = calendar.site_url(reverse("calendar-feed", kwargs={"token": token})) if token else None
     return render(request, "notifications/calendar.html", {"feed": feed, "url": url})
 
 
@@ -98,7 +100,9 @@ def calendar_settings(request):
 @require_GET
 def calendar_feed(request, token: str):
     """The iCal feed: reachable without signing in (calendar clients cannot),
-    so the secret token is the credential; an unknown or revoked one is 404."""
+    so the secret token is the credential; an unknown or revoked one is 404.
+    It names case references and markings: never kept by a shared cache or
+    the browser (``no-store``, ``private``), whoever is signed in or not."""
     feed = CalendarFeed.objects.select_related("user", "user__organisation").filter(token_hash=hash_api_key(token)).first()
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
@@ -107,4 +111,5 @@ def calendar_feed(request, token: str):
     body = calendar.feed(user=feed.user, deadlines=selectors.deadlines(user=feed.user, include_done=True, since=since))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="cdt.ics"'
+    patch_cache_control(response, no_store=True, private=True)
     return response

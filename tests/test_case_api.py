@@ -59,14 +59,15 @@ def test_open_read_and_edit_a_case(client, cast):
 
 def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(client, cast):
     client.force_login(cast["delegate"])
+    own = {**NEW_CASE, "brought_by": "DE"}  # a delegate brings cases for its own Member State only (decision 0026)
     for broken, field in [
-        ({**NEW_CASE, "classification": "CONFIDENTIEL_UE"}, "classification"),
-        ({**NEW_CASE, "kind": "rumour"}, "kind"),
-        ({**NEW_CASE, "sectors": ["gardening"]}, "sectors"),
-        ({**NEW_CASE, "member_states_affected": ["XX"]}, "member_states_affected"),
-        ({**NEW_CASE, "releasable_to_all": False}, "releasable_to"),
-        ({**NEW_CASE, "first_seen": "2026-10-01", "last_seen": "2026-09-01"}, "last_seen"),
-        ({k: v for k, v in NEW_CASE.items() if k != "title"}, "title"),
+        ({**own, "classification": "CONFIDENTIEL_UE"}, "classification"),
+        ({**own, "kind": "rumour"}, "kind"),
+        ({**own, "sectors": ["gardening"]}, "sectors"),
+        ({**own, "member_states_affected": ["XX"]}, "member_states_affected"),
+        ({**own, "releasable_to_all": False}, "releasable_to"),
+        ({**own, "first_seen": "2026-10-01", "last_seen": "2026-09-01"}, "last_seen"),
+        ({k: v for k, v in own.items() if k != "title"}, "title"),
     ]:
         response = client.post("/api/v1/cases/", broken, content_type="application/json")
         assert response.status_code == 400 and field in response.json(), (field, response.json())

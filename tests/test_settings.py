@@ -26,6 +26,7 @@ CONFIG_NAMES = (
     "SECRET_KEY",
     "DEBUG",
     "ALLOWED_HOSTS",
+    "CDT_SITE_URL",
 )
 
 
@@ -80,7 +81,24 @@ def test_production_refuses_to_start_without_a_secret_key():
 PRODUCTION_ENV = {
     "SECRET_KEY": "x8#kq2!vz7@pl4^rm9&tn1*wb6(yc3)hd5_jf0-ug8+ei2=os7~ax4",
     "ALLOWED_HOSTS": "cdt.example.eu",
+    "CDT_SITE_URL": "https://cdt.example.eu",
 }
+
+
+def test_production_refuses_to_start_without_the_site_address():
+    """Links in e-mails and the calendar feed (case references, markings)
+    went to the base default, the development port, when a deployment left
+    ``CDT_SITE_URL`` unset (issue 25)."""
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "CDT_SITE_URL"}
+    result = run("cdt.settings.production", PROBE, **env)
+    assert result.returncode != 0
+    assert "CDT_SITE_URL" in result.stderr
+    site = run(
+        "cdt.settings.production",
+        "import django; django.setup(); from django.conf import settings; print(settings.CDT_SITE_URL)",
+        **PRODUCTION_ENV,
+    )
+    assert site.returncode == 0 and site.stdout.strip().splitlines()[-1] == "https://cdt.example.eu", site.stderr
 
 
 def test_production_settings_are_hardened():

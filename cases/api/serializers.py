@@ -112,6 +112,14 @@ class CaseSerializer(MarkingsSerializer):
         return attrs
 
 
+class ExerciseChangeSerializer(serializers.Serializer):
+    """Body of ``cases/{id}/exercise/``: the Council secretariat moves a case
+    between the real and the exercise registers, and says why (audited)."""
+
+    exercise = json_fields.BooleanField(help_text=_("true: the exercise register; false: the real one."))
+    reason = json_fields.CharField(max_length=1000, help_text=_("Why the case moves (kept in the audit trail)."))
+
+
 class VisibleCaseField(json_fields.PrimaryKeyRelatedField):
     """A case named by id in a request body, looked up among the cases the
     caller may see (the one access rule, ``protected_queryset``): an id that

@@ -32,6 +32,7 @@ from ..workflow import transition_options, transitions
 from .serializers import (
     CaseSerializer,
     CaseTransitionSerializer,
+    ExerciseChangeSerializer,
     ProportionalityAssessmentSerializer,
     SignificanceAssessmentSerializer,
     TransitionOptionSerializer,
@@ -131,6 +132,30 @@ class CaseViewSet(
         except DjangoValidationError as error:
             raise validation_error(error) from error
         return Response(self.get_serializer(selectors.case_get(user=request.user, pk=outcome.case.pk)).data)
+
+    @extend_schema(
+        request=ExerciseChangeSerializer,
+        responses={
+            200: CaseSerializer,
+            400: OpenApiResponse(description="No reason, or the case is already in that register (named by field)."),
+            403: OpenApiResponse(description="Only the Council secretariat moves a case between registers."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="exercise")
+    def change_exercise(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Move the case between the real and the exercise registers:
+        ``{"exercise": true, "reason": "…"}``. The secretariat's alone, audited;
+        ``exercise`` is otherwise fixed when the case is opened."""
+        case = self.get_object()
+        body = ExerciseChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            case = services.case_exercise_change(case=case, by=request.user, request=request, **body.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise validation_error(error) from error
+        return Response(self.get_serializer(selectors.case_get(user=request.user, pk=case.pk)).data)
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[])

@@ -8,6 +8,10 @@ from .base import MIDDLEWARE, STORAGES, env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuses to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Links in e-mails and the calendar feed (case references, markings): the
+# address users reach the site at. No default: the base default is the
+# development port, which no deployment should send links to.
+CDT_SITE_URL = env.str("CDT_SITE_URL")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
