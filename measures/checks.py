@@ -101,7 +101,7 @@ def warning_for(measure, user) -> str:
     }
 
 
-def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
+def attribution_gap(case, measure_type: MeasureType, actor, user=None) -> str | None:
     """Why a measure cannot be adopted for want of attribution, or ``None``.
 
     The attribution is the case's coordinated political attribution at EU
@@ -115,7 +115,7 @@ def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
         return None
     if actor is None:
         return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
-    attribution = eu_attribution(case)
+    attribution = eu_attribution(case, user)  # with a reader: only an attribution they may see
     if attribution is None or not attribution.attributed_actors.filter(pk=actor.pk).exists():
         return _(
             "“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not have."

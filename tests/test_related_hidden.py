@@ -427,3 +427,19 @@ def test_editing_a_plan_keeps_what_the_editor_may_not_see(cast, case, make_user,
     assert response.status_code == 200, response.content
     assert response.json()["measures"] == [shown.pk]
     assert set(plan.measures.values_list("pk", flat=True)) == {shown.pk, hidden.pk}
+
+
+def test_attribution_check_of_a_measure_derives_nothing_from_a_hidden_deliberation(cast, case, uncleared, signed_in):
+    """A concluded EU attribution classified above the reader's clearance:
+    the measure page reads as if there were none (no "attributed" flag)."""
+    from attribution.models import DeliberationStatus
+
+    actor = ThreatActor.objects.create(name="Attributed Bear")
+    deliberation = AttributionDeliberation.objects.create(case=case, opened_by=cast["chair"], classification=RESTREINT)
+    AttributionDeliberation.objects.filter(pk=deliberation.pk).update(status=DeliberationStatus.CONCLUDED, outcome="public_declaration")
+    deliberation.attributed_actors.add(actor)
+    needing = MeasureType.objects.filter(attribution="actor").first()
+    taken = measure(cast, case, slug=needing.slug, actor=actor)
+    page = reverse("measure-page", args=[taken.pk])
+    assert 'data-testid="attribution-gap"' not in signed_in["other_delegate"].get(page).content.decode()
+    assert 'data-testid="attribution-gap"' in uncleared.get(page).content.decode()
