@@ -66,9 +66,13 @@ def plan_list(*, user) -> QuerySet[CommunicationPlan]:
     )
 
 
-def eu_attribution(case) -> AttributionDeliberation | None:
+def eu_attribution(case, user=None) -> AttributionDeliberation | None:
     """The case's coordinated political attribution at EU level, if the
-    Council concluded one (what measures requiring attribution need). Not
-    filtered by user: the checks that read it run for whoever acts on the
-    case, and they show only the actor and measure names the user sees."""
-    return AttributionDeliberation.objects.filter(case=case, status=DeliberationStatus.CONCLUDED, outcome__in=ATTRIBUTING_OPTIONS).first()
+    Council concluded one (what measures requiring attribution need).
+    Without ``user``: for the checks the services enforce, whoever acts.
+    With: only if ``user`` may see the deliberation, so a page derives no
+    "attributed or not" from one classified above its reader's clearance."""
+    deliberations = AttributionDeliberation.objects.filter(case=case, status=DeliberationStatus.CONCLUDED, outcome__in=ATTRIBUTING_OPTIONS)
+    if user is not None:
+        deliberations = protected_queryset(deliberations, user)
+    return deliberations.first()

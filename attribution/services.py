@@ -17,10 +17,11 @@ from awareness.models import Assessment, ThreatActor
 from cases.models import Case
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import CouncilBody, MemberState, Organisation
-from cdt.security.access import can_view_child, visible_to
+from cdt.security.access import can_view_child, visible_children, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
 from measures import permissions as note_permissions
+from measures.models import ResponseMeasure
 from notifications.models import EventKind
 from notifications.services import event_record
 
@@ -511,7 +512,7 @@ def plan_update(*, by, plan: CommunicationPlan, partners=None, measures=None, st
             raise ValidationError({"title": _("A completed plan is kept as it was.")})
         for name, value in fields.items():
             setattr(plan, name, value)
-        if statement is not ...:
+        if statement is not ... and (plan.statement is None or can_view_child(by, plan.statement)):
             plan.statement = statement
         plan.full_clean(exclude=["status"])
         plan._history_user = by
@@ -519,7 +520,9 @@ def plan_update(*, by, plan: CommunicationPlan, partners=None, measures=None, st
         if partners is not None:
             plan.partners.set(partners)
         if measures is not None:
-            plan.measures.set(measures)
+            # An editor changes only what they see: the measures (and the
+            # statement) they may not see stay on the plan, untouched.
+            plan.measures.set([*measures, *plan.measures.exclude(pk__in=visible_children(ResponseMeasure.objects.all(), by).values("pk"))])
     return plan
 
 

@@ -21,7 +21,7 @@ from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
 from cdt.core.forms import ModelMultipleChoiceField, whole_number
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
-from cdt.security.selectors import highest_marking, protected_get
+from cdt.security.selectors import highest_marking, protected_get, visible_or_none, visible_related
 from measures import note_views
 from measures import permissions as note_permissions
 
@@ -364,6 +364,9 @@ def _plan_page(request, plan, *, errors=(), status=200):
             and permissions.may_commit_to_amplify(plan, user, own)
             and own not in plan.amplifying_states.all(),
             "log": plan.transitions.select_related("by"),
+            # Only the measures and the statement the reader may see (decision record 0023).
+            "measures": visible_related(plan.measures.all(), user).select_related("measure_type").order_by("pk"),
+            "statement": visible_or_none(user, plan.statement, within=plan.case),
         },
         status=status,
     )
@@ -385,8 +388,8 @@ def _plan_form(request, *, case, plan=None):
         initial["audiences"] = "\n".join(plan.audiences)
         initial["eu_delegations"] = "\n".join(plan.eu_delegations)
         initial["partners"] = list(plan.partners.all())
-        initial["measures"] = list(plan.measures.all())
-        initial["statement"] = plan.statement
+        initial["measures"] = list(visible_related(plan.measures.all(), request.user))
+        initial["statement"] = visible_or_none(request.user, plan.statement, within=plan.case)
     form = PlanForm(request.POST or None, initial=initial)
     from django import forms as django_forms
 

@@ -27,6 +27,7 @@ from .workflow import transitions
 
 class CaseTransitionInline(admin.TabularInline):
     model = CaseTransition
+    fk_name = "case"
     extra = 0
     can_delete = False
     fields = ("at", "transition", "source", "target", "by", "reason", "comment")

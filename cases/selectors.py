@@ -31,8 +31,23 @@ def case_get(*, user: AnyUser, pk: int | str, request: HttpRequest | None = None
     return protected_get(queryset, user, request=request, pk=pk)
 
 
-def case_history(*, case: Case) -> QuerySet[CaseTransition]:
-    return case.transitions.select_related("by", "by__organisation").order_by("at", "id")
+def case_history(*, case: Case, user: AnyUser) -> list[CaseTransition]:
+    """The transition log, each entry with ``shown_merged_into``: the case it
+    merged this one into if ``user`` may see that case, else ``None`` (the
+    reader learns no reference, title or id of it; decision record 0023)."""
+    history = list(case.transitions.select_related("by", "by__organisation", "merged_into").order_by("at", "id"))
+    seen = visible_case_ids(user, {entry.merged_into_id for entry in history})
+    for entry in history:
+        entry.shown_merged_into = entry.merged_into if entry.merged_into_id in seen else None
+    return history
+
+
+def visible_case_ids(user: AnyUser, ids: set[int | None]) -> set[int]:
+    """Those of ``ids`` naming a case ``user`` may see (one query, none for no id)."""
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(protected_queryset(Case.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
 
 
 def proportionality_history(*, case: Case, user: AnyUser) -> QuerySet[ProportionalityAssessment]:

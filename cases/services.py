@@ -273,7 +273,8 @@ def case_transition(
             target=case.state,
             by=by,
             comment=comment,
-            reason=_reason_text(kwargs, reason),
+            reason=reason,
+            merged_into=kwargs.get("merged_into"),
         )
         audit_record(
             action=AuditEntry.Action.TRANSITION,
@@ -312,12 +313,6 @@ def _transition_input(
                 raise ValidationError({"merged_into": _("No such case.")})
             kwargs["merged_into"] = merged_into
     return kwargs
-
-
-def _reason_text(kwargs: dict[str, Any], reason: str) -> str:
-    if "merged_into" in kwargs:
-        return f"{reason}: {kwargs['merged_into'].reference}"
-    return reason
 
 
 def proportionality_assess(*, case: Case, by: User, classification: int | None = None, **scores: Any) -> ProportionalityAssessment:

@@ -89,7 +89,7 @@ def case_detail(
     status: int = 200,
 ) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
-    history = list(selectors.case_history(case=case))
+    history = selectors.case_history(case=case, user=request.user)
     proportionality = list(selectors.proportionality_history(case=case, user=request.user))
     significance = list(selectors.significance_history(case=case, user=request.user))
     options = transition_options(case, request.user)
@@ -105,6 +105,10 @@ def case_detail(
             "case": case,
             "marking": case,
             "history": history,
+            # The case it was merged into, only if the reader may see it (decision record 0023).
+            "merged_into": case.merged_into
+            if case.merged_into_id in selectors.visible_case_ids(request.user, {case.merged_into_id})
+            else None,
             "options": options,
             "transition_errors": transition_errors or {},
             "diagram": workflow_svg(current=case.state, taken=taken, visited=visited),

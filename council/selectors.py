@@ -66,17 +66,26 @@ class Board:
         return [(position, self.shares.get(position.member_state_id)) for position in self.positions]
 
 
-def question_board(question: Question) -> Board:
+def question_board(question: Question, user=None) -> Board:
     """Three queries whatever the number of states: positions, shares, and
-    the written procedure and decision (joined)."""
+    the written procedure and decision (joined).
+
+    With ``user`` (a reader who sees the question, hence its case): the
+    decision and the written procedure count only if the reader is cleared
+    for them, so the board derives nothing (the year of the shares, the
+    silence outcome) from a child the reader may not see."""
     from django.utils import timezone
 
     positions = list(question.positions.select_related("member_state", "recorded_by").order_by("member_state__protocol_order"))
-    decision = Decision.objects.filter(question=question).only("decided_on").first()
+    decisions, procedures = Decision.objects.filter(question=question), WrittenProcedure.objects.filter(question=question)
+    if user is not None:
+        cleared = int(user.effective_clearance()) if user.is_authenticated else -1
+        decisions, procedures = decisions.filter(classification__lte=cleared), procedures.filter(classification__lte=cleared)
+    decision = decisions.only("decided_on").first()
     year = decision.decided_on.year if decision else timezone.localdate().year
     shares = services.shares_for(year)
     votes = services.votes_from(positions, shares)
-    procedure = WrittenProcedure.objects.filter(question=question).only("kind").first()
+    procedure = procedures.only("kind").first()
     silence = voting.silence_outcome(votes) if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE else None
     return Board(
         question=question,

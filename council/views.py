@@ -15,7 +15,7 @@ from cases.models import Case
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
 from cdt.directory.models import MemberState
-from cdt.security.selectors import protected_get
+from cdt.security.selectors import protected_get, visible_or_none
 
 from . import permissions, selectors, services
 from .forms import DecisionForm, HrActForm, PositionForm, QuestionForm, WrittenProcedureForm
@@ -23,7 +23,7 @@ from .models import Question, WrittenProcedure
 
 
 def board_context(request, question: Question) -> dict:
-    board = selectors.question_board(question)
+    board = selectors.question_board(question, request.user)
     user = request.user
     editable = {
         position.member_state_id
@@ -49,9 +49,14 @@ def council_panel(request, case: Case):
     boards = [board_context(request, question) for question in questions]
     may_decide, may_open = permissions.may_record_decision(user), permissions.may_open_written_procedure(user)
     for item in boards:
+        # The question's decision and written procedure have their own
+        # classification: shown only to a reader cleared for them.
+        question = item["question"]
+        item["decision"] = visible_or_none(user, getattr(question, "decision", None), within=case)
+        item["procedure"] = visible_or_none(user, getattr(question, "written_procedure", None), within=case)
         # One pair of forms per open question, each with its own ids, so
         # every label points at its own question's field.
-        question_id = item["question"].pk
+        question_id = question.pk
         item["decision_form"] = DecisionForm(auto_id=f"id_q{question_id}_%s") if may_decide else None
         item["procedure_form"] = WrittenProcedureForm(auto_id=f"id_q{question_id}_%s") if may_open else None
     return "council/case_panel.html", {
@@ -174,13 +179,16 @@ def written_procedure_detail(request, procedure_id: int):
     procedure = protected_get(
         WrittenProcedure.objects.select_related("case", "question", "decision"), request.user, request=request, pk=procedure_id
     )
+    # The question and the decision have their own classification (decision record 0023).
+    question = visible_or_none(request.user, procedure.question, within=procedure.case)
     return render(
         request,
         "council/written_procedure.html",
         {
             "procedure": procedure,
             "marking": procedure,
-            **board_context(request, procedure.question),
+            "decision": visible_or_none(request.user, procedure.decision, within=procedure.case),
+            **(board_context(request, question) if question is not None else {"question": None}),
         },
     )
 

@@ -13,12 +13,22 @@ from .models import ESCALATION_MAX, AttributionRequirement, MeasureType
 UNASSESSED_LEVEL = 2
 
 
-def supported_escalation(case) -> tuple[int, str]:
+def supported_escalation(case, user=None) -> tuple[int, str]:
     """The highest escalation level the case's latest proportionality
     assessment supports, and why: twice the mean of its seven scores (1–5),
     so a mean of 5 supports the top of the ladder (10) and a mean of 1 only
-    awareness raising and dialogue (2)."""
-    assessment = case.proportionality_assessments.order_by("-assessed_at", "-id").first()
+    awareness raising and dialogue (2).
+
+    With ``user``: from the assessments that user may see (a page shows no
+    figure derived from an assessment classified above its reader's
+    clearance, decision record 0023). Without: from all of them, for the
+    check the service enforces."""
+    assessments = case.proportionality_assessments.all()
+    if user is not None:
+        from cdt.security.selectors import protected_queryset
+
+        assessments = protected_queryset(assessments, user)
+    assessment = assessments.order_by("-assessed_at", "-id").first()
     if assessment is None:
         return UNASSESSED_LEVEL, _("no proportionality assessment on the case")
     scores = [
@@ -50,7 +60,48 @@ def escalation_warning(case, measure_type: MeasureType) -> str:
     }
 
 
-def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
+def escalation_basis():
+    """The classification of the assessment a measure's stored escalation
+    warning was computed from (the latest on the case when the measure was
+    proposed), as a subquery to annotate measures with
+    (``escalation_basis_classification``; ``None``: there was none)."""
+    from django.db.models import OuterRef, Subquery
+
+    from cases.models import ProportionalityAssessment
+
+    return Subquery(
+        ProportionalityAssessment.objects.filter(case=OuterRef("case"), assessed_at__lte=OuterRef("proposed_at"))
+        .order_by("-assessed_at", "-id")
+        .values("classification")[:1]
+    )
+
+
+def warning_for(measure, user) -> str:
+    """The measure's stored escalation warning as ``user`` may read it: its
+    figures (supported level, mean score, date) come from a proportionality
+    assessment; a reader not cleared for that assessment gets the warning
+    without them. The measure is visible, so its case is: the assessment,
+    a child of the same case, is visible exactly when the reader's
+    clearance reaches its classification."""
+    from cdt.security.types import is_active_user
+
+    if not measure.escalation_warning:
+        return ""
+    if not hasattr(measure, "escalation_basis_classification"):
+        from .models import ResponseMeasure
+
+        measure.escalation_basis_classification = (
+            ResponseMeasure.objects.filter(pk=measure.pk).annotate(basis=escalation_basis()).values_list("basis", flat=True).first()
+        )
+    basis = measure.escalation_basis_classification
+    if basis is None or (is_active_user(user) and int(user.effective_clearance()) >= int(basis)):
+        return measure.escalation_warning
+    return _("Escalation level %(wanted)s exceeds what the case's proportionality assessment supports.") % {
+        "wanted": measure.measure_type.escalation_level
+    }
+
+
+def attribution_gap(case, measure_type: MeasureType, actor, user=None) -> str | None:
     """Why a measure cannot be adopted for want of attribution, or ``None``.
 
     The attribution is the case's coordinated political attribution at EU
@@ -64,7 +115,7 @@ def attribution_gap(case, measure_type: MeasureType, actor) -> str | None:
         return None
     if actor is None:
         return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
-    attribution = eu_attribution(case)
+    attribution = eu_attribution(case, user)  # with a reader: only an attribution they may see
     if attribution is None or not attribution.attributed_actors.filter(pk=actor.pk).exists():
         return _(
             "“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not have."

@@ -20,7 +20,7 @@ from cases.models import Case
 from cases.services import TransitionConflict
 from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.core.forms import whole_number
-from cdt.security.selectors import protected_get, protected_queryset
+from cdt.security.selectors import protected_get, protected_queryset, visible_or_none
 
 from . import drafting, notes, permissions, services
 from .forms import CommentForm
@@ -95,6 +95,11 @@ def _page(request, kind_name, note, *, comment_form=None, errors=(), status=200)
         "may_comment": permissions.may_comment_note(note, request.user),
         "comment_form": comment_form,
         "log": note.transitions.select_related("by"),
+        # The versions before and after, each with its own classification (decision record 0023).
+        "revises": visible_or_none(request.user, note.supersedes, within=note.case) if kind_name == "options" else None,
+        "revised_by": visible_or_none(request.user, getattr(note, "superseded_by", None), within=note.case)
+        if kind_name == "options"
+        else None,
     }
     if kind.page_extra is not None:
         context.update(kind.page_extra(request, note))

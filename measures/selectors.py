@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from cdt.security.selectors import protected_queryset
 
+from . import checks
 from .models import TAKEN_STATES, ImpactEvaluation, MeasureType, ResponseMeasure
 
 
@@ -24,6 +25,7 @@ def measure_list(*, user) -> QuerySet[ResponseMeasure]:
             "proposed_by",
             "decision",
         )
+        .annotate(escalation_basis_classification=checks.escalation_basis())
         .order_by("-proposed_at", "-id")
     )
 

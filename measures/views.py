@@ -15,7 +15,7 @@ from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.security.access import can_view_child
-from cdt.security.selectors import highest_marking, protected_get
+from cdt.security.selectors import highest_marking, protected_get, visible_or_none
 from council.models import Decision
 
 from . import checks, permissions, selectors, services
@@ -33,7 +33,7 @@ def measures_panel(request, case):
     """Measures on the case page: what was proposed and where it stands, and
     the proposal form for those who may propose."""
     measures = list(selectors.measure_list(user=request.user).filter(case=case).order_by("proposed_at", "id"))
-    level, basis = checks.supported_escalation(case)
+    level, basis = checks.supported_escalation(case, request.user)
     from cdt.security.selectors import protected_queryset
 
     from .models import OptionsNote, StrategicResponseNote
@@ -65,8 +65,9 @@ def measure_propose(request, case_id: int):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            if measure.escalation_warning:
-                messages.warning(request, measure.escalation_warning)
+            warning = checks.warning_for(measure, request.user)
+            if warning:
+                messages.warning(request, warning)
             messages.success(request, measure.measure_type.name)
             return redirect("measure-page", measure_id=measure.pk)
     return render(request, "measures/propose_error.html", {"case": case, "form": form, "marking": case}, status=400)
@@ -102,7 +103,7 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
             "options": options,
             "marking": measure,
             "history": measure.transitions.select_related("by"),
-            "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor),
+            "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor, request.user),
             "override_form": override_form
             or (
                 OverrideForm()
@@ -111,7 +112,12 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
                 and permissions.may_override_escalation(measure, request.user)
                 else None
             ),
-            "listing": getattr(measure, "listing", None) if measure.measure_type.restrictive else None,
+            # Related objects with their own classification: shown only if the reader may see them (decision record 0023).
+            "decision": visible_or_none(request.user, measure.decision, within=measure.case),
+            "escalation_warning": checks.warning_for(measure, request.user),
+            "listing": visible_or_none(request.user, getattr(measure, "listing", None), within=measure.case)
+            if measure.measure_type.restrictive
+            else None,
             "evaluations": evaluations,
             "may_evaluate": permissions.may_evaluate(measure, request.user),
             "decisions": [d for d in Decision.objects.filter(case=measure.case, adopted=True) if can_view_child(request.user, d)],

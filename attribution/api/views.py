@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -24,6 +25,7 @@ from cdt.directory.models import MemberState
 from cdt.security.access import visible_children, visible_to
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.models import MarkedChild
+from cdt.security.selectors import protected_queryset, visible_or_none
 from council.api.views import ServiceErrors, visible_case
 from measures.api.notes import NoteViewSetBase
 from measures.models import ResponseMeasure
@@ -211,12 +213,14 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         """The positions board: each Member State's position on the question
         and whether it has attributed the activity nationally."""
         deliberation = self.get_object()
+        # Derived only from what the reader may see (decision record 0023):
+        # the question and the national claims have their own classification.
         positions = {}
-        if deliberation.question_id:
-            positions = dict(deliberation.question.positions.values_list("member_state__code", "value"))
-        national = set(
-            AttributionClaim.objects.filter(case=deliberation.case_id, basis=Basis.NATIONAL).values_list("member_state__code", flat=True)
-        )
+        question = visible_or_none(request.user, deliberation.question, within=deliberation.case)
+        if question is not None:
+            positions = dict(question.positions.values_list("member_state__code", "value"))
+        claims = visible_children(AttributionClaim.objects.filter(case=deliberation.case_id, basis=Basis.NATIONAL), request.user)
+        national = set(claims.values_list("member_state__code", flat=True))
         rows = [
             {"member_state": code, "position": positions.get(code), "national_attribution": code in national}
             for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)
@@ -270,11 +274,18 @@ class CommunicationPlanViewSet(
     serializer_class = PlanSerializer
     queryset = (
         CommunicationPlan.objects.select_related("case", "drafted_by")
-        .prefetch_related("amplifying_states", "partners", "measures")
+        .prefetch_related("amplifying_states", "partners")  # and the measures the reader may see: get_queryset
         .order_by("-created_at", "-id")
     )
     filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_fields = ["case", "status", "public"]
+
+    def get_queryset(self):
+        """With, as ``measures``, only those the reader may see (one query
+        for the page): a plan lists no measure its reader may not open."""
+        visible_measures = protected_queryset(ResponseMeasure.objects.all(), self.request.user).order_by("pk")
+        return super().get_queryset().prefetch_related(Prefetch("measures", queryset=visible_measures))
+
     search_fields = ["title", "objectives", "case__title", "case__reference"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -293,7 +304,8 @@ class CommunicationPlanViewSet(
         if "case" in data and data.pop("case").pk != serializer.instance.case_id:
             raise validation_error(DjangoValidationError({"case": "A plan stays on its case."}))
         self._check_refs(data)
-        serializer.instance = self.call(services.plan_update, by=self.request.user, plan=serializer.instance, **data)
+        plan = self.call(services.plan_update, by=self.request.user, plan=serializer.instance, **data)
+        serializer.instance = self.get_queryset().get(pk=plan.pk)  # read back through the rule: only the measures the reader sees
 
     @extend_schema(request=None, responses={200: PlanSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")

@@ -179,10 +179,17 @@ class TransitionOptionSerializer(serializers.Serializer):
 class CaseTransitionSerializer(json_fields.ModelSerializer):
     by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     by_organisation = json_fields.CharField(source="by.organisation.code", read_only=True, default=None, allow_null=True)
+    merged_into = json_fields.CharField(
+        source="shown_merged_into.reference",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text=_("Reference of the case this step merged the case into; null if none, or if you may not see that case."),
+    )
 
     class Meta:
         model = CaseTransition
-        fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason")
+        fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason", "merged_into")
 
 
 class AssessmentSerializer(json_fields.ModelSerializer):

@@ -162,7 +162,7 @@ class CaseViewSet(
     def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The transition log: who moved the case, when, from and to which step, why."""
         case = self.get_object()
-        return Response(CaseTransitionSerializer(selectors.case_history(case=case), many=True).data)
+        return Response(CaseTransitionSerializer(selectors.case_history(case=case, user=request.user), many=True).data)
 
     @extend_schema(methods=["get"], responses=ProportionalityAssessmentSerializer(many=True))
     @extend_schema(methods=["post"], request=ProportionalityAssessmentSerializer, responses={201: ProportionalityAssessmentSerializer})

@@ -363,6 +363,13 @@ class CaseTransition(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    #: The case this one was merged into by this step: a relation, not text
+    #: in ``reason``, so each reader is shown it only if they may see it.
+    #: Kept when the case is reopened (the log keeps what happened); lost
+    #: only if that case is deleted.
+    merged_into = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged into"))
+    #: ``merged_into`` as one reader may see it, set by ``cases.selectors.case_history``.
+    shown_merged_into: Case | None
 
     class Meta:
         ordering = ["at", "id"]

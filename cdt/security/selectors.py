@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from .access import is_classified, visible_children, visible_to
+from .access import can_view, can_view_child, is_classified, visible_children, visible_to
 from .audit import audit_record
-from .models import AuditEntry, Classified, MarkedChild
-from .types import AnyUser
+from .models import AuditEntry, Classified, Marked, MarkedChild
+from .types import AnyUser, is_active_user
 
 _P = TypeVar("_P", bound=Classified)
 
@@ -50,6 +50,39 @@ def protected_read_record(*, obj: Classified, user: AnyUser, request: HttpReques
         if via:
             details["via"] = via
         audit_record(action=AuditEntry.Action.READ, actor=user, target=obj, request=request, details=details)
+
+
+def visible_or_none(user: AnyUser, obj: _P | None, *, within: Marked | None = None) -> _P | None:
+    """``obj`` if ``user`` may see it, else ``None``: what a page or API
+    object shows of a single related object (decision record 0023: a hidden
+    reference is shown as nothing, with no id, title or value derived from
+    it).
+
+    ``within``: a protected object the caller has already shown to ``user``
+    (the page's own case). A child of it then needs only the clearance check,
+    in Python, with no query: the related objects of a case page are its
+    children, and a dozen of them must not cost a dozen reads of the grants."""
+    if obj is None:
+        return None
+    if isinstance(obj, MarkedChild):
+        parent_model = type(obj)._meta.get_field(obj.parent_field).related_model
+        if within is not None and type(within) is parent_model and getattr(obj, f"{obj.parent_field}_id") == within.pk:
+            seen = is_active_user(user) and int(user.effective_clearance()) >= int(obj.classification)
+        else:
+            seen = can_view_child(user, obj)
+    elif isinstance(obj, Marked):
+        seen = can_view(user, obj)
+    else:
+        raise TypeError(f"{type(obj).__name__} is not a protected model")
+    return obj if seen else None
+
+
+def visible_related(related: QuerySet[_P], user: AnyUser) -> QuerySet[_P]:
+    """The objects of a relation (``plan.measures.all()``, ``assessment.cases.all()``)
+    that ``user`` may see, in one query: lists omit what the reader may not
+    see (decision record 0023). Never the relation's prefetch cache, which
+    holds every related object."""
+    return protected_queryset(related.all(), user)  # a clone: filtering it reads the table, not the cache
 
 
 def highest_marking(objects: Iterable[_P]) -> _P | None:

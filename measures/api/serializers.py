@@ -6,8 +6,10 @@ from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
+from cdt.security.selectors import visible_or_none
 from council.models import Decision
 
+from .. import checks
 from ..models import ImpactEvaluation, ListedPerson, MeasureType, ResponseMeasure, RestrictiveListing
 
 
@@ -57,6 +59,9 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
     proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     implementing_actor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     listing = serializers.SerializerMethodField()
+    escalation_warning = serializers.SerializerMethodField(
+        help_text="Empty when proportionate; its figures only for a reader cleared for the assessment they come from"
+    )
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
 
     class Meta:
@@ -82,10 +87,20 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
         )
         read_only_fields = ("proposed_at", "escalation_warning", "override_justification", "decision", "implemented_on", "ended_on")
 
+    def _reader(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
     @extend_schema_field(ListingSerializer(allow_null=True))
     def get_listing(self, measure):
+        """The listing has its own classification: ``null`` for a reader not
+        cleared for it (decision record 0023)."""
         listing = getattr(measure, "listing", None) if measure.measure_type.restrictive else None
+        listing = visible_or_none(self._reader(), listing, within=measure.case)
         return ListingSerializer(listing).data if listing else None
+
+    def get_escalation_warning(self, measure) -> str:
+        return checks.warning_for(measure, self._reader())
 
 
 class MeasureTransitionRequestSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
 from council.api.views import ServiceErrors, visible_case
 
-from .. import selectors, services
+from .. import checks, selectors, services
 from ..models import ImpactEvaluation, ResponseMeasure
 from .serializers import (
     EvaluationRecordSerializer,
@@ -67,6 +67,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     queryset = (
         ResponseMeasure.objects.select_related("case", "measure_type", "actor", "implementing_actor", "proposed_by", "listing")
         .prefetch_related("listing__entries")
+        .annotate(escalation_basis_classification=checks.escalation_basis())
         .order_by("-proposed_at", "-id")
     )
     filter_backends = [StrictFilterBackend, SearchFilter]
