@@ -372,7 +372,6 @@ def test_options_note_links_no_hidden_revision(cast, case, uncleared):
 # --- Relation fields of the serializers (the generic restricted field of i25-core) ------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="generic field lands in i25-core")
 class TestApiRelationsHidden:
     """Plain relation fields of serializers: ``null`` (or omitted from a list)
     when the related object is hidden from the reader."""
