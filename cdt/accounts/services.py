@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,10 +91,9 @@ def user_upsert(
                 "clearance_expires_on": clearance_expires_on,
                 "is_staff": is_staff,
                 "is_active": True,
+                "password": make_password(password),  # one save, one audit entry
             },
         )
-        user.set_password(password)
-        user.save(update_fields=["password"])
         groups = role_groups_ensure()
         user.groups.set([groups[role] for role in roles])
         user_organisation_group_sync(user=user)
