@@ -34,7 +34,14 @@ def role_groups_ensure() -> dict[Role, Group]:
         wanted = Permission.objects.none()
         for app_label, models in SECRETARIAT_MODEL_PERMISSIONS.items():
             wanted |= Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
-        groups[Role.SECRETARIAT].permissions.add(*wanted)
+        # The roles as the code defines them, written through the table (no
+        # m2m signal): a deployment, not a change anyone made, so it is not
+        # an audit entry; a change made later by hand is.
+        secretariat = groups[Role.SECRETARIAT]
+        through = Group.permissions.through
+        through.objects.bulk_create(
+            [through(group_id=secretariat.pk, permission_id=pk) for pk in wanted.values_list("pk", flat=True)], ignore_conflicts=True
+        )
     return groups
 
 
