@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cdt.security.grants import organisation_group
 
-from .audit import refuse_own_change
+from .audit import field_label, refuse_own_change
 from .models import ApiToken, User
 from .roles import ORGANISATION_GROUP_PREFIX
 from .services import api_token_revoke, user_organisation_group_sync
@@ -133,7 +133,7 @@ class UserAdmin(DjangoUserAdmin):
                 raise PermissionDenied(_("Only a superuser grants superuser status or direct permissions."))
             own = object_id is not None and str(object_id) == str(request.user.pk)
             if own and posted & set(self.NOT_ON_ONESELF):
-                refuse_own_change(sorted(str(User._meta.get_field(name).verbose_name) for name in posted & set(self.NOT_ON_ONESELF)))
+                refuse_own_change(sorted(field_label(name) for name in posted & set(self.NOT_ON_ONESELF)))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 

@@ -52,6 +52,13 @@ def _value(field: str, value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def field_label(name: str) -> str:
+    """A user field's name as the console shows it."""
+    from .models import User
+
+    return str(getattr(User._meta.get_field(name), "verbose_name", name))
+
+
 def refuse_own_change(what: list[str]) -> None:
     raise PermissionDenied(_("Nobody changes their own %(fields)s: another secretariat member must.") % {"fields": ", ".join(sorted(what))})
 
@@ -76,7 +83,7 @@ def user_before_save(sender: type[User], instance: User, raw: bool = False, upda
     instance._cdt_deactivated = bool(before["is_active"]) and not instance.is_active
     actor = current_actor()
     if actor is not None and actor.pk == instance.pk:
-        changed = [str(sender._meta.get_field(_NAMES.get(f, f)).verbose_name) for f in NOT_ON_ONESELF if before[f] != getattr(instance, f)]
+        changed = [field_label(_NAMES.get(f, f)) for f in NOT_ON_ONESELF if before[f] != getattr(instance, f)]
         if changed:
             refuse_own_change(changed)
 
@@ -201,7 +208,7 @@ def token_after_save(sender: type[ApiToken], instance: ApiToken, created: bool, 
     """Issued and revoked tokens (never the key; its prefix names it)."""
     if raw:
         return
-    details = {"user": instance.user.username, "name": instance.name, "key_prefix": instance.key_prefix}
+    details: dict[str, Any] = {"user": instance.user.username, "name": instance.name, "key_prefix": instance.key_prefix}
     if created:
         details["scopes"] = list(instance.scopes)
         _record(AuditEntry.Action.CREATE, instance, details)
@@ -213,14 +220,18 @@ def token_deleted(sender: type[ApiToken], instance: ApiToken, **kwargs: Any) -> 
     _record(AuditEntry.Action.DELETE, instance, {"user_id": instance.user_id, "name": instance.name, "key_prefix": instance.key_prefix})
 
 
-def connect(user_model: type[User], token_model: type[ApiToken]) -> None:
+def connect(user_model: type[Model], token_model: type[Model]) -> None:
     from django.contrib.auth.models import Group
 
     pre_save.connect(user_before_save, sender=user_model, dispatch_uid="cdt-user-before-save")
     post_save.connect(user_after_save, sender=user_model, dispatch_uid="cdt-user-after-save")
     post_delete.connect(user_deleted, sender=user_model, dispatch_uid="cdt-user-deleted")
-    m2m_changed.connect(user_groups_changed, sender=user_model.groups.through, dispatch_uid="cdt-user-groups")
-    m2m_changed.connect(user_permissions_changed, sender=user_model.user_permissions.through, dispatch_uid="cdt-user-permissions")
+    m2m_changed.connect(user_groups_changed, sender=user_model.groups.through, dispatch_uid="cdt-user-groups")  # type: ignore[attr-defined]
+    m2m_changed.connect(
+        user_permissions_changed,
+        sender=user_model.user_permissions.through,  # type: ignore[attr-defined]
+        dispatch_uid="cdt-user-permissions",
+    )
     m2m_changed.connect(group_permissions_changed, sender=Group.permissions.through, dispatch_uid="cdt-group-permissions")
     pre_save.connect(token_before_save, sender=token_model, dispatch_uid="cdt-token-before-save")
     post_save.connect(token_after_save, sender=token_model, dispatch_uid="cdt-token-after-save")
