@@ -295,3 +295,5 @@ def test_no_service_lets_anyone_change_their_own_clearance_or_roles(cast, acting
     colleague.save()
     entry = last_entry_about(colleague)
     assert (entry.actor, entry.ip_address) == (me, "10.0.0.9")
+    assert entry.details == {"changes": {"clearance": [int(Classification.RESTREINT_UE), int(Classification.CONFIDENTIEL_UE)]}}
+    assert audit_verify()[1] is None

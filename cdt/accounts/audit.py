@@ -49,6 +49,8 @@ def _value(field: str, value: Any) -> Any:
     """A value as the trail keeps it: JSON, and never a password hash."""
     if field == "password":
         return "…"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)  # a Classification member hashes as the number it is stored as
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
