@@ -22,7 +22,8 @@ def test_logins_and_failures_are_recorded_without_the_password(client, delegate)
     client.post(reverse("login"), {"username": delegate.username, "password": "wrong-password"}, REMOTE_ADDR="10.1.2.3")
     client.post(reverse("login"), {"username": delegate.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3")
     client.post(reverse("logout"))
-    entries = list(AuditEntry.objects.order_by("id").values_list("action", "actor_name", "ip_address"))
+    sign_ins = ["login_failed", "login", "logout"]  # (creating the user is an entry too)
+    entries = list(AuditEntry.objects.filter(action__in=sign_ins).order_by("id").values_list("action", "actor_name", "ip_address"))
     assert entries == [
         ("login_failed", delegate.username, "10.1.2.3"),
         ("login", delegate.username, "10.1.2.3"),

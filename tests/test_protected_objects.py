@@ -221,7 +221,7 @@ def test_changes_have_field_level_history_and_reach_the_audit_trail(client, secr
     latest, previous = dossier.history.order_by("-history_id")[:2]
     assert latest.history_user == secretariat_user
     assert sorted(change.field for change in latest.diff_against(previous).changes) == ["title", "tlp"]
-    change = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE, object_id=str(dossier.pk)).get()
+    change = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE, object_type="testapp.dossier", object_id=str(dossier.pk)).get()
     assert change.actor == secretariat_user and change.details["fields"] == ["title", "tlp"]
     assert client.get(reverse("admin:testapp_dossier_history", args=[dossier.pk])).status_code == 200
 

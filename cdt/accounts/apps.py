@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save, pre_save
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -25,31 +25,6 @@ def _sync_organisation_group(sender: type[Model], instance: User, raw: bool = Fa
         user_organisation_group_sync(user=instance)
 
 
-def _remember_active(sender: type[User], instance: User, raw: bool = False, **kwargs: Any) -> None:
-    """Note whether this save deactivates the account."""
-    if raw or instance.pk is None:
-        instance._cdt_deactivated = False
-        return
-    was_active = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
-    instance._cdt_deactivated = bool(was_active) and not instance.is_active
-
-
-def _end_sessions_of_deactivated(sender: type[Model], instance: User, raw: bool = False, **kwargs: Any) -> None:
-    """A deactivated account loses every session at once, however it was
-    deactivated (admin, script, service); its API tokens stop working
-    because they check ``is_active`` on every request."""
-    if raw or not getattr(instance, "_cdt_deactivated", False):
-        return
-    from cdt.security.audit import audit_record
-    from cdt.security.models import AuditEntry
-
-    from .services import user_sessions_end
-
-    ended = user_sessions_end(user=instance)
-    audit_record(action=AuditEntry.Action.CHANGE, target=instance, details={"is_active": False, "sessions_ended": ended})
-    instance._cdt_deactivated = False
-
-
 class AccountsConfig(AppConfig):
     name = "cdt.accounts"
     label = "accounts"
@@ -62,5 +37,8 @@ class AccountsConfig(AppConfig):
         # An organisation changed in the admin moves the user between groups.
         user_model = self.get_model("User")
         post_save.connect(_sync_organisation_group, sender=user_model, dispatch_uid="cdt-organisation-group")
-        pre_save.connect(_remember_active, sender=user_model, dispatch_uid="cdt-remember-active")
-        post_save.connect(_end_sessions_of_deactivated, sender=user_model, dispatch_uid="cdt-end-sessions")
+        # Who changes whom enters the audit trail (a deactivation also ends
+        # every session of the account); nobody changes their own roles.
+        from .audit import connect
+
+        connect(user_model, self.get_model("ApiToken"))

@@ -8,6 +8,7 @@ managed by the secretariat.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -26,6 +27,9 @@ class User(AbstractUser):
     #: Set by the ``pre_save`` receiver in ``apps.py``: whether this save
     #: deactivates the account (an annotation only, not a field).
     _cdt_deactivated: bool
+    #: Set by the ``pre_save`` receiver in ``audit.py``: the stored values of
+    #: the fields the audit trail follows, to compare after the save.
+    _cdt_before: dict[str, Any] | None
 
     organisation = models.ForeignKey(
         Organisation,
@@ -79,6 +83,10 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A per-client API token. Only a SHA-256 hash of the key is stored: the
     key is shown once when issued and cannot be recovered from the database."""
+
+    #: Set by the ``pre_save`` receiver in ``audit.py``: whether the stored
+    #: token was already revoked (None: not looked up).
+    _cdt_was_revoked: bool | None
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("client name"), max_length=100)

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +34,14 @@ def role_groups_ensure() -> dict[Role, Group]:
         wanted = Permission.objects.none()
         for app_label, models in SECRETARIAT_MODEL_PERMISSIONS.items():
             wanted |= Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
-        groups[Role.SECRETARIAT].permissions.add(*wanted)
+        # The roles as the code defines them, written through the table (no
+        # m2m signal): a deployment, not a change anyone made, so it is not
+        # an audit entry; a change made later by hand is.
+        secretariat = groups[Role.SECRETARIAT]
+        through = Group.permissions.through
+        through.objects.bulk_create(
+            [through(group_id=secretariat.pk, permission_id=pk) for pk in wanted.values_list("pk", flat=True)], ignore_conflicts=True
+        )
     return groups
 
 
@@ -90,10 +98,9 @@ def user_upsert(
                 "clearance_expires_on": clearance_expires_on,
                 "is_staff": is_staff,
                 "is_active": True,
+                "password": make_password(password),  # one save, one audit entry
             },
         )
-        user.set_password(password)
-        user.save(update_fields=["password"])
         groups = role_groups_ensure()
         user.groups.set([groups[role] for role in roles])
         user_organisation_group_sync(user=user)

@@ -6,6 +6,10 @@ never found, nor counted).
 On PostgreSQL, full-text search (``websearch`` syntax: words, "phrases",
 -exclusions; English stemming) ranked by relevance; on SQLite, every word
 must appear in one of the fields (case-insensitive), newest first.
+
+The classified results a search returns are audited by :func:`search`
+itself, one entry per search naming them, so the page and the API (and any
+later caller) cannot forget it.
 """
 
 from __future__ import annotations
@@ -132,9 +136,12 @@ def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str, order: tu
     return queryset.filter(condition).order_by(*order)
 
 
-def search(*, user, query: str, kinds: set[str] | None = None, limit: int = 10) -> list[Group]:
+def search(*, user, query: str, kinds: set[str] | None = None, limit: int = 10, request=None, via: str = "search") -> list[Group]:
     """At most ``limit`` results per kind (one query per kind), each kind
-    saying whether there are more."""
+    saying whether there are more. The classified results are audited (one
+    entry for the whole search; ``request`` adds the path and address)."""
+    from cdt.security.selectors import protected_list_record
+
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     if not query or not user.is_authenticated:
         return []
@@ -146,6 +153,7 @@ def search(*, user, query: str, kinds: set[str] | None = None, limit: int = 10) 
         hits = [Hit(source.kind, source.title(obj), source.url(obj), getattr(obj, "marking_label", ""), obj) for obj in found[:limit]]
         if hits:
             groups.append(Group(source.kind, str(source.label), hits, len(found) > limit))
+    protected_list_record(objects=[hit.obj for group in groups for hit in group.hits], user=user, request=request, via=via)
     return groups
 
 

@@ -68,7 +68,7 @@ def search_page(request):
             status=400,
         )
     selected = set(request.GET.getlist("kind"))
-    groups = search(user=request.user, query=query, kinds=selected or None, limit=25 if selected else 10)
+    groups = search(user=request.user, query=query, kinds=selected or None, limit=25 if selected else 10, request=request)
     return render(
         request,
         "core/search.html",

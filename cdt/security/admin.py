@@ -22,7 +22,7 @@ from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
 from .history import visible_versions
 from .models import AuditEntry, Classified, Marked
-from .selectors import is_protected, protected_queryset, protected_read_record
+from .selectors import is_protected, protected_list_record, protected_queryset, protected_read_record
 from .types import AnyUser, is_active_user
 
 
@@ -301,6 +301,17 @@ class ProtectedModelAdmin(RestrictedChoicesAdmin):
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True  # history is a record; changes go through the services
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The console's list is a list read like any other: one audit entry
+        naming the classified rows of the page shown."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method == "GET" and changelist is not None:
+            # Evaluated here rather than by the template: the same queryset
+            # object, so its rows are fetched once.
+            protected_list_record(objects=changelist.result_list, user=request.user, request=request, via="admin")
+        return response
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None

@@ -28,6 +28,22 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def current_request() -> HttpRequest | None:
+    """The request this thread is serving, if any (django-simple-history's
+    middleware keeps it for the length of the request): how a model signal
+    learns who made a change in the console or the API."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def current_actor() -> AnyUser:
+    """The signed-in user of :func:`current_request`; None outside a request
+    (a shell, a management command, a Celery task) or before sign-in."""
+    user = getattr(current_request(), "user", None)
+    return user if is_signed_in(user) else None
+
+
 def audit_record(
     *,
     action: str,

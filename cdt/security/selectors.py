@@ -3,7 +3,10 @@
 Every detail read goes through :func:`protected_get`: it applies the one
 access rule in SQL (so an object the user may not see is exactly as absent
 as one that does not exist: 404), and records the read in the audit trail
-when the object is classified (who, what, when, from where).
+when the object is classified (who, what, when, from where). A response
+that shows many objects (a list page, an API list, search results, an
+export) is recorded once, naming the classified ones, by
+:func:`protected_list_record`.
 """
 
 from __future__ import annotations
@@ -83,6 +86,36 @@ def visible_related(related: QuerySet[_P], user: AnyUser) -> QuerySet[_P]:
     see (decision record 0023). Never the relation's prefetch cache, which
     holds every related object."""
     return protected_queryset(related.all(), user)  # a clone: filtering it reads the table, not the cache
+
+
+#: Objects named in one list-read entry; the count is always complete. A
+#: page or a search shows far fewer; an export past this many is an EXPORT
+#: entry of its own as well.
+LISTED_OBJECTS = 1000
+
+
+def protected_list_record(
+    *, objects: Iterable[Any], user: AnyUser, request: HttpRequest | None = None, via: str | None = None
+) -> AuditEntry | None:
+    """Audit one response that shows many objects: ONE entry naming the
+    classified ones among ``objects`` (``[model label, pk]`` pairs), so a
+    page of 50 costs one insert, not 50; nothing when none is classified
+    (unclassified reads would drown the trail). ``objects`` must be already
+    fetched (a list or an evaluated page): this adds no query of its own
+    besides the append."""
+    shown = [obj for obj in objects if isinstance(obj, Classified) and is_classified(obj)]
+    if not shown:
+        return None
+    details: dict[str, Any] = {
+        "objects": [[obj._meta.label_lower, str(obj.pk)] for obj in shown[:LISTED_OBJECTS]],
+        "count": len(shown),
+        "classification": max(int(obj.classification) for obj in shown),
+    }
+    if request is not None:
+        details["path"] = request.path[:200]
+    if via:
+        details["via"] = via
+    return audit_record(action=AuditEntry.Action.READ, actor=user, request=request, details=details)
 
 
 def highest_marking(objects: Iterable[_P]) -> _P | None:

@@ -83,5 +83,11 @@ class SearchView(APIView):
 
         params = SearchParamsSerializer(data={"q": request.query_params.get("q", ""), "kind": request.query_params.getlist("kind")})
         params.is_valid(raise_exception=True)
-        groups = search.search(user=request.user, query=params.validated_data["q"], kinds=params.validated_data.get("kind") or None)
+        groups = search.search(
+            user=request.user,
+            query=params.validated_data["q"],
+            kinds=params.validated_data.get("kind") or None,
+            request=request,
+            via="api-search",
+        )
         return Response(SearchGroupSerializer(groups, many=True).data)
