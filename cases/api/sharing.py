@@ -100,6 +100,7 @@ class CaseSharingActions:
     ``get_object``: 404 for a case the caller may not see)."""
 
     get_object: Any
+    get_serializer_context: Any
 
     @extend_schema(responses=DistributionSerializer)
     @action(detail=True, methods=["get"], url_path="distribution", pagination_class=None, filter_backends=[])

@@ -83,7 +83,7 @@ def audit_entries_shown(user: AnyUser) -> Q:
     """Entries naming no protected object, or one ``user`` may see (in SQL)."""
     from django.apps import apps
 
-    protected = [model for model in apps.get_models() if is_protected(model)]
+    protected: list[Any] = [model for model in apps.get_models() if is_protected(model)]
     shown = ~Q(object_type__in=[model._meta.label_lower for model in protected])
     for model in protected:
         visible = protected_queryset(model._base_manager.all(), user).annotate(id_text=Cast("pk", CharField())).values("id_text")
