@@ -297,7 +297,8 @@ def test_question_and_procedure_lists_have_constant_queries(client, cast, open_c
     # session, user, roles, count, page, session save (3), the list-read audit entry (savepoint, chain head, insert, head update, release)
     with django_assert_num_queries(13):
         assert client.get("/api/v1/questions/").json()["count"] == 1 + extra
-    with django_assert_num_queries(13):
+    # ... and which of the page's questions the reader may see (decision 0023: once per page)
+    with django_assert_num_queries(14):
         assert client.get("/api/v1/written-procedures/").json()["count"] == 1 + extra
 
 

@@ -215,15 +215,30 @@ class ListSerializer(serializers.ListSerializer):
         fields = getattr(self.child, "fields", {})
         wanted: dict[type, set] = {}
         for field in fields.values():
-            relation = field.child_relation if isinstance(field, ManyRelatedField) else field
-            if field.write_only or not isinstance(relation, RestrictedRelation) or not relation.is_restricted():
-                continue
-            wanted.setdefault(relation.target_model(), set()).update(_related_pks(rows, field))
+            target = _checked_target(field)
+            if target is not None:
+                wanted.setdefault(target, set()).update(_related_pks(rows, field))
         if wanted and rows:
             memo = visible_ids(self.context.get("request"))
             for model, pks in wanted.items():
                 memo.visible(model, pks)
         return super().to_representation(rows)
+
+
+def _checked_target(field):
+    """The protected model whose rows ``field`` names and checks per row
+    (a restricted relation, or a nested serializer of a protected model),
+    else None."""
+    if field.write_only:
+        return None
+    nested = field.child if isinstance(field, serializers.ListSerializer) else field
+    if isinstance(nested, serializers.ModelSerializer):
+        model = getattr(getattr(nested, "Meta", None), "model", None)
+        return model if is_protected(model) else None
+    relation = field.child_relation if isinstance(field, ManyRelatedField) else field
+    if isinstance(relation, RestrictedRelation) and relation.is_restricted():
+        return relation.target_model()
+    return None
 
 
 def _related_pks(rows, field) -> set:
