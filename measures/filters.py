@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cdt.core.api.filters import RestrictedFilterSet
+from cdt.core.api.filters import RestrictedFilterSet, through_visible
 
 from .models import ImpactEvaluation
 
@@ -28,11 +28,14 @@ class EvaluationFilter(RestrictedFilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
+        # Through the measure only if the reader may see it (decision 0023).
+        user = getattr(self.request, "user", None)
+        measure_visible = through_visible(ImpactEvaluation, "measure__description", user)
         return (
             queryset.filter(
-                Q(measure__description__icontains=value)
+                (Q(measure__description__icontains=value) & measure_visible)
                 | Q(case__reference__icontains=value)
-                | Q(measure__measure_type__name__icontains=value)
+                | (Q(measure__measure_type__name__icontains=value) & measure_visible)
             )
             if value
             else queryset

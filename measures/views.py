@@ -15,7 +15,7 @@ from cases.panels import register
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.security.access import can_view_child
-from cdt.security.selectors import highest_marking, protected_get, visible_or_none
+from cdt.security.selectors import highest_marking, protected_get, visible_ids, visible_or_none
 from council.models import Decision
 
 from . import checks, permissions, selectors, services
@@ -203,6 +203,10 @@ def evaluation_list(request):
         request=request,
     )
     page, query = paginate(request, evaluation_filter.qs)
+    # An evaluation's measure is named only if the reader may see it (decision 0023).
+    shown = visible_ids(request).visible(ResponseMeasure, [evaluation.measure_id for evaluation in page.object_list])
+    for evaluation in page.object_list:
+        evaluation.shown_measure = evaluation.measure if evaluation.measure_id in shown else None
     return render(
         request,
         "measures/evaluation_list.html",

@@ -251,3 +251,61 @@ def test_relation_target_names_the_model():
 
     field = AssessmentSerializer().fields["cases"]
     assert isinstance(field, ManyRelatedField) and relation_target(field.child_relation) is Case
+
+
+def test_every_api_search_matches_only_through_visible_objects():
+    """DRF's own SearchFilter matched ``measure__description`` of a hidden
+    measure: a letter-by-letter oracle (hostile probe of issue 25)."""
+    from rest_framework.filters import SearchFilter
+
+    from cdt.core.api.filters import RestrictedSearchFilter
+
+    searching = 0
+    for view_class in _api_views():
+        for backend in getattr(view_class, "filter_backends", []):
+            if issubclass(backend, SearchFilter):
+                searching += 1
+                assert issubclass(backend, RestrictedSearchFilter), f"{view_class.__name__}: use RestrictedSearchFilter"
+    assert searching >= 10
+
+
+#: Console admins of models that name a protected object without deriving
+#: from RestrictedChoicesAdmin, and why that is safe.
+CONSOLE_EXEMPT = {
+    "AgendaItem": "rows are those of visible cases only (VisibleAgendaItems); the case is the item's parent",
+    "Event": "rows follow their case (visible_rows); shows its stored reference only",
+    "Notification": "rows follow their event's case (visible_rows)",
+    "Deadline": "rows follow their case (visible_rows)",
+}
+
+
+def test_every_console_admin_naming_a_protected_object_hides_the_unseen():
+    from cdt.security.admin import RestrictedChoicesAdmin
+
+    for model, model_admin in admin.site._registry.items():
+        parent = getattr(model, "parent_field", None)
+        names_protected = [
+            field.name
+            for field in model._meta.get_fields()
+            if field.concrete and field.is_relation and field.name != parent and is_protected(field.related_model)
+        ]
+        if names_protected and model.__name__ not in CONSOLE_EXEMPT:
+            assert isinstance(model_admin, RestrictedChoicesAdmin), (
+                f"{model.__name__}Admin names {names_protected}: derive from RestrictedChoicesAdmin"
+            )
+
+
+def _api_views():
+    from django.urls import get_resolver
+
+    found = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif getattr(pattern.callback, "cls", None) is not None:
+                found.add(pattern.callback.cls)
+
+    walk(get_resolver().url_patterns)
+    return sorted(found, key=lambda cls: cls.__name__)

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from rest_framework import serializers
 
 from awareness.models import Assessment, ThreatActor
@@ -224,6 +226,8 @@ class StatementSerializer(json_fields.ModelSerializer):
             "classification",
         )
         read_only_fields = ("version", "decision", "published_on", "created_at", "submitted_at")
+        # The text is the statement: creating one without it answered 500.
+        extra_kwargs: ClassVar[dict[str, dict[str, bool]]] = {"content": {"required": True}}
 
 
 class PlanSerializer(json_fields.ModelSerializer):

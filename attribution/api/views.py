@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from awareness.models import Assessment
@@ -20,7 +19,7 @@ from cases.api.views import validation_error
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
-from cdt.core.api.filters import StrictFilterBackend
+from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_children, visible_to
 from cdt.security.api import ProtectedViewSetMixin
@@ -94,7 +93,7 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
         .prefetch_related("assessments")
         .order_by("case", "made_on", "id")
     )
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "actor", "basis", "claim_type", "party", "public"]
     search_fields = ["actor__name", "case__title", "case__reference", "summary"]
 
@@ -137,7 +136,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         )
         .order_by("-opened_at", "-id")
     )
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "status", "outcome"]
     search_fields = ["case__title", "case__reference", "outcome_summary"]
 
@@ -174,7 +173,11 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         consideration = self.step(
             services.consideration_assess, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
         )
-        return consideration if isinstance(consideration, Response) else Response(ConsiderationSerializer(consideration).data)
+        return (
+            consideration
+            if isinstance(consideration, Response)
+            else Response(ConsiderationSerializer(consideration, context=self.get_serializer_context()).data)
+        )
 
     @extend_schema(request=ConsiderationCommentRequestSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
@@ -187,7 +190,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         comment = self.call(
             services.consideration_comment, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
         )
-        return Response(ConsiderationCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(ConsiderationCommentSerializer(comment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReferSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path="transitions/refer")
@@ -225,7 +228,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
             {"member_state": code, "position": positions.get(code), "national_attribution": code in national}
             for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)
         ]
-        return Response(PositionRowSerializer(rows, many=True).data)
+        return Response(PositionRowSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=Statement)
@@ -261,7 +264,7 @@ class StatementViewSet(NoteViewSetBase):
         body = AlignmentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         alignment = self.call(services.alignment_record, by=request.user, statement=statement, **body.validated_data)
-        return Response(AlignmentSerializer(alignment).data, status=status.HTTP_201_CREATED)
+        return Response(AlignmentSerializer(alignment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 
 @declare_access(OBJECT, model=CommunicationPlan)
@@ -277,7 +280,7 @@ class CommunicationPlanViewSet(
         .prefetch_related("amplifying_states", "partners")  # and the measures the reader may see: get_queryset
         .order_by("-created_at", "-id")
     )
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "status", "public"]
 
     def get_queryset(self):

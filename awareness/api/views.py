@@ -8,14 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
-from cdt.core.api.filters import StrictFilterBackend
+from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.selectors import protected_queryset
 from council.api.views import ServiceErrors, visible_case
@@ -41,7 +40,7 @@ class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ThreatActorSerializer
     queryset = selectors.actor_list()
-    filter_backends = [SearchFilter]
+    filter_backends = [RestrictedSearchFilter]
     search_fields = ["name", "aliases", "suspected_sponsor"]
 
     @extend_schema(
@@ -94,7 +93,7 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = RequestForInformationSerializer
     queryset = RequestForInformation.objects.select_related("case", "addressed_to", "asked_by").order_by("due_on", "id")
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "addressed_to"]
     search_fields = ["question", "case__title", "case__reference"]
 

@@ -22,7 +22,7 @@ from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
 from .history import visible_versions
 from .models import AuditEntry, Classified, Marked
-from .selectors import is_protected, protected_list_record, protected_queryset, protected_read_record
+from .selectors import is_protected, protected_list_record, protected_queryset, protected_read_record, visible_ids
 from .types import AnyUser, is_active_user
 
 
@@ -52,6 +52,53 @@ class RestrictedChoicesAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return _restricted(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.cdt_hidden_relations = hide_unseen_relations([obj], request)
+        return obj
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A relation naming something the user may not see is shown, not
+        edited: the form could neither show it nor keep it on save."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + tuple(name for name in getattr(obj, "cdt_hidden_relations", ()) if name not in readonly)
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        hide_unseen_relations(list(changelist.result_list), request)  # the list's rows, fetched once and kept
+        return changelist
+
+
+def hide_unseen_relations(rows: list[Any], request: HttpRequest) -> set[str]:
+    """Make the console's rows name only related objects ``request.user``
+    may see (decision 0023): a hidden single reference reads as empty, a
+    hidden member of a many-to-many relation is left out. Asked once per
+    related model for all ``rows``. Returns the names of the relations in
+    which something was hidden. A child's own parent is always visible."""
+    if not rows:
+        return set()
+    model, memo, hidden = type(rows[0]), visible_ids(request), set()
+    parent_field = getattr(model, "parent_field", None)
+    for field in model._meta.get_fields():
+        if not (field.concrete and field.is_relation) or field.name == parent_field or not is_protected(field.related_model):
+            continue
+        if field.many_to_many:
+            # Shown on the change form only (a changelist cannot list them).
+            for row in rows if len(rows) == 1 else ():
+                related = getattr(row, field.name).all()
+                members = protected_queryset(related, request.user)
+                if related.count() != members.count():
+                    hidden.add(field.name)
+                row._prefetched_objects_cache = {**getattr(row, "_prefetched_objects_cache", {}), field.name: members}
+            continue
+        shown = memo.visible(field.related_model, [getattr(row, field.attname) for row in rows])
+        for row in rows:
+            if getattr(row, field.attname) is not None and getattr(row, field.attname) not in shown:
+                field.set_cached_value(row, None)
+                hidden.add(field.name)
+    return hidden
 
 
 def _restricted(formfield: Any, request: HttpRequest) -> Any:

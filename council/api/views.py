@@ -10,14 +10,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from cases.api.views import validation_error
 from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
-from cdt.core.api.filters import StrictFilterBackend
+from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
@@ -87,7 +86,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             title=body.validated_data["title"],
             case=body.validated_data.get("case"),
         )
-        return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(AgendaItemSerializer(item, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="publish-agenda")
@@ -108,7 +107,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         body.is_valid(raise_exception=True)
         fields = {k: body.validated_data.get(k, getattr(item, k)) for k in ("conclusions", "follow_up", "next_steps")}
         item = self.call(services.agenda_item_record_outcome, by=request.user, item=item, **fields)
-        return Response(AgendaItemSerializer(item).data)
+        return Response(AgendaItemSerializer(item, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=Question)
@@ -119,7 +118,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = QuestionSerializer
     queryset = Question.objects.select_related("case", "body", "put_by").order_by("-put_at", "-id")
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "status"]
     search_fields = ["text", "case__title", "case__reference"]
 
@@ -154,7 +153,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
             reserve=body.validated_data.get("reserve", ""),
             declaration=body.validated_data.get("declaration", ""),
         )
-        return Response(PositionSerializer(position).data)
+        return Response(PositionSerializer(position, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=Decision)
@@ -166,7 +165,7 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = DecisionSerializer
     queryset = Decision.objects.select_related("case", "body", "question").order_by("-decided_on", "-id")
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "procedure", "adopted"]
     search_fields = ["explanation", "legal_act", "case__title", "case__reference"]
 
@@ -191,7 +190,7 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
             decision = self.call(
                 services.decision_record, by=request.user, question=question, legal_act=data["legal_act"], decided_on=data.get("decided_on")
             )
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(DecisionSerializer(decision, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 
 @declare_access(OBJECT, model=WrittenProcedure)
@@ -204,7 +203,7 @@ class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by(
         "deadline", "id"
     )
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["status", "kind", "case"]
     search_fields = ["question__text", "coreu_reference", "case__title", "case__reference"]
 

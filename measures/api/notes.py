@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from awareness.models import ThreatActor
@@ -23,7 +22,7 @@ from cases.services import TransitionConflict
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api import fields as json_fields
-from cdt.core.api.filters import StrictFilterBackend
+from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import MarkingsSerializer, NamedChoiceField, ProtectedViewSetMixin
 from cdt.security.markings import Classification
@@ -145,7 +144,7 @@ class CompareRowSerializer(serializers.Serializer):
 class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = AUTHENTICATED_WITH_SCOPE
     kind = ""
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     search_fields = ["title"]
 
     @extend_schema(request=SaveSerializer)
@@ -195,7 +194,7 @@ class NoteViewSetBase(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
         body = CommentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         comment = self.call(services.note_comment, by=request.user, note=note, **body.validated_data)
-        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(CommentSerializer(comment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=NoteTransitionSerializer,

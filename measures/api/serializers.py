@@ -97,7 +97,7 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
         cleared for it (decision record 0023)."""
         listing = getattr(measure, "listing", None) if measure.measure_type.restrictive else None
         listing = visible_or_none(self._reader(), listing, within=measure.case)
-        return ListingSerializer(listing).data if listing else None
+        return ListingSerializer(listing, context=self.context).data if listing else None
 
     def get_escalation_warning(self, measure) -> str:
         return checks.warning_for(measure, self._reader())

@@ -10,14 +10,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from cases.api.views import validation_error
 from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
-from cdt.core.api.filters import StrictFilterBackend
+from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
 from council.api.views import ServiceErrors, visible_case
@@ -43,7 +42,7 @@ class MeasureTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MeasureTypeSerializer
     queryset = selectors.catalogue()
     lookup_field = "slug"
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["attribution", "restrictive", "escalation_level", "active"]
     search_fields = ["name", "description"]
 
@@ -70,7 +69,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         .annotate(escalation_basis_classification=checks.escalation_basis())
         .order_by("-proposed_at", "-id")
     )
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "state", "actor", "measure_type__slug"]
     search_fields = ["description", "case__title", "case__reference", "measure_type__name"]
 
@@ -124,7 +123,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         data = dict(body.validated_data)
         entries = [dict(entry) for entry in data.pop("entries")]
         listing = self.call(services.listing_set, by=request.user, measure=measure, entries=entries, **data)
-        return Response(ListingSerializer(listing).data)
+        return Response(ListingSerializer(listing, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=ImpactEvaluation)
@@ -134,7 +133,7 @@ class ImpactEvaluationViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.Rea
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = ImpactEvaluationSerializer
     queryset = ImpactEvaluation.objects.select_related("evaluated_by").order_by("due_on", "id")
-    filter_backends = [StrictFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "measure", "occasion", "cancelled"]
     search_fields = ["measure__description", "case__title", "case__reference"]
 

@@ -1,7 +1,8 @@
-from rest_framework import filters, mixins, viewsets
+from rest_framework import mixins, viewsets
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api.filters import RestrictedSearchFilter
 from cdt.security.api import MarkingsSerializer, ProtectedViewSetMixin
 
 from .models import Dossier
@@ -22,5 +23,5 @@ class DossierViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = DossierSerializer
     queryset = Dossier.objects.order_by("pk").prefetch_related("releasable_to").select_related("originator")
-    filter_backends = [filters.SearchFilter]
+    filter_backends = [RestrictedSearchFilter]
     search_fields = ["title"]

@@ -12,14 +12,19 @@ keep django-filter's leniency (their forms send empty fields).
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import reduce
 
 import django_filters
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
 
 from cdt.security.selectors import is_protected, protected_queryset
 
@@ -74,6 +79,48 @@ def restrict_choices(declared, request) -> None:
     visible.restricted = True  # type: ignore[attr-defined]
 
     declared.queryset = visible
+
+
+def through_visible(model, path: str, user) -> Q:
+    """The condition that every protected object a lookup ``path`` walks
+    through (``measure__description`` walks through the measure) is one
+    ``user`` may see. A child's own parent needs none: the child is visible
+    only under a visible parent. Text search and filters over related text
+    AND their match with it, so a visible row is never found by the text of
+    a hidden one (issue 25: an evaluation was found by its hidden measure's
+    description, letter by letter)."""
+    condition, prefix = Q(), []
+    for part in path.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if not field.is_relation or field.related_model is None:
+            break
+        own_parent = getattr(model, "parent_field", None) == part and not prefix
+        prefix.append(part)
+        model = field.related_model
+        if is_protected(model) and not own_parent:
+            condition &= Q(**{f"{LOOKUP_SEP.join(prefix)}__in": protected_queryset(model._base_manager.all(), user).values("pk")})
+    return condition
+
+
+class RestrictedSearchFilter(SearchFilter):
+    """DRF's ``?search=``, with each related field matched only through
+    objects the reader may see (:func:`through_visible`). Every API list
+    that searches uses this class; a test finds any that does not."""
+
+    def filter_queryset(self, request, queryset, view):
+        search_fields = self.get_search_fields(view, request)
+        terms = self.get_search_terms(request)
+        if not search_fields or not terms:
+            return queryset
+        lookups = [
+            (self.construct_search(str(name), queryset), through_visible(queryset.model, str(name), request.user)) for name in search_fields
+        ]
+        for term in terms:
+            queryset = queryset.filter(reduce(operator.or_, (Q(**{lookup: term}) & guard for lookup, guard in lookups)))
+        return queryset.distinct() if self.must_call_distinct(queryset, search_fields) else queryset
 
 
 class StrictFilterBackend(DjangoFilterBackend):
