@@ -47,6 +47,7 @@ def _environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CDT_SITE_URL": "http://127.0.0.1:8000",
         "SECURE_SSL_REDIRECT": "False",
         "REDIS_URL": redis,
         "CELERY_BROKER_URL": redis,
