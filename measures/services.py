@@ -124,13 +124,16 @@ def measure_transitions() -> dict[str, dict]:
     return found
 
 
-def measure_blocked_by(measure: ResponseMeasure, transition: str) -> list[str]:
-    """The checks that stop ``transition`` now (read-only; shown with the button)."""
+def measure_blocked_by(measure: ResponseMeasure, transition: str, user=None) -> list[str]:
+    """The checks that stop ``transition`` now (read-only; shown with the
+    button), worded for ``user``: the escalation warning without the figures
+    of a proportionality assessment they may not see (decision 0023)."""
     reasons = []
     if transition == "select" and measure.escalation_warning and not measure.override_justification:
-        reasons.append(measure.escalation_warning + " " + _("The chair may go beyond it with a recorded justification."))
+        warning = checks.warning_for(measure, user) if user is not None else measure.escalation_warning
+        reasons.append(warning + " " + _("The chair may go beyond it with a recorded justification."))
     if transition == "agree":
-        gap = checks.attribution_gap(measure.case, measure.measure_type, measure.actor)
+        gap = checks.attribution_gap(measure.case, measure.measure_type, measure.actor, user)
         if gap:
             reasons.append(gap)
     return reasons
@@ -162,7 +165,7 @@ def measure_transition(
             )
         if not spec["permission"](measure, by):
             raise PermissionDenied(_("You may not “%(transition)s” this measure.") % {"transition": spec["label"]})
-        blocked = measure_blocked_by(measure, transition)
+        blocked = measure_blocked_by(measure, transition, by)
         if blocked:
             raise TransitionGuardFailed(blocked)
         kwargs = _input(spec, measure=measure, by=by, reason=reason, decision=decision, implementing_actor=implementing_actor, on=on)

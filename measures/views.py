@@ -88,7 +88,7 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
                     "name": name,
                     "label": spec["label"],
                     "needs": spec["needs"],
-                    "blocked_by": services.measure_blocked_by(measure, name),
+                    "blocked_by": services.measure_blocked_by(measure, name, request.user),
                     "errors": (errors or {}).get(name, []),
                 }
             )

@@ -137,6 +137,28 @@ def test_measure_escalation_warning_names_no_hidden_figure(cast, case, uncleared
     assert "mean score" not in api["escalation_warning"] and api["escalation_warning"]
 
 
+def test_a_blocked_step_names_no_hidden_figure(cast, case, make_user, login_verified):
+    """The reason a chair cannot select the measure repeated the stored
+    warning, figures included, to a chair not cleared for the assessment."""
+    from django.test import Client
+
+    from measures.services import measure_propose
+
+    scores = dict.fromkeys(("scope", "scale", "duration", "intensity", "complexity", "sophistication", "impact"), 1)
+    ProportionalityAssessment.objects.create(
+        case=case, assessed_by=cast["siac"], classification=RESTREINT, **scores, **{f"{d}_rationale": "Because." for d in scores}
+    )
+    proposed = measure_propose(
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(escalation_level=6, restrictive=False), description="Steps."
+    )
+    chair = Client()
+    login_verified(chair, make_user("chair-ie-uncleared", "IE", clearance=UNCLASSIFIED))
+    blocked = chair.post(f"/api/v1/measures/{proposed.pk}/transitions/select/", content_type="application/json")
+    assert blocked.status_code == 400, blocked.content
+    assert "exceeds" in str(blocked.json()) and "mean score" not in str(blocked.json())
+    absent(chair.get(reverse("measure-page", args=[proposed.pk])).content.decode(), "mean score 1.0")
+
+
 # --- 2. A measure's decision --------------------------------------------------------------------------------
 
 
