@@ -464,3 +464,25 @@ def test_attribution_check_of_a_measure_derives_nothing_from_a_hidden_deliberati
     page = reverse("measure-page", args=[taken.pk])
     assert 'data-testid="attribution-gap"' not in signed_in["other_delegate"].get(page).content.decode()
     assert 'data-testid="attribution-gap"' in uncleared.get(page).content.decode()
+
+
+def test_the_decision_form_does_not_reveal_a_hidden_written_procedure(cast, case, make_user, login_verified, signed_in):
+    """Whether a question's decision form shows depended on a written
+    procedure the reader may not see: a derived flag (decision 0023)."""
+    from django.test import Client
+
+    asked = question(cast, case, "Open question?", UNCLASSIFIED)
+    WrittenProcedure.objects.create(
+        case=case,
+        question=asked,
+        kind=WrittenProcedure.Kind.SILENCE,
+        deadline=timezone.now() + datetime.timedelta(days=2),
+        opened_by=cast["chair"],
+        classification=RESTREINT,
+    )
+    field_id = f"id_q{asked.pk}_legal_act"
+    page = reverse("case-page", args=[case.pk])
+    assert field_id not in signed_in["chair"].get(page).content.decode()  # cleared: the procedure is running
+    uncleared_chair = Client()
+    login_verified(uncleared_chair, make_user("chair-ie-uncleared", "IE", clearance=UNCLASSIFIED))
+    assert field_id in uncleared_chair.get(page).content.decode()  # as for a question without one
