@@ -297,3 +297,16 @@ def test_no_service_lets_anyone_change_their_own_clearance_or_roles(cast, acting
     assert (entry.actor, entry.ip_address) == (me, "10.0.0.9")
     assert entry.details == {"changes": {"clearance": [int(Classification.RESTREINT_UE), int(Classification.CONFIDENTIEL_UE)]}}
     assert audit_verify()[1] is None
+
+
+def test_the_dashboard_writes_one_read_entry_naming_its_classified_rows(cast, signed_in, classified_case, unclassified_case):
+    """The dashboard is a list too: its panels' classified rows are named in one entry."""
+    from cdt.directory.models import CouncilBody
+    from council.models import Question
+    from council.services import question_put
+
+    question_put(by=cast["chair"], case=classified_case, text="Adopt?", voting_rule="unanimity", body=CouncilBody.objects.get(code="HWPCI"))
+    entries = reads_during(lambda: signed_in["other_delegate"].get("/"))
+    assert [entry.details["via"] for entry in entries] == ["dashboard"]
+    asked = Question.objects.get(case=classified_case)
+    assert ("council.question", str(asked.pk)) in named(entries[0]) and entries[0].details["count"] == len(named(entries[0]))

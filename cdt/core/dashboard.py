@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
@@ -34,6 +35,8 @@ class Row:
     meta: str = ""
     marking: str = ""
     due: datetime.datetime | None = None  # shown as a countdown
+    #: The protected object the row shows, for the read audit (not displayed).
+    source: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -78,6 +81,7 @@ def awaiting_position(user) -> Panel:
                 f"{reverse('case-page', args=[question.case_id])}#question-{question.pk}",
                 str(question),
                 _marking(question),
+                source=question,
             )
             for question in questions
         ],
@@ -105,6 +109,7 @@ def open_procedures(
                 procedure.get_kind_display(),
                 _marking(procedure),
                 procedure.deadline,
+                source=procedure,
             )
             for procedure in procedures.order_by("deadline")[:PANEL_ROWS]
         ],
@@ -133,6 +138,7 @@ def new_assessments(user, *, days: int = 14) -> Panel:
                 reverse("assessment-page", args=[assessment.pk]),
                 f"{assessment.source.short_name or assessment.source.code} · {day(assessment.assessed_on)}",
                 _marking(assessment),
+                source=assessment,
             )
             for assessment in assessments
         ],
@@ -155,6 +161,7 @@ def recent_decisions(user) -> Panel:
                 reverse("case-page", args=[decision.case_id]),
                 f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {day(decision.decided_on)}",
                 _marking(decision),
+                source=decision,
             )
             for decision in decisions
         ],
@@ -186,6 +193,7 @@ def my_notes(user) -> Panel:
                     reverse(url_name, args=[note.pk]),
                     f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
                     _marking(note),
+                    source=note,
                 ),
             )
             for note in notes
@@ -207,7 +215,7 @@ def cases_waiting_for_note(user) -> Panel:
     return Panel(
         "cases-waiting-for-note",
         _("Cases waiting for an options note"),
-        [Row(case.reference, reverse("case-page", args=[case.pk]), case.title, _marking(case)) for case in cases],
+        [Row(case.reference, reverse("case-page", args=[case.pk]), case.title, _marking(case), source=case) for case in cases],
         empty=_("Every case at step 3 has an options note."),
     )
 
@@ -231,6 +239,7 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
                 reverse("evaluation-record-page", args=[evaluation.pk]),
                 f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}",
                 _marking(evaluation),
+                source=evaluation,
             )
             for evaluation in evaluations
         ],
@@ -277,7 +286,13 @@ def cases_ready_to_move(user) -> Panel:
         ready = [option.spec.label for option in transition_options(case, user) if option.available and option.spec.name not in backwards]
         if ready:
             rows.append(
-                Row(case.reference, reverse("case-page", args=[case.pk]), f"{case.get_state_display()} → {ready[0]}", _marking(case))
+                Row(
+                    case.reference,
+                    reverse("case-page", args=[case.pk]),
+                    f"{case.get_state_display()} → {ready[0]}",
+                    _marking(case),
+                    source=case,
+                )
             )
     return Panel(
         "ready-to-move",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cdt.accounts.roles import Role
 from cdt.directory import selectors as directory
+from cdt.security.selectors import protected_list_record
 
 from .access import AUTHENTICATED, PUBLIC, declare_access
 
@@ -25,12 +26,22 @@ def home(request):
 
     today = timezone.localdate()
     presidency = directory.presidency_on(today)
+    dashboard = panels(request.user)
+    # The dashboard is a list read like any other: one audit entry naming the classified rows shown.
+    shown = {
+        (type(row.source), row.source.pk): row.source
+        for _section, section_panels in dashboard
+        for panel in section_panels
+        for row in panel.rows
+        if row.source is not None
+    }
+    protected_list_record(objects=shown.values(), user=request.user, request=request, via="dashboard")
     return render(
         request,
         "core/home.html",
         {
             "today": today,
-            "dashboard": panels(request.user),
+            "dashboard": dashboard,
             "presidency": presidency,
             "next_presidency": directory.presidency_after(presidency) if presidency else None,
             "notifications": list(notifications.inbox(user=request.user)[:8]),
