@@ -87,3 +87,10 @@ def test_swagger_ui_is_served_from_our_own_static_files(client, delegate):
     body = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in body
     assert "cdn.jsdelivr" not in body and "unpkg.com" not in body
+
+
+def test_the_docs_page_answers_a_client_asking_for_json(client, delegate):
+    """It answered 500 (a 406 its HTML renderer could not render); found by the issue-25 probe."""
+    client.force_login(delegate)
+    response = client.get("/api/v1/docs/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and "swagger-ui" in response.content.decode()
