@@ -15,11 +15,11 @@ from django_fsm import can_proceed
 
 from awareness.models import Assessment, ThreatActor
 from cases.models import Case
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.access import can_view_child, visible_children, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from measures import permissions as note_permissions
 from measures.models import ResponseMeasure
 from notifications.models import EventKind

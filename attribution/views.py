@@ -16,12 +16,12 @@ from awareness.selectors import assessment_list
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import DETAIL, LIST, OBJECT, declare_access
 from cdt.core.forms import ModelMultipleChoiceField, whole_number
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import highest_marking, protected_get, visible_or_none, visible_related
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from measures import note_views
 from measures import permissions as note_permissions
 

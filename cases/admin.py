@@ -19,9 +19,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cdt.security.admin import ProtectedModelAdmin
 from cdt.security.types import AuthenticatedHttpRequest
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 
 from .models import Case, CaseTransition
-from .services import TransitionConflict, TransitionGuardFailed, case_transition
+from .services import case_transition
 from .workflow import transitions
 
 

@@ -14,11 +14,12 @@ is not a guard: the service validates it and answers 400 naming the field.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Model
+
+from cdt.workflow.registry import guard, guard_names, workflow_for
 
 if TYPE_CHECKING:
     from .models import Case
@@ -26,25 +27,33 @@ if TYPE_CHECKING:
 #: ``(case) -> None`` when satisfied, else the reason it is not.
 Guard = Callable[["Case"], "str | None"]
 
-_REGISTRY: dict[str, list[tuple[str, Guard]]] = defaultdict(list)
-
 
 def register(transition_name: str, name: str) -> Callable[[Guard], Guard]:
-    def decorate(guard: Guard) -> Guard:
-        if name not in {existing for existing, _ in _REGISTRY[transition_name]}:
-            _REGISTRY[transition_name].append((name, guard))
-        return guard
+    """Register a guard of the case's ``transition_name`` with the engine
+    (the engine's guards also take the user; a case guard does not need it)."""
+
+    def decorate(function: Guard) -> Guard:
+        from .models import Case  # late import: the model imports this module for its conditions
+
+        def case_guard(case: Any, user: Any) -> str | None:
+            return function(case)
+
+        guard(Case, transition_name, name)(case_guard)
+        return function
 
     return decorate
 
 
 def unmet(case: Case, transition_name: str) -> list[str]:
     """The reasons ``transition_name`` cannot be taken on ``case`` now."""
-    return [reason for _, guard in _REGISTRY[transition_name] if (reason := guard(case))]
+    workflow = workflow_for(case)
+    return workflow.unmet(case, workflow.steps()[transition_name], None)
 
 
 def registered(transition_name: str) -> list[str]:
-    return [name for name, _ in _REGISTRY[transition_name]]
+    from .models import Case  # late import: see register
+
+    return guard_names(Case, transition_name)
 
 
 def conditions(transition_name: str) -> list[Callable[[Model], bool]]:

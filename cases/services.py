@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.access import visible_to
@@ -22,20 +21,18 @@ from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution, Tlp
 from cdt.security.models import AuditEntry
+from cdt.workflow import transition_run
 from notifications.models import EventKind
 from notifications.services import event_record
 
-from . import guards
 from .models import (
     DIMENSIONS,
     Case,
     CaseTransition,
-    ClosureReason,
     ProportionalityAssessment,
     SignificanceAssessment,
 )
 from .permissions import is_secretariat, may_assess, may_open_case
-from .workflow import TransitionSpec, transitions
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -44,17 +41,6 @@ if TYPE_CHECKING:
     from cdt.directory.models import Organisation
 
 _Assessment = TypeVar("_Assessment", ProportionalityAssessment, SignificanceAssessment)
-
-
-class TransitionConflict(Exception):
-    """The case is not (or no longer) in a step that allows the transition:
-    someone else moved it first, or it was never possible from here."""
-
-
-class TransitionGuardFailed(Exception):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 def _next_reference(year: int) -> str:
@@ -232,87 +218,11 @@ def case_transition(
     target: str | None = None,
     merged_into: Case | None = None,
 ) -> TransitionOutcome:
-    """Take one step of the response process.
-
-    Order of checks, each with its own answer: the transition exists (else
-    ValueError); the user may trigger it (PermissionDenied); the case's
-    current step allows it (TransitionConflict: 409); its guards hold
-    (TransitionGuardFailed: 400); the input it needs is there
-    (ValidationError: 400). The row is locked, so of simultaneous attempts
-    exactly one wins and the others find the step changed (409).
-    """
-    spec = transitions().get(transition)
-    if spec is None:
-        raise ValueError(f"unknown transition {transition!r}")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        method = getattr(case, transition)
-        if not spec.allowed_from(case.state):
-            raise TransitionConflict(
-                _("The case is at “%(state)s”, from which “%(transition)s” is not possible.")
-                % {"state": case.get_state_display(), "transition": spec.label}
-            )
-        if not spec.may(case, by):
-            raise PermissionDenied(_("You may not “%(transition)s” on this case.") % {"transition": spec.label})
-        unmet = guards.unmet(case, transition)
-        if unmet:
-            raise TransitionGuardFailed(unmet)
-        kwargs = _transition_input(spec, case=case, by=by, reason=reason, target=target, merged_into=merged_into)
-        assert can_proceed(method)
-        source = case.state
-        method(**kwargs)
-        case._history_user = by
-        try:
-            case.save()
-        except ConcurrentTransition as error:
-            raise TransitionConflict(_("Someone moved the case to another step first.")) from error
-        log = CaseTransition.objects.create(
-            case=case,
-            transition=transition,
-            source=source,
-            target=case.state,
-            by=by,
-            comment=comment,
-            reason=reason,
-            merged_into=kwargs.get("merged_into"),
-        )
-        audit_record(
-            action=AuditEntry.Action.TRANSITION,
-            actor=by,
-            target=case,
-            details={"transition": transition, "from": source, "to": case.state},
-        )
-        event_record(
-            kind=EventKind.CASE_STEP,
-            case=case,
-            actor=by,
-            payload={"transition": transition, "from": source, "to": case.state, "log": log.pk},
-        )
-    return TransitionOutcome(case=case, log=log)
-
-
-def _transition_input(
-    spec: TransitionSpec, *, case: Case, by: User, reason: str, target: str | None, merged_into: Case | None
-) -> dict[str, Any]:
-    needs = spec.needs
-    kwargs: dict[str, Any] = {}
-    if "reason" in needs and not (reason or "").strip():
-        raise ValidationError({"reason": _("“%(transition)s” needs a reason.") % {"transition": spec.label}})
-    if "target" in needs:
-        if target not in spec.targets:
-            raise ValidationError({"target": _("Choose the step to return to: %(choices)s.") % {"choices": ", ".join(spec.targets)}})
-        kwargs["target"] = target
-    if spec.reasons:
-        if reason not in spec.reasons:
-            raise ValidationError({"reason": _("Choose one of: %(choices)s.") % {"choices": ", ".join(spec.reasons)}})
-        kwargs["reason"] = reason
-        if reason == ClosureReason.MERGED:
-            if merged_into is None:
-                raise ValidationError({"merged_into": _("Name the case this one is merged into.")})
-            if merged_into.pk == case.pk or not visible_to(Case.objects.filter(pk=merged_into.pk), by).exists():
-                raise ValidationError({"merged_into": _("No such case.")})
-            kwargs["merged_into"] = merged_into
-    return kwargs
+    """Take one step of the response process, through the workflow engine
+    (:func:`cdt.workflow.transition_run`: 404, 409, 403, 400 for guards and
+    input, in that order; locked, logged, audited, with its event)."""
+    outcome = transition_run(obj=case, transition=transition, by=by, comment=comment, reason=reason, target=target, merged_into=merged_into)
+    return TransitionOutcome(case=outcome.obj, log=cast("CaseTransition", outcome.log))
 
 
 def proportionality_assess(*, case: Case, by: User, classification: int | None = None, **scores: Any) -> ProportionalityAssessment:

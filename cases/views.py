@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from cdt.core.forms import service_errors_on_form
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_queryset
 from cdt.security.types import AuthenticatedHttpRequest
+from cdt.workflow.http import page_attempt
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -156,8 +157,8 @@ def case_transition(request: AuthenticatedHttpRequest, case_id: int, transition:
             return case_detail(
                 request, case_id, transition_errors={transition: [_("No such case: %(ref)s.") % {"ref": data["merged_into"]}]}, status=400
             )
-    try:
-        outcome = services.case_transition(
+    attempt = page_attempt(
+        lambda: services.case_transition(
             case=case,
             by=request.user,
             transition=transition,
@@ -166,14 +167,10 @@ def case_transition(request: AuthenticatedHttpRequest, case_id: int, transition:
             target=data.get("target") or None,
             merged_into=merged_into,
         )
-    except PermissionDenied as error:
-        return case_detail(request, case_id, transition_errors={transition: [str(error)]}, status=403)
-    except services.TransitionConflict as error:
-        return case_detail(request, case_id, transition_errors={transition: [str(error)]}, status=409)
-    except services.TransitionGuardFailed as error:
-        return case_detail(request, case_id, transition_errors={transition: error.reasons}, status=400)
-    except ValidationError as error:
-        return case_detail(request, case_id, transition_errors={transition: error.messages}, status=400)
+    )
+    if attempt.failed or attempt.result is None:
+        return case_detail(request, case_id, transition_errors={transition: attempt.errors}, status=attempt.status)
+    outcome = attempt.result
     messages.success(request, _("The case is now at “%(state)s”.") % {"state": outcome.case.get_state_display()})
     return redirect("case-page", case_id=case.pk)
 

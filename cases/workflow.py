@@ -7,113 +7,82 @@ API, the buttons and the diagram together."""
 from __future__ import annotations
 
 from collections.abc import Set
-from dataclasses import dataclass, field
-from functools import cache
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
-from django_fsm import RETURN_VALUE
 
-from cdt.security.types import AnyUser, is_signed_in
+from cdt.security.access import visible_to
+from cdt.security.types import AnyUser
+from cdt.workflow import Option, Step, Workflow, workflow_for
+from cdt.workflow import transition_options as engine_options
+from cdt.workflow.registry import standard_input
+from notifications.models import EventKind
+from notifications.services import event_record
 
-from . import guards
-from .models import Case, CaseState
-from .permissions import TransitionRule
+from .models import Case, CaseState, CaseTransition, ClosureReason
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    name: str
-    label: StrOrPromise  # lazy: read in the language of each request
-    sources: tuple[str, ...]
-    targets: tuple[str, ...]
-    needs: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
-    reason_choices: tuple[tuple[str, str], ...] = ()
-    edges: tuple[tuple[str, str], ...] = field(default=())
-    permission: TransitionRule | None = None  # the roles that may take it (None: a spec only drawn, never taken)
-
-    def may(self, case: Case, user: AnyUser) -> bool:
-        """The role rule alone (django-fsm's has_transition_perm also
-        evaluates the guards, which we report separately)."""
-        return bool(is_signed_in(user) and self.permission is not None and self.permission(case, user))
-
-    def allowed_from(self, state: str) -> bool:
-        return state in self.sources
-
-    @property
-    def target_choices(self) -> list[tuple[str, StrOrPromise]]:
-        return [(target, CaseState(target).label) for target in self.targets] if "target" in self.needs else []
-
-    @property
-    def needs_reason(self) -> bool:
-        return "reason" in self.needs
+#: One transition of the case's machine (the engine's :class:`~cdt.workflow.Step`).
+TransitionSpec = Step
+TransitionOption = Option
 
 
-def _read_machine() -> dict[str, TransitionSpec]:
-    state_field = Case._meta.get_field("state")
-    grouped: dict[str, dict[str, Any]] = {}
-    for item in state_field.get_all_transitions(Case):
-        entry = grouped.setdefault(
-            item.name, {"sources": [], "targets": [], "edges": [], "custom": item.custom, "permission": item.permission}
+class CaseWorkflow(Workflow):
+    """The nine-step response process on the engine: the log is
+    :class:`CaseTransition` (with the case merged into, when closing as a
+    duplicate), and every step is a ``case_step`` event."""
+
+    model = Case
+    field_name = "state"
+    log_model = CaseTransition
+    log_subject = "case"
+
+    def lock(self, obj: Model) -> Case:
+        return Case.objects.select_for_update().get(pk=obj.pk)
+
+    def clean_input(self, obj: Model, step: Step, by: AnyUser, given: dict[str, Any]) -> dict[str, Any]:
+        body = standard_input(step, given)
+        if body.get("reason") == ClosureReason.MERGED:
+            merged_into = given.get("merged_into")
+            if merged_into is None:
+                raise ValidationError({"merged_into": _("Name the case this one is merged into.")})
+            if merged_into.pk == obj.pk or not visible_to(Case.objects.filter(pk=merged_into.pk), by).exists():
+                raise ValidationError({"merged_into": _("No such case.")})
+            body["merged_into"] = merged_into
+        return body
+
+    def log_fields(self, obj: Model, step: Step, given: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        return {"comment": given.get("comment") or "", "reason": given.get("reason") or "", "merged_into": body.get("merged_into")}
+
+    def event(self, obj: Model, step: Step, source: str, by: AnyUser, log: Any) -> None:
+        event_record(
+            kind=EventKind.CASE_STEP,
+            case=obj,
+            actor=by,
+            payload={"transition": step.name, "from": source, "to": log.target, "log": log.pk},
         )
-        if isinstance(item.target, RETURN_VALUE):
-            targets = list(item.target.allowed_states)
-        else:
-            targets = [item.target]
-        entry["sources"].append(item.source)
-        for target in targets:
-            if target not in entry["targets"]:
-                entry["targets"].append(target)
-            entry["edges"].append((item.source, target))
-    specs = {}
-    declared = list(vars(Case))  # declaration order: the order of the process
-    for name, entry in sorted(grouped.items(), key=lambda item: declared.index(item[0])):
-        custom = entry["custom"] or {}
-        specs[name] = TransitionSpec(
-            name=name,
-            label=custom.get("label", name),  # lazy: read in the language of each request
-            sources=tuple(entry["sources"]),
-            targets=tuple(custom.get("targets", entry["targets"])),
-            needs=tuple(custom.get("needs", ())),
-            reasons=tuple(value for value, _label in custom.get("reasons", ())),
-            reason_choices=tuple(custom.get("reasons", ())),
-            edges=tuple(entry["edges"]),
-            permission=entry["permission"],
-        )
-    return specs
+
+    def conflict_message(self, obj: Model, step: Step) -> str:
+        return _("The case is at “%(state)s”, from which “%(transition)s” is not possible.") % {
+            "state": self.state_label(obj),
+            "transition": step.label,
+        }
+
+    def forbidden_message(self, obj: Model, step: Step) -> str:
+        return _("You may not “%(transition)s” on this case.") % {"transition": step.label}
 
 
-@cache
-def transitions() -> dict[str, TransitionSpec]:
-    """The transitions by name, read once from the model."""
-    return _read_machine()
+def transitions() -> dict[str, Step]:
+    """The case's transitions by name, in the order of the process."""
+    return workflow_for(Case).steps()
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    spec: TransitionSpec
-    available: bool
-    blocked_by: tuple[str, ...]  # why not, when not available
-
-
-def transition_options(case: Case, user: AnyUser) -> list[TransitionOption]:
+def transition_options(case: Case, user: AnyUser) -> list[Option]:
     """Every transition from the case's current step, with whether ``user``
     may take it now and, if not, why (role or unmet guard)."""
-    options = []
-    for spec in transitions().values():
-        if not spec.allowed_from(case.state):
-            continue
-        blocked = []
-        if not spec.may(case, user):
-            blocked.append(_("Your role may not do this."))
-        blocked.extend(guards.unmet(case, spec.name))
-        options.append(TransitionOption(spec=spec, available=not blocked, blocked_by=tuple(blocked)))
-    return options
+    return engine_options(case, user)
 
 
 # --- The diagram -------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.models import Case
-from cases.services import TransitionConflict
 from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset, visible_or_none
+from cdt.workflow import TransitionConflict
 
 from . import drafting, notes, permissions, services
 from .forms import CommentForm

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from cases.models import Case
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 

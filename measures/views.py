@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.security.access import can_view_child
 from cdt.security.selectors import highest_marking, protected_get, visible_ids, visible_or_none
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.models import Decision
 
 from . import checks, permissions, selectors, services

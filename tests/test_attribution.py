@@ -24,8 +24,8 @@ from attribution.models import (
 )
 from awareness.models import ThreatActor
 from cases.models import CaseState
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.directory.models import MemberState, Organisation
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.models import PositionValue
 from council.services import hr_act_record
 from measures import drafting

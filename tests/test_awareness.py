@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+import cdt.workflow.errors as workflow_errors
 from awareness import services
 from awareness.models import Assessment, ThreatActor
 from cases import services as case_services
@@ -38,7 +39,7 @@ def record(cast, case=None, **overrides):
 
 def test_explore_response_needs_situational_awareness(cast, open_case):
     case = walk_to(open_case(), CaseState.AWARENESS, cast)
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         case_services.case_transition(case=case, by=cast["chair"], transition="explore_response")
     assert "No assessment or briefing" in blocked.value.reasons[0]
     record(cast, case)

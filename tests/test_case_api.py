@@ -5,9 +5,9 @@ history; assessments."""
 import pytest
 
 from awareness.models import ThreatActor
-from cases import guards
 from cases.models import Case, CaseState, ProportionalityAssessment
 from cdt.directory.models import MemberState
+from cdt.workflow.registry import _GUARDS
 
 from .cases_support import walk_to
 
@@ -96,7 +96,7 @@ def test_transition_options_say_what_is_possible_and_why_not(client, cast, open_
     assert set(options) == {"share_awareness", "close"}  # from "started"
     assert not options["share_awareness"]["available"] and options["share_awareness"]["blocked_by"] == ["Your role may not do this."]
     client.force_login(cast["chair"])
-    monkeypatch.setitem(guards._REGISTRY, "close", [("test", lambda c: "A guard stands in the way.")])
+    monkeypatch.setitem(_GUARDS, ("cases.case", "close"), [("test", lambda c, u: "A guard stands in the way.")])
     options = {o["name"]: o for o in client.get(f"/api/v1/cases/{case.pk}/transitions/").json()}
     assert options["share_awareness"]["available"] and options["share_awareness"]["blocked_by"] == []
     assert not options["close"]["available"] and options["close"]["blocked_by"] == ["A guard stands in the way."]
@@ -113,10 +113,10 @@ def test_taking_transitions_and_every_error_code(client, cast, open_case, monkey
     response = client.post(url + "share_awareness/", {}, content_type="application/json")
     assert response.status_code == 409 and response.json()["state"] == "awareness" and "not possible" in response.json()["detail"]
     # 400: a failed guard, named.
-    monkeypatch.setitem(guards._REGISTRY, "explore_response", [("awareness", lambda c: "No situational awareness recorded yet.")])
+    monkeypatch.setitem(_GUARDS, ("cases.case", "explore_response"), [("awareness", lambda c, u: "No situational awareness recorded yet.")])
     response = client.post(url + "explore_response/", {}, content_type="application/json")
     assert response.status_code == 400 and response.json()["guards"] == ["No situational awareness recorded yet."]
-    monkeypatch.setitem(guards._REGISTRY, "explore_response", [])
+    monkeypatch.setitem(_GUARDS, ("cases.case", "explore_response"), [])
     # 400: missing input, named by field.
     response = client.post(url + "close/", {"reason": ""}, content_type="application/json")
     assert response.status_code == 400 and "reason" in response.json()

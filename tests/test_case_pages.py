@@ -10,6 +10,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
+import cdt.workflow.errors as workflow_errors
 from cases import services
 from cases.models import Case, CaseState, CaseTransition
 from cases.workflow import TransitionSpec, transitions, workflow_svg
@@ -197,7 +198,7 @@ def test_simultaneous_transitions_exactly_one_wins(cast, open_case):
             barrier.wait()
             services.case_transition(case=case, by=actor, transition="share_awareness")
             outcomes.append("ok")
-        except services.TransitionConflict:
+        except workflow_errors.TransitionConflict:
             outcomes.append("conflict")
         finally:
             connection.close()

@@ -6,11 +6,13 @@ and the outbox event each transition writes."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases import guards, services
+import cdt.workflow.errors as workflow_errors
+from cases import services
 from cases.models import CaseState, CaseTransition, ClosureReason
 from cases.permissions import is_chair
 from cases.workflow import transitions
 from cdt.security.models import AuditEntry
+from cdt.workflow.registry import _GUARDS
 from notifications.models import Event, EventKind
 
 from .cases_support import satisfy_guards, walk_to
@@ -91,7 +93,7 @@ def test_forbidden_from_the_wrong_step(cast, open_case, transition, source, allo
     spec = transitions()[transition]
     wrong = next(state for state in (CaseState.CLOSED, CaseState.STARTED, CaseState.AWARENESS) if state not in spec.sources)
     case = satisfy_guards(walk_to(open_case(), wrong, cast), transition, cast)
-    with pytest.raises(services.TransitionConflict):
+    with pytest.raises(workflow_errors.TransitionConflict):
         services.case_transition(case=case, by=cast[allowed[0]], transition=transition, **data)
     case.refresh_from_db()
     assert case.state == wrong
@@ -103,8 +105,8 @@ def test_forbidden_when_a_guard_fails(cast, open_case, monkeypatch, transition, 
     adopted...) plug in here; a failing one blocks the transition, is named,
     and shows in the list of options."""
     case = walk_to(open_case(), source, cast)
-    monkeypatch.setitem(guards._REGISTRY, transition, [("test_guard", lambda c: "An options note must be submitted first.")])
-    with pytest.raises(services.TransitionGuardFailed) as failure:
+    monkeypatch.setitem(_GUARDS, ("cases.case", transition), [("test_guard", lambda c, u: "An options note must be submitted first.")])
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as failure:
         services.case_transition(case=case, by=cast[allowed[0]], transition=transition, **data)
     assert failure.value.reasons == ["An options note must be submitted first."]
     case.refresh_from_db()

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
 from cases.models import CaseState
 from cdt.directory.models import CouncilBody, MemberState
@@ -95,7 +96,7 @@ def test_board_in_protocol_order_with_outcome(client, cast, question):
 
 def test_decision_in_a_meeting_then_positions_are_frozen_and_implement_opens(cast, question):
     case = question.case
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         case_services.case_transition(case=case, by=cast["chair"], transition="implement")
     assert blocked.value.reasons == ["No adopted decision or HR discretionary act is recorded for this case."]
     everyone(question, cast["chair"], MT="abstention")
@@ -115,7 +116,7 @@ def test_a_rejected_decision_does_not_open_implementation(cast, question):
     everyone(question, cast["chair"], HU="objection")
     decision = services.decision_record(by=cast["chair"], question=question)
     assert not decision.adopted
-    with pytest.raises(case_services.TransitionGuardFailed):
+    with pytest.raises(workflow_errors.TransitionGuardFailed):
         case_services.case_transition(case=question.case, by=cast["chair"], transition="implement")
 
 

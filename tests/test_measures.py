@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
 from cases.models import CaseState
 from cdt.directory.models import Organisation
@@ -171,7 +172,7 @@ def test_lifecycle_step_forbidden(cast, deliberating, transition, state, allowed
     sources = services.measure_transitions()[transition]["sources"]
     wrong = next(candidate for candidate in ("implemented", "selected", "proposed") if candidate not in sources)
     other, decision = measure_at(cast, deliberating, wrong)
-    with pytest.raises(case_services.TransitionConflict):
+    with pytest.raises(workflow_errors.TransitionConflict):
         services.measure_transition(by=cast[allowed[0]], measure=other, transition=transition, **prepared(transition, data, decision))
 
 
@@ -209,7 +210,7 @@ def test_escalation_beyond_proportionality_is_flagged_and_only_the_chair_overrid
     measure = propose(cast, deliberating, slug="suspend-engagements")  # level 6 > 2 × mean 2 = 4
     assert "Escalation level 6 exceeds the 4 supported" in measure.escalation_warning
     assert propose(cast, deliberating, slug="hr-statement").escalation_warning == ""  # level 3 is within
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         run(cast, measure, "select", "chair")
     assert "exceeds" in blocked.value.reasons[0]
     with pytest.raises(PermissionDenied):
@@ -229,7 +230,7 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     services.measure_override_escalation(by=cast["chair"], measure=listing, justification="Third campaign.")
     listing = run(cast, listing, "select", "chair")
     decision = decided(cast, deliberating)
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         run(cast, listing, "agree", "chair", decision=decision)
     assert "requires a coordinated political attribution at EU level covering Silent Quill" in blocked.value.reasons[0]
     attribution = attribute(cast, deliberating, [actor])
@@ -238,7 +239,7 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     sectoral = propose(cast, deliberating, slug="sectoral-sanctions", actor=actor)
     services.measure_override_escalation(by=cast["chair"], measure=sectoral, justification="Escalation agreed in principle.")
     sectoral = run(cast, sectoral, "select", "chair")
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         run(cast, sectoral, "agree", "chair", decision=decision)
     assert "attribution to a State" in blocked.value.reasons[0]
     # A second case, attributed to a State this time.
@@ -254,14 +255,14 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
 
 def test_workflow_guards(cast, open_case):
     case = walk_to(open_case(), CaseState.DELIBERATION, cast)
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         case_services.case_transition(case=case, by=cast["chair"], transition="refer_for_decision")
     assert blocked.value.reasons == ["No measure has been selected for decision."]
     measure = run(cast, propose(cast, case), "select", "chair")
     case = case_services.case_transition(case=case, by=cast["chair"], transition="refer_for_decision").case
     decision = decided(cast, case)
     case = case_services.case_transition(case=case, by=cast["chair"], transition="implement").case
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         case_services.case_transition(case=case, by=cast["chair"], transition="evaluate")
     assert blocked.value.reasons == ["No measure has been implemented yet."]
     measure = run(cast, measure, "agree", "chair", decision=decision)

@@ -5,6 +5,7 @@ open_deliberation guard, revision superseding, Council approval."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
 from cases.models import CaseState
 from cdt.security.markings import Classification, Tlp
@@ -70,7 +71,7 @@ def test_only_delegates_with_access_comment_and_only_once_circulated(cast, explo
 
 def test_submitting_opens_deliberations_and_a_revision_supersedes(cast, exploring):
     note = new_note(cast, exploring)
-    with pytest.raises(case_services.TransitionGuardFailed) as blocked:
+    with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
         case_services.case_transition(case=exploring, by=cast["chair"], transition="open_deliberation")
     assert "No options note" in blocked.value.reasons[0]
     with pytest.raises(PermissionDenied):
@@ -87,7 +88,7 @@ def test_submitting_opens_deliberations_and_a_revision_supersedes(cast, explorin
     assert [v.number for v in services.note_versions(revision)] == [1, 2, 3]
     services.note_transition(by=cast["eeas"], note=revision, transition="submit")
     assert OptionsNote.objects.get(pk=note.pk).status == NoteStatus.SUPERSEDED
-    with pytest.raises(case_services.TransitionConflict):
+    with pytest.raises(workflow_errors.TransitionConflict):
         services.note_transition(by=cast["eeas"], note=revision, transition="circulate")
 
 

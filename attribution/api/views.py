@@ -16,7 +16,6 @@ from rest_framework.response import Response
 
 from awareness.models import Assessment
 from cases.api.views import validation_error
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
@@ -25,6 +24,7 @@ from cdt.security.access import visible_children, visible_to
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.models import MarkedChild
 from cdt.security.selectors import protected_queryset, visible_or_none
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.api.views import ServiceErrors, visible_case
 from measures.api.notes import NoteViewSetBase
 from measures.models import ResponseMeasure

@@ -121,16 +121,9 @@ class CaseViewSet(
             raise Http404("No such transition.")
         body = TransitionRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        try:
-            outcome = services.case_transition(case=case, by=request.user, transition=transition, **body.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except services.TransitionConflict as error:
-            return Response({"detail": str(error), "state": Case.objects.get(pk=case.pk).state}, status=status.HTTP_409_CONFLICT)
-        except services.TransitionGuardFailed as error:
-            return Response({"detail": str(error), "guards": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        # Domain errors (403, 409 with the state found, 400 with the guards or
+        # the field) are answered by cdt.workflow.http.api_exception_handler.
+        outcome = services.case_transition(case=case, by=request.user, transition=transition, **body.validated_data)
         return Response(self.get_serializer(selectors.case_get(user=request.user, pk=outcome.case.pk)).data)
 
     @extend_schema(

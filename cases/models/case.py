@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 from awareness.models import ThreatActor
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
+from cdt.workflow.records import TransitionRecord
 
 from .. import guards, permissions
 
@@ -352,17 +353,13 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
-class CaseTransition(models.Model):
-    """The durable log of the workflow: one row per transition taken."""
+class CaseTransition(TransitionRecord):
+    """The durable log of the workflow: one row per transition taken (the
+    engine's one log shape, :class:`cdt.workflow.records.TransitionRecord`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("from"), max_length=30, choices=CaseState.choices)
     target = models.CharField(_("to"), max_length=30, choices=CaseState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
     #: The case this one was merged into by this step: a relation, not text
     #: in ``reason``, so each reader is shown it only if they may see it.
     #: Kept when the case is reopened (the log keeps what happened); lost
@@ -371,8 +368,7 @@ class CaseTransition(models.Model):
     #: ``merged_into`` as one reader may see it, set by ``cases.selectors.case_history``.
     shown_merged_into: Case | None
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("transition")
 
     def __str__(self) -> str:

@@ -280,6 +280,9 @@ REST_FRAMEWORK = {
         "session_user": env.str("CDT_API_SESSION_RATE", default="1200/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Domain errors (409 for the wrong state, 400 for guards and input, 403
+    # for the role) answer alike from every view: cdt.workflow.http.
+    "EXCEPTION_HANDLER": "cdt.workflow.http.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CDT API",

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from awareness.models import ThreatActor
 from cases.api.views import validation_error
 from cases.models import Case
-from cases.services import TransitionConflict
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api import fields as json_fields
@@ -26,6 +25,7 @@ from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import MarkingsSerializer, NamedChoiceField, ProtectedViewSetMixin
 from cdt.security.markings import Classification
+from cdt.workflow import TransitionConflict
 from council.api.views import ServiceErrors, visible_case
 from council.models import Decision
 

@@ -13,12 +13,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cases.api.views import validation_error
-from cases.services import TransitionConflict, TransitionGuardFailed
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
+from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.api.views import ServiceErrors, visible_case
 
 from .. import checks, selectors, services

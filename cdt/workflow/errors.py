@@ -1,0 +1,23 @@
+"""The two answers of a transition that are neither 403 nor a plain 400:
+the wrong state (409) and unmet guards (400 naming each)."""
+
+from __future__ import annotations
+
+
+class TransitionConflict(Exception):
+    """The object is not (or no longer) in a state that allows the
+    transition: someone else moved it first, or it was never possible from
+    here. ``state`` is the state found, so a client can refresh."""
+
+    def __init__(self, message: str, *, state: str | None = None) -> None:
+        super().__init__(message)
+        self.state = state
+
+
+class TransitionGuardFailed(Exception):
+    """Conditions of the transition are not met; ``reasons`` names each,
+    in words shown to users and returned by the API."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(str(reason) for reason in reasons))
+        self.reasons = [str(reason) for reason in reasons]

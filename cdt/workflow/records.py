@@ -1,0 +1,33 @@
+"""The one shape of a transition log.
+
+Every workflow's log table inherits :class:`TransitionRecord` and adds only
+the foreign key to what moved (named by :attr:`Workflow.log_subject`) and,
+where a transition records one, a relation (the case a case was merged
+into). One abstract shape rather than one generic table: each log keeps a
+real foreign key, so it is read with its object, deleted with it and
+filtered by the same access rule, and nothing had to be copied between
+tables (decision 0027)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionRecord(models.Model):
+    transition = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("from"), max_length=30)
+    target = models.CharField(_("to"), max_length=30)
+    #: Who took the step; empty for steps the system takes (a written
+    #: procedure closed at its deadline).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
