@@ -34,6 +34,7 @@ from cdt.security.audit import audit_record
 from cdt.security.grants import access_grant, access_revoke, organisation_group
 from cdt.security.markings import Distribution, Tlp
 from cdt.security.models import AuditEntry
+from cdt.workflow.errors import Conflict
 from notifications.models import EventKind
 from notifications.services import event_record
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from cdt.accounts.models import User
 
 
-class SharingConflict(Exception):
+class SharingConflict(Conflict):
     """The change was already made (or was never there to undo), or the
     request already decided: 409."""
 

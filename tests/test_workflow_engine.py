@@ -37,7 +37,12 @@ def written(case):
 def test_every_state_machine_runs_on_the_engine():
     """A model with an FSM field has a registered workflow: there is no
     second runner to forget."""
-    machines = [model for model in apps.get_models() if any(isinstance(field, FSMField) for field in model._meta.fields)]
+    machines = [
+        model
+        for model in apps.get_models()
+        if any(isinstance(field, FSMField) for field in model._meta.fields)
+        and not any(field.name == "history_id" for field in model._meta.fields)  # django-simple-history's copies
+    ]
     assert len(machines) >= 2
     missing = []
     for model in machines:

@@ -15,9 +15,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from awareness.models import Assessment
-from cases.api.views import validation_error
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
+from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_children, visible_to

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,7 +21,6 @@ from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.core.api import fields as json_fields
-from cdt.core.api.errors import service_validation_error
 from cdt.directory.models import Organisation
 from cdt.security.markings import Distribution
 from cdt.security.types import AuthenticatedRequest
@@ -132,27 +129,20 @@ class CaseSharingActions:
         body = ShareSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            if data["role"] is not None:
-                if widen:
-                    raise serializers.ValidationError({"role": [_("Share with an organisation or a named official, or with HWPCI.")]})
-                case = sharing.case_unshare_role(case=case, by=request.user, role=Role(data["role"]), reason=data["reason"])
-            else:
-                change = sharing.case_share if widen else sharing.case_unshare
-                case = change(
-                    case=case,
-                    by=request.user,
-                    organisation=data["organisation"],
-                    user=data["user"],
-                    hwpci=data["hwpci"],
-                    reason=data["reason"],
-                )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise service_validation_error(error) from error
-        except sharing.SharingConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        if data["role"] is not None:
+            if widen:
+                raise serializers.ValidationError({"role": [_("Share with an organisation or a named official, or with HWPCI.")]})
+            case = sharing.case_unshare_role(case=case, by=request.user, role=Role(data["role"]), reason=data["reason"])
+        else:
+            change = sharing.case_share if widen else sharing.case_unshare
+            case = change(
+                case=case,
+                by=request.user,
+                organisation=data["organisation"],
+                user=data["user"],
+                hwpci=data["hwpci"],
+                reason=data["reason"],
+            )
         return Response(DistributionSerializer(_distribution(case, request.user)).data)
 
 
@@ -252,14 +242,9 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         answer never tells whether the reference exists."""
         body = AccessRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        try:
-            access_request = access_requests.access_request_create(
-                by=request.user, reference=body.validated_data["reference"], reason=body.validated_data["reason"]
-            )
-        except DjangoValidationError as error:
-            raise service_validation_error(error) from error
-        except sharing.SharingConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        access_request = access_requests.access_request_create(
+            by=request.user, reference=body.validated_data["reference"], reason=body.validated_data["reason"]
+        )
         return Response({"detail": str(access_requests.REQUEST_ANSWER), "id": access_request.pk}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -279,18 +264,11 @@ class AccessRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         access_request = self.get_object()
         body = AccessDecisionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        try:
-            access_request = access_requests.access_request_decide(
-                request=access_request,
-                by=request.user,
-                grant=body.validated_data["decision"] == "grant",
-                reason=body.validated_data["reason"],
-                scope=body.validated_data["scope"],
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise service_validation_error(error) from error
-        except sharing.SharingConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        access_request = access_requests.access_request_decide(
+            request=access_request,
+            by=request.user,
+            grant=body.validated_data["decision"] == "grant",
+            reason=body.validated_data["reason"],
+            scope=body.validated_data["scope"],
+        )
         return Response(AccessRequestSerializer(access_request, context={"request": request}).data)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -15,12 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
-from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import BOOLEAN_VALUES, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.types import AuthenticatedRequest
@@ -79,21 +75,11 @@ class CaseViewSet(
         return values[0] == "true"
 
     def perform_create(self, serializer: serializers.BaseSerializer[Case]) -> None:
-        try:
-            serializer.instance = services.case_open(by=self.request.user, **serializer.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        serializer.instance = services.case_open(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Case]) -> None:
-        try:
-            case = cast(Case, serializer.instance)  # an update always has its instance
-            serializer.instance = services.case_update(case=case, by=self.request.user, **serializer.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        case = cast(Case, serializer.instance)  # an update always has its instance
+        serializer.instance = services.case_update(case=case, by=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None, filter_backends=[])
@@ -142,12 +128,7 @@ class CaseViewSet(
         case = self.get_object()
         body = ExerciseChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            case = services.case_exercise_change(case=case, by=request.user, request=request, **body.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        case = services.case_exercise_change(case=case, by=request.user, request=request, **body.validated_data)
         return Response(self.get_serializer(selectors.case_get(user=request.user, pk=case.pk)).data)
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
@@ -185,10 +166,5 @@ class CaseViewSet(
             return Response(serializer_class(history(case=case, user=request.user), many=True).data)
         body = serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            assessment = assess(case=case, by=request.user, **body.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        assessment = assess(case=case, by=request.user, **body.validated_data)
         return Response(serializer_class(assessment).data, status=status.HTTP_201_CREATED)

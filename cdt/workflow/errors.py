@@ -4,14 +4,20 @@ the wrong state (409) and unmet guards (400 naming each)."""
 from __future__ import annotations
 
 
-class TransitionConflict(Exception):
-    """The object is not (or no longer) in a state that allows the
-    transition: someone else moved it first, or it was never possible from
-    here. ``state`` is the state found, so a client can refresh."""
+class Conflict(Exception):
+    """The request does not fit the object as it is now (409): someone
+    changed it first, or the change was already made. ``state`` is the
+    state found, where there is one, so a client can refresh."""
 
-    def __init__(self, message: str, *, state: str | None = None) -> None:
+    def __init__(self, message: str = "", *, state: str | None = None) -> None:
         super().__init__(message)
         self.state = state
+
+
+class TransitionConflict(Conflict):
+    """The object is not (or no longer) in a state that allows the
+    transition: someone else moved it first, or it was never possible from
+    here."""
 
 
 class TransitionGuardFailed(Exception):

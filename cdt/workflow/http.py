@@ -2,7 +2,7 @@
 
 The API: :func:`api_exception_handler` is DRF's exception handler, so a
 service's ``ValidationError`` (400 naming the field), ``PermissionDenied``
-(403), :class:`TransitionConflict` (409, with the state found) and
+(403), a :class:`~.errors.Conflict` such as :class:`TransitionConflict` (409, with the state found) and
 :class:`TransitionGuardFailed` (400, with ``guards``) answer the same way
 from every view, and views call services without try/except.
 
@@ -22,7 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import TransitionConflict, TransitionGuardFailed
+from .errors import Conflict, TransitionGuardFailed
 
 _R = TypeVar("_R")
 
@@ -35,7 +35,7 @@ def validation_detail(error: DjangoValidationError) -> dict[str, Any]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, TransitionConflict):
+    if isinstance(exc, Conflict):
         body: dict[str, Any] = {"detail": str(exc)}
         if exc.state is not None:
             body["state"] = exc.state
@@ -73,7 +73,7 @@ def page_attempt(run: Callable[[], _R]) -> Attempt[_R]:
         return Attempt(result=run())
     except DjangoPermissionDenied as error:
         return Attempt(errors=[str(error)], status=403)
-    except TransitionConflict as error:
+    except Conflict as error:
         return Attempt(errors=[str(error)], status=409)
     except TransitionGuardFailed as error:
         return Attempt(errors=list(error.reasons), status=400)

@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cases.api.views import validation_error
 from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
+from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.directory.models import MemberState
 from cdt.security.access import visible_to

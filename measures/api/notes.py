@@ -16,11 +16,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from awareness.models import ThreatActor
-from cases.api.views import validation_error
 from cases.models import Case
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api import fields as json_fields
+from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import MarkingsSerializer, NamedChoiceField, ProtectedViewSetMixin
