@@ -5,8 +5,7 @@ the services, the pages and the API."""
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 
 
 def _signed_in(user) -> bool:

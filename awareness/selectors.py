@@ -41,7 +41,7 @@ def feed_ingestion_list(*, user) -> QuerySet[FeedIngestion]:
     """The feed-ingestion log: all of it for the Council secretariat, their
     own ingestions for anyone who posted. It names objects and counts, never
     their content, which stays behind each object's markings."""
-    from cases.permissions import is_secretariat
+    from cdt.accounts.roles import is_secretariat
 
     ingestions = FeedIngestion.objects.select_related("posted_by").defer("payload").order_by("-received_at")
     if user is None or not user.is_authenticated:

@@ -164,7 +164,7 @@ def feed_client_configure(
     """Set what a feed client's bundles do not say (classification,
     releasability, need-to-know). The Council secretariat decides this per
     client; the token must carry the feed scope."""
-    from cases.permissions import is_secretariat
+    from cdt.accounts.roles import is_secretariat
     from cdt.accounts.scopes import FEEDS_WRITE
 
     if by is not None and not is_secretariat(by):

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from awareness.models import ThreatActor
 from cdt.accounts.models import User
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair
 from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.grants import access_grant
 from cdt.security.markings import Classification, Distribution, Tlp
@@ -21,7 +21,6 @@ from cdt.security.markings import Classification, Distribution, Tlp
 from . import services
 from .access_requests import access_request_create
 from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
-from .permissions import is_chair
 
 
 class Writer(Protocol):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.accounts.roles import GROUP_NAMES, Role, is_secretariat
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.claims import claim_check
@@ -34,7 +34,7 @@ from .models import (
     ProportionalityAssessment,
     SignificanceAssessment,
 )
-from .permissions import is_secretariat, may_assess, may_open_case
+from .permissions import may_assess, may_open_case
 from .workflow import TransitionSpec, transitions
 
 if TYPE_CHECKING:

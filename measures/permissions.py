@@ -3,8 +3,7 @@ Used by the state machine (``permission=``), the services, pages and API."""
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 
 
 def may_propose(case, user) -> bool:

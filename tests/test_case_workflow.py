@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases import guards, services
 from cases.models import CaseState, CaseTransition, ClosureReason
-from cases.permissions import is_chair
 from cases.workflow import transitions
+from cdt.accounts.roles import is_chair
 from cdt.security.models import AuditEntry
 from notifications.models import Event, EventKind
 
