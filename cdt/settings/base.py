@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "awareness",
     "council",
     "notifications",
+    # Above the domain apps: what gathers them (dashboards, search, figures, demo data).
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -14,19 +14,17 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cases.models import CaseKind, CaseState
-
-from .charts import BarChart, Timeline, bar_chart, timeline
+from cases.models import CaseKind, CaseState, CaseTransition
+from cases.selectors import case_list
+from cdt.core.charts import BarChart, bar_chart
+from measures.selectors import measure_list
 
 
 def cases_by_step(user) -> BarChart:
-    from cases.selectors import case_list
-
     counts = defaultdict(lambda: [0] * len(CaseKind))
     kinds = list(CaseKind)
     for state, kind, total in case_list(user=user).order_by().values_list("state", "kind").annotate(total=Count("pk")):
@@ -51,8 +49,6 @@ def cases_by_step(user) -> BarChart:
 def measures_by_type_and_year(user, *, years: int = 3) -> BarChart:
     """Measures proposed per catalogue type, split by year: the last
     ``years`` years and everything earlier."""
-    from measures.selectors import measure_list
-
     this_year = timezone.localdate().year
     recent = list(range(this_year - years + 1, this_year + 1))
     counts = defaultdict(lambda: [0] * (years + 1))
@@ -78,9 +74,6 @@ def measures_by_type_and_year(user, *, years: int = 3) -> BarChart:
 def time_per_step(user) -> BarChart:
     """Median days a case spent at each step before leaving it, from the
     transition log (a step re-entered counts once per stay)."""
-    from cases.models import CaseTransition
-    from cases.selectors import case_list
-
     cases = case_list(user=user).order_by()
     opened = dict(cases.values_list("pk", "created_at"))
     stays = defaultdict(list)
@@ -104,26 +97,4 @@ def time_per_step(user) -> BarChart:
         title=_("Time spent per step"),
         description=_("Median number of days cases stayed at each step before moving on."),
         rows=rows,
-    )
-
-
-def actor_timeline(*, actor, cases, measures) -> Timeline | None:
-    """An actor's incidents (cases, by first sighting or date brought) and
-    the EU's responses (measures, by implementation or proposal)."""
-    return timeline(
-        key="actor-timeline",
-        title=_("Incidents and responses over time"),
-        description=_("Circles above the line are incidents attributed or linked to %(actor)s; diamonds below are the responses taken.")
-        % {"actor": actor.name},
-        incidents=[
-            (case.first_seen or case.brought_on, f"{case.reference} — {case.title}", reverse("case-page", args=[case.pk])) for case in cases
-        ],
-        responses=[
-            (
-                measure.implemented_on or timezone.localtime(measure.proposed_at).date(),
-                f"{measure.measure_type} — {measure.get_state_display()}",
-                reverse("measure-page", args=[measure.pk]),
-            )
-            for measure in measures
-        ],
     )
