@@ -17,7 +17,8 @@ from awareness.export import CDT_IDENTITY_ID
 from cdt.security.markings import Tlp
 from cdt.security.selectors import protected_queryset
 
-from .models import ATTRIBUTING_OPTIONS, DeliberationStatus, Statement, StatementStatus
+from .choices import ATTRIBUTING_OPTIONS, DeliberationStatus, StatementStatus
+from .models import Statement
 
 
 def published_attributions(actor, user) -> list[dict]:

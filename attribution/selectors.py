@@ -6,16 +6,8 @@ from django.db.models import Prefetch, QuerySet
 
 from cdt.security.selectors import protected_queryset
 
-from .models import (
-    ATTRIBUTING_OPTIONS,
-    AttributionClaim,
-    AttributionDeliberation,
-    Basis,
-    CommunicationPlan,
-    Consideration,
-    DeliberationStatus,
-    Statement,
-)
+from .choices import ATTRIBUTING_OPTIONS, Basis, DeliberationStatus
+from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement
 
 
 def claim_list(*, user) -> QuerySet[AttributionClaim]:

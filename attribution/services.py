@@ -26,31 +26,33 @@ from notifications.models import EventKind
 from notifications.services import event_record
 
 from . import permissions
-from .models import (
+from .choices import (
     AGREED_BY_COUNCIL,
     ATTRIBUTING_OPTIONS,
     BASIS_PARTY,
     CONSIDERATIONS,
+    AttributionOption,
+    Basis,
+    Channel,
+    DeliberationStatus,
+    Party,
+    PlanStatus,
+    Rating,
+    StatementStatus,
+    StatementType,
+)
+from .models import (
     PARTNER_KINDS,
     Alignment,
     AttributionClaim,
     AttributionDeliberation,
-    AttributionOption,
-    Basis,
-    Channel,
     CommunicationPlan,
     Consideration,
     ConsiderationComment,
-    DeliberationStatus,
     DeliberationTransition,
-    Party,
-    PlanStatus,
     PlanTransition,
-    Rating,
     Statement,
-    StatementStatus,
     StatementTransition,
-    StatementType,
     StatementVersion,
 )
 

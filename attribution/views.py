@@ -26,6 +26,7 @@ from measures import note_views
 from measures import permissions as note_permissions
 
 from . import permissions, selectors, services
+from .choices import AttributionOption, DeliberationStatus, PlanStatus
 from .forms import (
     AlignmentForm,
     ClaimForm,
@@ -37,15 +38,7 @@ from .forms import (
     ReferForm,
     StatementCreateForm,
 )
-from .models import (
-    AttributionClaim,
-    AttributionDeliberation,
-    AttributionOption,
-    CommunicationPlan,
-    DeliberationStatus,
-    PlanStatus,
-    Statement,
-)
+from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
 
 
 def _form_errors(form, error: ValidationError) -> None:

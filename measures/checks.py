@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import ESCALATION_MAX, AttributionRequirement, MeasureType
+from .choices import AttributionRequirement
+from .models import ESCALATION_MAX, MeasureType
 
 #: Without a proportionality assessment, only the first rungs of the ladder are supported.
 UNASSESSED_LEVEL = 2

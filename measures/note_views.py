@@ -23,8 +23,9 @@ from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset, visible_or_none
 
 from . import drafting, notes, permissions, services
+from .choices import NoteStatus
 from .forms import CommentForm
-from .models import NoteStatus, OptionsNote, StrategicResponseNote
+from .models import OptionsNote, StrategicResponseNote
 
 
 def _date(value: str | None):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 
+from .choices import NoteStatus
+
 
 def may_propose(case, user) -> bool:
     """Delegates (the chair is one) and the EEAS propose measures on a case they see."""
@@ -52,8 +54,6 @@ def may_draft_note(note, user) -> bool:
 
 def may_comment_note(note, user) -> bool:
     """Delegates with access comment while the note is circulated or submitted; the EEAS answers."""
-    from .models import NoteStatus
-
     return (
         is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))
     ) and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)

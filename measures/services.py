@@ -23,13 +23,12 @@ from notifications.models import DeadlineKind, EventKind
 from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
 from . import checks, drafting, notes, permissions
+from .choices import MeasureState, NoteStatus
 from .models import (
     ImpactEvaluation,
     ListedPerson,
-    MeasureState,
     MeasureTransition,
     MeasureType,
-    NoteStatus,
     NoteTransition,
     OptionsNote,
     OptionsNoteVersion,

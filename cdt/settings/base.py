@@ -297,7 +297,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
         "ClassificationEnum": "cdt.security.markings.classification_names",
-        "AttributionOptionEnum": "attribution.models.AttributionOption",
+        "AttributionOptionEnum": "attribution.choices.AttributionOption",
         "DistributionEnum": "cdt.security.markings.Distribution",
         "CaseDistributionEnum": ["hwpci", "restricted"],
     },
