@@ -43,10 +43,6 @@ def may_evaluate(measure, user) -> bool:
     return is_eeas(user) or is_chair(user) or bool(user and user.is_authenticated and user.has_role(Role.SIAC_ANALYST))
 
 
-def may_edit_catalogue(user) -> bool:
-    return is_secretariat(user)
-
-
 def may_draft_note(note, user) -> bool:
     """The EEAS drafts both notes (Commission contributors add input through comments)."""
     return is_eeas(user)

@@ -246,12 +246,6 @@ def cleared_for(level: int) -> Q:
     return Q(clearance__gte=int(level)) & (Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate()))
 
 
-def viewers_of_child(child: MarkedChild, users: QuerySet[User] | None = None, action: str = "view") -> QuerySet[User]:
-    """:func:`visible_children` read the other way round: the users who may
-    see the parent and are cleared for the child's own classification."""
-    return viewers_of(child.parent, users, action).filter(cleared_for(int(child.classification)))
-
-
 def visible_children(queryset: QuerySet[_C], user: AnyUser, action: str = "view") -> QuerySet[_C]:
     """Children (:class:`~cdt.security.models.MarkedChild`) of objects
     ``user`` may see, limited to the children's own classification."""
