@@ -11,14 +11,14 @@ from django.test.utils import override_settings
 
 from awareness.demo import seed_demo_feed
 from awareness.models import taxii_collections_ensure
-from cases.demo import CASES as DEMO_CASES
-from cases.demo import seed_demo_cases
 from cdt.accounts.demo import CLEARANCE_EXPIRY, DEMO_ACCOUNTS, demo_totp_key_base32, demo_totp_key_hex
 from cdt.accounts.second_factor import requires_second_factor
 from cdt.accounts.services import second_factor_register, user_upsert
 from cdt.directory.models import Organisation
 from cdt.directory.reference import load_reference_data
 from measures.catalogue import catalogue_ensure
+from overview.demo import CASES as DEMO_CASES
+from overview.demo import seed_demo_cases
 
 
 class Command(BaseCommand):
