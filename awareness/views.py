@@ -4,13 +4,9 @@ filters, page with marking banners), requests for information."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
-from cdt.core.charts import Timeline, timeline
 from cdt.security.selectors import highest_marking, protected_get
 
 from . import selectors
@@ -27,57 +23,6 @@ def actor_list(request):
     actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list(), request=request)
     page, query = paginate(request, actor_filter.qs)
     return render(request, "awareness/actor_list.html", {"filter": actor_filter, "page": page, "query": query})
-
-
-def actor_timeline(*, actor, cases, measures) -> Timeline | None:
-    """An actor's incidents (cases, by first sighting or date brought) and
-    the EU's responses (measures, by implementation or proposal)."""
-    return timeline(
-        key="actor-timeline",
-        title=_("Incidents and responses over time"),
-        description=_("Circles above the line are incidents attributed or linked to %(actor)s; diamonds below are the responses taken.")
-        % {"actor": actor.name},
-        incidents=[
-            (case.first_seen or case.brought_on, f"{case.reference} — {case.title}", reverse("case-page", args=[case.pk])) for case in cases
-        ],
-        responses=[
-            (
-                measure.implemented_on or timezone.localtime(measure.proposed_at).date(),
-                f"{measure.measure_type} — {measure.get_state_display()}",
-                reverse("measure-page", args=[measure.pk]),
-            )
-            for measure in measures
-        ],
-    )
-
-
-@declare_access(AUTHENTICATED)
-def actor_detail(request, actor_id: int):
-    actor = get_object_or_404(selectors.actor_list(), pk=actor_id)
-    assessments = list(selectors.assessment_list(user=request.user).filter(actors=actor)[:50])
-    cases = list(selectors.actor_cases(actor=actor, user=request.user))
-    feed = selectors.actor_feed(actor=actor, user=request.user)
-    from measures.selectors import actor_measures
-
-    measures = list(actor_measures(actor=actor, user=request.user))
-    from cdt.security.selectors import protected_queryset
-    from measures.models import StrategicResponseNote
-
-    strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
-    return render(
-        request,
-        "awareness/actor_detail.html",
-        {
-            "timeline": actor_timeline(actor=actor, cases=cases, measures=measures),
-            "actor": actor,
-            "assessments": assessments,
-            "cases": cases,
-            "feed": feed,
-            "measures": measures,
-            "strategic_note": strategic_note,
-            "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
-        },
-    )
 
 
 @declare_access(OBJECT, model=Assessment, kind=LIST)

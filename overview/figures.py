@@ -14,13 +14,14 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cases.models import CaseKind, CaseState, CaseTransition
 from cases.selectors import case_list
-from cdt.core.charts import BarChart, bar_chart
+from cdt.core.charts import BarChart, Timeline, bar_chart, timeline
 from measures.selectors import measure_list
 
 
@@ -97,4 +98,26 @@ def time_per_step(user) -> BarChart:
         title=_("Time spent per step"),
         description=_("Median number of days cases stayed at each step before moving on."),
         rows=rows,
+    )
+
+
+def actor_timeline(*, actor, cases, measures) -> Timeline | None:
+    """An actor's incidents (cases, by first sighting or date brought) and
+    the EU's responses (measures, by implementation or proposal)."""
+    return timeline(
+        key="actor-timeline",
+        title=_("Incidents and responses over time"),
+        description=_("Circles above the line are incidents attributed or linked to %(actor)s; diamonds below are the responses taken.")
+        % {"actor": actor.name},
+        incidents=[
+            (case.first_seen or case.brought_on, f"{case.reference} — {case.title}", reverse("case-page", args=[case.pk])) for case in cases
+        ],
+        responses=[
+            (
+                measure.implemented_on or timezone.localtime(measure.proposed_at).date(),
+                f"{measure.measure_type} — {measure.get_state_display()}",
+                reverse("measure-page", args=[measure.pk]),
+            )
+            for measure in measures
+        ],
     )

@@ -1,17 +1,20 @@
-"""The home page (dashboard), search and figures pages: each gathers several
-domain apps, so they live above them."""
+"""The home page (dashboard), search, figures and threat-actor pages: each
+gathers several domain apps, so they live above them."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from awareness import selectors as awareness
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.directory import selectors as directory
-from cdt.security.selectors import highest_marking, protected_list_record
+from cdt.security.selectors import highest_marking, protected_list_record, protected_queryset
+from measures.models import StrategicResponseNote
+from measures.selectors import actor_measures
 from notifications import selectors as notifications
 
 from . import figures
@@ -100,5 +103,32 @@ def figures_page(request):
                 figures.measures_by_type_and_year(request.user),
                 figures.time_per_step(request.user),
             ]
+        },
+    )
+
+
+@declare_access(AUTHENTICATED)
+def actor_detail(request, actor_id: int):
+    """A threat actor's dossier: the registry entry, the cases and measures
+    about it, its strategic response note, assessments and what the feed says,
+    each as the user may see them."""
+    actor = get_object_or_404(awareness.actor_list(), pk=actor_id)
+    assessments = list(awareness.assessment_list(user=request.user).filter(actors=actor)[:50])
+    cases = list(awareness.actor_cases(actor=actor, user=request.user))
+    feed = awareness.actor_feed(actor=actor, user=request.user)
+    measures = list(actor_measures(actor=actor, user=request.user))
+    strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
+    return render(
+        request,
+        "overview/actor_detail.html",
+        {
+            "timeline": figures.actor_timeline(actor=actor, cases=cases, measures=measures),
+            "actor": actor,
+            "assessments": assessments,
+            "cases": cases,
+            "feed": feed,
+            "measures": measures,
+            "strategic_note": strategic_note,
+            "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
         },
     )
