@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 
 from cases.panels import register
+from cases.selectors import case_list
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
 
 from . import selectors
@@ -16,8 +18,6 @@ from .models import Assessment, RequestForInformation
 
 @declare_access(AUTHENTICATED)
 def actor_list(request):
-    from cdt.core.listing import paginate
-
     from .filters import ActorFilter
 
     actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list(), request=request)
@@ -28,7 +28,6 @@ def actor_list(request):
 @declare_access(OBJECT, model=Assessment, kind=LIST)
 def assessment_list(request):
     assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user), request=request)
-    from cdt.core.listing import paginate
 
     page, query = paginate(request, assessment_filter.qs)
     return render(
@@ -48,7 +47,6 @@ def assessment_detail(request, assessment_id: int):
     assessment = protected_get(
         Assessment.objects.select_related("source", "originator", "recorded_by"), request.user, request=request, pk=assessment_id
     )
-    from cases.selectors import case_list
 
     return render(
         request,
@@ -65,8 +63,6 @@ def assessment_detail(request, assessment_id: int):
 
 @declare_access(OBJECT, model=RequestForInformation, kind=LIST)
 def rfi_list(request):
-    from cdt.core.listing import paginate
-
     from .filters import RfiFilter
 
     rfi_filter = RfiFilter(
@@ -113,8 +109,6 @@ def awareness_panel(request, case):
 def feed_ingestion_list(request):
     """The feed-ingestion log: who posted what, the counts, the errors. The
     secretariat sees all of it; a feed client's user their own."""
-    from cdt.core.listing import paginate
-
     from .filters import FeedIngestionFilter
 
     feed_filter = FeedIngestionFilter(

@@ -21,6 +21,7 @@ from cases.services import TransitionConflict
 from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset, visible_or_none
+from council.models import Decision
 
 from . import drafting, notes, permissions, services
 from .choices import NoteStatus
@@ -287,8 +288,6 @@ def act(request, kind, note_id, action):
         else:
             decision = None
             if request.POST.get("decision"):
-                from council.models import Decision
-
                 raw = request.POST["decision"].strip()
                 if (decision_id := whole_number(raw)) is not None:
                     decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=decision_id).first()

@@ -33,6 +33,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from cdt.directory.models import Organisation
+
 from .markings import Distribution, Tlp
 from .types import AnyUser, is_active_user, is_signed_in
 
@@ -141,8 +143,6 @@ def _in_hwpci(user: User) -> Exists:
     """Whether the user's organisation receives HWPCI documents, read when
     the query runs (the secretariat may change it): an uncorrelated
     ``EXISTS``, evaluated once per query."""
-    from cdt.directory.models import Organisation
-
     return Exists(Organisation.objects.filter(pk=user.organisation_id or 0, in_hwpci_distribution=True))
 
 
@@ -297,8 +297,6 @@ def can_view(user: AnyUser, obj: Marked, action: str = "view") -> bool:
 def _reaches(obj: Marked, user: User) -> bool:
     """Whether ``obj``'s distribution reaches ``user`` (:func:`_distributed`
     for one object, in Python)."""
-    from cdt.directory.models import Organisation
-
     if obj.distribution == Distribution.HWPCI:
         return (
             user.organisation_id is not None and Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True).exists()
