@@ -26,7 +26,6 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from awareness.models import ThreatActor
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
 
@@ -154,7 +153,7 @@ class Case(ConcurrentTransitionMixin, Marked):
         help_text=_("Activity emanating from a State's territory does not by itself make that State responsible (para 12)."),
     )
     transit_territory = models.CharField(_("territory of transit"), max_length=200, blank=True)
-    suspected_actors = models.ManyToManyField(ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors"))
+    suspected_actors = models.ManyToManyField("awareness.ThreatActor", blank=True, related_name="cases", verbose_name=_("suspected actors"))
     # End of the track
     closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
     merged_into = models.ForeignKey(
