@@ -11,6 +11,7 @@ class AttributionConfig(AppConfig):
     verbose_name = _("Attribution")
 
     def ready(self) -> None:
+        # late import: apps.py loads before any model; ready() is where an app may import another's modules.
         from awareness.export import CONTRIBUTORS
 
         from . import draft_kinds, views  # noqa: F401  (statements as drafts; the case-page panel)

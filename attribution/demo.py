@@ -14,7 +14,7 @@ from council.models import PositionValue
 from measures import services as drafts
 
 from . import services
-from .models import Basis, ClaimType, Confidence, Rating
+from .choices import Basis, ClaimType, Confidence, Rating
 
 RATINGS = {
     1: (Rating.SUPPORTS, "Signal that destructive attacks on essential services have consequences; deter repetition."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from measures import drafting
 
 from . import services
+from .choices import StatementStatus
 from .forms import AlignmentForm, StatementForm
 from .models import Statement, StatementComment, StatementVersion
 
@@ -40,7 +41,6 @@ def statement_content_from(form, formset) -> dict:
 
 def statement_page_extra(request, note) -> dict:
     from . import permissions
-    from .models import StatementStatus
 
     may_align = permissions.may_record_alignment(note, request.user) and note.status == StatementStatus.PUBLISHED
     return {

@@ -13,11 +13,12 @@ from __future__ import annotations
 import uuid
 
 from awareness import stix
-from awareness.export import CDT_IDENTITY_ID
+from awareness.export import CDT_IDENTITY_ID, actor_stix_id
 from cdt.security.markings import Tlp
 from cdt.security.selectors import protected_queryset
 
-from .models import ATTRIBUTING_OPTIONS, DeliberationStatus, Statement, StatementStatus
+from .choices import ATTRIBUTING_OPTIONS, DeliberationStatus, StatementStatus
+from .models import Statement
 
 
 def published_attributions(actor, user) -> list[dict]:
@@ -34,7 +35,6 @@ def published_attributions(actor, user) -> list[dict]:
         .select_related("deliberation")
         .prefetch_related("partners")
     )
-    from awareness.export import actor_stix_id
 
     actor_id = actor_stix_id(actor)
     reports = []

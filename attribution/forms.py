@@ -10,16 +10,8 @@ from cdt.core.forms import DateTimeField, ModelMultipleChoiceField
 from cdt.directory.models import MemberState, Organisation
 from council.models import VotingRule
 
-from .models import (
-    PARTNER_KINDS,
-    AttributionOption,
-    Basis,
-    Channel,
-    ClaimType,
-    Confidence,
-    Rating,
-    StatementType,
-)
+from .choices import AttributionOption, Basis, Channel, ClaimType, Confidence, Rating, StatementType
+from .models import PARTNER_KINDS
 
 
 def _aligning():

@@ -5,8 +5,9 @@ the services, the pages and the API."""
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
+
+from .choices import Basis, DeliberationStatus
 
 
 def _signed_in(user) -> bool:
@@ -17,8 +18,6 @@ def may_record_claim(user, *, basis: str, member_state=None) -> bool:
     """A Member State's national attribution is recorded by its own delegate
     (or the secretariat); technical, partner and industry attributions by the
     EEAS, SIAC or the secretariat."""
-    from .models import Basis
-
     if is_secretariat(user):
         return True
     if basis == Basis.NATIONAL:
@@ -38,8 +37,6 @@ def may_assess_considerations(deliberation, user) -> bool:
 
 def may_comment_considerations(deliberation, user) -> bool:
     """Delegates (and the EEAS, answering) comment while the deliberation is not concluded."""
-    from .models import DeliberationStatus
-
     return (is_delegate(user) or is_eeas(user)) and deliberation.status != DeliberationStatus.CONCLUDED
 
 

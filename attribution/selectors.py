@@ -6,16 +6,8 @@ from django.db.models import Prefetch, QuerySet
 
 from cdt.security.selectors import protected_queryset
 
-from .models import (
-    ATTRIBUTING_OPTIONS,
-    AttributionClaim,
-    AttributionDeliberation,
-    Basis,
-    CommunicationPlan,
-    Consideration,
-    DeliberationStatus,
-    Statement,
-)
+from .choices import ATTRIBUTING_OPTIONS, DeliberationStatus
+from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement
 
 
 def claim_list(*, user) -> QuerySet[AttributionClaim]:
@@ -25,11 +17,6 @@ def claim_list(*, user) -> QuerySet[AttributionClaim]:
         .prefetch_related("assessments")
         .order_by("case", "made_on", "id")
     )
-
-
-def national_attributions(*, case, user) -> QuerySet[AttributionClaim]:
-    """Member States' own attributions on the case: recorded apart from the EU's."""
-    return claim_list(user=user).filter(case=case, basis=Basis.NATIONAL)
 
 
 def deliberation_list(*, user) -> QuerySet[AttributionDeliberation]:

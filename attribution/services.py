@@ -20,37 +20,40 @@ from cdt.security.access import can_view_child, visible_children, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from council.services import question_put
 from measures import permissions as note_permissions
 from measures.models import ResponseMeasure
 from notifications.models import EventKind
 from notifications.services import event_record
 
 from . import permissions
-from .models import (
+from .choices import (
     AGREED_BY_COUNCIL,
     ATTRIBUTING_OPTIONS,
     BASIS_PARTY,
     CONSIDERATIONS,
+    AttributionOption,
+    Basis,
+    Channel,
+    DeliberationStatus,
+    Party,
+    PlanStatus,
+    Rating,
+    StatementStatus,
+    StatementType,
+)
+from .models import (
     PARTNER_KINDS,
     Alignment,
     AttributionClaim,
     AttributionDeliberation,
-    AttributionOption,
-    Basis,
-    Channel,
     CommunicationPlan,
     Consideration,
     ConsiderationComment,
-    DeliberationStatus,
     DeliberationTransition,
-    Party,
-    PlanStatus,
     PlanTransition,
-    Rating,
     Statement,
-    StatementStatus,
     StatementTransition,
-    StatementType,
     StatementVersion,
 )
 
@@ -264,8 +267,6 @@ def deliberation_refer(
     """Put the question of a coordinated political attribution to the
     Council: needs every consideration assessed and rated and a claim on the
     case. Member States then take positions on the question (council app)."""
-    from council.services import question_put
-
     with transaction.atomic():
         deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
         _check(deliberation, "refer", by)

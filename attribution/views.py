@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from awareness.models import ThreatActor
 from awareness.selectors import assessment_list
 from cases import selectors as case_selectors
 from cases.models import Case
@@ -22,10 +23,14 @@ from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import highest_marking, protected_get, visible_or_none, visible_related
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from council.selectors import question_list
+from council.views import board_context
 from measures import note_views
 from measures import permissions as note_permissions
+from measures.selectors import measure_list
 
 from . import permissions, selectors, services
+from .choices import AttributionOption, DeliberationStatus, PlanStatus
 from .forms import (
     AlignmentForm,
     ClaimForm,
@@ -37,15 +42,7 @@ from .forms import (
     ReferForm,
     StatementCreateForm,
 )
-from .models import (
-    AttributionClaim,
-    AttributionDeliberation,
-    AttributionOption,
-    CommunicationPlan,
-    DeliberationStatus,
-    PlanStatus,
-    Statement,
-)
+from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -176,8 +173,6 @@ def deliberation_open(request, case_id: int):
 
 def _claimed_actors(case):
     """The actors an outcome may cover: those with a claim on the case."""
-    from awareness.models import ThreatActor
-
     return ThreatActor.objects.filter(attribution_claims__case=case).distinct().order_by("name")
 
 
@@ -186,15 +181,11 @@ def _deliberation(request, deliberation_id: int) -> AttributionDeliberation:
 
 
 def _deliberation_page(request, deliberation, *, errors=(), status=200):
-    from council.views import board_context
-
     user = request.user
     case = deliberation.case
     claims = list(selectors.claim_list(user=user).filter(case=case))
     question = deliberation.question
     if question is not None:
-        from council.selectors import question_list
-
         question = question_list(user=user, case=case).filter(pk=question.pk).first()
     is_open = deliberation.status == DeliberationStatus.OPEN
     return render(
@@ -378,8 +369,6 @@ def plan_detail(request, plan_id: int):
 
 
 def _plan_form(request, *, case, plan=None):
-    from measures.selectors import measure_list
-
     measures = measure_list(user=request.user).filter(case=case)
     statements = selectors.statement_list(user=request.user).filter(case=case)
     initial = {}

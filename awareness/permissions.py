@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 
 
 def may_record_assessment(user, kind: str) -> bool:

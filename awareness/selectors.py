@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import QuerySet
 
 from cases.models import Case
+from cdt.accounts.roles import is_secretariat
+from cdt.security.access import visible_to
 from cdt.security.selectors import protected_queryset
 
 from .models import Assessment, FeedIngestion, RequestForInformation, StixObject, ThreatActor
@@ -23,8 +25,6 @@ def with_answer_visibility(rfis: QuerySet[RequestForInformation], *, user) -> Qu
     """``rfis`` with ``answer_visible``: whether ``user`` may see the
     answering assessment (a request on a visible case may be answered by an
     assessment they may not), in the same query as the requests."""
-    from cdt.security.access import visible_to
-
     answers = visible_to(Assessment.objects.filter(pk=models.OuterRef("answer_id")), user)
     return rfis.annotate(answer_visible=models.Exists(answers))
 
@@ -41,8 +41,6 @@ def feed_ingestion_list(*, user) -> QuerySet[FeedIngestion]:
     """The feed-ingestion log: all of it for the Council secretariat, their
     own ingestions for anyone who posted. It names objects and counts, never
     their content, which stays behind each object's markings."""
-    from cases.permissions import is_secretariat
-
     ingestions = FeedIngestion.objects.select_related("posted_by").defer("payload").order_by("-received_at")
     if user is None or not user.is_authenticated:
         return ingestions.none()

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.sharing import case_share_for_request
-from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.accounts.roles import GROUP_NAMES, Role, is_secretariat
+from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
 from cdt.security.claims import claim_check
@@ -164,9 +165,6 @@ def feed_client_configure(
     """Set what a feed client's bundles do not say (classification,
     releasability, need-to-know). The Council secretariat decides this per
     client; the token must carry the feed scope."""
-    from cases.permissions import is_secretariat
-    from cdt.accounts.scopes import FEEDS_WRITE
-
     if by is not None and not is_secretariat(by):
         raise PermissionDenied(_("The Council secretariat sets feed clients."))
     if not token.has_scope(FEEDS_WRITE):

@@ -4,7 +4,6 @@ from . import views
 
 urlpatterns = [
     path("actors/", views.actor_list, name="actor-list-page"),
-    path("actors/<int:actor_id>/", views.actor_detail, name="actor-page"),
     path("assessments/", views.assessment_list, name="assessment-list-page"),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment-page"),
     path("requests/", views.rfi_list, name="rfi-list-page"),

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 
 from cases.panels import register
+from cases.selectors import case_list
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
 
 from . import selectors
@@ -16,8 +18,6 @@ from .models import Assessment, RequestForInformation
 
 @declare_access(AUTHENTICATED)
 def actor_list(request):
-    from cdt.core.listing import paginate
-
     from .filters import ActorFilter
 
     actor_filter = ActorFilter(request.GET or None, queryset=selectors.actor_list(), request=request)
@@ -25,41 +25,9 @@ def actor_list(request):
     return render(request, "awareness/actor_list.html", {"filter": actor_filter, "page": page, "query": query})
 
 
-@declare_access(AUTHENTICATED)
-def actor_detail(request, actor_id: int):
-    actor = get_object_or_404(selectors.actor_list(), pk=actor_id)
-    assessments = list(selectors.assessment_list(user=request.user).filter(actors=actor)[:50])
-    cases = list(selectors.actor_cases(actor=actor, user=request.user))
-    feed = selectors.actor_feed(actor=actor, user=request.user)
-    from measures.selectors import actor_measures
-
-    measures = list(actor_measures(actor=actor, user=request.user))
-    from cdt.security.selectors import protected_queryset
-    from measures.models import StrategicResponseNote
-
-    strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
-    from cdt.core.figures import actor_timeline
-
-    return render(
-        request,
-        "awareness/actor_detail.html",
-        {
-            "timeline": actor_timeline(actor=actor, cases=cases, measures=measures),
-            "actor": actor,
-            "assessments": assessments,
-            "cases": cases,
-            "feed": feed,
-            "measures": measures,
-            "strategic_note": strategic_note,
-            "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
-        },
-    )
-
-
 @declare_access(OBJECT, model=Assessment, kind=LIST)
 def assessment_list(request):
     assessment_filter = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list(user=request.user), request=request)
-    from cdt.core.listing import paginate
 
     page, query = paginate(request, assessment_filter.qs)
     return render(
@@ -79,7 +47,6 @@ def assessment_detail(request, assessment_id: int):
     assessment = protected_get(
         Assessment.objects.select_related("source", "originator", "recorded_by"), request.user, request=request, pk=assessment_id
     )
-    from cases.selectors import case_list
 
     return render(
         request,
@@ -96,8 +63,6 @@ def assessment_detail(request, assessment_id: int):
 
 @declare_access(OBJECT, model=RequestForInformation, kind=LIST)
 def rfi_list(request):
-    from cdt.core.listing import paginate
-
     from .filters import RfiFilter
 
     rfi_filter = RfiFilter(
@@ -144,8 +109,6 @@ def awareness_panel(request, case):
 def feed_ingestion_list(request):
     """The feed-ingestion log: who posted what, the counts, the errors. The
     secretariat sees all of it; a feed client's user their own."""
-    from cdt.core.listing import paginate
-
     from .filters import FeedIngestionFilter
 
     feed_filter = FeedIngestionFilter(

@@ -88,7 +88,8 @@ def seed(volume: Volume = Volume()) -> Seeded:
     from cdt.security.markings import Classification, Distribution, Tlp
     from council.models import Position, PositionValue, Question
     from measures.catalogue import catalogue_ensure
-    from measures.models import MeasureState, MeasureType, ResponseMeasure
+    from measures.choices import MeasureState
+    from measures.models import MeasureType, ResponseMeasure
     from notifications.models import Channel, Event, EventKind, Notification
 
     rng = random.Random(SEED)

@@ -3,59 +3,24 @@
 
 The roles are the actors of the step-by-step process (revised implementing
 guidelines 2023, para 24: HWPCI, the EEAS, the Commission services, SIAC),
-with the Presidency chairing HWPCI. "Chair" is computed, not assigned: the HWPCI delegates of the Member State holding the Presidency on
-the day (the directory's Presidency calendar). Seeing the case at all is the
-security model's business (404 otherwise); these rules only decide what a
+with the Presidency chairing HWPCI; the role checks themselves live in
+:mod:`cdt.accounts.roles`. Seeing the case at all is the security model's business (404 otherwise); these rules only decide what a
 user who sees it may trigger.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 from cdt.security.types import AnyUser, is_signed_in
 
 if TYPE_CHECKING:
-    from cdt.accounts.models import User
-
     from .models import Case
 
 #: A transition's role rule, as django-fsm calls it: ``(case, user) -> bool``.
 TransitionRule = Callable[["Case", AnyUser], bool]
-
-EEAS_CODE = "EEAS"
-
-
-def is_delegate(user: AnyUser) -> TypeGuard[User]:
-    return bool(is_signed_in(user) and user.has_role(Role.HWPCI_DELEGATE) and user.member_state is not None)
-
-
-def is_chair(user: AnyUser, on: datetime.date | None = None) -> bool:
-    """A delegate of the Member State holding the Presidency on ``on``."""
-    if not is_delegate(user):
-        return False
-    on = on or timezone.localdate()
-    cache = user.__dict__.setdefault("_cdt_presidency", {})
-    if on not in cache:
-        from cdt.directory.selectors import presidency_on
-
-        term = presidency_on(on)
-        cache[on] = term.member_state_id if term else None
-    member_state = user.member_state  # not None: a delegate's
-    return member_state is not None and cache[on] == member_state.pk
-
-
-def is_eeas(user: AnyUser) -> TypeGuard[User]:
-    return bool(is_signed_in(user) and user.organisation_id and user.organisation and user.organisation.code == EEAS_CODE)
-
-
-def is_secretariat(user: AnyUser) -> TypeGuard[User]:
-    return bool(is_signed_in(user) and user.has_role(Role.SECRETARIAT))
 
 
 def may_open_case(user: AnyUser) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdt.accounts.roles import GROUP_NAMES, Role
+from cdt.accounts.roles import GROUP_NAMES, Role, is_secretariat
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.claims import claim_check
@@ -32,7 +32,7 @@ from .models import (
     ProportionalityAssessment,
     SignificanceAssessment,
 )
-from .permissions import is_secretariat, may_assess, may_open_case
+from .permissions import may_assess, may_open_case
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

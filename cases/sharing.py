@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from cdt.accounts.roles import GROUP_NAMES, ORGANISATION_GROUP_PREFIX, ROLE_BY_GROUP_NAME, Role
+from cdt.accounts.roles import GROUP_NAMES, ORGANISATION_GROUP_PREFIX, ROLE_BY_GROUP_NAME, Role, is_chair
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view, viewers_of, visible_to
 from cdt.security.audit import audit_record
@@ -39,7 +39,6 @@ from notifications.models import EventKind
 from notifications.services import event_record
 
 from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
-from .permissions import is_chair
 
 if TYPE_CHECKING:
     from cdt.accounts.models import User

@@ -8,7 +8,7 @@ from cdt.accounts import views as account_views
 from cdt.accounts.api.views import CurrentUserView
 from cdt.core import views as core_views
 from cdt.core.api.docs import ApiDocsView
-from cdt.core.api.views import SearchView, StatusView
+from cdt.core.api.views import StatusView
 from cdt.core.forms import ChangePasswordForm, LoginForm
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
@@ -25,8 +25,8 @@ api_v1 = [
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("status/", StatusView.as_view(), name="api-status"),
-    path("search/", SearchView.as_view(), name="api-search"),
     *router.urls,
+    path("", include("overview.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("council.api.urls")),
     path("", include("awareness.api.urls")),
@@ -36,10 +36,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("overview.urls")),
     path("health/", core_views.health, name="health"),
-    path("search/", core_views.search_page, name="search-page"),
-    path("figures/", core_views.figures_page, name="figures-page"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,7 +4,7 @@ these rules decide what a user who sees it may do."""
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
+from cdt.accounts.roles import is_chair, is_delegate, is_eeas, is_secretariat
 
 
 def may_chair_or_secretariat(user) -> bool:

@@ -14,6 +14,7 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
+from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import protected_get, visible_or_none
 
@@ -195,8 +196,6 @@ def written_procedure_detail(request, procedure_id: int):
 
 @declare_access(AUTHENTICATED)
 def meeting_list(request):
-    from cdt.core.listing import paginate
-
     from .filters import MeetingFilter
 
     meeting_filter = MeetingFilter(

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import ESCALATION_MAX, AttributionRequirement, MeasureType
+from attribution.selectors import eu_attribution
+from cases.models import ProportionalityAssessment
+from cdt.security.selectors import protected_queryset
+from cdt.security.types import is_active_user
+
+from .choices import AttributionRequirement
+from .models import ESCALATION_MAX, MeasureType
 
 #: Without a proportionality assessment, only the first rungs of the ladder are supported.
 UNASSESSED_LEVEL = 2
@@ -25,8 +31,6 @@ def supported_escalation(case, user=None) -> tuple[int, str]:
     check the service enforces."""
     assessments = case.proportionality_assessments.all()
     if user is not None:
-        from cdt.security.selectors import protected_queryset
-
         assessments = protected_queryset(assessments, user)
     assessment = assessments.order_by("-assessed_at", "-id").first()
     if assessment is None:
@@ -67,8 +71,6 @@ def escalation_basis():
     (``escalation_basis_classification``; ``None``: there was none)."""
     from django.db.models import OuterRef, Subquery
 
-    from cases.models import ProportionalityAssessment
-
     return Subquery(
         ProportionalityAssessment.objects.filter(case=OuterRef("case"), assessed_at__lte=OuterRef("proposed_at"))
         .order_by("-assessed_at", "-id")
@@ -83,8 +85,6 @@ def warning_for(measure, user) -> str:
     without them. The measure is visible, so its case is: the assessment,
     a child of the same case, is visible exactly when the reader's
     clearance reaches its classification."""
-    from cdt.security.types import is_active_user
-
     if not measure.escalation_warning:
         return ""
     if not hasattr(measure, "escalation_basis_classification"):
@@ -109,8 +109,6 @@ def attribution_gap(case, measure_type: MeasureType, actor, user=None) -> str | 
     deliberation with an attributing outcome. It covers named actors only,
     and names a State only if the Council did. A Member State's national
     attribution does not count: it is not the EU's."""
-    from attribution.selectors import eu_attribution
-
     if measure_type.attribution == AttributionRequirement.NONE:
         return None
     if actor is None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 
+from awareness.models import ThreatActor
 from cdt.directory.models import Organisation
+from cdt.security.markings import Classification, Tlp
 
 from . import services
 from .models import MeasureType
@@ -116,9 +118,6 @@ def demo_options_note(case, users) -> None:
 
 def demo_strategic_note(users) -> None:
     """The strategic response note on the persistent actor Silent Quill."""
-    from awareness.models import ThreatActor
-    from cdt.security.markings import Classification, Tlp
-
     from .models import StrategicResponseNote
 
     actor = ThreatActor.objects.filter(name="Silent Quill").first()

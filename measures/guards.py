@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cases import guards
 
-from .models import MeasureState
+from .choices import MeasureState, NoteStatus
 
 
 @guards.register("refer_for_decision", "measure_selected")
@@ -33,7 +33,7 @@ def a_measure_is_implemented(case) -> str | None:
 def a_note_is_submitted(case) -> str | None:
     """Step 3 → 4: HWPCI deliberates on an options note, or on the strategic
     response note of an actor the case is about."""
-    from .models import NoteStatus, StrategicResponseNote
+    from .models import StrategicResponseNote
 
     if case.options_notes.filter(status=NoteStatus.SUBMITTED).exists():
         return None

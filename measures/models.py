@@ -20,41 +20,7 @@ from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
 
 from . import permissions
-
-
-class MeasureForm(models.TextChoices):
-    DIPLOMATIC = "diplomatic", _("Diplomatic")
-    POLITICAL = "political", _("Political")
-    LEGAL = "legal", _("Legal")
-    STRATEGIC_COMMUNICATION = "strategic_communication", _("Strategic communication")
-    TECHNICAL = "technical", _("Technical")
-    OPERATIONAL = "operational", _("Operational")
-    ECONOMIC = "economic", _("Economic")
-
-
-class MeasureEffect(models.TextChoices):
-    PREVENTIVE = "preventive", _("Preventive")
-    STABILISING = "stabilising", _("Stabilising")
-    COOPERATIVE = "cooperative", _("Cooperative")
-    NORMATIVE = "normative", _("Normative")
-    RESTRICTIVE = "restrictive", _("Restrictive")
-    SUPPORTIVE = "supportive", _("Supportive")
-    MITIGATIVE = "mitigative", _("Mitigative")
-
-
-class AttributionRequirement(models.TextChoices):
-    NONE = "none", _("No attribution needed")
-    STATE = "state", _("Attribution to a State")
-    ACTOR = "actor", _("Attribution to a State or a non-State actor")
-
-
-class Lead(models.TextChoices):
-    EEAS = "eeas", _("EEAS")
-    HR = "hr", _("High Representative")
-    MEMBER_STATES = "member_states", _("Member States")
-    COMMISSION = "commission", _("Commission")
-    COUNCIL = "council", _("Council")
-
+from .choices import AttributionRequirement, Lead, MeasureEffect, MeasureForm, MeasureState, NoteStatus
 
 #: Escalation levels run from 1 (awareness raising, dialogue) to 10 (sectoral sanctions): para 16's gradual approach.
 ESCALATION_MIN, ESCALATION_MAX = 1, 10
@@ -110,29 +76,6 @@ class MeasureType(models.Model):
                 errors[name] = _("Unknown: %(values)s.") % {"values": ", ".join(map(str, unknown))}
         if errors:
             raise ValidationError(errors)
-
-
-class MeasureState(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    SELECTED = "selected", _("Selected for decision")
-    AGREED = "agreed", _("Agreed")
-    IN_IMPLEMENTATION = "in_implementation", _("In implementation")
-    IMPLEMENTED = "implemented", _("Implemented")
-    SUSPENDED = "suspended", _("Suspended")
-    LIFTED = "lifted", _("Lifted")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-#: States in which a measure has been decided and counts in the actor's history.
-TAKEN_STATES = (
-    MeasureState.AGREED,
-    MeasureState.IN_IMPLEMENTATION,
-    MeasureState.IMPLEMENTED,
-    MeasureState.SUSPENDED,
-    MeasureState.LIFTED,
-    MeasureState.EXPIRED,
-)
 
 
 class ResponseMeasure(MarkedChild):
@@ -382,14 +325,6 @@ class ImpactEvaluation(MarkedChild):
 
 
 # --- The two notes: options notes and strategic response notes (revised implementing guidelines 2023, paras 15 and 24, step 3) ---
-
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    CIRCULATED = "circulated", _("Circulated for comments")
-    SUBMITTED = "submitted", _("Submitted to HWPCI")
-    SUPERSEDED = "superseded", _("Superseded")
-    APPROVED = "approved", _("Approved by the Council")
 
 
 def note_status_field(choices=NoteStatus.choices) -> FSMField:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from awareness.selectors import assessment_list
+
 from . import drafting, notes, services
 from .forms import OptionFormSet, OptionsNoteForm, StrategicMeasureFormSet, StrategicNoteForm
 from .models import OptionsNote, OptionsNoteComment, OptionsNoteVersion, StrategicNoteComment, StrategicNoteVersion, StrategicResponseNote
@@ -28,8 +30,6 @@ def _fields(form) -> dict:
 
 
 def options_editor(request, *, note=None, case=None) -> dict:
-    from awareness.selectors import assessment_list
-
     the_case = case or note.case
     content = note.content if note else {}
     initial = {key: value for key, value in content.items() if key != "options"}

@@ -21,10 +21,12 @@ from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset, visible_or_none
 from cdt.workflow import TransitionConflict
+from council.models import Decision
 
 from . import drafting, notes, permissions, services
+from .choices import NoteStatus
 from .forms import CommentForm
-from .models import NoteStatus, OptionsNote, StrategicResponseNote
+from .models import OptionsNote, StrategicResponseNote
 
 
 def _date(value: str | None):
@@ -286,8 +288,6 @@ def act(request, kind, note_id, action):
         else:
             decision = None
             if request.POST.get("decision"):
-                from council.models import Decision
-
                 raw = request.POST["decision"].strip()
                 if (decision_id := whole_number(raw)) is not None:
                     decision = protected_queryset(Decision.objects.all(), request.user).filter(pk=decision_id).first()

@@ -3,8 +3,9 @@ Used by the state machine (``permission=``), the services, pages and API."""
 
 from __future__ import annotations
 
-from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
+
+from .choices import NoteStatus
 
 
 def may_propose(case, user) -> bool:
@@ -42,10 +43,6 @@ def may_evaluate(measure, user) -> bool:
     return is_eeas(user) or is_chair(user) or bool(user and user.is_authenticated and user.has_role(Role.SIAC_ANALYST))
 
 
-def may_edit_catalogue(user) -> bool:
-    return is_secretariat(user)
-
-
 def may_draft_note(note, user) -> bool:
     """The EEAS drafts both notes (Commission contributors add input through comments)."""
     return is_eeas(user)
@@ -53,8 +50,6 @@ def may_draft_note(note, user) -> bool:
 
 def may_comment_note(note, user) -> bool:
     """Delegates with access comment while the note is circulated or submitted; the EEAS answers."""
-    from .models import NoteStatus
-
     return (
         is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))
     ) and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)

@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from cdt.security.selectors import protected_queryset
 
 from . import checks
-from .models import TAKEN_STATES, ImpactEvaluation, MeasureType, ResponseMeasure
+from .choices import TAKEN_STATES
+from .models import ImpactEvaluation, MeasureType, ResponseMeasure
 
 
 def catalogue() -> QuerySet[MeasureType]:

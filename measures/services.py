@@ -15,21 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from awareness.models import Assessment
 from cases.models import Case
+from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
+from cdt.security.grants import access_grant, organisation_group
+from cdt.security.markings import Distribution
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
 from . import checks, drafting, notes, permissions
+from .choices import MeasureState, NoteStatus
 from .models import (
     ImpactEvaluation,
     ListedPerson,
-    MeasureState,
     MeasureTransition,
     MeasureType,
-    NoteStatus,
     NoteTransition,
     OptionsNote,
     OptionsNoteVersion,
@@ -351,7 +354,6 @@ def options_content_clean(content, by) -> dict:
     """An options note's content, with its assessment references checked
     against what the drafter may see (an unseen one is "no such")."""
     clean = notes.clean_options_content(content, measure_slugs=_measure_slugs())
-    from awareness.models import Assessment
 
     visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
     missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
@@ -405,10 +407,6 @@ def strategic_note_create(
     organisations and, by default, HWPCI (``shared_with_all_delegations``:
     the note is distributed to HWPCI, docs/decisions/0022)."""
     from django.contrib.auth.models import Group
-
-    from cdt.accounts.roles import GROUP_NAMES, Role
-    from cdt.security.grants import access_grant, organisation_group
-    from cdt.security.markings import Distribution
 
     if not permissions.may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))

@@ -13,8 +13,9 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.listing import paginate
 from cdt.security.access import can_view_child
-from cdt.security.selectors import highest_marking, protected_get, visible_ids, visible_or_none
+from cdt.security.selectors import highest_marking, protected_get, protected_queryset, visible_ids, visible_or_none
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.models import Decision
 
@@ -34,7 +35,6 @@ def measures_panel(request, case):
     the proposal form for those who may propose."""
     measures = list(selectors.measure_list(user=request.user).filter(case=case).order_by("proposed_at", "id"))
     level, basis = checks.supported_escalation(case, request.user)
-    from cdt.security.selectors import protected_queryset
 
     from .models import OptionsNote, StrategicResponseNote
 
@@ -193,8 +193,6 @@ def evaluation_record(request, evaluation_id: int):
 @declare_access(OBJECT, model=ImpactEvaluation, kind=LIST)
 def evaluation_list(request):
     """Impact evaluations not yet recorded, soonest first (overdue flagged)."""
-    from cdt.core.listing import paginate
-
     from .filters import EvaluationFilter
 
     evaluation_filter = EvaluationFilter(

@@ -13,8 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import AccessRequest, Case
 from cdt.security.access import visible_to
+from measures.models import StrategicResponseNote
 
 from .models import Channel, Deadline, Notification
 
@@ -23,9 +24,6 @@ def visible_rows(user, prefix: str = "") -> Q:
     """Rows about a case (or a protected object without a case) the user
     may still see, at a classification the user is cleared for; and rows
     about the user's own requests for access (they name no case)."""
-    from cases.models import AccessRequest
-    from measures.models import StrategicResponseNote
-
     # Correlated on the row's case: a user's unread rows are few, and a page
     # of the inbox stops after 25, so checking their cases one by one beats
     # building the set of every case the user may see (``make bench``).

@@ -5,7 +5,7 @@ put and decided, the outcome recorded."""
 from __future__ import annotations
 
 from attribution import services
-from attribution.models import Basis, ClaimType, Confidence, Rating
+from attribution.choices import Basis, ClaimType, Confidence, Rating
 from cdt.directory.models import MemberState
 from council.models import PositionValue
 from council.services import decision_record, position_set

@@ -9,19 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from attribution import services
-from attribution.models import (
-    AttributionDeliberation,
-    Basis,
-    ClaimType,
-    Confidence,
-    DeliberationStatus,
-    DeliberationTransition,
-    PlanStatus,
-    Rating,
-    Statement,
-    StatementStatus,
-    StatementVersion,
-)
+from attribution.choices import Basis, ClaimType, Confidence, DeliberationStatus, PlanStatus, Rating, StatementStatus
+from attribution.models import AttributionDeliberation, DeliberationTransition, Statement, StatementVersion
 from awareness.models import ThreatActor
 from cases.models import CaseState
 from cdt.directory.models import MemberState, Organisation
@@ -30,7 +19,8 @@ from council.models import PositionValue
 from council.services import hr_act_record
 from measures import drafting
 from measures import services as measure_services
-from measures.models import MeasureState, MeasureType
+from measures.choices import MeasureState
+from measures.models import MeasureType
 
 from .attribution_support import assess_all, attribute, claim, decide, referred
 from .cases_support import case_at, satisfy_guards, walk_to

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 import cdt.workflow.errors as workflow_errors
 from cases import services
 from cases.models import CaseState, CaseTransition, ClosureReason
-from cases.permissions import is_chair
 from cases.workflow import transitions
+from cdt.accounts.roles import is_chair
 from cdt.security.models import AuditEntry
 from cdt.workflow.registry import _GUARDS
 from notifications.models import Event, EventKind

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, CaseState, CaseTransition
-from cdt.core import dashboard, figures
 from cdt.directory.models import CouncilBody
 from council.services import question_put
+from overview import dashboard, figures
 
 from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
 

@@ -41,17 +41,15 @@ from django.utils import timezone
 from django.views.generic.list import MultipleObjectMixin
 from rest_framework.mixins import ListModelMixin
 
+from attribution.choices import Basis, Party, StatementType
 from attribution.models import (
     Alignment,
     AttributionClaim,
     AttributionDeliberation,
-    Basis,
     CommunicationPlan,
     Consideration,
     ConsiderationComment,
-    Party,
     Statement,
-    StatementType,
 )
 from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
 from cases.models import AccessRequest, AccessRequestStatus, Case, CaseKind

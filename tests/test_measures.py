@@ -13,7 +13,8 @@ from cdt.directory.models import Organisation
 from council.services import hr_act_record
 from measures import services
 from measures.catalogue import CATALOGUE
-from measures.models import ImpactEvaluation, MeasureEffect, MeasureForm, MeasureState, MeasureType, ResponseMeasure
+from measures.choices import MeasureEffect, MeasureForm, MeasureState
+from measures.models import ImpactEvaluation, MeasureType, ResponseMeasure
 
 from .attribution_support import attribute
 from .cases_support import case_at, walk_to

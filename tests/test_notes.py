@@ -11,7 +11,8 @@ from cases.models import CaseState
 from cdt.security.markings import Classification, Tlp
 from council.services import hr_act_record
 from measures import notes, services
-from measures.models import NoteStatus, OptionsNote
+from measures.choices import NoteStatus
+from measures.models import OptionsNote
 
 from .cases_support import walk_to
 

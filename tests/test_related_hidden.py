@@ -17,7 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attribution.models import AttributionClaim, AttributionDeliberation, Basis, ClaimType, CommunicationPlan, Confidence, Party, Statement
+from attribution.choices import Basis, ClaimType, Confidence, Party
+from attribution.models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
 from awareness.models import ThreatActor
 from cases import services as case_services
 from cases.models import CaseState, ClosureReason, ProportionalityAssessment
@@ -453,7 +454,7 @@ def test_editing_a_plan_keeps_what_the_editor_may_not_see(cast, case, make_user,
 def test_attribution_check_of_a_measure_derives_nothing_from_a_hidden_deliberation(cast, case, uncleared, signed_in):
     """A concluded EU attribution classified above the reader's clearance:
     the measure page reads as if there were none (no "attributed" flag)."""
-    from attribution.models import DeliberationStatus
+    from attribution.choices import DeliberationStatus
 
     actor = ThreatActor.objects.create(name="Attributed Bear")
     deliberation = AttributionDeliberation.objects.create(case=case, opened_by=cast["chair"], classification=RESTREINT)

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from awareness.models import ThreatActor
-from cdt.core.search import search
 from measures.services import options_note_create
+from overview.search import search
 
 from .cases_support import walk_to
 

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission, CaseKind, CaseState
-from cdt.core.dashboard import READY_CANDIDATES
 from cdt.directory.models import Organisation
 from cdt.security.access import codename
 from cdt.security.grants import organisation_group
 from cdt.security.markings import Classification, Tlp
+from overview.dashboard import READY_CANDIDATES
 
 from .cases_support import cast, open_case, signed_in, walk_to  # noqa: F401
 

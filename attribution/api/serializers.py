@@ -11,16 +11,15 @@ from cdt.security.markings import Classification, validate_classification_ceilin
 from council.models import VotingRule
 from measures.models import ResponseMeasure
 
+from ..choices import AttributionOption, Rating
 from ..models import (
     PARTNER_KINDS,
     Alignment,
     AttributionClaim,
     AttributionDeliberation,
-    AttributionOption,
     CommunicationPlan,
     Consideration,
     ConsiderationComment,
-    Rating,
     Statement,
 )
 

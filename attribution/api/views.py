@@ -30,7 +30,8 @@ from measures.api.notes import NoteViewSetBase
 from measures.models import ResponseMeasure
 
 from .. import services
-from ..models import AttributionClaim, AttributionDeliberation, Basis, CommunicationPlan, Consideration, Statement
+from ..choices import Basis
+from ..models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement
 from .serializers import (
     AlignmentSerializer,
     AmplifySerializer,

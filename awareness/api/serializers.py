@@ -3,6 +3,7 @@ from rest_framework import serializers
 from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
+from cdt.security.access import visible_to
 from cdt.security.api import MarkingsSerializer
 from cdt.security.markings import Distribution
 
@@ -91,8 +92,6 @@ class RequestForInformationSerializer(json_fields.ModelSerializer):
         if instance.answer_id:
             visible = getattr(instance, "answer_visible", None)
             if visible is None:
-                from cdt.security.access import visible_to
-
                 user = self.context["request"].user if "request" in self.context else None
                 visible = user is not None and visible_to(Assessment.objects.filter(pk=instance.answer_id), user).exists()
             if not visible:

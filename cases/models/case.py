@@ -6,10 +6,12 @@ guidelines 2023, section 5, para 24).
 
 The workflow is the ``state`` field's state machine (django-fsm-2). Each
 transition is declared here with the roles that may trigger it
-(``permission``) and its guards (``conditions``: reads only). Transitions
-run only through :func:`cases.services.case_transition`, which locks the
-row, checks permission, guards and input, logs a :class:`CaseTransition`
-row and writes the notification event (``notifications.Event``) of the step.
+(``permission``) and what it needs (``custom``); its guards are registered
+with the engine (``cases/guards.py``). Transitions run only through the
+workflow engine (:func:`cdt.workflow.transition_run`, via
+:func:`cases.services.case_transition`), which locks the row, checks
+permission, guards and input, logs a :class:`CaseTransition` row, audits it
+and writes the notification event (``notifications.Event``) of the step.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from awareness.models import ThreatActor
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
 
-from .. import guards, permissions
+from .. import permissions
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -155,7 +156,7 @@ class Case(ConcurrentTransitionMixin, Marked):
         help_text=_("Activity emanating from a State's territory does not by itself make that State responsible (para 12)."),
     )
     transit_territory = models.CharField(_("territory of transit"), max_length=200, blank=True)
-    suspected_actors = models.ManyToManyField(ThreatActor, blank=True, related_name="cases", verbose_name=_("suspected actors"))
+    suspected_actors = models.ManyToManyField("awareness.ThreatActor", blank=True, related_name="cases", verbose_name=_("suspected actors"))
     # End of the track
     closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
     merged_into = models.ForeignKey(
@@ -206,7 +207,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.STARTED,
         target=CaseState.AWARENESS,
         permission=_role_rule(permissions.may_share_awareness),
-        conditions=guards.conditions("share_awareness"),
         custom={"label": _("Share situational awareness")},
     )
     def share_awareness(self, **_: Any) -> None:
@@ -217,7 +217,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.AWARENESS,
         target=CaseState.EXPLORATION,
         permission=_role_rule(permissions.may_explore_response),
-        conditions=guards.conditions("explore_response"),
         custom={"label": _("Explore a response")},
     )
     def explore_response(self, **_: Any) -> None:
@@ -228,7 +227,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.EXPLORATION,
         target=CaseState.DELIBERATION,
         permission=_role_rule(permissions.may_chair),
-        conditions=guards.conditions("open_deliberation"),
         custom={"label": _("Open deliberations")},
     )
     def open_deliberation(self, **_: Any) -> None:
@@ -239,7 +237,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.DELIBERATION,
         target=CaseState.DECISION,
         permission=_role_rule(permissions.may_chair),
-        conditions=guards.conditions("refer_for_decision"),
         custom={"label": _("Refer for decision")},
     )
     def refer_for_decision(self, **_: Any) -> None:
@@ -250,7 +247,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.DECISION,
         target=CaseState.DELIBERATION,
         permission=_role_rule(permissions.may_chair),
-        conditions=guards.conditions("return_to_deliberation"),
         custom={"label": _("Return to deliberations")},
     )
     def return_to_deliberation(self, **_: Any) -> None:
@@ -261,7 +257,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.DECISION,
         target=CaseState.IMPLEMENTATION,
         permission=_role_rule(permissions.may_implement),
-        conditions=guards.conditions("implement"),
         custom={"label": _("Implement")},
     )
     def implement(self, **_: Any) -> None:
@@ -272,7 +267,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.IMPLEMENTATION,
         target=CaseState.PARTNER_COOPERATION,
         permission=_role_rule(permissions.may_involve_partners),
-        conditions=guards.conditions("involve_partners"),
         custom={"label": _("Involve international partners")},
     )
     def involve_partners(self, **_: Any) -> None:
@@ -283,7 +277,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=[CaseState.IMPLEMENTATION, CaseState.PARTNER_COOPERATION],
         target=CaseState.EVALUATION,
         permission=_role_rule(permissions.may_evaluate),
-        conditions=guards.conditions("evaluate"),
         custom={"label": _("Evaluate impact")},
     )
     def evaluate(self, **_: Any) -> None:
@@ -294,7 +287,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.EVALUATION,
         target=CaseState.SUSTAINED_ENGAGEMENT,
         permission=_role_rule(permissions.may_chair),
-        conditions=guards.conditions("sustain"),
         custom={"label": _("Sustain engagement")},
     )
     def sustain(self, **_: Any) -> None:
@@ -305,7 +297,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.SUSTAINED_ENGAGEMENT,
         target=RETURN_VALUE(CaseState.AWARENESS, CaseState.EXPLORATION),
         permission=_role_rule(permissions.may_revisit),
-        conditions=guards.conditions("revisit"),
         custom={
             "label": _("Revisit an earlier step"),
             "needs": ("reason", "target"),
@@ -321,7 +312,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=OPEN_STATES,
         target=CaseState.CLOSED,
         permission=_role_rule(permissions.may_close),
-        conditions=guards.conditions("close"),
         custom={"label": _("Close the case"), "needs": ("reason",), "reasons": ClosureReason.choices},
     )
     def close(self, *, reason: str, merged_into: Case | None = None, **_: Any) -> None:
@@ -335,7 +325,6 @@ class Case(ConcurrentTransitionMixin, Marked):
         source=CaseState.CLOSED,
         target=CaseState.AWARENESS,
         permission=_role_rule(permissions.may_reopen),
-        conditions=guards.conditions("reopen"),
         custom={"label": _("Reopen"), "needs": ("reason",)},
     )
     def reopen(self, **_: Any) -> None:

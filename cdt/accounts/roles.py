@@ -7,10 +7,28 @@ Presidency, which chairs HWPCI, and the Council secretariat.
 
 A group's name is the role's English label, so the admin console reads
 naturally; code refers to roles by :class:`Role` only.
+
+The role checks every app uses (:func:`is_delegate`, :func:`is_chair`,
+:func:`is_eeas`, :func:`is_secretariat`) live here, on the ground floor, so
+no app reaches into another's permissions for them. "Chair" is computed, not
+assigned: the HWPCI delegates of the Member State holding the Presidency on
+the day (the directory's Presidency calendar).
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, TypeGuard
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cdt.directory.selectors import presidency_on
+from cdt.security.types import AnyUser, is_signed_in
+
+if TYPE_CHECKING:
+    from cdt.accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -53,3 +71,31 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, list[str]] = {
 
 #: Prefix of the one group per organisation (targets of whole-delegation grants).
 ORGANISATION_GROUP_PREFIX = "Organisation: "
+
+#: The EEAS's code in the directory.
+EEAS_CODE = "EEAS"
+
+
+def is_delegate(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.has_role(Role.HWPCI_DELEGATE) and user.member_state is not None)
+
+
+def is_chair(user: AnyUser, on: datetime.date | None = None) -> bool:
+    """A delegate of the Member State holding the Presidency on ``on``."""
+    if not is_delegate(user):
+        return False
+    on = on or timezone.localdate()
+    cache = user.__dict__.setdefault("_cdt_presidency", {})
+    if on not in cache:
+        term = presidency_on(on)
+        cache[on] = term.member_state_id if term else None
+    member_state = user.member_state  # not None: a delegate's
+    return member_state is not None and cache[on] == member_state.pk
+
+
+def is_eeas(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.organisation_id and user.organisation and user.organisation.code == EEAS_CODE)
+
+
+def is_secretariat(user: AnyUser) -> TypeGuard[User]:
+    return bool(is_signed_in(user) and user.has_role(Role.SECRETARIAT))

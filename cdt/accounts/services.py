@@ -16,7 +16,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cdt.directory.models import Organisation
+from cdt.security.audit import audit_record
+from cdt.security.grants import organisation_group
 from cdt.security.markings import Classification
+from cdt.security.models import AuditEntry
 
 from .models import ApiToken, User
 from .roles import GROUP_NAMES, ORGANISATION_GROUP_PREFIX, SECRETARIAT_MODEL_PERMISSIONS, Role
@@ -110,8 +113,6 @@ def user_upsert(
 def user_organisation_group_sync(*, user: User) -> None:
     """Keep the user in exactly the group of their own organisation, so a
     whole-delegation grant reaches its members and nobody who has left."""
-    from cdt.security.grants import organisation_group
-
     stale = user.groups.filter(name__startswith=ORGANISATION_GROUP_PREFIX)
     organisation = user.organisation  # None without a query when unset
     if organisation is None:
@@ -141,9 +142,6 @@ def second_factor_confirm(*, request: HttpRequest, user: User, otp_token: str) -
     with it. Audited either way."""
     from django_otp import login as otp_login
 
-    from cdt.security.audit import audit_record
-    from cdt.security.models import AuditEntry
-
     device = second_factor_enrolment(user=user)
     with transaction.atomic():
         if not device.verify_token(otp_token):
@@ -163,9 +161,6 @@ def second_factor_verify(*, request: HttpRequest, user: User, otp_token: str) ->
     throttles repeated failures per device). Audited either way."""
     from django_otp import login as otp_login
     from django_otp import match_token
-
-    from cdt.security.audit import audit_record
-    from cdt.security.models import AuditEntry
 
     device = match_token(user, otp_token)
     if device is None:

@@ -33,6 +33,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from cdt.directory.models import Organisation
+
 from .markings import Distribution, Tlp
 from .types import AnyUser, is_active_user, is_signed_in
 
@@ -141,8 +143,6 @@ def _in_hwpci(user: User) -> Exists:
     """Whether the user's organisation receives HWPCI documents, read when
     the query runs (the secretariat may change it): an uncorrelated
     ``EXISTS``, evaluated once per query."""
-    from cdt.directory.models import Organisation
-
     return Exists(Organisation.objects.filter(pk=user.organisation_id or 0, in_hwpci_distribution=True))
 
 
@@ -246,12 +246,6 @@ def cleared_for(level: int) -> Q:
     return Q(clearance__gte=int(level)) & (Q(clearance_expires_on__isnull=True) | Q(clearance_expires_on__gte=timezone.localdate()))
 
 
-def viewers_of_child(child: MarkedChild, users: QuerySet[User] | None = None, action: str = "view") -> QuerySet[User]:
-    """:func:`visible_children` read the other way round: the users who may
-    see the parent and are cleared for the child's own classification."""
-    return viewers_of(child.parent, users, action).filter(cleared_for(int(child.classification)))
-
-
 def visible_children(queryset: QuerySet[_C], user: AnyUser, action: str = "view") -> QuerySet[_C]:
     """Children (:class:`~cdt.security.models.MarkedChild`) of objects
     ``user`` may see, limited to the children's own classification."""
@@ -303,8 +297,6 @@ def can_view(user: AnyUser, obj: Marked, action: str = "view") -> bool:
 def _reaches(obj: Marked, user: User) -> bool:
     """Whether ``obj``'s distribution reaches ``user`` (:func:`_distributed`
     for one object, in Python)."""
-    from cdt.directory.models import Organisation
-
     if obj.distribution == Distribution.HWPCI:
         return (
             user.organisation_id is not None and Organisation.objects.filter(pk=user.organisation_id, in_hwpci_distribution=True).exists()

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
 
 from .access import codename, permission_models
@@ -168,8 +169,6 @@ class ProtectedModelAdmin(RestrictedChoicesAdmin):
     delegation_access_template = "admin/cdt/delegation_access.html"
 
     def _is_secretariat(self, request: HttpRequest) -> bool:
-        from cdt.accounts.roles import Role
-
         user = request.user
         return is_active_user(user) and user.is_staff and user.has_role(Role.SECRETARIAT)
 

@@ -29,16 +29,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import EEAS_CODE, Role
 from cdt.directory.models import Organisation
 
 from .types import AnyUser, is_signed_in
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-#: The EEAS's code in the directory (as :data:`cases.permissions.EEAS_CODE`).
-EEAS_CODE = "EEAS"
 
 #: Partners the partner liaison logs requests from.
 PARTNER_KINDS = (Organisation.Kind.PARTNER_STATE, Organisation.Kind.INTERNATIONAL_ORGANISATION)

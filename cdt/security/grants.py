@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cdt.accounts.roles import ORGANISATION_GROUP_PREFIX
 from cdt.directory.models import Organisation
 
 from .access import codename
@@ -27,8 +28,6 @@ PermissionChange = Callable[[str, Any, Model], Any]
 def organisation_group(organisation: Organisation) -> Group:
     """The group of everyone in ``organisation``: the target of a
     whole-delegation (or whole-body) grant."""
-    from cdt.accounts.roles import ORGANISATION_GROUP_PREFIX
-
     group, _ = Group.objects.get_or_create(name=f"{ORGANISATION_GROUP_PREFIX}{organisation.code}")
     return group
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "awareness",
     "council",
     "notifications",
+    # Above the domain apps: what gathers them (dashboards, search, figures, demo data).
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -298,7 +300,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
         "ClassificationEnum": "cdt.security.markings.classification_names",
-        "AttributionOptionEnum": "attribution.models.AttributionOption",
+        "AttributionOptionEnum": "attribution.choices.AttributionOption",
         "DistributionEnum": "cdt.security.markings.Distribution",
         "CaseDistributionEnum": ["hwpci", "restricted"],
     },

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from cases.api.serializers import VisibleCaseField
 from cdt.core.api import fields as json_fields
-from cdt.directory.models import CouncilBody, MemberState
+from cdt.directory.models import CouncilBody
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
 
@@ -136,8 +136,3 @@ class WrittenProcedureSerializer(json_fields.ModelSerializer):
             "decision",
         )
         read_only_fields = ("case", "status", "opened_at", "closed_at", "decision")
-
-
-class MemberStateCodeField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="code", queryset=MemberState.objects.all(), **kwargs)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from awareness.models import ThreatActor
 from cases.models import Case
+from cases.selectors import case_list
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.access import OBJECT, declare_access
 from cdt.core.api import fields as json_fields
@@ -90,7 +91,6 @@ class StrategicNoteSerializer(MarkingsSerializer):
         prefetched = getattr(note.actor, "visible_cases", None)
         if prefetched is not None:
             return [case.pk for case in prefetched]
-        from cases.selectors import case_list
 
         return list(case_list(user=self.context["request"].user).filter(suspected_actors=note.actor_id).values_list("pk", flat=True))
 
@@ -288,8 +288,6 @@ class StrategicNoteViewSet(NoteViewSetBase):
     def get_queryset(self):
         """With the cases about each note's actor that the user may see, in
         one query for the page (the serializer's ``cases``)."""
-        from cases.selectors import case_list
-
         # Whole rows: a case with a deferred field reads it back at once (its state machine does).
         visible_cases = case_list(user=self.request.user).select_related(None)
         return super().get_queryset().prefetch_related(Prefetch("actor__cases", queryset=visible_cases, to_attr="visible_cases"))

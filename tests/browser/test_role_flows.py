@@ -23,7 +23,8 @@ from playwright.sync_api import expect
 from awareness.models import Assessment
 from cases.models import Case, CaseState
 from council.models import Position, PositionValue, Question, WrittenProcedure
-from measures.models import MeasureState, MeasureType, NoteStatus, OptionsNote, ResponseMeasure
+from measures.choices import MeasureState, NoteStatus
+from measures.models import MeasureType, OptionsNote, ResponseMeasure
 
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 

@@ -35,6 +35,7 @@ from cdt.accounts.roles import Role
 from cdt.accounts.scopes import FEEDS_WRITE, READ
 from cdt.accounts.services import api_token_issue, role_groups_ensure, user_upsert
 from cdt.directory.models import Organisation
+from cdt.directory.reference import load_reference_data
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry, AuditHead
 from notifications.models import Event
@@ -194,8 +195,6 @@ class Command(BaseCommand):
                 "(`make bench` creates one) and pass --scratch-database."
             )
         from django.apps import apps
-
-        from cdt.directory.reference import load_reference_data
 
         load_reference_data(apps)
         role_groups_ensure()

@@ -1,4 +1,5 @@
-"""Load the reference data and the demo scenario (idempotent)."""
+"""Load the reference data and the demo scenario (idempotent): the accounts,
+then every app's demo data, so the command lives above them all."""
 
 from typing import Any
 
@@ -6,12 +7,18 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
+from awareness.demo import seed_demo_feed
+from awareness.models import taxii_collections_ensure
 from cdt.accounts.demo import CLEARANCE_EXPIRY, DEMO_ACCOUNTS, demo_totp_key_base32, demo_totp_key_hex
 from cdt.accounts.second_factor import requires_second_factor
 from cdt.accounts.services import second_factor_register, user_upsert
 from cdt.directory.models import Organisation
 from cdt.directory.reference import load_reference_data
+from measures.catalogue import catalogue_ensure
+from overview.demo import CASES as DEMO_CASES
+from overview.demo import seed_demo_cases
 
 
 class Command(BaseCommand):
@@ -23,9 +30,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             load_reference_data(apps)
             # Reference data of the other apps (migrations create them; a flushed database lacks them).
-            from awareness.models import taxii_collections_ensure
-            from measures.catalogue import catalogue_ensure
-
             taxii_collections_ensure()
             catalogue_ensure(apps)
             for account in DEMO_ACCOUNTS:
@@ -52,18 +56,11 @@ class Command(BaseCommand):
                 f"  {user.username:<{width}}  {user.get_full_name()} — {organisation} — {', '.join(user.role_labels)}"
                 + ("" if not created else "  (new)")
             )
-        from django.test.utils import override_settings
-
-        from cases.demo import CASES as DEMO_CASES
-        from cases.demo import seed_demo_cases
-
         # The scenario's events fill the demo users' notification centres; their
         # e-mails are not printed (the console backend would flood the terminal).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             created_cases = seed_demo_cases(self.stdout)
             self.stdout.write(f"Demo cases: {created_cases} created ({len(DEMO_CASES)} in the scenario, at several steps of the process).")
-            from awareness.demo import seed_demo_feed
-
             seed_demo_feed(self.stdout)
         needing = [user for user, _, _ in rows if requires_second_factor(user)]
         if needing:

@@ -19,14 +19,13 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cases.models import CaseKind, CaseState
-
-from .charts import BarChart, Timeline, bar_chart, timeline
+from cases.models import CaseKind, CaseState, CaseTransition
+from cases.selectors import case_list
+from cdt.core.charts import BarChart, Timeline, bar_chart, timeline
+from measures.selectors import measure_list
 
 
 def cases_by_step(user) -> BarChart:
-    from cases.selectors import case_list
-
     counts = defaultdict(lambda: [0] * len(CaseKind))
     kinds = list(CaseKind)
     for state, kind, total in case_list(user=user).order_by().values_list("state", "kind").annotate(total=Count("pk")):
@@ -51,8 +50,6 @@ def cases_by_step(user) -> BarChart:
 def measures_by_type_and_year(user, *, years: int = 3) -> BarChart:
     """Measures proposed per catalogue type, split by year: the last
     ``years`` years and everything earlier."""
-    from measures.selectors import measure_list
-
     this_year = timezone.localdate().year
     recent = list(range(this_year - years + 1, this_year + 1))
     counts = defaultdict(lambda: [0] * (years + 1))
@@ -78,9 +75,6 @@ def measures_by_type_and_year(user, *, years: int = 3) -> BarChart:
 def time_per_step(user) -> BarChart:
     """Median days a case spent at each step before leaving it, from the
     transition log (a step re-entered counts once per stay)."""
-    from cases.models import CaseTransition
-    from cases.selectors import case_list
-
     cases = case_list(user=user).order_by()
     opened = dict(cases.values_list("pk", "created_at"))
     stays = defaultdict(list)

@@ -1,7 +1,8 @@
 """Demo cases for ``seed_demo``: a handful of fictional cases at different
 steps of the response process, walked there through the real services
 (so their timelines, audit entries and events are genuine). Idempotent:
-a demo case that exists (by title) is left alone."""
+a demo case that exists (by title) is left alone. The scenario drives every
+domain app (council, measures, attribution, awareness), so it lives above them."""
 
 from __future__ import annotations
 
@@ -11,17 +12,24 @@ from typing import Any, Protocol
 
 from django.db import transaction
 
+from attribution.demo import demo_attribution
 from awareness.models import ThreatActor
+from awareness.services import assessment_record
+from cases import services
+from cases.access_requests import access_request_create
+from cases.models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
+from cdt.accounts.demo import DEMO_USERNAMES
 from cdt.accounts.models import User
-from cdt.accounts.roles import Role
+from cdt.accounts.roles import Role, is_chair
+from cdt.accounts.services import user_upsert
 from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.directory.selectors import presidency_on
 from cdt.security.grants import access_grant
 from cdt.security.markings import Classification, Distribution, Tlp
-
-from . import services
-from .access_requests import access_request_create
-from .models import Case, CaseKind, ClosureReason, Context, LegalQualification, Sector
-from .permissions import is_chair
+from council import services as council
+from council.demo import seed_demo_meetings
+from council.models import Position, PositionValue, WrittenProcedure
+from measures.demo import demo_measures_implement, demo_measures_select, demo_options_note, demo_strategic_note
 
 
 class Writer(Protocol):
@@ -206,9 +214,6 @@ def _chair(stdout: Writer) -> User:
     delegate of whoever holds it (created once), so the demo keeps working."""
     from django.conf import settings
 
-    from cdt.accounts.services import user_upsert
-    from cdt.directory.selectors import presidency_on
-
     chair = User.objects.get(username="chair-ie")
     if is_chair(chair):
         return chair
@@ -233,8 +238,6 @@ def _chair(stdout: Writer) -> User:
 
 def seed_demo_cases(stdout: Writer) -> int:
     """Create the demo cases that do not exist yet; return how many."""
-    from cdt.accounts.demo import DEMO_USERNAMES
-
     chair = _chair(stdout)
     users = {user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES | {chair.username})}
     created = 0
@@ -304,29 +307,18 @@ def seed_demo_cases(stdout: Writer) -> int:
                 elif transition == "silence_procedure":
                     _silence_procedure(case, by, users, **data)
                 elif transition == "attribution":
-                    from attribution.demo import demo_attribution
-
                     demo_attribution(case, users, by)
                 else:
                     if transition == "explore_response" and not case.assessments.exists():
                         _siac_assessment(case, users["siac-analyst"])
                     if transition == "open_deliberation":
-                        from measures.demo import demo_options_note
-
                         demo_options_note(case, users)
                     if transition == "refer_for_decision":
-                        from measures.demo import demo_measures_select
-
                         demo_measures_select(case, users, chair)
                     case = services.case_transition(case=case, by=by, transition=transition, **data).case
                     if transition == "implement":
-                        from measures.demo import demo_measures_implement
-
                         demo_measures_implement(case, users, chair)
             created += 1
-    from council.demo import seed_demo_meetings
-    from measures.demo import demo_strategic_note
-
     seed_demo_meetings(chair)
     demo_strategic_note(users)
     return created
@@ -335,9 +327,6 @@ def seed_demo_cases(stdout: Writer) -> int:
 def _council_decision(case: Case, chair: User, users: dict[str, User], *, text: str, body: str, legal_act: str) -> None:
     """A question decided unanimously in a meeting: the delegates set their
     own positions, the chair records the others as stated orally."""
-    from council import services as council
-    from council.models import PositionValue
-
     question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
     for state in MemberState.objects.all():
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
@@ -348,9 +337,6 @@ def _council_decision(case: Case, chair: User, users: dict[str, User], *, text: 
 def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text: str, body: str) -> None:
     """A question with a mixed positions board and an open silence procedure."""
     from django.utils import timezone
-
-    from council import services as council
-    from council.models import Position, PositionValue, WrittenProcedure
 
     question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
     stances: dict[str, tuple[PositionValue, dict[str, Any]]] = {
@@ -380,8 +366,6 @@ def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text:
 
 def _siac_assessment(case: Case, analyst: User) -> None:
     """Step 2: SIAC's assessment, which follows its case to whoever sees it."""
-    from awareness.services import assessment_record
-
     assessment_record(
         by=analyst,
         kind="written",

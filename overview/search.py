@@ -23,6 +23,12 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from attribution.models import Statement
+from awareness import selectors as awareness
+from cases import selectors as cases
+from cdt.security.selectors import protected_list_record, protected_queryset
+from measures.models import OptionsNote, StrategicResponseNote
+
 MAX_QUERY_LENGTH = 200
 
 
@@ -38,12 +44,6 @@ class Source:
 
 
 def _sources() -> list[Source]:
-    from attribution.models import Statement
-    from awareness import selectors as awareness
-    from cases import selectors as cases
-    from cdt.security.selectors import protected_queryset
-    from measures.models import OptionsNote, StrategicResponseNote
-
     return [
         Source(
             "case",
@@ -140,8 +140,6 @@ def search(*, user, query: str, kinds: set[str] | None = None, limit: int = 10, 
     """At most ``limit`` results per kind (one query per kind), each kind
     saying whether there are more. The classified results are audited (one
     entry for the whole search; ``request`` adds the path and address)."""
-    from cdt.security.selectors import protected_list_record
-
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     if not query or not user.is_authenticated:
         return []

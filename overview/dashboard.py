@@ -20,7 +20,20 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cdt.accounts.roles import Role
+from awareness.selectors import assessment_list, feed_ingestion_list
+from cases.access_requests import access_requests_to_decide
+from cases.models import OPEN_STATES, CaseState
+from cases.selectors import case_list
+from cases.workflow import transition_options
+from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
+from cdt.security.selectors import protected_queryset
+from council.models import Meeting, Position, PositionValue
+from council.selectors import decision_list, question_list, visible_agenda_items, written_procedure_list
+from measures.choices import NoteStatus
+from measures.models import OptionsNote, StrategicResponseNote
+from measures.selectors import evaluation_list
+from notifications.models import Deadline
+from notifications.selectors import visible_rows
 
 #: Rows per panel: a dashboard points to work, the lists hold the rest.
 PANEL_ROWS = 6
@@ -67,9 +80,6 @@ def _marking(obj) -> str:
 
 def awaiting_position(user) -> Panel:
     """Open questions on which the user's state has not yet taken a position."""
-    from council.models import Position, PositionValue
-    from council.selectors import question_list
-
     mine = Position.objects.filter(question=OuterRef("pk"), member_state=user.member_state, value=PositionValue.NONE)
     questions = question_list(user=user).filter(status="open").filter(Exists(mine)).select_related("case").order_by("-put_at")[:PANEL_ROWS]
     return Panel(
@@ -94,8 +104,6 @@ def awaiting_position(user) -> Panel:
 def open_procedures(
     user, *, within: datetime.timedelta | None = None, key: str = "open-procedures", title: Promise = _("Open written procedures")
 ) -> Panel:
-    from council.selectors import written_procedure_list
-
     procedures = written_procedure_list(user=user).filter(status="open").select_related("case")
     if within is not None:
         procedures = procedures.filter(deadline__lte=timezone.now() + within)
@@ -119,8 +127,6 @@ def open_procedures(
 
 def new_assessments(user, *, days: int = 14) -> Panel:
     """Assessments recorded lately on cases the user follows (sees)."""
-    from awareness.selectors import assessment_list
-
     since = timezone.now() - datetime.timedelta(days=days)
     assessments = (
         assessment_list(user=user)
@@ -149,8 +155,6 @@ def new_assessments(user, *, days: int = 14) -> Panel:
 
 
 def recent_decisions(user) -> Panel:
-    from council.selectors import decision_list
-
     decisions = decision_list(user=user).select_related("case").order_by("-decided_on", "-id")[:PANEL_ROWS]
     return Panel(
         "recent-decisions",
@@ -175,9 +179,6 @@ def recent_decisions(user) -> Panel:
 def my_notes(user) -> Panel:
     """The drafter's live notes (not superseded or approved), with how many
     comments each has had."""
-    from cdt.security.selectors import protected_queryset
-    from measures.models import NoteStatus, OptionsNote, StrategicResponseNote
-
     live = [NoteStatus.DRAFT, NoteStatus.CIRCULATED, NoteStatus.SUBMITTED]
     rows = []
     for model, url_name in ((OptionsNote, "options-note-page"), (StrategicResponseNote, "strategic-note-page")):
@@ -206,10 +207,6 @@ def my_notes(user) -> Panel:
 
 def cases_waiting_for_note(user) -> Panel:
     """Cases at step 3 with no options note drafted, circulated or submitted."""
-    from cases.models import CaseState
-    from cases.selectors import case_list
-    from measures.models import NoteStatus, OptionsNote
-
     drafted = OptionsNote.objects.filter(case=OuterRef("pk"), status__in=[NoteStatus.DRAFT, NoteStatus.CIRCULATED, NoteStatus.SUBMITTED])
     cases = case_list(user=user).filter(state=CaseState.EXPLORATION).exclude(Exists(drafted)).order_by("-updated_at")[:PANEL_ROWS]
     return Panel(
@@ -221,8 +218,6 @@ def cases_waiting_for_note(user) -> Panel:
 
 
 def evaluations_due(user, *, days: int = 30) -> Panel:
-    from measures.selectors import evaluation_list
-
     horizon = timezone.localdate() + datetime.timedelta(days=days)
     evaluations = (
         evaluation_list(user=user)
@@ -254,9 +249,6 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
 
 def next_meeting(user) -> Panel:
     """The next HWPCI meeting and the agenda items the user may see."""
-    from council.models import Meeting
-    from council.selectors import visible_agenda_items
-
     meeting = Meeting.objects.filter(body__code="HWPCI", starts_at__gte=timezone.now()).select_related("body").order_by("starts_at").first()
     if meeting is None:
         return Panel("next-meeting", _("Next HWPCI meeting"), empty=_("No HWPCI meeting is scheduled."))
@@ -276,10 +268,6 @@ def cases_ready_to_move(user) -> Panel:
     """Recently changed open cases on which the chair can take a step now
     (role and guards both allow it). Checks a bounded number of cases, so
     the panel's cost does not grow with the register."""
-    from cases.models import OPEN_STATES
-    from cases.selectors import case_list
-    from cases.workflow import transition_options
-
     backwards = {"revisit", "close", "reopen"}
     rows = []
     for case in case_list(user=user).filter(state__in=OPEN_STATES).order_by("-updated_at")[:READY_CANDIDATES]:
@@ -308,8 +296,6 @@ def cases_ready_to_move(user) -> Panel:
 
 
 def feed_log(user) -> Panel:
-    from awareness.selectors import feed_ingestion_list
-
     ingestions = feed_ingestion_list(user=user).defer("payload").order_by("-received_at")[:PANEL_ROWS]
     return Panel(
         "feed-log",
@@ -330,9 +316,6 @@ def feed_log(user) -> Panel:
 
 def overdue(user) -> Panel:
     """Deadlines passed and not met, on what the user may see."""
-    from notifications.models import Deadline
-    from notifications.selectors import visible_rows
-
     deadlines = Deadline.objects.filter(visible_rows(user), done_at=None, due_at__lt=timezone.now()).order_by("due_at")[:PANEL_ROWS]
     return Panel(
         "overdue",
@@ -381,8 +364,6 @@ def expiring_clearances(user, *, days: int = 60) -> Panel:
 def access_requests(user) -> Panel:
     """Requests for access to cases whose distribution the user manages
     (the originator's organisation, the secretariat)."""
-    from cases.access_requests import access_requests_to_decide
-
     requests = access_requests_to_decide(user)[:PANEL_ROWS]
     return Panel(
         "access-requests",
@@ -404,8 +385,6 @@ def access_requests(user) -> Panel:
 
 def panels(user) -> list[tuple[Promise, list[Panel]]]:
     """The dashboard: (role heading, panels) for each of the user's roles."""
-    from cases.permissions import is_chair, is_delegate, is_eeas, is_secretariat
-
     sections = []
     if is_chair(user):
         sections.append(
