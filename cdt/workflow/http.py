@@ -3,7 +3,7 @@
 The API: :func:`api_exception_handler` is DRF's exception handler, so a
 service's ``ValidationError`` (400 naming the field), ``PermissionDenied``
 (403), :class:`TransitionConflict` (409, with the state found) and
-:class:`TransitionGuardFailed` (400, with ``guards``) answer the same way
+:class:`TransitionGuardFailed` (400, with ``guards``, also as ``checks``) answer the same way
 from every view, and views call services without try/except.
 
 Pages: :func:`page_attempt` runs a service and returns either its result or
@@ -41,7 +41,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             body["state"] = exc.state
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionGuardFailed):
-        return Response({"detail": str(exc), "guards": exc.reasons}, status=status.HTTP_400_BAD_REQUEST)
+        # ``checks`` is the name the attribution and measures APIs gave the
+        # same list before the engine; kept so their clients keep working.
+        return Response({"detail": str(exc), "guards": exc.reasons, "checks": exc.reasons}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied) and str(exc):
