@@ -16,6 +16,10 @@ class AttributionConfig(AppConfig):
 
         from . import draft_kinds, views  # noqa: F401  (statements as drafts; the case-page panel)
         from .export import published_attributions
+        from .workflows import DeliberationWorkflow, PlanWorkflow
+
+        DeliberationWorkflow.register()
+        PlanWorkflow.register()
 
         if published_attributions not in CONTRIBUTORS:
             CONTRIBUTORS.append(published_attributions)

@@ -31,9 +31,11 @@ from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import MarkedChild
+from cdt.workflow.records import TransitionRecord
 from measures.models import NoteCommentBase, NoteLifecycle, NoteVersionBase, note_status_field, note_transitions
+from notifications.models import EventKind
 
-from . import permissions
+from . import guards, permissions
 from .choices import (
     ATTRIBUTING_OPTIONS,
     BASIS_PARTY,
@@ -50,24 +52,6 @@ from .choices import (
     StatementStatus,
     StatementType,
 )
-
-
-class TransitionLog(models.Model):
-    """One row per step of a deliberation's, statement's or plan's lifecycle.
-    ``subject_field`` names the foreign key to what moved."""
-
-    subject_field: str = ""
-
-    transition = models.CharField(max_length=40)
-    source = models.CharField(max_length=20)
-    target = models.CharField(max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
 
 # --- Claims -------------------------------------------------------------------------------------------
 
@@ -150,8 +134,8 @@ PARTNER_KINDS = (Organisation.Kind.PARTNER_STATE, Organisation.Kind.INTERNATIONA
 
 class AttributionDeliberation(MarkedChild):
     """The Council's deliberation on a coordinated political attribution at
-    EU level for one case. Transitions run only through
-    ``attribution.services.deliberation_refer`` / ``deliberation_conclude``."""
+    EU level for one case. Its transitions run on the workflow engine
+    (``attribution.workflows.DeliberationWorkflow``)."""
 
     parent_field = "case"
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="attribution_deliberation")
@@ -197,43 +181,25 @@ class AttributionDeliberation(MarkedChild):
     def attributes(self) -> bool:
         return self.status == DeliberationStatus.CONCLUDED and self.outcome in ATTRIBUTING_OPTIONS
 
-    # Guards read only; bodies change fields of the deliberation; the service checks input and logs.
+    # Bodies only set fields; the workflow checks the input, logs, audits and emits the event.
 
     def grid_gaps(self) -> list[str]:
-        """Considerations still without an assessment text or a rating."""
-        from django.utils.translation import gettext as _t
-
-        gaps = [
-            _t("Consideration %(number)s is not assessed.") % {"number": c.number}
-            for c in self.considerations.all()
-            if not c.assessment.strip() or not c.rating
-        ]
-        if self.considerations.count() < len(CONSIDERATIONS):
-            gaps.append(_t("The grid lacks considerations."))
-        return gaps
-
-    def grid_complete(self) -> bool:
-        return not self.grid_gaps()
-
-    def has_claims(self) -> bool:
-        return self.case.attribution_claims.exists()
-
-    def unmet(self, transition: str) -> list[str]:
-        """Why ``refer`` cannot be taken now (shown to users, returned by the API)."""
-        from django.utils.translation import gettext as _t
-
-        return self.grid_gaps() + ([] if self.has_claims() else [_t("No attribution claim is recorded on the case.")])
+        """Considerations still without an assessment text or a rating (the page's list)."""
+        return [reason for guard in guards.grid(CONSIDERATIONS) if (reason := guard(self, None))]
 
     @transition(
         field=status,
         source=DeliberationStatus.OPEN,
         target=DeliberationStatus.REFERRED,
         permission=permissions.may_refer,
-        conditions=[grid_complete, has_claims],
-        custom={"label": _("Put the question to the Council")},
+        custom={
+            "label": _("Put the question to the Council"),
+            "guards": (*guards.grid(CONSIDERATIONS), guards.claim_recorded),
+            "event": EventKind.WORKFLOW_STEP,
+        },
     )
     def refer(self, *, question, **_):
-        """Side effects: a question to the Council (every Member State's position starts empty); log row."""
+        """Records the question put to the Council (every Member State's position starts empty). Side effects: log row, audit, event."""
         self.question = question
 
     @transition(
@@ -241,10 +207,11 @@ class AttributionDeliberation(MarkedChild):
         source=DeliberationStatus.REFERRED,
         target=DeliberationStatus.CONCLUDED,
         permission=permissions.may_conclude,
-        custom={"label": _("Record the outcome")},
+        custom={"label": _("Record the outcome"), "needs": ("outcome",), "event": EventKind.WORKFLOW_STEP},
     )
     def conclude(self, *, outcome, on, summary, state, decision, **_):
-        """Side effects: log row; an attributing outcome unlocks the measures requiring attribution for the actors it covers."""
+        """Side effects: the actors and partners it names (set after), log row, audit, event; an attributing outcome
+        unlocks the measures requiring attribution for the actors it covers."""
         self.outcome, self.outcome_on, self.outcome_summary = outcome, on, summary
         self.attributed_to_state, self.decision = state, decision
 
@@ -290,8 +257,7 @@ class ConsiderationComment(models.Model):
         ordering = ["created_at", "id"]
 
 
-class DeliberationTransition(TransitionLog):
-    subject_field = "deliberation"
+class DeliberationTransition(TransitionRecord):
     deliberation = models.ForeignKey(AttributionDeliberation, on_delete=models.CASCADE, related_name="transitions")
 
 
@@ -346,7 +312,7 @@ class StatementComment(NoteCommentBase):
     note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="comments")
 
 
-class StatementTransition(TransitionLog):
+class StatementTransition(TransitionRecord):
     subject_field = "note"
     note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="transitions")
 
@@ -422,32 +388,31 @@ class CommunicationPlan(MarkedChild):
         source=PlanStatus.DRAFT,
         target=PlanStatus.AGREED,
         permission=permissions.may_agree_plan,
-        custom={"label": _("Record agreement")},
+        custom={"label": _("Record agreement"), "event": EventKind.WORKFLOW_STEP},
     )
     def agree(self, **_):
-        """Side effects: log row."""
+        """Side effects: log row, audit, event."""
 
     @transition(
         field=status,
         source=PlanStatus.AGREED,
         target=PlanStatus.IN_EXECUTION,
         permission=permissions.may_draft_plan,
-        custom={"label": _("Start execution")},
+        custom={"label": _("Start execution"), "event": EventKind.WORKFLOW_STEP},
     )
     def execute(self, **_):
-        """Side effects: log row."""
+        """Side effects: log row, audit, event."""
 
     @transition(
         field=status,
         source=PlanStatus.IN_EXECUTION,
         target=PlanStatus.COMPLETED,
         permission=permissions.may_draft_plan,
-        custom={"label": _("Record completion")},
+        custom={"label": _("Record completion"), "event": EventKind.WORKFLOW_STEP},
     )
     def complete(self, **_):
-        """Side effects: log row."""
+        """Side effects: log row, audit, event."""
 
 
-class PlanTransition(TransitionLog):
-    subject_field = "plan"
+class PlanTransition(TransitionRecord):
     plan = models.ForeignKey(CommunicationPlan, on_delete=models.CASCADE, related_name="transitions")

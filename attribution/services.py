@@ -6,12 +6,12 @@ strategic communication plans."""
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from awareness.models import Assessment, ThreatActor
 from cases.models import Case
@@ -19,17 +19,13 @@ from cdt.directory.models import CouncilBody, MemberState, Organisation
 from cdt.security.access import can_view_child, visible_children, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
-from council.services import question_put
+from cdt.workflow import transition_run
 from measures import permissions as note_permissions
 from measures.models import ResponseMeasure
-from notifications.models import EventKind
-from notifications.services import event_record
 
 from . import permissions
 from .choices import (
     AGREED_BY_COUNCIL,
-    ATTRIBUTING_OPTIONS,
     BASIS_PARTY,
     CONSIDERATIONS,
     AttributionOption,
@@ -67,38 +63,6 @@ def _visible_case(case: Case, by) -> Case:
 def _open_case(case: Case) -> None:
     if not case.is_open:
         raise ValidationError({"case": _("The case is closed.")})
-
-
-def _check(obj, transition: str, by) -> None:
-    """May ``by`` take ``transition`` on the (locked) row now? 409 when the
-    status does not allow it, 403 when the role does not, 400 with the unmet
-    guards."""
-    method = getattr(obj, transition)
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(_("It is “%(status)s”: this step is not possible now.") % {"status": obj.get_status_display()})
-    spec = next(
-        spec
-        for spec in type(obj)._meta.get_field("status").get_all_transitions(type(obj))
-        if spec.name == transition and spec.source in (obj.status, "*")
-    )
-    if not spec.has_perm(obj, by):  # the role first: django-fsm's has_transition_perm would also test the guards
-        raise PermissionDenied(_("This step is not yours to take."))
-    if not can_proceed(method):
-        raise TransitionGuardFailed(obj.unmet(transition))
-
-
-def _step(obj, *, transition: str, by, log, **kwargs):
-    """Take a checked step on a row locked by the caller's transaction, and log it."""
-    _check(obj, transition, by)
-    source = obj.status
-    getattr(obj, transition)(**kwargs)
-    obj.save()
-    log.objects.create(**{log.subject_field: obj}, transition=transition, source=source, target=obj.status, by=by)
-    audit_record(
-        action=AuditEntry.Action.TRANSITION, actor=by, target=obj, details={"transition": transition, "from": source, "to": obj.status}
-    )
-    event_record(kind=EventKind.WORKFLOW_STEP, subject=obj, actor=by, payload={"transition": transition, "from": source, "to": obj.status})
-    return obj
 
 
 # --- Claims -------------------------------------------------------------------------------------------
@@ -266,20 +230,12 @@ def deliberation_refer(
 ) -> AttributionDeliberation:
     """Put the question of a coordinated political attribution to the
     Council: needs every consideration assessed and rated and a claim on the
-    case. Member States then take positions on the question (council app)."""
-    with transaction.atomic():
-        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
-        _check(deliberation, "refer", by)
-        question = question_put(
-            by=by,
-            case=deliberation.case,
-            voting_rule=voting_rule,
-            body=body or CouncilBody.objects.get(code="COUNCIL"),
-            text=text.strip()
-            or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {"ref": deliberation.case.reference},
-            classification=deliberation.classification,
-        )
-        return _step(deliberation, transition="refer", by=by, log=DeliberationTransition, question=question)
+    case (the guards of ``refer``). Member States then take positions on the
+    question (council app). On the workflow engine (``DeliberationWorkflow``):
+    404, 409, 403, 400 for guards and input, in that order; locked, logged,
+    audited, with its event."""
+    outcome = transition_run(obj=deliberation, transition="refer", by=by, text=text, voting_rule=voting_rule, council_body=body)
+    return cast("AttributionDeliberation", outcome.obj)
 
 
 def deliberation_conclude(
@@ -296,47 +252,21 @@ def deliberation_conclude(
     """Record the outcome. An attribution (private or public, alone or with
     partners) needs the Council's adopted decision on the question and names
     the actors it covers, each with a claim on the case: it is what unlocks
-    the measures requiring attribution for those actors, and only them."""
-    if outcome not in AttributionOption.values:
-        raise ValidationError({"outcome": _("Unknown outcome.")})
-    actors, partners = list(dict.fromkeys(actors)), list(dict.fromkeys(partners))
-    with transaction.atomic():
-        deliberation = AttributionDeliberation.objects.select_for_update(of=("self",)).select_related("case").get(pk=deliberation.pk)
-        decision = getattr(deliberation.question, "decision", None) if deliberation.question_id else None
-        _check(deliberation, "conclude", by)
-        errors = {}
-        if outcome in ATTRIBUTING_OPTIONS:
-            if decision is None or not decision.adopted:
-                errors["outcome"] = _("An EU attribution needs the Council's adopted decision on the question; record it first.")
-            claimed = set(deliberation.case.attribution_claims.values_list("actor_id", flat=True))
-            if not actors:
-                errors["actors"] = _("Name the actors the attribution covers.")
-            elif any(actor.pk not in claimed for actor in actors):
-                errors["actors"] = _("Each actor needs an attribution claim on the case: %(names)s.") % {
-                    "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)
-                }
-        elif actors or attributed_to_state:
-            errors["actors"] = _("“No attribution” covers no actor and names no State.")
-        if outcome == AttributionOption.WITH_PARTNERS and not partners:
-            errors["partners"] = _("Name the partners joining.")
-        if any(partner.kind not in PARTNER_KINDS for partner in partners):
-            errors["partners"] = _("Partners are partner states or international organisations of the directory.")
-        if errors:
-            raise ValidationError(errors)
-        deliberation = _step(
-            deliberation,
-            transition="conclude",
-            by=by,
-            log=DeliberationTransition,
-            outcome=outcome,
-            on=on or timezone.localdate(),
-            summary=summary,
-            state=attributed_to_state.strip(),
-            decision=decision,
-        )
-        deliberation.attributed_actors.set(actors)
-        deliberation.partners.set(partners)
-    return deliberation
+    the measures requiring attribution for those actors, and only them. The
+    input is checked by ``DeliberationWorkflow.clean_input``, after the
+    state and the role."""
+    result = transition_run(
+        obj=deliberation,
+        transition="conclude",
+        by=by,
+        outcome=outcome,
+        on=on,
+        summary=summary,
+        actors=actors,
+        attributed_to_state=attributed_to_state,
+        partners=partners,
+    )
+    return cast("AttributionDeliberation", result.obj)
 
 
 # --- Statements --------------------------------------------------------------------------------------------
@@ -528,10 +458,11 @@ def plan_update(*, by, plan: CommunicationPlan, partners=None, measures=None, st
 
 
 def plan_transition(*, by, plan: CommunicationPlan, transition: str) -> CommunicationPlan:
-    if transition not in ("agree", "execute", "complete"):
-        raise ValueError(f"unknown transition {transition!r}")
-    with transaction.atomic():
-        return _step(plan, transition=transition, by=by, log=PlanTransition)
+    """Agree (the chair or the secretariat), execute or complete (the EEAS)
+    the plan, on the workflow engine (``PlanWorkflow``): the row is locked,
+    so of simultaneous attempts exactly one wins and the others get 409.
+    An unknown transition is a ``ValueError``."""
+    return cast("CommunicationPlan", transition_run(obj=plan, transition=transition, by=by).obj)
 
 
 def plan_commit(*, by, plan: CommunicationPlan, member_state: MemberState) -> CommunicationPlan:

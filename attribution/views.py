@@ -22,7 +22,8 @@ from cdt.core.forms import ModelMultipleChoiceField, whole_number
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import highest_marking, protected_get, visible_or_none, visible_related
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from cdt.workflow import transition_options, workflow_for
+from cdt.workflow.http import page_attempt
 from council.selectors import question_list
 from council.views import board_context
 from measures import note_views
@@ -49,14 +50,6 @@ def _form_errors(form, error: ValidationError) -> None:
     """A service's errors on the form: beside the field they name, else at the top."""
     for field, problems in error.message_dict.items():
         form.add_error(field if field in form.fields else None, problems)
-
-
-def _errors(error) -> list[str]:
-    if isinstance(error, TransitionGuardFailed):
-        return error.reasons
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error)]
 
 
 # --- The case-page panel ----------------------------------------------------------------------------------
@@ -246,14 +239,9 @@ def deliberation_act(request, deliberation_id: int, action: str):
         return _deliberation_page(
             request, deliberation, errors=[f"{field}: {' '.join(problems)}" for field, problems in form.errors.items()], status=400
         )
-    try:
-        service(by=request.user, deliberation=deliberation, **form.cleaned_data)
-    except PermissionDenied as error:
-        return _deliberation_page(request, deliberation, errors=_errors(error), status=403)
-    except TransitionConflict as error:
-        return _deliberation_page(request, deliberation, errors=_errors(error), status=409)
-    except (ValidationError, TransitionGuardFailed) as error:
-        return _deliberation_page(request, _deliberation(request, deliberation_id), errors=_errors(error), status=400)
+    attempt = page_attempt(lambda: service(by=request.user, deliberation=deliberation, **form.cleaned_data))
+    if attempt.failed:
+        return _deliberation_page(request, deliberation, errors=attempt.errors, status=attempt.status)
     return redirect("deliberation-page", deliberation_id=deliberation.pk)
 
 
@@ -334,11 +322,6 @@ def _plan(request, plan_id: int) -> CommunicationPlan:
 
 def _plan_page(request, plan, *, errors=(), status=200):
     user = request.user
-    names = [
-        spec.name
-        for spec in CommunicationPlan._meta.get_field("status").get_all_transitions(CommunicationPlan)
-        if spec.source == plan.status and spec.has_perm(plan, user)
-    ]
     own = user.member_state
     return render(
         request,
@@ -348,7 +331,7 @@ def _plan_page(request, plan, *, errors=(), status=200):
             "case": plan.case,
             "marking": plan,
             "errors": errors,
-            "transitions": list(dict.fromkeys(names)),
+            "transitions": [option.step for option in transition_options(plan, user) if option.available],
             "may_edit": permissions.may_draft_plan(plan, user) and plan.status != PlanStatus.COMPLETED,
             "may_commit": own is not None
             and plan.status != PlanStatus.COMPLETED
@@ -427,20 +410,19 @@ def plan_edit(request, plan_id: int):
 @require_POST
 def plan_act(request, plan_id: int, action: str):
     plan = _plan(request, plan_id)
-    try:
-        if action == "commit":
-            state = MemberState.objects.filter(code=request.POST.get("member_state", "")).first() or request.user.member_state
-            if state is None:
-                raise ValidationError({"member_state": "Name your Member State."})
-            services.plan_commit(by=request.user, plan=plan, member_state=state)
-        else:
-            services.plan_transition(by=request.user, plan=plan, transition=action)
-    except ValueError:
-        raise Http404 from None
-    except PermissionDenied as error:
-        return _plan_page(request, plan, errors=_errors(error), status=403)
-    except TransitionConflict as error:
-        return _plan_page(request, plan, errors=_errors(error), status=409)
-    except ValidationError as error:
-        return _plan_page(request, plan, errors=_errors(error), status=400)
+
+    def commit() -> CommunicationPlan:
+        state = MemberState.objects.filter(code=request.POST.get("member_state", "")).first() or request.user.member_state
+        if state is None:
+            raise ValidationError({"member_state": "Name your Member State."})
+        return services.plan_commit(by=request.user, plan=plan, member_state=state)
+
+    if action == "commit":
+        attempt = page_attempt(commit)
+    elif action in workflow_for(CommunicationPlan).steps():
+        attempt = page_attempt(lambda: services.plan_transition(by=request.user, plan=plan, transition=action))
+    else:
+        raise Http404
+    if attempt.failed:
+        return _plan_page(request, plan, errors=attempt.errors, status=attempt.status)
     return redirect("plan-page", plan_id=plan.pk)

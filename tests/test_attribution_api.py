@@ -191,7 +191,7 @@ def test_the_deliberation_through_the_api(cast, signed_in, case, actor):
     )
     assert post(signed_in["other_delegate"], f"{base}/considerations/3/comments/", {"text": "Unity first."}).status_code == 201
     blocked = post(signed_in["chair"], f"{base}/transitions/refer/")
-    assert blocked.status_code == 400 and len(blocked.json()["checks"]) == 10  # 9 considerations and no claim
+    assert blocked.status_code == 400 and len(blocked.json()["guards"]) == 10  # 9 considerations and no claim
     assert post(signed_in["delegate"], f"{base}/transitions/refer/").status_code == 403
     deliberation = AttributionDeliberation.objects.get(case=case)
     assess_all(cast, deliberation)
@@ -381,7 +381,7 @@ def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, ac
     post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/select/")
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Listing.")
     blocked = post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/agree/", {"decision": decision.pk})
-    assert blocked.status_code == 400 and "coordinated political attribution" in blocked.json()["checks"][0]
+    assert blocked.status_code == 400 and "coordinated political attribution" in blocked.json()["guards"][0]
     attribute(cast, case, [actor])
     assert post(signed_in["chair"], f"/api/v1/measures/{measure}/transitions/agree/", {"decision": decision.pk}).json()["state"] == "agreed"
 

@@ -4,14 +4,12 @@ alignments) and communication plans."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from awareness.models import Assessment
@@ -24,7 +22,7 @@ from cdt.security.access import visible_children, visible_to
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.models import MarkedChild
 from cdt.security.selectors import protected_queryset, visible_or_none
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from cdt.workflow import workflow_for
 from council.api.views import ServiceErrors, visible_case
 from measures.api.notes import NoteViewSetBase
 from measures.models import ResponseMeasure
@@ -50,7 +48,7 @@ from .serializers import (
 )
 
 STEP_RESPONSES = {
-    400: OpenApiResponse(description="Input is wrong, or a condition is unmet (``checks`` lists them)."),
+    400: OpenApiResponse(description="Input is wrong (named by field), or a condition is unmet (``guards`` and ``checks`` list them)."),
     403: OpenApiResponse(description="You see it but may not take this step."),
     404: OpenApiResponse(description="No such object (or you may not see its case)."),
     409: OpenApiResponse(description="Its status does not allow the step."),
@@ -65,20 +63,6 @@ def _visible(user, model, objects, field: str) -> None:
     rule = visible_children if issubclass(model, MarkedChild) else visible_to
     if pks and rule(model.objects.filter(pk__in=pks), user).count() != len(set(pks)):
         raise validation_error(DjangoValidationError({field: f"No such {model._meta.verbose_name}."}))
-
-
-class StepErrors(ServiceErrors):
-    def step(self, function, **kwargs):
-        try:
-            return function(**kwargs)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except TransitionConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        except TransitionGuardFailed as error:
-            return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
 
 
 @declare_access(OBJECT, model=AttributionClaim)
@@ -119,7 +103,7 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
 
 
 @declare_access(OBJECT, model=AttributionDeliberation)
-class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AttributionDeliberationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The Council's deliberation on a coordinated political attribution at
     EU level, one per case: the considerations of para 29, the question put
     to the Council, the outcome."""
@@ -146,9 +130,10 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         case = visible_case(self.request.user, data.pop("case"))
         serializer.instance = self.call(services.deliberation_open, by=self.request.user, case=case, **data)
 
+    # The services' domain errors (403, 409 with the state found, 400 with
+    # the guards or the field) are answered by cdt.workflow.http.api_exception_handler.
+
     def _answer(self, deliberation):
-        if isinstance(deliberation, Response):
-            return deliberation
         return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
 
     @extend_schema(request=OptionsSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
@@ -160,7 +145,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         deliberation = self.get_object()
         body = OptionsSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        return self._answer(self.step(services.deliberation_set_options, by=request.user, deliberation=deliberation, **body.validated_data))
+        return self._answer(services.deliberation_set_options(by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(request=AssessConsiderationSerializer, responses={200: ConsiderationSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["put"], url_path=r"considerations/(?P<number>[0-9]+)")
@@ -171,14 +156,8 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
-        consideration = self.step(
-            services.consideration_assess, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
-        )
-        return (
-            consideration
-            if isinstance(consideration, Response)
-            else Response(ConsiderationSerializer(consideration, context=self.get_serializer_context()).data)
-        )
+        consideration = services.consideration_assess(by=request.user, deliberation=deliberation, number=int(number), **body.validated_data)
+        return Response(ConsiderationSerializer(consideration, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ConsiderationCommentRequestSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
@@ -200,7 +179,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         deliberation = self.get_object()
         body = ReferSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        return self._answer(self.step(services.deliberation_refer, by=request.user, deliberation=deliberation, **body.validated_data))
+        return self._answer(services.deliberation_refer(by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(request=ConcludeSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path="transitions/conclude")
@@ -209,7 +188,7 @@ class AttributionDeliberationViewSet(StepErrors, ProtectedViewSetMixin, mixins.C
         deliberation = self.get_object()
         body = ConcludeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        return self._answer(self.step(services.deliberation_conclude, by=request.user, deliberation=deliberation, **body.validated_data))
+        return self._answer(services.deliberation_conclude(by=request.user, deliberation=deliberation, **body.validated_data))
 
     @extend_schema(responses=PositionRowSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="positions", pagination_class=None, filter_backends=[])
@@ -270,7 +249,7 @@ class StatementViewSet(NoteViewSetBase):
 
 @declare_access(OBJECT, model=CommunicationPlan)
 class CommunicationPlanViewSet(
-    StepErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Strategic communication plans of responses (guidelines §7)."""
 
@@ -316,10 +295,11 @@ class CommunicationPlanViewSet(
     def take_transition(self, request, pk=None, transition=None):
         """agree (the chair or the secretariat), execute, complete (the EEAS)."""
         plan = self.get_object()
-        if transition not in ("agree", "execute", "complete"):
+        if transition not in workflow_for(CommunicationPlan).steps():
             raise Http404("No such transition.")
-        result = self.step(services.plan_transition, by=request.user, plan=plan, transition=transition)
-        return result if isinstance(result, Response) else Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+        # Domain errors are answered by cdt.workflow.http.api_exception_handler.
+        services.plan_transition(by=request.user, plan=plan, transition=transition)
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(request=AmplifySerializer, responses={200: PlanSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path="amplify")

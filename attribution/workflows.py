@@ -1,0 +1,155 @@
+"""The deliberation's and the communication plan's machines on the workflow
+engine (:mod:`cdt.workflow`): the engine loads each through the access rule,
+locks the row, checks the state (409), the role (403), the guards declared on
+the ``@transition`` (400 naming each) and the input checked here (400 naming
+the field), runs the body, and writes one log row, one audit entry and one
+``workflow_step`` event in one transaction. The services
+(``deliberation_refer``, ``deliberation_conclude``, ``plan_transition``)
+are thin wrappers over :func:`cdt.workflow.transition_run`."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cdt.directory.models import CouncilBody
+from cdt.security.types import AnyUser
+from cdt.workflow import Step, Workflow
+from cdt.workflow.records import TransitionRecord
+from cdt.workflow.registry import standard_input
+from council.services import question_put
+from notifications.models import EventKind
+from notifications.services import event_record
+
+from .choices import ATTRIBUTING_OPTIONS, AttributionOption
+from .models import (
+    PARTNER_KINDS,
+    AttributionDeliberation,
+    CommunicationPlan,
+    DeliberationTransition,
+    PlanTransition,
+)
+
+
+class AttributionWorkflow(Workflow):
+    """What the attribution machines share: the ``workflow_step`` event on
+    the object, and the wording their answers had before the engine."""
+
+    def event(self, obj: Model, step: Step, source: str, by: AnyUser, log: TransitionRecord) -> None:
+        event_record(
+            kind=step.event or EventKind.WORKFLOW_STEP,
+            subject=obj,
+            actor=by,
+            payload={"transition": step.name, "from": source, "to": log.target},
+        )
+
+    def conflict_message(self, obj: Model, step: Step) -> str:
+        return _("It is “%(status)s”: this step is not possible now.") % {"status": self.state_label(obj)}
+
+    def forbidden_message(self, obj: Model, step: Step) -> str:
+        return _("This step is not yours to take.")
+
+
+class DeliberationWorkflow(AttributionWorkflow):
+    """``refer`` puts the question to the Council (the question is created
+    with the step, once every check has passed); ``conclude`` records the
+    outcome and the actors and partners it names."""
+
+    model = AttributionDeliberation
+    log_model = DeliberationTransition
+    log_subject = "deliberation"
+
+    def lock(self, obj: Model) -> AttributionDeliberation:
+        # The grid read once for the ten guards of ``refer``.
+        return (
+            AttributionDeliberation.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .prefetch_related("considerations")
+            .get(pk=obj.pk)
+        )
+
+    def clean_input(self, obj: Model, step: Step, by: AnyUser, given: dict[str, Any]) -> dict[str, Any]:
+        body = standard_input(step, given)
+        deliberation = cast("AttributionDeliberation", obj)
+        if step.name == "refer":
+            body["question"] = self._question_put(deliberation, by, given)
+        elif step.name == "conclude":
+            body.update(self._outcome(deliberation, given))
+        return body
+
+    @staticmethod
+    def _question_put(deliberation: AttributionDeliberation, by: AnyUser, given: dict[str, Any]) -> Any:
+        """The question the step records, put as its last check: the council
+        app validates it (400 naming the field); every Member State's
+        position starts empty. Rolled back with the step if anything fails."""
+        text = (given.get("text") or "").strip()
+        return question_put(
+            by=by,
+            case=deliberation.case,
+            voting_rule=given.get("voting_rule", "unanimity"),
+            body=given.get("council_body") or CouncilBody.objects.get(code="COUNCIL"),
+            text=text
+            or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {"ref": deliberation.case.reference},
+            classification=deliberation.classification,
+        )
+
+    @staticmethod
+    def _outcome(deliberation: AttributionDeliberation, given: dict[str, Any]) -> dict[str, Any]:
+        """An attribution (private or public, alone or with partners) needs
+        the Council's adopted decision on the question and names the actors
+        it covers, each with a claim on the case; "no attribution" names
+        none. Partners come from the directory."""
+        outcome = given.get("outcome")
+        if outcome not in AttributionOption.values:
+            raise ValidationError({"outcome": _("Unknown outcome.")})
+        actors = list(dict.fromkeys(given.get("actors") or ()))
+        partners = list(dict.fromkeys(given.get("partners") or ()))
+        state = (given.get("attributed_to_state") or "").strip()
+        decision = getattr(deliberation.question, "decision", None) if deliberation.question_id else None
+        errors = {}
+        if outcome in ATTRIBUTING_OPTIONS:
+            if decision is None or not decision.adopted:
+                errors["outcome"] = _("An EU attribution needs the Council's adopted decision on the question; record it first.")
+            claimed = set(deliberation.case.attribution_claims.values_list("actor_id", flat=True))
+            if not actors:
+                errors["actors"] = _("Name the actors the attribution covers.")
+            elif any(actor.pk not in claimed for actor in actors):
+                errors["actors"] = _("Each actor needs an attribution claim on the case: %(names)s.") % {
+                    "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)
+                }
+        elif actors or state:
+            errors["actors"] = _("“No attribution” covers no actor and names no State.")
+        if outcome == AttributionOption.WITH_PARTNERS and not partners:
+            errors["partners"] = _("Name the partners joining.")
+        if any(partner.kind not in PARTNER_KINDS for partner in partners):
+            errors["partners"] = _("Partners are partner states or international organisations of the directory.")
+        if errors:
+            raise ValidationError(errors)
+        return {
+            "outcome": outcome,
+            "on": given.get("on") or timezone.localdate(),
+            "summary": given.get("summary") or "",
+            "state": state,
+            "decision": decision,
+            "actors": actors,
+            "partners": partners,
+        }
+
+    def after(self, obj: Model, step: Step, source: str, by: AnyUser, body: dict[str, Any], log: TransitionRecord) -> None:
+        if step.name == "conclude":
+            deliberation = cast("AttributionDeliberation", obj)
+            deliberation.attributed_actors.set(body["actors"])
+            deliberation.partners.set(body["partners"])
+
+
+class PlanWorkflow(AttributionWorkflow):
+    """A communication plan: agreed (the chair or the secretariat), executed
+    and completed (the EEAS). No input, no guards beyond the role."""
+
+    model = CommunicationPlan
+    log_model = PlanTransition
+    log_subject = "plan"
