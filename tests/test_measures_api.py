@@ -83,7 +83,7 @@ def test_escalation_check_and_override(cast, clients, case):
     measure_id = response.json()["id"]
     assert "exceeds the 2 supported" in response.json()["escalation_warning"]
     response = take(clients, "chair", measure_id, "select")
-    assert response.status_code == 400 and "exceeds" in response.json()["checks"][0]
+    assert response.status_code == 400 and "exceeds" in response.json()["guards"][0]
     override = f"/api/v1/measures/{measure_id}/override-escalation/"
     assert clients["eeas"].post(override, {"justification": "x"}, content_type="application/json").status_code == 403
     assert clients["chair"].post(override, {"justification": ""}, content_type="application/json").status_code == 400
