@@ -12,3 +12,7 @@ class CouncilConfig(AppConfig):
 
     def ready(self) -> None:
         from . import guards, views  # noqa: F401  (the "implement" guard; the case-page panel)
+        from .workflows import QuestionWorkflow, WrittenProcedureWorkflow
+
+        QuestionWorkflow.register()
+        WrittenProcedureWorkflow.register()

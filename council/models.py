@@ -10,16 +10,21 @@ case they concern.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
 from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.models import MarkedChild
+from cdt.workflow.records import TransitionRecord
 
+from . import permissions
 from .voting import Rule, Stance
 
 
@@ -84,10 +89,12 @@ class AgendaItem(models.Model):
         return f"{self.order}. {self.title}"
 
 
-class Question(MarkedChild):
+class Question(FSMModelMixin, MarkedChild):
     """A question put to the Council for a case ("adopt the options in note
     X", "coordinated political attribution", "listing of persons Y"), on
-    which each Member State takes a position."""
+    which each Member State takes a position. Its status moves only through
+    the workflow engine (``council.workflows.QuestionWorkflow``); the
+    mixin lets ``refresh_from_db`` reload the protected field."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -98,7 +105,7 @@ class Question(MarkedChild):
     text = models.TextField(_("question"))
     voting_rule = models.CharField(_("voting rule"), max_length=40, choices=VotingRule.choices, default=VotingRule.UNANIMITY)
     body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("deciding body"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     put_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     put_at = models.DateTimeField(_("put at"), auto_now_add=True)
 
@@ -112,6 +119,30 @@ class Question(MarkedChild):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @transition(
+        field=status,
+        source=Status.OPEN,
+        target=Status.DECIDED,
+        permission=permissions.may_decide,
+        custom={"label": _("Record the decision")},
+    )
+    def decide(self, **_):
+        """Taken by ``council.services`` with the decision it records, in the
+        same transaction: by the chair or the secretariat after a meeting, or
+        by the system when a written procedure closes at its deadline.
+        Side effects: log row, audit entry; the positions are frozen."""
+
+
+class QuestionTransition(TransitionRecord):
+    """The log of a question's status: one row per transition."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(_("from"), max_length=30, choices=Question.Status.choices)
+    target = models.CharField(_("to"), max_length=30, choices=Question.Status.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("question transition")
 
 
 class Position(models.Model):
@@ -184,9 +215,10 @@ class Decision(MarkedChild):
         return f"{self.get_procedure_display()}: {'adopted' if self.adopted else 'not adopted'}"
 
 
-class WrittenProcedure(MarkedChild):
+class WrittenProcedure(FSMModelMixin, MarkedChild):
     """A written procedure (Council Rules of Procedure art. 12, via COREU)
-    on a question, closed at its deadline by the periodic closer."""
+    on a question, closed at its deadline by the periodic closer through
+    the workflow engine (``council.workflows.WrittenProcedureWorkflow``)."""
 
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Written procedure (every Member State replies)")
@@ -202,7 +234,7 @@ class WrittenProcedure(MarkedChild):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     coreu_reference = models.CharField(_("COREU reference"), max_length=100, blank=True)
     deadline = models.DateTimeField(_("deadline"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -215,3 +247,28 @@ class WrittenProcedure(MarkedChild):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} until {timezone.localtime(self.deadline):%d %b %Y %H:%M}"
+
+    @transition(
+        field=status,
+        source=Status.OPEN,
+        target=Status.CLOSED,
+        custom={"label": _("Close at the deadline"), "system": True},
+    )
+    def close(self, *, decision: Decision, at: datetime.datetime, **_):
+        """Taken by the system only (the beat's closer), once the deadline
+        has passed, with the decision computed from the positions then.
+        Side effects: log row, audit entry, ``procedure_closed`` event; the
+        procedure's deadline reminder is done."""
+        self.decision = decision
+        self.closed_at = at
+
+
+class WrittenProcedureTransition(TransitionRecord):
+    """The log of a written procedure's status (``by`` is empty: the system closes it)."""
+
+    procedure = models.ForeignKey(WrittenProcedure, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(_("from"), max_length=30, choices=WrittenProcedure.Status.choices)
+    target = models.CharField(_("to"), max_length=30, choices=WrittenProcedure.Status.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("written procedure transition")

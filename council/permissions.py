@@ -30,3 +30,8 @@ may_put_question = may_chair_or_secretariat
 may_open_written_procedure = may_chair_or_secretariat
 may_record_decision = may_chair_or_secretariat
 may_manage_meetings = may_chair_or_secretariat
+
+
+def may_decide(question, user) -> bool:
+    """The question's ``decide`` transition (the state machine's signature)."""
+    return may_record_decision(user)

@@ -19,8 +19,9 @@ from cdt.directory.selectors import presidency_on
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from cdt.workflow import transition_run
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, deadline_set, event_record
+from notifications.services import deadline_set, event_record
 
 from . import permissions, voting
 from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
@@ -103,7 +104,7 @@ def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBo
             put_by=by,
             classification=case.classification if classification is None else classification,
         )
-        question.full_clean()
+        question.full_clean(exclude=["status"])  # the status is the machine's (and protected)
         question.save()
         bulk_create_with_history(
             [Position(question=question, member_state=state) for state in MemberState.objects.all()], Position, default_user=by
@@ -171,6 +172,11 @@ def question_outcome(question: Question, year: int | None = None, positions=None
 
 
 def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, legal_act: str, decided_on: datetime.date) -> Decision:
+    """Record the decision on ``question`` and move the question to decided
+    through the workflow engine, in the caller's transaction: by ``by``
+    after a meeting, or by the system (``by=None``) when a written
+    procedure closes."""
+    question = transition_run(obj=question, transition="decide", by=by, system=by is None).obj
     decision = Decision(
         case=question.case,
         question=question,
@@ -190,8 +196,6 @@ def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, l
         classification=question.classification,
     )
     decision.save()
-    question.status = Question.Status.DECIDED
-    question.save(update_fields=["status"])
     audit_record(
         action=AuditEntry.Action.CREATE,
         actor=by,
@@ -328,16 +332,7 @@ def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int
                 legal_act="",
                 decided_on=timezone.localtime(procedure.deadline).date(),
             )
-            procedure.status = WrittenProcedure.Status.CLOSED
-            procedure.closed_at = now
-            procedure.decision = decision
-            procedure.save(update_fields=["status", "closed_at", "decision"])
-            event_record(
-                kind=EventKind.PROCEDURE_CLOSED,
-                subject=procedure,
-                link=reverse("written-procedure-page", args=[procedure.pk]),
-                payload={"adopted": decision.adopted},
-            )
-            deadline_done(kind=DeadlineKind.PROCEDURE, subject=procedure)
+            # The system closes it (council.workflows: logged, audited, its event and reminder done).
+            transition_run(obj=procedure, transition="close", by=None, system=True, decision=decision, at=now)
             closed += 1
     return closed

@@ -5,8 +5,8 @@ chair's and secretariat's forms (question, decision, procedure, HR act)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import protected_get, visible_or_none
+from cdt.workflow.http import Attempt, page_attempt
 
 from . import permissions, selectors, services
 from .forms import DecisionForm, HrActForm, PositionForm, QuestionForm, WrittenProcedureForm
@@ -72,12 +73,15 @@ def council_panel(request, case: Case):
 
 
 def _back(case_id: int):
-    return redirect(f"/cases/{case_id}/#council")
+    return redirect(reverse("case-page", args=[case_id]) + "#council")
 
 
-def _fail(request, error) -> None:
-    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    messages.error(request, text)
+def _failed(request, attempt: Attempt) -> bool:
+    """Show a refused service call's errors (the role, the state, the input)
+    as a message on the page the view goes back to."""
+    if attempt.failed:
+        messages.error(request, " ".join(attempt.errors))
+    return attempt.failed
 
 
 @declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id")
@@ -96,12 +100,9 @@ def position_set(request, question_id: int, member_state: str):
     status = 200
     error = None
     if form.is_valid():
-        try:
-            services.position_set(by=request.user, question=question, member_state=state, **form.cleaned_data)
-        except PermissionDenied as denied:
-            status, error = 403, str(denied)
-        except ValidationError as invalid:
-            status, error = 400, " ".join(invalid.messages)
+        attempt = page_attempt(lambda: services.position_set(by=request.user, question=question, member_state=state, **form.cleaned_data))
+        if attempt.failed:
+            status, error = attempt.status, " ".join(attempt.errors)
     else:
         status, error = 400, " ".join(str(e) for errors in form.errors.values() for e in errors)
     if request.headers.get("HX-Request"):
@@ -117,11 +118,8 @@ def question_put(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
-            services.question_put(by=request.user, case=case, **form.cleaned_data)
+        if not _failed(request, page_attempt(lambda: services.question_put(by=request.user, case=case, **form.cleaned_data))):
             messages.success(request, _("Question put to the Council."))
-        except (PermissionDenied, ValidationError) as error:
-            _fail(request, error)
     else:
         messages.error(request, _("The question needs a text, a voting rule and a body."))
     return _back(case.pk)
@@ -135,11 +133,11 @@ def decision_record(request, question_id: int):
     if not form.is_valid():  # refused, never recorded without the invalid field
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return _back(question.case_id)
-    try:
-        decision = services.decision_record(by=request.user, question=question, legal_act=form.cleaned_data.get("legal_act", ""))
-        messages.success(request, decision.explanation)
-    except (PermissionDenied, ValidationError) as error:
-        _fail(request, error)
+    attempt = page_attempt(
+        lambda: services.decision_record(by=request.user, question=question, legal_act=form.cleaned_data.get("legal_act", ""))
+    )
+    if not _failed(request, attempt) and attempt.result is not None:
+        messages.success(request, attempt.result.explanation)
     return _back(question.case_id)
 
 
@@ -149,11 +147,9 @@ def written_procedure_open(request, question_id: int):
     question = selectors.question_get(user=request.user, pk=question_id, request=request)
     form = WrittenProcedureForm(request.POST)
     if form.is_valid():
-        try:
-            procedure = services.written_procedure_open(by=request.user, question=question, **form.cleaned_data)
-            return redirect("written-procedure-page", procedure_id=procedure.pk)
-        except (PermissionDenied, ValidationError) as error:
-            _fail(request, error)
+        attempt = page_attempt(lambda: services.written_procedure_open(by=request.user, question=question, **form.cleaned_data))
+        if not _failed(request, attempt) and attempt.result is not None:
+            return redirect("written-procedure-page", procedure_id=attempt.result.pk)
     else:
         messages.error(request, _("Give the procedure and a deadline."))
     return _back(question.case_id)
@@ -165,11 +161,8 @@ def hr_act_record(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     form = HrActForm(request.POST)
     if form.is_valid():
-        try:
-            services.hr_act_record(by=request.user, case=case, **form.cleaned_data)
+        if not _failed(request, page_attempt(lambda: services.hr_act_record(by=request.user, case=case, **form.cleaned_data))):
             messages.success(request, _("HR discretionary act recorded."))
-        except (PermissionDenied, ValidationError) as error:
-            _fail(request, error)
     else:
         messages.error(request, _("Describe the act."))
     return _back(case.pk)
@@ -221,10 +214,6 @@ def meeting_detail(request, meeting_id: int):
 @require_POST
 def meeting_agenda_publish(request, meeting_id: int):
     meeting = get_object_or_404(selectors.meeting_list(), pk=meeting_id)
-    try:
-        services.meeting_agenda_publish(by=request.user, meeting=meeting)
-    except (PermissionDenied, ValidationError) as error:
-        _fail(request, error)
-    else:
+    if not _failed(request, page_attempt(lambda: services.meeting_agenda_publish(by=request.user, meeting=meeting))):
         messages.success(request, _("The agenda is published; participants are notified."))
     return redirect("meeting-page", meeting_id=meeting.pk)

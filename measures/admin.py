@@ -19,7 +19,7 @@ class MeasureTransitionInline(admin.TabularInline):
     model = MeasureTransition
     extra = 0
     can_delete = False
-    readonly_fields = ("transition", "source", "target", "by", "at", "reason")
+    readonly_fields = ("transition", "source", "target", "by", "at", "comment", "reason")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

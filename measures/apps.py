@@ -12,3 +12,6 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:
         from . import guards, note_kinds, views  # noqa: F401  (refer_for_decision, evaluate; the two notes as drafts; the case-page panel)
+        from .workflows import MeasureWorkflow
+
+        MeasureWorkflow.register()

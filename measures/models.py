@@ -18,9 +18,12 @@ from simple_history.models import HistoricalRecords
 
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
+from cdt.workflow.records import TransitionRecord
+from notifications.models import EventKind
 
 from . import permissions
 from .choices import AttributionRequirement, Lead, MeasureEffect, MeasureForm, MeasureState, NoteStatus
+from .lifecycle_guards import attribution_covers, escalation_overridden
 
 #: Escalation levels run from 1 (awareness raising, dialogue) to 10 (sectoral sanctions): para 16's gradual approach.
 ESCALATION_MIN, ESCALATION_MAX = 1, 10
@@ -80,7 +83,9 @@ class MeasureType(models.Model):
 
 class ResponseMeasure(MarkedChild):
     """A measure on a case, from proposal to its end. Transitions run only
-    through ``measures.services.measure_transition`` (locked, logged)."""
+    through the workflow engine (``measures.workflows.MeasureWorkflow``,
+    taken by ``measures.services.measure_transition``: locked, logged,
+    audited, with their event)."""
 
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="measures")
@@ -113,27 +118,30 @@ class ResponseMeasure(MarkedChild):
     def __str__(self) -> str:
         return f"{self.measure_type} — {self.get_state_display()}"
 
-    # Bodies change fields of the measure only; the service checks input, logs and schedules.
+    # Bodies change fields of the measure only; the engine checks the guards and input, logs, audits
+    # and emits the event; MeasureWorkflow.after schedules or cancels evaluations.
 
     @transition(
         field=state,
         source=MeasureState.PROPOSED,
         target=MeasureState.SELECTED,
         permission=permissions.may_select,
-        custom={"label": _("Select for decision")},
+        custom={"label": _("Select for decision"), "guards": (escalation_overridden,)},
     )
     def select(self, **_):
-        """Side effects: log row; counts for the case's ``refer_for_decision`` guard."""
+        """Refused while an escalation warning stands without the chair's
+        override. Side effects: log row; counts for the case's ``refer_for_decision`` guard."""
 
     @transition(
         field=state,
         source=MeasureState.SELECTED,
         target=MeasureState.AGREED,
         permission=permissions.may_record_agreement,
-        custom={"label": _("Record agreement"), "needs": ("decision",)},
+        custom={"label": _("Record agreement"), "needs": ("decision",), "guards": (attribution_covers,)},
     )
     def agree(self, *, decision, **_):
-        """Needs an adopted decision on the same case. Side effects: log row."""
+        """Needs an adopted decision on the same case and, for a measure that
+        requires it, the EU's attribution covering its actor. Side effects: log row."""
         self.decision = decision
 
     @transition(
@@ -152,10 +160,11 @@ class ResponseMeasure(MarkedChild):
         source=MeasureState.IN_IMPLEMENTATION,
         target=MeasureState.IMPLEMENTED,
         permission=permissions.may_implement,
-        custom={"label": _("Record implementation"), "needs": ("on",)},
+        custom={"label": _("Record implementation"), "needs": ("on",), "event": EventKind.MEASURE_IMPLEMENTED},
     )
     def complete(self, *, on, **_):
-        """Side effects: log row; impact evaluations scheduled; counts for the ``evaluate`` guard."""
+        """Side effects: log row; impact evaluations scheduled; ``measure_implemented`` event;
+        counts for the ``evaluate`` guard."""
         self.implemented_on = on
 
     @transition(
@@ -173,10 +182,10 @@ class ResponseMeasure(MarkedChild):
         source=MeasureState.SUSPENDED,
         target=MeasureState.IMPLEMENTED,
         permission=permissions.may_record_agreement,
-        custom={"label": _("Resume"), "needs": ("reason",)},
+        custom={"label": _("Resume"), "needs": ("reason",), "event": EventKind.MEASURE_IMPLEMENTED},
     )
     def resume(self, **_):
-        """Side effects: log row."""
+        """Side effects: log row; ``measure_implemented`` event (it is implemented again)."""
 
     @transition(
         field=state,
@@ -211,19 +220,16 @@ class ResponseMeasure(MarkedChild):
         """Side effects: log row."""
 
 
-class MeasureTransition(models.Model):
-    """The log of a measure's lifecycle: one row per transition."""
+class MeasureTransition(TransitionRecord):
+    """The log of a measure's lifecycle: one row per transition (the
+    engine's one log shape), and the proposal's row."""
 
     measure = models.ForeignKey(ResponseMeasure, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField(max_length=40)
-    source = models.CharField(max_length=30, choices=MeasureState.choices)
-    target = models.CharField(max_length=30, choices=MeasureState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    source = models.CharField(_("from"), max_length=30, choices=MeasureState.choices)
+    target = models.CharField(_("to"), max_length=30, choices=MeasureState.choices)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("measure transition")
 
 
 class RestrictiveListing(MarkedChild):

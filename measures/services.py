@@ -22,7 +22,7 @@ from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from cdt.workflow import TransitionConflict, transition_run
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import deadline_done, deadline_set, end_of_day, event_record
 
@@ -110,38 +110,6 @@ class MeasureOutcome:
     log: MeasureTransition
 
 
-def measure_transitions() -> dict[str, dict]:
-    """Every transition of a measure with its label and needed input, read from the model."""
-    found = {}
-    for spec in ResponseMeasure._meta.get_field("state").get_all_transitions(ResponseMeasure):
-        found.setdefault(
-            spec.name,
-            {
-                "label": spec.custom.get("label", spec.name),
-                "needs": spec.custom.get("needs", ()),
-                "sources": set(),
-                "permission": spec.permission,
-            },
-        )
-        found[spec.name]["sources"].add(spec.source)
-    return found
-
-
-def measure_blocked_by(measure: ResponseMeasure, transition: str, user=None) -> list[str]:
-    """The checks that stop ``transition`` now (read-only; shown with the
-    button), worded for ``user``: the escalation warning without the figures
-    of a proportionality assessment they may not see (decision 0023)."""
-    reasons = []
-    if transition == "select" and measure.escalation_warning and not measure.override_justification:
-        warning = checks.warning_for(measure, user) if user is not None else measure.escalation_warning
-        reasons.append(warning + " " + _("The chair may go beyond it with a recorded justification."))
-    if transition == "agree":
-        gap = checks.attribution_gap(measure.case, measure.measure_type, measure.actor, user)
-        if gap:
-            reasons.append(gap)
-    return reasons
-
-
 def measure_transition(
     *,
     by,
@@ -152,76 +120,15 @@ def measure_transition(
     implementing_actor: Organisation | None = None,
     on: datetime.date | None = None,
 ) -> MeasureOutcome:
-    """One step of a measure's lifecycle: 409 from the wrong state, 403 for
-    the wrong person, 400 for a failed check (escalation without override;
-    attribution missing) or missing input, else logged."""
-    specs = measure_transitions()
-    spec = specs.get(transition)
-    if spec is None:
-        raise ValueError(f"unknown transition {transition!r}")
-    with transaction.atomic():
-        measure = ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type", "actor").get(pk=measure.pk)
-        if measure.state not in spec["sources"]:
-            raise TransitionConflict(
-                _("The measure is “%(state)s”, from which “%(transition)s” is not possible.")
-                % {"state": measure.get_state_display(), "transition": spec["label"]}
-            )
-        if not spec["permission"](measure, by):
-            raise PermissionDenied(_("You may not “%(transition)s” this measure.") % {"transition": spec["label"]})
-        blocked = measure_blocked_by(measure, transition, by)
-        if blocked:
-            raise TransitionGuardFailed(blocked)
-        kwargs = _input(spec, measure=measure, by=by, reason=reason, decision=decision, implementing_actor=implementing_actor, on=on)
-        source = measure.state
-        method = getattr(measure, transition)
-        assert can_proceed(method)
-        method(**kwargs)
-        measure._history_user = by
-        measure.save()
-        log = MeasureTransition.objects.create(
-            measure=measure, transition=transition, source=source, target=measure.state, by=by, reason=(reason or "").strip()
-        )
-        if transition == "complete":
-            evaluations_schedule(measure=measure)
-        if transition in ("lift", "expire"):
-            cancelled = list(measure.evaluations.filter(evaluated_at__isnull=True, due_on__gt=measure.ended_on))
-            measure.evaluations.filter(pk__in=[evaluation.pk for evaluation in cancelled]).update(cancelled=True)
-            for evaluation in cancelled:
-                deadline_done(kind=DeadlineKind.EVALUATION, subject=evaluation)
-        implemented = measure.state == MeasureState.IMPLEMENTED
-        event_record(
-            kind=EventKind.MEASURE_IMPLEMENTED if implemented else EventKind.WORKFLOW_STEP,
-            subject=measure,
-            actor=by,
-            link=reverse("measure-page", args=[measure.pk]),
-            payload={"transition": transition, "from": source, "to": measure.state},
-        )
-    return MeasureOutcome(measure=measure, log=log)
-
-
-def _input(spec, *, measure, by, reason, decision, implementing_actor, on) -> dict:
-    needs = spec["needs"]
-    kwargs: dict = {}
-    if "reason" in needs and not (reason or "").strip():
-        raise ValidationError({"reason": _("“%(transition)s” needs a reason.") % {"transition": spec["label"]}})
-    if "decision" in needs:
-        if decision is None or decision.case_id != measure.case_id or not can_view_child(by, decision):
-            raise ValidationError({"decision": _("Name the decision on this case that agreed the measure.")})
-        if not decision.adopted:
-            raise ValidationError({"decision": _("That decision was not adopted.")})
-        kwargs["decision"] = decision
-    if "implementing_actor" in needs:
-        if implementing_actor is None:
-            raise ValidationError(
-                {"implementing_actor": _("Name who implements the measure (a Member State, the EEAS, the HR, the Commission).")}
-            )
-        kwargs["implementing_actor"] = implementing_actor
-    if "on" in needs:
-        on = on or timezone.localdate()
-        if on > timezone.localdate():
-            raise ValidationError({"on": _("The date cannot be in the future.")})
-        kwargs["on"] = on
-    return kwargs
+    """One step of a measure's lifecycle, through the workflow engine
+    (:func:`cdt.workflow.transition_run` with ``measures.workflows.MeasureWorkflow``):
+    404, 409 from the wrong state, 403 for the wrong person, 400 for a failed
+    guard (escalation without override; attribution missing) or missing
+    input; else locked, logged, audited, with its event."""
+    outcome = transition_run(
+        obj=measure, transition=transition, by=by, reason=reason, decision=decision, implementing_actor=implementing_actor, on=on
+    )
+    return MeasureOutcome(measure=outcome.obj, log=outcome.log)
 
 
 def evaluations_schedule(*, measure: ResponseMeasure) -> list[ImpactEvaluation]:

@@ -16,7 +16,8 @@ from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.core.listing import paginate
 from cdt.security.access import can_view_child
 from cdt.security.selectors import highest_marking, protected_get, protected_queryset, visible_ids, visible_or_none
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from cdt.workflow import transition_options, workflow_for
+from cdt.workflow.http import page_attempt
 from council.models import Decision
 
 from . import checks, permissions, selectors, services
@@ -80,18 +81,18 @@ def _measure(request, measure_id: int) -> ResponseMeasure:
 @declare_access(OBJECT, model=ResponseMeasure, kind=DETAIL, lookup="measure_id")
 def measure_detail(request, measure_id: int, errors=None, status=200, override_form=None, evaluation_forms=None):
     measure = _measure(request, measure_id)
-    options = []
-    for name, spec in services.measure_transitions().items():
-        if measure.state in spec["sources"] and spec["permission"](measure, request.user):
-            options.append(
-                {
-                    "name": name,
-                    "label": spec["label"],
-                    "needs": spec["needs"],
-                    "blocked_by": services.measure_blocked_by(measure, name, request.user),
-                    "errors": (errors or {}).get(name, []),
-                }
-            )
+    # The steps the reader's role may take from here, each with the guards that stop it now.
+    options = [
+        {
+            "name": option.spec.name,
+            "label": option.spec.label,
+            "needs": option.spec.needs,
+            "blocked_by": option.blocked_by,
+            "errors": (errors or {}).get(option.spec.name, []),
+        }
+        for option in transition_options(measure, request.user)
+        if option.spec.may(measure, request.user)
+    ]
     evaluations = list(selectors.evaluation_list(user=request.user).filter(measure=measure))
     for evaluation in evaluations:
         evaluation.form = (evaluation_forms or {}).get(evaluation.pk) or EvaluationForm(prefix=f"evaluation-{evaluation.pk}")
@@ -130,7 +131,7 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
 @require_POST
 def measure_transition(request, measure_id: int, transition: str):
     measure = _measure(request, measure_id)
-    if transition not in services.measure_transitions():
+    if transition not in workflow_for(ResponseMeasure).steps():
         raise Http404
     form = MeasureTransitionForm(request.POST)
     if not form.is_valid():
@@ -142,16 +143,11 @@ def measure_transition(request, measure_id: int, transition: str):
         decision = Decision.objects.filter(pk=decision_id, case=measure.case).first()  # the cleaned id: "1.0" is 1, not a 500
         if decision is None or not can_view_child(request.user, decision):
             return measure_detail(request, measure_id, errors={transition: ["No such decision."]}, status=400)
-    try:
-        services.measure_transition(by=request.user, measure=measure, transition=transition, decision=decision, **data)
-    except PermissionDenied as error:
-        return measure_detail(request, measure_id, errors={transition: [str(error)]}, status=403)
-    except TransitionConflict as error:
-        return measure_detail(request, measure_id, errors={transition: [str(error)]}, status=409)
-    except TransitionGuardFailed as error:
-        return measure_detail(request, measure_id, errors={transition: error.reasons}, status=400)
-    except ValidationError as error:
-        return measure_detail(request, measure_id, errors={transition: error.messages}, status=400)
+    attempt = page_attempt(
+        lambda: services.measure_transition(by=request.user, measure=measure, transition=transition, decision=decision, **data)
+    )
+    if attempt.failed:
+        return measure_detail(request, measure_id, errors={transition: attempt.errors}, status=attempt.status)
     return redirect("measure-page", measure_id=measure.pk)
 
 

@@ -15,8 +15,18 @@ import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
 from cases.models import CaseState
 from cdt.directory.models import CouncilBody, MemberState
+from cdt.security.models import AuditEntry
+from cdt.workflow import transition_options, transition_run
 from council import services, tasks
-from council.models import Decision, Position, PositionValue, Question, WrittenProcedure
+from council.models import (
+    Decision,
+    Position,
+    PositionValue,
+    Question,
+    QuestionTransition,
+    WrittenProcedure,
+    WrittenProcedureTransition,
+)
 
 from .cases_support import walk_to
 
@@ -321,3 +331,68 @@ def test_each_open_question_has_its_own_form_ids(cast, question, signed_in):
     assert [name for name, count in ids.items() if count > 1] == []
     assert f'id="id_q{question.pk}_deadline"' in html and f'id="id_q{second.pk}_deadline"' in html
     assert f'for="id_q{second.pk}_deadline"' in html
+
+
+# --- Questions and written procedures move only through the workflow engine -------------
+
+
+def moves(model, obj, transition):
+    """The log rows and audit entries of ``obj``'s ``transition``."""
+    log = model.objects.filter(**{"question" if model is QuestionTransition else "procedure": obj}, transition=transition)
+    audit = AuditEntry.objects.filter(
+        action=AuditEntry.Action.TRANSITION, object_type=obj._meta.label_lower, object_id=str(obj.pk), details__transition=transition
+    )
+    return list(log), audit.count()
+
+
+def test_status_is_never_assigned_directly(question):
+    procedure = WrittenProcedure(question=question)  # a new object takes its default
+    for loaded in (Question.objects.get(pk=question.pk), procedure):
+        with pytest.raises(AttributeError, match="Direct status modification is not allowed"):
+            loaded.status = "decided" if isinstance(loaded, Question) else "closed"
+
+
+@pytest.mark.parametrize("who", ["chair", "secretariat"])
+def test_recording_a_decision_decides_the_question_once_logged_and_audited(client, cast, question, who):
+    decision = services.decision_record(by=cast[who], question=question)
+    question.refresh_from_db()  # the protected field reloads (FSMModelMixin)
+    assert question.status == Question.Status.DECIDED and decision.question.status == Question.Status.DECIDED
+    log, audited = moves(QuestionTransition, question, "decide")
+    assert [(row.source, row.target, row.by) for row in log] == [("open", "decided", cast[who])] and audited == 1
+    with pytest.raises(ValidationError, match="already decided"):
+        services.decision_record(by=cast[who], question=question)
+    with pytest.raises(workflow_errors.TransitionConflict):
+        transition_run(obj=question, transition="decide", by=cast[who])
+    assert moves(QuestionTransition, question, "decide")[1] == 1
+
+
+@pytest.mark.parametrize("who", ["delegate", "eeas"])
+def test_deciding_a_question_is_refused_to_other_roles(cast, question, who):
+    with pytest.raises(PermissionDenied):
+        transition_run(obj=question, transition="decide", by=cast[who])
+    assert Question.objects.get(pk=question.pk).is_open and moves(QuestionTransition, question, "decide") == ([], 0)
+    assert [option.available for option in transition_options(question, cast[who])] == [False]
+    assert [option.available for option in transition_options(question, cast["chair"])] == [True]
+
+
+def test_the_system_alone_closes_a_written_procedure_once_logged_and_audited(cast, question):
+    procedure = open_procedure(cast, question)
+    with pytest.raises(ValueError, match="unknown transition"):  # no user takes it, whatever the role
+        transition_run(obj=procedure, transition="close", by=cast["chair"])
+    assert transition_options(procedure, cast["chair"]) == []
+    assert services.written_procedures_close_due(now=procedure.deadline) == 1
+    procedure.refresh_from_db()
+    assert procedure.status == WrittenProcedure.Status.CLOSED and procedure.closed_at == procedure.deadline
+    log, audited = moves(WrittenProcedureTransition, procedure, "close")
+    assert [(row.source, row.target, row.by) for row in log] == [("open", "closed", None)] and audited == 1
+    log, audited = moves(QuestionTransition, question, "decide")  # the question, decided by the system with it
+    assert [(row.source, row.target, row.by) for row in log] == [("open", "decided", None)] and audited == 1
+    assert services.written_procedures_close_due(now=procedure.deadline) == 0
+    assert moves(WrittenProcedureTransition, procedure, "close")[1] == 1
+
+
+def test_a_refused_decision_on_the_page_goes_back_to_the_council_section(client, cast, question):
+    client.force_login(cast["delegate"])
+    response = client.post(reverse("decision-record-page", args=[question.pk]), {"legal_act": ""})
+    assert response.status_code == 302 and response.url == reverse("case-page", args=[question.case_id]) + "#council"
+    assert Question.objects.get(pk=question.pk).is_open

@@ -10,11 +10,14 @@ import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
 from cases.models import CaseState
 from cdt.directory.models import Organisation
+from cdt.security.models import AuditEntry
+from cdt.workflow import transition_options, workflow_for
 from council.services import hr_act_record
 from measures import services
 from measures.catalogue import CATALOGUE
 from measures.choices import MeasureEffect, MeasureForm, MeasureState
-from measures.models import ImpactEvaluation, MeasureType, ResponseMeasure
+from measures.models import ImpactEvaluation, MeasureTransition, MeasureType, ResponseMeasure
+from notifications.models import Event, EventKind
 
 from .attribution_support import attribute
 from .cases_support import case_at, walk_to
@@ -154,6 +157,15 @@ def prepared(transition, data, decision):
     return data
 
 
+def audited(measure, transition):
+    return AuditEntry.objects.filter(
+        action=AuditEntry.Action.TRANSITION,
+        object_type="measures.responsemeasure",
+        object_id=str(measure.pk),
+        details__transition=transition,
+    ).count()
+
+
 @pytest.mark.parametrize(("transition", "state", "allowed", "refused", "data"), LIFECYCLE, ids=[f"{t}-from-{s}" for t, s, *_ in LIFECYCLE])
 def test_lifecycle_step_allowed(cast, deliberating, transition, state, allowed, refused, data):
     for who in allowed:
@@ -161,6 +173,11 @@ def test_lifecycle_step_allowed(cast, deliberating, transition, state, allowed, 
         outcome = services.measure_transition(by=cast[who], measure=measure, transition=transition, **prepared(transition, data, decision))
         assert outcome.log.source == state and outcome.log.target == outcome.measure.state != state
         assert outcome.log.by == cast[who]
+        # One log row, one audit entry and one event for the step.
+        assert MeasureTransition.objects.filter(measure=measure, transition=transition).count() == 1
+        assert audited(measure, transition) == 1
+        kind = EventKind.MEASURE_IMPLEMENTED if outcome.measure.state == MeasureState.IMPLEMENTED else EventKind.WORKFLOW_STEP
+        assert Event.objects.filter(kind=kind, payload__log=outcome.log.pk).count() == 1
 
 
 @pytest.mark.parametrize(("transition", "state", "allowed", "refused", "data"), LIFECYCLE, ids=[f"{t}-from-{s}" for t, s, *_ in LIFECYCLE])
@@ -170,7 +187,8 @@ def test_lifecycle_step_forbidden(cast, deliberating, transition, state, allowed
         with pytest.raises(PermissionDenied):
             services.measure_transition(by=cast[who], measure=measure, transition=transition, **prepared(transition, data, decision))
     assert ResponseMeasure.objects.get(pk=measure.pk).state == state  # (a protected FSM field cannot refresh_from_db)
-    sources = services.measure_transitions()[transition]["sources"]
+    assert audited(measure, transition) == 0 and not MeasureTransition.objects.filter(measure=measure, transition=transition).exists()
+    sources = workflow_for(ResponseMeasure).steps()[transition].sources
     wrong = next(candidate for candidate in ("implemented", "selected", "proposed") if candidate not in sources)
     other, decision = measure_at(cast, deliberating, wrong)
     with pytest.raises(workflow_errors.TransitionConflict):
@@ -221,6 +239,25 @@ def test_escalation_beyond_proportionality_is_flagged_and_only_the_chair_overrid
     services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Repeated activity since 2024.")
     measure = run(cast, measure, "select", "chair")
     assert measure.state == MeasureState.SELECTED and measure.overridden_by == cast["chair"]
+
+
+def test_the_options_name_the_guards_declared_on_the_steps(cast, deliberating):
+    """What the measure page shows: the steps from here, each with the
+    guards that stop it now (escalation on ``select``, attribution on
+    ``agree``) or the role."""
+    from awareness.models import ThreatActor
+
+    listing = propose(cast, deliberating, slug="cyber-sanctions-listing", actor=ThreatActor.objects.create(name="Silent Quill"))
+    options = {option.spec.name: option for option in transition_options(listing, cast["chair"])}
+    assert set(options) == {"select", "withdraw"} and options["withdraw"].available
+    assert not options["select"].available and len(options["select"].blocked_by) == 1
+    assert "exceeds" in options["select"].blocked_by[0] and "The chair may go beyond it" in options["select"].blocked_by[0]
+    eeas = {option.spec.name: option for option in transition_options(listing, cast["eeas"])}
+    assert eeas["select"].blocked_by[0] == "Your role may not do this."
+    services.measure_override_escalation(by=cast["chair"], measure=listing, justification="Third campaign.")
+    listing = run(cast, listing, "select", "chair")
+    options = {option.spec.name: option for option in transition_options(listing, cast["chair"])}
+    assert not options["agree"].available and "covering Silent Quill" in options["agree"].blocked_by[0]
 
 
 def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_the_actor(cast, deliberating, open_case):

@@ -3,13 +3,11 @@ listings, impact evaluations."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
@@ -18,7 +16,7 @@ from cdt.core.api.errors import service_validation_error as validation_error
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
-from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from cdt.workflow import workflow_for
 from council.api.views import ServiceErrors, visible_case
 
 from .. import checks, selectors, services
@@ -48,7 +46,9 @@ class MeasureTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 TRANSITION_RESPONSES = {
-    400: OpenApiResponse(description="A check failed (escalation without override, attribution missing) or input is missing."),
+    400: OpenApiResponse(
+        description="A guard failed (escalation without override, attribution missing; ``guards`` lists them) or input is missing."
+    ),
     403: OpenApiResponse(description="You see the measure but may not take this step."),
     404: OpenApiResponse(description="No such measure (or you may not see its case), or no such transition."),
     409: OpenApiResponse(description="The measure's state does not allow it."),
@@ -82,25 +82,16 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
     def take_transition(self, request, pk=None, transition=None):
         measure = self.get_object()
-        if transition not in services.measure_transitions():
+        if transition not in workflow_for(ResponseMeasure).steps():
             raise Http404("No such transition.")
         body = MeasureTransitionRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if data["decision"] is not None and not can_view_child(request.user, data["decision"]):
             raise validation_error(DjangoValidationError({"decision": "No such decision."}))
-        try:
-            outcome = services.measure_transition(by=request.user, measure=measure, transition=transition, **data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except TransitionConflict as error:
-            return Response(
-                {"detail": str(error), "state": ResponseMeasure.objects.get(pk=measure.pk).state}, status=status.HTTP_409_CONFLICT
-            )
-        except TransitionGuardFailed as error:
-            return Response({"detail": str(error), "checks": error.reasons}, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
+        # Domain errors (403, 409 with the state found, 400 with the guards or
+        # the field) are answered by cdt.workflow.http.api_exception_handler.
+        outcome = services.measure_transition(by=request.user, measure=measure, transition=transition, **data)
         return Response(self.get_serializer(outcome.measure).data)
 
     @extend_schema(request=OverrideSerializer, responses={200: ResponseMeasureSerializer})
