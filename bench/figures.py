@@ -115,7 +115,8 @@ def sweeps(*, due: int) -> list[Figure]:
     hundredth of that: equal counts mean constant in the number of rows."""
     from cdt.core.bulk import bulk_insert_values
     from notifications.models import Deadline, DeadlineKind, Event, Reminder
-    from notifications.services import outbox_sweep, reminders_fire
+    from notifications.outbox import outbox_sweep
+    from notifications.reminders import reminders_fire
 
     now = timezone.now()
     figures = []

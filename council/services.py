@@ -19,8 +19,9 @@ from cdt.directory.selectors import presidency_on
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+from notifications.deadlines import deadline_done, deadline_set
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, deadline_set, event_record
+from notifications.services import event_record
 
 from . import permissions, voting
 from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure

@@ -19,8 +19,9 @@ from cases.models import Case
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_to
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
+from notifications.deadlines import deadline_done, deadline_set, end_of_day
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, deadline_set, end_of_day, event_record
+from notifications.services import event_record
 
 from . import checks, drafting, notes, permissions
 from .models import (
