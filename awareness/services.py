@@ -21,8 +21,9 @@ from cdt.security.access import visible_to
 from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
+from notifications.deadlines import deadline_done, deadline_set, end_of_day
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, deadline_set, end_of_day, event_record
+from notifications.services import event_record
 
 from . import permissions
 from .models import Assessment, FeedClient, RequestForInformation, ThreatActor

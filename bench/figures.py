@@ -115,7 +115,8 @@ def sweeps(*, due: int) -> list[Figure]:
     hundredth of that: equal counts mean constant in the number of rows."""
     from cdt.core.bulk import bulk_insert_values
     from notifications.models import Deadline, DeadlineKind, Event, Reminder
-    from notifications.services import outbox_sweep, reminders_fire
+    from notifications.outbox import outbox_sweep
+    from notifications.reminders import reminders_fire
 
     now = timezone.now()
     figures = []
@@ -178,12 +179,14 @@ def sweeps(*, due: int) -> list[Figure]:
 
 def stix(*, objects: int) -> list[Figure]:
     """The real ingestion service on a generated bundle against a raw
-    ``bulk_create`` of the rows it wrote (``manage.py bench_feed``)."""
+    ``bulk_create`` of the rows it wrote (:mod:`bench.feed`)."""
     from notifications.models import Notification
 
-    Notification.objects.all()._raw_delete(Notification.objects.db)  # bench_feed empties the events they point to
+    from .feed import Command as FeedBench
+
+    Notification.objects.all()._raw_delete(Notification.objects.db)  # the feed bench empties the events they point to
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
-        call_command("bench_feed", objects=objects, rounds=1, json=output.name, scratch_database=True, stdout=io.StringIO())
+        call_command(FeedBench(), objects=objects, rounds=1, json=output.name, scratch_database=True, stdout=io.StringIO())
         result = json.load(open(output.name))
     print(f"  STIX: {result['objects_per_second']:,} objects/s, raw/ingestion {result['ratio_raw_over_ingestion']:.2f}", flush=True)
     raw_rate = result["objects"] / result["raw_bulk_create_seconds"]

@@ -20,8 +20,9 @@ from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
 from cdt.workflow import transition_run
+from notifications.deadlines import deadline_set
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_set, event_record
+from notifications.services import event_record
 
 from . import permissions, voting
 from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure

@@ -18,8 +18,9 @@ from django.utils import timezone
 from cdt.security.types import AnyUser
 from cdt.workflow import Step, Workflow
 from cdt.workflow.records import TransitionRecord
+from notifications.deadlines import deadline_done
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, event_record
+from notifications.services import event_record
 
 from .models import Question, QuestionTransition, WrittenProcedure, WrittenProcedureTransition
 

@@ -23,8 +23,9 @@ from cdt.security.access import can_view_child, visible_to
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
 from cdt.workflow import TransitionConflict, transition_run
+from notifications.deadlines import deadline_done, deadline_set, end_of_day
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, deadline_set, end_of_day, event_record
+from notifications.services import event_record
 
 from . import checks, drafting, notes, permissions
 from .choices import MeasureState, NoteStatus

@@ -21,8 +21,9 @@ from cdt.security.types import AnyUser
 from cdt.workflow import Step, Workflow
 from cdt.workflow.records import TransitionRecord
 from cdt.workflow.registry import standard_input
+from notifications.deadlines import deadline_done
 from notifications.models import DeadlineKind, EventKind
-from notifications.services import deadline_done, event_record
+from notifications.services import event_record
 
 from .models import MeasureTransition, ResponseMeasure
 from .services import evaluations_schedule

@@ -10,7 +10,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import services
+from . import mail, outbox, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,12 @@ RETRY = {
 
 @shared_task(name="notifications.dispatch_event", **RETRY)
 def dispatch_event(event_id: int) -> int:
-    return services.event_dispatch(event_id=event_id)
+    return outbox.event_dispatch(event_id=event_id)
 
 
 @shared_task(name="notifications.send_notification", **RETRY)
 def send_notification(notification_id: int) -> bool:
-    return services.notification_send(notification_id=notification_id)
+    return mail.notification_send(notification_id=notification_id)
 
 
 def _each(service, key: str, ids: list[int]) -> list:
@@ -54,25 +54,25 @@ def _each(service, key: str, ids: list[int]) -> list:
 @shared_task(name="notifications.dispatch_events", **RETRY)
 def dispatch_events(event_ids: list[int]) -> int:
     """A batch of :func:`dispatch_event` (queued by the outbox sweep)."""
-    return sum(_each(services.event_dispatch, "event_id", event_ids))
+    return sum(_each(outbox.event_dispatch, "event_id", event_ids))
 
 
 @shared_task(name="notifications.send_notifications", **RETRY)
 def send_notifications(notification_ids: list[int]) -> int:
     """A batch of :func:`send_notification` (queued by the outbox sweep)."""
-    return sum(_each(services.notification_send, "notification_id", notification_ids))
+    return sum(_each(mail.notification_send, "notification_id", notification_ids))
 
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
 def sweep_outbox(grace_seconds: int | None = None) -> dict:
-    return services.outbox_sweep(grace_seconds=grace_seconds)
+    return outbox.outbox_sweep(grace_seconds=grace_seconds)
 
 
 @shared_task(name="notifications.fire_reminders", ignore_result=True)
 def fire_reminders() -> int:
-    return services.reminders_fire()
+    return reminders.reminders_fire()
 
 
 @shared_task(name="notifications.send_digests", ignore_result=True)
 def send_digests() -> int:
-    return services.digests_send()
+    return mail.digests_send()

@@ -27,7 +27,7 @@ from cdt.security.migration_helpers import distribution_from_grants, grants_from
 from cdt.security.models import AuditEntry
 from measures.models import OptionsNote
 from notifications.models import Event, EventKind, Notification
-from notifications.services import event_dispatch
+from notifications.outbox import event_dispatch
 from tests.factories import CaseFactory
 
 from .cases_support import case_fields

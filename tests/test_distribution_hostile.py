@@ -19,8 +19,8 @@ from cdt.accounts.roles import Role
 from cdt.security.access import can_view, viewers_of
 from cdt.security.markings import Classification, Distribution, Tlp
 from notifications.models import Event, EventKind, Notification
+from notifications.outbox import event_dispatch
 from notifications.selectors import inbox
-from notifications.services import event_dispatch
 
 from .distribution_support import JSON, opened, org, people  # noqa: F401  (people: a fixture)
 

@@ -31,7 +31,7 @@ from django.db import connection
 from django.test import override_settings
 
 from cdt.celery import app
-from notifications import services
+from notifications import outbox
 from notifications.models import Channel, Event, EventKind, Notification
 from notifications.recipients import audience
 
@@ -115,7 +115,7 @@ def test_with_the_broker_down_actions_succeed_and_nothing_is_lost(transactional_
     assert not Notification.objects.exists()
     mail.outbox.clear()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        queued = services.outbox_sweep(grace_seconds=0)  # what beat does every 30 s
+        queued = outbox.outbox_sweep(grace_seconds=0)  # what beat does every 30 s
         wait_until(delivered, what="delivery after the broker came back")
     assert queued["events"] == 50
     ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
@@ -209,7 +209,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(transac
         }
         assert mid_batch["unsent"] + mid_batch["undispatched"] > 0  # killed with work left
         workers.append(start_worker_process(controller.port, "second"))
-        services.outbox_sweep(grace_seconds=0)  # what beat does every 30 s
+        outbox.outbox_sweep(grace_seconds=0)  # what beat does every 30 s
         wait_until(delivered, timeout=180, what="delivery after the restart")
     finally:
         for worker in workers:

@@ -22,6 +22,7 @@ from cdt.security.access import can_view, can_view_child
 from cdt.security.markings import Classification
 from council import services as council_services
 from notifications import selectors, services
+from notifications.mail import digests_send, notification_send
 from notifications.models import (
     Channel,
     Deadline,
@@ -33,6 +34,8 @@ from notifications.models import (
     Preference,
     Reminder,
 )
+from notifications.outbox import event_dispatch, outbox_sweep
+from notifications.reminders import reminders_fire
 
 from .cases_support import walk_to
 
@@ -145,13 +148,13 @@ def test_preferences_off_digest_and_immediate(cast, open_case, django_capture_on
     assert not [m for m in mail.outbox if m.to == [cast["other_delegate"].email] and "moved" in m.subject]
     assert [m for m in mail.outbox if m.to == [cast["eeas"].email] and "moved" in m.subject]  # immediate by default
     mail.outbox.clear()
-    assert services.digests_send() >= 1
+    assert digests_send() >= 1
     digest = [m for m in mail.outbox if m.to == [cast["other_delegate"].email]]
     assert len(digest) == 1 and digest[0].body.count(case.reference) >= 2 and "digest" in digest[0].subject
     assert "Wiper attack" not in digest[0].body  # the case's title is not in the digest either
     assert all(row.sent_at for row in digest_rows.all())
     mail.outbox.clear()
-    assert services.digests_send() == 0 and not mail.outbox  # nothing twice
+    assert digests_send() == 0 and not mail.outbox  # nothing twice
 
 
 def test_mandatory_notifications_cannot_be_switched_off(cast, client):
@@ -179,9 +182,9 @@ def test_dispatch_and_send_are_idempotent(cast, open_case, django_capture_on_com
     rows = Notification.objects.filter(event=event).count()
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.event_dispatch(event_id=event.pk) == 0
+        assert event_dispatch(event_id=event.pk) == 0
         for notification in Notification.objects.filter(event=event, channel=Channel.EMAIL):
-            assert services.notification_send(notification_id=notification.pk) is False
+            assert notification_send(notification_id=notification.pk) is False
     assert Notification.objects.filter(event=event).count() == rows and len(mail.outbox) == sent
 
 
@@ -198,21 +201,21 @@ def test_the_outbox_keeps_events_when_the_broker_is_down(cast, open_case, django
     assert pending.filter(kind=EventKind.CASE_STEP).count() == 2 and not Notification.objects.exists()
     waiting = pending.count()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.outbox_sweep(grace_seconds=3600)["events"] == 0  # too recent: left to the on-commit task
-        assert services.outbox_sweep(grace_seconds=0)["events"] == waiting
+        assert outbox_sweep(grace_seconds=3600)["events"] == 0  # too recent: left to the on-commit task
+        assert outbox_sweep(grace_seconds=0)["events"] == waiting
     assert not Event.objects.filter(dispatched_at=None).exists()
     assert Notification.objects.filter(event__kind=EventKind.CASE_STEP, channel=Channel.EMAIL, sent_at=None).count() == 0
 
 
 def test_a_failed_email_is_recorded_and_sent_again_by_the_sweeper(cast, open_case, django_capture_on_commit_callbacks):
-    with mock.patch("notifications.services._mail", side_effect=OSError("relay down")), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("notifications.mail._mail", side_effect=OSError("relay down")), django_capture_on_commit_callbacks(execute=True):
         walk_to(open_case(), "awareness", cast)
     unsent = Notification.objects.filter(channel=Channel.EMAIL, sent_at=None)
     assert unsent.exists() and all("relay down" in row.last_error and row.attempts >= 1 for row in unsent)
     mail.outbox.clear()
     count = unsent.count()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.outbox_sweep(grace_seconds=0)["emails"] == count
+        assert outbox_sweep(grace_seconds=0)["emails"] == count
     assert len(mail.outbox) == count and not Notification.objects.filter(channel=Channel.EMAIL, sent_at=None).exists()
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == count
 
@@ -237,15 +240,15 @@ def test_written_procedure_reminders_fire_24_and_2_hours_before_each_once(cast, 
     ]
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_fire(now=now + datetime.timedelta(hours=5)) == 0
-        assert services.reminders_fire(now=now + datetime.timedelta(hours=6, minutes=1)) == 1
-        assert services.reminders_fire(now=now + datetime.timedelta(hours=6, minutes=2)) == 0
+        assert reminders_fire(now=now + datetime.timedelta(hours=5)) == 0
+        assert reminders_fire(now=now + datetime.timedelta(hours=6, minutes=1)) == 1
+        assert reminders_fire(now=now + datetime.timedelta(hours=6, minutes=2)) == 0
     reminder = last(EventKind.PROCEDURE_DEADLINE)
     assert reminder.case == case and reminder.link == f"/council/written-procedures/{wp.pk}/"
     assert "delegate-fr" in told(reminder) and "delegate-hu" not in told(reminder)
     council_services.written_procedures_close_due(now=wp.deadline + datetime.timedelta(seconds=1))
     assert Deadline.objects.get(pk=deadline.pk).done_at is not None
-    assert services.reminders_fire(now=wp.deadline - datetime.timedelta(hours=1)) == 0  # met: the 2-hour one stays silent
+    assert reminders_fire(now=wp.deadline - datetime.timedelta(hours=1)) == 0  # met: the 2-hour one stays silent
     assert Event.objects.filter(kind=EventKind.PROCEDURE_CLOSED).count() == 1
 
 
@@ -285,7 +288,7 @@ def test_a_reminder_fires_the_event_of_its_kind(cast, open_case, django_capture_
     )
     first = Reminder.objects.filter(deadline__subject_id=rfi.pk, deadline__kind=DeadlineKind.RFI).first()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_fire(now=first.remind_at) == 1
+        assert reminders_fire(now=first.remind_at) == 1
     assert last(EventKind.RFI_DUE).payload["deadline"] == first.deadline_id
 
 

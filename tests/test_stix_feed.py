@@ -309,10 +309,12 @@ def test_the_benchmark_command_reports_its_figures(feed_token, tmp_path):
 
     from django.core.management import call_command
 
+    from bench.feed import Command as FeedBench
+
     out = tmp_path / "bench.json"
     with pytest.raises(Exception, match="scratch database"):
-        call_command("bench_feed", objects=300, rounds=1)
-    call_command("bench_feed", objects=300, rounds=1, json=str(out), scratch_database=True, stdout=open(tmp_path / "log", "w"))
+        call_command(FeedBench(), objects=300, rounds=1)
+    call_command(FeedBench(), objects=300, rounds=1, json=str(out), scratch_database=True, stdout=open(tmp_path / "log", "w"))
     figures = json.loads(out.read_text())
     assert figures["objects"] == 300 and figures["rows_written"] > 300
     assert figures["objects_per_second"] > 0 and figures["ratio_raw_over_ingestion"] > 0

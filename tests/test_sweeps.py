@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case
-from notifications import services
+from notifications import mail as notification_mail
 from notifications.models import (
     REMINDER_EVENT,
     Channel,
@@ -27,6 +27,8 @@ from notifications.models import (
     Notification,
     Reminder,
 )
+from notifications.outbox import outbox_sweep
+from notifications.reminders import reminders_fire
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -75,7 +77,7 @@ def fire(now, capture_on_commit) -> tuple[int, int, int]:
     """``reminders_fire`` with its on-commit callbacks held back: (events
     written, queries run, callbacks registered)."""
     with capture_on_commit(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
-        written = services.reminders_fire(now=now)
+        written = reminders_fire(now=now)
     return written, len(queries), len(callbacks)
 
 
@@ -135,11 +137,11 @@ def test_reminder_events_carry_kind_case_and_deadline_and_stale_ones_are_only_ma
     assert callbacks == 1
 
     with django_capture_on_commit_callbacks(execute=True) as again:
-        assert services.reminders_fire(now=now + datetime.timedelta(minutes=1)) == 0  # each once
+        assert reminders_fire(now=now + datetime.timedelta(minutes=1)) == 0  # each once
     assert not again and Event.objects.exclude(pk__in=before).count() == len(events)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_fire(now=now + HOUR) == 1  # the future one, then its sweep dispatches the events
+        assert reminders_fire(now=now + HOUR) == 1  # the future one, then its sweep dispatches the events
     reminder = Event.objects.exclude(pk__in=before).get(payload__deadline=future[0].pk)
     assert reminder.dispatched_at is not None
     assert Notification.objects.filter(event=reminder, recipient=cast["other_delegate"], channel=Channel.IN_APP).exists()
@@ -158,16 +160,16 @@ def test_parallel_scans_skip_the_reminders_another_one_holds():
             cursor.execute(f"SELECT 1 FROM {Reminder._meta.db_table} WHERE deadline_id = %s FOR UPDATE", [held.pk])
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '5s'")  # a regression that waits for the row fails instead of hanging
-        with mock.patch("notifications.services.enqueue", return_value=True):
-            assert services.reminders_fire(now=now) == 1  # does not wait for the held row, nor fire it
+        with mock.patch("notifications.reminders.enqueue", return_value=True):
+            assert reminders_fire(now=now) == 1  # does not wait for the held row, nor fire it
     finally:
         locker.rollback()
         locker.close()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     assert Reminder.objects.get(deadline=held).fired_at is None and Reminder.objects.get(deadline=free).fired_at == now
-    with mock.patch("notifications.services.enqueue", return_value=True):
-        assert services.reminders_fire(now=now) == 1  # released: fired now, once
+    with mock.patch("notifications.reminders.enqueue", return_value=True):
+        assert reminders_fire(now=now) == 1  # released: fired now, once
     assert Event.objects.filter(payload__deadline=held.pk).count() == Event.objects.filter(payload__deadline=free.pk).count() == 1
 
 
@@ -188,8 +190,8 @@ def sweep() -> tuple[dict, int, dict]:
         batches.setdefault(task.name, []).append(ids)
         return True
 
-    with mock.patch("notifications.services.enqueue", side_effect=enqueue), CaptureQueriesContext(connection) as queries:
-        result = services.outbox_sweep(grace_seconds=0)
+    with mock.patch("notifications.outbox.enqueue", side_effect=enqueue), CaptureQueriesContext(connection) as queries:
+        result = outbox_sweep(grace_seconds=0)
     return result, len(queries), batches
 
 
@@ -221,8 +223,8 @@ def test_outbox_sweep_stops_queueing_when_the_broker_refuses(make_user):
         calls.append(task.name)
         return len(calls) == 1  # the broker goes down after the first batch
 
-    with mock.patch("notifications.services.enqueue", side_effect=enqueue):
-        assert services.outbox_sweep(grace_seconds=0) == {"events": 500, "emails": 0}
+    with mock.patch("notifications.outbox.enqueue", side_effect=enqueue):
+        assert outbox_sweep(grace_seconds=0) == {"events": 500, "emails": 0}
     assert calls == ["notifications.dispatch_events"] * 2 + ["notifications.send_notifications"]  # one refusal each
 
 
@@ -236,7 +238,7 @@ def test_a_batch_task_goes_through_every_id_and_raises_the_first_failure(make_us
     event = Event.objects.create(kind="case_step", reference="REF-1", link="/")
     rows = Notification.objects.bulk_create([Notification(event=event, recipient=u, channel=Channel.EMAIL) for u in users])
     refused = users[0].email
-    real_mail = services._mail
+    real_mail = notification_mail._mail
 
     def flaky(**message):
         if message["to"] == refused:
@@ -244,7 +246,7 @@ def test_a_batch_task_goes_through_every_id_and_raises_the_first_failure(make_us
         real_mail(**message)
 
     mail.outbox.clear()
-    with mock.patch("notifications.services._mail", side_effect=flaky), pytest.raises(OSError):
+    with mock.patch("notifications.mail._mail", side_effect=flaky), pytest.raises(OSError):
         send_notifications([row.pk for row in rows])
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users[1:])  # the rest were sent
     assert "recipient refused" in Notification.objects.get(recipient=users[0]).last_error

@@ -6,8 +6,8 @@ without a reload)."""
 import pytest
 from playwright.sync_api import expect
 
-from notifications import services
 from notifications.models import Event
+from notifications.outbox import event_dispatch
 
 from .test_case_flow import demo, sign_in  # noqa: F401  (the demo fixture)
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_unread_count_and_mark_read(page, live_server, demo):
     for event_id in Event.objects.filter(dispatched_at=None).values_list("pk", flat=True):
-        services.event_dispatch(event_id=event_id)  # as the worker does (the PostgreSQL lane has none running here)
+        event_dispatch(event_id=event_id)  # as the worker does (the PostgreSQL lane has none running here)
     sign_in(page, live_server, "delegate-fr", "/")
     badge = page.get_by_test_id("unread-count")
     unread = int(badge.get_attribute("data-count"))

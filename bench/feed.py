@@ -1,5 +1,7 @@
 """``make bench``: STIX ingestion speed on a generated bundle, next to a raw
-``bulk_create`` of exactly the rows the ingestion wrote.
+``bulk_create`` of exactly the rows the ingestion wrote. A command object,
+not a ``manage.py`` command (the bench is no app of the product): run it with
+``call_command(Command(), ...)``, as :func:`bench.figures.stix` does.
 
 The bundle is a realistic SIAC feed (intrusion sets, threat actors,
 campaigns, victim identities, reports, relationships, indicators, notes,
@@ -191,7 +193,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not options["scratch_database"]:
             raise CommandError(
-                "bench_feed empties the feed tables and the audit trail: run it on a scratch database "
+                "The feed benchmark empties the feed tables and the audit trail: run it on a scratch database "
                 "(`make bench` creates one) and pass --scratch-database."
             )
         from django.apps import apps
