@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from django.db import transaction
 
-from awareness.models import ThreatActor
+from awareness.factories import ThreatActorFactory
 from cdt.accounts.models import User
 from cdt.accounts.roles import Role
 from cdt.directory.models import CouncilBody, MemberState, Organisation
@@ -242,10 +242,8 @@ def seed_demo_cases(stdout: Writer) -> int:
         if Case.objects.filter(title=demo.title).exists():
             continue
         with transaction.atomic():
-            actors = [
-                ThreatActor.objects.get_or_create(name=name, defaults={"kind": ThreatActor.Kind.STATE_SPONSORED, "persistent": True})[0]
-                for name in demo.actors
-            ]
+            # The registry's entries (found by name if the feed or an earlier run made them).
+            actors = [ThreatActorFactory(name=name, state_sponsored=True) for name in demo.actors]
             case = services.case_open(
                 by=users[demo.opener],
                 kind=demo.kind,
