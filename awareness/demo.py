@@ -9,9 +9,9 @@ import uuid
 
 from django.conf import settings
 
+from cdt.accounts.factories import ApiTokenFactory
 from cdt.accounts.models import ApiToken, User
 from cdt.accounts.scopes import FEEDS_WRITE, READ
-from cdt.accounts.services import hash_api_key
 from cdt.security.markings import Classification, Tlp
 
 from . import services
@@ -111,9 +111,8 @@ def seed_demo_feed(stdout) -> None:
     key = demo_feed_key()
     token = ApiToken.objects.filter(name=TOKEN_NAME, user=analyst).first()
     if token is None:
-        token = ApiToken.objects.create(
-            user=analyst, name=TOKEN_NAME, key_prefix=key[:8], key_hash=hash_api_key(key), scopes=sorted([READ, FEEDS_WRITE])
-        )
+        # Not api_token_issue: the demo's key is derived, so `make run` can print it every time.
+        token = ApiTokenFactory(user=analyst, name=TOKEN_NAME, key=key, scopes=sorted([READ, FEEDS_WRITE]))
         services.feed_client_configure(
             by=secretariat,
             token=token,

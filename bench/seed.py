@@ -11,7 +11,11 @@ officials; assessments follow their cases.
 
 Rows go in through ``COPY`` (:func:`cdt.core.bulk.bulk_insert_values`): no
 services, no signals, no audit trail. The bench measures reading a large
-register, and services are covered by the test suite.
+register, and services are covered by the test suite. Their values are the
+factories' (``<app>/factories.py``, as the tests build rows): each model's
+factory builds one row, which every bulk row shares, and the seed states
+only what varies from row to row (a factory build a row would make seeding
+several seconds slower).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
-from django.db import connection, models, transaction
+from django.db import connection, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from cdt.core.bulk import bulk_insert_values
@@ -57,27 +63,50 @@ class Seeded:
     counts: dict[str, int]
 
 
-def _insert(model: type[models.Model], rows: list[dict], *, with_ids: bool = False) -> list[int]:
-    """COPY ``rows`` (attribute → value) into ``model``; fields a row leaves
-    out take their model default (``auto_now`` fields: now)."""
+def _row(factory_class, **shared: Any) -> dict[str, Any]:
+    """A row of ``factory_class``'s model as the factory builds it (its
+    declarations, ``shared`` over them, the model's defaults for the rest;
+    ``auto_now`` fields: now), column by attribute name, saved nowhere."""
+    built = factory_class.build(**shared)
+    now = timezone.now()
+    row = {}
+    for field in built._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(built, field.attname)
+        if isinstance(value, DatabaseDefault):
+            continue  # the database fills it
+        if value is None and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+            value = now
+        row[field.attname] = value
+    return row
+
+
+def _insert(factory_class, rows: list[dict], *, with_ids: bool = False, **shared: Any) -> list[int]:
+    """COPY ``rows`` (attribute → value) into ``factory_class``'s model;
+    what a row leaves out is the factory's (:func:`_row`)."""
     if not rows:
         return []
-    now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns, defaults = [], []
-    for field in fields:
-        columns.append(field.attname)
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            defaults.append(now)
-        else:
-            defaults.append(field.get_default())  # the declared default, "" for text, None for nullable
-    values = [tuple(row.get(column, default) for column, default in zip(columns, defaults)) for row in rows]
-    return bulk_insert_values(model, columns, values, with_ids=with_ids)
+    like = _row(factory_class, **shared)
+    values = [tuple(row.get(column, value) for column, value in like.items()) for row in rows]
+    return bulk_insert_values(factory_class._meta.model, list(like), values, with_ids=with_ids)
+
+
+def _insert_values(factory_class, columns: list[str], values: list[tuple], **shared: Any) -> None:
+    """COPY value tuples for ``columns`` (the tables of hundreds of
+    thousands of rows); every other column is the factory's (:func:`_row`)."""
+    like = _row(factory_class, **shared)
+    rest = {column: value for column, value in like.items() if column not in columns}
+    tail = tuple(rest.values())
+    bulk_insert_values(factory_class._meta.model, [*columns, *rest], [row + tail for row in values])
 
 
 def seed(volume: Volume = Volume()) -> Seeded:
+    from awareness.factories import AssessmentFactory
     from awareness.models import Assessment
-    from cases.models import Case, CaseGroupObjectPermission, CaseKind, CaseState, CaseTransition, CaseUserObjectPermission
+    from cases.factories import CaseFactory, CaseTransitionFactory
+    from cases.models import Case, CaseGroupObjectPermission, CaseState, CaseUserObjectPermission
+    from cdt.accounts.factories import UserFactory
     from cdt.accounts.models import User
     from cdt.accounts.roles import Role
     from cdt.accounts.services import role_groups_ensure
@@ -85,12 +114,15 @@ def seed(volume: Volume = Volume()) -> Seeded:
     from cdt.directory.reference import load_reference_data
     from cdt.security.access import codename
     from cdt.security.grants import organisation_group
-    from cdt.security.markings import Classification, Distribution, Tlp
-    from council.models import Position, PositionValue, Question
+    from cdt.security.markings import Classification, Distribution
+    from council.factories import PositionFactory, QuestionFactory
+    from council.models import PositionValue
     from measures.catalogue import catalogue_ensure
     from measures.choices import MeasureState
-    from measures.models import MeasureType, ResponseMeasure
-    from notifications.models import Channel, Event, EventKind, Notification
+    from measures.factories import ResponseMeasureFactory
+    from measures.models import MeasureType
+    from notifications.factories import EventFactory, NotificationFactory
+    from notifications.models import EventKind
 
     rng = random.Random(SEED)
     now = timezone.now()
@@ -115,28 +147,20 @@ def seed(volume: Volume = Volume()) -> Seeded:
             user_rows.append(
                 {
                     "username": f"bench-{index:04d}",
-                    "password": "!",
-                    "first_name": "Bench",
                     "last_name": f"User {index}",
                     "email": f"bench-{index:04d}@cdt.invalid",
-                    "is_active": True,
-                    "date_joined": now,
                     "organisation_id": organisation.pk,
-                    "clearance": int(Classification.RESTREINT_UE),
                 }
             )
             memberships.append((organisation.pk, role))
-        user_ids = _insert(User, user_rows, with_ids=True)
-        through = User.groups.through
-        _insert(
-            through,
+        user_ids = _insert(UserFactory, user_rows, with_ids=True, first_name="Bench", date_joined=now)
+        bulk_insert_values(
+            User.groups.through,
+            ["user_id", "group_id"],
             [
                 row
                 for user_id, (organisation_id, role) in zip(user_ids, memberships)
-                for row in (
-                    {"user_id": user_id, "group_id": roles[role].pk},
-                    {"user_id": user_id, "group_id": org_groups[organisation_id].pk},
-                )
+                for row in ((user_id, roles[role].pk), (user_id, org_groups[organisation_id].pk))
             ],
         )
         delegates = [user_id for user_id, (_, role) in zip(user_ids, memberships) if role == Role.HWPCI_DELEGATE]
@@ -144,7 +168,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
         for user_id, (organisation_id, role) in zip(user_ids, memberships):
             if role == Role.HWPCI_DELEGATE:
                 by_delegation.setdefault(organisation_id, []).append(user_id)
-        author = user_ids[0]
+        author = User.objects.get(pk=user_ids[0])
 
         # --- Cases in every step; a fifth are exercises.
         all_states = list(CaseState)
@@ -157,24 +181,24 @@ def seed(volume: Volume = Volume()) -> Seeded:
             case_rows.append(
                 {
                     "reference": f"CDT-{2020 + index % 7}-{index:05d}",
-                    "kind": CaseKind.MALICIOUS_ACTIVITY,
                     "title": f"{rng.choice(['Wiper', 'Espionage', 'Ransomware', 'Supply-chain', 'DDoS'])} campaign {index}",
-                    "summary": "Malicious cyber activity against critical entities in several Member States. " * 4,
                     "brought_by_id": brought_by.pk,
                     "brought_on": datetime.date(2020, 1, 1) + datetime.timedelta(days=(index * 7) % 2500),
                     "exercise": index % 5 == 0,
                     "state": state,
-                    "classification": int(Classification.RESTREINT_UE),
-                    "limite": True,
-                    "tlp": int(Tlp.AMBER),
-                    "releasable_to_all": True,
                     "originator_id": brought_by.pk,
-                    "created_by_id": author,
-                    "sectors": ["energy"],
                     "distribution": Distribution.HWPCI if is_shared else Distribution.RESTRICTED,
                 }
             )
-        case_ids = _insert(Case, case_rows, with_ids=True)
+        case_ids = _insert(
+            CaseFactory,
+            case_rows,
+            with_ids=True,
+            reference="",
+            created_by=author,
+            summary="Malicious cyber activity against critical entities in several Member States. " * 4,
+            sectors=["energy"],
+        )
 
         # --- Need-to-know: the bringing delegation and the secretariat (view and change); most
         # cases distributed to HWPCI, the rest restricted to a few delegations and named officials.
@@ -205,13 +229,10 @@ def seed(volume: Volume = Volume()) -> Seeded:
                     f"to_{target}"[:40],
                     source,
                     target,
-                    author,
                     now - datetime.timedelta(days=(volume.transitions - number) % 900, hours=step),
-                    "",
-                    "",
                 )
             )
-        bulk_insert_values(CaseTransition, ["case_id", "transition", "source", "target", "by_id", "at", "comment", "reason"], transitions)
+        _insert_values(CaseTransitionFactory, ["case_id", "transition", "source", "target", "at"], transitions, case=None, by=author)
 
         # --- Questions with a position for each of the 27 Member States.
         hwpci_body = CouncilBody.objects.get(code="HWPCI")
@@ -220,49 +241,52 @@ def seed(volume: Volume = Volume()) -> Seeded:
             {
                 "case_id": case_ids[(index * 3) % volume.cases],
                 "text": f"Adopt the options in note {index}?",
-                "voting_rule": "unanimity",
-                "body_id": hwpci_body.pk,
                 "status": "open" if index % 4 else "decided",
-                "put_by_id": author,
                 "put_at": now - datetime.timedelta(days=index % 400),
-                "classification": int(Classification.RESTREINT_UE),
             }
             for index in range(question_count)
         ]
-        question_ids = _insert(Question, question_rows, with_ids=True)
+        question_ids = _insert(
+            QuestionFactory,
+            question_rows,
+            with_ids=True,
+            case=None,
+            body=hwpci_body,
+            put_by=author,
+            classification=Classification.RESTREINT_UE,
+        )
         values = [value for value in PositionValue if value != PositionValue.NONE]
         positions = []
         for question_id in question_ids:
             for member_state_id in states:
                 value = PositionValue.NONE if rng.random() < 0.2 else rng.choice(values)
-                positions.append((question_id, member_state_id, value, "", "", False, None if value == PositionValue.NONE else author, now))
-        bulk_insert_values(
-            Position,
-            ["question_id", "member_state_id", "value", "reserve", "declaration", "stated_orally", "recorded_by_id", "updated_at"],
+                positions.append((question_id, member_state_id, value, None if value == PositionValue.NONE else author.pk))
+        _insert_values(
+            PositionFactory,
+            ["question_id", "member_state_id", "value", "recorded_by_id"],
             positions,
+            question=None,
+            member_state=None,
+            recorded_by=None,
         )
 
         # --- Assessments, following the cases they inform.
         assessment_rows = [
             {
-                "kind": "written",
-                "source_id": siac.pk,
                 "title": f"All-source assessment {index}",
-                "body": "Technical characteristics, likely origin and intent. " * 10,
                 "assessed_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 600),
-                "confidence": "moderate",
-                "recorded_by_id": author,
-                "classification": int(Classification.RESTREINT_UE),
-                "limite": True,
-                "tlp": int(Tlp.AMBER),
-                "releasable_to_all": True,
-                "originator_id": siac.pk,
-                "stix_id": "",
-                "distribution": Distribution.WITH_CASES,
             }
             for index in range(volume.assessments)
         ]
-        assessment_ids = _insert(Assessment, assessment_rows, with_ids=True)
+        assessment_ids = _insert(
+            AssessmentFactory,
+            assessment_rows,
+            with_ids=True,
+            source=siac,
+            body="Technical characteristics, likely origin and intent. " * 10,
+            recorded_by=author,
+            distribution=Distribution.WITH_CASES,
+        )
         bulk_insert_values(
             Assessment.cases.through,
             ["assessment_id", "case_id"],
@@ -273,18 +297,19 @@ def seed(volume: Volume = Volume()) -> Seeded:
         measure_types = list(MeasureType.objects.values_list("pk", flat=True))
         measure_states = list(MeasureState)
         _insert(
-            ResponseMeasure,
+            ResponseMeasureFactory,
             [
                 {
                     "case_id": case_ids[(index * 5) % volume.cases],
                     "measure_type_id": measure_types[index % len(measure_types)],
                     "description": f"Measure {index}",
                     "state": measure_states[index % len(measure_states)],
-                    "proposed_by_id": author,
-                    "classification": int(Classification.RESTREINT_UE),
                 }
                 for index in range(volume.measures)
             ],
+            case=None,
+            proposed_by=author,
+            classification=Classification.RESTREINT_UE,
         )
 
         # --- Notifications: events about shared cases, ten recipients each.
@@ -300,26 +325,25 @@ def seed(volume: Volume = Volume()) -> Seeded:
                 {
                     "kind": kinds[index % len(kinds)],
                     "case_id": case_id,
-                    "classification": int(Classification.RESTREINT_UE),
                     "reference": references[case_id],
-                    "marking": "RESTREINT UE/EU RESTRICTED · LIMITE · TLP:AMBER",
                     "link": f"/cases/{case_id}/",
-                    "payload": {},
                     "created_at": now - datetime.timedelta(minutes=index),
-                    "dispatched_at": now,
                 }
             )
-        event_ids = _insert(Event, event_rows, with_ids=True)
+        event_ids = _insert(
+            EventFactory, event_rows, with_ids=True, case=None, classification=Classification.RESTREINT_UE, dispatched_at=now
+        )
         notification_rows = []
         for event_id in event_ids:
             for recipient in rng.sample(delegates, recipients_per_event):
-                notification_rows.append(
-                    (event_id, recipient, Channel.IN_APP, "immediate", now, None if rng.random() < 0.7 else now, None, 0, "")
-                )
-        bulk_insert_values(
-            Notification,
-            ["event_id", "recipient_id", "channel", "mode", "created_at", "read_at", "sent_at", "attempts", "last_error"],
+                notification_rows.append((event_id, recipient, None if rng.random() < 0.7 else now))
+        _insert_values(
+            NotificationFactory,
+            ["event_id", "recipient_id", "read_at"],
             notification_rows,
+            event=None,
+            recipient=None,
+            created_at=now,
         )
 
     if connection.vendor == "postgresql":

@@ -11,7 +11,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Measures")
 
     def ready(self) -> None:
-        from . import guards, note_kinds, views  # noqa: F401  (refer_for_decision, evaluate; the two notes as drafts; the case-page panel)
+        from . import guards, lifecycle_guards, note_kinds, views  # noqa: F401  (case guards; select and agree; the two notes as drafts; the case-page panel)
         from .workflows import MeasureWorkflow
 
         MeasureWorkflow.register()

@@ -1,7 +1,9 @@
-"""The guards a response measure's own transitions declare (``custom=
-{"guards": ...}`` on ``select`` and ``agree``): the two checks the
-guidelines ask of every measure, enforced by the workflow engine and shown
-with the buttons.
+"""The guards of a response measure's own transitions, ``select`` and
+``agree``: the two checks the guidelines ask of every measure, enforced by
+the workflow engine and shown with the buttons. Registered with the engine
+when the app is ready (``MeasuresConfig.ready``): they read the EU's
+attribution (attribution app), which itself reads measures' models, so the
+model cannot import them.
 
 Each takes the user because its wording depends on who reads it: a reader
 not cleared for the proportionality assessment behind an escalation warning,
@@ -12,31 +14,28 @@ particular; the stored warning is then given whole.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
 from cdt.security.types import AnyUser
+from cdt.workflow import guard
 
-if TYPE_CHECKING:
-    from .models import ResponseMeasure
+from . import checks
+from .models import ResponseMeasure
 
 
+@guard(ResponseMeasure, "select", "escalation_overridden")
 def escalation_overridden(measure: ResponseMeasure, user: AnyUser) -> str | None:
     """``select``: a measure beyond what the proportionality assessment
     supports goes to the Council only once the chair has gone beyond the
     warning with a recorded justification."""
-    from . import checks  # checks reads the models, which declare this guard
-
     if not measure.escalation_warning or measure.override_justification:
         return None
     warning = checks.warning_for(measure, user) if user is not None else measure.escalation_warning
     return warning + " " + _("The chair may go beyond it with a recorded justification.")
 
 
+@guard(ResponseMeasure, "agree", "attribution_covers")
 def attribution_covers(measure: ResponseMeasure, user: AnyUser) -> str | None:
     """``agree``: a measure that requires attribution is agreed only with
     the EU's coordinated attribution covering its actor (paras 26–27)."""
-    from . import checks  # see escalation_overridden
-
     return checks.attribution_gap(measure.case, measure.measure_type, measure.actor, user)

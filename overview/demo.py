@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from django.db import transaction
 
 from attribution.demo import demo_attribution
-from awareness.models import ThreatActor
+from awareness.factories import ThreatActorFactory
 from awareness.services import assessment_record
 from cases import services
 from cases.access_requests import access_request_create
@@ -245,10 +245,8 @@ def seed_demo_cases(stdout: Writer) -> int:
         if Case.objects.filter(title=demo.title).exists():
             continue
         with transaction.atomic():
-            actors = [
-                ThreatActor.objects.get_or_create(name=name, defaults={"kind": ThreatActor.Kind.STATE_SPONSORED, "persistent": True})[0]
-                for name in demo.actors
-            ]
+            # The registry's entries (found by name if the feed or an earlier run made them).
+            actors = [ThreatActorFactory(name=name, state_sponsored=True) for name in demo.actors]
             case = services.case_open(
                 by=users[demo.opener],
                 kind=demo.kind,

@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from cases import services
+from cases.factories import CaseFactory
 from cases.models import Case, CaseKind, CaseState, ClosureReason
 from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
@@ -166,8 +167,6 @@ def case_at(state: str, cast: dict, **fields) -> Case:
     """A case already at ``state`` (a factory, not the services: for tests
     about the step, not the way there), shared with the cast as
     :func:`open_case`'s are."""
-    from tests.factories import CaseFactory
-
     case = CaseFactory(state=state, created_by=cast["delegate"], **fields)
     share_with_cast(case, cast)
     return case

@@ -21,31 +21,21 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from attribution.models import (
-    AttributionClaim,
-    AttributionDeliberation,
-    CommunicationPlan,
-    Consideration,
-    Statement,
-    StatementVersion,
-)
-from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
-from cases.models import Case, CaseKind
+from attribution.factories import AttributionClaimFactory, AttributionDeliberationFactory, CommunicationPlanFactory, StatementFactory
+from attribution.models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
+from awareness.factories import AssessmentFactory, FeedIngestionFactory, RequestForInformationFactory, StixObjectFactory, ThreatActorFactory
+from awareness.models import Assessment, RequestForInformation, StixObject
+from cases.factories import CaseFactory
+from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.core.access import declared_object_route
-from cdt.directory.models import CouncilBody, MemberState, Organisation
+from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Classification, Distribution, Tlp
-from council.models import Decision, Position, Procedure, Question, WrittenProcedure
-from measures.models import (
-    ImpactEvaluation,
-    MeasureType,
-    OptionsNote,
-    OptionsNoteVersion,
-    ResponseMeasure,
-    StrategicNoteVersion,
-    StrategicResponseNote,
-)
+from council.factories import DecisionFactory, QuestionFactory, WrittenProcedureFactory
+from council.models import Decision, Question, WrittenProcedure
+from measures.factories import ImpactEvaluationFactory, OptionsNoteFactory, ResponseMeasureFactory, StrategicResponseNoteFactory
+from measures.models import ImpactEvaluation, OptionsNote, ResponseMeasure, StrategicResponseNote
 from tests.conftest import sign_in_verified, user_make
 from tests.testapp.models import Dossier, DossierNote
 
@@ -230,11 +220,8 @@ def build_world() -> World:
     organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS", "COM-CNECT"])}
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     council_body = CouncilBody.objects.get(code="PSC")
-    member_states = list(MemberState.objects.all())
-    demarche = MeasureType.objects.get(slug="demarche")
-    actor = ThreatActor.objects.create(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
-    collection = TaxiiCollection.objects.get(alias="siac-assessments")
-    ingestion = FeedIngestion.objects.create(posted_by=granter, channel=FeedIngestion.Channel.FEED_API)
+    actor = ThreatActorFactory(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
+    ingestion = FeedIngestionFactory(posted_by=granter)
     added_at = timezone.now()
     for spec in specs():
         markings = dict(
@@ -246,40 +233,38 @@ def build_world() -> World:
             distribution=Distribution.HWPCI if spec.hwpci else Distribution.RESTRICTED,
         )
         dossier = Dossier.objects.create(title=spec.title, **markings)
-        case = Case.objects.create(
+        case = CaseFactory(
             reference=f"CDT-2026-{len(objects[Case]) + 1:04d}",
-            kind=CaseKind.MALICIOUS_ACTIVITY,
             title=spec.title,
             summary="",
             brought_by=organisations[spec.originator],
             brought_on=datetime.date(2026, 11, 1),
             created_by=granter,
+            opening_grants=False,  # the spec states every grant
             **markings,
         )
-        assessment = Assessment.objects.create(
-            kind="written",
+        assessment = AssessmentFactory(
             source=organisations[spec.originator],
             title=spec.title,
             body="",
             recorded_by=granter,
+            actors=[actor],
+            cases=[case],
             **{**markings, **({"distribution": Distribution.WITH_CASES} if spec.follows_case else {})},
         )
-        assessment.actors.add(actor)
-        assessment.cases.add(case)
-        stix_object = StixObject.objects.create(
-            stix_id=f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
-            stix_type="report",
+        stix_id = f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}"
+        stix_object = StixObjectFactory(
+            stix_id=stix_id,
             version=T0,
             name=spec.title,
             refs=actor.stix_id,
-            collection=collection,
             ingestion=ingestion,
             added_at=added_at,
             **markings,
             raw={
                 "type": "report",
                 "spec_version": "2.1",
-                "id": f"report--{uuid.uuid5(uuid.NAMESPACE_URL, spec.title)}",
+                "id": stix_id,
                 "created": T0,
                 "modified": T0,
                 "name": spec.title,
@@ -287,14 +272,13 @@ def build_world() -> World:
                 "object_refs": [actor.stix_id],
             },
         )
-        strategic = StrategicResponseNote.objects.create(
-            actor=ThreatActor.objects.create(name=f"Actor of {spec.title}"),
+        strategic = StrategicResponseNoteFactory(
+            actor=ThreatActorFactory(name=f"Actor of {spec.title}"),
             title=spec.title,
             content={"short_term_effects": spec.title},
             drafted_by=granter,
             **markings,
         )
-        StrategicNoteVersion.objects.create(note=strategic, number=1, title=spec.title, content=strategic.content, saved_by=granter)
         objects[StrategicResponseNote][strategic.pk] = spec
         for protected in (dossier, case, assessment, stix_object, strategic):
             grants = own_grants(spec) if protected is assessment else spec
@@ -308,35 +292,18 @@ def build_world() -> World:
                 access_grant(target=protected, by=granter, group=Group.objects.get(name=GROUP_NAMES[role]))
         note = DossierNote.objects.create(dossier=dossier, text=f"note on {spec.title}", classification=spec.note_classification)
         child = {"case": case, "classification": spec.note_classification}
-        question = Question.objects.create(text=spec.title, voting_rule="unanimity", body=council_body, put_by=granter, **child)
-        Position.objects.bulk_create([Position(question=question, member_state=state) for state in member_states])
-        decision = Decision.objects.create(
-            procedure=Procedure.HR_ACT, adopted=True, explanation=spec.title, decided_on=datetime.date(2026, 11, 2), **child
-        )
-        measure = ResponseMeasure.objects.create(
-            case=case, measure_type=demarche, description=spec.title, proposed_by=granter, classification=spec.note_classification
-        )
-        evaluation = ImpactEvaluation.objects.create(
-            case=case,
-            measure=measure,
-            occasion="interval",
-            months_after=3,
-            due_on=datetime.date(2026, 12, 1),
-            classification=spec.note_classification,
-        )
-        options_note = OptionsNote.objects.create(
+        question = QuestionFactory(text=spec.title, body=council_body, put_by=granter, **child)
+        decision = DecisionFactory(explanation=spec.title, **child)
+        measure = ResponseMeasureFactory(case=case, description=spec.title, proposed_by=granter, classification=spec.note_classification)
+        evaluation = ImpactEvaluationFactory(measure=measure, classification=spec.note_classification)
+        options_note = OptionsNoteFactory(
             case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter, classification=spec.note_classification
         )
-        OptionsNoteVersion.objects.create(note=options_note, number=1, title=spec.title, content=options_note.content, saved_by=granter)
         objects[OptionsNote][options_note.pk] = spec
         objects[ResponseMeasure][measure.pk] = spec
         objects[ImpactEvaluation][evaluation.pk] = spec
-        procedure = WrittenProcedure.objects.create(
-            question=question,
-            kind=WrittenProcedure.Kind.SILENCE,
-            opened_by=granter,
-            deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
-            **child,
+        procedure = WrittenProcedureFactory(
+            question=question, opened_by=granter, deadline=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), **child
         )
         objects[Dossier][dossier.pk] = spec
         objects[DossierNote][note.pk] = spec
@@ -344,31 +311,15 @@ def build_world() -> World:
         objects[Question][question.pk] = spec
         objects[Decision][decision.pk] = spec
         objects[WrittenProcedure][procedure.pk] = spec
-        claim = AttributionClaim.objects.create(
-            actor=actor,
-            basis="industry",
-            claim_type="technical",
-            confidence="high",
-            party="industry",
-            industry_source="Labs",
-            summary=spec.title,
-            recorded_by=granter,
-            **child,
-        )
-        deliberation = AttributionDeliberation.objects.create(opened_by=granter, **child)
-        Consideration.objects.create(deliberation=deliberation, number=1)
-        statement = Statement.objects.create(
-            title=spec.title, statement_type="spokesperson", content={"text": spec.title}, drafted_by=granter, **child
-        )
-        StatementVersion.objects.create(note=statement, number=1, title=spec.title, content=statement.content, saved_by=granter)
-        plan = CommunicationPlan.objects.create(title=spec.title, objectives=spec.title, drafted_by=granter, **child)
+        claim = AttributionClaimFactory(actor=actor, industry_source="Labs", summary=spec.title, recorded_by=granter, **child)
+        deliberation = AttributionDeliberationFactory(opened_by=granter, **child)
+        statement = StatementFactory(title=spec.title, content={"text": spec.title}, drafted_by=granter, **child)
+        plan = CommunicationPlanFactory(title=spec.title, objectives=spec.title, drafted_by=granter, **child)
         objects[AttributionClaim][claim.pk] = spec
         objects[AttributionDeliberation][deliberation.pk] = spec
         objects[Statement][statement.pk] = spec
         objects[CommunicationPlan][plan.pk] = spec
-        rfi = RequestForInformation.objects.create(
-            question=spec.title, addressed_to=organisations["EEAS"], due_on=datetime.date(2026, 12, 1), asked_by=granter, **child
-        )
+        rfi = RequestForInformationFactory(question=spec.title, addressed_to=organisations["EEAS"], asked_by=granter, **child)
         objects[Assessment][assessment.pk] = spec
         objects[StixObject][stix_object.pk] = spec
         objects[RequestForInformation][rfi.pk] = spec

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from cases import access_requests, sharing
+from cases.factories import CaseFactory
 from cases.models import AccessRequest, Case, CaseGroupObjectPermission
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.security.access import can_view, viewers_of
@@ -28,7 +29,6 @@ from cdt.security.models import AuditEntry
 from measures.models import OptionsNote
 from notifications.models import Event, EventKind, Notification
 from notifications.outbox import event_dispatch
-from tests.factories import CaseFactory
 
 from .cases_support import case_fields
 from .distribution_support import opened, org, people  # noqa: F401  (people: a fixture)
