@@ -1,5 +1,5 @@
-"""PDF export of a note (WeasyPrint), with the marking banner at the top
-and bottom of every page (CSS paged media, so no page escapes it)."""
+"""PDF export of a draft of any kind (WeasyPrint), with the marking banner
+at the top and bottom of every page (CSS paged media, so no page escapes it)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
+
+from .kinds import kind_named
 
 
 class PdfUnavailable(Exception):
@@ -20,17 +22,14 @@ def note_pdf(*, note, kind: str, user, versions, comments, request=None) -> byte
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango not installed
         raise PdfUnavailable(str(error)) from error
-    from . import drafting
-
-    draft_kind = drafting.kind_named(kind)
-    subject = f"{note.case.reference} {note.case.title}" if getattr(note, "case_id", None) else note.actor.name
+    draft_kind = kind_named(kind)
     html = render_to_string(
-        "measures/note_pdf.html",
+        "drafting/note_pdf.html",
         {
             "note": note,
             "kind": kind,
             "label": draft_kind.label,
-            "subject": subject,
+            "subject": draft_kind.subject_of(note),
             "sections": draft_kind.sections(note.content),
             "marking": note.marking_label,
             "versions": versions,

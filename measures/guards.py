@@ -33,7 +33,9 @@ def a_measure_is_implemented(case) -> str | None:
 def a_note_is_submitted(case) -> str | None:
     """Step 3 → 4: HWPCI deliberates on an options note, or on the strategic
     response note of an actor the case is about."""
-    from .models import NoteStatus, StrategicResponseNote
+    from drafting.choices import NoteStatus
+
+    from .models import StrategicResponseNote
 
     if case.options_notes.filter(status=NoteStatus.SUBMITTED).exists():
         return None

@@ -1,5 +1,7 @@
 """Who may do what with measures (seeing them follows the case: 404 otherwise).
-Used by the state machine (``permission=``), the services, pages and API."""
+Used by the state machine (``permission=``), the services, pages and API.
+Who drafts and comments on the notes is the drafting app's rule
+(``drafting.permissions``)."""
 
 from __future__ import annotations
 
@@ -44,20 +46,6 @@ def may_evaluate(measure, user) -> bool:
 
 def may_edit_catalogue(user) -> bool:
     return is_secretariat(user)
-
-
-def may_draft_note(note, user) -> bool:
-    """The EEAS drafts both notes (Commission contributors add input through comments)."""
-    return is_eeas(user)
-
-
-def may_comment_note(note, user) -> bool:
-    """Delegates with access comment while the note is circulated or submitted; the EEAS answers."""
-    from .models import NoteStatus
-
-    return (
-        is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))
-    ) and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)
 
 
 def may_record_note_approval(note, user) -> bool:
