@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cdt.security.access import can_view_child
@@ -30,7 +30,7 @@ def statement_sections(content: dict) -> list[kinds.Section]:
 
 def statement_content_clean(content, by=None) -> dict:
     if not isinstance(content, dict):
-        raise ValidationError({"content": _t("Must be an object.")})
+        raise ValidationError({"content": gettext("Must be an object.")})
     text = content.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"content": ["text: Required."]})
@@ -61,12 +61,12 @@ def statement_input(statement: Statement, step, by, given) -> dict:
     decision, on = given.get("decision"), given.get("on")
     errors = {}
     if on is None:
-        errors["on"] = _t("Give the date of publication.")
+        errors["on"] = gettext("Give the date of publication.")
     if statement.statement_type in AGREED_BY_COUNCIL:
         if decision is None or not decision.adopted or decision.case_id != statement.case_id or not can_view_child(by, decision):
-            errors["decision"] = _t("Name the adopted Council decision on this case that agreed the text.")
+            errors["decision"] = gettext("Name the adopted Council decision on this case that agreed the text.")
     elif decision is not None and (decision.case_id != statement.case_id or not can_view_child(by, decision)):
-        errors["decision"] = _t("No such decision on this case.")
+        errors["decision"] = gettext("No such decision on this case.")
     if errors:
         raise ValidationError(errors)
     return {"on": on, "decision": decision}

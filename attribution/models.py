@@ -431,8 +431,6 @@ class StatementComment(NoteCommentBase):
 
 
 class StatementTransition(TransitionRecord):
-    """The log of a statement's lifecycle (the workflow engine's one shape)."""
-
     note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="transitions")
 
 

@@ -37,6 +37,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
+from .workflows import DraftWorkflow
+
 Section = tuple[str, str, str]  # anchor, heading, text
 
 
@@ -141,8 +143,6 @@ _KINDS: dict[str, DraftKind] = {}
 
 def register(kind: DraftKind) -> DraftKind:
     """Add a kind, and its workflow to the engine's (once)."""
-    from .workflows import DraftWorkflow
-
     if kind.name not in _KINDS:
         DraftWorkflow.for_kind(kind).register()
     _KINDS[kind.name] = kind

@@ -6,7 +6,7 @@ Registered in ``MeasuresConfig.ready``."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awareness.selectors import assessment_list
@@ -126,7 +126,9 @@ def strategic_note_input(note, step, by, given) -> dict:
         or not can_view_child(by, decision)
         or not decision.case.suspected_actors.filter(pk=note.actor_id).exists()
     ):
-        raise ValidationError({"decision": _t("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
+        raise ValidationError(
+            {"decision": gettext("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}}
+        )
     return {"decision": decision}
 
 
