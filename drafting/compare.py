@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from typing import Any
 
 from .kinds import DraftKind, kind_named
 
@@ -29,7 +30,7 @@ def _marked(old: str, new: str) -> tuple[str, str]:
     return "".join(old_html).replace("\n", "<br>"), "".join(new_html).replace("\n", "<br>")
 
 
-def compare(old: dict, new: dict, kind: DraftKind | str) -> list[dict]:
+def compare(old: dict[str, Any], new: dict[str, Any], kind: DraftKind | str) -> list[dict[str, Any]]:
     """Two versions side by side, section by section, changes highlighted
     (HTML-escaped text with ``<del>``/``<ins>`` only)."""
     sections = (kind_named(kind) if isinstance(kind, str) else kind).sections

@@ -54,26 +54,26 @@ class DraftKind:
     label: Any
     #: The concrete draft: inherits ``drafting.models.NoteLifecycle`` and has
     #: ``versions``, ``comments`` and ``transitions`` relations.
-    model: type
+    model: type[Any]
     #: The draft as (anchor, heading, text) rows: shown, commented on and compared.
-    sections: Callable[[dict], list[Section]]
+    sections: Callable[[dict[str, Any]], list[Section]]
     #: Validate content for ``by``: ``clean(content, by) -> dict``; raises ValidationError naming the path.
-    clean: Callable[[Any, Any], dict]
+    clean: Callable[[Any, Any], dict[str, Any]]
     #: The editor: ``editor(request, note=, case=)`` gives the form and formset
     #: classes and their initial data; ``content_from(form, formset)`` the content.
-    editor: Callable[..., dict]
-    content_from: Callable[[Any, Any], dict]
+    editor: Callable[..., dict[str, Any]]
+    content_from: Callable[[Any, Any], dict[str, Any]]
     #: Only where the pages' URL names differ from the model's name in kebab case.
     url_name: str = ""
     #: The input of the steps the kind adds: ``transition_input(note, step, by, given) -> body``;
     #: raises ValidationError naming the field.
-    transition_input: Callable[..., dict] | None = None
+    transition_input: Callable[..., dict[str, Any]] | None = None
     #: In the transition's transaction, after it: ``after(note, step, by)``.
     after: Callable[..., None] | None = None
     #: Every version, oldest first (default: the note's own).
-    versions: Callable[[Any], list] | None = None
+    versions: Callable[[Any], list[Any]] | None = None
     #: Extra context of the page: ``page_extra(request, note) -> dict``.
-    page_extra: Callable[[Any, Any], dict] | None = None
+    page_extra: Callable[[Any, Any], dict[str, Any]] | None = None
     #: Page actions besides comments and steps: ``action(request, note) -> note`` (then the page of that note).
     actions: dict[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
     #: The line under the title of the PDF (default: the case).
@@ -81,33 +81,33 @@ class DraftKind:
 
     # --- Derived ---------------------------------------------------------------------
 
-    def relation(self, name: str) -> type:
-        return self.model._meta.get_field(name).related_model
+    def relation(self, name: str) -> type[Any]:
+        return self.model._meta.get_field(name).related_model  # a relation: a model class
 
     @property
-    def version_model(self) -> type:
+    def version_model(self) -> type[Any]:
         return self.relation("versions")
 
     @property
-    def comment_model(self) -> type:
+    def comment_model(self) -> type[Any]:
         return self.relation("comments")
 
     @property
-    def log_model(self) -> type:
+    def log_model(self) -> type[Any]:
         return self.relation("transitions")
 
     @property
     def page_name(self) -> str:
         return self.url_name or kebab(self.model.__name__)
 
-    def url(self, note, page: str = "") -> str:
+    def url(self, note: Any, page: str = "") -> str:
         """The draft's page (``page``: ``edit``, ``compare``), also the link of its notifications."""
         return reverse(f"{self.page_name}-{page + '-' if page else ''}page", args=[note.pk])
 
-    def act_url(self, note, action: str) -> str:
+    def act_url(self, note: Any, action: str) -> str:
         return reverse(f"{self.page_name}-act-page", args=[note.pk, action])
 
-    def pdf_url(self, note) -> str:
+    def pdf_url(self, note: Any) -> str:
         return reverse(f"{kebab(self.model.__name__)}-pdf", args=[note.pk])
 
     @cached_property
@@ -124,15 +124,15 @@ class DraftKind:
             return ""
         return name
 
-    def anchors(self, content: dict) -> set[str]:
+    def anchors(self, content: dict[str, Any]) -> set[str]:
         return {anchor for anchor, _heading, _text in self.sections(content)}
 
-    def all_versions(self, note) -> list:
+    def all_versions(self, note: Any) -> list[Any]:
         if self.versions is not None:
             return self.versions(note)
         return list(note.versions.select_related("saved_by"))
 
-    def subject_of(self, note) -> str:
+    def subject_of(self, note: Any) -> str:
         if self.subject is not None:
             return self.subject(note)
         return f"{note.case.reference} {note.case.title}"
@@ -157,7 +157,7 @@ def kind_named(name: str) -> DraftKind:
         raise Http404("No such kind of draft.") from None
 
 
-def kind_of(note) -> DraftKind:
+def kind_of(note: Any) -> DraftKind:
     for kind in _KINDS.values():
         if isinstance(note, kind.model):
             return kind

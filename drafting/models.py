@@ -11,6 +11,8 @@ one model's field), and the workflow engine runs them
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -24,7 +26,7 @@ from .choices import NoteStatus
 from .permissions import may_draft_note
 
 
-def note_status_field(choices=NoteStatus.choices) -> FSMField:
+def note_status_field(choices: Any = NoteStatus.choices) -> FSMField:
     """Each concrete draft declares its own status field: django-fsm collects
     a model's transitions on the field object, and a field inherited from an
     abstract model and then overridden would lose them."""
@@ -48,7 +50,7 @@ class NoteLifecycle(models.Model):
         abstract = True
 
 
-def note_transitions():
+def note_transitions() -> tuple[Any, Any, Any]:
     """The draft → circulated → submitted → superseded transitions, made
     afresh for each concrete note: django-fsm binds a transition's metadata
     to one model's field, so two models cannot share the same functions."""
@@ -60,7 +62,7 @@ def note_transitions():
         permission=may_draft_note,
         custom={"label": _("Circulate for comments"), "event": EventKind.NOTE_CIRCULATED},
     )
-    def circulate(self, **_):
+    def circulate(self: Any, **_: Any) -> None:
         """Side effects: log row; delegates with access may comment."""
 
     @transition(
@@ -70,7 +72,7 @@ def note_transitions():
         permission=may_draft_note,
         custom={"label": _("Submit to HWPCI"), "event": EventKind.NOTE_SUBMITTED},
     )
-    def submit(self, **_):
+    def submit(self: Any, **_: Any) -> None:
         """Side effects: log row; what the kind does after (an options note
         supersedes the note it revises); satisfies ``open_deliberation``."""
         self.submitted_at = timezone.now()
@@ -82,7 +84,7 @@ def note_transitions():
         permission=may_draft_note,
         custom={"label": _("Mark superseded"), "system": True},
     )
-    def supersede(self, **_):
+    def supersede(self: Any, **_: Any) -> None:
         """Taken by the system only, when a newer version of the note is
         submitted. Side effects: log row; no event (the submission has one)."""
 

@@ -3,6 +3,9 @@ at the top and bottom of every page (CSS paged media, so no page escapes it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from cdt.security.audit import audit_record
@@ -15,11 +18,11 @@ class PdfUnavailable(Exception):
     """WeasyPrint or its system libraries (Pango) are missing on this machine."""
 
 
-def note_pdf(*, note, kind: str, user, versions, comments, request=None) -> bytes:
+def note_pdf(*, note: Any, kind: str, user: Any, versions: list[Any], comments: list[Any], request: HttpRequest | None = None) -> bytes:
     """Render what the user sees of the note (the page's own selectors
     decided that) and audit the export."""
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]
     except (ImportError, OSError) as error:  # OSError: Pango not installed
         raise PdfUnavailable(str(error)) from error
     draft_kind = kind_named(kind)

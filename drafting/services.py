@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cdt.security.types import AnyUser
 from cdt.workflow import TransitionConflict, transition_run
 
 from .choices import EDITABLE, NoteStatus
@@ -19,7 +20,7 @@ from .kinds import kind_of
 from .permissions import may_comment_note, may_draft_note
 
 
-def note_start(*, by, note, how: str = "create") -> None:
+def note_start(*, by: AnyUser, note: Any, how: str = "create") -> None:
     """Keep the version a new draft starts from and log its start (``how``:
     ``create``, or ``revise`` for a revision continuing an older note's
     numbering). Runs in the creating service's transaction."""
@@ -35,7 +36,7 @@ class VersionConflict(TransitionConflict):
     their version's changes from the current text."""
 
 
-def note_save(*, by, note, title: str, content: dict, base_version: int | None = None):
+def note_save(*, by: AnyUser, note: Any, title: str, content: dict[str, Any], base_version: int | None = None) -> Any:
     """Save a new version of a draft (any kind) that is still a draft or
     circulated; every version is kept. ``base_version`` is the version the
     editor started from: if another drafter has saved since, nothing is
@@ -69,7 +70,7 @@ def note_save(*, by, note, title: str, content: dict, base_version: int | None =
     return note
 
 
-def note_transition(*, by, note, transition: str, **given: Any):
+def note_transition(*, by: AnyUser, note: Any, transition: str, **given: Any) -> Any:
     """Take a step in a draft's lifecycle (any kind): circulate, submit, and
     what the kind adds (the Council's approval of a strategic response note
     with ``decision=``, the publication of a statement with ``on=`` and
@@ -79,7 +80,7 @@ def note_transition(*, by, note, transition: str, **given: Any):
     return transition_run(obj=note, transition=transition, by=by, **given).obj
 
 
-def note_comment(*, by, note, anchor: str, text: str):
+def note_comment(*, by: AnyUser, note: Any, anchor: str, text: str) -> Any:
     """A comment on one section (option, paragraph) of the current version."""
     kind = kind_of(note)
     if not may_comment_note(note, by):
@@ -91,6 +92,6 @@ def note_comment(*, by, note, anchor: str, text: str):
     return kind.comment_model.objects.create(note=note, version_number=note.version, anchor=anchor, text=text.strip(), author=by)
 
 
-def note_versions(note) -> list:
+def note_versions(note: Any) -> list[Any]:
     """Every version of a draft, oldest first."""
     return kind_of(note).all_versions(note)

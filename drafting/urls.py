@@ -6,10 +6,14 @@ each declaring its access on the kind's model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from cdt.core.access import DETAIL, OBJECT, declare_access
+from cdt.security.types import AuthenticatedHttpRequest
 
 from . import views
 from .kinds import DraftKind
@@ -18,20 +22,20 @@ from .kinds import DraftKind
 def draft_urls(kind: DraftKind, prefix: str) -> list[URLPattern]:
     name = kind.name
 
-    def detail(request, note_id: int):
+    def detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
         return views.draft_page(request, name, note_id)
 
-    def edit(request, note_id: int):
+    def edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
         return views.editor(request, name, note=views.draft_get(request, name, note_id))
 
-    def compare(request, note_id: int):
+    def compare(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
         return views.compare_page(request, name, note_id)
 
     @require_POST
-    def act(request, note_id: int, action: str):
+    def act(request: AuthenticatedHttpRequest, note_id: int, action: str) -> HttpResponse:
         return views.act(request, name, note_id, action)
 
-    def declared(view, methods=("get",)):
+    def declared(view: Callable[..., HttpResponse], methods: tuple[str, ...] = ("get",)) -> Callable[..., HttpResponse]:
         # Editors are probed by POST in the permission matrix: a reader who may not draft gets 403, not the form.
         view.__name__ = view.__qualname__ = f"{name}_{view.__name__}"
         return declare_access(OBJECT, model=kind.model, kind=DETAIL, lookup="note_id", methods=methods)(view)

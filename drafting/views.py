@@ -6,15 +6,20 @@ One set of views for every kind of draft (:mod:`drafting.kinds`);
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from cdt.core.forms import whole_number
 from cdt.security.selectors import protected_get, protected_queryset
+from cdt.security.types import AnyUser, AuthenticatedHttpRequest
 from cdt.workflow import transition_options, workflow_for
 from cdt.workflow.engine import step_of
 from cdt.workflow.http import form_errors_add, page_attempt
@@ -26,12 +31,12 @@ from .kinds import DraftKind, kind_named
 from .permissions import may_comment_note, may_draft_note
 
 
-def draft_get(request, kind: str, note_id: int):
+def draft_get(request: AuthenticatedHttpRequest, kind: str, note_id: int) -> Any:
     """A draft of ``kind`` the user may see, or 404."""
     return protected_get(kind_named(kind).model.objects.all(), request.user, request=request, pk=note_id)
 
 
-def _urls(kind: DraftKind, note) -> dict:
+def _urls(kind: DraftKind, note: Any) -> dict[str, str]:
     return {
         "page": kind.url(note),
         "edit": kind.url(note, "edit"),
@@ -42,7 +47,7 @@ def _urls(kind: DraftKind, note) -> dict:
     }
 
 
-def _steps(kind: DraftKind, note, user) -> list[dict]:
+def _steps(kind: DraftKind, note: Any, user: AnyUser) -> list[dict[str, Any]]:
     """The steps ``user`` may take now, with the input each asks for (its
     declared ``needs``). A decision is required in the form when it is all
     the step asks for; with a date (a statement's publication) only some
@@ -60,7 +65,15 @@ def _steps(kind: DraftKind, note, user) -> list[dict]:
     ]
 
 
-def draft_page(request, kind_name: str, note, *, comment_form=None, errors=(), status=200):
+def draft_page(
+    request: AuthenticatedHttpRequest,
+    kind_name: str,
+    note: Any,
+    *,
+    comment_form: CommentForm | None = None,
+    errors: list[str] | tuple[str, ...] = (),
+    status: int = 200,
+) -> HttpResponse:
     """The page of a draft (``note``: the draft, or its id)."""
     kind = kind_named(kind_name)
     if not isinstance(note, kind.model):
@@ -91,7 +104,7 @@ def draft_page(request, kind_name: str, note, *, comment_form=None, errors=(), s
     return render(request, "drafting/note_detail.html", context, status=status)
 
 
-def _comments_fragment(request, kind: DraftKind, note, anchor):
+def _comments_fragment(request: AuthenticatedHttpRequest, kind: DraftKind, note: Any, anchor: str) -> HttpResponse:
     """The comments beside one section, for htmx to swap in after a comment
     (without htmx the form posts and the page reloads)."""
     note = type(note).objects.get(pk=note.pk)
@@ -103,7 +116,14 @@ def _comments_fragment(request, kind: DraftKind, note, anchor):
     )
 
 
-def editor(request, kind_name, *, note=None, case=None, create=None):
+def editor(
+    request: AuthenticatedHttpRequest,
+    kind_name: str,
+    *,
+    note: Any = None,
+    case: Any = None,
+    create: Callable[[Any, dict[str, Any]], Any] | None = None,
+) -> HttpResponse:
     """The structured editor of any kind of draft. ``create(form, content)``
     makes the first version when there is no note yet."""
     kind = kind_named(kind_name)
@@ -125,21 +145,21 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
                 form.add_error(None, _("The version you edited is missing: reload the draft."))
         if form.is_valid() and (formset is None or formset.is_valid()):
             content = kind.content_from(form, formset)
-            attempt = page_attempt(
-                lambda: (
-                    create(form, content)
-                    if note is None
-                    else services.note_save(
-                        by=request.user, note=note, title=form.cleaned_data["title"], content=content, base_version=base_version
-                    )
+
+            def save() -> Any:
+                if note is None:
+                    assert create is not None, "a new draft needs its kind's create"
+                    return create(form, content)
+                return services.note_save(
+                    by=request.user, note=note, title=form.cleaned_data["title"], content=content, base_version=base_version
                 )
-            )
+
+            attempt = page_attempt(save)
             if attempt.status == 403:
                 return HttpResponseForbidden(attempt.errors[0])
-            if not attempt.failed:
-                saved = attempt.result
-                messages.success(request, f"Version {saved.version} saved.")
-                return redirect(kind.url(saved))
+            if not attempt.failed and attempt.result is not None:
+                messages.success(request, f"Version {attempt.result.version} saved.")
+                return redirect(kind.url(attempt.result))
             form_errors_add(form, attempt)
             status = attempt.status
     else:
@@ -165,7 +185,7 @@ def editor(request, kind_name, *, note=None, case=None, create=None):
     )
 
 
-def compare_page(request, kind_name, note_id):
+def compare_page(request: AuthenticatedHttpRequest, kind_name: str, note_id: int) -> HttpResponse:
     kind = kind_named(kind_name)
     note = draft_get(request, kind_name, note_id)
     context = {"note": note, "kind": kind_name, "marking": note, "page_url": kind.url(note)}
@@ -182,7 +202,7 @@ def compare_page(request, kind_name, note_id):
     )
 
 
-def _date(value: str | None):
+def _date(value: str | None) -> datetime.date | None:
     if not value:
         return None
     try:
@@ -194,7 +214,7 @@ def _date(value: str | None):
     return parsed
 
 
-def _step_input(request) -> dict:
+def _step_input(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """What a step's form posts: a decision (an id among those the user may
     see) and a date."""
     decision = None
@@ -209,7 +229,7 @@ def _step_input(request) -> dict:
     return {"decision": decision, "on": _date(request.POST.get("on"))}
 
 
-def act(request, kind_name, note_id, action):
+def act(request: AuthenticatedHttpRequest, kind_name: str, note_id: int, action: str) -> HttpResponse:
     """A comment, one of the kind's own actions (revise an options note,
     record an alignment with a statement) or a lifecycle step, from the
     page's forms; then the page again (or, on an error, with it)."""

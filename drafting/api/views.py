@@ -21,6 +21,7 @@ from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
+from cdt.security.types import AuthenticatedRequest
 from cdt.workflow import workflow_for
 from cdt.workflow.engine import step_of
 
@@ -38,7 +39,7 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 
     @extend_schema(request=SaveSerializer)
     @action(detail=True, methods=["post"], url_path="save")
-    def save_version(self, request, pk=None):
+    def save_version(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Save a new version (draft or circulated notes; the EEAS). With
         ``base_version``, 409 if someone saved a newer version meanwhile."""
         note = self.get_object()
@@ -49,7 +50,7 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="versions", pagination_class=None, filter_backends=[])
-    def versions(self, request, pk=None):
+    def versions(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return Response(VersionSerializer(services.note_versions(self.get_object()), many=True).data)
 
     @extend_schema(
@@ -60,7 +61,7 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         responses=CompareRowSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="compare", pagination_class=None, filter_backends=[])
-    def compare(self, request, pk=None):
+    def compare(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Two versions side by side, section by section, changes marked."""
         versions = {version.number: version for version in services.note_versions(self.get_object())}
         try:
@@ -73,7 +74,7 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["post"], request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"], url_path="comments", pagination_class=None, filter_backends=[])
-    def comments(self, request, pk=None):
+    def comments(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         note = self.get_object()
         if request.method == "GET":
             return Response(CommentSerializer(note.comments.select_related("author"), many=True).data)
@@ -92,10 +93,10 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         },
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
-    def take_transition(self, request, pk=None, transition=None):
-        note = self.get_object()
+    def take_transition(self, request: AuthenticatedRequest, pk: str | None = None, transition: str | None = None) -> Response:
+        note, transition = self.get_object(), transition or ""
         try:
-            step_of(workflow_for(note), transition or "")
+            step_of(workflow_for(note), transition)
         except ValueError:
             raise Http404("No such transition.") from None
         body = NoteTransitionSerializer(data=request.data, context=self.get_serializer_context())
@@ -108,7 +109,7 @@ class NoteViewSetBase(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 503: OpenApiResponse(description="PDF rendering unavailable")})
     @action(detail=True, methods=["get"], url_path="pdf")
-    def pdf(self, request, pk=None):
+    def pdf(self, request: AuthenticatedRequest, pk: str | None = None) -> Response | HttpResponse:
         """The note as PDF, with its marking at the top and bottom of every page."""
         note = self.get_object()
         try:
