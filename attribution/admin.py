@@ -62,7 +62,7 @@ class AlignmentInline(ReadOnlyInline):
 
 class StatementTransitionInline(ReadOnlyInline):
     model = StatementTransition
-    readonly_fields = ("transition", "source", "target", "by", "at")
+    fields = readonly_fields = ("transition", "source", "target", "by", "at")
 
 
 @admin.register(Statement)

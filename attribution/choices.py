@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from measures.choices import NoteStatus
+from drafting.choices import NoteStatus
 
 # --- Claims -------------------------------------------------------------------------------------------
 

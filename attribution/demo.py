@@ -11,7 +11,7 @@ import datetime
 from cdt.directory.models import MemberState, Organisation
 from council import services as council
 from council.models import PositionValue
-from measures import services as drafts
+from drafting import services as drafts
 
 from . import services
 from .choices import Basis, ClaimType, Confidence, Rating

@@ -11,18 +11,13 @@ from awareness.factories import ThreatActorFactory
 from cases.factories import CaseFactory
 from measures.factories import note_first_version
 
+from .choices import BASIS_PARTY, CONSIDERATIONS, Basis, ClaimType, Confidence, StatementType
 from .models import (
-    BASIS_PARTY,
-    CONSIDERATIONS,
     AttributionClaim,
     AttributionDeliberation,
-    Basis,
-    ClaimType,
     CommunicationPlan,
-    Confidence,
     Consideration,
     Statement,
-    StatementType,
     StatementVersion,
 )
 

@@ -14,8 +14,8 @@ communication (§7).
   the council app's), partners joining, and the outcome, which covers named
   actors and is what unlocks measures requiring attribution.
 * **Statements**: the declaration or statement text, a kind of draft
-  (``measures.drafting``: versions, comments and comparison written once),
-  its publication and the third countries aligning with it.
+  (the ``drafting`` app: versions, comments, comparison and lifecycle
+  written once), its publication and the third countries aligning with it.
 * **Communication plans**: the strategic communication of a response.
 
 Everything is a child of its case (``MarkedChild``): seen only with it.
@@ -32,7 +32,7 @@ from simple_history.models import HistoricalRecords
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import MarkedChild
 from cdt.workflow.records import TransitionRecord
-from measures.models import NoteCommentBase, NoteLifecycle, NoteVersionBase, note_status_field, note_transitions
+from drafting.models import NoteCommentBase, NoteLifecycle, NoteVersionBase, note_status_field, note_transitions
 from notifications.models import EventKind
 
 from . import guards, permissions
@@ -294,7 +294,7 @@ class Statement(NoteLifecycle, MarkedChild):
         source=StatementStatus.SUBMITTED,
         target=StatementStatus.PUBLISHED,
         permission=permissions.may_publish,
-        custom={"label": _("Record publication")},
+        custom={"label": _("Record publication"), "needs": ("decision", "on")},
     )
     def publish(self, *, on, decision=None, **_):
         """Needs the date and, for a text the Council agrees, its adopted decision. Side effects: log row; third countries may then align."""
@@ -313,7 +313,6 @@ class StatementComment(NoteCommentBase):
 
 
 class StatementTransition(TransitionRecord):
-    subject_field = "note"
     note = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="transitions")
 
 

@@ -1,7 +1,7 @@
 """Writes on attribution: claims, the deliberation on a coordinated
 political attribution (considerations, referral to the Council, outcome),
-statements (through the measures app's draft machinery), alignments, and
-strategic communication plans."""
+statements (started here; the drafting app writes the rest of their life),
+alignments, and strategic communication plans."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from cdt.security.access import can_view_child, visible_children, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
 from cdt.workflow import transition_run
-from measures import permissions as note_permissions
+from drafting.permissions import may_draft_note
+from drafting.services import note_start
 from measures.models import ResponseMeasure
 
 from . import permissions
 from .choices import (
-    AGREED_BY_COUNCIL,
     BASIS_PARTY,
     CONSIDERATIONS,
     AttributionOption,
@@ -49,8 +49,6 @@ from .models import (
     DeliberationTransition,
     PlanTransition,
     Statement,
-    StatementTransition,
-    StatementVersion,
 )
 
 
@@ -273,16 +271,13 @@ def deliberation_conclude(
 
 
 def statement_content_clean(content, by=None) -> dict:
+    """A statement's content: its text, required."""
     if not isinstance(content, dict):
         raise ValidationError({"content": _("Must be an object.")})
     text = content.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"content": ["text: Required."]})
     return {"text": text.strip()}
-
-
-def statement_log(note, transition: str, source: str, by) -> StatementTransition:
-    return StatementTransition.objects.create(note=note, transition=transition, source=source, target=note.status, by=by)
 
 
 def statement_create(
@@ -297,7 +292,7 @@ def statement_create(
 ) -> Statement:
     """The EEAS starts a declaration or statement on a case (version 1, draft)."""
     _visible_case(case, by)
-    if not note_permissions.may_draft_note(None, by):
+    if not may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts declarations and statements."))
     if statement_type not in StatementType.values:
         raise ValidationError({"statement_type": _("Unknown type of statement.")})
@@ -308,7 +303,7 @@ def statement_create(
         raise ValidationError({"partners": _("Partners are partner states or international organisations of the directory.")})
     if statement_type == StatementType.JOINT and not partners:
         raise ValidationError({"partners": _("A joint statement names the partners.")})
-    content = statement_content_clean(content)
+    content = statement_content_clean(content, by)
     with transaction.atomic():
         statement = Statement(
             case=case,
@@ -322,28 +317,8 @@ def statement_create(
         statement.full_clean(exclude=["status"])
         statement.save()
         statement.partners.set(partners)
-        StatementVersion.objects.create(note=statement, number=1, content=content, title=title, saved_by=by)
-        statement_log(statement, "create", StatementStatus.DRAFT, by)
+        note_start(by=by, note=statement)
     return statement
-
-
-def statement_prepare(statement: Statement, transition: str, by, *, decision=None, on=None) -> dict:
-    """Publication needs its date and, for a text the Council agrees (HR
-    declaration, Council conclusions, joint statement), the adopted decision
-    on the case that agreed it."""
-    if transition != "publish":
-        return {}
-    errors = {}
-    if on is None:
-        errors["on"] = _("Give the date of publication.")
-    if statement.statement_type in AGREED_BY_COUNCIL:
-        if decision is None or not decision.adopted or decision.case_id != statement.case_id or not can_view_child(by, decision):
-            errors["decision"] = _("Name the adopted Council decision on this case that agreed the text.")
-    elif decision is not None and (decision.case_id != statement.case_id or not can_view_child(by, decision)):
-        errors["decision"] = _("No such decision on this case.")
-    if errors:
-        raise ValidationError(errors)
-    return {"on": on, "decision": decision}
 
 
 def alignment_record(*, by, statement: Statement, country: Organisation, aligned_on: datetime.date | None = None) -> Alignment:

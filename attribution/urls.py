@@ -1,6 +1,9 @@
 from django.urls import path
 
+from drafting.urls import draft_urls
+
 from . import views
+from .draft_kinds import STATEMENT
 
 urlpatterns = [
     path("claims/", views.claim_list, name="claim-list-page"),
@@ -10,10 +13,7 @@ urlpatterns = [
     path("deliberations/<int:deliberation_id>/", views.deliberation_detail, name="deliberation-page"),
     path("deliberations/<int:deliberation_id>/<str:action>/", views.deliberation_act, name="deliberation-act-page"),
     path("statements/new/<int:case_id>/", views.statement_new, name="statement-new-page"),
-    path("statements/<int:note_id>/", views.statement_detail, name="statement-page"),
-    path("statements/<int:note_id>/edit/", views.statement_edit, name="statement-edit-page"),
-    path("statements/<int:note_id>/compare/", views.statement_compare, name="statement-compare-page"),
-    path("statements/<int:note_id>/<str:action>/", views.statement_act, name="statement-act-page"),
+    *draft_urls(STATEMENT, "statements/"),
     path("communication-plans/new/<int:case_id>/", views.plan_new, name="plan-new-page"),
     path("communication-plans/<int:plan_id>/", views.plan_detail, name="plan-page"),
     path("communication-plans/<int:plan_id>/edit/", views.plan_edit, name="plan-edit-page"),

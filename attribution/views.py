@@ -1,7 +1,7 @@
 """Attribution pages: the case-page panel, the deliberation (considerations
 grid, positions board, claims, outcome), claims per case and per actor,
-statements (the measures app's draft pages) with their alignments, and
-communication plans. Views parse, call a service, render."""
+the new-statement form (the drafting app serves the statement's own pages),
+and communication plans. Views parse, call a service, render."""
 
 from __future__ import annotations
 
@@ -26,14 +26,12 @@ from cdt.workflow import transition_options, workflow_for
 from cdt.workflow.http import page_attempt
 from council.selectors import question_list
 from council.views import board_context
-from measures import note_views
-from measures import permissions as note_permissions
+from drafting.permissions import may_draft_note
 from measures.selectors import measure_list
 
 from . import permissions, selectors, services
 from .choices import AttributionOption, DeliberationStatus, PlanStatus
 from .forms import (
-    AlignmentForm,
     ClaimForm,
     ConcludeForm,
     ConsiderationCommentForm,
@@ -43,7 +41,7 @@ from .forms import (
     ReferForm,
     StatementCreateForm,
 )
-from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
+from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -76,7 +74,7 @@ def attribution_panel(request, case: Case):
             permissions.may_record_claim(user, basis="technical")
             or permissions.may_record_claim(user, basis="national", member_state=user.member_state)
         ),
-        "may_draft": case.is_open and note_permissions.may_draft_note(None, user),
+        "may_draft": case.is_open and may_draft_note(None, user),
     }
 
 
@@ -245,13 +243,13 @@ def deliberation_act(request, deliberation_id: int, action: str):
     return redirect("deliberation-page", deliberation_id=deliberation.pk)
 
 
-# --- Statements (the draft pages of the measures app) ---------------------------------------------------------
+# --- Statements (their pages are the drafting app's) ---------------------------------------------------------
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
 def statement_new(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
-    if not note_permissions.may_draft_note(None, request.user):
+    if not may_draft_note(None, request.user):
         return HttpResponseForbidden("The EEAS drafts declarations and statements.")
     form = StatementCreateForm(request.POST or None)
     status = 200
@@ -274,43 +272,6 @@ def statement_new(request, case_id: int):
                 return redirect("statement-page", statement.pk)
         status = 400
     return render(request, "attribution/statement_new.html", {"form": form, "case": case, "marking": case}, status=status)
-
-
-@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id")
-def statement_detail(request, note_id: int):
-    return note_views.draft_page(request, "statement", note_id)
-
-
-@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id", methods=("post",))
-def statement_edit(request, note_id: int):
-    return note_views.editor(request, "statement", note=note_views.draft_get(request, "statement", note_id))
-
-
-@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id")
-def statement_compare(request, note_id: int):
-    return note_views.compare_page(request, "statement", note_id)
-
-
-@declare_access(OBJECT, model=Statement, kind=DETAIL, lookup="note_id", methods=("post",))
-@require_POST
-def statement_act(request, note_id: int, action: str):
-    if action == "align":
-        return _align(request, note_id)
-    return note_views.act(request, "statement", note_id, action)
-
-
-def _align(request, note_id: int):
-    statement = note_views.draft_get(request, "statement", note_id)
-    form = AlignmentForm(request.POST, statement=statement)
-    try:
-        if not form.is_valid():
-            raise ValidationError(dict(form.errors.items()))
-        services.alignment_record(by=request.user, statement=statement, **form.cleaned_data)
-    except PermissionDenied as error:
-        return note_views.draft_page(request, "statement", note_id, errors=[str(error)], status=403)
-    except ValidationError as error:
-        return note_views.draft_page(request, "statement", note_id, errors=error.messages, status=400)
-    return redirect("statement-page", statement.pk)
 
 
 # --- Communication plans -------------------------------------------------------------------------------------

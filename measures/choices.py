@@ -66,11 +66,3 @@ TAKEN_STATES = (
     MeasureState.LIFTED,
     MeasureState.EXPIRED,
 )
-
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    CIRCULATED = "circulated", _("Circulated for comments")
-    SUBMITTED = "submitted", _("Submitted to HWPCI")
-    SUPERSEDED = "superseded", _("Superseded")
-    APPROVED = "approved", _("Approved by the Council")

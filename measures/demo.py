@@ -9,6 +9,7 @@ import datetime
 from awareness.models import ThreatActor
 from cdt.directory.models import Organisation
 from cdt.security.markings import Classification, Tlp
+from drafting import services as drafts
 
 from . import services
 from .models import MeasureType
@@ -99,21 +100,21 @@ def demo_options_note(case, users) -> None:
     note = services.options_note_create(by=eeas, case=case, title=f"Options note: {case.title}", content=content)
     if first:
         content["recommendation"] = "Options 1 and 2 together: the activity has continued since the first draft."
-        note = services.note_save(by=eeas, note=note, title=note.title, content=content)
-        note = services.note_transition(by=eeas, note=note, transition="circulate")
-        services.note_comment(
+        note = drafts.note_save(by=eeas, note=note, title=note.title, content=content)
+        note = drafts.note_transition(by=eeas, note=note, transition="circulate")
+        drafts.note_comment(
             by=users["delegate-de"],
             note=note,
             anchor="option-2",
             text="Germany supports a statement, provided it names the sector affected.",
         )
-        services.note_comment(
+        drafts.note_comment(
             by=users["delegate-fr"],
             note=note,
             anchor="recommendation",
             text="France would prefer to keep option 2 in reserve for two weeks.",
         )
-    services.note_transition(by=eeas, note=note, transition="submit")
+    drafts.note_transition(by=eeas, note=note, transition="submit")
 
 
 def demo_strategic_note(users) -> None:
@@ -157,6 +158,6 @@ def demo_strategic_note(users) -> None:
             "monitoring_indicators": "New intrusions reported by CERT-EU; SIAC assessments of intent.",
         },
     )
-    note = services.note_transition(by=users["eeas-drafter"], note=note, transition="circulate")
-    services.note_comment(by=users["delegate-ee"], note=note, anchor="measure-3", text="Estonia supports listing as the third step.")
-    services.note_transition(by=users["eeas-drafter"], note=note, transition="submit")
+    note = drafts.note_transition(by=users["eeas-drafter"], note=note, transition="circulate")
+    drafts.note_comment(by=users["delegate-ee"], note=note, anchor="measure-3", text="Estonia supports listing as the third step.")
+    drafts.note_transition(by=users["eeas-drafter"], note=note, transition="submit")

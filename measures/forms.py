@@ -86,8 +86,3 @@ class StrategicMeasureForm(forms.Form):
 
 
 StrategicMeasureFormSet = forms.formset_factory(StrategicMeasureForm, extra=1, can_order=True, can_delete=True)
-
-
-class CommentForm(forms.Form):
-    anchor = forms.CharField(widget=forms.HiddenInput)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Comment"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from cases import guards
+from drafting.choices import NoteStatus
 
-from .choices import MeasureState, NoteStatus
+from .choices import MeasureState
 
 
 @guards.register("refer_for_decision", "measure_selected")

@@ -19,10 +19,12 @@ from simple_history.models import HistoricalRecords
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
+from drafting.choices import NoteStatus
+from drafting.models import NoteCommentBase, NoteLifecycle, NoteTransitionBase, NoteVersionBase, note_status_field, note_transitions
 from notifications.models import EventKind
 
 from . import permissions
-from .choices import AttributionRequirement, Lead, MeasureEffect, MeasureForm, MeasureState, NoteStatus
+from .choices import AttributionRequirement, Lead, MeasureEffect, MeasureForm, MeasureState
 
 #: Escalation levels run from 1 (awareness raising, dialogue) to 10 (sectoral sanctions): para 16's gradual approach.
 ESCALATION_MIN, ESCALATION_MAX = 1, 10
@@ -332,70 +334,6 @@ class ImpactEvaluation(MarkedChild):
 # --- The two notes: options notes and strategic response notes (revised implementing guidelines 2023, paras 15 and 24, step 3) ---
 
 
-def note_status_field(choices=NoteStatus.choices) -> FSMField:
-    """Each concrete draft declares its own status field: django-fsm collects
-    a model's transitions on the field object, and a field inherited from an
-    abstract model and then overridden would lose them."""
-    return FSMField(_("status"), default=NoteStatus.DRAFT, choices=choices, protected=True)
-
-
-class NoteLifecycle(models.Model):
-    """What every draft shares (``drafting``): the latest content and its
-    version number (every save is a version row, kept), and the drafter.
-    The status machine comes from :func:`note_status_field` and
-    :func:`note_transitions`."""
-
-    title = models.CharField(_("title"), max_length=300)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    content = models.JSONField(_("content"), default=dict)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-def note_transitions():
-    """The draft → circulated → submitted → superseded transitions, made
-    afresh for each concrete note: django-fsm binds a transition's metadata
-    to one model's field, so two models cannot share the same functions."""
-
-    @transition(
-        field="status",
-        source=NoteStatus.DRAFT,
-        target=NoteStatus.CIRCULATED,
-        permission=permissions.may_draft_note,
-        custom={"label": _("Circulate for comments")},
-    )
-    def circulate(self, **_):
-        """Side effects: log row; delegates with access may comment."""
-
-    @transition(
-        field="status",
-        source=[NoteStatus.DRAFT, NoteStatus.CIRCULATED],
-        target=NoteStatus.SUBMITTED,
-        permission=permissions.may_draft_note,
-        custom={"label": _("Submit to HWPCI")},
-    )
-    def submit(self, *, at, **_):
-        """Side effects: log row; the note it supersedes is marked superseded; satisfies ``open_deliberation``."""
-        self.submitted_at = at
-
-    @transition(
-        field="status",
-        source=NoteStatus.SUBMITTED,
-        target=NoteStatus.SUPERSEDED,
-        permission=permissions.may_draft_note,
-        custom={"label": _("Mark superseded")},
-    )
-    def supersede(self, **_):
-        """Run by the service when a newer version of the note is submitted."""
-
-    return circulate, submit, supersede
-
-
 class OptionsNote(NoteLifecycle, MarkedChild):
     """Step 3, swift single response: the EEAS's options for HWPCI on one
     case. ``content``: situation, assessment references, options (each a
@@ -461,18 +399,6 @@ class StrategicResponseNoteGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE)
 
 
-class NoteVersionBase(models.Model):
-    number = models.PositiveIntegerField(_("version"))
-    content = models.JSONField(_("content"))
-    title = models.CharField(_("title"), max_length=300)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    saved_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["number"]
-
-
 class OptionsNoteVersion(NoteVersionBase):
     note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, related_name="versions")
 
@@ -487,21 +413,6 @@ class StrategicNoteVersion(NoteVersionBase):
         constraints = [models.UniqueConstraint(fields=["note", "number"], name="measures_strategic_note_version_unique")]
 
 
-class NoteCommentBase(models.Model):
-    """A comment on one section or option of a version ("anchor": e.g.
-    ``situation``, ``option-2``, ``recommendation``)."""
-
-    version_number = models.PositiveIntegerField(_("on version"))
-    anchor = models.CharField(_("on"), max_length=40)
-    text = models.TextField(_("comment"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at", "id"]
-
-
 class OptionsNoteComment(NoteCommentBase):
     note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, related_name="comments")
 
@@ -510,22 +421,13 @@ class StrategicNoteComment(NoteCommentBase):
     note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, related_name="comments")
 
 
-class NoteTransition(models.Model):
-    """The log of both notes' lifecycles."""
+class OptionsNoteTransition(NoteTransitionBase):
+    """The log of an options note's lifecycle (the engine's one shape)."""
 
-    options_note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
-    strategic_note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
-    transition = models.CharField(max_length=40)
-    source = models.CharField(max_length=20, choices=NoteStatus.choices)
-    target = models.CharField(max_length=20, choices=NoteStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    note = models.ForeignKey(OptionsNote, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta:
-        ordering = ["at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(options_note__isnull=True) ^ models.Q(strategic_note__isnull=True),
-                name="measures_note_transition_one_note",
-            )
-        ]
+
+class StrategicNoteTransition(NoteTransitionBase):
+    """The log of a strategic response note's lifecycle."""
+
+    note = models.ForeignKey(StrategicResponseNote, on_delete=models.CASCADE, related_name="transitions")

@@ -1,16 +1,26 @@
 """The two notes of the measures app as kinds of draft (``drafting``):
 options notes (step 3, on one case) and strategic response notes (para 15,
-on one persistent actor). Registered in ``MeasuresConfig.ready``."""
+on one persistent actor), each saying only what differs from any draft.
+Registered in ``MeasuresConfig.ready``."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awareness.selectors import assessment_list
+from cdt.security.access import can_view_child
+from cdt.security.selectors import visible_or_none
+from cdt.workflow import transition_run
+from drafting import kinds
+from drafting.choices import NoteStatus
+from drafting.permissions import may_draft_note
 
-from . import drafting, notes, services
+from . import notes, services
 from .forms import OptionFormSet, OptionsNoteForm, StrategicMeasureFormSet, StrategicNoteForm
-from .models import OptionsNote, OptionsNoteComment, OptionsNoteVersion, StrategicNoteComment, StrategicNoteVersion, StrategicResponseNote
+from .models import OptionsNote, OptionsNoteVersion, StrategicResponseNote
+from .selectors import evaluation_list
 
 
 def _entries(formset) -> list[dict]:
@@ -73,49 +83,83 @@ def strategic_content_from(form, formset) -> dict:
 
 def strategic_page_extra(request, note) -> dict:
     """Step 8 feeds the strategy: the evaluations recorded on measures concerning the actor."""
-    from .selectors import evaluation_list
-
     return {"evaluations": list(evaluation_list(user=request.user).filter(measure__actor=note.actor_id, evaluated_at__isnull=False))}
 
 
-OPTIONS = drafting.register(
-    drafting.DraftKind(
+def options_page_extra(request, note) -> dict:
+    """The versions before and after, each with its own classification
+    (decision record 0023), and whether the note may be revised."""
+    return {
+        "may_revise": may_draft_note(note, request.user) and note.status == NoteStatus.SUBMITTED and not hasattr(note, "superseded_by"),
+        "revises": visible_or_none(request.user, note.supersedes, within=note.case),
+        "revised_by": visible_or_none(request.user, getattr(note, "superseded_by", None), within=note.case),
+    }
+
+
+def options_note_versions(note: OptionsNote) -> list:
+    """An options note's versions and those of the notes it revises."""
+    chain, current = [], note
+    while current is not None:
+        chain.append(current.pk)
+        current = current.supersedes
+    return list(OptionsNoteVersion.objects.filter(note_id__in=chain).select_related("saved_by").order_by("number"))
+
+
+def options_note_after(note, step, by) -> None:
+    """Submitting a revision supersedes the note it revises (a step of the
+    system's, logged and audited as every step)."""
+    if step.name != "submit" or not note.supersedes_id:
+        return
+    older = OptionsNote.objects.get(pk=note.supersedes_id)
+    if older.status == NoteStatus.SUBMITTED:
+        transition_run(obj=older, transition="supersede", by=by, system=True)
+
+
+def strategic_note_input(note, step, by, given) -> dict:
+    """Approval needs an adopted Council decision on a case about the actor."""
+    if step.name != "approve":
+        return {}
+    decision = given.get("decision")
+    if (
+        decision is None
+        or not decision.adopted
+        or not can_view_child(by, decision)
+        or not decision.case.suspected_actors.filter(pk=note.actor_id).exists()
+    ):
+        raise ValidationError(
+            {"decision": gettext("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}}
+        )
+    return {"decision": decision}
+
+
+OPTIONS = kinds.register(
+    kinds.DraftKind(
         name="options",
         label=_("Options note"),
         model=OptionsNote,
-        version_model=OptionsNoteVersion,
-        comment_model=OptionsNoteComment,
-        log=services.note_log,
         sections=notes.options_sections,
-        clean=services.options_content_clean,
-        url_prefix="options-note",
-        pdf_route="options-note-pdf",
-        after=services.options_note_after,
-        versions=services.options_note_versions,
+        clean=notes.options_content_clean,
         editor=options_editor,
         content_from=options_content_from,
-        heading_template="measures/includes/options_heading.html",
+        after=options_note_after,
+        versions=options_note_versions,
+        page_extra=options_page_extra,
+        actions={"revise": lambda request, note: services.options_note_revise(by=request.user, note=note)},
     )
 )
 
-STRATEGIC = drafting.register(
-    drafting.DraftKind(
+STRATEGIC = kinds.register(
+    kinds.DraftKind(
         name="strategic",
         label=_("Strategic response note"),
         model=StrategicResponseNote,
-        version_model=StrategicNoteVersion,
-        comment_model=StrategicNoteComment,
-        log=services.note_log,
         sections=notes.strategic_sections,
-        clean=services.strategic_content_clean,
-        url_prefix="strategic-note",
-        pdf_route="strategic-response-note-pdf",
-        prepare=services.strategic_note_prepare,
+        clean=notes.strategic_content_clean,
         editor=strategic_editor,
         content_from=strategic_content_from,
+        url_name="strategic-note",
+        transition_input=strategic_note_input,
         page_extra=strategic_page_extra,
-        extra_template="measures/includes/strategic_evaluations.html",
-        heading_template="measures/includes/strategic_heading.html",
-        transition_inputs={"approve": "decision"},
+        subject=lambda note: note.actor.name,
     )
 )

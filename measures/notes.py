@@ -1,16 +1,17 @@
-"""The structure of the notes: sections, anchors for comments, content
-validation, and the side-by-side comparison of two versions. No writes."""
+"""The structure of the two notes: their sections (anchors for comments
+and the rows compared), and the validation of their content. No writes;
+the comparison itself is the drafting app's (``drafting.compare``)."""
 
 from __future__ import annotations
-
-import difflib
-import html
-import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from awareness.models import Assessment
 from cdt.core.text import unstorable_reason
+from cdt.security.access import visible_to
+
+from .models import MeasureType
 
 OPTION_FIELDS = [
     ("measure_type", _("Measure")),
@@ -135,8 +136,6 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
 
 
 def options_sections(content: dict) -> list[tuple[str, str, str]]:
-    from .models import MeasureType
-
     rows = [("situation", str(_("Situation")), content.get("situation", ""))]
     slugs = {option.get("measure_type") for option in content.get("options", [])}
     names = dict(MeasureType.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
@@ -162,47 +161,20 @@ def strategic_sections(content: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
-def sections(content: dict, kind: str) -> list[tuple[str, str, str]]:
-    """The draft as (anchor, heading, text) rows: what is shown, commented on and compared."""
-    from .drafting import kind_named
-
-    return kind_named(kind).sections(content)
+def _measure_slugs() -> set[str]:
+    return set(MeasureType.objects.filter(active=True).values_list("slug", flat=True))
 
 
-def anchors(content: dict, kind: str) -> set[str]:
-    return {anchor for anchor, _heading, _text in sections(content, kind)}
+def options_content_clean(content, by) -> dict:
+    """An options note's content, with its assessment references checked
+    against what the drafter may see (an unseen one is "no such")."""
+    clean = clean_options_content(content, measure_slugs=_measure_slugs())
+    visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
+    missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
+    if missing:
+        raise ValidationError({"content": [f"assessment_refs: no such assessment {ref}" for ref in missing]})
+    return clean
 
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
-
-
-def _marked(old: str, new: str) -> tuple[str, str]:
-    """Word-level highlighting: deletions in the old text, insertions in the new."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    old_html, new_html = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False).get_opcodes():
-        before, after = html.escape("".join(old_tokens[i1:i2])), html.escape("".join(new_tokens[j1:j2]))
-        if tag == "equal":
-            old_html.append(before)
-            new_html.append(after)
-        else:
-            if before:
-                old_html.append(f"<del>{before}</del>")
-            if after:
-                new_html.append(f"<ins>{after}</ins>")
-    return "".join(old_html).replace("\n", "<br>"), "".join(new_html).replace("\n", "<br>")
-
-
-def compare(old: dict, new: dict, kind: str) -> list[dict]:
-    """Two versions side by side, section by section, changes highlighted
-    (HTML-escaped text with ``<del>``/``<ins>`` only)."""
-    old_rows = {anchor: (heading, text) for anchor, heading, text in sections(old, kind)}
-    new_rows = {anchor: (heading, text) for anchor, heading, text in sections(new, kind)}
-    order = list(dict.fromkeys([*old_rows, *new_rows]))
-    rows = []
-    for anchor in order:
-        heading = (new_rows.get(anchor) or old_rows[anchor])[0]
-        before, after = old_rows.get(anchor, ("", ""))[1], new_rows.get(anchor, ("", ""))[1]
-        old_html, new_html = _marked(before, after)
-        rows.append({"anchor": anchor, "heading": heading, "old": old_html, "new": new_html, "changed": before != after})
-    return rows
+def strategic_content_clean(content, by) -> dict:
+    return clean_strategic_content(content, measure_slugs=_measure_slugs())

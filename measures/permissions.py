@@ -1,11 +1,11 @@
 """Who may do what with measures (seeing them follows the case: 404 otherwise).
-Used by the state machine (``permission=``), the services, pages and API."""
+Used by the state machine (``permission=``), the services, pages and API.
+Who drafts and comments on the notes is the drafting app's rule
+(``drafting.permissions``)."""
 
 from __future__ import annotations
 
 from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
-
-from .choices import NoteStatus
 
 
 def may_propose(case, user) -> bool:
@@ -41,18 +41,6 @@ def may_withdraw(measure, user) -> bool:
 def may_evaluate(measure, user) -> bool:
     """Impact evaluations: the EEAS and the chair, with SIAC's input (step 8)."""
     return is_eeas(user) or is_chair(user) or bool(user and user.is_authenticated and user.has_role(Role.SIAC_ANALYST))
-
-
-def may_draft_note(note, user) -> bool:
-    """The EEAS drafts both notes (Commission contributors add input through comments)."""
-    return is_eeas(user)
-
-
-def may_comment_note(note, user) -> bool:
-    """Delegates with access comment while the note is circulated or submitted; the EEAS answers."""
-    return (
-        is_delegate(user) or is_eeas(user) or bool(user and user.is_authenticated and user.has_role(Role.COMMISSION_CONTRIBUTOR))
-    ) and note.status in (NoteStatus.CIRCULATED, NoteStatus.SUBMITTED)
 
 
 def may_record_note_approval(note, user) -> bool:

@@ -1,5 +1,6 @@
 """Writes on measures: proposing a measure on a case, its lifecycle, the
-chair's override of an escalation warning, listings, impact evaluations."""
+chair's override of an escalation warning, listings, impact evaluations,
+and starting the two notes (the drafting app writes the rest of their life)."""
 
 from __future__ import annotations
 
@@ -13,33 +14,30 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
-from awareness.models import Assessment
 from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
-from cdt.security.access import can_view_child, visible_to
+from cdt.security.access import visible_to
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
-from cdt.workflow import TransitionConflict, transition_run
+from cdt.workflow import transition_run
+from drafting.choices import NoteStatus
+from drafting.permissions import may_draft_note
+from drafting.services import note_start
 from notifications.deadlines import deadline_done, deadline_set, end_of_day
-from notifications.models import DeadlineKind, EventKind
-from notifications.services import event_record
+from notifications.models import DeadlineKind
 
-from . import checks, drafting, notes, permissions
-from .choices import MeasureState, NoteStatus
+from . import checks, notes, permissions
+from .choices import MeasureState
 from .models import (
     ImpactEvaluation,
     ListedPerson,
     MeasureTransition,
     MeasureType,
-    NoteTransition,
     OptionsNote,
-    OptionsNoteVersion,
     ResponseMeasure,
     RestrictiveListing,
-    StrategicNoteVersion,
     StrategicResponseNote,
 )
 
@@ -251,47 +249,20 @@ def evaluation_record(
     return evaluation
 
 
-# --- The two notes ----------------------------------------------------------------------------
-
-
-def _measure_slugs() -> set[str]:
-    return set(MeasureType.objects.filter(active=True).values_list("slug", flat=True))
-
-
-def options_content_clean(content, by) -> dict:
-    """An options note's content, with its assessment references checked
-    against what the drafter may see (an unseen one is "no such")."""
-    clean = notes.clean_options_content(content, measure_slugs=_measure_slugs())
-
-    visible = set(visible_to(Assessment.objects.filter(pk__in=clean["assessment_refs"]), by).values_list("pk", flat=True))
-    missing = [ref for ref in clean["assessment_refs"] if ref not in visible]
-    if missing:
-        raise ValidationError({"content": [f"assessment_refs: no such assessment {ref}" for ref in missing]})
-    return clean
-
-
-def strategic_content_clean(content, by) -> dict:
-    return notes.clean_strategic_content(content, measure_slugs=_measure_slugs())
-
-
-def note_log(note, transition: str, source: str, by) -> NoteTransition:
-    """The log row of an options note's or strategic response note's step."""
-    key = "options_note" if isinstance(note, OptionsNote) else "strategic_note"
-    return NoteTransition.objects.create(**{key: note}, transition=transition, source=source, target=note.status, by=by)
+# --- The two notes (the drafting app does the rest: versions, comments, lifecycle) ---------------
 
 
 def options_note_create(*, by, case: Case, title: str, content: dict) -> OptionsNote:
     """The EEAS starts an options note on a case (version 1, draft)."""
     _visible_case(case, by)
-    if not permissions.may_draft_note(None, by):
+    if not may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts options notes."))
-    content = options_content_clean(content, by)
+    content = notes.options_content_clean(content, by)
     with transaction.atomic():
         note = OptionsNote(case=case, title=title, content=content, drafted_by=by, classification=case.classification)
         note.full_clean(exclude=["status"])
         note.save()
-        OptionsNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
-        note_log(note, "create", NoteStatus.DRAFT, by)
+        note_start(by=by, note=note)
     return note
 
 
@@ -316,11 +287,11 @@ def strategic_note_create(
     the note is distributed to HWPCI, docs/decisions/0022)."""
     from django.contrib.auth.models import Group
 
-    if not permissions.may_draft_note(None, by):
+    if not may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))
     if StrategicResponseNote.objects.filter(actor=actor).exists():
         raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
-    content = strategic_content_clean(content, by)
+    content = notes.strategic_content_clean(content, by)
     with transaction.atomic():
         note = StrategicResponseNote(
             actor=actor,
@@ -338,7 +309,7 @@ def strategic_note_create(
         note.full_clean(exclude=["status"])
         note.save()
         note.releasable_to.set(releasable_to)
-        StrategicNoteVersion.objects.create(note=note, number=1, content=content, title=title, saved_by=by)
+        note_start(by=by, note=note)
         groups = [
             organisation_group(by.organisation),
             Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]),
@@ -346,7 +317,6 @@ def strategic_note_create(
         ]
         for group in dict.fromkeys(groups):
             access_grant(target=note, by=by, group=group)
-        note_log(note, "create", NoteStatus.DRAFT, by)
         if review_on is not None:
             deadline_set(
                 kind=DeadlineKind.REVIEW, subject=note, due_at=end_of_day(review_on), link=reverse("strategic-note-page", args=[note.pk])
@@ -354,50 +324,10 @@ def strategic_note_create(
     return note
 
 
-class VersionConflict(TransitionConflict):
-    """Somebody saved the draft since the version the editor started from
-    (answered 409, like any conflict): saving anyway would silently drop
-    their version's changes from the current text."""
-
-
-def note_save(*, by, note, title: str, content: dict, base_version: int | None = None):
-    """Save a new version of a draft (any kind) that is still a draft or
-    circulated; every version is kept. ``base_version`` is the version the
-    editor started from: if another drafter has saved since, nothing is
-    written and :class:`VersionConflict` says who (optimistic locking; the
-    browser editor always sends it, API clients should)."""
-    kind = drafting.kind_of(note)
-    if not permissions.may_draft_note(note, by):
-        raise PermissionDenied(_("Only the EEAS edits the draft."))
-    content = kind.clean(content, by)
-    with transaction.atomic():
-        note = type(note).objects.select_for_update().get(pk=note.pk)
-        if base_version is not None and int(base_version) != note.version:
-            latest = kind.version_model.objects.filter(note=note, number=note.version).select_related("saved_by").first()
-            raise VersionConflict(
-                _(
-                    "You edited version %(base)s, but version %(current)s was saved meanwhile by %(who)s. "
-                    "Nothing was saved: reload the draft and make your changes again."
-                )
-                % {
-                    "base": base_version,
-                    "current": note.version,
-                    "who": latest.saved_by.get_full_name() or latest.saved_by.username if latest else "—",
-                }
-            )
-        if note.status not in (NoteStatus.DRAFT, NoteStatus.CIRCULATED):
-            raise ValidationError({"content": _("A submitted draft is not edited: revise it (a new version supersedes it).")})
-        note.version += 1
-        note.title, note.content = title, content
-        note.save(update_fields=["version", "title", "content", "updated_at"])
-        kind.version_model.objects.create(note=note, number=note.version, content=content, title=title, saved_by=by)
-    return note
-
-
 def options_note_revise(*, by, note: OptionsNote) -> OptionsNote:
     """After submission, a revision is a new draft that continues the
     numbering and supersedes the submitted note when it is itself submitted."""
-    if not permissions.may_draft_note(note, by):
+    if not may_draft_note(note, by):
         raise PermissionDenied(_("Only the EEAS revises the note."))
     with transaction.atomic():
         note = OptionsNote.objects.select_for_update().get(pk=note.pk)
@@ -413,100 +343,5 @@ def options_note_revise(*, by, note: OptionsNote) -> OptionsNote:
             version=note.version + 1,
         )
         revision.save()
-        OptionsNoteVersion.objects.create(note=revision, number=revision.version, content=note.content, title=note.title, saved_by=by)
-        note_log(revision, "revise", NoteStatus.DRAFT, by)
+        note_start(by=by, note=revision, how="revise")
     return revision
-
-
-def note_transition(*, by, note, transition: str, decision=None, on: datetime.date | None = None):
-    """Take a step in a draft's lifecycle (any kind): circulate, submit, and
-    what the kind adds (the Council's approval of a strategic response note,
-    the publication of a statement), each checked by the kind's ``prepare``."""
-    kind = drafting.kind_of(note)
-    model = type(note)
-    specs = {spec.name: spec for spec in model._meta.get_field("status").get_all_transitions(model)}
-    if transition not in specs or transition == "supersede":
-        raise ValueError(f"unknown transition {transition!r}")
-    with transaction.atomic():
-        note = model.objects.select_for_update().get(pk=note.pk)
-        method = getattr(note, transition)
-        if not can_proceed(method, check_conditions=False):
-            raise TransitionConflict(
-                _("The draft is “%(status)s”: it cannot be %(transition)s.")
-                % {"status": note.get_status_display(), "transition": transition}
-            )
-        if not has_transition_perm(method, by):
-            raise PermissionDenied(_("You may not do this with the draft."))
-        kwargs = {"at": timezone.now()} if transition == "submit" else {}
-        if kind.prepare is not None:
-            kwargs.update(kind.prepare(note, transition, by, decision=decision, on=on))
-        source = note.status
-        method(**kwargs)
-        note.save()
-        kind.log(note, transition, source, by)
-        if kind.after is not None:
-            kind.after(note, transition, by)
-        event_record(
-            kind=NOTE_EVENTS.get(transition, EventKind.WORKFLOW_STEP),
-            subject=note,
-            actor=by,
-            link=kind.url(note),
-            payload={"transition": transition, "from": source, "to": note.status},
-        )
-    return note
-
-
-#: Note steps with an event of their own; the others are workflow steps.
-NOTE_EVENTS = {"circulate": EventKind.NOTE_CIRCULATED, "submit": EventKind.NOTE_SUBMITTED}
-
-
-def strategic_note_prepare(note, transition: str, by, *, decision=None, on=None) -> dict:
-    """Approval needs an adopted Council decision on a case about the actor."""
-    if transition != "approve":
-        return {}
-    if (
-        decision is None
-        or not decision.adopted
-        or not can_view_child(by, decision)
-        or not decision.case.suspected_actors.filter(pk=note.actor_id).exists()
-    ):
-        raise ValidationError({"decision": _("Name an adopted Council decision on a case about %(actor)s.") % {"actor": note.actor.name}})
-    return {"decision": decision}
-
-
-def options_note_after(note, transition: str, by) -> None:
-    """Submitting a revision supersedes the note it revises."""
-    if transition != "submit" or not note.supersedes_id:
-        return
-    older = OptionsNote.objects.select_for_update().get(pk=note.supersedes_id)
-    if older.status == NoteStatus.SUBMITTED:
-        older_source = older.status
-        older.supersede()
-        older.save()
-        note_log(older, "supersede", older_source, by)
-
-
-def note_comment(*, by, note, anchor: str, text: str):
-    """A comment on one section (option, paragraph) of the current version."""
-    kind = drafting.kind_of(note)
-    if not permissions.may_comment_note(note, by):
-        raise PermissionDenied(_("Delegates with access comment on a circulated or submitted draft."))
-    if anchor not in kind.anchors(note.content):
-        raise ValidationError({"anchor": _("No such section or option in this version.")})
-    if not (text or "").strip():
-        raise ValidationError({"text": _("Write the comment.")})
-    return kind.comment_model.objects.create(note=note, version_number=note.version, anchor=anchor, text=text.strip(), author=by)
-
-
-def note_versions(note) -> list:
-    """Every version of a draft, oldest first."""
-    return drafting.kind_of(note).all_versions(note)
-
-
-def options_note_versions(note: OptionsNote) -> list:
-    """An options note's versions and those of the notes it revises."""
-    chain, current = [], note
-    while current is not None:
-        chain.append(current.pk)
-        current = current.supersedes
-    return list(OptionsNoteVersion.objects.filter(note_id__in=chain).select_related("saved_by").order_by("number"))

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import note_views, views
+from drafting.urls import draft_urls
+
+from . import views
+from .note_kinds import OPTIONS, STRATEGIC
 
 urlpatterns = [
     path("catalogue/", views.catalogue, name="measure-catalogue-page"),
@@ -10,13 +13,7 @@ urlpatterns = [
     path("<int:measure_id>/", views.measure_detail, name="measure-page"),
     path("<int:measure_id>/transitions/<str:transition>/", views.measure_transition, name="measure-transition-page"),
     path("<int:measure_id>/override/", views.measure_override, name="measure-override-page"),
-    path("options-notes/new/<int:case_id>/", note_views.options_note_new, name="options-note-new-page"),
-    path("options-notes/<int:note_id>/", note_views.options_note_detail, name="options-note-page"),
-    path("options-notes/<int:note_id>/edit/", note_views.options_note_edit, name="options-note-edit-page"),
-    path("options-notes/<int:note_id>/compare/", note_views.options_note_compare, name="options-note-compare-page"),
-    path("options-notes/<int:note_id>/<str:action>/", note_views.options_note_act, name="options-note-act-page"),
-    path("strategic-notes/<int:note_id>/", note_views.strategic_note_detail, name="strategic-note-page"),
-    path("strategic-notes/<int:note_id>/edit/", note_views.strategic_note_edit, name="strategic-note-edit-page"),
-    path("strategic-notes/<int:note_id>/compare/", note_views.strategic_note_compare, name="strategic-note-compare-page"),
-    path("strategic-notes/<int:note_id>/<str:action>/", note_views.strategic_note_act, name="strategic-note-act-page"),
+    path("options-notes/new/<int:case_id>/", views.options_note_new, name="options-note-new-page"),
+    *draft_urls(OPTIONS, "options-notes/"),
+    *draft_urls(STRATEGIC, "strategic-notes/"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,8 @@ from cdt.security.selectors import highest_marking, protected_get, protected_que
 from cdt.workflow import transition_options, workflow_for
 from cdt.workflow.http import page_attempt
 from council.models import Decision
+from drafting import views as drafting_views
+from drafting.permissions import may_draft_note
 
 from . import checks, permissions, selectors, services
 from .forms import EvaluationForm, MeasureTransitionForm, OverrideForm, ProposeForm
@@ -44,7 +46,7 @@ def measures_panel(request, case):
         "strategic_notes": list(
             protected_queryset(StrategicResponseNote.objects.filter(actor__in=case.suspected_actors.all()), request.user)
         ),
-        "may_draft": permissions.may_draft_note(None, request.user) and case.is_open,
+        "may_draft": may_draft_note(None, request.user) and case.is_open,
         "measures": measures,
         "supported_level": level,
         "supported_basis": basis,
@@ -205,4 +207,21 @@ def evaluation_list(request):
         request,
         "measures/evaluation_list.html",
         {"filter": evaluation_filter, "page": page, "query": query, "marking": highest_marking(page.object_list)},
+    )
+
+
+# Editors are probed by POST in the permission matrix: a reader who may not draft gets 403, not the form.
+@declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))
+def options_note_new(request, case_id: int):
+    """The editor of a new options note on a case (the drafting app's editor)."""
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
+    if not may_draft_note(None, request.user):
+        return HttpResponseForbidden("The EEAS drafts options notes.")
+    return drafting_views.editor(
+        request,
+        "options",
+        case=case,
+        create=lambda form, content: services.options_note_create(
+            by=request.user, case=case, title=form.cleaned_data["title"], content=content
+        ),
     )

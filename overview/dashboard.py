@@ -29,7 +29,7 @@ from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretar
 from cdt.security.selectors import protected_queryset
 from council.models import Meeting, Position, PositionValue
 from council.selectors import decision_list, question_list, visible_agenda_items, written_procedure_list
-from measures.choices import NoteStatus
+from drafting.choices import NoteStatus
 from measures.models import OptionsNote, StrategicResponseNote
 from measures.selectors import evaluation_list
 from notifications.models import Deadline

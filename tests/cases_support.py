@@ -61,7 +61,8 @@ def satisfy_guards(case: Case, transition: str, cast: dict) -> Case:
     if not case.is_open:
         return case  # nothing can be added to a closed case
     if transition == "open_deliberation" and not case.options_notes.filter(status="submitted").exists():
-        from measures.services import note_transition, options_note_create
+        from drafting.services import note_transition
+        from measures.services import options_note_create
 
         note = options_note_create(
             by=cast["eeas"],

@@ -66,7 +66,7 @@ ROUTE = {route.key: route for route in ROUTES}
 
 # --- Finding the form routes -----------------------------------------------------------------------------------
 
-PROJECT_PACKAGES = ("cases", "measures", "council", "attribution", "notifications", "awareness", "cdt", "tests")
+PROJECT_PACKAGES = ("cases", "measures", "council", "attribution", "drafting", "notifications", "awareness", "overview", "cdt", "tests")
 
 
 def _ours(obj) -> bool:

@@ -42,6 +42,7 @@ def build_world() -> World:
     from cdt.directory.models import CouncilBody
     from cdt.security.grants import access_grant, access_revoke, organisation_group
     from council import services as council_services
+    from drafting import services as drafts
     from measures import services as measure_services
     from measures.models import MeasureType
 
@@ -153,7 +154,7 @@ def build_world() -> World:
             },
         )
         for transition in transitions:
-            note = measure_services.note_transition(by=cast["eeas"], note=note, transition=transition)
+            note = drafts.note_transition(by=cast["eeas"], note=note, transition=transition)
         return note
 
     o["options_draft"] = options_note()
@@ -170,7 +171,7 @@ def build_world() -> World:
             tlp=Tlp.AMBER,
         )
         for transition in transitions:
-            note = measure_services.note_transition(by=cast["eeas"], note=note, transition=transition)
+            note = drafts.note_transition(by=cast["eeas"], note=note, transition=transition)
         return note
 
     o["strategic_draft"] = strategic_note()
@@ -187,7 +188,7 @@ def build_world() -> World:
             content={"text": "The EU condemns.\n\nThe EU calls upon."},
         )
         for transition in transitions:
-            st = measure_services.note_transition(by=cast["eeas"], note=st, transition=transition, **extra)
+            st = drafts.note_transition(by=cast["eeas"], note=st, transition=transition, **extra)
         return st
 
     o["statement_draft"] = statement()

@@ -17,7 +17,9 @@ from cdt.directory.models import MemberState, Organisation
 from cdt.workflow import TransitionConflict, TransitionGuardFailed
 from council.models import PositionValue
 from council.services import hr_act_record
-from measures import drafting
+from drafting import kinds
+from drafting import services as drafts
+from drafting.compare import compare
 from measures import services as measure_services
 from measures.choices import MeasureState
 from measures.models import MeasureType
@@ -290,66 +292,62 @@ def _statement(cast, case, kind="hr_declaration", **extra):
 
 def test_statements_reuse_the_notes_versioning(cast, case):
     statement = _statement(cast, case)
-    kind = drafting.kind_of(statement)
+    kind = kinds.kind_of(statement)
     assert kind.name == "statement" and kind.version_model is StatementVersion
-    statement = measure_services.note_save(
+    statement = drafts.note_save(
         by=cast["eeas"],
         note=statement,
         title=statement.title,
         content={"text": "The EU firmly condemns.\n\nThe EU calls upon.\n\nThe EU will continue."},
     )
-    versions = measure_services.note_versions(statement)
+    versions = drafts.note_versions(statement)
     assert [v.number for v in versions] == [1, 2] and statement.version == 2
-    from measures.notes import compare
-
     rows = {row["anchor"]: row for row in compare(versions[0].content, versions[1].content, "statement")}
     assert "<del>strongly</del>" in rows["para-1"]["old"] and "<ins>firmly</ins>" in rows["para-1"]["new"]
     assert not rows["para-2"]["changed"] and rows["para-3"]["changed"]
     with pytest.raises(PermissionDenied):  # comments open once circulated
-        measure_services.note_comment(by=cast["delegate"], note=statement, anchor="para-1", text="Prefer “strongly”.")
-    statement = measure_services.note_transition(by=cast["eeas"], note=statement, transition="circulate")
-    comment = measure_services.note_comment(by=cast["delegate"], note=statement, anchor="para-1", text="Prefer “strongly”.")
+        drafts.note_comment(by=cast["delegate"], note=statement, anchor="para-1", text="Prefer “strongly”.")
+    statement = drafts.note_transition(by=cast["eeas"], note=statement, transition="circulate")
+    comment = drafts.note_comment(by=cast["delegate"], note=statement, anchor="para-1", text="Prefer “strongly”.")
     assert comment.version_number == 2 and statement.comments.count() == 1
     with pytest.raises(ValidationError):
-        measure_services.note_comment(by=cast["delegate"], note=statement, anchor="para-9", text="No such paragraph.")
+        drafts.note_comment(by=cast["delegate"], note=statement, anchor="para-9", text="No such paragraph.")
     with pytest.raises(ValidationError):
-        measure_services.note_save(by=cast["eeas"], note=statement, title="x", content={"text": "  "})
+        drafts.note_save(by=cast["eeas"], note=statement, title="x", content={"text": "  "})
     with pytest.raises(PermissionDenied):
-        measure_services.note_save(by=cast["delegate"], note=statement, title="x", content={"text": "Mine."})
+        drafts.note_save(by=cast["delegate"], note=statement, title="x", content={"text": "Mine."})
     assert list(statement.transitions.values_list("transition", flat=True)) == ["create", "circulate"]
 
 
 def test_publication_needs_the_councils_agreement_for_a_declaration(cast, case):
-    declaration = measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
+    declaration = drafts.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
     with pytest.raises(ValidationError) as error:
-        measure_services.note_transition(by=cast["eeas"], note=declaration, transition="publish", on=datetime.date(2026, 11, 20))
+        drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", on=datetime.date(2026, 11, 20))
     assert "decision" in error.value.message_dict
     with pytest.raises(PermissionDenied):
-        measure_services.note_transition(by=cast["delegate"], note=declaration, transition="publish")
+        drafts.note_transition(by=cast["delegate"], note=declaration, transition="publish")
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Text agreed.")
     with pytest.raises(ValidationError) as error:
-        measure_services.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision)
+        drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision)
     assert "on" in error.value.message_dict
-    declaration = measure_services.note_transition(
+    declaration = drafts.note_transition(
         by=cast["eeas"], note=declaration, transition="publish", decision=decision, on=datetime.date(2026, 11, 20)
     )
     assert declaration.status == StatementStatus.PUBLISHED and declaration.published_on == datetime.date(2026, 11, 20)
-    spokesperson = measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case, kind="spokesperson"), transition="submit")
+    spokesperson = drafts.note_transition(by=cast["eeas"], note=_statement(cast, case, kind="spokesperson"), transition="submit")
     assert (
-        measure_services.note_transition(
-            by=cast["secretariat"], note=spokesperson, transition="publish", on=datetime.date(2026, 11, 21)
-        ).status
+        drafts.note_transition(by=cast["secretariat"], note=spokesperson, transition="publish", on=datetime.date(2026, 11, 21)).status
         == StatementStatus.PUBLISHED
     )
     with pytest.raises(TransitionConflict):
-        measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="publish", decision=decision)
+        drafts.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="publish", decision=decision)
     with pytest.raises(ValidationError):
         _statement(cast, case, kind="joint")  # a joint statement names its partners
 
 
 def _published(cast, case):
-    statement = measure_services.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
-    return measure_services.note_transition(
+    statement = drafts.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
+    return drafts.note_transition(
         by=cast["eeas"],
         note=statement,
         transition="publish",

@@ -390,7 +390,7 @@ def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed
     import datetime
 
     from attribution.services import statement_create
-    from measures import services as drafts
+    from drafting import services as drafts
 
     deliberation = attribute(cast, case, [actor])
     statement = statement_create(

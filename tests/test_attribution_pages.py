@@ -11,7 +11,7 @@ from attribution.models import AttributionClaim, AttributionDeliberation, Commun
 from awareness.models import ThreatActor
 from cases.models import CaseState
 from council.services import hr_act_record
-from measures import services as measure_services
+from drafting import services as drafts
 
 from .attribution_support import assess_all, claim, decide
 from .cases_support import walk_to
@@ -188,7 +188,7 @@ def test_statement_pdf_route_and_panel(cast, signed_in, case):
     statement = statement_create(
         by=cast["eeas"], case=case, title="Statement by the spokesperson", statement_type="spokesperson", content={"text": "Text."}
     )
-    measure_services.note_transition(by=cast["eeas"], note=statement, transition="submit")
-    measure_services.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20))
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="submit")
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20))
     panel = signed_in["delegate"].get(f"/cases/{case.pk}/").content.decode()
     assert "Statement by the spokesperson" in panel and "Published" in panel

@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django_fsm import FSMField
 
+from attribution.choices import CONSIDERATIONS
 from attribution.factories import (
     AttributionClaimFactory,
     AttributionDeliberationFactory,
     CommunicationPlanFactory,
     StatementFactory,
 )
-from attribution.models import CONSIDERATIONS
 from attribution.services import deliberation_open
 from awareness.factories import AssessmentFactory, RequestForInformationFactory, StixObjectFactory, ThreatActorFactory
 from awareness.models import ThreatActor

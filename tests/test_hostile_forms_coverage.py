@@ -28,10 +28,15 @@ def test_every_form_route_is_fuzzed():
 
 
 def test_the_walk_tells_a_form_from_a_page_that_shows_one():
-    """Through helpers (the statement editor is the notes' ``editor``), not
-    fooled by pages that only render forms (the case page, the note page)."""
-    from attribution.views import statement_detail, statement_edit
+    """Through helpers (the statement editor is the drafting app's
+    ``editor``), not fooled by pages that only render forms (the case page,
+    the note page)."""
+    from django.urls import resolve, reverse
+
     from cases.views import case_detail
+
+    statement_edit = resolve(reverse("statement-edit-page", args=[1])).func
+    statement_detail = resolve(reverse("statement-page", args=[1])).func
 
     assert validates_a_form(statement_edit)
     assert not validates_a_form(case_detail) and not validates_a_form(statement_detail)

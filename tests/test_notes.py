@@ -10,8 +10,10 @@ from cases import services as case_services
 from cases.models import CaseState
 from cdt.security.markings import Classification, Tlp
 from council.services import hr_act_record
-from measures import notes, services
-from measures.choices import NoteStatus
+from drafting import services as drafts
+from drafting.choices import NoteStatus
+from drafting.compare import compare
+from measures import services
 from measures.models import OptionsNote
 
 from .cases_support import walk_to
@@ -38,10 +40,10 @@ def new_note(cast, case, content=CONTENT):
 def test_every_save_is_a_version_and_two_versions_compare_with_changes_highlighted(cast, exploring):
     note = new_note(cast, exploring)
     second = {**CONTENT, "recommendation": "Option 1, then a statement <b>if</b> it continues."}
-    note = services.note_save(by=cast["eeas"], note=note, title="Options note", content=second)
-    versions = services.note_versions(note)
+    note = drafts.note_save(by=cast["eeas"], note=note, title="Options note", content=second)
+    versions = drafts.note_versions(note)
     assert [v.number for v in versions] == [1, 2] and versions[0].content["recommendation"] == "Option 1."
-    rows = {row["anchor"]: row for row in notes.compare(versions[0].content, versions[1].content, "options")}
+    rows = {row["anchor"]: row for row in compare(versions[0].content, versions[1].content, "options")}
     assert not rows["situation"]["changed"] and rows["recommendation"]["changed"]
     assert "<ins>" in rows["recommendation"]["new"] and "&lt;b&gt;if&lt;/b&gt;" in rows["recommendation"]["new"]
     assert rows["recommendation"]["old"] == "Option <del>1.</del>"
@@ -60,14 +62,14 @@ def test_content_is_validated_with_the_path_of_the_error(cast, exploring):
 def test_only_delegates_with_access_comment_and_only_once_circulated(cast, exploring):
     note = new_note(cast, exploring)
     with pytest.raises(PermissionDenied):
-        services.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Too early.")
-    note = services.note_transition(by=cast["eeas"], note=note, transition="circulate")
-    comment = services.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Germany supports.")
+        drafts.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Too early.")
+    note = drafts.note_transition(by=cast["eeas"], note=note, transition="circulate")
+    comment = drafts.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Germany supports.")
     assert comment.version_number == 1
     with pytest.raises(PermissionDenied):
-        services.note_comment(by=cast["siac"], note=note, anchor="option-1", text="Not a delegate.")
+        drafts.note_comment(by=cast["siac"], note=note, anchor="option-1", text="Not a delegate.")
     with pytest.raises(ValidationError):
-        services.note_comment(by=cast["delegate"], note=note, anchor="option-9", text="No such option.")
+        drafts.note_comment(by=cast["delegate"], note=note, anchor="option-9", text="No such option.")
 
 
 def test_submitting_opens_deliberations_and_a_revision_supersedes(cast, exploring):
@@ -76,21 +78,21 @@ def test_submitting_opens_deliberations_and_a_revision_supersedes(cast, explorin
         case_services.case_transition(case=exploring, by=cast["chair"], transition="open_deliberation")
     assert "No options note" in blocked.value.reasons[0]
     with pytest.raises(PermissionDenied):
-        services.note_transition(by=cast["delegate"], note=note, transition="submit")
-    note = services.note_transition(by=cast["eeas"], note=note, transition="submit")
+        drafts.note_transition(by=cast["delegate"], note=note, transition="submit")
+    note = drafts.note_transition(by=cast["eeas"], note=note, transition="submit")
     with pytest.raises(ValidationError):
-        services.note_save(by=cast["eeas"], note=note, title="x", content=CONTENT)
+        drafts.note_save(by=cast["eeas"], note=note, title="x", content=CONTENT)
     assert (
         case_services.case_transition(case=exploring, by=cast["chair"], transition="open_deliberation").case.state == CaseState.DELIBERATION
     )
     revision = services.options_note_revise(by=cast["eeas"], note=note)
     assert revision.version == 2 and revision.status == NoteStatus.DRAFT
-    revision = services.note_save(by=cast["eeas"], note=revision, title="Options note", content={**CONTENT, "recommendation": "Both."})
-    assert [v.number for v in services.note_versions(revision)] == [1, 2, 3]
-    services.note_transition(by=cast["eeas"], note=revision, transition="submit")
+    revision = drafts.note_save(by=cast["eeas"], note=revision, title="Options note", content={**CONTENT, "recommendation": "Both."})
+    assert [v.number for v in drafts.note_versions(revision)] == [1, 2, 3]
+    drafts.note_transition(by=cast["eeas"], note=revision, transition="submit")
     assert OptionsNote.objects.get(pk=note.pk).status == NoteStatus.SUPERSEDED
     with pytest.raises(workflow_errors.TransitionConflict):
-        services.note_transition(by=cast["eeas"], note=revision, transition="circulate")
+        drafts.note_transition(by=cast["eeas"], note=revision, transition="circulate")
 
 
 def test_strategic_response_note_per_actor_approved_through_a_decision(cast, open_case):
@@ -125,18 +127,18 @@ def test_strategic_response_note_per_actor_approved_through_a_decision(cast, ope
             tlp=Tlp.AMBER,
         )
     with pytest.raises(ValidationError) as invalid:
-        services.note_save(
+        drafts.note_save(
             by=cast["eeas"],
             note=note,
             title="x",
             content={"measures": [{"measure_type": "demarche", "mode": "sideways", "escalation_level": 11}]},
         )
     assert "measures[0].mode" in str(invalid.value) and "measures[0].escalation_level" in str(invalid.value)
-    note = services.note_transition(by=cast["eeas"], note=note, transition="submit")
+    note = drafts.note_transition(by=cast["eeas"], note=note, transition="submit")
     # A submitted strategic note on the case's actor opens deliberations too.
     assert case_services.case_transition(case=case, by=cast["chair"], transition="open_deliberation").case.state == CaseState.DELIBERATION
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Council approves the strategy.")
     with pytest.raises(PermissionDenied):
-        services.note_transition(by=cast["eeas"], note=note, transition="approve", decision=decision)
-    note = services.note_transition(by=cast["chair"], note=note, transition="approve", decision=decision)
+        drafts.note_transition(by=cast["eeas"], note=note, transition="approve", decision=decision)
+    note = drafts.note_transition(by=cast["chair"], note=note, transition="approve", decision=decision)
     assert note.status == NoteStatus.APPROVED and note.approval == decision

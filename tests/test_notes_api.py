@@ -71,13 +71,14 @@ def test_options_note_through_the_api(cast, clients, open_case):
 
 
 def test_pdf_has_the_marking_on_every_page_and_only_what_the_reader_sees(cast, clients, open_case):
+    from drafting import services as drafts
     from measures import services
 
     case = walk_to(open_case(), CaseState.EXPLORATION, cast)
     long_content = {**CONTENT, "situation": "\n".join(f"Paragraph {n} of the situation." for n in range(160))}
     note = services.options_note_create(by=cast["eeas"], case=case, title="Options note", content=long_content)
-    note = services.note_transition(by=cast["eeas"], note=note, transition="circulate")
-    services.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Germany supports option 1.")
+    note = drafts.note_transition(by=cast["eeas"], note=note, transition="circulate")
+    drafts.note_comment(by=cast["delegate"], note=note, anchor="option-1", text="Germany supports option 1.")
     response = clients["delegate"].get(f"/api/v1/options-notes/{note.pk}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = pypdf.PdfReader(io.BytesIO(response.content))

@@ -327,8 +327,9 @@ def test_every_kind_of_event_is_produced_by_its_service(cast, open_case, django_
     from attribution.services import deliberation_open
     from awareness.models import Assessment
     from awareness.services import rfi_answer
+    from drafting.services import note_transition
     from measures.models import MeasureType, RestrictiveListing
-    from measures.services import listing_set, measure_propose, note_transition, options_note_create
+    from measures.services import listing_set, measure_propose, options_note_create
 
     case = open_case()
     with django_capture_on_commit_callbacks(execute=True):

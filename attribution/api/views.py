@@ -24,7 +24,7 @@ from cdt.security.models import MarkedChild
 from cdt.security.selectors import protected_queryset, visible_or_none
 from cdt.workflow import workflow_for
 from council.api.views import ServiceErrors, visible_case
-from measures.api.notes import NoteViewSetBase
+from drafting.api.views import NoteViewSetBase
 from measures.models import ResponseMeasure
 
 from .. import services
@@ -231,7 +231,7 @@ class StatementViewSet(NoteViewSetBase):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
         _visible(self.request.user, AttributionDeliberation, [data.get("deliberation")], "deliberation")
-        serializer.instance = self.call(services.statement_create, by=self.request.user, case=case, **data)
+        serializer.instance = services.statement_create(by=self.request.user, case=case, **data)
 
     @extend_schema(methods=["get"], responses=AlignmentSerializer(many=True))
     @extend_schema(methods=["post"], request=AlignmentSerializer, responses={201: AlignmentSerializer})
@@ -243,7 +243,7 @@ class StatementViewSet(NoteViewSetBase):
             return Response(AlignmentSerializer(statement.alignments.select_related("country", "recorded_by"), many=True).data)
         body = AlignmentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        alignment = self.call(services.alignment_record, by=request.user, statement=statement, **body.validated_data)
+        alignment = services.alignment_record(by=request.user, statement=statement, **body.validated_data)
         return Response(AlignmentSerializer(alignment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cdt.security",
     # Domain apps.
     "cases",
+    "drafting",
     "measures",
     "attribution",
     "awareness",

@@ -23,7 +23,8 @@ from playwright.sync_api import expect
 from awareness.models import Assessment
 from cases.models import Case, CaseState
 from council.models import Position, PositionValue, Question, WrittenProcedure
-from measures.choices import MeasureState, NoteStatus
+from drafting.choices import NoteStatus
+from measures.choices import MeasureState
 from measures.models import MeasureType, OptionsNote, ResponseMeasure
 
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
