@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything parses the body (CSRF reads form posts): 413 for an oversized body.
     "cdt.core.middleware.RequestBodyLimitMiddleware",
+    # A view that gave up waiting for a database lock: 503 "try again", not 500.
+    "cdt.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
