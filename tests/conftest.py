@@ -7,6 +7,9 @@ database flush it away afterwards; the ``directory`` fixture reloads it
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 from django.conf import settings
 
@@ -58,6 +61,37 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "integration" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb, django_db_createdb):
+    """pytest-django's hook before the test database is made, with its final
+    name (the xdist worker appended): no SQLite WAL file of a former
+    database of that name is left beside it, before or after.
+
+    Django deletes a test database's file only. SQLite deletes the ``-wal``
+    and ``-shm`` beside it when the last connection closes, which a
+    connection whose statement a traceback still holds does only when the
+    garbage collector comes, perhaps not before the process exits. Left in
+    ``/dev/shm`` they take memory, and a WAL left by a killed run would be
+    replayed into the next database of the same name."""
+    keep = django_db_keepdb and not django_db_createdb  # --reuse-db: the database and its WAL are kept
+    if not keep:
+        _sqlite_wal_remove(orphans_only=False)
+    yield
+    _sqlite_wal_remove(orphans_only=True)
+
+
+def _sqlite_wal_remove(*, orphans_only: bool) -> None:
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if not database["ENGINE"].endswith("sqlite3") or not name:
+        return
+    if orphans_only and os.path.exists(name):
+        return
+    for path in (f"{name}-wal", f"{name}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 @pytest.fixture
