@@ -23,7 +23,7 @@ from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.models import MarkedChild
 from cdt.security.selectors import protected_queryset, visible_or_none
 from cdt.workflow import workflow_for
-from council.api.views import ServiceErrors, visible_case
+from council.api.views import visible_case
 from drafting.api.views import NoteViewSetBase
 from measures.models import ResponseMeasure
 
@@ -66,7 +66,7 @@ def _visible(user, model, objects, field: str) -> None:
 
 
 @declare_access(OBJECT, model=AttributionClaim)
-class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AttributionClaimViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Attribution claims: per case (``?case=``) and per actor (``?actor=``).
     A national attribution (``basis=national``) is its Member State's own:
     recorded here, it is not an EU attribution."""
@@ -93,7 +93,7 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
-        claim = self.call(services.claim_record, by=self.request.user, case=case, **data)
+        claim = services.claim_record(by=self.request.user, case=case, **data)
         # The context's set was read before this claim linked its assessments:
         # add those of them the caller may see, or the answer would list none.
         serializer.context["visible_assessments"] |= set(
@@ -103,7 +103,7 @@ class AttributionClaimViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
 
 
 @declare_access(OBJECT, model=AttributionDeliberation)
-class AttributionDeliberationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AttributionDeliberationViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The Council's deliberation on a coordinated political attribution at
     EU level, one per case: the considerations of para 29, the question put
     to the Council, the outcome."""
@@ -128,7 +128,7 @@ class AttributionDeliberationViewSet(ServiceErrors, ProtectedViewSetMixin, mixin
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
-        serializer.instance = self.call(services.deliberation_open, by=self.request.user, case=case, **data)
+        serializer.instance = services.deliberation_open(by=self.request.user, case=case, **data)
 
     # The services' domain errors (403, 409 with the state found, 400 with
     # the guards or the field) are answered by cdt.workflow.http.api_exception_handler.
@@ -167,9 +167,7 @@ class AttributionDeliberationViewSet(ServiceErrors, ProtectedViewSetMixin, mixin
         body.is_valid(raise_exception=True)
         if not Consideration.objects.filter(deliberation=deliberation, number=int(number)).exists():
             raise Http404("No such consideration.")
-        comment = self.call(
-            services.consideration_comment, by=request.user, deliberation=deliberation, number=int(number), **body.validated_data
-        )
+        comment = services.consideration_comment(by=request.user, deliberation=deliberation, number=int(number), **body.validated_data)
         return Response(ConsiderationCommentSerializer(comment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReferSerializer, responses={200: DeliberationSerializer, **STEP_RESPONSES})
@@ -248,9 +246,7 @@ class StatementViewSet(NoteViewSetBase):
 
 
 @declare_access(OBJECT, model=CommunicationPlan)
-class CommunicationPlanViewSet(
-    ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class CommunicationPlanViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Strategic communication plans of responses (guidelines §7)."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
@@ -280,14 +276,14 @@ class CommunicationPlanViewSet(
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
         self._check_refs(data)
-        serializer.instance = self.call(services.plan_create, by=self.request.user, case=case, **data)
+        serializer.instance = services.plan_create(by=self.request.user, case=case, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if "case" in data and data.pop("case").pk != serializer.instance.case_id:
             raise validation_error(DjangoValidationError({"case": "A plan stays on its case."}))
         self._check_refs(data)
-        plan = self.call(services.plan_update, by=self.request.user, plan=serializer.instance, **data)
+        plan = services.plan_update(by=self.request.user, plan=serializer.instance, **data)
         serializer.instance = self.get_queryset().get(pk=plan.pk)  # read back through the rule: only the measures the reader sees
 
     @extend_schema(request=None, responses={200: PlanSerializer, **STEP_RESPONSES})
@@ -311,5 +307,5 @@ class CommunicationPlanViewSet(
         state = body.validated_data["member_state"] or request.user.member_state
         if state is None:
             raise validation_error(DjangoValidationError({"member_state": "Name your Member State."}))
-        self.call(services.plan_commit, by=request.user, plan=plan, member_state=state)
+        services.plan_commit(by=request.user, plan=plan, member_state=state)
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)

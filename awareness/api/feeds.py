@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
@@ -125,12 +123,7 @@ class StixFeedViewSet(viewsets.ViewSet):
     )
     def create(self, request):
         check_declared_length(request)
-        try:
-            ingestion = feed_bundle_receive(
-                by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.FEED_API
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
+        ingestion = feed_bundle_receive(by=request.user, token=request.auth, bundle=request.data, channel=FeedIngestion.Channel.FEED_API)
         body = FeedIngestionSerializer(ingestion, context={"request": request}).data
         if ingestion.status == FeedIngestion.Status.FAILED:
             return Response(body, status=status.HTTP_409_CONFLICT if ingestion.conflict else status.HTTP_400_BAD_REQUEST)

@@ -17,7 +17,7 @@ from cdt.core.access import AUTHENTICATED, OBJECT, declare_access
 from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.security.selectors import protected_queryset
-from council.api.views import ServiceErrors, visible_case
+from council.api.views import visible_case
 
 from .. import selectors, services
 from ..export import actor_stix_bundle
@@ -58,7 +58,7 @@ class ThreatActorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @declare_access(OBJECT, model=Assessment)
-class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Assessments and briefings, each under its own markings and grants."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
@@ -83,11 +83,11 @@ class AssessmentViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModel
         data = dict(serializer.validated_data)
         for case in data.get("cases", []):
             visible_case(self.request.user, case, field="cases")
-        serializer.instance = self.call(services.assessment_record, by=self.request.user, **data)
+        serializer.instance = services.assessment_record(by=self.request.user, **data)
 
 
 @declare_access(OBJECT, model=RequestForInformation)
-class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RequestForInformationViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Requests for information on a case, with their due date; answered by linking an assessment."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
@@ -103,7 +103,7 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         visible_case(self.request.user, data["case"])
-        serializer.instance = self.call(services.rfi_ask, by=self.request.user, **data)
+        serializer.instance = services.rfi_ask(by=self.request.user, **data)
 
     @extend_schema(request=AnswerSerializer, responses=RequestForInformationSerializer)
     @action(detail=True, methods=["post"], url_path="answer")
@@ -111,5 +111,5 @@ class RequestForInformationViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.
         rfi = self.get_object()
         body = AnswerSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        rfi = self.call(services.rfi_answer, by=request.user, rfi=rfi, assessment=body.validated_data["assessment"])
+        rfi = services.rfi_answer(by=request.user, rfi=rfi, assessment=body.validated_data["assessment"])
         return Response(RequestForInformationSerializer(rfi, context={"request": request}).data)

@@ -3,13 +3,11 @@ decisions, written procedures."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cases.models import Case
@@ -35,18 +33,6 @@ from .serializers import (
 )
 
 
-class ServiceErrors:
-    """Turn the services' Django errors into API answers (403, 400)."""
-
-    def call(self, function, **kwargs):
-        try:
-            return function(**kwargs)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise validation_error(error) from error
-
-
 def visible_case(user, case: Case, field: str = "case") -> Case:
     """A case named in a request body: 400 naming ``field``, as for a case
     that does not exist, if the user may not see it."""
@@ -56,7 +42,7 @@ def visible_case(user, case: Case, field: str = "case") -> Case:
 
 
 @declare_access(AUTHENTICATED)
-class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings of HWPCI, PSC, COREPER and the Council. Everyone signed in
     sees the calendar; agenda items appear only for cases the user may see."""
 
@@ -71,7 +57,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         )
 
     def perform_create(self, serializer):
-        serializer.instance = self.call(services.meeting_schedule, by=self.request.user, **serializer.validated_data)
+        serializer.instance = services.meeting_schedule(by=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=AgendaItemSerializer, responses={201: AgendaItemSerializer})
     @action(detail=True, methods=["post"], url_path="agenda-items")
@@ -79,8 +65,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         meeting = self.get_object()
         body = AgendaItemSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        item = self.call(
-            services.agenda_item_add,
+        item = services.agenda_item_add(
             by=request.user,
             meeting=meeting,
             title=body.validated_data["title"],
@@ -92,7 +77,7 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @action(detail=True, methods=["post"], url_path="publish-agenda")
     def publish_agenda(self, request, pk=None):
         """Publish (or republish) the agenda: participants are notified."""
-        meeting = self.call(services.meeting_agenda_publish, by=request.user, meeting=self.get_object())
+        meeting = services.meeting_agenda_publish(by=request.user, meeting=self.get_object())
         return Response(MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data)
 
     @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer)
@@ -106,12 +91,12 @@ class MeetingViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         body = AgendaItemSerializer(item, data=request.data, partial=True, context={"request": request})
         body.is_valid(raise_exception=True)
         fields = {k: body.validated_data.get(k, getattr(item, k)) for k in ("conclusions", "follow_up", "next_steps")}
-        item = self.call(services.agenda_item_record_outcome, by=request.user, item=item, **fields)
+        item = services.agenda_item_record_outcome(by=request.user, item=item, **fields)
         return Response(AgendaItemSerializer(item, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=Question)
-class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class QuestionViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Questions put to the Council for a case, with each Member State's
     position. Visible with the case."""
 
@@ -125,7 +110,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         visible_case(self.request.user, data["case"])
-        serializer.instance = self.call(services.question_put, by=self.request.user, **data)
+        serializer.instance = services.question_put(by=self.request.user, **data)
 
     @extend_schema(responses=PositionsBoardSerializer)
     @action(detail=True, methods=["get"], url_path="positions")
@@ -144,8 +129,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
             raise Http404
         body = PositionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        position = self.call(
-            services.position_set,
+        position = services.position_set(
             by=request.user,
             question=question,
             member_state=state,
@@ -157,7 +141,7 @@ class QuestionViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMi
 
 
 @declare_access(OBJECT, model=Decision)
-class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Decisions on cases: by meeting (computed from the positions), by
     written or silence procedure (recorded by the closer), or an HR
     discretionary act."""
@@ -175,8 +159,7 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if data["procedure"] == Procedure.HR_ACT:
-            decision = self.call(
-                services.hr_act_record,
+            decision = services.hr_act_record(
                 by=request.user,
                 case=visible_case(request.user, data["case"]),
                 explanation=data["explanation"],
@@ -187,14 +170,14 @@ class DecisionViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyMod
             question = selectors.question_list(user=request.user).filter(pk=data["question"].pk).first()
             if question is None:
                 raise validation_error(DjangoValidationError({"question": "No such question."}))
-            decision = self.call(
-                services.decision_record, by=request.user, question=question, legal_act=data["legal_act"], decided_on=data.get("decided_on")
+            decision = services.decision_record(
+                by=request.user, question=question, legal_act=data["legal_act"], decided_on=data.get("decided_on")
             )
         return Response(DecisionSerializer(decision, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 
 @declare_access(OBJECT, model=WrittenProcedure)
-class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WrittenProcedureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Written procedures (Council Rules of Procedure art. 12, COREU) with
     their deadline and status; closed by the periodic closer."""
 
@@ -212,4 +195,4 @@ class WrittenProcedureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Creat
         question = selectors.question_list(user=self.request.user).filter(pk=data.pop("question").pk).first()
         if question is None:
             raise validation_error(DjangoValidationError({"question": "No such question."}))
-        serializer.instance = self.call(services.written_procedure_open, by=self.request.user, question=question, **data)
+        serializer.instance = services.written_procedure_open(by=self.request.user, question=question, **data)

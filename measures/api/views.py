@@ -17,7 +17,7 @@ from cdt.core.api.filters import RestrictedSearchFilter, StrictFilterBackend
 from cdt.security.access import can_view_child
 from cdt.security.api import ProtectedViewSetMixin
 from cdt.workflow import workflow_for
-from council.api.views import ServiceErrors, visible_case
+from council.api.views import visible_case
 
 from .. import checks, selectors, services
 from ..models import ImpactEvaluation, ResponseMeasure
@@ -56,7 +56,7 @@ TRANSITION_RESPONSES = {
 
 
 @declare_access(OBJECT, model=ResponseMeasure)
-class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ResponseMeasureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Measures proposed and taken on cases. POST proposes one; the escalation
     warning is computed and returned with it."""
 
@@ -76,7 +76,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = visible_case(self.request.user, data.pop("case"))
-        serializer.instance = self.call(services.measure_propose, by=self.request.user, case=case, **data)
+        serializer.instance = services.measure_propose(by=self.request.user, case=case, **data)
 
     @extend_schema(request=MeasureTransitionRequestSerializer, responses={200: ResponseMeasureSerializer, **TRANSITION_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
@@ -101,7 +101,7 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         measure = self.get_object()
         body = OverrideSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        measure = self.call(services.measure_override_escalation, by=request.user, measure=measure, **body.validated_data)
+        measure = services.measure_override_escalation(by=request.user, measure=measure, **body.validated_data)
         return Response(self.get_serializer(measure).data)
 
     @extend_schema(request=ListingSerializer, responses={200: ListingSerializer})
@@ -113,12 +113,12 @@ class ResponseMeasureViewSet(ServiceErrors, ProtectedViewSetMixin, mixins.Create
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         entries = [dict(entry) for entry in data.pop("entries")]
-        listing = self.call(services.listing_set, by=request.user, measure=measure, entries=entries, **data)
+        listing = services.listing_set(by=request.user, measure=measure, entries=entries, **data)
         return Response(ListingSerializer(listing, context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=ImpactEvaluation)
-class ImpactEvaluationViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ImpactEvaluationViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Impact evaluations, due and done (step 8)."""
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
@@ -134,5 +134,5 @@ class ImpactEvaluationViewSet(ServiceErrors, ProtectedViewSetMixin, viewsets.Rea
         evaluation = self.get_object()
         body = EvaluationRecordSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        evaluation = self.call(services.evaluation_record, by=request.user, evaluation=evaluation, **body.validated_data)
+        evaluation = services.evaluation_record(by=request.user, evaluation=evaluation, **body.validated_data)
         return Response(self.get_serializer(evaluation).data)
