@@ -6,7 +6,7 @@ and communication plans. Views parse, call a service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -23,7 +23,7 @@ from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import highest_marking, protected_get, visible_or_none, visible_related
 from cdt.workflow import transition_options, workflow_for
-from cdt.workflow.http import page_attempt
+from cdt.workflow.http import form_errors_add, page_attempt
 from council.selectors import question_list
 from council.views import board_context
 from drafting.permissions import may_draft_note
@@ -42,13 +42,6 @@ from .forms import (
     StatementCreateForm,
 )
 from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """A service's errors on the form: beside the field they name, else at the top."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
 
 # --- The case-page panel ----------------------------------------------------------------------------------
 
@@ -126,18 +119,14 @@ def claim_new(request, case_id: int):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                claim = services.claim_record(by=request.user, case=case, **data)
-            except PermissionDenied as error:
-                return HttpResponseForbidden(str(error))
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, str(claim))
-                return redirect("case-page", case_id=case.pk)
         status = 400
+        if form.is_valid():
+            attempt = page_attempt(lambda: services.claim_record(by=request.user, case=case, **form.cleaned_data))
+            if not attempt.failed:
+                messages.success(request, str(attempt.result))
+                return redirect("case-page", case_id=case.pk)
+            form_errors_add(form, attempt)  # a refusal too: 403 with its reason on the form
+            status = attempt.status
     return render(request, "attribution/claim_form.html", {"form": form, "case": case, "marking": case}, status=status)
 
 
@@ -152,14 +141,13 @@ def deliberation_open(request, case_id: int):
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect("case-page", case_id=case.pk)
-    try:
-        deliberation = services.deliberation_open(by=request.user, case=case, **form.cleaned_data)
-    except PermissionDenied as error:
-        return HttpResponseForbidden(str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    attempt = page_attempt(lambda: services.deliberation_open(by=request.user, case=case, **form.cleaned_data))
+    if attempt.status == 403:
+        return HttpResponseForbidden(" ".join(attempt.errors))
+    if attempt.failed or attempt.result is None:
+        messages.error(request, " ".join(attempt.errors))  # shown on the case page, where the form is
         return redirect("case-page", case_id=case.pk)
-    return redirect("deliberation-page", deliberation_id=deliberation.pk)
+    return redirect("deliberation-page", deliberation_id=attempt.result.pk)
 
 
 def _claimed_actors(case):
@@ -254,10 +242,11 @@ def statement_new(request, case_id: int):
     form = StatementCreateForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                statement = services.statement_create(
+            attempt = page_attempt(
+                lambda: services.statement_create(
                     by=request.user,
                     case=case,
                     title=data["title"],
@@ -266,11 +255,11 @@ def statement_new(request, case_id: int):
                     partners=data["partners"],
                     deliberation=AttributionDeliberation.objects.filter(case=case).first(),
                 )
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return redirect("statement-page", statement.pk)
-        status = 400
+            )
+            if not attempt.failed and attempt.result is not None:
+                return redirect("statement-page", attempt.result.pk)
+            form_errors_add(form, attempt)
+            status = attempt.status
     return render(request, "attribution/statement_new.html", {"form": form, "case": case, "marking": case}, status=status)
 
 
@@ -334,20 +323,20 @@ def _plan_form(request, *, case, plan=None):
     )
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
-            try:
+
+            def save() -> CommunicationPlan:
                 if plan is None:
-                    plan = services.plan_create(by=request.user, case=case, **data)
-                else:
-                    plan = services.plan_update(by=request.user, plan=plan, **data)
-            except PermissionDenied as error:
-                return HttpResponseForbidden(str(error))
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return redirect("plan-page", plan_id=plan.pk)
-        status = 400
+                    return services.plan_create(by=request.user, case=case, **data)
+                return services.plan_update(by=request.user, plan=plan, **data)
+
+            attempt = page_attempt(save)
+            if not attempt.failed and attempt.result is not None:
+                return redirect("plan-page", plan_id=attempt.result.pk)
+            form_errors_add(form, attempt)  # a refusal too: 403 with its reason on the form
+            status = attempt.status
     return render(request, "attribution/plan_form.html", {"form": form, "case": case, "plan": plan, "marking": plan or case}, status=status)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST
 
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
-from cdt.core.forms import EclFormMixin, service_errors_on_form
+from cdt.core.forms import EclFormMixin
 from cdt.directory.models import Organisation
 from cdt.security.markings import Distribution
 from cdt.security.types import AuthenticatedHttpRequest
+from cdt.workflow.http import form_errors_add, page_attempt
 
 from . import access_requests, selectors, sharing
 from .models import AccessRequest, AccessScope, Case
@@ -125,7 +126,8 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
     if not form.is_valid():
         return _panel(request, case, status=400, share_form=form)
     data = form.cleaned_data
-    try:
+
+    def change_access() -> None:
         if data.get("role"):
             if change == "share":
                 raise ValidationError({"role": _("Share with an organisation or a named official, or with HWPCI.")})
@@ -140,13 +142,11 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
                 hwpci=bool(data.get("hwpci")),
                 reason=data["reason"],
             )
-    except PermissionDenied as error:
-        return _panel(request, case, status=403, error=str(error), share_form=form)
-    except sharing.SharingConflict as error:
-        return _panel(request, case, status=409, error=str(error), share_form=form)
-    except ValidationError as error:
-        service_errors_on_form(form, error)
-        return _panel(request, case, status=400, share_form=form)
+
+    attempt = page_attempt(change_access)
+    if attempt.failed:
+        form_errors_add(form, attempt)  # the refusal (403) and the change already made (409) at the top of the form
+        return _panel(request, case, status=attempt.status, share_form=form)
     return _done(request, case, _("Access updated.") if change == "share" else _("Access narrowed."))
 
 
@@ -174,20 +174,17 @@ def case_access_request_decide(request: AuthenticatedHttpRequest, case_id: int) 
     access_request = AccessRequest.objects.filter(pk=data["request"], case=case).first()
     if access_request is None:
         return _panel(request, case, status=400, error=_("No such request on this case."))
-    try:
-        access_requests.access_request_decide(
+    attempt = page_attempt(
+        lambda: access_requests.access_request_decide(
             request=access_request,
             by=request.user,
             grant=data["decision"] == "grant",
             reason=data["reason"],
             scope=data["scope"] or AccessScope.ORGANISATION,
         )
-    except PermissionDenied as error:
-        return _panel(request, case, status=403, error=str(error))
-    except sharing.SharingConflict as error:
-        return _panel(request, case, status=409, error=str(error))
-    except ValidationError as error:
-        return _panel(request, case, status=400, error=" ".join(error.messages))
+    )
+    if attempt.failed:  # the request's form is plain inputs beside it: the errors go above the panel
+        return _panel(request, case, status=attempt.status, error=" ".join(attempt.errors))
     return _done(request, case, _("Request decided; the requester is told."))
 
 
@@ -197,20 +194,18 @@ def access_requests_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            try:
-                access_requests.access_request_create(
+            attempt = page_attempt(
+                lambda: access_requests.access_request_create(
                     by=request.user, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"]
                 )
-            except ValidationError as error:
-                service_errors_on_form(form, error)
-            except sharing.SharingConflict as error:
-                form.add_error("reference", str(error))
-                status = 409
-            else:
+            )
+            if not attempt.failed:
                 messages.success(request, str(access_requests.REQUEST_ANSWER))
                 return redirect("access-request-page")
-        status = status if status != 200 else 400
+            form_errors_add(form, attempt)  # "you already asked" (409) at the top of the form
+            status = attempt.status
     return render(
         request,
         "cases/access_requests.html",

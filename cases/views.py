@@ -8,18 +8,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
-from cdt.core.forms import service_errors_on_form
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_queryset
 from cdt.security.types import AuthenticatedHttpRequest
-from cdt.workflow.http import page_attempt
+from cdt.workflow.http import form_errors_add, page_attempt
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -69,15 +67,15 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_open_case(request.user):
         return HttpResponseForbidden(_("Only HWPCI delegates, the EEAS and the partner liaison open cases."))
     form = CaseForm(request.POST or None, initial={"exercise": exercise_mode(request)}, user=request.user)
+    status = 400 if form.errors else 200  # none on an unbound form (a GET)
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
-            return redirect("case-page", case_id=case.pk)
-    return render(request, "cases/case_form.html", {"form": form}, status=400 if form.errors else 200)
+        attempt = page_attempt(lambda: services.case_open(by=request.user, **form.cleaned_data))
+        if not attempt.failed and attempt.result is not None:
+            messages.success(request, _("Case %(reference)s opened.") % {"reference": attempt.result.reference})
+            return redirect("case-page", case_id=attempt.result.pk)
+        form_errors_add(form, attempt)
+        status = attempt.status
+    return render(request, "cases/case_form.html", {"form": form}, status=status)
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
@@ -198,13 +196,13 @@ def _assess(
     if not may_assess(request.user):
         return HttpResponseForbidden(_("You may read but not record assessments."))
     form = form_class(request.POST)
+    status = 400
     if form.is_valid():
-        try:
-            assess(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors_on_form(form, error)
-        else:
+        attempt = page_attempt(lambda: assess(case=case, by=request.user, **form.cleaned_data))
+        if not attempt.failed:
             messages.success(request, _("Assessment recorded."))
             return redirect("case-page", case_id=case.pk)
+        form_errors_add(form, attempt)
+        status = attempt.status
     bound: dict[str, Any] = {form_name: form}
-    return case_detail(request, case_id, status=400, **bound)
+    return case_detail(request, case_id, status=status, **bound)

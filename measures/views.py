@@ -4,7 +4,6 @@ measure (its lifecycle, checks, listing, evaluations), evaluations due."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from cdt.core.listing import paginate
 from cdt.security.access import can_view_child
 from cdt.security.selectors import highest_marking, protected_get, protected_queryset, visible_ids, visible_or_none
 from cdt.workflow import transition_options, workflow_for
-from cdt.workflow.http import page_attempt
+from cdt.workflow.http import form_errors_add, page_attempt
 from council.models import Decision
 from drafting import views as drafting_views
 from drafting.permissions import may_draft_note
@@ -59,21 +58,22 @@ def measures_panel(request, case):
 def measure_propose(request, case_id: int):
     case = case_selectors.case_get(user=request.user, pk=case_id, request=request)
     form = ProposeForm(request.POST)
+    status = 400
     if form.is_valid():
-        try:
-            measure = services.measure_propose(by=request.user, case=case, **form.cleaned_data)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
+        attempt = page_attempt(lambda: services.measure_propose(by=request.user, case=case, **form.cleaned_data))
+        if attempt.status == 403:  # the proposal form is on the case page: the refusal is shown there
+            messages.error(request, " ".join(attempt.errors))
             return redirect("case-page", case_id=case.pk)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
+        measure = attempt.result
+        if not attempt.failed and measure is not None:
             warning = checks.warning_for(measure, request.user)
             if warning:
                 messages.warning(request, warning)
             messages.success(request, measure.measure_type.name)
             return redirect("measure-page", measure_id=measure.pk)
-    return render(request, "measures/propose_error.html", {"case": case, "form": form, "marking": case}, status=400)
+        form_errors_add(form, attempt)
+        status = attempt.status
+    return render(request, "measures/propose_error.html", {"case": case, "form": form, "marking": case}, status=status)
 
 
 def _measure(request, measure_id: int) -> ResponseMeasure:
@@ -158,16 +158,14 @@ def measure_transition(request, measure_id: int, transition: str):
 def measure_override(request, measure_id: int):
     measure = _measure(request, measure_id)
     form = OverrideForm(request.POST)
+    status = 400
     if form.is_valid():
-        try:
-            services.measure_override_escalation(by=request.user, measure=measure, **form.cleaned_data)
-        except PermissionDenied as error:
-            return measure_detail(request, measure_id, errors={"override": [str(error)]}, status=403)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
+        attempt = page_attempt(lambda: services.measure_override_escalation(by=request.user, measure=measure, **form.cleaned_data))
+        if not attempt.failed:
             return redirect("measure-page", measure_id=measure.pk)
-    return measure_detail(request, measure_id, override_form=form, status=400)
+        form_errors_add(form, attempt)  # a refusal too: 403 with its reason on the form
+        status = attempt.status
+    return measure_detail(request, measure_id, override_form=form, status=status)
 
 
 @declare_access(OBJECT, model=ImpactEvaluation, kind=DETAIL, lookup="evaluation_id", methods=("post",))
@@ -175,17 +173,14 @@ def measure_override(request, measure_id: int):
 def evaluation_record(request, evaluation_id: int):
     evaluation = protected_get(selectors.evaluation_list(user=request.user), request.user, request=request, pk=evaluation_id)
     form = EvaluationForm(request.POST, prefix=f"evaluation-{evaluation.pk}")
+    status = 400
     if form.is_valid():
-        try:
-            services.evaluation_record(by=request.user, evaluation=evaluation, **form.cleaned_data)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            return measure_detail(request, evaluation.measure_id, evaluation_forms={evaluation.pk: form}, status=403)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
+        attempt = page_attempt(lambda: services.evaluation_record(by=request.user, evaluation=evaluation, **form.cleaned_data))
+        if not attempt.failed:
             return redirect("measure-page", measure_id=evaluation.measure_id)
-    return measure_detail(request, evaluation.measure_id, evaluation_forms={evaluation.pk: form}, status=400)
+        form_errors_add(form, attempt)
+        status = attempt.status
+    return measure_detail(request, evaluation.measure_id, evaluation_forms={evaluation.pk: form}, status=status)
 
 
 @declare_access(OBJECT, model=ImpactEvaluation, kind=LIST)

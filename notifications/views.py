@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from cdt.accounts.services import hash_api_key
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 from cdt.core.forms import whole_number
 from cdt.core.listing import paginate
+from cdt.workflow.http import form_errors_add, page_attempt
 
 from . import calendar, selectors, services
 from .forms import NotificationFilter, PreferencesForm
@@ -60,16 +60,15 @@ def notification_mark_read(request):
 def preferences(request):
     current = dict(Preference.objects.filter(user=request.user).values_list("kind", "mode"))
     form = PreferencesForm(request.POST or None, current=current)
+    status = 400 if form.errors else 200  # none on an unbound form (a GET)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.preferences_set(user=request.user, modes=form.cleaned_data)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
+        attempt = page_attempt(lambda: services.preferences_set(user=request.user, modes=form.cleaned_data))
+        if not attempt.failed:
             messages.success(request, _("Your notification preferences are saved."))
             return redirect("notification-preferences-page")
-    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+        form_errors_add(form, attempt)
+        status = attempt.status
+    return render(request, "notifications/preferences.html", {"form": form}, status=status)
 
 
 @declare_access(AUTHENTICATED)

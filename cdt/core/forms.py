@@ -99,13 +99,3 @@ class LoginForm(EclFormMixin, BoundedAuthenticationForm):
 
 class ChangePasswordForm(EclFormMixin, PasswordChangeForm):
     pass
-
-
-def service_errors_on_form(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's validation errors on the form that called it: beside the
-    field they name, else at the top (so the user sees them, also over htmx)."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
