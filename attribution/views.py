@@ -281,7 +281,7 @@ def _plan_page(request, plan, *, errors=(), status=200):
             "case": plan.case,
             "marking": plan,
             "errors": errors,
-            "transitions": [option.step for option in transition_options(plan, user) if option.available],
+            "transitions": [option.spec for option in transition_options(plan, user) if option.available],
             "may_edit": permissions.may_draft_plan(plan, user) and plan.status != PlanStatus.COMPLETED,
             "may_commit": own is not None
             and plan.status != PlanStatus.COMPLETED
@@ -369,7 +369,7 @@ def plan_act(request, plan_id: int, action: str):
 
     if action == "commit":
         attempt = page_attempt(commit)
-    elif action in workflow_for(CommunicationPlan).steps():
+    elif action in workflow_for(CommunicationPlan).user_steps():
         attempt = page_attempt(lambda: services.plan_transition(by=request.user, plan=plan, transition=action))
     else:
         raise Http404

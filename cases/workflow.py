@@ -26,7 +26,6 @@ from .models import Case, CaseState, CaseTransition, ClosureReason
 
 #: One transition of the case's machine (the engine's :class:`~cdt.workflow.Step`).
 TransitionSpec = Step
-TransitionOption = Option
 
 
 class CaseWorkflow(Workflow):

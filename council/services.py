@@ -172,12 +172,16 @@ def question_outcome(question: Question, year: int | None = None, positions=None
 # --- Decisions ------------------------------------------------------------------------
 
 
-def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, legal_act: str, decided_on: datetime.date) -> Decision:
+def _decide(
+    *, question: Question, by, procedure: str, result: voting.Outcome | None, legal_act: str, decided_on: datetime.date
+) -> Decision:
     """Record the decision on ``question`` and move the question to decided
     through the workflow engine, in the caller's transaction: by ``by``
     after a meeting, or by the system (``by=None``) when a written
     procedure closes."""
     question = transition_run(obj=question, transition="decide", by=by, system=by is None).obj
+    if result is None:  # in a meeting: the positions as they stand, read under the question's lock
+        result = question_outcome(question, decided_on.year)
     decision = Decision(
         case=question.case,
         question=question,
@@ -217,20 +221,15 @@ def _decide(*, question: Question, by, procedure: str, result: voting.Outcome, l
 def decision_record(*, by, question: Question, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
     """Record the decision taken in a meeting: the outcome is computed from
     the positions now, under the question's rule, and the question closes."""
-    if not permissions.may_record_decision(by):
-        raise PermissionDenied(_("Only the chair and the secretariat record decisions."))
     decided_on = decided_on or timezone.localdate()
     with transaction.atomic():
-        question = Question.objects.select_for_update().select_related("case", "body").get(pk=question.pk)
-        if not question.is_open:
-            raise ValidationError({"question": _("This question is already decided.")})
-        if WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).exists():
-            raise ValidationError({"question": _("A written procedure is running on this question; it decides at its deadline.")})
+        # The engine (inside _decide) locks the question and answers: 404, 409 if
+        # already decided, 403 for the role, 400 while a written procedure runs.
         return _decide(
             question=question,
             by=by,
             procedure=Procedure.MEETING,
-            result=question_outcome(question, decided_on.year),
+            result=None,
             legal_act=legal_act,
             decided_on=decided_on,
         )

@@ -14,9 +14,10 @@ from typing import Any, cast
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdt.security.types import AnyUser
-from cdt.workflow import Step, Workflow
+from cdt.workflow import Step, Workflow, guard
 from cdt.workflow.records import TransitionRecord
 from notifications.deadlines import deadline_done
 from notifications.models import DeadlineKind, EventKind
@@ -26,8 +27,9 @@ from .models import Question, QuestionTransition, WrittenProcedure, WrittenProce
 
 
 class QuestionWorkflow(Workflow):
-    """A question's status, logged in :class:`QuestionTransition`. No event
-    of its own: the decision recorded with it has its own (``decision_adopted``)."""
+    """A question's status, logged in :class:`QuestionTransition`, with a
+    ``workflow_step`` event (an adopted decision adds its own,
+    ``decision_adopted``; a rejected one has only this)."""
 
     model = Question
     log_model = QuestionTransition
@@ -36,6 +38,31 @@ class QuestionWorkflow(Workflow):
     def lock(self, obj: Model) -> Question:
         # The decision recorded with it reads the case and the deciding body.
         return Question.objects.select_for_update(of=("self",)).select_related("case", "body").get(pk=obj.pk)
+
+    def event(self, obj: Model, step: Step, source: str, by: AnyUser, log: TransitionRecord) -> None:
+        question = cast(Question, obj)
+        event_record(
+            kind=EventKind.WORKFLOW_STEP,
+            subject=question,
+            actor=by,
+            link=reverse("question-board-page", args=[question.pk]),
+            payload={"transition": step.name, "from": source, "to": log.target, "log": log.pk},
+        )
+
+    def conflict_message(self, obj: Model, step: Step) -> str:
+        return _("This question is already decided.")
+
+    def forbidden_message(self, obj: Model, step: Step) -> str:
+        return _("Only the chair and the secretariat record decisions.")
+
+
+@guard(Question, "decide", "no_written_procedure_running")
+def no_written_procedure_running(question: Any, user: AnyUser) -> str | None:
+    """A question under a written procedure is decided by it, at its
+    deadline (the system's step, for which ``user`` is None)."""
+    if user is not None and WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).exists():
+        return _("A written procedure is running on this question; it decides at its deadline.")
+    return None
 
 
 class WrittenProcedureWorkflow(Workflow):

@@ -55,11 +55,11 @@ def _steps(kind: DraftKind, note: Any, user: AnyUser) -> list[dict[str, Any]]:
     drafts need it, and the service says which."""
     return [
         {
-            "name": option.step.name,
-            "label": option.step.label,
-            "needs": option.step.needs,
-            "decision_required": option.step.needs == ("decision",),
-            "url": kind.act_url(note, option.step.name),
+            "name": option.spec.name,
+            "label": option.spec.label,
+            "needs": option.spec.needs,
+            "decision_required": option.spec.needs == ("decision",),
+            "url": kind.act_url(note, option.spec.name),
         }
         for option in transition_options(note, user)
         if option.available

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cdt.security.types import AnyUser
 from cdt.workflow import Step, Workflow
 from cdt.workflow.records import TransitionRecord
+from cdt.workflow.registry import standard_input
 from notifications.models import EventKind
 from notifications.services import event_record
 
@@ -39,11 +40,13 @@ class DraftWorkflow(Workflow):
         return type(f"{kind.model.__name__}Workflow", (cls,), attributes)
 
     def clean_input(self, obj: Model, step: Step, by: AnyUser, given: dict[str, Any]) -> dict[str, Any]:
-        """Drafts take no reason or comment; a kind's own steps take what its
-        ``transition_input`` checks."""
-        if self.kind.transition_input is None:
-            return {}
-        return self.kind.transition_input(obj, step, by, given)
+        """The needs every machine shares (a date not in the future), then
+        what a kind's own steps take, as its ``transition_input`` checks.
+        Drafts take no reason or comment."""
+        body = standard_input(step, given)
+        if self.kind.transition_input is not None:
+            body.update(self.kind.transition_input(obj, step, by, given))
+        return body
 
     def log_fields(self, obj: Model, step: Step, given: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         return {}
@@ -66,7 +69,10 @@ class DraftWorkflow(Workflow):
         )
 
     def conflict_message(self, obj: Model, step: Step) -> str:
-        return _("The draft is “%(status)s”: it cannot be %(transition)s.") % {"status": self.state_label(obj), "transition": step.name}
+        return _("The draft is “%(status)s”: “%(transition)s” is not possible now.") % {
+            "status": self.state_label(obj),
+            "transition": step.label,
+        }
 
     def forbidden_message(self, obj: Model, step: Step) -> str:
         return _("You may not do this with the draft.")

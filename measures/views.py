@@ -133,7 +133,7 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
 @require_POST
 def measure_transition(request, measure_id: int, transition: str):
     measure = _measure(request, measure_id)
-    if transition not in workflow_for(ResponseMeasure).steps():
+    if transition not in workflow_for(ResponseMeasure).user_steps():
         raise Http404
     form = MeasureTransitionForm(request.POST)
     if not form.is_valid():

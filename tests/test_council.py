@@ -221,7 +221,7 @@ def test_written_procedure_rules(cast, question):
     open_procedure(cast, question)
     with pytest.raises(ValidationError, match="already exists"):
         open_procedure(cast, question)
-    with pytest.raises(ValidationError, match="written procedure is running"):
+    with pytest.raises(workflow_errors.TransitionGuardFailed, match="written procedure is running"):
         services.decision_record(by=cast["chair"], question=question)
 
 
@@ -359,7 +359,7 @@ def test_recording_a_decision_decides_the_question_once_logged_and_audited(clien
     assert question.status == Question.Status.DECIDED and decision.question.status == Question.Status.DECIDED
     log, audited = moves(QuestionTransition, question, "decide")
     assert [(row.source, row.target, row.by) for row in log] == [("open", "decided", cast[who])] and audited == 1
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(workflow_errors.TransitionConflict, match="already decided"):  # the engine's 409
         services.decision_record(by=cast[who], question=question)
     with pytest.raises(workflow_errors.TransitionConflict):
         transition_run(obj=question, transition="decide", by=cast[who])

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -19,6 +19,7 @@ from awareness.models import ThreatActor
 from cases.models import CaseState
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry
+from cdt.workflow import TransitionConflict
 from council.services import hr_act_record
 from drafting import kinds
 from drafting import services as drafts
@@ -204,3 +205,16 @@ def test_the_note_logs_migrate_to_one_table_per_note_and_back_keeping_every_row(
         model: list(model.objects.order_by("at", "id").values_list(*fields)) for model in (OptionsNoteTransition, StrategicNoteTransition)
     }
     assert after == before
+
+
+def test_a_statement_is_not_published_in_the_future_and_answers_in_words(cast, world):
+    """The shared input checks hold for drafts too (a date not in the
+    future), and a refusal names the step by its label, not its key."""
+    statement, given = prepared(cast, world, "statement", ("submit",), {"decision": "decision", "on": "on"})
+    with pytest.raises(ValidationError) as future:
+        drafts.note_transition(by=cast["secretariat"], note=statement, transition="publish", **{**given, "on": datetime.date(2099, 1, 1)})
+    assert "on" in future.value.message_dict
+    assert type(statement).objects.get(pk=statement.pk).status == "submitted"
+    with pytest.raises(TransitionConflict) as conflict:
+        drafts.note_transition(by=cast["eeas"], note=statement, transition="circulate")
+    assert "circulate" not in str(conflict.value) and "Circulate for comments" in str(conflict.value)

@@ -162,3 +162,12 @@ def test_page_attempt_maps_each_domain_error():
     assert (guards.status, guards.errors) == (400, ["First.", "Second."])
     invalid = page_attempt(raising(ValidationError({"reason": "Give a reason."})))
     assert (invalid.status, invalid.field_errors) == (400, {"reason": ["Give a reason."]})
+
+
+def test_a_refused_choice_is_named_by_its_label(cast, open_case):
+    """Choices in an answer are the words on the screen, not stored keys."""
+    case = walk_to(open_case(), CaseState.DELIBERATION, cast)
+    with pytest.raises(ValidationError) as invalid:
+        transition_run(obj=case, transition="close", by=cast["chair"], reason="not-a-reason")
+    message = " ".join(invalid.value.message_dict["reason"])
+    assert "“No response agreed”" in message and "no_response_agreed" not in message

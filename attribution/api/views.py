@@ -291,7 +291,7 @@ class CommunicationPlanViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, m
     def take_transition(self, request, pk=None, transition=None):
         """agree (the chair or the secretariat), execute, complete (the EEAS)."""
         plan = self.get_object()
-        if transition not in workflow_for(CommunicationPlan).steps():
+        if transition not in workflow_for(CommunicationPlan).user_steps():
             raise Http404("No such transition.")
         # Domain errors are answered by cdt.workflow.http.api_exception_handler.
         services.plan_transition(by=request.user, plan=plan, transition=transition)

@@ -45,7 +45,7 @@ class Outcome:
 
 def step_of(workflow: Workflow, transition: str, *, system: bool = False) -> Step:
     step = workflow.steps().get(transition)
-    if step is None or step.name in workflow.hidden or (step.system and not system):
+    if step is None or (step.system and not system):
         raise ValueError(f"unknown transition {transition!r}")
     return step
 
@@ -104,7 +104,7 @@ def transition_options(obj: Model, user: AnyUser) -> list[Option]:
     state = workflow.state_of(obj)
     options = []
     for step in workflow.steps().values():
-        if step.system or step.name in workflow.hidden or not step.allowed_from(state):
+        if step.system or not step.allowed_from(state):
             continue
         blocked = []
         if not step.may(obj, user):

@@ -19,8 +19,9 @@ class TransitionRecord(models.Model):
     transition = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("from"), max_length=30)
     target = models.CharField(_("to"), max_length=30)
-    #: Who took the step; empty for steps the system takes (a written
-    #: procedure closed at its deadline).
+    #: Who took the step, or whose step caused it (a note superseded by its
+    #: revision's submission); empty when no one did (a written procedure
+    #: closed at its deadline).
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
     )

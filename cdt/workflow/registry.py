@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -51,10 +51,6 @@ def guard(model: type[Model], transition: str, name: str) -> Callable[[Guard], G
         return function
 
     return decorate
-
-
-def guard_names(model: type[Model], transition: str) -> list[str]:
-    return [name for name, _ in _GUARDS[(model._meta.label_lower, transition)]]
 
 
 @dataclass(frozen=True)
@@ -101,10 +97,6 @@ class Option:
     available: bool
     blocked_by: tuple[str, ...]
 
-    @property
-    def step(self) -> Step:
-        return self.spec
-
 
 class Workflow:
     """One model's machine. Subclass in the app that owns the model, set the
@@ -116,8 +108,6 @@ class Workflow:
     log_model: ClassVar[type[TransitionRecord]]
     #: The foreign key on ``log_model`` to the object that moved.
     log_subject: ClassVar[str]
-    #: Steps in ``custom`` declared but never run by the engine (drawn only).
-    hidden: ClassVar[frozenset[str]] = frozenset()
 
     _steps: dict[str, Step] | None = None
 
@@ -134,6 +124,11 @@ class Workflow:
         if self._steps is None:
             self._steps = _read_steps(self.model, self.field_name)
         return self._steps
+
+    def user_steps(self) -> dict[str, Step]:
+        """The steps a user may ask for (a route checks a name against
+        these: a system step is no more there than an unknown one)."""
+        return {name: step for name, step in self.steps().items() if not step.system}
 
     def state_of(self, obj: Model) -> str:
         return str(getattr(obj, self.field_name))
@@ -192,10 +187,6 @@ def workflow_for(target: Model | type[Model]) -> Workflow:
         raise LookupError(f"{model._meta.label} has no registered workflow") from None
 
 
-def workflows() -> Iterable[Workflow]:
-    return list(_WORKFLOWS.values())
-
-
 def standard_input(step: Step, given: dict[str, Any]) -> dict[str, Any]:
     """The needs every machine shares: a reason (free text, or one of the
     declared reasons), a target state among those declared, a date not in
@@ -206,12 +197,14 @@ def standard_input(step: Step, given: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError({"reason": _("“%(transition)s” needs a reason.") % {"transition": step.label}})
     if step.reasons:
         if reason not in step.reasons:
-            raise ValidationError({"reason": _("Choose one of: %(choices)s.") % {"choices": ", ".join(step.reasons)}})
+            choices = ", ".join(f"“{label}”" for _value, label in step.reason_choices)
+            raise ValidationError({"reason": _("Choose one of: %(choices)s.") % {"choices": choices}})
         body["reason"] = reason
     if "target" in step.needs:
         target = given.get("target")
         if target not in step.targets:
-            raise ValidationError({"target": _("Choose the state to return to: %(choices)s.") % {"choices": ", ".join(step.targets)}})
+            choices = ", ".join(f"“{label}”" for _value, label in step.target_labels)
+            raise ValidationError({"target": _("Choose the state to return to: %(choices)s.") % {"choices": choices}})
         body["target"] = target
     if "on" in step.needs:
         on = given.get("on") or timezone.localdate()

@@ -82,7 +82,7 @@ class ResponseMeasureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, vie
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
     def take_transition(self, request, pk=None, transition=None):
         measure = self.get_object()
-        if transition not in workflow_for(ResponseMeasure).steps():
+        if transition not in workflow_for(ResponseMeasure).user_steps():
             raise Http404("No such transition.")
         body = MeasureTransitionRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
