@@ -1,0 +1,19 @@
+"""Hostile input over the whole API (issue 12): schemathesis as the second half of
+the roles (tests/hostile_api_schemathesis_support.py has the run and why)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile import hostile
+
+from .hostile_api_schemathesis_support import ONLY_ON_POSTGRESQL, SECOND_HALF, schemathesis_as
+
+pytestmark = [hostile]
+
+
+@ONLY_ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", SECOND_HALF)
+def test_schemathesis_as(role, live_server, directory, monkeypatch):
+    schemathesis_as(role, live_server, monkeypatch)
