@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.dates import DatePrecision
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
 from cdt.security.claims import claimable_organisations
@@ -95,6 +96,9 @@ class CaseForm(EclFormMixin, forms.ModelForm):
         cleaned = self.cleaned_data
         if not cleaned.get("releasable_to_all") and not cleaned.get("releasable_to"):
             self.add_error("releasable_to", _("Name at least one organisation, or make the case releasable to all."))
+        for name in ("first_seen", "last_seen"):
+            if name in self.changed_data:  # a day picked here is a day, whatever the record had before
+                cleaned[f"{name}_precision"] = DatePrecision.DAY
         return cleaned
 
 

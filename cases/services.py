@@ -3,6 +3,7 @@ one transaction, validated, access granted and logged."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -66,7 +67,9 @@ CASE_FIELDS = (
     "fimi_toolbox_linked",
     "activity_name",
     "first_seen",
+    "first_seen_precision",
     "last_seen",
+    "last_seen_precision",
     "victims",
     "sectors",
     "origin_territory",
@@ -217,11 +220,15 @@ def case_transition(
     reason: str = "",
     target: str | None = None,
     merged_into: Case | None = None,
+    on: datetime.date | None = None,
 ) -> TransitionOutcome:
     """Take one step of the response process, through the workflow engine
     (:func:`cdt.workflow.transition_run`: 404, 409, 403, 400 for guards and
-    input, in that order; locked, logged, audited, with its event)."""
-    outcome = transition_run(obj=case, transition=transition, by=by, comment=comment, reason=reason, target=target, merged_into=merged_into)
+    input, in that order; locked, logged, audited, with its event). ``on``:
+    the day it happened, when entered afterwards (default today)."""
+    outcome = transition_run(
+        obj=case, transition=transition, by=by, comment=comment, reason=reason, target=target, merged_into=merged_into, on=on
+    )
     return TransitionOutcome(case=outcome.obj, log=cast("CaseTransition", outcome.log))
 
 

@@ -33,9 +33,13 @@ def a_measure_is_implemented(case) -> str | None:
 @guards.register("open_deliberation", "note_submitted")
 def a_note_is_submitted(case) -> str | None:
     """Step 3 → 4: HWPCI deliberates on an options note, or on the strategic
-    response note of an actor the case is about."""
+    response note of an actor the case is about. A horizontal act (the
+    framework's prolongation, conclusions) is deliberated on its draft act,
+    not on an options note."""
     from .models import StrategicResponseNote
 
+    if case.is_horizontal:
+        return None
     if case.options_notes.filter(status=NoteStatus.SUBMITTED).exists():
         return None
     if StrategicResponseNote.objects.filter(

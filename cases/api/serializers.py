@@ -46,6 +46,18 @@ class CaseSerializer(MarkingsSerializer):
     sectors = serializers.ListField(child=serializers.ChoiceField(choices=Sector.choices), required=False)
     member_states_affected = json_fields.SlugRelatedField(slug_field="code", queryset=MemberState.objects.all(), many=True, required=False)
     suspected_actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False)
+    first_seen = json_fields.PartialDateField(
+        date_field="first_seen",
+        precision_field="first_seen_precision",
+        required=False,
+        help_text=_("YYYY-MM-DD, or YYYY-MM when the record gives only the month."),
+    )
+    last_seen = json_fields.PartialDateField(
+        date_field="last_seen",
+        precision_field="last_seen_precision",
+        required=False,
+        help_text=_("YYYY-MM-DD, or YYYY-MM when the record gives only the month."),
+    )
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, read_only=True, allow_blank=True)
     merged_into: serializers.SlugRelatedField[Case] = json_fields.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     distribution = serializers.ChoiceField(  # writable here, on opening only
@@ -146,6 +158,15 @@ class TransitionRequestSerializer(serializers.Serializer):
     comment = json_fields.CharField(required=False, allow_blank=True, default="")
     reason = json_fields.CharField(required=False, allow_blank=True, default="")
     target = serializers.ChoiceField(choices=CaseState.choices, required=False, allow_null=True, default=None)
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The day the step was taken, when it is entered afterwards (default today): not in the future, not before the case "
+            "was brought or its previous step."
+        ),
+    )
     merged_into = json_fields.CharField(
         required=False,
         allow_null=True,
@@ -189,7 +210,7 @@ class CaseTransitionSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = CaseTransition
-        fields = ("id", "transition", "source", "target", "by", "by_organisation", "at", "comment", "reason", "merged_into")
+        fields = ("id", "transition", "source", "target", "by", "by_organisation", "on", "at", "comment", "reason", "merged_into")
 
 
 class AssessmentSerializer(json_fields.ModelSerializer):

@@ -28,6 +28,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from cdt.core.dates import DatePrecision, partial_date_text
 from cdt.directory.models import MemberState, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
@@ -65,9 +66,20 @@ OPEN_STATES = [state for state in CaseState if state != CaseState.CLOSED]
 
 
 class CaseKind(models.TextChoices):
+    """What a case responds to. A horizontal act (the cyber sanctions
+    framework, its prolongations and amendments, Council conclusions or an
+    HR declaration on malicious cyber activities in general) responds to no
+    single activity: its steps need no incident-specific awareness or
+    options note, but still a decision and its legal acts."""
+
     MALICIOUS_ACTIVITY = "malicious_activity", _("Malicious cyber activity or large-scale incident (single response)")
     PERSISTENT_THREAT_ACTOR = "persistent_threat_actor", _("Persistent cyber threat actor (sustained strategy)")
     PARTNER_REQUEST = "partner_request", _("Request from an international partner")
+    HORIZONTAL_ACT = "horizontal_act", _("Horizontal act (sanctions framework, conclusions or declaration on no single activity)")
+
+
+#: Kinds that respond to a particular activity, actor or request (all but horizontal acts).
+ACTIVITY_KINDS = (CaseKind.MALICIOUS_ACTIVITY, CaseKind.PERSISTENT_THREAT_ACTOR, CaseKind.PARTNER_REQUEST)
 
 
 class Context(models.TextChoices):
@@ -143,7 +155,13 @@ class Case(ConcurrentTransitionMixin, Marked):
     # The malicious activity (paras 1, 12)
     activity_name = models.CharField(_("activity name"), max_length=200, blank=True)
     first_seen = models.DateField(_("first seen"), null=True, blank=True)
+    first_seen_precision = models.CharField(
+        _("first seen: precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     last_seen = models.DateField(_("last seen"), null=True, blank=True)
+    last_seen_precision = models.CharField(
+        _("last seen: precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     victims = models.TextField(_("victims"), blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
     member_states_affected = models.ManyToManyField(
@@ -194,6 +212,20 @@ class Case(ConcurrentTransitionMixin, Marked):
             raise ValidationError({"sectors": _("Unknown sector(s): %(bad)s.") % {"bad": ", ".join(map(str, bad))}})
         if self.first_seen and self.last_seen and self.last_seen < self.first_seen:
             raise ValidationError({"last_seen": _("Last seen cannot be before first seen.")})
+
+    @property
+    def first_seen_text(self) -> str:
+        """ "March 2024" when the record has no day."""
+        return partial_date_text(self.first_seen, self.first_seen_precision)
+
+    @property
+    def last_seen_text(self) -> str:
+        return partial_date_text(self.last_seen, self.last_seen_precision)
+
+    @property
+    def is_horizontal(self) -> bool:
+        """A horizontal act responds to no single activity (see :class:`CaseKind`)."""
+        return self.kind == CaseKind.HORIZONTAL_ACT
 
     @property
     def is_open(self) -> bool:

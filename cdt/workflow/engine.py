@@ -9,7 +9,9 @@ Order of checks, each with its own answer, in one transaction:
    found, so of simultaneous attempts exactly one wins);
 4. the user's role may take it (403);
 5. its guards hold (400 naming each unmet one);
-6. the input it needs is there and valid (400 naming the field);
+6. the input it needs is there and valid (400 naming the field), and the
+   day it happened (``on``: today unless given) is neither in the future,
+   nor before the case began, nor before the object's previous step;
 
 then the body runs (it only sets fields), and one log row, one audit entry
 and one event are written with the change, or none of them."""
@@ -69,6 +71,7 @@ def transition_run(*, obj: Model, transition: str, by: AnyUser, system: bool = F
         if unmet:
             raise TransitionGuardFailed(unmet)
         body = workflow.clean_input(obj, step, by, given)
+        on = workflow.occurred_on(obj, step, given, body)
         getattr(obj, step.name)(**body)
         actor = by if is_signed_in(by) else None
         obj._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's author of the change
@@ -83,6 +86,7 @@ def transition_run(*, obj: Model, transition: str, by: AnyUser, system: bool = F
             source=source,
             target=target,
             by=actor,
+            on=on,
             **workflow.log_fields(obj, step, given, body),
         )
         audit_record(

@@ -6,7 +6,12 @@ where a transition records one, a relation (the case a case was merged
 into). One abstract shape rather than one generic table: each log keeps a
 real foreign key, so it is read with its object, deleted with it and
 filtered by the same access rule, and nothing had to be copied between
-tables (decision 0027)."""
+tables (decision 0027).
+
+Two times: ``on`` is the day the step happened (today, or a past day given
+when the record of earlier years is entered), ``at`` the moment it was
+recorded. Steps are ordered by ``on``; the engine refuses a day in the
+future, before the case began, or before the previous step."""
 
 from __future__ import annotations
 
@@ -25,10 +30,13 @@ class TransitionRecord(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    #: When the step happened (entered afterwards for the record of past
+    #: years); ``at`` is when it was recorded, kept for the audit.
+    on = models.DateField(_("on"), null=True, blank=True)
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         abstract = True
-        ordering = ["at", "id"]
+        ordering = ["on", "at", "id"]

@@ -157,6 +157,46 @@ class Workflow:
         The shared needs are checked here; a workflow adds its own."""
         return standard_input(step, given)
 
+    def began_on(self, obj: Model) -> datetime.date | None:
+        """The earliest day a step of ``obj`` can have happened: the day its
+        case was brought to the Council (a case's own ``brought_on``, or its
+        case's for what belongs to one); None when there is no case."""
+        for holder in (obj, getattr(obj, "case", None)):
+            began = getattr(holder, "brought_on", None)
+            if isinstance(began, datetime.date):
+                return began
+        return None
+
+    def occurred_on(self, obj: Model, step: Step, given: dict[str, Any], body: dict[str, Any]) -> datetime.date:
+        """The day the step happened: ``on`` as given (the record of past
+        years is entered after the fact) or today. Not in the future, not
+        before the case began, not before the previous step of ``obj``:
+        otherwise ``ValidationError`` on ``on``."""
+        on = body.get("on") or given.get("on") or timezone.localdate()
+        if isinstance(on, datetime.datetime) or not isinstance(on, datetime.date):
+            raise ValidationError({"on": _("Give the date as YYYY-MM-DD.")})
+        if on > timezone.localdate():
+            raise ValidationError({"on": _("The date cannot be in the future.")})
+        began = self.began_on(obj)
+        if began and on < began:
+            raise ValidationError(
+                {"on": _("The date cannot be before the case was brought to the Council (%(date)s).") % {"date": began.isoformat()}}
+            )
+        previous = (
+            self.log_model._default_manager.filter(**{self.log_subject: obj}, on__isnull=False)
+            .order_by("-on")
+            .values_list("on", flat=True)
+            .first()
+        )
+        if previous and on < previous:
+            raise ValidationError(
+                {
+                    "on": _("The date cannot be before the previous step (%(date)s): steps are entered in order.")
+                    % {"date": previous.isoformat()}
+                }
+            )
+        return on
+
     def log_fields(self, obj: Model, step: Step, given: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         """What the log row records beside the step itself."""
         return {"comment": (given.get("comment") or "").strip(), "reason": str(given.get("reason") or "").strip()}

@@ -25,7 +25,7 @@ generated fields behave alike; every API serializer derives from it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -35,6 +35,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from cdt.core.dates import DatePrecision, partial_date_iso, partial_date_parse
 from cdt.security.selectors import VisibleIds, is_protected, protected_queryset, visible_ids
 
 if TYPE_CHECKING:
@@ -292,3 +293,32 @@ class ModelSerializer(serializers.ModelSerializer):
         if meta is not None and not hasattr(meta, "list_serializer_class"):
             meta.list_serializer_class = ListSerializer
         return super().many_init(*args, **kwargs)
+
+
+class PartialDateField(serializers.Field):
+    """A date that may be known to the month only (``YYYY-MM``), kept in two
+    model fields: the date (first of the month) and its precision
+    (:mod:`cdt.core.dates`). Declared with ``source="*"``; reads and writes
+    both fields."""
+
+    def __init__(self, *, date_field: str, precision_field: str, **kwargs: Any) -> None:
+        self.date_field, self.precision_field = date_field, precision_field
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance: Any) -> str | None:
+        return partial_date_iso(getattr(instance, self.date_field), getattr(instance, self.precision_field))
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is None:  # no date: both fields cleared (``null`` in JSON)
+            return {self.date_field: None, self.precision_field: DatePrecision.DAY}
+        return super().run_validation(data)
+
+    def to_internal_value(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, str):
+            raise serializers.ValidationError(_("Give the date as a string, YYYY-MM-DD or YYYY-MM."))
+        try:
+            day, precision = partial_date_parse(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+        return {self.date_field: day, self.precision_field: precision}
