@@ -241,3 +241,35 @@ def test_a_response_dated_by_a_hidden_decision_stands_undated(cast, signed_in):
     html = signed_in["delegate"].get(f"/awareness/actors/{actor.pk}/").content.decode()
     assert response_rows(html) == [("measure", "2022-03-01"), ("measure", "")]
     assert "2021" not in html.split('data-testid="actor-responses"')[1].split("</table>")[0]
+
+
+def test_the_actor_page_costs_the_same_queries_however_long_the_history(cast, signed_in):
+    actor = ThreatActor.objects.create(name="Grey Tempest")
+    client = signed_in["delegate"]
+    url = f"/awareness/actors/{actor.pk}/"
+
+    def add_history(year: int) -> None:
+        case = shared_case(cast)
+        case.suspected_actors.add(actor)
+        sanctions = taken(case, proposed=2019, decided=datetime.date(year, 7, 1), slug="cyber-sanctions-listing", actor=actor)
+        RestrictiveListing.objects.create(
+            case=case, measure=sanctions, council_decision=f"Decision {year}", classification=case.classification
+        )
+        StatementFactory(case=case, status=StatementStatus.PUBLISHED, published_on=datetime.date(year, 8, 1))
+        deliberation = AttributionDeliberationFactory(
+            case=case, status=DeliberationStatus.CONCLUDED, outcome=AttributionOption.PUBLIC, outcome_on=datetime.date(year, 6, 1)
+        )
+        deliberation.attributed_actors.add(actor)
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_history(2020)
+    few = queries()
+    for year in (2021, 2022, 2023, 2024):
+        add_history(year)
+    assert len(response_rows(client.get(url).content.decode())) == 20
+    assert queries() == few
