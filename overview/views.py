@@ -14,10 +14,10 @@ from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.directory import selectors as directory
 from cdt.security.selectors import highest_marking, protected_list_record, protected_queryset
 from measures.models import StrategicResponseNote
-from measures.selectors import actor_measures
 from notifications import selectors as notifications
 
 from . import figures
+from .actor import actor_responses, actor_timeline
 from .dashboard import panels
 from .search import MAX_QUERY_LENGTH, kinds, search
 
@@ -92,43 +92,37 @@ def search_page(request):
 @declare_access(AUTHENTICATED)
 @require_GET
 def figures_page(request):
-    """Charts of the register as the user sees it: cases by step and kind,
-    measures by type and year, time spent per step."""
-    return render(
-        request,
-        "overview/figures.html",
-        {
-            "charts": [
-                figures.cases_by_step(request.user),
-                figures.measures_by_type_and_year(request.user),
-                figures.time_per_step(request.user),
-            ]
-        },
-    )
+    """Charts of the register as the user sees it, drawn from the same
+    figures as the figures API (``overview.figures.register_figures``)."""
+    register = figures.register_figures(request.user)
+    return render(request, "overview/figures.html", {"charts": figures.charts(register), "taken_rule": register.taken_rule})
 
 
 @declare_access(AUTHENTICATED)
 def actor_detail(request, actor_id: int):
-    """A threat actor's dossier: the registry entry, the cases and measures
-    about it, its strategic response note, assessments and what the feed says,
-    each as the user may see them."""
+    """A threat actor's dossier: the registry entry, the cases about it, the
+    EU's responses as one dated chronology, its strategic response note,
+    assessments and what the feed says, each as the user may see them."""
     actor = get_object_or_404(awareness.actor_list(), pk=actor_id)
     assessments = list(awareness.assessment_list(user=request.user).filter(actors=actor)[:50])
     cases = list(awareness.actor_cases(actor=actor, user=request.user))
     feed = awareness.actor_feed(actor=actor, user=request.user)
-    measures = list(actor_measures(actor=actor, user=request.user))
+    responses = actor_responses(actor=actor, user=request.user)
     strategic_note = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
+    shown = [*assessments, *cases, *(entry.source for entry in responses), *([strategic_note] if strategic_note else [])]
+    # A page of many protected rows is a list read: one audit entry naming the classified ones.
+    protected_list_record(objects=shown, user=request.user, request=request, via="actor-page")
     return render(
         request,
         "overview/actor_detail.html",
         {
-            "timeline": figures.actor_timeline(actor=actor, cases=cases, measures=measures),
+            "timeline": actor_timeline(actor=actor, cases=cases, responses=responses),
             "actor": actor,
             "assessments": assessments,
             "cases": cases,
             "feed": feed,
-            "measures": measures,
+            "responses": responses,
             "strategic_note": strategic_note,
-            "marking": highest_marking([*assessments, *cases, *measures, *(entry["relationship"] for entry in feed)]),
+            "marking": highest_marking([*shown, *(entry["relationship"] for entry in feed)]),
         },
     )

@@ -104,12 +104,12 @@ def test_figures_count_only_visible_cases(cast, open_case):
     visible = open_case()
     walk_to(open_case(), CaseState.AWARENESS, cast)
     open_case(releasable_to=["DE"])  # not releasable to France
-    chart = figures.cases_by_step(cast["other_delegate"])
+    chart = figures.cases_by_step_chart(figures.register_figures(cast["other_delegate"]))
     totals = {row.label: row.total for row in chart.rows}
     assert totals[str(CaseState.STARTED.label)] == 1 and totals[str(CaseState.AWARENESS.label)] == 1
     assert sum(totals.values()) == 2
-    assert sum(row.total for row in figures.cases_by_step(cast["delegate"]).rows) == 3
-    assert sum(row.total for row in figures.cases_by_step(cast["outsider"]).rows) == 0
+    assert sum(row.total for row in figures.cases_by_step_chart(figures.register_figures(cast["delegate"])).rows) == 3
+    assert sum(row.total for row in figures.cases_by_step_chart(figures.register_figures(cast["outsider"])).rows) == 0
     assert visible.pk
 
 
@@ -119,13 +119,13 @@ def test_time_per_step_is_the_median_stay(cast, open_case):
         case = walk_to(open_case(), CaseState.AWARENESS, cast)
         Case.objects.filter(pk=case.pk).update(created_at=now - datetime.timedelta(days=days))
         CaseTransition.objects.filter(case=case).update(at=now)
-    rows = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
+    rows = {row.label: row for row in figures.time_per_step_chart(figures.register_figures(cast["delegate"])).rows}
     started = rows[str(CaseState.STARTED.label)]
     assert started.total == 4.0 and started.text == "4.0 days (3 stays)"
     from django.utils import translation
 
     with translation.override("fr"):
-        french = {row.label: row for row in figures.time_per_step(cast["delegate"]).rows}
+        french = {row.label: row for row in figures.time_per_step_chart(figures.register_figures(cast["delegate"])).rows}
         assert french[str(CaseState.STARTED.label)].text == "4,0 jours (3 passages)"
     assert rows[str(CaseState.AWARENESS.label)].total == 0
 
@@ -138,7 +138,7 @@ def test_figures_page_renders_svg_with_a_table(signed_in, cast, open_case, djang
         response = client.get("/figures/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('role="img"') == 3 and html.count("<table") == 3
+    assert html.count('role="img"') == 4 and html.count("<table") == 4
     assert 'data-testid="chart-cases-by-step"' in html
 
 
@@ -271,7 +271,8 @@ def test_a_deadline_says_in_words_whether_it_passed():
     assert "(met)" in met and "overdue" not in met
 
 
-def test_measures_chart_counts_visible_real_measures_by_year(cast, open_case):
+def test_measures_chart_counts_no_measure_only_proposed(cast, open_case):
+    """A proposal is not a measure taken (tests/test_figures.py counts those taken, by the year taken)."""
     from measures.models import MeasureType
     from measures.services import measure_propose
 
@@ -279,9 +280,8 @@ def test_measures_chart_counts_visible_real_measures_by_year(cast, open_case):
     for exercise in (False, True):
         case = walk_to(open_case(exercise=exercise), CaseState.DELIBERATION, cast)
         measure_propose(by=cast["eeas"], case=case, measure_type=demarche, description="Démarche by the HR.")
-    rows = figures.measures_by_type_and_year(cast["delegate"]).rows
-    assert [(row.label, row.total, row.values[-1]) for row in rows] == [(demarche.name, 1, 1)]  # this year's column
-    assert figures.measures_by_type_and_year(cast["outsider"]).rows == []
+    assert figures.measures_by_type_and_year_chart(figures.register_figures(cast["delegate"])).rows == []
+    assert figures.taken_measures(cast["delegate"]).count() == 0
 
 
 def test_claim_pages_keep_the_search(signed_in, cast, open_case):

@@ -89,13 +89,13 @@ def test_evaluations_due_and_the_actors_history(cast, pages, open_case):
     assert response.status_code == 302
     assert 'data-testid="result-count">2<' in pages["delegate"].get("/measures/evaluations/").content.decode()
     history = pages["delegate"].get(f"/awareness/actors/{actor.pk}/").content.decode()
-    assert "Démarche" in history and 'data-testid="actor-measures"' in history
+    assert "Démarche" in history.split('data-testid="actor-responses"')[1].split("</table>")[0]
     assert (
         "Démarche"
         not in pages["outsider"]
         .get(f"/awareness/actors/{actor.pk}/")
         .content.decode()
-        .split('data-testid="actor-measures"')[1]
+        .split('data-testid="actor-responses"')[1]
         .split("</table>")[0]
     )
     catalogue = pages["delegate"].get("/measures/catalogue/").content.decode()
