@@ -4,6 +4,8 @@ communication plans), in the table of tests/hostile_forms_routes.py.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from cdt.directory.models import Organisation
 
 from .hostile_forms_support import PLAN_IDS, PLAN_TEXT, FormRoute, Ids, _latest, _org, _pk, _state, case_page, followed, plan_payload
@@ -93,7 +95,7 @@ ROUTES = [
         lambda w: {
             "outcome": "public_declaration",
             "actors": [str(w.actor.pk)],
-            "on": "2026-11-20",
+            "on": timezone.localdate().isoformat(),
             "attributed_to_state": "Fictional State",
             "summary": "Attributed publicly.",
         },
@@ -153,7 +155,7 @@ ROUTES = [
         "statement-act-page:publish",
         "eeas",
         lambda w: f"/attribution/statements/{w.statement_submitted.pk}/publish/",
-        lambda w: {"decision": str(w.decision.pk), "on": "2026-11-20"},
+        lambda w: {"decision": str(w.decision.pk), "on": timezone.localdate().isoformat()},
         dates=("on",),
         ids={"decision": Ids(_pk("decision"), invisible=_pk("hidden_decision"))},
         pages=lambda w, r: [f"/attribution/statements/{w.statement_submitted.pk}/"],

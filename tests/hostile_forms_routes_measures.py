@@ -4,6 +4,8 @@ table of tests/hostile_forms_routes.py.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from .hostile_forms_support import (
     OPTION_TEXT,
     STRATEGIC_TEXT,
@@ -63,7 +65,7 @@ ROUTES = [
         "measure-transition-page:complete",
         "eeas",
         lambda w: f"/measures/{w.measure_implementing.pk}/transitions/complete/",
-        lambda w: {"on": "2026-11-20"},
+        lambda w: {"on": timezone.localdate().isoformat()},
         dates=("on",),
         pages=lambda w, r: [f"/measures/{w.measure_implementing.pk}/"],
     ),

@@ -4,11 +4,10 @@ that asks for the ``world`` fixture (import it from here).
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import timezone
 
 from cases.access_requests import access_request_create
 from cdt.accounts.roles import Role
@@ -194,7 +193,7 @@ def build_world() -> World:
     o["statement_draft"] = statement()
     o["statement_circulated"] = statement("circulate")
     o["statement_submitted"] = statement("submit", statement_type="hr_declaration")
-    o["statement_published"] = statement("submit", "publish", on=datetime.date(2026, 11, 20))
+    o["statement_published"] = statement("submit", "publish", on=timezone.localdate())
     o["plan"] = attribution_services.plan_create(by=cast["eeas"], case=case, title="Communication plan", objectives="Deter.")
 
     # The Council: a question on a case at the decision step.

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from attribution import services as attribution_services
 from attribution.models import StatementTransition
@@ -88,7 +89,7 @@ def prepared(cast, world, kind, before, given):
     note = new_draft(kind, cast, world)
     for step in before:
         note = drafts.note_transition(by=cast["eeas"], note=note, transition=step)
-    values = {"decision": world["decision"], "on": datetime.date(2026, 11, 20)}
+    values = {"decision": world["decision"], "on": timezone.localdate()}
     return note, {name: values[value] for name, value in given.items()}
 
 
