@@ -14,7 +14,9 @@ from followthemoney import model
 from cases.models import CaseState
 from cdt.security.markings import Classification
 from cdt.security.models import AuditEntry
+from council.choices import LegalActKind
 from council.factories import DecisionFactory
+from council.models import Decision, LegalAct
 from measures import services
 from measures.factories import ResponseMeasureFactory
 from measures.models import MeasureType, RestrictiveListing
@@ -24,8 +26,12 @@ from .cases_support import case_at
 pytestmark = pytest.mark.django_db
 
 NS = {"fsf": "http://eu.europa.ec/fpi/fsd/export"}
-DECISION_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32020D1127"
-REGULATION_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32020R1125"
+EUR_LEX = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:"
+# The two acts recorded on the measure's decision: adopted on the 20th, published on the 23rd.
+DECISION_URL, REGULATION_URL = f"{EUR_LEX}32026D2301", f"{EUR_LEX}32026R2299"
+DECISION_OJ, REGULATION_OJ = "OJ L 301, 23.11.2026, p. 1", "OJ L 301, 23.11.2026, p. 5"
+# The acts named on the listing itself (read when no act is recorded, or the reader may not see the decision).
+TEXT_URLS = [f"{EUR_LEX}32020D1127", f"{EUR_LEX}32020R1125"]
 TRICKY = "Quill <Networks> & \"Partners\" 'Ltd'"
 ENTRIES = [
     {
@@ -67,8 +73,27 @@ def listing(cast, case) -> RestrictiveListing:
         measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"),
         proposed_by=cast["eeas"],
         description="Listing.",
-        decision=DecisionFactory(case=case, decided_on=datetime.date(2020, 7, 30)),
+        decision=DecisionFactory(case=case, decided_on=datetime.date(2026, 11, 20)),
     )
+    adopted_on = datetime.date(2026, 11, 20)
+    # The regulation first and without its CELEX number: the export orders the acts and derives the number.
+    LegalAct.objects.create(
+        decision=measure.decision,
+        kind=LegalActKind.COUNCIL_IMPLEMENTING_REGULATION,
+        number="2026/2299",
+        oj_reference=REGULATION_OJ,
+        adopted_on=adopted_on,
+    )
+    LegalAct.objects.create(
+        decision=measure.decision,
+        kind=LegalActKind.COUNCIL_DECISION_CFSP,
+        number="2026/2301",
+        celex="32026D2301",
+        oj_reference=DECISION_OJ,
+        title="Council Decision (CFSP) 2026/2301 amending Decision (CFSP) 2019/797",
+        adopted_on=adopted_on,
+    )
+    LegalAct.objects.create(decision=measure.decision, kind=LegalActKind.COUNCIL_CONCLUSIONS, number="2026/9", adopted_on=adopted_on)
     return services.listing_set(
         by=cast["secretariat"],
         measure=measure,
@@ -108,14 +133,15 @@ def test_ftm_export_reads_back_field_by_field(signed_in, listing):
         assert sanction.get("program") == ["EU cyber sanctions regime (Regulation (EU) 2019/796)"]
         assert sanction.get("programId") == ["EU-CYB"]
         assert sanction.get("reason") == [entry["statement_of_reasons"]]
+        # The two listing acts (not the conclusions), by their EUR-Lex addresses, titles and OJ references.
         assert sorted(sanction.get("sourceUrl")) == sorted([DECISION_URL, REGULATION_URL])
         assert sorted(sanction.get("description")) == [
-            "Council Decision (CFSP) 2020/1127",
-            "Council Implementing Regulation (EU) 2020/1125",
+            f"Council Decision (CFSP) 2026/2301 amending Decision (CFSP) 2019/797, {DECISION_OJ}",
+            f"Council Implementing Regulation (EU) 2026/2299, {REGULATION_OJ}",
         ]
-        # Dated by the Council decision the measure was agreed under.
-        assert sanction.get("startDate") == ["2020-07-30"]
-        assert sanction.get("listingDate") == ["2020-07-30"]
+        # Designated on adoption, listed on publication in the Official Journal.
+        assert sanction.get("startDate") == ["2026-11-20"]
+        assert sanction.get("listingDate") == ["2026-11-23"]
         assert sanction.get("status") == ["active"]
     ivan, mei, quill = parties
     assert ivan.get("position") == [ENTRIES[0]["function"]]
@@ -158,14 +184,16 @@ def test_fsf_export_reads_back_field_by_field(signed_in, listing):
         assert entity.get("logicalId") == str(row.pk)
         assert entity.get("euReferenceNumber") == "" and entity.get("unitedNationId") == ""
         assert entity.get("designationDetails") == entry["statement_of_reasons"]
-        assert entity.get("designationDate") == "2020-07-30"
+        assert entity.get("designationDate") == "2026-11-20"
         regulations = entity.findall("fsf:regulation", NS)
         assert [(r.get("regulationType"), r.get("organisationType"), r.get("numberTitle")) for r in regulations] == [
-            ("decision", "cfsp", "2020/1127"),
-            ("regulation", "council", "2020/1125"),
+            ("decision", "cfsp", f"2026/2301 ({DECISION_OJ})"),
+            ("regulation", "council", f"2026/2299 ({REGULATION_OJ})"),
         ]
         assert [r.findtext("fsf:publicationUrl", namespaces=NS) for r in regulations] == [DECISION_URL, REGULATION_URL]
-        assert all(r.get("programme") == "CYB" and r.get("entryIntoForceDate") == "2020-07-30" for r in regulations)
+        assert {(r.get("programme"), r.get("publicationDate"), r.get("entryIntoForceDate")) for r in regulations} == {
+            ("CYB", "2026-11-23", "2026-11-23")
+        }
         subject = entity.find("fsf:subjectType", NS)
         assert (subject.get("code"), subject.get("classificationCode")) == (
             ("person", "P") if entry["kind"] == "person" else ("enterprise", "E")
@@ -228,15 +256,31 @@ def test_a_measure_without_a_listing_has_no_export(cast, signed_in, case):
     assert signed_in["delegate"].get(f"/api/v1/measures/{measure.pk}/listing/fsf/").status_code == 404
 
 
-def test_a_hidden_decision_dates_nothing(cast, signed_in, listing, settings):
-    """The acts are dated by the measure's decision only for a reader who may
-    see that decision (decision record 0023): else no date, the CELEX
-    numbers from the listing's own text still."""
+def test_without_recorded_acts_the_listing_text_is_read(signed_in, listing):
+    """A decision with no acts recorded: the acts named on the listing, their
+    numbers and CELEX numbers read from the text, dated by the decision."""
+    LegalAct.objects.filter(decision=listing.measure.decision_id).delete()
+    sanction = entities_of(signed_in["delegate"].get(ftm_url(listing)))[1]
+    assert sorted(sanction.get("sourceUrl")) == TEXT_URLS
+    assert sanction.get("startDate") == ["2026-11-20"] and sanction.get("listingDate") == ["2026-11-20"]
+    entity = ElementTree.fromstring(signed_in["delegate"].get(fsf_url(listing)).content).find("fsf:sanctionEntity", NS)
+    assert [(r.get("numberTitle"), r.get("publicationDate")) for r in entity.findall("fsf:regulation", NS)] == [
+        ("2020/1127", ""),
+        ("2020/1125", ""),
+    ]
+
+
+def test_a_hidden_decision_gives_neither_its_acts_nor_its_date(signed_in, listing, settings):
+    """A reader who may not see the measure's decision (decision record 0023)
+    gets the acts named on the listing, undated: nothing read from the
+    decision."""
     settings.CDT_MAX_CLASSIFICATION = "SECRET_UE"
-    listing.measure.decision.__class__.objects.filter(pk=listing.measure.decision_id).update(classification=Classification.CONFIDENTIEL_UE)
+    Decision.objects.filter(pk=listing.measure.decision_id).update(classification=Classification.CONFIDENTIEL_UE)
+    body = signed_in["delegate"].get(ftm_url(listing)).content.decode()
+    assert "2026" not in body
     sanction = entities_of(signed_in["delegate"].get(ftm_url(listing)))[1]
     assert sanction.get("startDate") == [] and sanction.get("listingDate") == []
-    assert sorted(sanction.get("sourceUrl")) == sorted([DECISION_URL, REGULATION_URL])
+    assert sorted(sanction.get("sourceUrl")) == TEXT_URLS
 
 
 def test_exports_refuse_writes(signed_in, listing):

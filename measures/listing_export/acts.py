@@ -7,7 +7,8 @@ Two sources, the better one first: the legal acts recorded on the measure's
 Council decision (``council.LegalAct``, when the reader may see that
 decision), else the free-text act names on the listing itself
 (``council_decision``, ``council_regulation``), from which the number and
-the CELEX number are derived where the text carries a ``YYYY/NNNN`` number.
+the CELEX number are derived where the text carries a ``YYYY/NNNN`` number
+(``council.legal_acts`` reads them, as its data migration did).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import re
 from dataclasses import dataclass
 
 from cdt.security.selectors import visible_or_none
+from council.choices import LegalActKind
+from council.legal_acts import celex_for, parse_reference
+from council.models import Decision
 
 from ..models import RestrictiveListing
 
@@ -29,8 +33,8 @@ EUR_LEX_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}
 #: The cyber sanctions regime itself: Council Regulation (EU) 2019/796.
 REGIME_CELEX = "32019R0796"
 
-# "2020/1127" in "Council Decision (CFSP) 2020/1127" and "2011/872/CFSP"; the
-# year comes first in every act numbered since 1999 under the CFSP.
+# "2020/1127" in a reference the parser does not take whole ("Council Decision
+# (CFSP) 2020/1127 of 30 July 2020"); the year comes first in every CFSP act since 1999.
 _NUMBER = re.compile(r"\b((?:19|20)\d\d)/(\d{1,4})\b")
 # "OJ L 246, 30.7.2020, p. 12": the Official Journal's date of publication.
 _OJ_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b")
@@ -66,48 +70,57 @@ class ListingAct:
             return None
 
 
-def celex_of(kind: str, number: str) -> str:
-    """The CELEX number of a Council act of the sector 3 (legislation):
-    ``3`` + year + ``D`` (decision) or ``R`` (regulation) + the number on
-    four digits. ``2020/1127`` as a decision is ``32020D1127``."""
-    match = _NUMBER.search(number)
-    if match is None:
-        return ""
-    year, serial = match.groups()
-    return f"3{year}{'D' if kind == DECISION else 'R'}{int(serial):04d}"
+#: The recorded kinds a listing rests on, as the exports name them; conclusions and other acts list no one.
+KINDS = {
+    LegalActKind.COUNCIL_DECISION_CFSP: DECISION,
+    LegalActKind.COUNCIL_IMPLEMENTING_DECISION_CFSP: DECISION,
+    LegalActKind.COUNCIL_REGULATION: REGULATION,
+    LegalActKind.COUNCIL_IMPLEMENTING_REGULATION: REGULATION,
+}
 
 
-def _kind_of(legal_act_kind: str) -> str:
-    """A recorded act's kind as the exports name it: the regulations, and
-    the decisions (CFSP) under every other name."""
-    return REGULATION if "regulation" in legal_act_kind.lower() else DECISION
+def _recorded(decision: Decision) -> list[ListingAct]:
+    """The decision's recorded acts that list persons and entities."""
+    return [
+        ListingAct(
+            kind=KINDS[LegalActKind(act.kind)],
+            number=act.number,
+            celex=act.celex or celex_for(act.kind, act.number),
+            title=act.title or f"{LegalActKind(act.kind).label} {act.number}",
+            adopted_on=act.adopted_on,
+            oj_reference=act.oj_reference,
+        )
+        for act in decision.legal_acts.all()
+        if act.kind in KINDS
+    ]
+
+
+def _from_text(listing: RestrictiveListing, decision: Decision | None) -> list[ListingAct]:
+    """The acts named on the listing itself, dated by the decision's day
+    when the reader sees an adopted one; the number and CELEX number where
+    the text is one act's reference."""
+    adopted_on = decision.decided_on if decision is not None and decision.adopted else None
+    acts = []
+    for kind, title in ((DECISION, listing.council_decision), (REGULATION, listing.council_regulation)):
+        if not title.strip():
+            continue
+        parsed = parse_reference(title)
+        if parsed is not None:
+            number, celex = parsed.number, parsed.celex
+        else:
+            match = _NUMBER.search(title)
+            number = f"{match.group(1)}/{match.group(2)}" if match else ""
+            celex = celex_for(LegalActKind.COUNCIL_DECISION_CFSP if kind == DECISION else LegalActKind.COUNCIL_REGULATION, number)
+        acts.append(ListingAct(kind=kind, number=number, celex=celex, title=title.strip(), adopted_on=adopted_on))
+    return acts
 
 
 def listing_acts(listing: RestrictiveListing, user) -> list[ListingAct]:
-    """The acts of ``listing`` as ``user`` may see them, the decision first,
-    oldest first within a kind."""
-    decision = visible_or_none(user, listing.measure.decision, within=listing.case) if listing.measure.decision_id else None
-    recorded = list(decision.legal_acts.all()) if decision is not None and hasattr(decision, "legal_acts") else []
-    if recorded:
-        acts = [
-            ListingAct(
-                kind=_kind_of(act.kind),
-                number=act.number,
-                celex=act.celex or celex_of(_kind_of(act.kind), act.number),
-                title=act.title,
-                adopted_on=act.adopted_on,
-                oj_reference=act.oj_reference,
-            )
-            for act in recorded
-        ]
-    else:
-        # No recorded acts: the listing's own text, dated by the decision's day when the reader sees it.
-        adopted_on = decision.decided_on if decision is not None and decision.adopted else None
-        acts = []
-        for kind, title in ((DECISION, listing.council_decision), (REGULATION, listing.council_regulation)):
-            if not title.strip():
-                continue
-            match = _NUMBER.search(title)
-            number = f"{match.group(1)}/{match.group(2)}" if match else ""
-            acts.append(ListingAct(kind=kind, number=number, celex=celex_of(kind, number), title=title.strip(), adopted_on=adopted_on))
+    """The acts of ``listing`` as ``user`` may see them: those recorded on
+    the measure's Council decision if the reader may see it and it has
+    some, else those named on the listing. The decisions first, oldest
+    first within a kind."""
+    measure = listing.measure
+    decision = visible_or_none(user, measure.decision, within=listing.case) if measure.decision_id else None
+    acts = (_recorded(decision) if decision is not None else []) or _from_text(listing, decision)
     return sorted(acts, key=lambda act: (act.kind != DECISION, act.adopted_on or datetime.date.max, act.number))
