@@ -19,7 +19,7 @@ from council.factories import DecisionFactory
 from council.models import Decision, LegalAct
 from measures import services
 from measures.factories import ResponseMeasureFactory
-from measures.models import MeasureType, RestrictiveListing
+from measures.models import ListedPerson, MeasureType, RestrictiveListing
 
 from .cases_support import case_at
 
@@ -286,3 +286,16 @@ def test_a_hidden_decision_gives_neither_its_acts_nor_its_date(signed_in, listin
 def test_exports_refuse_writes(signed_in, listing):
     assert signed_in["secretariat"].post(ftm_url(listing), {}, content_type="application/json").status_code == 405
     assert signed_in["secretariat"].put(fsf_url(listing), {}, content_type="application/json").status_code == 405
+
+
+def test_odd_stored_values_still_export(signed_in, listing):
+    """``aliases`` is free JSON and text may hold control characters XML
+    cannot carry: the exports keep the names and stay well-formed."""
+    first, second = listing.entries.all()[:2]
+    ListedPerson.objects.filter(pk=first.pk).update(aliases=[1, {"alias": "no"}, "  ", "Real Alias"], name="Ivan\x01 Fictional\x0b")
+    ListedPerson.objects.filter(pk=second.pk).update(aliases="Lone Alias")
+    parties = entities_of(signed_in["delegate"].get(ftm_url(listing)))[0::2]
+    assert parties[0].get("alias") == ["Real Alias"] and parties[1].get("alias") == ["Lone Alias"]
+    entities = ElementTree.fromstring(signed_in["delegate"].get(fsf_url(listing)).content).findall("fsf:sanctionEntity", NS)
+    assert [name.get("wholeName") for name in entities[0].findall("fsf:nameAlias", NS)] == ["Ivan Fictional", "Real Alias"]
+    assert [name.get("wholeName") for name in entities[1].findall("fsf:nameAlias", NS)] == ["Mei Example", "Lone Alias"]

@@ -19,10 +19,12 @@ carries the listing's marking in a comment before the root.
 from __future__ import annotations
 
 import datetime
+import re
 import xml.etree.ElementTree as ElementTree
 
 from ..models import ListedPerson, RestrictiveListing
 from .acts import DECISION, ListingAct, listing_acts
+from .entries import aliases_of
 
 NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
 PROGRAMME = "CYB"
@@ -30,6 +32,18 @@ MEDIA_TYPE = "application/xml"
 
 #: subjectType code and classificationCode per kind of entry.
 SUBJECT_TYPES = {ListedPerson.Kind.PERSON: ("person", "P"), ListedPerson.Kind.ENTITY: ("enterprise", "E")}
+
+
+# The characters XML 1.0 cannot carry at all (C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE/U+FFFF): a text field may hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """``value`` as XML can carry it: ElementTree escapes markup but writes
+    these raw, and they never stand for markup, so the serialised document
+    loses them wherever they came from (names, acts, reasons)."""
+    return _NOT_XML.sub("", value)
 
 
 def _day(day: datetime.date | None) -> str:
@@ -115,9 +129,8 @@ def _sanction_entity(root: ElementTree.Element, entry: ListedPerson, acts: list[
     code, classification = SUBJECT_TYPES[ListedPerson.Kind(entry.kind)]
     ElementTree.SubElement(entity, "subjectType", {"code": code, "classificationCode": classification})
     _name_alias(entity, entry.name, entry.function, acts)
-    for alias in entry.aliases:
-        if alias:
-            _name_alias(entity, alias, entry.function, acts)
+    for alias in aliases_of(entry):
+        _name_alias(entity, alias, entry.function, acts)
 
 
 def listing_fsf(listing: RestrictiveListing, user, *, generated_at: datetime.datetime) -> bytes:
@@ -127,7 +140,7 @@ def listing_fsf(listing: RestrictiveListing, user, *, generated_at: datetime.dat
     for entry in listing.entries.all():
         _sanction_entity(root, entry, acts)
     ElementTree.indent(root)
-    body = ElementTree.tostring(root, encoding="unicode")
+    body = _text(ElementTree.tostring(root, encoding="unicode"))
     # "--" may not appear inside a comment; a marking never has it, but the rule is XML's.
     marking = str(listing.marking_label).replace("--", "- -").strip()
     banner = f"<!-- {marking} -->\n" if marking else ""

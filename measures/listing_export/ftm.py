@@ -22,6 +22,7 @@ from followthemoney import EntityProxy, model
 from ..choices import MeasureState
 from ..models import ListedPerson, RestrictiveListing
 from .acts import EUR_LEX_URL, REGIME_CELEX, ListingAct, listing_acts
+from .entries import aliases_of
 
 AUTHORITY = "Council of the European Union"
 PROGRAM = "EU cyber sanctions regime (Regulation (EU) 2019/796)"
@@ -59,7 +60,7 @@ def _party(entry: ListedPerson, key: tuple[str, ...]) -> EntityProxy:
         party.add("notes", entry.function)
     party.make_id(*key, "party")
     party.add("name", entry.name)
-    party.add("alias", [alias for alias in entry.aliases if alias])
+    party.add("alias", aliases_of(entry))
     party.add("notes", entry.identifying_information)
     party.add("topics", "sanction")
     return party
