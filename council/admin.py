@@ -8,7 +8,7 @@ from cases.models import Case
 from cdt.security.access import visible_to
 from cdt.security.admin import ProtectedModelAdmin
 
-from .models import AgendaItem, Decision, Meeting, Question, WrittenProcedure
+from .models import AgendaItem, Decision, LegalAct, Meeting, Question, WrittenProcedure
 
 
 class VisibleAgendaItems:
@@ -71,8 +71,27 @@ class QuestionAdmin(ReadOnlyProtectedAdmin):
     list_filter = ("status", "voting_rule")
 
 
+class LegalActInline(admin.TabularInline):
+    """The decision's acts, shown with it (read-only: the API and the services write them)."""
+
+    model = LegalAct
+    extra = 0
+    fields = ("kind", "number", "celex", "oj_reference", "title", "adopted_on")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyProtectedAdmin):
+    inlines = (LegalActInline,)
     list_display = ("case", "procedure", "adopted", "decided_on", "legal_act")
     list_filter = ("procedure", "adopted")
 

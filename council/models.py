@@ -24,8 +24,11 @@ from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.models import MarkedChild
 from cdt.workflow.records import TransitionRecord
 
-from . import permissions
+from . import legal_acts, permissions
+from .choices import LegalActKind
 from .voting import Rule, Stance
+
+__all__ = ["LegalActKind"]  # re-exported: council.models.LegalActKind is the kind of a LegalAct
 
 
 class VotingRule(models.TextChoices):
@@ -198,10 +201,12 @@ class Decision(MarkedChild):
     explanation = models.TextField(_("outcome"))
     tally = models.JSONField(_("tally at closing"), default=dict, blank=True)
     legal_act = models.CharField(
-        _("legal act"),
+        _("legal act (note)"),
         max_length=300,
         blank=True,
-        help_text=_("e.g. Council Implementing Regulation (EU) 2020/1125"),
+        help_text=_(
+            "A free-text reference, kept as typed; the acts themselves (number, CELEX, Official Journal) are the decision's legal acts."
+        ),
     )
     decided_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -213,6 +218,34 @@ class Decision(MarkedChild):
 
     def __str__(self) -> str:
         return f"{self.get_procedure_display()}: {'adopted' if self.adopted else 'not adopted'}"
+
+
+class LegalAct(models.Model):
+    """One act a decision is published as: a decision or listing usually
+    has several (a Council Decision (CFSP) and its implementing
+    Regulation), each with its number, CELEX identifier and Official
+    Journal reference. Reached only through its decision (and so its case)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="legal_acts", verbose_name=_("decision"))
+    kind = models.CharField(_("kind of act"), max_length=40, choices=LegalActKind.choices)
+    number = models.CharField(_("number"), max_length=20, validators=[legal_acts.validate_number], help_text=_("e.g. 2020/1127"))
+    celex = models.CharField(
+        _("CELEX number"), max_length=20, blank=True, validators=[legal_acts.validate_celex], help_text=_("e.g. 32020D1127")
+    )
+    oj_reference = models.CharField(
+        _("Official Journal reference"), max_length=100, blank=True, help_text=_("e.g. OJ L 246, 30.7.2020, p. 12")
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    adopted_on = models.DateField(_("adopted on"))
+
+    class Meta:
+        ordering = ["adopted_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind", "number"], name="council_one_legal_act_per_kind_and_number")]
+        verbose_name = _("legal act")
+        verbose_name_plural = _("legal acts")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
 
 
 class WrittenProcedure(FSMModelMixin, MarkedChild):

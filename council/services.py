@@ -4,7 +4,9 @@ positions, decisions, written procedures and their closing."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,7 +27,8 @@ from notifications.models import DeadlineKind, EventKind
 from notifications.services import event_record
 
 from . import permissions, voting
-from .models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
+from .legal_act_services import legal_acts_attach, legal_acts_check
+from .models import AgendaItem, Decision, LegalAct, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
 
 # --- Meetings ------------------------------------------------------------------
 
@@ -173,7 +176,14 @@ def question_outcome(question: Question, year: int | None = None, positions=None
 
 
 def _decide(
-    *, question: Question, by, procedure: str, result: voting.Outcome | None, legal_act: str, decided_on: datetime.date
+    *,
+    question: Question,
+    by,
+    procedure: str,
+    result: voting.Outcome | None,
+    legal_act: str,
+    decided_on: datetime.date,
+    acts: list[LegalAct] | None = None,
 ) -> Decision:
     """Record the decision on ``question`` and move the question to decided
     through the workflow engine, in the caller's transaction: by ``by``
@@ -201,11 +211,17 @@ def _decide(
         classification=question.classification,
     )
     decision.save()
+    legal_acts_attach(decision=decision, acts=acts or [])
     audit_record(
         action=AuditEntry.Action.CREATE,
         actor=by,
         target=decision,
-        details={"question": question.pk, "adopted": result.adopted, "procedure": procedure},
+        details={
+            "question": question.pk,
+            "adopted": result.adopted,
+            "procedure": procedure,
+            "legal_acts": [f"{act.kind} {act.number}" for act in acts or []],
+        },
     )
     if result.adopted:
         event_record(
@@ -218,10 +234,20 @@ def _decide(
     return decision
 
 
-def decision_record(*, by, question: Question, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
+def decision_record(
+    *,
+    by,
+    question: Question,
+    legal_act: str = "",
+    decided_on: datetime.date | None = None,
+    legal_acts: list[Mapping[str, Any]] | None = None,
+) -> Decision:
     """Record the decision taken in a meeting: the outcome is computed from
-    the positions now, under the question's rule, and the question closes."""
+    the positions now, under the question's rule, and the question closes.
+    ``legal_acts`` (the acts it is published as) are written with it, or
+    nothing is."""
     decided_on = decided_on or timezone.localdate()
+    acts = legal_acts_check(legal_acts or [], decided_on=decided_on)
     with transaction.atomic():
         # The engine (inside _decide) locks the question and answers: 404, 409 if
         # already decided, 403 for the role, 400 while a written procedure runs.
@@ -232,16 +258,27 @@ def decision_record(*, by, question: Question, legal_act: str = "", decided_on: 
             result=None,
             legal_act=legal_act,
             decided_on=decided_on,
+            acts=acts,
         )
 
 
-def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", decided_on: datetime.date | None = None) -> Decision:
+def hr_act_record(
+    *,
+    by,
+    case: Case,
+    explanation: str,
+    legal_act: str = "",
+    decided_on: datetime.date | None = None,
+    legal_acts: list[Mapping[str, Any]] | None = None,
+) -> Decision:
     """Record an act of the High Representative under his/her discretionary
     role in CFSP (para 24, step 5)."""
     if not permissions.may_record_hr_act(by):
         raise PermissionDenied(_("HR discretionary acts are recorded by the EEAS or the secretariat."))
     if not explanation.strip():
         raise ValidationError({"explanation": _("Describe the act.")})
+    decided_on = decided_on or timezone.localdate()
+    acts = legal_acts_check(legal_acts or [], decided_on=decided_on)
     with transaction.atomic():
         decision = Decision(
             case=case,
@@ -249,13 +286,19 @@ def hr_act_record(*, by, case: Case, explanation: str, legal_act: str = "", deci
             adopted=True,
             explanation=explanation,
             legal_act=legal_act,
-            decided_on=decided_on or timezone.localdate(),
+            decided_on=decided_on,
             recorded_by=by,
             classification=case.classification,
         )
         decision.full_clean()
         decision.save()
-        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=decision, details={"procedure": Procedure.HR_ACT})
+        legal_acts_attach(decision=decision, acts=acts)
+        audit_record(
+            action=AuditEntry.Action.CREATE,
+            actor=by,
+            target=decision,
+            details={"procedure": Procedure.HR_ACT, "legal_acts": [f"{act.kind} {act.number}" for act in acts]},
+        )
         event_record(kind=EventKind.DECISION_ADOPTED, subject=decision, actor=by, payload={"procedure": Procedure.HR_ACT})
     return decision
 

@@ -46,7 +46,11 @@ def board_context(request, question: Question) -> dict:
 @register
 def council_panel(request, case: Case):
     """The Council section of the case page: each question with its board."""
-    questions = list(selectors.question_list(user=request.user, case=case).select_related("written_procedure", "decision"))
+    questions = list(
+        selectors.question_list(user=request.user, case=case)
+        .select_related("written_procedure", "decision")
+        .prefetch_related("decision__legal_acts")
+    )
     user = request.user
     boards = [board_context(request, question) for question in questions]
     may_decide, may_open = permissions.may_record_decision(user), permissions.may_open_written_procedure(user)
@@ -64,7 +68,7 @@ def council_panel(request, case: Case):
     return "council/case_panel.html", {
         "case": case,
         "boards": boards,
-        "decisions": list(selectors.decision_list(user=user).filter(case=case, question__isnull=True)),
+        "decisions": list(selectors.decision_list(user=user).filter(case=case, question__isnull=True).prefetch_related("legal_acts")),
         "question_form": QuestionForm() if permissions.may_put_question(user) else None,
         "procedure_form": WrittenProcedureForm() if permissions.may_open_written_procedure(user) else None,
         "decision_form": DecisionForm() if permissions.may_record_decision(user) else None,

@@ -35,7 +35,15 @@ from cdt.security.markings import Classification, Distribution, Tlp
 from council.factories import DecisionFactory, QuestionFactory, WrittenProcedureFactory
 from council.models import Decision, Question, WrittenProcedure
 from measures.factories import ImpactEvaluationFactory, OptionsNoteFactory, ResponseMeasureFactory, StrategicResponseNoteFactory
-from measures.models import ImpactEvaluation, OptionsNote, ResponseMeasure, StrategicResponseNote
+from measures.models import (
+    ImpactEvaluation,
+    ListedPerson,
+    MeasureType,
+    OptionsNote,
+    ResponseMeasure,
+    RestrictiveListing,
+    StrategicResponseNote,
+)
 from tests.conftest import sign_in_verified, user_make
 from tests.testapp.models import Dossier, DossierNote
 
@@ -220,6 +228,7 @@ def build_world() -> World:
     organisations = {org.code: org for org in Organisation.objects.filter(code__in=["DE", "FR", "EEAS", "COM-CNECT"])}
     objects: dict[type, dict[int, Spec]] = {model: {} for model in PREDICATES}
     council_body = CouncilBody.objects.get(code="PSC")
+    listing_type = MeasureType.objects.get(slug="cyber-sanctions-listing")
     actor = ThreatActorFactory(name="MATRIX ACTOR", stix_id="intrusion-set--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f9999")
     ingestion = FeedIngestionFactory(posted_by=granter)
     added_at = timezone.now()
@@ -294,7 +303,12 @@ def build_world() -> World:
         child = {"case": case, "classification": spec.note_classification}
         question = QuestionFactory(text=spec.title, body=council_body, put_by=granter, **child)
         decision = DecisionFactory(explanation=spec.title, **child)
-        measure = ResponseMeasureFactory(case=case, description=spec.title, proposed_by=granter, classification=spec.note_classification)
+        # A listing measure, with its listing (as classified as the measure): the listing's export routes are per measure.
+        measure = ResponseMeasureFactory(
+            case=case, measure_type=listing_type, description=spec.title, proposed_by=granter, classification=spec.note_classification
+        )
+        listing = RestrictiveListing.objects.create(case=case, measure=measure, classification=spec.note_classification)
+        ListedPerson.objects.create(listing=listing, kind=ListedPerson.Kind.PERSON, name=spec.title, statement_of_reasons=spec.title)
         evaluation = ImpactEvaluationFactory(measure=measure, classification=spec.note_classification)
         options_note = OptionsNoteFactory(
             case=case, title=spec.title, content={"situation": spec.title}, drafted_by=granter, classification=spec.note_classification

@@ -6,7 +6,53 @@ from cdt.directory.models import CouncilBody
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
 
-from ..models import AgendaItem, Decision, Meeting, Position, PositionValue, Procedure, Question, VotingRule, WrittenProcedure
+from ..choices import LegalActKind
+from ..legal_acts import validate_celex
+from ..models import (
+    AgendaItem,
+    Decision,
+    LegalAct,
+    Meeting,
+    Position,
+    PositionValue,
+    Procedure,
+    Question,
+    VotingRule,
+    WrittenProcedure,
+)
+
+
+def flat_list_errors(detail, names: tuple[str, ...]):
+    """DRF's errors of a nested list (``{"legal_acts": [{}, {"celex": [...]}]}``)
+    keyed by the item and field instead (``{"legal_acts[1].celex": [...]}``),
+    so a 400 names the exact field of the exact item."""
+    if not isinstance(detail, dict):
+        return detail
+    flat = {}
+    for key, value in detail.items():
+        items = enumerate(value) if isinstance(value, list) else value.items() if isinstance(value, dict) else None
+        if key not in names or items is None:
+            flat[key] = value
+            continue
+        for index, item in items:
+            if isinstance(item, dict):
+                for field, messages in item.items():
+                    flat[f"{key}[{index}]" if field == "non_field_errors" else f"{key}[{index}].{field}"] = messages
+            elif item:  # a message about the list itself ("Expected a list")
+                flat.setdefault(key, []).append(item)
+    return flat
+
+
+class FlatListErrorsMixin:
+    """Errors of the nested lists named in ``flat_lists`` as ``name[i].field``."""
+
+    flat_lists: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(flat_list_errors(error.detail, self.flat_lists)) from error
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -72,7 +118,22 @@ class PositionsBoardSerializer(serializers.Serializer):
     silence_outcome = OutcomeSerializer(allow_null=True)
 
 
+class LegalActSerializer(json_fields.ModelSerializer):
+    """One act a decision is published as. On input ``adopted_on`` defaults
+    to the decision's date and ``celex`` is derived for Council decisions
+    and regulations when not given."""
+
+    kind = serializers.ChoiceField(choices=LegalActKind.choices)
+    celex = json_fields.CharField(required=False, allow_blank=True, max_length=20, validators=[validate_celex])
+    adopted_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = LegalAct
+        fields = ("kind", "number", "celex", "oj_reference", "title", "adopted_on")
+
+
 class DecisionSerializer(json_fields.ModelSerializer):
+    legal_acts = LegalActSerializer(many=True, read_only=True)
     case_reference = json_fields.CharField(source="case.reference", read_only=True)
     body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     voting_rule = serializers.ChoiceField(choices=VotingRule.choices, read_only=True, allow_blank=True)
@@ -91,20 +152,32 @@ class DecisionSerializer(json_fields.ModelSerializer):
             "explanation",
             "tally",
             "legal_act",
+            "legal_acts",
             "decided_on",
         )
         read_only_fields = fields
 
 
-class DecisionRequestSerializer(serializers.Serializer):
+class DecisionActsSerializer(FlatListErrorsMixin, serializers.Serializer):
+    """A decision's legal acts, replaced as a whole (``[]`` removes them)."""
+
+    flat_lists = ("legal_acts",)
+    legal_acts = LegalActSerializer(many=True)
+
+
+class DecisionRequestSerializer(FlatListErrorsMixin, serializers.Serializer):
     """Either ``question`` (a decision taken in a meeting: the outcome is
-    computed from the positions) or ``case`` with ``procedure: hr_act``."""
+    computed from the positions) or ``case`` with ``procedure: hr_act``;
+    ``legal_acts`` are recorded with it."""
+
+    flat_lists = ("legal_acts",)
 
     question = json_fields.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
     case = VisibleCaseField(required=False)
     procedure = serializers.ChoiceField(choices=[Procedure.MEETING, Procedure.HR_ACT], default=Procedure.MEETING)
     explanation = json_fields.CharField(required=False, allow_blank=True, default="")
-    legal_act = json_fields.CharField(required=False, allow_blank=True, default="")
+    legal_act = json_fields.CharField(required=False, allow_blank=True, default="", max_length=300)
+    legal_acts = LegalActSerializer(many=True, required=False)
     decided_on = serializers.DateField(required=False)
 
     def validate(self, attrs):

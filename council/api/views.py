@@ -19,10 +19,11 @@ from cdt.directory.models import MemberState
 from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
 
-from .. import selectors, services
+from .. import legal_act_services, selectors, services
 from ..models import Decision, Procedure, Question, WrittenProcedure
 from .serializers import (
     AgendaItemSerializer,
+    DecisionActsSerializer,
     DecisionRequestSerializer,
     DecisionSerializer,
     MeetingSerializer,
@@ -148,7 +149,7 @@ class DecisionViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = DecisionSerializer
-    queryset = Decision.objects.select_related("case", "body", "question").order_by("-decided_on", "-id")
+    queryset = Decision.objects.select_related("case", "body", "question").prefetch_related("legal_acts").order_by("-decided_on", "-id")
     filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["case", "procedure", "adopted"]
     search_fields = ["explanation", "legal_act", "case__title", "case__reference"]
@@ -165,15 +166,30 @@ class DecisionViewSet(ProtectedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 explanation=data["explanation"],
                 legal_act=data["legal_act"],
                 decided_on=data.get("decided_on"),
+                legal_acts=data.get("legal_acts", []),
             )
         else:
             question = selectors.question_list(user=request.user).filter(pk=data["question"].pk).first()
             if question is None:
                 raise validation_error(DjangoValidationError({"question": "No such question."}))
             decision = services.decision_record(
-                by=request.user, question=question, legal_act=data["legal_act"], decided_on=data.get("decided_on")
+                by=request.user,
+                question=question,
+                legal_act=data["legal_act"],
+                decided_on=data.get("decided_on"),
+                legal_acts=data.get("legal_acts", []),
             )
         return Response(DecisionSerializer(decision, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionActsSerializer, responses=DecisionSerializer)
+    def partial_update(self, request, pk=None):
+        """Replace the decision's legal acts (all or nothing): by whoever
+        records such a decision."""
+        decision = self.get_object()
+        body = DecisionActsSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        legal_act_services.decision_legal_acts_replace(by=request.user, decision=decision, legal_acts=body.validated_data["legal_acts"])
+        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk), context=self.get_serializer_context()).data)
 
 
 @declare_access(OBJECT, model=WrittenProcedure)
