@@ -13,7 +13,7 @@ def backfill_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("council", "0003_question_and_procedure_transitions"),
+        ("council", "0004_decision_legal_acts"),
     ]
 
     operations = [
