@@ -51,7 +51,18 @@ class AttributionDeliberationAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
     list_display = ("case", "status", "outcome", "outcome_on", "classification")
     list_filter = ("status", "outcome")
     search_fields = ("case__reference", "case__title")
-    readonly_fields = ("case", "status", "question", "decision", "outcome", "outcome_on", "attributed_to_state", "opened_by")
+    readonly_fields = (
+        "case",
+        "status",
+        "question",
+        "decision",
+        "outcome",
+        "outcome_on",
+        "attributed_to_state",
+        "territory_state",
+        "member_states_alongside",
+        "opened_by",
+    )
     inlines = [ConsiderationInline, DeliberationTransitionInline]
 
 

@@ -85,10 +85,34 @@ class AttributionOption(models.TextChoices):
     PRIVATE = "private_communication", _("Private communication (e.g. démarche)")
     PUBLIC = "public_declaration", _("Public attribution by declaration of the High Representative on behalf of the EU")
     WITH_PARTNERS = "with_partners", _("Public attribution together with partners")
+    TERRITORIAL = "territorial", _("Activity emanating from a State's territory")
+    DESIGNATION = "designation", _("Attribution through designations of persons and entities in a legal act")
+    COORDINATED = "coordinated", _("Coordinated exposure or condemnation with partners")
 
 
-#: Outcomes that are a coordinated political attribution at EU level.
-ATTRIBUTING_OPTIONS = (AttributionOption.PRIVATE, AttributionOption.PUBLIC, AttributionOption.WITH_PARTNERS)
+#: Outcomes that are a coordinated political attribution at EU level: each
+#: covers the actors it names (what measures requiring attribution to an
+#: actor need).
+ATTRIBUTING_OPTIONS = (
+    AttributionOption.PRIVATE,
+    AttributionOption.PUBLIC,
+    AttributionOption.WITH_PARTNERS,
+    AttributionOption.TERRITORIAL,
+    AttributionOption.DESIGNATION,
+    AttributionOption.COORDINATED,
+)
+
+#: Outcomes that may hold a State responsible (``attributed_to_state``).
+#: Saying the activity emanated from a State's territory names the State
+#: (``territory_state``) without attributing the activity to it (para 12:
+#: due diligence), so it never satisfies a measure requiring attribution
+#: to a State.
+STATE_ATTRIBUTING_OPTIONS = tuple(option for option in ATTRIBUTING_OPTIONS if option != AttributionOption.TERRITORIAL)
+
+#: Outcomes made together with others: they name at least one partner
+#: (with partners) or one partner or Member State attributing alongside
+#: (coordinated exposure or condemnation).
+WITH_OTHERS_OPTIONS = (AttributionOption.WITH_PARTNERS, AttributionOption.COORDINATED)
 
 
 class DeliberationStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from drafting import kinds
 
 from . import permissions
 from .choices import AGREED_BY_COUNCIL, StatementStatus
+from .dates import date_problem
 from .forms import AlignmentForm, StatementForm
 from .models import Statement
 from .services import alignment_record, statement_content_clean
@@ -55,6 +56,8 @@ def statement_input(statement: Statement, step, by, given) -> dict:
     errors = {}
     if on is None:
         errors["on"] = gettext("Give the date of publication.")
+    elif problem := date_problem(on, case=statement.case):
+        errors["on"] = problem  # a past publication is entered afterwards; never a future one or one before the case
     if statement.statement_type in AGREED_BY_COUNCIL:
         if decision is None or not decision.adopted or decision.case_id != statement.case_id or not can_view_child(by, decision):
             errors["decision"] = gettext("Name the adopted Council decision on this case that agreed the text.")

@@ -102,7 +102,16 @@ class ConcludeForm(forms.Form):
         ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"), widget=forms.CheckboxSelectMultiple
     )
     attributed_to_state = forms.CharField(required=False, max_length=100, label=_("State the activity is attributed to"))
+    territory_state = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("State whose territory the activity emanates from"),
+        help_text=_("Only for activity emanating from a State's territory: it does not attribute the activity to that State."),
+    )
     partners = ModelMultipleChoiceField(_partners(), required=False, label=_("Partners joining"))
+    member_states_alongside = ModelMultipleChoiceField(
+        MemberState.objects.order_by("protocol_order"), required=False, label=_("Member States attributing nationally alongside the EU")
+    )
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Outcome"))
 
     def __init__(self, *args, actors=None, **kwargs):

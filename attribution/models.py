@@ -41,6 +41,7 @@ from .choices import (
     BASIS_PARTY,
     CONSIDERATION_TITLES,
     CONSIDERATIONS,
+    STATE_ATTRIBUTING_OPTIONS,
     AttributionOption,
     Basis,
     ClaimType,
@@ -117,7 +118,7 @@ class AttributionClaim(MarkedChild):
         if self.party != Party.MEMBER_STATE and self.member_state_id:
             errors["member_state"] = _("Only a Member State's attribution names a Member State.")
         if self.party == Party.PARTNER and (self.partner_id is None or self.partner.kind not in PARTNER_KINDS):
-            errors["partner"] = _("Name the partner (a partner state or an international organisation of the directory).")
+            errors["partner"] = _("Name the partner (a third country or an international organisation of the directory).")
         if self.party == Party.INDUSTRY and not self.industry_source.strip():
             errors["industry_source"] = _("Name the company or research group.")
         if self.basis == Basis.NATIONAL and self.claim_type != ClaimType.POLITICAL:
@@ -126,7 +127,13 @@ class AttributionClaim(MarkedChild):
             raise ValidationError(errors)
 
 
-PARTNER_KINDS = (Organisation.Kind.PARTNER_STATE, Organisation.Kind.INTERNATIONAL_ORGANISATION)
+#: Who may be a partner: any third country or international organisation of
+#: the directory (like-minded partner states, international organisations,
+#: candidates such as Ukraine, potential candidates, EEA/EFTA countries),
+#: never a Member State's delegation, the secretariat or an EU body.
+PARTNER_KINDS = tuple(
+    kind for kind in Organisation.Kind if kind not in (Organisation.Kind.DELEGATION, Organisation.Kind.SECRETARIAT, Organisation.Kind.EUIBA)
+)
 
 
 # --- The deliberation ------------------------------------------------------------------------------------
@@ -165,10 +172,22 @@ class AttributionDeliberation(MarkedChild):
         blank=True,
         help_text=_("Measures requiring attribution to a State need it."),
     )
+    territory_state = models.CharField(
+        _("State whose territory the activity emanates from"),
+        max_length=100,
+        blank=True,
+        help_text=_("Named by an outcome on activity emanating from a State's territory; it does not attribute the activity to it."),
+    )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners joining"))
+    member_states_alongside = models.ManyToManyField(
+        MemberState,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Member States attributing nationally alongside the EU"),
+    )
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["attributed_actors", "partners"])
+    history = HistoricalRecords(excluded_fields=["attributed_actors", "partners", "member_states_alongside"])
 
     class Meta(MarkedChild.Meta):
         ordering = ["-opened_at", "-id"]
@@ -180,6 +199,12 @@ class AttributionDeliberation(MarkedChild):
     @property
     def attributes(self) -> bool:
         return self.status == DeliberationStatus.CONCLUDED and self.outcome in ATTRIBUTING_OPTIONS
+
+    @property
+    def attributes_to_state(self) -> bool:
+        """Whether the EU holds a State responsible: an attributing outcome
+        naming one (never activity merely emanating from its territory)."""
+        return self.attributes and self.outcome in STATE_ATTRIBUTING_OPTIONS and bool(self.attributed_to_state)
 
     # Bodies only set fields; the workflow checks the input, logs, audits and emits the event.
 
@@ -209,11 +234,11 @@ class AttributionDeliberation(MarkedChild):
         permission=permissions.may_conclude,
         custom={"label": _("Record the outcome"), "needs": ("outcome",), "event": EventKind.WORKFLOW_STEP},
     )
-    def conclude(self, *, outcome, on, summary, state, decision, **_):
-        """Side effects: the actors and partners it names (set after), log row, audit, event; an attributing outcome
-        unlocks the measures requiring attribution for the actors it covers."""
+    def conclude(self, *, outcome, on, summary, state, territory_state, decision, **_):
+        """Side effects: the actors, partners and Member States alongside it names (set after), log row, audit, event;
+        an attributing outcome unlocks the measures requiring attribution for the actors it covers."""
         self.outcome, self.outcome_on, self.outcome_summary = outcome, on, summary
-        self.attributed_to_state, self.decision = state, decision
+        self.attributed_to_state, self.territory_state, self.decision = state, territory_state, decision
 
 
 class Consideration(models.Model):

@@ -23,7 +23,7 @@ def deliberation_list(*, user) -> QuerySet[AttributionDeliberation]:
     return (
         protected_queryset(AttributionDeliberation.objects.all(), user)
         .select_related("case", "question", "decision", "opened_by")
-        .prefetch_related("attributed_actors", "partners")
+        .prefetch_related("attributed_actors", "partners", "member_states_alongside")
         .order_by("-opened_at", "-id")
     )
 

@@ -38,6 +38,7 @@ from .choices import (
     StatementStatus,
     StatementType,
 )
+from .dates import check_date
 from .models import (
     PARTNER_KINDS,
     Alignment,
@@ -96,6 +97,7 @@ def claim_record(
         raise ValidationError({"member_state": _("Name the Member State.")})
     if not permissions.may_record_claim(by, basis=basis, member_state=member_state):
         raise PermissionDenied(_("A national attribution is recorded by its Member State's delegate; other claims by the EEAS or SIAC."))
+    check_date(made_on, case=case, field="made_on")
     party = party or BASIS_PARTY.get(basis, Party.EU)
     assessments = list(assessments)
     if basis == Basis.TECHNICAL or assessments:
@@ -245,14 +247,20 @@ def deliberation_conclude(
     summary: str = "",
     actors=(),
     attributed_to_state: str = "",
+    territory_state: str = "",
     partners=(),
+    member_states_alongside=(),
 ) -> AttributionDeliberation:
     """Record the outcome. An attribution (private or public, alone or with
-    partners) needs the Council's adopted decision on the question and names
-    the actors it covers, each with a claim on the case: it is what unlocks
-    the measures requiring attribution for those actors, and only them. The
-    input is checked by ``DeliberationWorkflow.clean_input``, after the
-    state and the role."""
+    partners, on activity emanating from a State's territory, through
+    designations in a legal act, a coordinated exposure) needs the Council's
+    adopted decision on the question and names the actors it covers, each
+    with a claim on the case: it is what unlocks the measures requiring
+    attribution for those actors, and only them; only one naming a State as
+    responsible unlocks those requiring attribution to a State. ``on``: the
+    date of the outcome, past dates welcome (never future, never before the
+    case). The input is checked by ``DeliberationWorkflow.clean_input``,
+    after the state and the role."""
     result = transition_run(
         obj=deliberation,
         transition="conclude",
@@ -262,7 +270,9 @@ def deliberation_conclude(
         summary=summary,
         actors=actors,
         attributed_to_state=attributed_to_state,
+        territory_state=territory_state,
         partners=partners,
+        member_states_alongside=member_states_alongside,
     )
     return cast("AttributionDeliberation", result.obj)
 
@@ -300,7 +310,13 @@ def statement_create(
         raise ValidationError({"deliberation": _("The deliberation is on another case.")})
     partners = list(partners)
     if any(partner.kind not in PARTNER_KINDS for partner in partners):
-        raise ValidationError({"partners": _("Partners are partner states or international organisations of the directory.")})
+        raise ValidationError(
+            {
+                "partners": _(
+                    "Partners are third countries or international organisations of the directory (not a Member State, the secretariat or an EU body)."
+                )
+            }
+        )
     if statement_type == StatementType.JOINT and not partners:
         raise ValidationError({"partners": _("A joint statement names the partners.")})
     content = statement_content_clean(content, by)
@@ -331,9 +347,10 @@ def alignment_record(*, by, statement: Statement, country: Organisation, aligned
             {"country": _("%(country)s is not a candidate, potential candidate or EEA/EFTA country.") % {"country": country}}
         )
     with transaction.atomic():
-        statement = Statement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
+        statement = Statement.objects.select_for_update(of=("self",)).select_related("case").get(pk=statement.pk)
         if statement.status != StatementStatus.PUBLISHED:
             raise ValidationError({"country": _("Countries align with a published statement.")})
+        check_date(aligned_on, case=statement.case, field="aligned_on", not_before=statement.published_on)
         if statement.alignments.filter(country=country).exists():
             raise ValidationError({"country": _("%(country)s already aligned.") % {"country": country}})
         alignment = Alignment.objects.create(
@@ -371,7 +388,9 @@ def _plan_input(case: Case, by, fields: dict, partners, measures, statement) -> 
     if "objectives" in fields and not (fields["objectives"] or "").strip():
         errors["objectives"] = _("State the objectives.")
     if any(partner.kind not in PARTNER_KINDS for partner in partners or []):
-        errors["partners"] = _("Partners are partner states or international organisations of the directory.")
+        errors["partners"] = _(
+            "Partners are third countries or international organisations of the directory (not a Member State, the secretariat or an EU body)."
+        )
     if any(measure.case_id != case.pk for measure in measures or []):
         errors["measures"] = _("Only measures on this case.")
     if statement is not None and statement.case_id != case.pk:

@@ -26,6 +26,7 @@ from notifications.models import EventKind
 from notifications.services import event_record
 
 from .choices import ATTRIBUTING_OPTIONS, AttributionOption
+from .dates import date_problem
 from .models import (
     PARTNER_KINDS,
     AttributionDeliberation,
@@ -99,21 +100,34 @@ class DeliberationWorkflow(AttributionWorkflow):
 
     @staticmethod
     def _outcome(deliberation: AttributionDeliberation, given: dict[str, Any]) -> dict[str, Any]:
-        """An attribution (private or public, alone or with partners) needs
-        the Council's adopted decision on the question and names the actors
-        it covers, each with a claim on the case; "no attribution" names
-        none. Partners come from the directory."""
+        """An attribution (private or public, alone or with partners, on
+        activity emanating from a State's territory, through designations in
+        a legal act, or a coordinated exposure) needs the Council's adopted
+        decision on the question and names the actors it covers, each with
+        a claim on the case; "no attribution" names none. Only an outcome
+        attributing to a State names one as responsible; one on activity
+        emanating from a State's territory names that State apart, and
+        does not attribute to it. Partners come from the directory."""
         outcome = given.get("outcome")
         if outcome not in AttributionOption.values:
             raise ValidationError({"outcome": _("Unknown outcome.")})
         actors = list(dict.fromkeys(given.get("actors") or ()))
         partners = list(dict.fromkeys(given.get("partners") or ()))
+        alongside = list(dict.fromkeys(given.get("member_states_alongside") or ()))
         state = (given.get("attributed_to_state") or "").strip()
+        territory = (given.get("territory_state") or "").strip()
         decision = getattr(deliberation.question, "decision", None) if deliberation.question_id else None
         errors = {}
+        problem = date_problem(given.get("on"), case=deliberation.case)
+        if problem:
+            errors["on"] = problem
         if outcome in ATTRIBUTING_OPTIONS:
             if decision is None or not decision.adopted:
                 errors["outcome"] = _("An EU attribution needs the Council's adopted decision on the question; record it first.")
+            elif outcome == AttributionOption.DESIGNATION and not decision.legal_act.strip():
+                errors["outcome"] = _(
+                    "An attribution through designations needs the legal act that designates them: name it in the decision."
+                )
             claimed = set(deliberation.case.attribution_claims.values_list("actor_id", flat=True))
             if not actors:
                 errors["actors"] = _("Name the actors the attribution covers.")
@@ -121,12 +135,27 @@ class DeliberationWorkflow(AttributionWorkflow):
                 errors["actors"] = _("Each actor needs an attribution claim on the case: %(names)s.") % {
                     "names": ", ".join(actor.name for actor in actors if actor.pk not in claimed)
                 }
-        elif actors or state:
+        elif actors or state or territory:
             errors["actors"] = _("“No attribution” covers no actor and names no State.")
+        if outcome == AttributionOption.TERRITORIAL:
+            if not territory:
+                errors["territory_state"] = _("Name the State from whose territory the activity emanates.")
+            if state:
+                errors["attributed_to_state"] = _(
+                    "Activity emanating from a State's territory does not attribute it to that State: name it as the territory's State."
+                )
+        elif territory and outcome in ATTRIBUTING_OPTIONS:
+            errors["territory_state"] = _("Only an outcome on activity emanating from a State's territory names that State.")
         if outcome == AttributionOption.WITH_PARTNERS and not partners:
             errors["partners"] = _("Name the partners joining.")
+        if outcome == AttributionOption.COORDINATED and not (partners or alongside):
+            errors["partners"] = _("Name the partners or the Member States coordinating the exposure or condemnation.")
         if any(partner.kind not in PARTNER_KINDS for partner in partners):
-            errors["partners"] = _("Partners are partner states or international organisations of the directory.")
+            errors["partners"] = _(
+                "Partners are third countries or international organisations of the directory (not a Member State, the secretariat or an EU body)."
+            )
+        if alongside and outcome not in ATTRIBUTING_OPTIONS:
+            errors["member_states_alongside"] = _("Member States attribute alongside the EU only when the EU attributes.")
         if errors:
             raise ValidationError(errors)
         return {
@@ -134,9 +163,11 @@ class DeliberationWorkflow(AttributionWorkflow):
             "on": given.get("on") or timezone.localdate(),
             "summary": given.get("summary") or "",
             "state": state,
+            "territory_state": territory,
             "decision": decision,
             "actors": actors,
             "partners": partners,
+            "member_states_alongside": alongside,
         }
 
     def after(self, obj: Model, step: Step, source: str, by: AnyUser, body: dict[str, Any], log: TransitionRecord) -> None:
@@ -144,6 +175,7 @@ class DeliberationWorkflow(AttributionWorkflow):
             deliberation = cast("AttributionDeliberation", obj)
             deliberation.attributed_actors.set(body["actors"])
             deliberation.partners.set(body["partners"])
+            deliberation.member_states_alongside.set(body["member_states_alongside"])
 
 
 class PlanWorkflow(AttributionWorkflow):

@@ -10,6 +10,7 @@ import pytest
 from attribution.models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
 from awareness.models import ThreatActor
 from cases.models import CaseState
+from cdt.directory.models import MemberState
 from council.services import hr_act_record
 from drafting import services as drafts
 
@@ -97,11 +98,18 @@ def test_the_deliberation_page(cast, signed_in, case):
     assert bad.status_code == 400 and "Name the actors" in bad.content.decode()
     done = signed_in["chair"].post(
         f"{base}/conclude/",
-        {"outcome": "public_declaration", "actors": [actor.pk], "on": "2026-11-20", "attributed_to_state": "Fictional State"},
+        {
+            "outcome": "public_declaration",
+            "actors": [actor.pk],
+            "on": "2026-11-20",
+            "attributed_to_state": "Fictional State",
+            "member_states_alongside": [MemberState.objects.get(code="DE").pk],
+        },
     )
     assert done.status_code == 302
     page = signed_in["delegate"].get(f"{base}/").content.decode()
     assert 'data-testid="attribution-outcome"' in page and "20 November 2026" in page and "Fictional State" in page
+    assert 'data-testid="member-states-alongside"' in page and "Germany" in page
     assert signed_in["outsider"].get(f"{base}/").status_code == 404
 
 

@@ -106,6 +106,9 @@ class DeliberationSerializer(json_fields.ModelSerializer):
     options_considered = serializers.ListField(child=serializers.ChoiceField(AttributionOption.choices), required=False)
     considerations = ConsiderationSerializer(many=True, read_only=True)
     partners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    member_states_alongside = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Member States attributing nationally alongside the EU"
+    )
     opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     classification = NamedChoiceField(Classification, read_only=True)
     outcome = serializers.ChoiceField(AttributionOption.choices, read_only=True, allow_blank=True)  # "" until concluded
@@ -126,7 +129,9 @@ class DeliberationSerializer(json_fields.ModelSerializer):
             "decision",
             "attributed_actors",
             "attributed_to_state",
+            "territory_state",
             "partners",
+            "member_states_alongside",
             "opened_by",
             "opened_at",
             "classification",
@@ -139,6 +144,7 @@ class DeliberationSerializer(json_fields.ModelSerializer):
             "decision",
             "attributed_actors",
             "attributed_to_state",
+            "territory_state",
             "opened_at",
         )
 
@@ -157,6 +163,20 @@ class ConsiderationCommentRequestSerializer(serializers.Serializer):
     text = json_fields.CharField()
 
 
+class ConsiderationEntrySerializer(serializers.Serializer):
+    """One consideration in a call rating or commenting several: its
+    assessment and rating (the EEAS), a comment (delegates, the EEAS), or both."""
+
+    number = json_fields.IntegerField(min_value=1, max_value=10)
+    assessment = json_fields.CharField(required=False, help_text="With the rating: the EEAS's assessment")
+    rating = serializers.ChoiceField(Rating.choices, required=False)
+    comment = json_fields.CharField(required=False, help_text="A comment on the consideration")
+
+
+class ConsiderationsSerializer(serializers.Serializer):
+    considerations = ConsiderationEntrySerializer(many=True, allow_empty=False)
+
+
 class ReferSerializer(serializers.Serializer):
     text = json_fields.CharField(required=False, allow_blank=True, default="", help_text="Default: a standard question naming the case")
     voting_rule = serializers.ChoiceField(VotingRule.choices, default=VotingRule.UNANIMITY)
@@ -170,8 +190,21 @@ class ConcludeSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
     summary = json_fields.CharField(required=False, allow_blank=True, default="")
     actors = json_fields.PrimaryKeyRelatedField(queryset=ThreatActor.objects.all(), many=True, required=False, default=list)
-    attributed_to_state = json_fields.CharField(required=False, allow_blank=True, default="")
+    attributed_to_state = json_fields.CharField(
+        required=False, allow_blank=True, default="", help_text="The State held responsible (not with a territorial outcome)"
+    )
+    territory_state = json_fields.CharField(
+        required=False, allow_blank=True, default="", help_text="Territorial outcome: the State whose territory the activity emanates from"
+    )
     partners = _partner_field(many=True, required=False, default=list)
+    member_states_alongside = json_fields.SlugRelatedField(
+        slug_field="code",
+        queryset=MemberState.objects.all(),
+        many=True,
+        required=False,
+        default=list,
+        help_text="Member States attributing nationally alongside the EU",
+    )
 
 
 class PositionRowSerializer(serializers.Serializer):
@@ -184,7 +217,7 @@ class AlignmentSerializer(json_fields.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Organisation.objects.all(),
-        help_text="A candidate, potential candidate or EEA/EFTA country of the directory",
+        help_text="A candidate (such as UA), potential candidate or EEA/EFTA country of the directory",
     )
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     aligned_on = serializers.DateField(required=False, allow_null=True)

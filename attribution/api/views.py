@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from awareness.models import Assessment
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
@@ -29,6 +30,7 @@ from measures.models import ResponseMeasure
 
 from .. import services
 from ..choices import Basis
+from ..considerations import considerations_record
 from ..models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Consideration, Statement
 from .serializers import (
     AlignmentSerializer,
@@ -39,6 +41,7 @@ from .serializers import (
     ConsiderationCommentRequestSerializer,
     ConsiderationCommentSerializer,
     ConsiderationSerializer,
+    ConsiderationsSerializer,
     DeliberationSerializer,
     OptionsSerializer,
     PlanSerializer,
@@ -63,6 +66,27 @@ def _visible(user, model, objects, field: str) -> None:
     rule = visible_children if issubclass(model, MarkedChild) else visible_to
     if pks and rule(model.objects.filter(pk__in=pks), user).count() != len(set(pks)):
         raise validation_error(DjangoValidationError({field: f"No such {model._meta.verbose_name}."}))
+
+
+def _entry_errors(errors) -> dict:
+    """DRF's nested errors of a list of entries (keyed by index, or a list
+    with one object per entry) flattened to ``considerations[i].field``:
+    each names the entry and the field at fault."""
+    flat: dict = {}
+    for field, problems in errors.items():
+        if isinstance(problems, list) and all(isinstance(entry, dict) for entry in problems):
+            problems = dict(enumerate(problems))
+        if isinstance(problems, dict):
+            for key, entry in problems.items():
+                if isinstance(key, int) and isinstance(entry, dict):
+                    for name, messages in entry.items():
+                        path = f"{field}[{key}]" if name == api_settings.NON_FIELD_ERRORS_KEY else f"{field}[{key}].{name}"
+                        flat[path] = [str(message) for message in messages]
+                else:  # not a list at all, or an empty one: DRF's non-field errors of the list
+                    flat.setdefault(field, []).extend(str(message) for message in (entry if isinstance(entry, list) else [entry]))
+        else:
+            flat[field] = [str(message) for message in problems]
+    return flat
 
 
 @declare_access(OBJECT, model=AttributionClaim)
@@ -115,6 +139,7 @@ class AttributionDeliberationViewSet(ProtectedViewSetMixin, mixins.CreateModelMi
         .prefetch_related(
             "attributed_actors",
             "partners",
+            "member_states_alongside",
             "considerations__assessed_by",
             "considerations__comments__author",
             "considerations__comments__member_state",
@@ -158,6 +183,21 @@ class AttributionDeliberationViewSet(ProtectedViewSetMixin, mixins.CreateModelMi
             raise Http404("No such consideration.")
         consideration = services.consideration_assess(by=request.user, deliberation=deliberation, number=int(number), **body.validated_data)
         return Response(ConsiderationSerializer(consideration, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ConsiderationsSerializer, responses={200: ConsiderationSerializer(many=True), **STEP_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="considerations", pagination_class=None, filter_backends=[])
+    def considerations(self, request, pk=None):
+        """Several considerations (all ten, say) rated and commented in one
+        call: each entry as the single steps, with their permissions; all or
+        nothing. A bad entry answers 400 naming ``considerations[i].field``."""
+        deliberation = self.get_object()
+        body = ConsiderationsSerializer(data=request.data, context=self.get_serializer_context())
+        if not body.is_valid():
+            raise validation_error(DjangoValidationError(_entry_errors(body.errors)))
+        rows = considerations_record(by=request.user, deliberation=deliberation, entries=body.validated_data["considerations"])
+        fresh = self.get_queryset().get(pk=deliberation.pk).considerations.all()
+        shown = [row for row in fresh if row.number in {saved.number for saved in rows}]
+        return Response(ConsiderationSerializer(shown, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ConsiderationCommentRequestSerializer, responses={201: ConsiderationCommentSerializer, **STEP_RESPONSES})
     @action(detail=True, methods=["post"], url_path=r"considerations/(?P<number>[0-9]+)/comments")
