@@ -124,9 +124,9 @@ class DeliberationWorkflow(AttributionWorkflow):
         if outcome in ATTRIBUTING_OPTIONS:
             if decision is None or not decision.adopted:
                 errors["outcome"] = _("An EU attribution needs the Council's adopted decision on the question; record it first.")
-            elif outcome == AttributionOption.DESIGNATION and not decision.legal_act.strip():
+            elif outcome == AttributionOption.DESIGNATION and not (decision.legal_act.strip() or decision.legal_acts.exists()):
                 errors["outcome"] = _(
-                    "An attribution through designations needs the legal act that designates them: name it in the decision."
+                    "An attribution through designations needs the legal act that designates them: record it on the decision."
                 )
             claimed = set(deliberation.case.attribution_claims.values_list("actor_id", flat=True))
             if not actors:

@@ -13,7 +13,7 @@ def backfill_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("attribution", "0002_transition_record_shape"),
+        ("attribution", "0003_outcomes_territory_partners_alongside"),
     ]
 
     operations = [
