@@ -226,7 +226,13 @@ def consideration_comment(*, by, deliberation: AttributionDeliberation, number: 
 
 
 def deliberation_refer(
-    *, by, deliberation: AttributionDeliberation, text: str = "", voting_rule: str = "unanimity", body: CouncilBody | None = None
+    *,
+    by,
+    deliberation: AttributionDeliberation,
+    text: str = "",
+    voting_rule: str = "unanimity",
+    body: CouncilBody | None = None,
+    on: datetime.date | None = None,
 ) -> AttributionDeliberation:
     """Put the question of a coordinated political attribution to the
     Council: needs every consideration assessed and rated and a claim on the
@@ -234,7 +240,7 @@ def deliberation_refer(
     question (council app). On the workflow engine (``DeliberationWorkflow``):
     404, 409, 403, 400 for guards and input, in that order; locked, logged,
     audited, with its event."""
-    outcome = transition_run(obj=deliberation, transition="refer", by=by, text=text, voting_rule=voting_rule, council_body=body)
+    outcome = transition_run(obj=deliberation, transition="refer", by=by, text=text, voting_rule=voting_rule, council_body=body, on=on)
     return cast("AttributionDeliberation", outcome.obj)
 
 

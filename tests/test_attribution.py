@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from attribution import services
 from attribution.choices import Basis, ClaimType, Confidence, DeliberationStatus, PlanStatus, Rating, StatementStatus
@@ -26,6 +27,9 @@ from measures.models import MeasureType
 
 from .attribution_support import assess_all, attribute, claim, decide, referred
 from .cases_support import case_at, satisfy_guards, walk_to
+
+#: Steps are entered in order, and the earlier steps of these tests are taken today.
+TODAY = timezone.localdate()
 
 pytestmark = pytest.mark.django_db
 
@@ -323,7 +327,7 @@ def test_statements_reuse_the_notes_versioning(cast, case):
 def test_publication_needs_the_councils_agreement_for_a_declaration(cast, case):
     declaration = drafts.note_transition(by=cast["eeas"], note=_statement(cast, case), transition="submit")
     with pytest.raises(ValidationError) as error:
-        drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", on=datetime.date(2026, 11, 20))
+        drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", on=TODAY)
     assert "decision" in error.value.message_dict
     with pytest.raises(PermissionDenied):
         drafts.note_transition(by=cast["delegate"], note=declaration, transition="publish")
@@ -331,13 +335,11 @@ def test_publication_needs_the_councils_agreement_for_a_declaration(cast, case):
     with pytest.raises(ValidationError) as error:
         drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision)
     assert "on" in error.value.message_dict
-    declaration = drafts.note_transition(
-        by=cast["eeas"], note=declaration, transition="publish", decision=decision, on=datetime.date(2026, 11, 20)
-    )
-    assert declaration.status == StatementStatus.PUBLISHED and declaration.published_on == datetime.date(2026, 11, 20)
+    declaration = drafts.note_transition(by=cast["eeas"], note=declaration, transition="publish", decision=decision, on=TODAY)
+    assert declaration.status == StatementStatus.PUBLISHED and declaration.published_on == TODAY
     spokesperson = drafts.note_transition(by=cast["eeas"], note=_statement(cast, case, kind="spokesperson"), transition="submit")
     assert (
-        drafts.note_transition(by=cast["secretariat"], note=spokesperson, transition="publish", on=datetime.date(2026, 11, 21)).status
+        drafts.note_transition(by=cast["secretariat"], note=spokesperson, transition="publish", on=TODAY).status
         == StatementStatus.PUBLISHED
     )
     with pytest.raises(TransitionConflict):
@@ -352,7 +354,7 @@ def _published(cast, case):
         by=cast["eeas"],
         note=statement,
         transition="publish",
-        on=datetime.date(2026, 11, 20),
+        on=TODAY,
         decision=hr_act_record(by=cast["eeas"], case=case, explanation="Agreed."),
     )
 
@@ -363,9 +365,7 @@ def test_alignment_only_from_candidate_and_associated_countries(cast, case):
         services.alignment_record(by=cast["eeas"], statement=draft, country=Organisation.objects.get(code="AL"))
     statement = _published(cast, case)
     for code in ("AL", "UA", "XK", "NO"):  # candidate, candidate, potential candidate, EEA/EFTA
-        services.alignment_record(
-            by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code), aligned_on=datetime.date(2026, 11, 21)
-        )
+        services.alignment_record(by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code), aligned_on=TODAY)
     for code in ("GB", "US", "NATO", "DE"):  # a partner, a partner, an organisation, a Member State's delegation
         with pytest.raises(ValidationError) as error:
             services.alignment_record(by=cast["eeas"], statement=statement, country=Organisation.objects.get(code=code))

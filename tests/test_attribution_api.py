@@ -6,6 +6,7 @@ the field; list endpoints' query counts do not grow with rows."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from attribution.models import AttributionDeliberation, Statement
 from awareness.models import ThreatActor
@@ -15,6 +16,9 @@ from council.services import hr_act_record
 
 from .attribution_support import assess_all, attribute, claim, decide
 from .cases_support import case_at, walk_to
+
+#: Steps are entered in order, and the earlier steps of these tests are taken today.
+TODAY = timezone.localdate()
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +213,7 @@ def test_the_deliberation_through_the_api(cast, signed_in, case, actor):
     done = post(
         signed_in["chair"],
         f"{base}/transitions/conclude/",
-        {"outcome": "public_declaration", "actors": [actor.pk], "on": "2026-11-20", "summary": "Public attribution."},
+        {"outcome": "public_declaration", "actors": [actor.pk], "on": TODAY.isoformat(), "summary": "Public attribution."},
     )
     assert done.status_code == 200, done.content
     assert done.json()["outcome"] == "public_declaration" and done.json()["attributed_actors"] == [actor.pk] and done.json()["decision"]
@@ -254,12 +258,12 @@ def test_statements_and_alignments_through_the_api(cast, signed_in, case):
     rows = signed_in["delegate"].get(f"{base}/compare/").json()
     assert [row["anchor"] for row in rows if row["changed"]] == ["para-1"]
     assert post(signed_in["eeas"], f"{base}/transitions/submit/").status_code == 200
-    assert post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": "2026-11-20"}).status_code == 400  # no decision
+    assert post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": TODAY.isoformat()}).status_code == 400  # no decision
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Text agreed.")
-    published = post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": "2026-11-20", "decision": decision.pk})
+    published = post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": TODAY.isoformat(), "decision": decision.pk})
     assert published.status_code == 200 and published.json()["status"] == "published"
     assert post(signed_in["eeas"], f"{base}/alignments/", {"country": "GB"}).status_code == 400
-    assert post(signed_in["eeas"], f"{base}/alignments/", {"country": "MD", "aligned_on": "2026-11-21"}).status_code == 201
+    assert post(signed_in["eeas"], f"{base}/alignments/", {"country": "MD", "aligned_on": TODAY.isoformat()}).status_code == 201
     assert [row["country"] for row in signed_in["delegate"].get(f"{base}/alignments/").json()] == ["MD"]
     assert signed_in["delegate"].get(f"{base}/").json()["alignments"][0]["country"] == "MD"
     pdf = signed_in["delegate"].get(f"{base}/pdf/")
@@ -387,7 +391,6 @@ def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, ac
 
 
 def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed_in, case, actor):
-    import datetime
 
     from attribution.services import statement_create
     from drafting import services as drafts
@@ -408,10 +411,8 @@ def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed
 
     assert reports("delegate") == []  # not published yet: nothing leaves CDT
     drafts.note_transition(by=cast["eeas"], note=statement, transition="submit")
-    drafts.note_transition(
-        by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20), decision=deliberation.decision
-    )
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=TODAY, decision=deliberation.decision)
     [report] = reports("delegate")
-    assert report["published"] == "2026-11-20T00:00:00Z" and "Silent Quill" in report["description"]
+    assert report["published"] == f"{TODAY.isoformat()}T00:00:00Z" and "Silent Quill" in report["description"]
     assert report["object_marking_refs"] == ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]  # TLP:CLEAR
     assert reports("outsider") == []  # who cannot see the statement exports nothing of it

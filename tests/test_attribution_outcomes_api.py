@@ -66,7 +66,7 @@ def referred_over_api(cast, signed_in, case, actor, *, legal_act=""):
     assert opened.status_code == 201, opened.content
     base = f"/api/v1/attribution-deliberations/{opened.json()['id']}"
     assert post(signed_in["eeas"], f"{base}/considerations/", {"considerations": TEN}).status_code == 200
-    assert post(signed_in["chair"], f"{base}/transitions/refer/").status_code == 200
+    assert post(signed_in["chair"], f"{base}/transitions/refer/", {"on": "2020-06-20"}).status_code == 200
     decision = decide(cast, AttributionDeliberation.objects.get(case=case))
     if legal_act:
         Decision.objects.filter(pk=decision.pk).update(legal_act=legal_act)
@@ -95,7 +95,7 @@ def published_over_api(signed_in, case, deliberation_pk, *, statement_type="hr_d
     assert created.status_code == 201, created.content  # was a 500: the deliberation's check asked the wrong rule
     assert created.json()["deliberation"] == deliberation_pk
     base = f"/api/v1/statements/{created.json()['id']}"
-    assert post(signed_in["eeas"], f"{base}/transitions/submit/").status_code == 200
+    assert post(signed_in["eeas"], f"{base}/transitions/submit/", {"on": "2020-06-20"}).status_code == 200
     decision = AttributionDeliberation.objects.get(pk=deliberation_pk).decision
     early = post(signed_in["eeas"], f"{base}/transitions/publish/", {"on": "2019-12-31", "decision": decision.pk})
     assert early.status_code == 400 and "on" in early.json(), early.content  # before the case was brought

@@ -3,9 +3,9 @@ actor, the deliberation page (grid, comments, referral, positions board,
 outcome), the statement editor with versions and alignments, the
 communication plan page. Form errors answer 400 and change nothing."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from attribution.models import AttributionClaim, AttributionDeliberation, CommunicationPlan, Statement
 from awareness.models import ThreatActor
@@ -16,6 +16,9 @@ from drafting import services as drafts
 
 from .attribution_support import assess_all, claim, decide
 from .cases_support import walk_to
+
+#: Steps are entered in order, and the earlier steps of these tests are taken today.
+TODAY = timezone.localdate()
 
 pytestmark = pytest.mark.django_db
 
@@ -101,14 +104,14 @@ def test_the_deliberation_page(cast, signed_in, case):
         {
             "outcome": "public_declaration",
             "actors": [actor.pk],
-            "on": "2026-11-20",
+            "on": TODAY.isoformat(),
             "attributed_to_state": "Fictional State",
             "member_states_alongside": [MemberState.objects.get(code="DE").pk],
         },
     )
     assert done.status_code == 302
     page = signed_in["delegate"].get(f"{base}/").content.decode()
-    assert 'data-testid="attribution-outcome"' in page and "20 November 2026" in page and "Fictional State" in page
+    assert 'data-testid="attribution-outcome"' in page and date_format(TODAY, "j F Y") in page and "Fictional State" in page
     assert 'data-testid="member-states-alongside"' in page and "Germany" in page
     assert signed_in["outsider"].get(f"{base}/").status_code == 404
 
@@ -139,20 +142,20 @@ def test_statement_editor_versions_publication_and_alignment(cast, signed_in, ca
     assert signed_in["eeas"].post(f"{base}/submit/").status_code == 302
     page = signed_in["eeas"].get(f"{base}/").content.decode()
     assert 'data-transition="publish"' in page and "Add the partners." in page and "Declaration by the High Representative" in page
-    refused = signed_in["eeas"].post(f"{base}/publish/", {"on": "2026-11-20"})
+    refused = signed_in["eeas"].post(f"{base}/publish/", {"on": TODAY.isoformat()})
     assert refused.status_code == 400 and Statement.objects.get().status == "submitted"
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Text agreed.")
     assert signed_in["eeas"].post(f"{base}/publish/", {"on": "20 Nov", "decision": decision.pk}).status_code == 400
-    assert signed_in["eeas"].post(f"{base}/publish/", {"on": "2026-11-20", "decision": decision.pk}).status_code == 302
+    assert signed_in["eeas"].post(f"{base}/publish/", {"on": TODAY.isoformat(), "decision": decision.pk}).status_code == 302
     page = signed_in["eeas"].get(f"{base}/").content.decode()
-    assert "Published on 20 November 2026." in page and 'data-testid="alignment-form"' in page
+    assert f"Published on {date_format(TODAY, 'j F Y')}." in page and 'data-testid="alignment-form"' in page
     assert "United Kingdom" not in page.split('data-testid="alignment-form"')[1]  # only candidate and associated countries offered
     from cdt.directory.models import Organisation
 
     assert signed_in["eeas"].post(f"{base}/align/", {"country": Organisation.objects.get(code="GB").pk}).status_code == 400
     assert (
         signed_in["eeas"]
-        .post(f"{base}/align/", {"country": Organisation.objects.get(code="ME").pk, "aligned_on": "2026-11-21"})
+        .post(f"{base}/align/", {"country": Organisation.objects.get(code="ME").pk, "aligned_on": TODAY.isoformat()})
         .status_code
         == 302
     )
@@ -197,6 +200,6 @@ def test_statement_pdf_route_and_panel(cast, signed_in, case):
         by=cast["eeas"], case=case, title="Statement by the spokesperson", statement_type="spokesperson", content={"text": "Text."}
     )
     drafts.note_transition(by=cast["eeas"], note=statement, transition="submit")
-    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=datetime.date(2026, 11, 20))
+    drafts.note_transition(by=cast["eeas"], note=statement, transition="publish", on=TODAY)
     panel = signed_in["delegate"].get(f"/cases/{case.pk}/").content.decode()
     assert "Statement by the spokesperson" in panel and "Published" in panel

@@ -42,17 +42,20 @@ def test_propose_and_walk_a_measure_through_the_api(cast, clients, case):
     assert take(clients, "eeas", measure_id, "select").status_code == 403
     assert take(clients, "outsider", measure_id, "select").status_code == 404
     assert take(clients, "chair", measure_id, "no_such_step").status_code == 404
-    assert take(clients, "chair", measure_id, "select").json()["state"] == "selected"
+    # Entered afterwards: each step says the day it happened (in order, not before the case).
+    assert take(clients, "chair", measure_id, "select", on="2026-11-03").json()["state"] == "selected"
     assert take(clients, "chair", measure_id, "select").status_code == 409
     response = take(clients, "chair", measure_id, "agree")
     assert response.status_code == 400 and "decision" in response.json()
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
-    assert take(clients, "chair", measure_id, "agree", decision=decision.pk).json()["state"] == "agreed"
-    assert take(clients, "eeas", measure_id, "start_implementation", implementing_actor="EEAS").json()["implementing_actor"] == "EEAS"
-    body = take(clients, "eeas", measure_id, "complete", on="2026-10-01").json()
-    assert body["state"] == "implemented" and body["implemented_on"] == "2026-10-01"
+    assert take(clients, "chair", measure_id, "agree", decision=decision.pk, on="2026-11-04").json()["state"] == "agreed"
+    started = take(clients, "eeas", measure_id, "start_implementation", implementing_actor="EEAS", on="2026-11-05").json()
+    assert started["implementing_actor"] == "EEAS"
+    assert take(clients, "eeas", measure_id, "complete", on="2026-11-04").status_code == 400  # before the previous step
+    body = take(clients, "eeas", measure_id, "complete", on="2026-11-05").json()
+    assert body["state"] == "implemented" and body["implemented_on"] == "2026-11-05"
     evaluations = clients["eeas"].get("/api/v1/impact-evaluations/", {"measure": measure_id}).json()
-    assert [row["due_on"] for row in evaluations["results"]] == ["2027-01-01", "2027-04-01", "2027-10-01"]
+    assert [row["due_on"] for row in evaluations["results"]] == ["2027-02-05", "2027-05-05", "2027-11-05"]
     first = evaluations["results"][0]["id"]
     response = clients["siac"].post(
         f"/api/v1/impact-evaluations/{first}/record/",

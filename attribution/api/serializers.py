@@ -183,6 +183,9 @@ class ReferSerializer(serializers.Serializer):
     body = json_fields.SlugRelatedField(
         slug_field="code", queryset=CouncilBody.objects.all(), required=False, allow_null=True, default=None, help_text="Default: COUNCIL"
     )
+    on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The day it was referred, when entered afterwards (default today)"
+    )
 
 
 class ConcludeSerializer(serializers.Serializer):
