@@ -63,7 +63,7 @@ def test_evaluations_due_and_the_actors_history(cast, pages, open_case):
         by=cast["eeas"],
         case=case,
         measure_type=MeasureType.objects.get(slug="demarche"),
-        actor=actor,
+        actors=[actor],
         description="Démarche to the State concerned.",
     )
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")

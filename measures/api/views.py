@@ -102,7 +102,7 @@ class ResponseMeasureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, vie
         if listing is not None:
             listing = {**listing, "entries": [dict(entry) for entry in listing["entries"]]}
         measure = services.measure_propose(by=request.user, case=case, listing=listing, **data)
-        measure = self.get_queryset().get(pk=measure.pk)  # read back as listed: prefetched, annotated
+        measure = self.get_queryset().filter(pk=measure.pk).first() or measure  # read back as listed: prefetched, annotated
         return Response(ResponseMeasureSerializer(measure, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=MeasureTransitionRequestSerializer, responses={200: ResponseMeasureSerializer, **TRANSITION_RESPONSES})
@@ -154,7 +154,7 @@ class ResponseMeasureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, vie
                 raise failed.error from failed
             response.data = {"steps": {str(failed.index): response.data}}
             return response
-        return Response(self.get_serializer(self.get_queryset().get(pk=outcome.measure.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().filter(pk=outcome.measure.pk).first() or outcome.measure).data)
 
     @extend_schema(request=OverrideSerializer, responses={200: ResponseMeasureSerializer})
     @action(detail=True, methods=["post"], url_path="override-escalation")
