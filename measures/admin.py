@@ -38,6 +38,7 @@ class ResponseMeasureAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
         "measure_type",
         "state",
         "proposed_by",
+        "proposed_on",
         "escalation_warning",
         "override_justification",
         "overridden_by",
@@ -52,6 +53,7 @@ class ResponseMeasureAdmin(ProtectedModelAdmin, SimpleHistoryAdmin):
 class ListedPersonInline(admin.StackedInline):
     model = ListedPerson
     extra = 0
+    readonly_fields = ("actors",)  # among the measure's actors: set through the listing service
 
 
 @admin.register(RestrictiveListing)

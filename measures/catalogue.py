@@ -9,12 +9,25 @@ dialogue and confidence building first (1), statements and requests (2–3),
 coordinated actions and suspensions (5–6), listings (8), sectoral sanctions
 (10). Attribution: measures that name or target a responsible actor need
 attribution to it (paras 26–27); the others do not.
+
+The last entries are the Toolbox's own practice since 2017, so that every
+act the EU took with it can be recorded (issue 27): the EEAS spokesperson's
+statements, the joint statements of the Presidents of the European Council
+and of the Commission with the HR, statements of solidarity with a partner
+and offers of support to it, and the life of the cyber sanctions regime
+itself (established in 2019, prolonged, amended) and of its listings
+(renewed). Acts towards a partner that press no actor sit at the bottom of
+the ladder; acts on the regime itself at its level (7), a renewal of
+listings at the listing's (8).
 """
 
 from __future__ import annotations
 
 UNANIMITY = "unanimity"
 CFSP = "Art. 29 TEU (Council decision), Art. 215 TFEU (regulation)"
+REGIME = "Council Decision (CFSP) 2019/797 and Council Regulation (EU) 2019/796"
+#: The name the regime's amendment entry was first seeded with; migration 0008 renames it if unedited.
+AMEND_SEEDED_NAME = "Amending or extending the cyber sanctions regime"
 
 CATALOGUE: list[dict] = [
     {
@@ -197,9 +210,9 @@ CATALOGUE: list[dict] = [
     },
     {
         "slug": "amend-sanctions-regime",
-        "name": "Amending or extending the cyber sanctions regime",
+        "name": "Amending the cyber sanctions regime",
         "escalation_level": 7,
-        "description": "Amending Decision (CFSP) 2019/797 and Regulation (EU) 2019/796, or extending the regime.",
+        "description": "Amending Decision (CFSP) 2019/797 and Regulation (EU) 2019/796: the criteria, the scope or the procedures of the regime (its prolongation is an entry of its own).",
         "forms": ["legal"],
         "effects": ["restrictive", "normative"],
         "leads": ["council", "eeas", "commission"],
@@ -240,7 +253,101 @@ CATALOGUE: list[dict] = [
         "legal_basis": CFSP,
         "source": "Guidelines section 3",
     },
+    # --- The Toolbox's practice since 2017 (issue 27) ---
+    {
+        "slug": "eeas-spokesperson-statement",
+        "name": "Statement by the EEAS spokesperson",
+        "escalation_level": 2,
+        "public_by_default": True,
+        "description": "A statement by the spokesperson of the EEAS on the activity: the EEAS's own word, without a Council decision.",
+        "forms": ["strategic_communication", "diplomatic"],
+        "effects": ["normative", "preventive"],
+        "leads": ["eeas"],
+        "source": "EU practice since 2017",
+    },
+    {
+        "slug": "presidents-joint-statement",
+        "name": "Joint statement by the Presidents of the European Council and of the Commission with the High Representative",
+        "escalation_level": 3,
+        "public_by_default": True,
+        "description": "A joint statement by the President of the European Council, the President of the Commission and the High Representative on the activity.",
+        "forms": ["political", "strategic_communication"],
+        "effects": ["normative", "preventive"],
+        "leads": ["european_council", "commission", "hr"],
+        "source": "EU practice since 2017",
+    },
+    {
+        "slug": "solidarity-statement",
+        "name": "Declaration or statement of solidarity with a partner",
+        "escalation_level": 2,
+        "public_by_default": True,
+        "description": "Solidarity with a Member State or a partner country hit by the activity: a declaration by the High Representative on behalf of the EU, or Council conclusions.",
+        "forms": ["political", "diplomatic", "strategic_communication"],
+        "effects": ["supportive", "cooperative", "normative"],
+        "leads": ["hr", "council"],
+        "deciding_body": "COUNCIL",
+        "voting_rule": UNANIMITY,
+        "legal_basis": "Art. 31(1) TEU",
+        "source": "EU practice since 2017",
+    },
+    {
+        "slug": "partner-support-offer",
+        "name": "Offer of technical or resilience support to a partner",
+        "escalation_level": 1,
+        "description": "Offering a partner hit by the activity technical help to respond and recover, and support to its resilience.",
+        "forms": ["technical", "operational"],
+        "effects": ["supportive", "mitigative", "cooperative"],
+        "leads": ["commission", "eeas", "member_states"],
+        "source": "EU practice since 2017",
+    },
+    {
+        "slug": "sanctions-regime-establishment",
+        "name": "Establishing the cyber sanctions regime",
+        "escalation_level": 7,
+        "description": f"Establishing the framework for restrictive measures against cyber-attacks threatening the Union or its Member States: {REGIME} (17 May 2019).",
+        "forms": ["legal"],
+        "effects": ["normative", "preventive"],
+        "leads": ["council", "eeas", "commission"],
+        "deciding_body": "COUNCIL",
+        "voting_rule": UNANIMITY,
+        "legal_basis": CFSP,
+        "source": REGIME,
+    },
+    {
+        "slug": "sanctions-regime-prolongation",
+        "name": "Prolonging the cyber sanctions regime",
+        "escalation_level": 7,
+        "description": f"Extending the period the framework applies ({REGIME}) by a Council decision amending it.",
+        "forms": ["legal"],
+        "effects": ["normative", "preventive"],
+        "leads": ["council", "eeas", "commission"],
+        "deciding_body": "COUNCIL",
+        "voting_rule": UNANIMITY,
+        "legal_basis": CFSP,
+        "source": REGIME,
+    },
+    {
+        "slug": "listing-renewal",
+        "name": "Renewing listings under the cyber sanctions regime",
+        "escalation_level": 8,
+        "attribution": "actor",
+        "restrictive": True,
+        "public_by_default": True,
+        "description": "Prolonging the listing of persons, entities and bodies under the cyber sanctions regime after its review, with the renewed listing and its next renewal date.",
+        "forms": ["legal", "economic"],
+        "effects": ["restrictive"],
+        "leads": ["council", "eeas", "commission"],
+        "deciding_body": "COUNCIL",
+        "voting_rule": UNANIMITY,
+        "legal_basis": CFSP,
+        "source": REGIME,
+    },
 ]
+
+
+def catalogue_entry(slug: str) -> dict:
+    """The seeded entry of that code."""
+    return next(entry for entry in CATALOGUE if entry["slug"] == slug)
 
 
 def catalogue_ensure(apps) -> int:

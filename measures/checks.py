@@ -101,23 +101,27 @@ def warning_for(measure, user) -> str:
     }
 
 
-def attribution_gap(case, measure_type: MeasureType, actor, user=None) -> str | None:
+def attribution_gap(case, measure_type: MeasureType, actors, user=None) -> str | None:
     """Why a measure cannot be adopted for want of attribution, or ``None``.
 
     The attribution is the case's coordinated political attribution at EU
     level (``attribution.selectors.eu_attribution``): a concluded
-    deliberation with an attributing outcome. It covers named actors only,
-    and names a State only if the Council did. A Member State's national
-    attribution does not count: it is not the EU's."""
+    deliberation with an attributing outcome. It must cover every actor the
+    measure concerns (``actors``: a listing of persons linked to two groups
+    needs both attributed), and names a State only if the Council did. A
+    Member State's national attribution does not count: it is not the EU's."""
     if measure_type.attribution == AttributionRequirement.NONE:
         return None
-    if actor is None:
+    actors = list(actors)
+    if not actors:
         return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
     attribution = eu_attribution(case, user)  # with a reader: only an attribution they may see
-    if attribution is None or not attribution.attributed_actors.filter(pk=actor.pk).exists():
+    covered = set(attribution.attributed_actors.values_list("pk", flat=True)) if attribution is not None else set()
+    uncovered = [actor for actor in actors if actor.pk not in covered]
+    if uncovered:
         return _(
             "“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not have."
-        ) % {"measure": measure_type.name, "actor": actor.name}
-    if measure_type.attribution == AttributionRequirement.STATE and not attribution.attributed_to_state:
+        ) % {"measure": measure_type.name, "actor": ", ".join(actor.name for actor in uncovered)}
+    if measure_type.attribution == AttributionRequirement.STATE and (attribution is None or not attribution.attributed_to_state):
         return _("“%(measure)s” requires attribution to a State; the EU's attribution names no State.") % {"measure": measure_type.name}
     return None

@@ -43,6 +43,7 @@ class Lead(models.TextChoices):
     MEMBER_STATES = "member_states", _("Member States")
     COMMISSION = "commission", _("Commission")
     COUNCIL = "council", _("Council")
+    EUROPEAN_COUNCIL = "european_council", _("President of the European Council")
 
 
 class MeasureState(models.TextChoices):

@@ -25,7 +25,7 @@ def demo_measures_select(case, users, chair) -> None:
             by=users["eeas-drafter"],
             case=case,
             measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"),
-            actor=actor,
+            actors=[actor],
             description=f"Listing of persons and an entity responsible for the activity attributed to {actor.name}.",
             rationale="Repeated espionage against foreign ministries; earlier démarches had no effect.",
         )

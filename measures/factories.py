@@ -43,12 +43,19 @@ class ResponseMeasureFactory(DjangoModelFactory):
 
     class Meta:
         model = ResponseMeasure
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     measure_type = reference_data(MeasureType, slug="demarche")
     description = "Démarche by the High Representative to the State concerned."
     proposed_by = factory.SelfAttribute("case.created_by")
     classification = factory.SelfAttribute("case.classification")
+
+    @factory.post_generation
+    def actors(self, create: bool, extracted, **kwargs) -> None:
+        """``actors=[...]``: the actors the measure concerns (none by default)."""
+        if create and extracted:
+            self.actors.set(extracted)
 
 
 class ImpactEvaluationFactory(DjangoModelFactory):

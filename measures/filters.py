@@ -1,4 +1,4 @@
-"""Filters of the impact-evaluation list (the list toolkit: ``cdt.core.listing``)."""
+"""Filters of the measures API and of the impact-evaluation list (the list toolkit: ``cdt.core.listing``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from awareness.models import ThreatActor
 from cdt.core.api.filters import RestrictedFilterSet, through_visible
 
-from .models import ImpactEvaluation
+from .models import ImpactEvaluation, ResponseMeasure
+
+
+class MeasureFilter(RestrictedFilterSet):
+    """The measures API's filters: ``?actor=`` finds a measure by any of the actors it concerns."""
+
+    actor = django_filters.ModelChoiceFilter(
+        label=_("Actor concerned"), field_name="actors", queryset=ThreatActor.objects.all(), distinct=True
+    )
+
+    class Meta:
+        model = ResponseMeasure
+        fields = ["case", "state", "actor", "measure_type__slug"]
 
 
 class EvaluationFilter(RestrictedFilterSet):

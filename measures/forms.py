@@ -9,8 +9,14 @@ from .models import ImpactEvaluation, MeasureType
 
 class ProposeForm(forms.Form):
     measure_type = forms.ModelChoiceField(MeasureType.objects.filter(active=True), label=_("Measure"))
-    actor = forms.ModelChoiceField(
-        ThreatActor.objects.all(), required=False, label=_("Actor concerned"), help_text=_("Needed for measures that require attribution.")
+    actors = forms.ModelMultipleChoiceField(
+        ThreatActor.objects.all(), required=False, label=_("Actors concerned"), help_text=_("Needed for measures that require attribution.")
+    )
+    proposed_on = forms.DateField(
+        required=False,
+        label=_("Proposed on"),
+        help_text=_("For a measure proposed earlier; today if left empty."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Rationale"))

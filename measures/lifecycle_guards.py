@@ -37,5 +37,5 @@ def escalation_overridden(measure: ResponseMeasure, user: AnyUser) -> str | None
 @guard(ResponseMeasure, "agree", "attribution_covers")
 def attribution_covers(measure: ResponseMeasure, user: AnyUser) -> str | None:
     """``agree``: a measure that requires attribution is agreed only with
-    the EU's coordinated attribution covering its actor (paras 26–27)."""
-    return checks.attribution_gap(measure.case, measure.measure_type, measure.actor, user)
+    the EU's coordinated attribution covering every actor it concerns (paras 26–27)."""
+    return checks.attribution_gap(measure.case, measure.measure_type, measure.actors.order_by("name"), user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -91,14 +92,17 @@ class ResponseMeasure(MarkedChild):
     parent_field = "case"
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="measures")
     measure_type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, related_name="uses", verbose_name=_("measure"))
-    actor = models.ForeignKey(
-        "awareness.ThreatActor", on_delete=models.PROTECT, null=True, blank=True, related_name="measures", verbose_name=_("actor concerned")
+    # Several: a listing names persons linked to several actors, a statement may name several groups.
+    actors = models.ManyToManyField(
+        "awareness.ThreatActor", through="MeasureActor", blank=True, related_name="measures", verbose_name=_("actors concerned")
     )
     description = models.TextField(_("description"))
     rationale = models.TextField(_("rationale"), blank=True)
     state = FSMField(_("state"), default=MeasureState.PROPOSED, choices=MeasureState.choices, protected=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
+    proposed_at = models.DateTimeField(auto_now_add=True)  # when it was recorded
+    # When it was proposed: the record of a past measure is entered later (issue 27).
+    proposed_on = models.DateField(_("proposed on"), default=timezone.localdate)
     escalation_warning = models.TextField(
         _("escalation warning"), blank=True, help_text=_("Set when the level exceeds what the proportionality assessment supports.")
     )
@@ -142,7 +146,7 @@ class ResponseMeasure(MarkedChild):
     )
     def agree(self, *, decision, **_):
         """Needs an adopted decision on the same case and, for a measure that
-        requires it, the EU's attribution covering its actor. Side effects: log row."""
+        requires it, the EU's attribution covering every one of its actors. Side effects: log row."""
         self.decision = decision
 
     @transition(
@@ -221,6 +225,19 @@ class ResponseMeasure(MarkedChild):
         """Side effects: log row."""
 
 
+class MeasureActor(models.Model):
+    """An actor a measure concerns. Its own table so that an actor named by a
+    measure cannot be deleted from the registry (as when it was one
+    foreign key), while a measure's rows go with it."""
+
+    measure = models.ForeignKey(ResponseMeasure, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey("awareness.ThreatActor", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("actor concerned")
+        constraints = [models.UniqueConstraint(fields=["measure", "actor"], name="measures_measureactor_unique")]
+
+
 class MeasureTransition(TransitionRecord):
     """The log of a measure's lifecycle: one row per transition (the
     engine's one log shape), and the proposal's row."""
@@ -275,6 +292,9 @@ class ListedPerson(models.Model):
     identifying_information = models.TextField(_("identifying information"), blank=True)
     function = models.CharField(_("function"), max_length=300, blank=True)
     statement_of_reasons = models.TextField(_("statement of reasons"))
+    # Among the listing's measure's actors (``measures.services.listing_set``): the attribution a
+    # listing needs covers every actor its measure concerns, so every actor a listed person is linked to.
+    actors = models.ManyToManyField("awareness.ThreatActor", blank=True, related_name="listed_persons", verbose_name=_("linked actors"))
     history = HistoricalRecords()
 
     class Meta:

@@ -83,7 +83,9 @@ def strategic_content_from(form, formset) -> dict:
 
 def strategic_page_extra(request, note) -> dict:
     """Step 8 feeds the strategy: the evaluations recorded on measures concerning the actor."""
-    return {"evaluations": list(evaluation_list(user=request.user).filter(measure__actor=note.actor_id, evaluated_at__isnull=False))}
+    return {
+        "evaluations": list(evaluation_list(user=request.user).filter(measure__actors=note.actor_id, evaluated_at__isnull=False).distinct())
+    }
 
 
 def options_page_extra(request, note) -> dict:

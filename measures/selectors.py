@@ -21,11 +21,11 @@ def measure_list(*, user) -> QuerySet[ResponseMeasure]:
         .select_related(
             "case",
             "measure_type",
-            "actor",
             "implementing_actor",
             "proposed_by",
             "decision",
         )
+        .prefetch_related("actors")
         .annotate(escalation_basis_classification=checks.escalation_basis())
         .order_by("-proposed_at", "-id")
     )
@@ -43,5 +43,5 @@ def actor_measures(*, actor, user) -> QuerySet[ResponseMeasure]:
     """Every measure taken concerning an actor that the user may see: the
     Council's memory for the predictability and coherence of para 29."""
     return (
-        measure_list(user=user).filter(actor=actor, state__in=TAKEN_STATES, case__exercise=False).order_by("implemented_on", "proposed_at")
+        measure_list(user=user).filter(actors=actor, state__in=TAKEN_STATES, case__exercise=False).order_by("implemented_on", "proposed_on")
     )

@@ -5,16 +5,19 @@ and starting the two notes (the drafting app writes the rest of their life)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awareness.models import ThreatActor
 from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
@@ -22,6 +25,7 @@ from cdt.security.access import visible_to
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
 from cdt.workflow import transition_run
+from cdt.workflow.errors import Conflict, TransitionGuardFailed
 from drafting.choices import NoteStatus
 from drafting.permissions import may_draft_note
 from drafting.services import note_start
@@ -47,6 +51,15 @@ def _visible_case(case: Case, by) -> None:
         raise ValidationError({"case": _("No such case.")})
 
 
+def _proposed_on_check(case: Case, proposed_on: datetime.date) -> None:
+    if proposed_on > timezone.localdate():
+        raise ValidationError({"proposed_on": _("The date cannot be in the future.")})
+    if proposed_on < case.brought_on:
+        raise ValidationError(
+            {"proposed_on": _("The case was brought on %(date)s: a measure on it was not proposed before.") % {"date": case.brought_on}}
+        )
+
+
 def measure_propose(
     *,
     by,
@@ -54,12 +67,19 @@ def measure_propose(
     measure_type: MeasureType,
     description: str,
     rationale: str = "",
-    actor=None,
+    actors: Iterable[ThreatActor] = (),
+    proposed_on: datetime.date | None = None,
     classification: int | None = None,
+    listing: dict | None = None,
 ) -> ResponseMeasure:
-    """Propose a measure on a case. The escalation check runs now and its
-    warning is stored with the measure for everyone to see; the attribution
-    check is shown too, and enforced at agreement."""
+    """Propose a measure on a case, concerning any number of actors (a
+    listing names persons linked to several). ``proposed_on``: when it was
+    proposed, for the record of a past measure (today by default; not in the
+    future, not before the case was brought); ``proposed_at`` stays when it
+    was recorded. The escalation check runs now and its warning is stored
+    with the measure for everyone to see; the attribution check is shown
+    too, and enforced at agreement. ``listing``: a restrictive measure's
+    listing (:func:`listing_set`'s arguments), recorded with it or neither."""
     _visible_case(case, by)
     if not permissions.may_propose(case, by):
         raise PermissionDenied(_("Delegates and the EEAS propose measures."))
@@ -67,23 +87,36 @@ def measure_propose(
         raise ValidationError({"measure_type": _("This measure is no longer in the catalogue.")})
     if not case.is_open:
         raise ValidationError({"case": _("The case is closed.")})
+    proposed_on = proposed_on or timezone.localdate()
+    _proposed_on_check(case, proposed_on)
     with transaction.atomic():
         measure = ResponseMeasure(
             case=case,
             measure_type=measure_type,
-            actor=actor,
             description=description,
             rationale=rationale,
             proposed_by=by,
+            proposed_on=proposed_on,
             classification=case.classification if classification is None else classification,
             escalation_warning=checks.escalation_warning(case, measure_type),
         )
         measure.full_clean(exclude=["state"])  # the state is the machine's (and protected)
         measure._history_user = by
         measure.save()
+        measure.actors.set(list(dict.fromkeys(actors)))
         MeasureTransition.objects.create(
             measure=measure, transition="propose", source=MeasureState.PROPOSED, target=MeasureState.PROPOSED, by=by
         )
+        if listing is not None:
+            try:
+                listing_set(by=by, measure=measure, **listing)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "listing" if name in ("measure", NON_FIELD_ERRORS) else f"listing.{name}": messages
+                        for name, messages in error.message_dict.items()
+                    }
+                ) from None
     return measure
 
 
@@ -128,6 +161,41 @@ def measure_transition(
         obj=measure, transition=transition, by=by, reason=reason, decision=decision, implementing_actor=implementing_actor, on=on
     )
     return MeasureOutcome(measure=outcome.obj, log=outcome.log)
+
+
+class RecordStepFailed(Exception):
+    """A step of :func:`measure_record` failed: which one (from 0) and the
+    error it raised, answered as that step alone would be."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(f"step {index}: {error}")
+        self.index, self.error = index, error
+
+
+def measure_record(*, by, measure: ResponseMeasure, steps: Sequence[dict]) -> MeasureOutcome:
+    """Record a lifecycle that was one act in reality (selected, agreed,
+    implemented the same day) as one write: each step through
+    :func:`measure_transition` (the engine: the same checks, log row, audit
+    entry and event as one by one), all in one transaction. A step that
+    fails undoes the steps before it and raises :class:`RecordStepFailed`
+    naming it. Each step is a dict: ``transition`` and the step's input."""
+    if not steps:
+        raise ValidationError({"steps": _("Name at least one step.")})
+    outcome = None
+    with transaction.atomic():
+        for index, step in enumerate(steps):
+            given = dict(step)
+            transition = given.pop("transition")
+            try:
+                try:
+                    outcome = measure_transition(by=by, measure=measure, transition=transition, **given)
+                except ValueError:  # not a step of the machine (or one only the system takes)
+                    raise ValidationError({"transition": _("No such step.")}) from None
+            except (ValidationError, PermissionDenied, Conflict, TransitionGuardFailed, Http404) as error:
+                raise RecordStepFailed(index, error) from error
+            measure = outcome.measure
+    assert outcome is not None
+    return outcome
 
 
 def evaluations_schedule(*, measure: ResponseMeasure) -> list[ImpactEvaluation]:
@@ -179,14 +247,20 @@ def listing_set(
         raise PermissionDenied(_("The chair or the secretariat records listings."))
     if not entries:
         raise ValidationError({"entries": _("A listing names at least one person or entity.")})
+    measure_actors = set(measure.actors.values_list("pk", flat=True))
     people = []
     for index, entry in enumerate(entries):
-        person = ListedPerson(**entry)
+        fields = dict(entry)
+        linked = list(dict.fromkeys(fields.pop("actors", ())))
+        person = ListedPerson(**fields)
         try:
             person.full_clean(exclude=["listing"])
         except ValidationError as error:
             raise ValidationError({f"entries[{index}]": error.messages}) from None
-        people.append(person)
+        if any(actor.pk not in measure_actors for actor in linked):
+            # The attribution the listing needs covers the measure's actors: a person linked to another would escape it.
+            raise ValidationError({f"entries[{index}].actors": _("Name only actors the measure concerns (add them to the measure first).")})
+        people.append((person, linked))
     with transaction.atomic():
         listing, _created = RestrictiveListing.objects.get_or_create(
             measure=measure, defaults={"case": measure.case, "classification": measure.classification}
@@ -196,9 +270,12 @@ def listing_set(
         listing._history_user = by
         listing.save()
         listing.entries.all().delete()
-        for person in people:
+        for person, _linked in people:
             person.listing = listing
-        ListedPerson.objects.bulk_create(people)
+        ListedPerson.objects.bulk_create([person for person, _linked in people])
+        ListedPerson.actors.through.objects.bulk_create(
+            ListedPerson.actors.through(listedperson_id=person.pk, threatactor_id=actor.pk) for person, linked in people for actor in linked
+        )
         if renewal_on is not None:
             deadline_set(
                 kind=DeadlineKind.RENEWAL, subject=listing, due_at=end_of_day(renewal_on), link=reverse("measure-page", args=[measure.pk])

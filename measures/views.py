@@ -106,7 +106,7 @@ def measure_detail(request, measure_id: int, errors=None, status=200, override_f
             "options": options,
             "marking": measure,
             "history": measure.transitions.select_related("by"),
-            "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actor, request.user),
+            "attribution_gap": checks.attribution_gap(measure.case, measure.measure_type, measure.actors.order_by("name"), request.user),
             "override_form": override_form
             or (
                 OverrideForm()

@@ -38,8 +38,8 @@ class MeasureWorkflow(Workflow):
     log_subject = "measure"
 
     def lock(self, obj: Model) -> ResponseMeasure:
-        # The guards read the case, the measure type and the actor: loaded with the row.
-        return ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type", "actor").get(pk=obj.pk)
+        # The guards read the case and the measure type (loaded with the row) and the actors.
+        return ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type").get(pk=obj.pk)
 
     def clean_input(self, obj: Model, step: Step, by: AnyUser, given: dict[str, Any]) -> dict[str, Any]:
         """The shared needs (reason, date), then the decision that agreed the

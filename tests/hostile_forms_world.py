@@ -135,7 +135,7 @@ def build_world() -> World:
     o["measure_agreed"] = measure(select, agree)
     o["measure_implementing"] = measure(select, agree, start)
     o["measure_escalating"] = measure(
-        measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), actor=actor, description="Listing."
+        measure_type=MeasureType.objects.get(slug="cyber-sanctions-listing"), actors=[actor], description="Listing."
     )
     done = measure(select, agree, start, ("complete", "eeas", {}))
     o["evaluation"] = done.evaluations.order_by("due_on").first()

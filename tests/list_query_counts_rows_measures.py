@@ -45,7 +45,6 @@ def make_measures(world: World, n: int) -> list[ResponseMeasure]:
             ResponseMeasure(
                 case=world.case,
                 measure_type=listing_type if i % 2 else demarche,
-                actor=world.actor,
                 description=f"Load measure {i}",
                 proposed_by=world.cast["eeas"],
                 implementing_actor=world.orgs["EEAS"],
@@ -63,7 +62,8 @@ def make_measures(world: World, n: int) -> list[ResponseMeasure]:
         ],
         batch_size=1000,
     )
-    ListedPerson.objects.bulk_create(
+    link(ResponseMeasure.actors, [(measure, world.actor) for measure in measures])
+    people = ListedPerson.objects.bulk_create(
         [
             ListedPerson(listing=listing, kind=ListedPerson.Kind.PERSON, name=f"Person {listing.pk}-{number}", statement_of_reasons="Bulk.")
             for listing in listings
@@ -71,6 +71,7 @@ def make_measures(world: World, n: int) -> list[ResponseMeasure]:
         ],
         batch_size=2000,
     )
+    link(ListedPerson.actors, [(person, world.actor) for person in people])
     return measures
 
 

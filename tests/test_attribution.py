@@ -222,7 +222,7 @@ def test_the_outcome_names_only_actors_with_claims_and_partners_from_the_directo
 
 def _agreeable(cast, case, actor, slug="cyber-sanctions-listing"):
     measure = measure_services.measure_propose(
-        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug=slug), description="…", actor=actor
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug=slug), description="…", actors=[actor] if actor else []
     )
     if measure.escalation_warning:
         measure_services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")

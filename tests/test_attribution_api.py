@@ -378,7 +378,7 @@ def test_the_attribution_unlocks_measures_over_the_api(cast, signed_in, case, ac
     response = post(
         signed_in["eeas"],
         "/api/v1/measures/",
-        {"case": case.pk, "measure_type": "cyber-sanctions-listing", "actor": actor.pk, "description": "Listing."},
+        {"case": case.pk, "measure_type": "cyber-sanctions-listing", "actors": [actor.pk], "description": "Listing."},
     )
     measure = response.json()["id"]
     post(signed_in["chair"], f"/api/v1/measures/{measure}/override-escalation/", {"justification": "Third campaign."})

@@ -247,7 +247,7 @@ def test_the_options_name_the_guards_declared_on_the_steps(cast, deliberating):
     ``agree``) or the role."""
     from awareness.models import ThreatActor
 
-    listing = propose(cast, deliberating, slug="cyber-sanctions-listing", actor=ThreatActor.objects.create(name="Silent Quill"))
+    listing = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[ThreatActor.objects.create(name="Silent Quill")])
     options = {option.spec.name: option for option in transition_options(listing, cast["chair"])}
     assert set(options) == {"select", "withdraw"} and options["withdraw"].available
     assert not options["select"].available and len(options["select"].blocked_by) == 1
@@ -264,7 +264,7 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     from awareness.models import ThreatActor
 
     actor = ThreatActor.objects.create(name="Silent Quill")
-    listing = propose(cast, deliberating, slug="cyber-sanctions-listing", actor=actor)
+    listing = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor])
     services.measure_override_escalation(by=cast["chair"], measure=listing, justification="Third campaign.")
     listing = run(cast, listing, "select", "chair")
     decision = decided(cast, deliberating)
@@ -274,7 +274,7 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     attribution = attribute(cast, deliberating, [actor])
     assert run(cast, listing, "agree", "chair", decision=decision).state == MeasureState.AGREED
     # Sectoral sanctions need attribution to a State as well.
-    sectoral = propose(cast, deliberating, slug="sectoral-sanctions", actor=actor)
+    sectoral = propose(cast, deliberating, slug="sectoral-sanctions", actors=[actor])
     services.measure_override_escalation(by=cast["chair"], measure=sectoral, justification="Escalation agreed in principle.")
     sectoral = run(cast, sectoral, "select", "chair")
     with pytest.raises(workflow_errors.TransitionGuardFailed) as blocked:
@@ -284,7 +284,7 @@ def test_a_measure_requiring_attribution_cannot_be_agreed_without_one_covering_t
     assert attribution.attributed_to_state == ""
     other = walk_to(open_case(), CaseState.DELIBERATION, cast)
     attribute(cast, other, [actor], state="Fictional State")
-    sectoral = propose(cast, other, slug="sectoral-sanctions", actor=actor)
+    sectoral = propose(cast, other, slug="sectoral-sanctions", actors=[actor])
     services.measure_override_escalation(by=cast["chair"], measure=sectoral, justification="Escalation agreed in principle.")
     sectoral = run(cast, sectoral, "select", "chair")
     decision = decided(cast, other)
@@ -316,7 +316,7 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
 
     actor = ThreatActor.objects.create(name="Silent Quill")
     attribute(cast, deliberating, [actor])
-    measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actor=actor)
+    measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor])
     services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     measure = run(cast, run(cast, measure, "select", "chair"), "agree", "chair", decision=decided(cast, deliberating))
     measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"))

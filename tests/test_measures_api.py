@@ -98,7 +98,7 @@ def test_listing_is_set_whole_and_atomically(cast, clients, case):
     from awareness.models import ThreatActor
 
     actor = ThreatActor.objects.create(name="Silent Quill")
-    measure_id = propose(clients, case, slug="cyber-sanctions-listing", actor=actor.pk).json()["id"]
+    measure_id = propose(clients, case, slug="cyber-sanctions-listing", actors=[actor.pk]).json()["id"]
     url = f"/api/v1/measures/{measure_id}/listing/"
     bad = {
         "council_decision": "Council Decision (CFSP) 2026/1",
@@ -133,4 +133,4 @@ def test_catalogue_and_list_query_counts(cast, clients, case, open_case):
     other = walk_to(open_case(), CaseState.DELIBERATION, cast)
     propose(clients, other)
     assert clients["delegate"].get("/api/v1/measures/").json()["count"] == 6
-    assert count() == small == 14  # 5 of them: the one audit entry naming the classified measures listed
+    assert count() == small == 15  # 5 of them: the one audit entry naming the classified measures listed; 1: their actors

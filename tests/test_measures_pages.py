@@ -29,7 +29,7 @@ def test_propose_from_the_case_page_and_walk_it(cast, pages, open_case):
     assert 'data-testid="propose-measure"' not in pages["secretariat"].get(f"/cases/{case.pk}/").content.decode()
     listing = MeasureType.objects.get(slug="cyber-sanctions-listing")
     response = pages["eeas"].post(
-        f"/measures/propose/{case.pk}/", {"measure_type": listing.pk, "actor": actor.pk, "description": "Listing."}
+        f"/measures/propose/{case.pk}/", {"measure_type": listing.pk, "actors": [actor.pk], "description": "Listing."}
     )
     measure = ResponseMeasure.objects.get()
     assert response.status_code == 302 and response.url == f"/measures/{measure.pk}/"
@@ -63,7 +63,7 @@ def test_evaluations_due_and_the_actors_history(cast, pages, open_case):
         by=cast["eeas"],
         case=case,
         measure_type=MeasureType.objects.get(slug="demarche"),
-        actor=actor,
+        actors=[actor],
         description="Démarche to the State concerned.",
     )
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")

@@ -133,7 +133,7 @@ def test_the_strategic_note_page_shows_the_evaluations_of_measures_on_its_actor(
     )
     case = walk_to(open_case(suspected_actors=[actor]), CaseState.DELIBERATION, cast)
     measure = services.measure_propose(
-        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"), actor=actor, description="Démarche."
+        by=cast["eeas"], case=case, measure_type=MeasureType.objects.get(slug="demarche"), actors=[actor], description="Démarche."
     )
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
     for transition, who, data in (

@@ -164,7 +164,7 @@ def test_an_override_by_a_role_that_may_not_is_403_with_the_reason_shown(cast, s
     case = walk_to(open_case(), CaseState.DELIBERATION, cast)
     listing = MeasureType.objects.get(slug="cyber-sanctions-listing")
     signed_in["eeas"].post(
-        reverse("measure-propose-page", args=[case.pk]), {"measure_type": listing.pk, "actor": actor.pk, "description": "x"}
+        reverse("measure-propose-page", args=[case.pk]), {"measure_type": listing.pk, "actors": [actor.pk], "description": "x"}
     )
     measure = ResponseMeasure.objects.get()
     assert measure.escalation_warning

@@ -78,7 +78,8 @@ def restreint_decision(cast, case, text=SECRET_TEXT) -> Decision:
 
 
 def measure(cast, case, slug="demarche", classification=UNCLASSIFIED, **fields) -> ResponseMeasure:
-    return ResponseMeasure.objects.create(
+    actors = fields.pop("actors", ())
+    created = ResponseMeasure.objects.create(
         case=case,
         measure_type=MeasureType.objects.get(slug=slug),
         description=fields.pop("description", "A démarche."),
@@ -86,6 +87,8 @@ def measure(cast, case, slug="demarche", classification=UNCLASSIFIED, **fields) 
         classification=classification,
         **fields,
     )
+    created.actors.set(actors)
+    return created
 
 
 def question(cast, case, text, classification) -> Question:
@@ -461,7 +464,7 @@ def test_attribution_check_of_a_measure_derives_nothing_from_a_hidden_deliberati
     AttributionDeliberation.objects.filter(pk=deliberation.pk).update(status=DeliberationStatus.CONCLUDED, outcome="public_declaration")
     deliberation.attributed_actors.add(actor)
     needing = MeasureType.objects.filter(attribution="actor").first()
-    taken = measure(cast, case, slug=needing.slug, actor=actor)
+    taken = measure(cast, case, slug=needing.slug, actors=[actor])
     page = reverse("measure-page", args=[taken.pk])
     assert 'data-testid="attribution-gap"' not in signed_in["other_delegate"].get(page).content.decode()
     assert 'data-testid="attribution-gap"' in uncleared.get(page).content.decode()

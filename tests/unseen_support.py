@@ -65,12 +65,12 @@ def build(cast):
         description=f"{M}measure",
         proposed_by=eeas,
         classification=R,
-        actor=actor,
+        actors=[actor],
         state="implemented",
         implemented_on=datetime.date(2026, 11, 22),
     )
     vmeasure = ResponseMeasureFactory(
-        case=case, description="Visible measure", proposed_by=eeas, classification=U, decision=hdec, actor=actor
+        case=case, description="Visible measure", proposed_by=eeas, classification=U, decision=hdec, actors=[actor]
     )
     veval = ImpactEvaluationFactory(measure=hmeasure, classification=U)
     heval = ImpactEvaluationFactory(

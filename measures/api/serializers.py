@@ -1,16 +1,21 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from awareness.models import ThreatActor
 from cases.models import Case
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 from cdt.security.api import NamedChoiceField
 from cdt.security.markings import Classification, validate_classification_ceiling
 from cdt.security.selectors import visible_or_none
+from cdt.workflow import workflow_for
 from council.models import Decision
 
 from .. import checks
 from ..models import ImpactEvaluation, ListedPerson, MeasureType, ResponseMeasure, RestrictiveListing
+
+#: A lifecycle recorded in one call: its longest path is a few steps; suspensions and resumptions repeat.
+MAX_RECORDED_STEPS = 50
 
 
 class MeasureTypeSerializer(json_fields.ModelSerializer):
@@ -39,9 +44,16 @@ class MeasureTypeSerializer(json_fields.ModelSerializer):
 
 
 class ListedPersonSerializer(json_fields.ModelSerializer):
+    actors = json_fields.PrimaryKeyRelatedField(
+        queryset=ThreatActor.objects.all(),
+        many=True,
+        required=False,
+        help_text="The actors the person or entity is linked to: ids among the measure's actors",
+    )
+
     class Meta:
         model = ListedPerson
-        fields = ("kind", "name", "aliases", "identifying_information", "function", "statement_of_reasons")
+        fields = ("kind", "name", "aliases", "identifying_information", "function", "statement_of_reasons", "actors")
 
 
 class ListingSerializer(json_fields.ModelSerializer):
@@ -63,6 +75,12 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
         help_text="Empty when proportionate; its figures only for a reader cleared for the assessment they come from"
     )
     classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling], required=False)
+    actors = json_fields.PrimaryKeyRelatedField(
+        queryset=ThreatActor.objects.all(), many=True, required=False, help_text="The actors the measure concerns (ids)"
+    )
+    proposed_on = serializers.DateField(
+        required=False, help_text="When it was proposed (today if not given): not in the future, not before the case was brought"
+    )
 
     class Meta:
         model = ResponseMeasure
@@ -70,11 +88,12 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
             "id",
             "case",
             "measure_type",
-            "actor",
+            "actors",
             "description",
             "rationale",
             "state",
             "proposed_by",
+            "proposed_on",
             "proposed_at",
             "escalation_warning",
             "override_justification",
@@ -103,6 +122,15 @@ class ResponseMeasureSerializer(json_fields.ModelSerializer):
         return checks.warning_for(measure, self._reader())
 
 
+class ResponseMeasureCreateSerializer(ResponseMeasureSerializer):
+    """A proposal, with the listing of a restrictive measure in the same
+    call if its proposer may record it (the chair): one act, one write."""
+
+    listing = ListingSerializer(
+        required=False, write_only=True, help_text="The listing of a restrictive measure, recorded with it (chair or secretariat)"
+    )
+
+
 class MeasureTransitionRequestSerializer(serializers.Serializer):
     reason = json_fields.CharField(required=False, allow_blank=True, default="")
     decision = json_fields.PrimaryKeyRelatedField(queryset=Decision.objects.all(), required=False, allow_null=True, default=None)
@@ -110,6 +138,20 @@ class MeasureTransitionRequestSerializer(serializers.Serializer):
         slug_field="code", queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )
     on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MeasureStepSerializer(MeasureTransitionRequestSerializer):
+    """One step of a recorded lifecycle: the transition and its input."""
+
+    transition = serializers.ChoiceField(choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transition"].choices = list(workflow_for(ResponseMeasure).user_steps())
+
+
+class MeasureRecordSerializer(serializers.Serializer):
+    steps = MeasureStepSerializer(many=True, allow_empty=False, max_length=MAX_RECORDED_STEPS)
 
 
 class OverrideSerializer(serializers.Serializer):
