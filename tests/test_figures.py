@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def measure_concerns(measure: ResponseMeasure, actor: ThreatActor) -> None:
-    """The one place a test names the actor a measure concerns (a foreign
-    key today; ``measure.actors.add(actor)`` once a measure names several)."""
-    ResponseMeasure.objects.filter(pk=measure.pk).update(actor=actor)
+    """The one place a test names the actor a measure concerns (a measure
+    names several since issue 27)."""
+    measure.actors.add(actor)
 
 
 def taken(case, *, proposed: int, implemented=None, decided=None, state=MeasureState.IMPLEMENTED, slug="demarche", actor=None, **decision):

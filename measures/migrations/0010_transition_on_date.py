@@ -13,7 +13,7 @@ def backfill_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0007_one_log_per_note"),
+        ("measures", "0009_measure_actor_removed"),
     ]
 
     operations = [
