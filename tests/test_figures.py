@@ -99,6 +99,7 @@ def test_a_case_the_reader_may_not_see_or_an_exercise_contributes_nothing(cast):
         CaseKind.MALICIOUS_ACTIVITY: 0,
         CaseKind.PERSISTENT_THREAT_ACTOR: 1,
         CaseKind.PARTNER_REQUEST: 0,
+        CaseKind.HORIZONTAL_ACT: 0,
     }
 
     outsider = register_figures(cast["outsider"])  # Hungary is not among the case's recipients
