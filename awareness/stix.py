@@ -168,6 +168,7 @@ def validate(stix_object: dict) -> None:
     cls = stix2.registry.class_for_type(stix_type, SPEC_VERSION)
     if cls is None:
         _validate_custom(stix_object)
+        _check_specification(stix_object)
         return
     for name, value in stix_object.items():
         _check_not_dropped(cls, name, value, name)
@@ -193,6 +194,34 @@ def validate(stix_object: dict) -> None:
                 raise StixInvalid(name, "must hold identifiers: a type, '--' and an RFC 4122 UUID")
     if stix_type == "marking-definition":
         _check_tlp(stix_object)
+    _check_specification(stix_object)
+
+
+#: ``created`` and ``modified`` "MUST be precise to the nearest millisecond" (STIX 2.1 section 3.2).
+_MILLISECONDS = re.compile(r"T\d{2}:\d{2}:\d{2}\.\d{3,}Z\Z")
+#: A relationship type is lowercase ASCII letters, digits and hyphens (STIX 2.1 section 5.1.4).
+_RELATIONSHIP_TYPE = re.compile(r"[a-z0-9-]+\Z")
+
+
+def _check_specification(stix_object: dict) -> None:
+    """What STIX 2.1 requires and ``stix2`` does not check (the OASIS
+    ``stix2-validator`` does, and the feed's fuzz tests use it as their
+    oracle): a new version is not older than the first (``modified`` not
+    earlier than ``created``), the two stamps to the millisecond, a
+    relationship type in the specification's alphabet, and a confidence
+    on its 0–100 scale. Runs after the types are checked."""
+    for name in ("created", "modified"):
+        if name in stix_object and not _MILLISECONDS.search(stix_object[name]):
+            raise StixInvalid(name, "must be precise to the millisecond, such as 2026-11-02T09:00:00.000Z")
+    if "created" in stix_object and "modified" in stix_object:
+        created = stix2.utils.parse_into_datetime(stix_object["created"])
+        if stix2.utils.parse_into_datetime(stix_object["modified"]) < created:
+            raise StixInvalid("modified", "must not be earlier than created")
+    if stix_object["type"] == "relationship" and not _RELATIONSHIP_TYPE.match(stix_object.get("relationship_type", "")):
+        raise StixInvalid("relationship_type", "must be lowercase ASCII letters, digits and hyphens, such as attributed-to")
+    confidence = stix_object.get("confidence")
+    if confidence is not None and not (isinstance(confidence, int) and not isinstance(confidence, bool) and 0 <= confidence <= 100):
+        raise StixInvalid("confidence", "must be an integer from 0 to 100")
 
 
 def is_identifier(value, stix_type: str | None = None) -> bool:
@@ -277,15 +306,16 @@ def _check_type(given, cleaned, name: str) -> None:
 
 def _check_not_dropped(cls, key: str, value, name: str) -> None:
     """``stix2`` drops a property whose value is null or ``[]`` before it
-    checks anything: null is never a STIX value, and ``[]`` is one only where
-    a list goes (an empty list, which CDT reads as absent)."""
+    checks anything: null is never a STIX value, and an empty list is not
+    one either ("MUST NOT be used as a substitute for omitting the
+    property", STIX 2.1 section 3.1): the producer omits the property."""
     prop = getattr(cls, "_properties", {}).get(key)
     if prop is None:
         return
     if value is None:
         raise StixInvalid(name, "must not be null")
-    if value == [] and not isinstance(prop, stix2.properties.ListProperty):
-        raise StixInvalid(name, "must not be an empty list")
+    if value == []:
+        raise StixInvalid(name, "must not be an empty list (omit the property)")
 
 
 def _validate_custom(stix_object: dict) -> None:
@@ -294,6 +324,8 @@ def _validate_custom(stix_object: dict) -> None:
     for name in ("spec_version", "created", "modified", "created_by_ref", "object_marking_refs", "granular_markings"):
         if name in stix_object and stix_object[name] is None:
             raise StixInvalid(name, "must not be null")
+        if name in stix_object and stix_object[name] == []:
+            raise StixInvalid(name, "must not be an empty list (omit the property)")
     for name in ("created", "modified"):
         if name in stix_object and not _is_timestamp(stix_object[name]):
             raise StixInvalid(name, "must be a timestamp such as 2026-11-02T09:00:00.000Z")

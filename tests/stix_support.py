@@ -62,7 +62,8 @@ def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markin
     to a state actor, running a campaign that targets a ministry; the report
     (TLP:AMBER) with a note and an opinion on it, and an indicator, which CDT
     keeps as raw STIX."""
-    references = [{"source_name": "CDT", "external_id": case_reference}] if case_reference else []
+    # An empty list is not a STIX value (section 3.1): no case, no property.
+    references = {"external_references": [{"source_name": "CDT", "external_id": case_reference}]} if case_reference else {}
     return {
         "type": "bundle",
         "id": f"bundle--{uuid.uuid4()}",
@@ -140,7 +141,7 @@ def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markin
                 confidence=60,
                 object_refs=[GRIDLOCK, STATE_ACTOR, CAMPAIGN, VICTIM],
                 object_marking_refs=list(report_markings),
-                external_references=references,
+                **references,
             ),
             sdo(
                 "note", NOTE, content="Consistent with the 2025 pattern of activity.", object_refs=[REPORT], object_marking_refs=[TLP_AMBER]
