@@ -50,7 +50,7 @@ from cdt.security.models import AuditEntry
 
 from . import ownership, stix
 from .feed_checks import Validation, _case_links, _chunks, _current_versions, _error, _identifier, _marking_meanings
-from .feed_mapping import _grant_in_bulk, _map_actors, _map_reports
+from .feed_mapping import _grant_in_bulk, _map_actors, _map_reports, _map_sponsors
 from .models import (
     FeedClient,
     FeedIngestion,
@@ -429,6 +429,7 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
     _grant_in_bulk(StixObject, StixObjectGroupObjectPermission, row_ids, groups, releasable_to)
 
     actors = _map_actors(plan, by=by, client=client)
+    _map_sponsors(plan, by=by, client=client, actors=actors)
     assessments = _map_reports(plan, by=by, client=client, actors=actors, groups=groups, releasable_to=releasable_to)
     counts = {
         "created": len(plan.outcome["created"]),

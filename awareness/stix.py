@@ -41,6 +41,13 @@ SUPPORTED_TYPES = frozenset(
     }
 )
 ACTOR_TYPES = frozenset({"intrusion-set", "threat-actor"})
+#: CDT's custom properties on a threat actor or intrusion set (STIX 2.1
+#: section 11.1: ``x_`` prefix): the State the producer holds to sponsor
+#: it, and whether it is a persistent threat actor (docs/api-and-feeds.md).
+EU_SPONSORING_STATE = "x_eu_sponsoring_state"
+EU_PERSISTENT = "x_eu_persistent"
+#: On an identity: the State it stands for (a ministry, an agency, the State itself).
+EU_STATE = "x_eu_state"
 
 #: The predefined TLP marking definitions: TLP 1.0 (STIX 2.1 section 7.2.1.4)
 #: and TLP 2.0 (the OASIS TLP 2.0 extension, which reuses no 1.0 id).
@@ -219,6 +226,11 @@ def _check_specification(stix_object: dict) -> None:
             raise StixInvalid("modified", "must not be earlier than created")
     if stix_object["type"] == "relationship" and not _RELATIONSHIP_TYPE.match(stix_object.get("relationship_type", "")):
         raise StixInvalid("relationship_type", "must be lowercase ASCII letters, digits and hyphens, such as attributed-to")
+    for name in (EU_SPONSORING_STATE, EU_STATE):
+        if name in stix_object and not (isinstance(stix_object[name], str) and 0 < len(stix_object[name].strip()) <= 100):
+            raise StixInvalid(name, "must be the name of a State (1 to 100 characters)")
+    if EU_PERSISTENT in stix_object and not isinstance(stix_object[EU_PERSISTENT], bool):
+        raise StixInvalid(EU_PERSISTENT, "must be a boolean")
     confidence = stix_object.get("confidence")
     if confidence is not None and not (isinstance(confidence, int) and not isinstance(confidence, bool) and 0 <= confidence <= 100):
         raise StixInvalid("confidence", "must be an integer from 0 to 100")
@@ -369,6 +381,20 @@ def _check_tlp(definition: dict) -> None:
     predefined = TLP_MARKINGS.get(definition["id"])
     if predefined is not None and predefined != TLP_NAMES[level.lower()]:
         raise StixInvalid(prop, f"contradicts the predefined marking with this id ({predefined.label})")
+
+
+def state_of(identity: dict) -> str | None:
+    """The State an identity stands for, if it names one: its
+    ``x_eu_state``, else the name of a government organisation
+    (``identity_class`` "organization", ``sectors`` holding "government").
+    Any other identity (a company, a person, a group) names no State."""
+    if identity.get("type") != "identity":
+        return None
+    if isinstance(identity.get(EU_STATE), str) and identity[EU_STATE].strip():
+        return identity[EU_STATE].strip()[:100]
+    if identity.get("identity_class") == "organization" and "government" in (identity.get("sectors") or []):
+        return str(identity.get("name", "")).strip()[:100] or None
+    return None
 
 
 def version_of(stix_object: dict) -> tuple[str, datetime.datetime | None]:
