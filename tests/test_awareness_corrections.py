@@ -177,33 +177,36 @@ def siac_assessment(cast, **overrides) -> Assessment:
 def test_siac_links_its_assessment_to_a_case_and_unlinks_it(cast, signed_in, open_case):
     case = open_case()
     assessment = siac_assessment(cast)
-    url = f"/api/v1/assessments/{assessment.pk}/cases/{case.pk}/"
-    response = signed_in["siac"].post(url, content_type="application/json")
+    link, unlink = f"/api/v1/assessments/{assessment.pk}/link-case/", f"/api/v1/assessments/{assessment.pk}/unlink-case/"
+    response = signed_in["siac"].post(link, {"case": case.pk}, content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["cases"] == [case.pk] and list(assessment.cases.all()) == [case]
     assert Event.objects.filter(kind=EventKind.ASSESSMENT_ADDED, case=case).count() == 1
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.CHANGE, object_type="awareness.assessment", object_id=str(assessment.pk)
     ).exists()
-    again = signed_in["siac"].post(url, content_type="application/json")
+    again = signed_in["siac"].post(link, {"case": case.pk}, content_type="application/json")
     assert again.status_code == 400 and "case" in again.json()
-    response = signed_in["secretariat"].delete(url)
+    response = signed_in["secretariat"].post(unlink, {"case": case.pk}, content_type="application/json")
     assert response.status_code == 200 and response.json()["cases"] == [] and not assessment.cases.exists()
-    assert signed_in["siac"].delete(url).status_code == 400  # not linked
+    assert signed_in["siac"].post(unlink, {"case": case.pk}, content_type="application/json").status_code == 400  # not linked
+    for body in ({}, {"case": None}, {"case": "x"}, {"case": [case.pk]}):
+        assert signed_in["siac"].post(link, body, content_type="application/json").status_code == 400, body
 
 
-def test_only_the_originator_or_the_secretariat_links_and_invisible_ones_are_404(cast, signed_in, open_case):
+def test_only_the_originator_or_the_secretariat_links_and_an_invisible_assessment_is_404(cast, signed_in, open_case):
     case, hidden_case = open_case(), open_case(releasable_to=["DE"])
     assessment = siac_assessment(cast)
-    url = f"/api/v1/assessments/{assessment.pk}/cases/{case.pk}/"
+    link = f"/api/v1/assessments/{assessment.pk}/link-case/"
     # The delegate sees both (DE has need-to-know on the assessment) but did not contribute it.
     assert signed_in["delegate"].get(f"/api/v1/assessments/{assessment.pk}/").status_code == 200
-    assert signed_in["delegate"].post(url, content_type="application/json").status_code == 403
-    assert signed_in["eeas"].post(url, content_type="application/json").status_code == 404  # EEAS may not see the assessment
-    assert signed_in["outsider"].post(url, content_type="application/json").status_code == 404
-    # SIAC may not see the case released to Germany only.
-    assert signed_in["siac"].post(f"/api/v1/assessments/{assessment.pk}/cases/{hidden_case.pk}/").status_code == 404
-    assert signed_in["siac"].post(f"/api/v1/assessments/{assessment.pk}/cases/999999/").status_code == 404
+    assert signed_in["delegate"].post(link, {"case": case.pk}, content_type="application/json").status_code == 403
+    assert signed_in["eeas"].post(link, {"case": case.pk}, content_type="application/json").status_code == 404  # EEAS may not see it
+    assert signed_in["outsider"].post(link, {"case": case.pk}, content_type="application/json").status_code == 404
+    # SIAC may not see the case released to Germany only: as for a case that does not exist.
+    for case_id in (hidden_case.pk, 999999):
+        response = signed_in["siac"].post(link, {"case": case_id}, content_type="application/json")
+        assert response.status_code == 400 and response.json() == {"case": ["No such case."]}
     assert not assessment.cases.exists()
 
 
@@ -211,11 +214,12 @@ def test_an_assessment_keeps_what_its_distribution_and_answers_need(cast, signed
     case, other = open_case(), open_case(title="Second case")
     follows = siac_assessment(cast, cases=[case])
     assert follows.distribution == Distribution.WITH_CASES
-    response = signed_in["siac"].delete(f"/api/v1/assessments/{follows.pk}/cases/{case.pk}/")
+    unlink = f"/api/v1/assessments/{follows.pk}/unlink-case/"
+    response = signed_in["siac"].post(unlink, {"case": case.pk}, content_type="application/json")
     assert response.status_code == 400 and "case" in response.json() and list(follows.cases.all()) == [case]
     rfi = services.rfi_ask(by=cast["delegate"], case=other, addressed_to=cast["siac"].organisation, question="Who?", due_on=case.brought_on)
     services.rfi_answer(by=cast["siac"], rfi=rfi, assessment=follows)
-    response = signed_in["siac"].delete(f"/api/v1/assessments/{follows.pk}/cases/{other.pk}/")
+    response = signed_in["siac"].post(unlink, {"case": other.pk}, content_type="application/json")
     assert response.status_code == 400 and set(follows.cases.all()) == {case, other}
 
 

@@ -128,6 +128,12 @@ class RequestForInformationSerializer(json_fields.ModelSerializer):
         return data
 
 
+class CaseLinkSerializer(serializers.Serializer):
+    """The case an assessment is linked to or unlinked from."""
+
+    case = VisibleCaseField()
+
+
 class AnswerSerializer(serializers.Serializer):
     assessment = json_fields.PrimaryKeyRelatedField(queryset=Assessment.objects.all())
 

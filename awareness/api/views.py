@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -30,6 +29,7 @@ from ..models import Assessment, FeedClient, RequestForInformation
 from .serializers import (
     AnswerSerializer,
     AssessmentSerializer,
+    CaseLinkSerializer,
     FeedClientSerializer,
     RequestForInformationSerializer,
     ThreatActorSerializer,
@@ -100,21 +100,29 @@ class AssessmentViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets
             visible_case(self.request.user, case, field="cases")
         serializer.instance = services.assessment_record(by=self.request.user, **data)
 
-    @extend_schema(
-        request=None,
-        responses={200: AssessmentSerializer, 400: OpenApiResponse(description="Already linked, or not linked.")},
-        parameters=[OpenApiParameter("case_pk", int, OpenApiParameter.PATH, description="The case's id.")],
-    )
-    @action(detail=True, methods=["post", "delete"], url_path=r"cases/(?P<case_pk>[0-9]+)")
-    def case_link(self, request, pk=None, case_pk=None):
-        """POST links the assessment to a case, DELETE unlinks it: its
-        originator's organisation or the secretariat (else 403); an
-        assessment or a case you may not see is 404."""
+    def _case_change(self, request, change):
         assessment = self.get_object()
-        case = get_object_or_404(protected_queryset(Case.objects.all(), request.user), pk=case_pk)
-        change = services.assessment_case_link if request.method == "POST" else services.assessment_case_unlink
-        change(by=request.user, assessment=assessment, case=case)
+        body = CaseLinkSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        change(by=request.user, assessment=assessment, case=body.validated_data["case"])
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+    @extend_schema(request=CaseLinkSerializer, responses={200: AssessmentSerializer})
+    @action(detail=True, methods=["post"], url_path="link-case")
+    def link_case(self, request, pk=None):
+        """Link the assessment to a case: its originator's organisation or the
+        secretariat (else 403). An assessment you may not see is 404, a case
+        you may not see is "No such case." (400), as for one that does not
+        exist; 400 too if already linked."""
+        return self._case_change(request, services.assessment_case_link)
+
+    @extend_schema(request=CaseLinkSerializer, responses={200: AssessmentSerializer})
+    @action(detail=True, methods=["post"], url_path="unlink-case")
+    def unlink_case(self, request, pk=None):
+        """Unlink the assessment from a case (who may: as for linking). 400 if
+        not linked, if it is the last case of an assessment that follows its
+        cases, or the case of a request for information it answers."""
+        return self._case_change(request, services.assessment_case_unlink)
 
 
 @declare_access(OBJECT, model=RequestForInformation)
