@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import VisibleCaseField
@@ -43,7 +44,7 @@ class ThreatActorSerializer(json_fields.ModelSerializer):
     def validate_external_references(self, references):
         """As the feed writes them: STIX external references, text only."""
         if not isinstance(references, list) or len(references) > 100:
-            raise serializers.ValidationError("Give a list of at most 100 references.")
+            raise serializers.ValidationError(_("Give a list of at most 100 references."))
         for reference in references:
             if (
                 not isinstance(reference, dict)
@@ -53,7 +54,7 @@ class ThreatActorSerializer(json_fields.ModelSerializer):
                 or not all(isinstance(value, str) and len(value) <= 2000 and not unstorable_reason(value) for value in reference.values())
             ):
                 raise serializers.ValidationError(
-                    "Each reference is an object with a source_name and, optionally, external_id, url and description, all text."
+                    _("Each reference is an object with a source_name and, optionally, external_id, url and description, all text.")
                 )
         return references
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -155,7 +156,7 @@ class RequestForInformationViewSet(ProtectedViewSetMixin, mixins.CreateModelMixi
 
 
 class MayConfigureFeedClients(BasePermission):
-    message = "The Council secretariat sets feed clients."
+    message = _("The Council secretariat sets feed clients.")
 
     def has_permission(self, request, view) -> bool:
         return permissions.may_configure_feed_clients(request.user)
@@ -176,14 +177,14 @@ class FeedClientViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         if FeedClient.objects.filter(token=data["token"]).exists():
-            raise validation_error(DjangoValidationError({"token": "This token already has feed settings; change them instead."}))
+            raise validation_error(DjangoValidationError({"token": _("This token already has feed settings; change them instead.")}))
         serializer.instance = services.feed_client_configure(by=self.request.user, **self._settings(data))
 
     def perform_update(self, serializer):
         client = serializer.instance
         data = dict(serializer.validated_data)
         if "token" in data and data["token"].pk != client.token_id:
-            raise validation_error(DjangoValidationError({"token": "Settings stay with their token."}))
+            raise validation_error(DjangoValidationError({"token": _("Settings stay with their token.")}))
         current = {
             "token": client.token,
             "default_classification": client.default_classification,
