@@ -83,6 +83,12 @@ def _actor_fields(stix_object: dict) -> dict:
     }
     if kinds:
         fields["kind"] = kinds[0]
+    # Only explicit properties (docs/api-and-feeds.md, "Threat actors"):
+    # "nation-state" and an old first_seen do not make an actor persistent.
+    if isinstance(stix_object.get(stix.EU_PERSISTENT), bool):
+        fields["persistent"] = stix_object[stix.EU_PERSISTENT]
+    if stix_object.get(stix.EU_SPONSORING_STATE):
+        fields["suspected_sponsor"] = stix_object[stix.EU_SPONSORING_STATE].strip()
     return fields
 
 
@@ -132,7 +138,7 @@ def _map_actors(plan: Plan, *, by, client: FeedClient) -> dict[str, ThreatActor]
             for name, value in _actor_fields(stix_object).items():
                 if name == "aliases":
                     value = list(dict.fromkeys([*actor.aliases, *value]))
-                if value or name == "description":
+                if value or name in ("description", "persistent"):
                     setattr(actor, name, value)
             actor.stix_id = actor.stix_id or stix_object["id"]
             actor.stix_modified = planned.modified
@@ -149,6 +155,45 @@ def _map_actors(plan: Plan, *, by, client: FeedClient) -> dict[str, ThreatActor]
             if actor.pk is None:
                 by_stix_id[stix_id] = saved[actor.stix_id]
     return by_stix_id
+
+
+def _map_sponsors(plan: Plan, *, by, client: FeedClient, actors: dict[str, ThreatActor]) -> None:
+    """``attributed-to`` from a threat actor or intrusion set to the
+    identity of a State (:func:`awareness.stix.state_of`): the State is the
+    actor's suspected sponsor. As for the actor itself, only what everyone
+    may see enters the registry (the relationship and the identity both
+    shareable with all: an AMBER attribution stays in the feed, behind its
+    markings) and only the actor's owner changes it."""
+    relationships = [
+        planned
+        for planned in plan.to_write
+        if planned.stix["type"] == "relationship"
+        and planned.stix.get("relationship_type") == "attributed-to"
+        and str(planned.stix.get("source_ref", "")).partition("--")[0] in stix.ACTOR_TYPES
+        and str(planned.stix.get("target_ref", "")).startswith("identity--")
+        and _shareable_with_all(planned, client)
+    ]
+    if not relationships:
+        return
+    identities = {p.stix["id"]: (p.stix, _shareable_with_all(p, client)) for p in plan.to_write if p.stix["type"] == "identity"}
+    wanted = list({planned.stix["target_ref"] for planned in relationships} - set(identities))
+    for chunk in _chunks(wanted):
+        for row in StixObject.objects.filter(stix_id__in=chunk, current=True).order_by():
+            public = row.classification == Classification.UNCLASSIFIED and row.tlp <= Tlp.GREEN and row.releasable_to_all
+            identities[row.stix_id] = (row.raw, public)
+    sponsored = {planned.stix["source_ref"]: planned.stix["target_ref"] for planned in relationships}
+    owners = ownership.id_owners(actors[ref].stix_id for ref in sponsored if ref in actors and actors[ref].stix_id)
+    for actor_ref, identity_ref in sponsored.items():
+        actor = actors.get(actor_ref)
+        identity, public = identities.get(identity_ref, (None, False))
+        state = stix.state_of(identity) if identity is not None and public else None
+        if actor is None or actor.pk is None or not state or actor.suspected_sponsor == state:
+            continue
+        if actor.stix_id and not ownership.may_update(owners.get(actor.stix_id), producer_id=by.organisation_id):
+            continue
+        actor.suspected_sponsor = state
+        actor._history_user = by
+        actor.save(update_fields=["suspected_sponsor"])
 
 
 def _organisation_for(identities: dict[str, str], organisations: dict[str, Organisation], ref: str | None, default: Organisation):

@@ -50,7 +50,7 @@ from cdt.security.models import AuditEntry
 
 from . import ownership, stix
 from .feed_checks import Validation, _case_links, _chunks, _current_versions, _error, _identifier, _marking_meanings
-from .feed_mapping import _grant_in_bulk, _map_actors, _map_reports
+from .feed_mapping import _grant_in_bulk, _map_actors, _map_reports, _map_sponsors
 from .models import (
     FeedClient,
     FeedIngestion,
@@ -232,7 +232,11 @@ class Planned:
 @dataclass
 class Plan:
     to_write: list[Planned] = field(default_factory=list)
-    outcome: dict = field(default_factory=lambda: {"created": [], "updated": [], "unchanged": [], "ignored": [], "stored_raw": []})
+    #: ``versions``: the version (``modified``, else ``created``) of each
+    #: created, updated or unchanged id, which a TAXII status names.
+    outcome: dict = field(
+        default_factory=lambda: {"created": [], "updated": [], "unchanged": [], "ignored": [], "stored_raw": [], "versions": {}}
+    )
     case_links: dict[str, list[Case]] = field(default_factory=dict)
 
 
@@ -314,6 +318,7 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
     stored = _current_versions(list(newest))
     for stix_id, planned in newest.items():
         current = stored.get(stix_id)
+        plan.outcome["versions"][stix_id] = planned.version
         if current is None:
             plan.outcome["created"].append(stix_id)
         elif current[1] == planned.version:
@@ -326,6 +331,7 @@ def _plan(objects: list[dict], *, client: FeedClient, by, ingestion: FeedIngesti
             plan.outcome["ignored"].append(
                 {"id": stix_id, "version": planned.version, "reason": f"older than the stored version {current[1]}"}
             )
+            del plan.outcome["versions"][stix_id]
             continue
         plan.to_write.append(planned)
         if planned.stix["type"] not in stix.SUPPORTED_TYPES:
@@ -423,6 +429,7 @@ def _write(plan: Plan, *, client: FeedClient, by, ingestion: FeedIngestion) -> d
     _grant_in_bulk(StixObject, StixObjectGroupObjectPermission, row_ids, groups, releasable_to)
 
     actors = _map_actors(plan, by=by, client=client)
+    _map_sponsors(plan, by=by, client=client, actors=actors)
     assessments = _map_reports(plan, by=by, client=client, actors=actors, groups=groups, releasable_to=releasable_to)
     counts = {
         "created": len(plan.outcome["created"]),

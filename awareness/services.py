@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.sharing import case_share_for_request
-from cdt.accounts.roles import GROUP_NAMES, Role, is_secretariat
+from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
+from cdt.security.audit import audit_record
 from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
+from cdt.security.models import AuditEntry
 from notifications.deadlines import deadline_done, deadline_set, end_of_day
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import event_record
@@ -166,18 +168,121 @@ def feed_client_configure(
     """Set what a feed client's bundles do not say (classification,
     releasability, need-to-know). The Council secretariat decides this per
     client; the token must carry the feed scope."""
-    if by is not None and not is_secretariat(by):
+    if by is not None and not permissions.may_configure_feed_clients(by):
         raise PermissionDenied(_("The Council secretariat sets feed clients."))
     if not token.has_scope(FEEDS_WRITE):
         raise ValidationError({"token": _("The token does not carry the %(scope)s scope.") % {"scope": FEEDS_WRITE}})
     if not releasable_to_all and not releasable_to:
         raise ValidationError({"releasable_to": _("Name at least one organisation, or make it releasable to all.")})
     with transaction.atomic():
-        client, _created = FeedClient.objects.get_or_create(token=token)
+        client, created = FeedClient.objects.get_or_create(token=token)
         client.default_classification, client.default_tlp, client.default_limite = default_classification, default_tlp, default_limite
         client.releasable_to_all, client.shared_with_all_delegations = releasable_to_all, shared_with_all_delegations
         client.full_clean()
         client.save()
         client.releasable_to.set(releasable_to)
         client.shared_with.set(shared_with)
+        if by is not None:
+            audit_record(
+                action=AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+                actor=by,
+                target=client,
+                details={
+                    "token": token.pk,
+                    "default_classification": int(default_classification),
+                    "default_tlp": int(default_tlp),
+                    "default_limite": default_limite,
+                    "releasable_to_all": releasable_to_all,
+                    "releasable_to": sorted(organisation.code for organisation in releasable_to),
+                    "shared_with": sorted(organisation.code for organisation in shared_with),
+                    "shared_with_all_delegations": shared_with_all_delegations,
+                },
+            )
     return client
+
+
+def feed_client_remove(*, by, client: FeedClient) -> None:
+    """Remove a client's settings: its token can no longer post (what it
+    posted stays, with the markings and grants it was given)."""
+    if not permissions.may_configure_feed_clients(by):
+        raise PermissionDenied(_("The Council secretariat sets feed clients."))
+    with transaction.atomic():
+        audit_record(action=AuditEntry.Action.DELETE, actor=by, target=client, details={"token": client.token_id})
+        client.delete()
+
+
+#: What the EEAS and SIAC may correct in a registry entry.
+ACTOR_CORRECTABLE = (
+    "name",
+    "kind",
+    "persistent",
+    "aliases",
+    "suspected_sponsor",
+    "unit",
+    "description",
+    "first_seen",
+    "last_seen",
+    "external_references",
+)
+
+
+def actor_correct(*, by, actor: ThreatActor, **changes) -> ThreatActor:
+    """Correct a registry entry (EEAS, SIAC). Kept in its history and the
+    audit trail, with the fields changed. An entry a feed maintains takes
+    the producer's next newer version as it comes (the producer owns it,
+    docs/decisions/0024): the correction holds until then."""
+    if not permissions.may_correct_registry(by):
+        raise PermissionDenied(_("The EEAS and SIAC correct the threat-actor registry."))
+    unknown = sorted(set(changes) - set(ACTOR_CORRECTABLE))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be corrected.") for name in unknown})
+    with transaction.atomic():
+        actor = ThreatActor.objects.select_for_update().get(pk=actor.pk)
+        before = {name: getattr(actor, name) for name in changes}
+        for name, value in changes.items():
+            setattr(actor, name, value)
+        if actor.first_seen and actor.last_seen and actor.last_seen < actor.first_seen:
+            raise ValidationError({"last_seen": _("The last sighting cannot come before the first.")})
+        actor.full_clean()
+        changed = sorted(name for name in changes if before[name] != getattr(actor, name))
+        if changed:
+            actor._history_user = by
+            actor.save()
+            audit_record(action=AuditEntry.Action.CHANGE, actor=by, target=actor, details={"fields": changed})
+    return actor
+
+
+def assessment_case_link(*, by, assessment: Assessment, case: Case) -> Assessment:
+    """Link an assessment to a case it informs. The caller has checked
+    that ``by`` sees both; whoever sees the case then reads the assessment
+    if it follows its cases (and the markings allow)."""
+    if not permissions.may_link_assessment(by, assessment):
+        raise PermissionDenied(_("Its originator or the Council secretariat links an assessment to a case."))
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.cases.filter(pk=case.pk).exists():
+            raise ValidationError({"case": _("The assessment is already linked to this case.")})
+        assessment.cases.add(case)
+        audit_record(action=AuditEntry.Action.CHANGE, actor=by, target=assessment, details={"cases": {"added": [case.reference]}})
+        event_record(kind=EventKind.ASSESSMENT_ADDED, subject=assessment, case=case, actor=by)
+    return assessment
+
+
+def assessment_case_unlink(*, by, assessment: Assessment, case: Case) -> Assessment:
+    """Unlink an assessment from a case. Not the last case of one that
+    follows its cases (it would reach nobody by its distribution), nor the
+    case of a request for information it answers."""
+    if not permissions.may_link_assessment(by, assessment):
+        raise PermissionDenied(_("Its originator or the Council secretariat links an assessment to a case."))
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        linked = set(assessment.cases.values_list("pk", flat=True))
+        if case.pk not in linked:
+            raise ValidationError({"case": _("The assessment is not linked to this case.")})
+        if assessment.distribution == Distribution.WITH_CASES and linked == {case.pk}:
+            raise ValidationError({"case": _("An assessment that follows its cases keeps at least one; change its distribution first.")})
+        if assessment.answers.filter(case=case).exists():
+            raise ValidationError({"case": _("The assessment answers a request for information on this case.")})
+        assessment.cases.remove(case)
+        audit_record(action=AuditEntry.Action.CHANGE, actor=by, target=assessment, details={"cases": {"removed": [case.reference]}})
+    return assessment

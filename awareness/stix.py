@@ -41,6 +41,13 @@ SUPPORTED_TYPES = frozenset(
     }
 )
 ACTOR_TYPES = frozenset({"intrusion-set", "threat-actor"})
+#: CDT's custom properties on a threat actor or intrusion set (STIX 2.1
+#: section 11.1: ``x_`` prefix): the State the producer holds to sponsor
+#: it, and whether it is a persistent threat actor (docs/api-and-feeds.md).
+EU_SPONSORING_STATE = "x_eu_sponsoring_state"
+EU_PERSISTENT = "x_eu_persistent"
+#: On an identity: the State it stands for (a ministry, an agency, the State itself).
+EU_STATE = "x_eu_state"
 
 #: The predefined TLP marking definitions: TLP 1.0 (STIX 2.1 section 7.2.1.4)
 #: and TLP 2.0 (the OASIS TLP 2.0 extension, which reuses no 1.0 id).
@@ -168,6 +175,7 @@ def validate(stix_object: dict) -> None:
     cls = stix2.registry.class_for_type(stix_type, SPEC_VERSION)
     if cls is None:
         _validate_custom(stix_object)
+        _check_specification(stix_object)
         return
     for name, value in stix_object.items():
         _check_not_dropped(cls, name, value, name)
@@ -193,6 +201,39 @@ def validate(stix_object: dict) -> None:
                 raise StixInvalid(name, "must hold identifiers: a type, '--' and an RFC 4122 UUID")
     if stix_type == "marking-definition":
         _check_tlp(stix_object)
+    _check_specification(stix_object)
+
+
+#: ``created`` and ``modified`` "MUST be precise to the nearest millisecond" (STIX 2.1 section 3.2).
+_MILLISECONDS = re.compile(r"T\d{2}:\d{2}:\d{2}\.\d{3,}Z\Z")
+#: A relationship type is lowercase ASCII letters, digits and hyphens (STIX 2.1 section 5.1.4).
+_RELATIONSHIP_TYPE = re.compile(r"[a-z0-9-]+\Z")
+
+
+def _check_specification(stix_object: dict) -> None:
+    """What STIX 2.1 requires and ``stix2`` does not check (the OASIS
+    ``stix2-validator`` does, and the feed's fuzz tests use it as their
+    oracle): a new version is not older than the first (``modified`` not
+    earlier than ``created``), the two stamps to the millisecond, a
+    relationship type in the specification's alphabet, and a confidence
+    on its 0–100 scale. Runs after the types are checked."""
+    for name in ("created", "modified"):
+        if name in stix_object and not _MILLISECONDS.search(stix_object[name]):
+            raise StixInvalid(name, "must be precise to the millisecond, such as 2026-11-02T09:00:00.000Z")
+    if "created" in stix_object and "modified" in stix_object:
+        created = stix2.utils.parse_into_datetime(stix_object["created"])
+        if stix2.utils.parse_into_datetime(stix_object["modified"]) < created:
+            raise StixInvalid("modified", "must not be earlier than created")
+    if stix_object["type"] == "relationship" and not _RELATIONSHIP_TYPE.match(stix_object.get("relationship_type", "")):
+        raise StixInvalid("relationship_type", "must be lowercase ASCII letters, digits and hyphens, such as attributed-to")
+    for name in (EU_SPONSORING_STATE, EU_STATE):
+        if name in stix_object and not (isinstance(stix_object[name], str) and 0 < len(stix_object[name].strip()) <= 100):
+            raise StixInvalid(name, "must be the name of a State (1 to 100 characters)")
+    if EU_PERSISTENT in stix_object and not isinstance(stix_object[EU_PERSISTENT], bool):
+        raise StixInvalid(EU_PERSISTENT, "must be a boolean")
+    confidence = stix_object.get("confidence")
+    if confidence is not None and not (isinstance(confidence, int) and not isinstance(confidence, bool) and 0 <= confidence <= 100):
+        raise StixInvalid("confidence", "must be an integer from 0 to 100")
 
 
 def is_identifier(value, stix_type: str | None = None) -> bool:
@@ -277,15 +318,16 @@ def _check_type(given, cleaned, name: str) -> None:
 
 def _check_not_dropped(cls, key: str, value, name: str) -> None:
     """``stix2`` drops a property whose value is null or ``[]`` before it
-    checks anything: null is never a STIX value, and ``[]`` is one only where
-    a list goes (an empty list, which CDT reads as absent)."""
+    checks anything: null is never a STIX value, and an empty list is not
+    one either ("MUST NOT be used as a substitute for omitting the
+    property", STIX 2.1 section 3.1): the producer omits the property."""
     prop = getattr(cls, "_properties", {}).get(key)
     if prop is None:
         return
     if value is None:
         raise StixInvalid(name, "must not be null")
-    if value == [] and not isinstance(prop, stix2.properties.ListProperty):
-        raise StixInvalid(name, "must not be an empty list")
+    if value == []:
+        raise StixInvalid(name, "must not be an empty list (omit the property)")
 
 
 def _validate_custom(stix_object: dict) -> None:
@@ -294,6 +336,8 @@ def _validate_custom(stix_object: dict) -> None:
     for name in ("spec_version", "created", "modified", "created_by_ref", "object_marking_refs", "granular_markings"):
         if name in stix_object and stix_object[name] is None:
             raise StixInvalid(name, "must not be null")
+        if name in stix_object and stix_object[name] == []:
+            raise StixInvalid(name, "must not be an empty list (omit the property)")
     for name in ("created", "modified"):
         if name in stix_object and not _is_timestamp(stix_object[name]):
             raise StixInvalid(name, "must be a timestamp such as 2026-11-02T09:00:00.000Z")
@@ -337,6 +381,20 @@ def _check_tlp(definition: dict) -> None:
     predefined = TLP_MARKINGS.get(definition["id"])
     if predefined is not None and predefined != TLP_NAMES[level.lower()]:
         raise StixInvalid(prop, f"contradicts the predefined marking with this id ({predefined.label})")
+
+
+def state_of(identity: dict) -> str | None:
+    """The State an identity stands for, if it names one: its
+    ``x_eu_state``, else the name of a government organisation
+    (``identity_class`` "organization", ``sectors`` holding "government").
+    Any other identity (a company, a person, a group) names no State."""
+    if identity.get("type") != "identity":
+        return None
+    if isinstance(identity.get(EU_STATE), str) and identity[EU_STATE].strip():
+        return identity[EU_STATE].strip()[:100]
+    if identity.get("identity_class") == "organization" and "government" in (identity.get("sectors") or []):
+        return str(identity.get("name", "")).strip()[:100] or None
+    return None
 
 
 def version_of(stix_object: dict) -> tuple[str, datetime.datetime | None]:

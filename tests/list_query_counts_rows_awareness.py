@@ -9,7 +9,9 @@ import uuid
 
 from django.utils import timezone
 
-from awareness.models import Assessment, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
+from awareness.models import Assessment, FeedClient, FeedIngestion, RequestForInformation, StixObject, TaxiiCollection, ThreatActor
+from cdt.accounts.models import ApiToken
+from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.security.markings import Distribution
 
 from .list_query_counts_support import CHILD, MARKINGS, World, grant, link
@@ -92,6 +94,21 @@ def make_ingestions(world: World, n: int) -> None:
         ],
         batch_size=1000,
     )
+
+
+def make_feed_clients(world: World, n: int) -> None:
+    """Feed tokens with settings, each releasable to and shared with one organisation."""
+    numbers = world.take(n)
+    tokens = ApiToken.objects.bulk_create(
+        [
+            ApiToken(user=world.cast["siac"], name=f"Load feed {i}", key_prefix=f"{i:08d}"[-8:], key_hash=f"{i:064d}", scopes=[FEEDS_WRITE])
+            for i in numbers
+        ],
+        batch_size=1000,
+    )
+    clients = FeedClient.objects.bulk_create([FeedClient(token=token, releasable_to_all=False) for token in tokens], batch_size=1000)
+    link(FeedClient.releasable_to, [(client, world.orgs["DE"]) for client in clients])
+    link(FeedClient.shared_with, [(client, world.orgs["EEAS"]) for client in clients])
 
 
 def _stix_ingestion(world: World) -> FeedIngestion:

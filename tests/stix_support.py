@@ -62,7 +62,8 @@ def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markin
     to a state actor, running a campaign that targets a ministry; the report
     (TLP:AMBER) with a note and an opinion on it, and an indicator, which CDT
     keeps as raw STIX."""
-    references = [{"source_name": "CDT", "external_id": case_reference}] if case_reference else []
+    # An empty list is not a STIX value (section 3.1): no case, no property.
+    references = {"external_references": [{"source_name": "CDT", "external_id": case_reference}]} if case_reference else {}
     return {
         "type": "bundle",
         "id": f"bundle--{uuid.uuid4()}",
@@ -140,7 +141,7 @@ def report_bundle(modified: str = T0, report_markings=(TLP_AMBER,), actor_markin
                 confidence=60,
                 object_refs=[GRIDLOCK, STATE_ACTOR, CAMPAIGN, VICTIM],
                 object_marking_refs=list(report_markings),
-                external_references=references,
+                **references,
             ),
             sdo(
                 "note", NOTE, content="Consistent with the 2025 pattern of activity.", object_refs=[REPORT], object_marking_refs=[TLP_AMBER]
@@ -185,3 +186,58 @@ def feed_token(cast):
         shared_with_all_delegations=True,
     )
     return token, key
+
+
+# --- The OASIS validator as the feed's oracle (issue 27) ------------------------------------------
+
+#: Stamps of every precision STIX timestamps come in (the spec wants
+#: ``created``/``modified`` to the millisecond), before and after T0.
+STAMPS = (
+    "2026-11-01T09:00:00.000Z",
+    "2026-11-02T09:00:00Z",
+    T0,
+    "2026-11-02T09:00:00.1Z",
+    "2026-11-02T09:00:00.123456Z",
+    T1,
+    "2026-11-10T15:30:00Z",
+)
+#: Relationship types, valid and not (uppercase, spaces, underscores, non-ASCII).
+RELATIONSHIP_TYPES = ("attributed-to", "targets", "x-eu-sponsors", "Is Friends With", "attributed_to", "Uses", "a", "café", "1-2")
+
+
+def oracle_objects():
+    """Strategy: one object of a type the feed maps (from SIAC's report
+    bundle), its stamps, relationship type, confidence or a list property
+    varied within what a JSON producer may plausibly send. Some are valid
+    STIX 2.1, some are not; ``stix2-validator`` says which."""
+    from hypothesis import strategies as st
+
+    base = {stix_object["id"]: stix_object for stix_object in report_bundle()["objects"]}
+    mapped = [GRIDLOCK, STATE_ACTOR, CAMPAIGN, VICTIM, REPORT, NOTE, OPINION, "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101"]
+
+    @st.composite
+    def build(draw):
+        stix_object = copy.deepcopy(base[draw(st.sampled_from(mapped))])
+        if draw(st.booleans()):  # else the stamps of the valid bundle
+            stix_object["created"] = draw(st.sampled_from(STAMPS))
+            stix_object["modified"] = draw(st.sampled_from(STAMPS))
+        if stix_object["type"] == "relationship" and draw(st.booleans()):
+            stix_object["relationship_type"] = draw(
+                st.one_of(st.sampled_from(RELATIONSHIP_TYPES), st.text(alphabet="ab -_é1", min_size=1, max_size=8))
+            )
+        if draw(st.integers(0, 3)) == 0:
+            stix_object["confidence"] = draw(st.integers(-5, 105))
+        if draw(st.integers(0, 4)) == 0:
+            stix_object[draw(st.sampled_from(["labels", "object_marking_refs", "external_references"]))] = []
+        return stix_object
+
+    return build()
+
+
+def oracle_accepts(stix_object: dict) -> tuple[bool, list[str]]:
+    """The OASIS ``stix2-validator``'s verdict on one object (errors only:
+    its warnings are SHOULDs), and its reasons."""
+    from stix2validator import ValidationOptions, validate_instance
+
+    result = validate_instance(stix_object, ValidationOptions(version="2.1", strict=False))
+    return result.is_valid, [str(error) for error in result.errors]

@@ -55,7 +55,9 @@ def siac_red_report(key) -> Assessment:
 
 
 def foreign_report(modified: str, **changes) -> dict:
-    """CERT-EU's bundle reusing SIAC's report id: TLP:CLEAR, new text."""
+    """CERT-EU's bundle reusing SIAC's report id: TLP:CLEAR, new text;
+    created no later than any version it is given (``modified`` may not be earlier)."""
+    changes = {"created": EARLIER, **changes}
     report = s.sdo(
         "report",
         s.REPORT,

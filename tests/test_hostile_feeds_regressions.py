@@ -329,10 +329,18 @@ def test_regression_a_nul_in_a_taxii_query_is_400(feed_token):
 
 def test_regression_an_empty_list_is_refused_not_dropped(feed_token):
     """``stix2`` drops a property whose value is ``[]`` (like null), so a
-    marking definition named ``[]`` passed and was stored as posted. (An
-    empty list where a list goes is read as absent, as ``stix2`` does.)"""
+    marking definition named ``[]`` passed and was stored as posted. An
+    empty list where a list goes is refused too (issue 27: STIX 2.1 section
+    3.1 forbids it, and the OASIS validator rejects it)."""
     _token, key = feed_token
-    for stix_id, name in [(s.TLP_GREEN, "name"), (s.REPORT, "description"), (s.CAMPAIGN, "created_by_ref")]:
+    for stix_id, name in [
+        (s.TLP_GREEN, "name"),
+        (s.REPORT, "description"),
+        (s.CAMPAIGN, "created_by_ref"),
+        (s.GRIDLOCK, "aliases"),
+        (s.REPORT, "object_marking_refs"),
+        (CUSTOM, "object_marking_refs"),
+    ]:
         assert refused(key, s.replace(BASE, stix_id, **{name: []})) == [[(stix_id, name)]] * 2, name
     nested = s.replace(BASE, s.REPORT, external_references=[{"source_name": "CDT", "external_id": "x", "description": None}])
     assert refused(key, nested) == [[(s.REPORT, "external_references")]] * 2

@@ -1,9 +1,14 @@
 """STIX 2.1 ingestion: ``POST /api/v1/feeds/stix/`` with real bundles
 written for the tests (see ``tests/stix_support.py``)."""
 
+import uuid
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
+from awareness import stix
 from awareness.models import Assessment, FeedClient, FeedIngestion, StixObject, ThreatActor
 from cdt.security.access import can_view
 from cdt.security.markings import Classification, Tlp
@@ -391,3 +396,65 @@ def test_a_large_bundle_accepted_while_the_broker_is_down_is_queued_again_by_bea
     with mock.patch.object(process_feed_ingestion, "apply_async") as queued:
         assert feed_ingestions_requeue(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
     assert queued.call_args.kwargs["args"] == (response.json()["id"],)
+
+
+# --- The OASIS validator as oracle (issue 27) -------------------------------------------------------
+
+#: Bounded: the direct comparison is cheap (~10 ms an example), a post is not.
+ORACLE_SETTINGS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+
+
+@hypothesis_settings(max_examples=150, **ORACLE_SETTINGS)
+@given(stix_object=s.oracle_objects())
+def test_the_feed_checks_agree_with_the_oasis_validator(stix_object):
+    """For the types the feed maps: what ``stix2-validator`` rejects the
+    feed refuses, and what it accepts the feed does not refuse."""
+    valid, reasons = s.oracle_accepts(stix_object)
+    try:
+        stix.validate(stix_object)
+    except stix.StixInvalid as invalid:
+        assert not valid, f"refused ({invalid.property_name}: {invalid.reason}) what the validator accepts: {stix_object}"
+    else:
+        assert valid, f"accepted what the validator rejects ({reasons}): {stix_object}"
+
+
+@hypothesis_settings(max_examples=12, **ORACLE_SETTINGS)
+@given(stix_object=s.oracle_objects())
+def test_the_feed_refuses_what_the_oasis_validator_rejects(feed_token, stix_object):
+    """The same verdict through ``POST /api/v1/feeds/stix/``: 400 naming
+    the object, or accepted (created, updated, unchanged or ignored as older)."""
+    _token, key = feed_token
+    valid, reasons = s.oracle_accepts(stix_object)
+    siac, green, amber = s.report_bundle()["objects"][:3]
+    bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [siac, green, amber, stix_object]}
+    response = post(key, bundle)
+    if valid:
+        assert response.status_code == 200, (stix_object, response.content)
+    else:
+        assert response.status_code == 400, (stix_object, reasons)
+        assert [error["object"] for error in response.json()["errors"]] == [stix_object["id"]], response.content
+
+
+def test_the_two_forbidden_objects_of_issue_27_are_refused_by_name(feed_token):
+    """A ``modified`` earlier than ``created``, and a relationship type that
+    is not lowercase ASCII with hyphens: refused (400, nothing written), as
+    the OASIS validator rejects them."""
+    _token, key = feed_token
+    earlier = s.replace(s.report_bundle(), s.GRIDLOCK, modified="2026-11-01T09:00:00.000Z")
+    response = post(key, earlier)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"object": s.GRIDLOCK, "property": "modified", "reason": "must not be earlier than created"}]
+    friends = s.replace(s.report_bundle(), "relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101", relationship_type="Is Friends With")
+    response = post(key, friends)
+    assert response.status_code == 400
+    assert [(e["object"], e["property"]) for e in response.json()["errors"]] == [
+        ("relationship--6f1d4f1e-2b6a-4c53-9d51-0d1f6a7f0101", "relationship_type")
+    ]
+    assert rows() == {"stix": 0, "assessments": 0, "actors": 0}
+    for bundle in (earlier, friends):
+        assert not all(s.oracle_accepts(stix_object)[0] for stix_object in bundle["objects"])

@@ -131,6 +131,36 @@ def test_status_is_visible_to_its_poster_and_the_secretariat_only(cast, feed_tok
 
 
 @pytest.mark.django_db
+def test_status_successes_name_each_version(feed_token):
+    """TAXII 2.1 section 4.3.1: each status detail has id, version and
+    message; the version is the object's ``modified`` (or ``created``) as
+    posted, for created, updated and unchanged objects alike (issue 27)."""
+    token, key = feed_token
+
+    def add(bundle) -> dict:
+        response = taxii(
+            key, "api/collections/siac-assessments/objects/", method="post", data={"objects": bundle["objects"]}, content_type=MEDIA
+        )
+        assert response.status_code == 202
+        return taxii(key, f"api/status/{response.json()['id']}/").json()
+
+    first = add(s.report_bundle())
+    assert len(first["successes"]) == 14 and all(set(entry) == {"id", "version", "message"} for entry in first["successes"])
+    versions = {entry["id"]: (entry["version"], entry["message"]) for entry in first["successes"]}
+    assert versions[s.REPORT] == (s.T0, "created")
+    assert versions[s.TLP_GREEN] == ("2022-10-01T00:00:00.000Z", "created")  # no modified: the created stamp
+    second = {entry["id"]: (entry["version"], entry["message"]) for entry in add(s.report_bundle(modified=s.T1))["successes"]}
+    assert second[s.REPORT] == (s.T1, "updated") and second[s.GRIDLOCK] == (s.T1, "updated")
+    assert second[s.CAMPAIGN] == (s.T0, "unchanged")
+    # An ingestion recorded before the outcome kept versions: read from the stored rows.
+    ingestion = FeedIngestion.objects.order_by("received_at").last()
+    ingestion.outcome.pop("versions")
+    ingestion.save(update_fields=["outcome"])
+    legacy = {entry["id"]: entry["version"] for entry in taxii(key, f"api/status/{ingestion.pk}/").json()["successes"]}
+    assert legacy[s.REPORT] == s.T1 and legacy[s.CAMPAIGN] == s.T0
+
+
+@pytest.mark.django_db
 def test_list_query_counts_do_not_grow_with_the_objects(feed_token):
     """TAXII objects and manifest, and the ingestion log (API and page), cost
     the same number of queries for 14 objects as for 28."""

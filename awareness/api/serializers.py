@@ -1,16 +1,26 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api.serializers import VisibleCaseField
+from cdt.accounts.models import ApiToken
 from cdt.core.api import fields as json_fields
+from cdt.core.text import unstorable_reason
 from cdt.directory.models import Organisation
 from cdt.security.access import visible_to
-from cdt.security.api import MarkingsSerializer
-from cdt.security.markings import Distribution
+from cdt.security.api import MarkingsSerializer, NamedChoiceField
+from cdt.security.markings import Classification, Distribution, Tlp, validate_classification_ceiling
 
-from ..models import Assessment, RequestForInformation, ThreatActor
+from ..models import Assessment, FeedClient, RequestForInformation, ThreatActor
 
 
 class ThreatActorSerializer(json_fields.ModelSerializer):
+    """An entry of the registry; the EEAS and SIAC correct it with PATCH."""
+
+    aliases = serializers.ListField(child=json_fields.CharField(max_length=200), max_length=100, required=False)
+    external_references = serializers.JSONField(
+        required=False, help_text='A list of {"source_name", "external_id", "url", "description"}, source_name required, all text.'
+    )
+
     class Meta:
         model = ThreatActor
         fields = (
@@ -27,6 +37,26 @@ class ThreatActorSerializer(json_fields.ModelSerializer):
             "external_references",
             "stix_id",
         )
+        read_only_fields = ("stix_id",)
+
+    REFERENCE_KEYS = ("source_name", "external_id", "url", "description")
+
+    def validate_external_references(self, references):
+        """As the feed writes them: STIX external references, text only."""
+        if not isinstance(references, list) or len(references) > 100:
+            raise serializers.ValidationError(_("Give a list of at most 100 references."))
+        for reference in references:
+            if (
+                not isinstance(reference, dict)
+                or not isinstance(reference.get("source_name"), str)
+                or not reference["source_name"].strip()
+                or set(reference) - set(self.REFERENCE_KEYS)
+                or not all(isinstance(value, str) and len(value) <= 2000 and not unstorable_reason(value) for value in reference.values())
+            ):
+                raise serializers.ValidationError(
+                    _("Each reference is an object with a source_name and, optionally, external_id, url and description, all text.")
+                )
+        return references
 
 
 class AssessmentSerializer(MarkingsSerializer):
@@ -99,5 +129,40 @@ class RequestForInformationSerializer(json_fields.ModelSerializer):
         return data
 
 
+class CaseLinkSerializer(serializers.Serializer):
+    """The case an assessment is linked to or unlinked from."""
+
+    case = VisibleCaseField()
+
+
 class AnswerSerializer(serializers.Serializer):
     assessment = json_fields.PrimaryKeyRelatedField(queryset=Assessment.objects.all())
+
+
+class FeedClientSerializer(json_fields.ModelSerializer):
+    """A feed client's settings. The token is named by id and described, never
+    its key (only a hash of it is stored anyway)."""
+
+    token = json_fields.PrimaryKeyRelatedField(queryset=ApiToken.objects.filter(revoked_at__isnull=True))
+    token_name = serializers.CharField(source="token.name", read_only=True)
+    token_user = serializers.CharField(source="token.user.username", read_only=True)
+    default_classification = NamedChoiceField(Classification, validators=[validate_classification_ceiling])
+    default_tlp = NamedChoiceField(Tlp)
+    releasable_to = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False)
+    shared_with = json_fields.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = FeedClient
+        fields = (
+            "id",
+            "token",
+            "token_name",
+            "token_user",
+            "default_classification",
+            "default_limite",
+            "default_tlp",
+            "releasable_to_all",
+            "releasable_to",
+            "shared_with",
+            "shared_with_all_delegations",
+        )

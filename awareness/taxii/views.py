@@ -37,7 +37,7 @@ from cdt.security.models import AuditEntry
 
 from .. import selectors
 from ..ingestion import feed_bundle_receive
-from ..models import FeedIngestion, TaxiiCollection
+from ..models import FeedIngestion, StixObject, TaxiiCollection
 from ..parsers import FeedJSONParser, check_declared_length
 from ..stix import stix_timestamp
 
@@ -174,8 +174,9 @@ def status_resource(ingestion: FeedIngestion) -> dict:
     total = ingestion.object_count
     resource = {"id": str(ingestion.id), "request_timestamp": stix_timestamp(ingestion.received_at), "total_count": total}
     if ingestion.status == FeedIngestion.Status.COMPLETE:
+        versions = outcome.get("versions") or _stored_versions(ingestion, outcome)
         successes = [
-            {"id": stix_id, "message": outcome_name}
+            {"id": stix_id, "version": versions.get(stix_id, ""), "message": outcome_name}
             for outcome_name in ("created", "updated", "unchanged")
             for stix_id in outcome.get(outcome_name, [])
         ]
@@ -203,6 +204,20 @@ def status_resource(ingestion: FeedIngestion) -> dict:
     else:
         resource.update(status="pending", success_count=0, failure_count=0, pending_count=total)
     return resource
+
+
+def _stored_versions(ingestion: FeedIngestion, outcome: dict) -> dict[str, str]:
+    """The versions of an ingestion recorded before the outcome kept them
+    (TAXII 2.1 section 4.3.1: a status detail names the version): the rows
+    it wrote, else the object's current version (an unchanged one)."""
+    ids = [stix_id for name in ("created", "updated", "unchanged") for stix_id in outcome.get(name, [])]
+    if not ids:
+        return {}
+    written = StixObject.objects.filter(ingestion=ingestion).order_by()
+    versions = dict(written.values_list("stix_id", "version"))
+    unchanged = [stix_id for stix_id in ids if stix_id not in versions][:1000]
+    versions.update(StixObject.objects.filter(stix_id__in=unchanged, current=True).order_by().values_list("stix_id", "version"))
+    return versions
 
 
 @declare_access(AUTHENTICATED)
