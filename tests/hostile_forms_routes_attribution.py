@@ -33,7 +33,7 @@ ROUTES = [
         ids={
             "actor": Ids(_pk("actor")),
             "member_state": Ids(_state("DE")),
-            "partner": Ids(_org("US"), invisible=_org("AL"), extra={"basis": "partner", "industry_source": ""}),
+            "partner": Ids(_org("US"), invisible=_org("EEAS"), extra={"basis": "partner", "industry_source": ""}),
             "assessments": Ids(lambda w: [str(w.assessment.pk)], invisible=_pk("hidden_assessment")),
         },
         choices=("basis", "claim_type", "confidence"),
@@ -104,7 +104,7 @@ ROUTES = [
         dates=("on",),
         ids={
             "actors": Ids(lambda w: [str(w.actor.pk)], invisible=_pk("other_actor")),
-            "partners": Ids(lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL")),
+            "partners": Ids(lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("EEAS")),
         },
         choices=("outcome",),
         pages=lambda w, r: [f"/attribution/deliberations/{w.referred_deliberation.pk}/"],
@@ -124,7 +124,7 @@ ROUTES = [
         choices=("statement_type",),
         ids={
             "partners": Ids(
-                lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("AL"), extra={"statement_type": "joint"}
+                lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("EEAS"), extra={"statement_type": "joint"}
             )
         },
         pages=followed,

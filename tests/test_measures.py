@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 import cdt.workflow.errors as workflow_errors
 from cases import services as case_services
-from cases.models import CaseState
+from cases.models import Case, CaseState
 from cdt.directory.models import Organisation
 from cdt.security.models import AuditEntry
 from cdt.workflow import transition_options, workflow_for
@@ -318,9 +318,12 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
     attribute(cast, deliberating, [actor])
     measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor])
     services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
-    measure = run(cast, run(cast, measure, "select", "chair"), "agree", "chair", decision=decided(cast, deliberating))
-    measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"))
-    measure = run(cast, measure, "complete", "secretariat", on=datetime.date(2026, 5, 31))
+    # Entered afterwards: the case came to the Council in January, the listing took effect on 31 May (steps in order).
+    Case.objects.filter(pk=deliberating.pk).update(brought_on=datetime.date(2026, 1, 5))
+    may = datetime.date(2026, 5, 31)
+    measure = run(cast, run(cast, measure, "select", "chair", on=may), "agree", "chair", decision=decided(cast, deliberating), on=may)
+    measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"), on=may)
+    measure = run(cast, measure, "complete", "secretariat", on=may)
     due = list(measure.evaluations.values_list("occasion", "due_on"))
     assert due == [
         ("interval", datetime.date(2026, 8, 31)),
