@@ -105,7 +105,7 @@ def measure_propose(
         measure.save()
         measure.actors.set(list(dict.fromkeys(actors)))
         MeasureTransition.objects.create(
-            measure=measure, transition="propose", source=MeasureState.PROPOSED, target=MeasureState.PROPOSED, by=by
+            measure=measure, transition="propose", source=MeasureState.PROPOSED, target=MeasureState.PROPOSED, by=by, on=measure.proposed_on
         )
         if listing is not None:
             try:

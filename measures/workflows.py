@@ -9,6 +9,7 @@ schedules or cancels, and the event each step emits."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,11 @@ class MeasureWorkflow(Workflow):
     def lock(self, obj: Model) -> ResponseMeasure:
         # The guards read the case and the measure type (loaded with the row) and the actors.
         return ResponseMeasure.objects.select_for_update(of=("self",)).select_related("case", "measure_type").get(pk=obj.pk)
+
+    def began_on(self, obj: Model) -> tuple[datetime.date, str] | None:
+        """A measure's steps come after its proposal (itself not before the case)."""
+        proposed_on = cast("ResponseMeasure", obj).proposed_on
+        return (proposed_on, _("the measure was proposed")) if proposed_on else super().began_on(obj)
 
     def clean_input(self, obj: Model, step: Step, by: AnyUser, given: dict[str, Any]) -> dict[str, Any]:
         """The shared needs (reason, date), then the decision that agreed the

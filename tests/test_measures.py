@@ -316,10 +316,11 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
 
     actor = ThreatActor.objects.create(name="Silent Quill")
     attribute(cast, deliberating, [actor])
-    measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor])
-    services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     # Entered afterwards: the case came to the Council in January, the listing took effect on 31 May (steps in order).
     Case.objects.filter(pk=deliberating.pk).update(brought_on=datetime.date(2026, 1, 5))
+    deliberating.refresh_from_db()
+    measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor], proposed_on=datetime.date(2026, 5, 2))
+    services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     may = datetime.date(2026, 5, 31)
     measure = run(cast, run(cast, measure, "select", "chair", on=may), "agree", "chair", decision=decided(cast, deliberating), on=may)
     measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"), on=may)

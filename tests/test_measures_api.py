@@ -35,7 +35,7 @@ def take(clients, who, measure_id, transition, **body):
 
 
 def test_propose_and_walk_a_measure_through_the_api(cast, clients, case):
-    response = propose(clients, case)
+    response = propose(clients, case, proposed_on="2026-11-03")
     assert response.status_code == 201, response.content
     measure_id = response.json()["id"]
     assert response.json()["state"] == "proposed" and response.json()["escalation_warning"] == ""

@@ -234,9 +234,9 @@ def test_a_lifecycle_that_was_one_act_is_one_call(cast, signed_in, case, propose
     response = record(
         signed_in["chair"],
         proposed,
-        {"transition": "select"},
-        {"transition": "agree", "decision": decision.pk},
-        {"transition": "start_implementation", "implementing_actor": "EEAS"},
+        {"transition": "select", "on": "2020-07-22"},
+        {"transition": "agree", "decision": decision.pk, "on": "2020-07-30"},
+        {"transition": "start_implementation", "implementing_actor": "EEAS", "on": "2020-07-30"},
         {"transition": "complete", "on": "2020-07-30"},
     )
     assert response.status_code == 200, response.content
@@ -277,13 +277,18 @@ def test_a_failing_step_undoes_the_steps_before_it(cast, signed_in, case, propos
 def test_a_step_the_caller_may_not_take_is_403_and_nothing_changes(cast, signed_in, case, proposed):
     decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
     assert record(signed_in["eeas"], proposed, {"transition": "select"}).status_code == 403  # the chair selects
-    agreed = record(signed_in["chair"], proposed, {"transition": "select"}, {"transition": "agree", "decision": decision.pk})
+    agreed = record(
+        signed_in["chair"],
+        proposed,
+        {"transition": "select", "on": "2020-07-22"},
+        {"transition": "agree", "decision": decision.pk, "on": "2020-07-25"},
+    )
     assert agreed.json()["state"] == "agreed"
     before = trail(proposed)
     response = record(
         signed_in["eeas"],  # implements, but suspends only on the Council's decision, recorded by the chair or the secretariat
         proposed,
-        {"transition": "start_implementation", "implementing_actor": "EEAS"},
+        {"transition": "start_implementation", "implementing_actor": "EEAS", "on": "2020-07-30"},
         {"transition": "complete", "on": "2020-07-30"},
         {"transition": "suspend", "reason": "Talks resumed."},
     )

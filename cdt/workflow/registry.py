@@ -157,14 +157,15 @@ class Workflow:
         The shared needs are checked here; a workflow adds its own."""
         return standard_input(step, given)
 
-    def began_on(self, obj: Model) -> datetime.date | None:
-        """The earliest day a step of ``obj`` can have happened: the day its
-        case was brought to the Council (a case's own ``brought_on``, or its
-        case's for what belongs to one); None when there is no case."""
+    def began_on(self, obj: Model) -> tuple[datetime.date, str] | None:
+        """The earliest day a step of ``obj`` can have happened, and what
+        happened that day: by default the day its case was brought to the
+        Council (a case's own ``brought_on``, or its case's for what belongs
+        to one); None when there is no case."""
         for holder in (obj, getattr(obj, "case", None)):
             began = getattr(holder, "brought_on", None)
             if isinstance(began, datetime.date):
-                return began
+                return began, _("the case was brought to the Council")
         return None
 
     def occurred_on(self, obj: Model, step: Step, given: dict[str, Any], body: dict[str, Any]) -> datetime.date:
@@ -178,9 +179,9 @@ class Workflow:
         if on > timezone.localdate():
             raise ValidationError({"on": _("The date cannot be in the future.")})
         began = self.began_on(obj)
-        if began and on < began:
+        if began and on < began[0]:
             raise ValidationError(
-                {"on": _("The date cannot be before the case was brought to the Council (%(date)s).") % {"date": began.isoformat()}}
+                {"on": _("The date cannot be before %(what)s (%(date)s).") % {"what": began[1], "date": began[0].isoformat()}}
             )
         previous = (
             self.log_model._default_manager.filter(**{self.log_subject: obj}, on__isnull=False)
