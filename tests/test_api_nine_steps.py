@@ -81,7 +81,7 @@ class Cast:
         self.siac = ApiUser(user_make("siac-analyst", "SIAC", roles=(Role.SIAC_ANALYST,)))
         self.delegations = {
             state.code: ApiUser(user_make(f"hwpci-{state.code.lower()}", state.code))
-            for state in MemberState.objects.order_by("protocol_order")
+            for state in MemberState.objects.current().order_by("protocol_order")
         }
         term = presidency_on(TODAY())
         assert term is not None, "the Presidency calendar has no term for today: load the next years"
