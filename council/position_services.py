@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdt.directory.models import MemberState
-from cdt.security.audit import audit_record
-from cdt.security.models import AuditEntry
 
 from . import permissions
 from .models import Position, PositionValue, Question, WrittenProcedure
@@ -45,7 +43,8 @@ def _question_open_for_positions(question: Question) -> Question:
 
 
 def _position_write(*, by, position: Position, value: str, reserve: str, declaration: str, orally: bool) -> Position:
-    """Save one state's position: a history row and an audit entry each."""
+    """Save one state's position: its history row, which enters the audit
+    trail (``cdt.security.signals``): one entry per state."""
     position.value = value
     position.reserve = reserve if value == PositionValue.SCRUTINY_RESERVE else ""
     position.declaration = declaration if value == PositionValue.CONSTRUCTIVE_ABSTENTION else ""
@@ -53,12 +52,6 @@ def _position_write(*, by, position: Position, value: str, reserve: str, declara
     position.recorded_by = by
     position._history_user = by
     position.save()
-    audit_record(
-        action=AuditEntry.Action.CHANGE,
-        actor=by,
-        target=position,
-        details={"question": position.question_id, "member_state": position.member_state.code, "value": value, "stated_orally": orally},
-    )
     return position
 
 

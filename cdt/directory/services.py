@@ -19,6 +19,8 @@ from .models import PopulationFigure, PopulationYear
 from .selectors import members_during
 
 EARLIEST_YEAR = 2000
+#: No Member State has a billion inhabitants: a larger number is a typing error.
+MAX_POPULATION = 1_000_000_000
 
 
 def population_year_enter(
@@ -38,7 +40,7 @@ def population_year_enter(
     for code in sorted(set(figures) - set(members)):
         errors[f"figures.{code}"] = [_("%(code)s was not a Member State in %(year)s.") % {"code": code, "year": year}]
     for code, population in figures.items():
-        if code in members and (isinstance(population, bool) or not isinstance(population, int) or population < 1):
+        if code in members and (isinstance(population, bool) or not isinstance(population, int) or not 1 <= population <= MAX_POPULATION):
             errors[f"figures.{code}"] = [_("Give the population as a positive whole number.")]
     missing = [code for code in members if code not in figures]
     if missing:

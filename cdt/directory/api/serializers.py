@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import CouncilBody, MemberState, Organisation, PopulationShare, PopulationYear, PresidencyTerm
+from cdt.directory.services import MAX_POPULATION
 
 
 class PopulationShareSerializer(json_fields.ModelSerializer):
@@ -35,7 +36,7 @@ class PopulationYearSerializer(json_fields.ModelSerializer):
 class PopulationYearEntrySerializer(serializers.Serializer):
     """The secretariat's entry of a year: every state's population, by Council code."""
 
-    figures = serializers.DictField(child=json_fields.IntegerField(min_value=1), allow_empty=False)
+    figures = serializers.DictField(child=json_fields.IntegerField(min_value=1, max_value=MAX_POPULATION), allow_empty=False)
     act = json_fields.CharField(required=False, allow_blank=True, default="", max_length=200)
     oj_reference = json_fields.CharField(required=False, allow_blank=True, default="", max_length=100)
     source = json_fields.CharField(required=False, allow_blank=True, default="", max_length=2000)
