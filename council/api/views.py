@@ -216,8 +216,10 @@ class WrittenProcedureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, vi
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = WrittenProcedureSerializer
-    queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by(
-        "deadline", "id"
+    queryset = (
+        WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body")
+        .prefetch_related("decision__legal_acts")
+        .order_by("deadline", "id")
     )
     filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["status", "kind", "case"]
