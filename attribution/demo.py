@@ -106,10 +106,10 @@ def demo_attribution(case, users, chair) -> None:
         by=users["delegate-ee"], deliberation=deliberation, number=3, text="Estonia stands with Germany and Poland."
     )
     deliberation = services.deliberation_refer(by=chair, deliberation=deliberation)
-    for state in MemberState.objects.all():
+    for state in MemberState.objects.current():
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
         council.position_set(by=own or chair, question=deliberation.question, member_state=state, value=PositionValue.SUPPORT)
-    council.decision_record(by=chair, question=deliberation.question, decided_on=datetime.date(2026, 11, 16))
+    council.decision_record(by=chair, question=deliberation.question)  # decided the day the question is put (the demo's today)
     deliberation = services.deliberation_conclude(
         by=chair,
         deliberation=deliberation,

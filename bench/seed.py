@@ -130,7 +130,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
     catalogue_ensure(apps)
     roles = role_groups_ensure()
     delegations = list(Organisation.objects.filter(kind=Organisation.Kind.DELEGATION).order_by("code"))
-    states = {ms.pk: ms for ms in MemberState.objects.all()}
+    states = {ms.pk: ms for ms in MemberState.objects.current()}
     secretariat = Organisation.objects.get(code="GSC")
     eeas = Organisation.objects.get(code="EEAS")
     siac = Organisation.objects.get(code="SIAC")

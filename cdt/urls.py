@@ -19,6 +19,7 @@ router.register("directory/member-states", directory_api.MemberStateViewSet, bas
 router.register("directory/council-bodies", directory_api.CouncilBodyViewSet, basename="council-body")
 router.register("directory/organisations", directory_api.OrganisationViewSet, basename="organisation")
 router.register("directory/presidency", directory_api.PresidencyTermViewSet, basename="presidency-term")
+router.register("directory/population-years", directory_api.PopulationYearViewSet, basename="population-year")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

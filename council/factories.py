@@ -23,7 +23,9 @@ def _positions(question: Question, create: bool, extracted: bool | None, **kwarg
     """Every Member State starts with "no position yet", as when the
     question is put (``positions=False``: no board)."""
     if create and extracted is not False:
-        Position.objects.bulk_create([Position(question=question, member_state=state) for state in MemberState.objects.all()])
+        Position.objects.bulk_create(
+            [Position(question=question, member_state=state) for state in MemberState.objects.members_on(question.put_on)]
+        )
 
 
 class QuestionFactory(DjangoModelFactory):

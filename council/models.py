@@ -110,7 +110,12 @@ class Question(FSMModelMixin, MarkedChild):
     body = models.ForeignKey(CouncilBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("deciding body"))
     status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     put_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    put_at = models.DateTimeField(_("put at"), auto_now_add=True)
+    put_on = models.DateField(
+        _("put on"),
+        default=timezone.localdate,
+        help_text=_("The day the question was put to the Council (a past day when the record is entered later)."),
+    )
+    put_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta(MarkedChild.Meta):
         ordering = ["-put_at", "-id"]

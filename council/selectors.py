@@ -4,15 +4,18 @@ cases the user may see (or items concerning no case)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case
+from cdt.directory.selectors import Population, PopulationFiguresMissing
 from cdt.security.access import visible_to
 from cdt.security.selectors import protected_get, protected_queryset
 
-from . import services, voting
+from . import outcomes, voting
 from .models import AgendaItem, Decision, Meeting, Position, Question, WrittenProcedure
 
 
@@ -52,27 +55,53 @@ def meeting_with_agenda(*, user, pk) -> Meeting:
 
 @dataclass(frozen=True)
 class Board:
-    """The positions board of a question: the 27 in protocol order, the
-    tally, population weights and the outcome under the question's rule."""
+    """The positions board of a question: its Member States in protocol
+    order, the tally and the outcome under the question's rule with the
+    population figures of its date when the rule needs them.
+
+    ``population`` is None when the rule does not need it (the outcome then
+    has no population figures: "not needed") or when the year is not
+    complete (``population_missing`` names it; the outcome then says so and
+    is pending, never computed on a false 0.00 %)."""
 
     question: Question
     positions: list[Position]
     outcome: voting.Outcome
-    shares: dict[int, object]
+    population: Population | None
+    population_missing: PopulationFiguresMissing | None
     silence_outcome: voting.Outcome | None
+    day: datetime.date
+
+    @property
+    def shares(self) -> dict[int, Decimal | None]:
+        """Member State id -> percent of the population of the question's states (when computed)."""
+        population = self.population
+        return {p.member_state_id: population.percent(p.member_state_id) if population else None for p in self.positions}
+
+    @property
+    def population_year(self) -> int | None:
+        return self.population.year if self.population is not None else None
+
+    @property
+    def population_missing_year(self) -> int | None:
+        return self.population_missing.year if self.population_missing is not None else None
 
     @property
     def rows(self):
-        return [(position, self.shares.get(position.member_state_id)) for position in self.positions]
+        shares = self.shares
+        return [(position, shares[position.member_state_id]) for position in self.positions]
 
 
 def question_board(question: Question, user=None) -> Board:
-    """Three queries whatever the number of states: positions, shares, and
-    the written procedure and decision (joined).
+    """Three queries whatever the number of states: positions, the written
+    procedure and decision (joined), and the figures when the rule needs them.
+
+    The figures are those of the decision's date, else of the open written
+    procedure's deadline, else of the day the question was put.
 
     With ``user`` (a reader who sees the question, hence its case): the
     decision and the written procedure count only if the reader is cleared
-    for them, so the board derives nothing (the year of the shares, the
+    for them, so the board derives nothing (the year of the figures, the
     silence outcome) from a child the reader may not see."""
     from django.utils import timezone
 
@@ -82,15 +111,27 @@ def question_board(question: Question, user=None) -> Board:
         cleared = int(user.effective_clearance()) if user.is_authenticated else -1
         decisions, procedures = decisions.filter(classification__lte=cleared), procedures.filter(classification__lte=cleared)
     decision = decisions.only("decided_on").first()
-    year = decision.decided_on.year if decision else timezone.localdate().year
-    shares = services.shares_for(year)
-    votes = services.votes_from(positions, shares)
-    procedure = procedures.only("kind").first()
-    silence = voting.silence_outcome(votes) if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE else None
+    procedure = procedures.only("kind", "deadline").first()
+    if decision is not None:
+        day = decision.decided_on
+    elif procedure is not None:
+        day = timezone.localtime(procedure.deadline).date()
+    else:
+        day = question.put_on
+    missing = None
+    try:
+        result, population = outcomes.outcome_on(positions, question.voting_rule, day)
+    except PopulationFiguresMissing as error:
+        missing, population = error, None
+        counts, _population = voting.tally([voting.Vote(p.member_state.code, None, voting.Stance(p.value)) for p in positions])
+        result = voting.Outcome(False, error.message, counts, None, pending=True)
+    silence = outcomes.silence_outcome(positions) if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE else None
     return Board(
         question=question,
         positions=positions,
-        outcome=voting.outcome(votes, voting.Rule(question.voting_rule)),
-        shares=shares,
+        outcome=result,
+        population=population,
+        population_missing=missing,
         silence_outcome=silence,
+        day=day,
     )

@@ -4,8 +4,8 @@ positions, decisions, written procedures and their closing."""
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case
-from cdt.directory.models import CouncilBody, MemberState, PopulationShare
-from cdt.directory.selectors import presidency_on
+from cdt.directory.models import CouncilBody, MemberState
+from cdt.directory.selectors import Population, population_on, presidency_on
 from cdt.security.access import visible_to
 from cdt.security.audit import audit_record
 from cdt.security.models import AuditEntry
@@ -26,9 +26,17 @@ from notifications.deadlines import deadline_set
 from notifications.models import DeadlineKind, EventKind
 from notifications.services import event_record
 
-from . import permissions, voting
+from . import dates, outcomes, permissions, voting
 from .legal_act_services import legal_acts_attach, legal_acts_check
-from .models import AgendaItem, Decision, LegalAct, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
+from .models import AgendaItem, Decision, LegalAct, Meeting, Position, Procedure, Question, WrittenProcedure
+from .position_services import position_set, positions_record
+
+__all__ = ["position_set", "positions_record"]  # re-exported: positions are written in council.position_services
+
+logger = logging.getLogger(__name__)
+
+#: The rules that always need the population figures.
+QUALIFIED_RULES = (voting.Rule.QUALIFIED_MAJORITY.value, voting.Rule.REINFORCED_QUALIFIED_MAJORITY.value)
 
 # --- Meetings ------------------------------------------------------------------
 
@@ -94,11 +102,24 @@ def agenda_item_record_outcome(*, by, item: AgendaItem, conclusions: str = "", f
 # --- Questions and positions ----------------------------------------------------------
 
 
-def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBody, classification: int | None = None) -> Question:
-    """Put a question to the Council for a case; every Member State starts
-    with "no position yet"."""
+def question_put(
+    *,
+    by,
+    case: Case,
+    text: str,
+    voting_rule: str,
+    body: CouncilBody,
+    classification: int | None = None,
+    put_on: datetime.date | None = None,
+) -> Question:
+    """Put a question to the Council for a case, on ``put_on`` (today by
+    default; a past day when the record is entered later, not before the
+    case was brought). Every Member State of that day starts with "no
+    position yet": the EU-28 before February 2020."""
     if not permissions.may_put_question(by):
         raise PermissionDenied(_("Only the chair and the secretariat put questions to the Council."))
+    put_on = put_on or timezone.localdate()
+    dates.check_day(put_on, field="put_on", case=case)
     with transaction.atomic():
         question = Question(
             case=case,
@@ -106,70 +127,19 @@ def question_put(*, by, case: Case, text: str, voting_rule: str, body: CouncilBo
             voting_rule=voting_rule,
             body=body,
             put_by=by,
+            put_on=put_on,
             classification=case.classification if classification is None else classification,
         )
         question.full_clean(exclude=["status"])  # the status is the machine's (and protected)
         question.save()
         bulk_create_with_history(
-            [Position(question=question, member_state=state) for state in MemberState.objects.all()], Position, default_user=by
+            [Position(question=question, member_state=state) for state in MemberState.objects.members_on(put_on)],
+            Position,
+            default_user=by,
         )
-        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk})
+        audit_record(action=AuditEntry.Action.CREATE, actor=by, target=question, details={"case": case.pk, "put_on": put_on.isoformat()})
         event_record(kind=EventKind.POSITION_REQUESTED, subject=question, actor=by, link=reverse("question-board-page", args=[question.pk]))
     return question
-
-
-def position_set(*, by, question: Question, member_state: MemberState, value: str, reserve: str = "", declaration: str = "") -> Position:
-    """Set a Member State's position. A delegate sets their own state's;
-    the chair and the secretariat may record any state's position as
-    stated orally in a meeting. Refused once the question is decided or its
-    written procedure's deadline has passed."""
-    own = permissions.may_set_position(by, member_state)
-    if not own and not permissions.may_record_oral_position(by):
-        raise PermissionDenied(_("Only a delegate of %(state)s sets its position.") % {"state": member_state.name})
-    if value not in PositionValue.values:
-        raise ValidationError({"value": _("Unknown position.")})
-    if value == PositionValue.CONSTRUCTIVE_ABSTENTION and not declaration.strip():
-        raise ValidationError({"declaration": _("A constructive abstention needs the formal declaration (Art. 31(1) TEU).")})
-    if value == PositionValue.SCRUTINY_RESERVE and reserve not in (Position.Reserve.PARLIAMENTARY, Position.Reserve.GENERAL):
-        raise ValidationError({"reserve": _("Say whether the scrutiny reserve is parliamentary or general.")})
-    with transaction.atomic():
-        question = Question.objects.select_for_update().get(pk=question.pk)
-        if not question.is_open:
-            raise ValidationError({"value": _("The question is decided: positions can no longer change.")})
-        procedure = WrittenProcedure.objects.filter(question=question, status=WrittenProcedure.Status.OPEN).first()
-        if procedure is not None and procedure.deadline <= timezone.now():
-            raise ValidationError({"value": _("The written procedure's deadline has passed.")})
-        position = Position.objects.select_for_update().get(question=question, member_state=member_state)
-        position.value = value
-        position.reserve = reserve if value == PositionValue.SCRUTINY_RESERVE else ""
-        position.declaration = declaration if value == PositionValue.CONSTRUCTIVE_ABSTENTION else ""
-        position.stated_orally = not own
-        position.recorded_by = by
-        position._history_user = by
-        position.save()
-    return position
-
-
-def shares_for(year: int) -> dict[int, Decimal]:
-    """Member State id -> population share in force in ``year`` (the latest
-    published at or before it), in one query."""
-    shares: dict[int, Decimal] = {}
-    for share in PopulationShare.objects.filter(year__lte=year).order_by("member_state_id", "-year"):
-        shares.setdefault(share.member_state_id, share.share_percent)
-    return shares
-
-
-def votes_from(positions, shares: dict[int, Decimal]) -> list[voting.Vote]:
-    return [voting.Vote(p.member_state.code, shares.get(p.member_state_id, Decimal(0)), voting.Stance(p.value)) for p in positions]
-
-
-def question_votes(question: Question, year: int | None = None, positions=None) -> list[voting.Vote]:
-    positions = list(positions if positions is not None else question.positions.select_related("member_state"))
-    return votes_from(positions, shares_for(year or timezone.localdate().year))
-
-
-def question_outcome(question: Question, year: int | None = None, positions=None) -> voting.Outcome:
-    return voting.outcome(question_votes(question, year, positions), voting.Rule(question.voting_rule))
 
 
 # --- Decisions ------------------------------------------------------------------------
@@ -184,14 +154,19 @@ def _decide(
     legal_act: str,
     decided_on: datetime.date,
     acts: list[LegalAct] | None = None,
+    population: Population | None = None,
 ) -> Decision:
     """Record the decision on ``question`` and move the question to decided
     through the workflow engine, in the caller's transaction: by ``by``
     after a meeting, or by the system (``by=None``) when a written
     procedure closes."""
     question = transition_run(obj=question, transition="decide", by=by, system=by is None).obj
+    positions = list(question.positions.select_related("member_state"))
     if result is None:  # in a meeting: the positions as they stand, read under the question's lock
-        result = question_outcome(question, decided_on.year)
+        try:
+            result, population = outcomes.outcome_on(positions, question.voting_rule, decided_on)
+        except outcomes.PopulationFiguresMissing as missing:
+            raise outcomes.figures_refused(missing, "decided_on") from missing
     decision = Decision(
         case=question.case,
         question=question,
@@ -200,11 +175,7 @@ def _decide(
         voting_rule=question.voting_rule,
         adopted=result.adopted,
         explanation=result.explanation,
-        tally={
-            "counts": result.counts,
-            "population": {k: str(v.quantize(Decimal("0.01"))) for k, v in result.population.items()},
-            "positions": {p.member_state.code: p.value for p in question.positions.select_related("member_state")},
-        },
+        tally=outcomes.tally_record(result, positions, population),
         legal_act=legal_act,
         decided_on=decided_on,
         recorded_by=by,
@@ -247,6 +218,9 @@ def decision_record(
     ``legal_acts`` (the acts it is published as) are written with it, or
     nothing is."""
     decided_on = decided_on or timezone.localdate()
+    dates.check_day(
+        decided_on, field="decided_on", case=question.case, not_before=question.put_on, not_before_label=_("the question was put")
+    )
     acts = legal_acts_check(legal_acts or [], decided_on=decided_on)
     with transaction.atomic():
         # The engine (inside _decide) locks the question and answers: 404, 409 if
@@ -277,7 +251,7 @@ def hr_act_record(
         raise PermissionDenied(_("HR discretionary acts are recorded by the EEAS or the secretariat."))
     if not explanation.strip():
         raise ValidationError({"explanation": _("Describe the act.")})
-    decided_on = decided_on or timezone.localdate()
+    decided_on = dates.check_day(decided_on or timezone.localdate(), field="decided_on", case=case)
     acts = legal_acts_check(legal_acts or [], decided_on=decided_on)
     with transaction.atomic():
         decision = Decision(
@@ -315,6 +289,12 @@ def written_procedure_open(
         raise ValidationError({"deadline": _("The deadline must be in the future.")})
     if kind not in WrittenProcedure.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of written procedure.")})
+    if kind == WrittenProcedure.Kind.ORDINARY and question.voting_rule in QUALIFIED_RULES:
+        # Closed on the figures of the deadline's year: refused now rather than stuck open then.
+        try:
+            population_on(timezone.localtime(deadline).date(), list(question.positions.values_list("member_state_id", flat=True)))
+        except outcomes.PopulationFiguresMissing as missing:
+            raise outcomes.figures_refused(missing, "deadline") from missing
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         if not question.is_open:
@@ -362,18 +342,28 @@ def written_procedures_close_due(*, now: datetime.datetime | None = None) -> int
             if procedure is None:
                 continue
             question = procedure.question
-            votes = question_votes(question, timezone.localtime(procedure.deadline).year)
+            day = timezone.localtime(procedure.deadline).date()
+            positions = list(question.positions.select_related("member_state"))
+            population = None
             if procedure.kind == WrittenProcedure.Kind.SILENCE:
-                result, kind = voting.silence_outcome(votes), Procedure.SILENCE
+                result, kind = outcomes.silence_outcome(positions), Procedure.SILENCE
             else:
-                result, kind = voting.outcome(votes, voting.Rule(question.voting_rule)), Procedure.WRITTEN
+                try:
+                    result, population = outcomes.outcome_on(positions, question.voting_rule, day)
+                except outcomes.PopulationFiguresMissing as missing:
+                    # Left open, not decided on a false count: it closes at the first run
+                    # after the secretariat has entered the year's figures.
+                    logger.warning("Written procedure %s not closed: %s", procedure.pk, missing.message)
+                    continue
+                kind = Procedure.WRITTEN
             decision = _decide(
                 question=question,
                 by=None,
                 procedure=kind,
                 result=result,
                 legal_act="",
-                decided_on=timezone.localtime(procedure.deadline).date(),
+                decided_on=day,
+                population=population,
             )
             # The system closes it (council.workflows: logged, audited, its event and reminder done).
             transition_run(obj=procedure, transition="close", by=None, system=True, decision=decision, at=now)

@@ -23,8 +23,16 @@ board, the API, decisions, written procedures and the workflow guard.
 
 In the majority rules only "support" counts in favour: an abstention, an
 objection, a reserve or no position is not a vote in favour.
-Percentages are computed against the sum of the shares of all the Member
-States given, so a published table that sums to 100.04% does not skew them.
+Percentages are computed against the sum of the weights of all the Member
+States given (absolute populations, or shares: a published table that sums
+to 100.04% does not skew them).
+
+Population is needed only by the qualified majorities and by a unanimity
+with a constructive abstention (``needs_population``). Otherwise the votes
+may carry no weight (``None``) and the outcome has no population figures
+(``Outcome.population is None``: "not needed", never a false 0.00%). A rule
+that needs population with a vote without weight raises
+``PopulationNeeded``: the caller finds the figures of the vote's date first.
 """
 
 from __future__ import annotations
@@ -51,10 +59,14 @@ class Rule(StrEnum):
     SIMPLE_MAJORITY = "simple_majority"
 
 
+class PopulationNeeded(ValueError):
+    """The rule needs population and a vote carries no weight."""
+
+
 @dataclass(frozen=True)
 class Vote:
     member_state: str
-    population_share: Decimal
+    population_share: Decimal | None  # the state's population (or share); None when the rule does not need it
     stance: Stance
 
 
@@ -63,8 +75,26 @@ class Outcome:
     adopted: bool
     explanation: str
     counts: dict[str, int] = field(default_factory=dict)
-    population: dict[str, Decimal] = field(default_factory=dict)  # percent of the EU population, by stance
+    #: percent of the EU population, by stance; None when the rule did not need population
+    population: dict[str, Decimal] | None = field(default_factory=dict)
     pending: bool = False  # not adopted *yet*: states still to express themselves or reserves outstanding
+
+
+def needs_population(stances, rule: Rule) -> bool:
+    """Whether ``rule`` needs the population figures for these stances:
+    the qualified majorities always; unanimity only with a constructive
+    abstention (its one-third-of-the-population test); a simple majority
+    and the silence procedure never."""
+    rule = Rule(rule)
+    if rule in (Rule.QUALIFIED_MAJORITY, Rule.REINFORCED_QUALIFIED_MAJORITY):
+        return True
+    return rule == Rule.UNANIMITY and any(Stance(stance) == Stance.CONSTRUCTIVE_ABSTENTION for stance in stances)
+
+
+def _weight(vote: Vote) -> Decimal:
+    if vote.population_share is None:
+        raise PopulationNeeded(vote.member_state)
+    return vote.population_share
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal:
@@ -79,13 +109,18 @@ def _states(n: int) -> str:
     return f"{n} state" if n == 1 else f"{n} states"
 
 
-def tally(votes: list[Vote]) -> tuple[dict[str, int], dict[str, Decimal]]:
-    total = sum((v.population_share for v in votes), Decimal(0))
+def tally(votes: list[Vote]) -> tuple[dict[str, int], dict[str, Decimal] | None]:
+    """Counts by stance, and population percentages by stance if every
+    vote carries a weight (None otherwise: not computed, not zero)."""
     counts = {stance.value: 0 for stance in Stance}
-    weights = {stance.value: Decimal(0) for stance in Stance}
     for vote in votes:
         counts[vote.stance.value] += 1
-        weights[vote.stance.value] += vote.population_share
+    if any(vote.population_share is None for vote in votes):
+        return counts, None
+    total = sum((_weight(v) for v in votes), Decimal(0))
+    weights = {stance.value: Decimal(0) for stance in Stance}
+    for vote in votes:
+        weights[vote.stance.value] += _weight(vote)
     return counts, {stance: _pct(weight, total) for stance, weight in weights.items()}
 
 
@@ -95,8 +130,10 @@ def outcome(votes: list[Vote], rule: Rule) -> Outcome:
         raise ValueError("no Member States")
     if len({v.member_state for v in votes}) != len(votes):
         raise ValueError("one vote per Member State")
-    counts, population = tally(votes)
     rule = Rule(rule)
+    if needs_population([v.stance for v in votes], rule) and any(v.population_share is None for v in votes):
+        raise PopulationNeeded(", ".join(v.member_state for v in votes if v.population_share is None))
+    counts, population = tally(votes)
     if rule == Rule.UNANIMITY:
         return _unanimity(votes, counts, population)
     if rule == Rule.SIMPLE_MAJORITY:
@@ -119,11 +156,9 @@ def _unanimity(votes, counts, population) -> Outcome:
     if objecting:
         return Outcome(False, f"not adopted: objection by {', '.join(objecting)}", counts, population)
     constructive = counts[Stance.CONSTRUCTIVE_ABSTENTION]
-    constructive_population = population[Stance.CONSTRUCTIVE_ABSTENTION]
-    # Compared on the raw shares, without dividing: "exactly one third" stays exact.
-    constructive_weight = sum((v.population_share for v in votes if v.stance == Stance.CONSTRUCTIVE_ABSTENTION), Decimal(0))
-    total_weight = sum((v.population_share for v in votes), Decimal(0))
-    if constructive * 3 >= len(votes) and constructive_weight * 3 >= total_weight:
+    if constructive and _blocked_by_constructive_abstention(votes, constructive):
+        assert population is not None  # needs_population: every vote has its weight
+        constructive_population = population[Stance.CONSTRUCTIVE_ABSTENTION]
         return Outcome(
             False,
             f"not adopted: constructive abstentions by {_states(constructive)}, {_fmt(constructive_population)} of population "
@@ -146,6 +181,15 @@ def _unanimity(votes, counts, population) -> Outcome:
     return Outcome(True, f"adopted unanimously: {_states(counts[Stance.SUPPORT])} in favour{detail}", counts, population)
 
 
+def _blocked_by_constructive_abstention(votes, constructive: int) -> bool:
+    """At least one third of the Member States comprising at least one third
+    of the population (Art. 31(1) TEU). Compared on the raw weights, without
+    dividing: "exactly one third" stays exact."""
+    constructive_weight = sum((_weight(v) for v in votes if v.stance == Stance.CONSTRUCTIVE_ABSTENTION), Decimal(0))
+    total_weight = sum((_weight(v) for v in votes), Decimal(0))
+    return constructive * 3 >= len(votes) and constructive_weight * 3 >= total_weight
+
+
 def _qualified(votes, counts, population, *, reinforced: bool) -> Outcome:
     members = len(votes)
     favour = counts[Stance.SUPPORT]
@@ -157,8 +201,8 @@ def _qualified(votes, counts, population, *, reinforced: bool) -> Outcome:
         needed = max(15 if members >= 27 else 0, math.ceil(Decimal("0.55") * members))
         name = "qualified majority"
     states_met = favour >= needed
-    favour_weight = sum((v.population_share for v in votes if v.stance == Stance.SUPPORT), Decimal(0))
-    population_met = favour_weight * 100 >= sum((v.population_share for v in votes), Decimal(0)) * 65
+    favour_weight = sum((_weight(v) for v in votes if v.stance == Stance.SUPPORT), Decimal(0))
+    population_met = favour_weight * 100 >= sum((_weight(v) for v in votes), Decimal(0)) * 65
     summary = f"{_states(favour)} in favour, {_fmt(favour_population)} of population"
     if states_met and population_met:
         return Outcome(True, f"adopted by {name}: {summary}", counts, population)

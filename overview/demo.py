@@ -326,7 +326,7 @@ def _council_decision(case: Case, chair: User, users: dict[str, User], *, text: 
     """A question decided unanimously in a meeting: the delegates set their
     own positions, the chair records the others as stated orally."""
     question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
-    for state in MemberState.objects.all():
+    for state in MemberState.objects.current():
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
         council.position_set(by=own or chair, question=question, member_state=state, value=PositionValue.SUPPORT)
     council.decision_record(by=chair, question=question, legal_act=legal_act)

@@ -47,7 +47,7 @@ def referred(cast, case, actors):
 
 
 def decide(cast, deliberation, value=PositionValue.SUPPORT):
-    for state in MemberState.objects.all():
+    for state in MemberState.objects.current():
         position_set(by=cast["chair"], question=deliberation.question, member_state=state, value=value)
     return decision_record(by=cast["chair"], question=deliberation.question)
 

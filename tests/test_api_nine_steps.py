@@ -81,7 +81,7 @@ class Cast:
         self.siac = ApiUser(user_make("siac-analyst", "SIAC", roles=(Role.SIAC_ANALYST,)))
         self.delegations = {
             state.code: ApiUser(user_make(f"hwpci-{state.code.lower()}", state.code))
-            for state in MemberState.objects.order_by("protocol_order")
+            for state in MemberState.objects.current().order_by("protocol_order")
         }
         term = presidency_on(TODAY())
         assert term is not None, "the Presidency calendar has no term for today: load the next years"
@@ -94,6 +94,18 @@ class Cast:
         # The threat-actor registry is reference data (the API reads it; the
         # secretariat's console and SIAC's STIX feed write it).
         self.actor = ThreatActor.objects.create(name="SANDWORM-TEST", kind=ThreatActor.Kind.STATE_SPONSORED, suspected_sponsor="State X")
+        self.secretariat = ApiUser(user_make("gsc-figures", "GSC", roles=(Role.SECRETARIAT,)))
+
+
+def this_years_figures(cast: Cast) -> None:
+    """The secretariat enters this year's population figures (a constructive
+    abstention is weighed on them): TEST figures, each state's 2025 share in
+    thousandths times 1,000 people, not the Council's table."""
+    figures = {
+        state.code: int(state.population_shares.get(year=2025).share_percent * 1000) * 1000
+        for state in MemberState.objects.members_on(TODAY())
+    }
+    cast.secretariat.put(f"directory/population-years/{TODAY().year}/", {"figures": figures, "source": "test figures"})
 
 
 @pytest.fixture
@@ -225,6 +237,7 @@ def coordinated_attribution(cast: Cast, case_id: int, assessment_id: int) -> dic
 def test_one_case_walks_the_nine_steps_over_the_api(cast):
     eeas, siac, chair, affected, delegations = cast.eeas, cast.siac, cast.chair, cast.affected, cast.delegations
     today = TODAY().isoformat()
+    this_years_figures(cast)
 
     # --- 1. Start discussions: the EEAS informs the Council by opening the case.
     case = eeas.post("cases/", {**NEW_CASE, "brought_on": today}, expect=201)

@@ -50,7 +50,7 @@ def state(code):
 
 
 def everyone(question, by, value=PositionValue.SUPPORT, **overrides):
-    for member_state in MemberState.objects.all():
+    for member_state in MemberState.objects.current():
         services.position_set(by=by, question=question, member_state=member_state, value=overrides.get(member_state.code, value))
 
 

@@ -19,7 +19,8 @@ from cdt.accounts.services import api_token_issue
 from cdt.directory.models import CouncilBody
 from cdt.security.models import AuditEntry
 from council import legal_acts, services
-from council.models import Decision, LegalAct, LegalActKind
+from council.choices import LegalActKind
+from council.models import Decision, LegalAct
 
 from .cases_support import walk_to
 

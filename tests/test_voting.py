@@ -195,3 +195,31 @@ def test_bad_input():
     with pytest.raises(ValueError):
         outcome([Vote("DE", Decimal(1), S), Vote("DE", Decimal(1), S)], Rule.UNANIMITY)
     assert isinstance(outcome(votes(), "unanimity"), Outcome)
+
+
+# --- Population only where the rule needs it ----------------------------------------
+
+
+def unweighted(default: Stance = S, **stances) -> list[Vote]:
+    return [Vote(code, None, Stance(stances.get(code, default))) for code in ORDER]
+
+
+def test_unanimity_without_constructive_abstention_needs_no_population():
+    from council.voting import needs_population
+
+    result = outcome(unweighted(MT=A), Rule.UNANIMITY)
+    assert result.adopted and result.population is None  # not computed: never a false 0.00 %
+    assert not needs_population([S, A, O], Rule.UNANIMITY) and not needs_population([C], Rule.SIMPLE_MAJORITY)
+    assert needs_population([S, C], Rule.UNANIMITY) and needs_population([S], Rule.QUALIFIED_MAJORITY)
+    assert silence_outcome(unweighted()).population is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "stances"),
+    [(Rule.UNANIMITY, {"MT": C}), (Rule.QUALIFIED_MAJORITY, {}), (Rule.REINFORCED_QUALIFIED_MAJORITY, {})],
+)
+def test_a_rule_needing_population_refuses_votes_without_weights(rule, stances):
+    from council.voting import PopulationNeeded
+
+    with pytest.raises(PopulationNeeded):
+        outcome(unweighted(**stances), rule)

@@ -244,7 +244,7 @@ class AttributionDeliberationViewSet(ProtectedViewSetMixin, mixins.CreateModelMi
         national = set(claims.values_list("member_state__code", flat=True))
         rows = [
             {"member_state": code, "position": positions.get(code), "national_attribution": code in national}
-            for code in MemberState.objects.order_by("protocol_order").values_list("code", flat=True)
+            for code in MemberState.objects.current().order_by("protocol_order").values_list("code", flat=True)
         ]
         return Response(PositionRowSerializer(rows, many=True, context=self.get_serializer_context()).data)
 

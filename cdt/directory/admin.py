@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CouncilBody, MemberState, Organisation, PopulationShare, PresidencyTerm
+from .models import CouncilBody, MemberState, Organisation, PopulationFigure, PopulationShare, PopulationYear, PresidencyTerm
 
 
 class PopulationShareInline(admin.TabularInline):
@@ -11,7 +11,7 @@ class PopulationShareInline(admin.TabularInline):
 
 @admin.register(MemberState)
 class MemberStateAdmin(admin.ModelAdmin):
-    list_display = ("protocol_order", "code", "name", "iso3166")
+    list_display = ("protocol_order", "code", "name", "iso3166", "member_from", "member_until")
     ordering = ["protocol_order"]
     search_fields = ("code", "name")
     inlines = [PopulationShareInline]
@@ -26,6 +26,34 @@ class PopulationShareAdmin(admin.ModelAdmin):
     list_select_related = ("member_state",)
     search_fields = ("member_state__code", "member_state__name")
     ordering = ["-year", "member_state__protocol_order"]
+
+
+class PopulationFigureInline(admin.TabularInline):
+    model = PopulationFigure
+    extra = 0
+    readonly_fields = ("member_state", "population")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PopulationYear)
+class PopulationYearAdmin(admin.ModelAdmin):
+    """Shown here; entered through the API (``PUT .../population-years/{year}/``),
+    which refuses an incomplete table."""
+
+    list_display = ("year", "complete", "act", "entered_by", "entered_at")
+    readonly_fields = ("year", "complete", "act", "oj_reference", "source", "entered_by", "entered_at")
+    inlines = [PopulationFigureInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CouncilBody)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,13 +19,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class MemberState(models.Model):
-    """One of the 27 Member States, in the Council's protocol order."""
+class MemberStateQuerySet(models.QuerySet):
+    def members_on(self, day: datetime.date) -> MemberStateQuerySet:
+        """The Member States of the Council on ``day``: the EU-28 until 31
+        January 2020 (the United Kingdom's withdrawal), the EU-27 after."""
+        return self.filter(
+            models.Q(member_from__isnull=True) | models.Q(member_from__lte=day),
+            models.Q(member_until__isnull=True) | models.Q(member_until__gte=day),
+        )
 
-    code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("Council code; EL for Greece."))
+    def current(self) -> MemberStateQuerySet:
+        """The Member States today: "the 27"."""
+        return self.members_on(timezone.localdate())
+
+
+class MemberState(models.Model):
+    """A Member State of the Union, in the Council's protocol order: the 27
+    and, for the records of its time, the United Kingdom (a member until
+    31 January 2020). "The Member States" of a question or a vote are those
+    on its date (``MemberState.objects.members_on(day)``); today's are
+    ``MemberState.objects.current()``."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("Council code; EL for Greece, UK for the United Kingdom."))
     iso3166 = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     protocol_order = models.PositiveSmallIntegerField(_("protocol order"), unique=True)
+    member_from = models.DateField(
+        _("member from"), null=True, blank=True, help_text=_("Empty: a member throughout the period CDT records (since 2017).")
+    )
+    member_until = models.DateField(_("member until"), null=True, blank=True, help_text=_("The last day of membership; empty: a member."))
+
+    objects = MemberStateQuerySet.as_manager()
 
     class Meta:
         ordering = ["protocol_order"]
@@ -36,6 +61,9 @@ class MemberState(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    def is_member_on(self, day: datetime.date) -> bool:
+        return (self.member_from is None or self.member_from <= day) and (self.member_until is None or day <= self.member_until)
 
     def population_share(self, year: int | None = None) -> Decimal | None:
         """The share (percent of EU population) in force in ``year``: the
@@ -68,6 +96,53 @@ class PopulationShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_state.code} {self.year}: {self.share_percent}%"
+
+
+class PopulationYear(models.Model):
+    """The population figures the Council uses in one calendar year (Rules
+    of Procedure art. 11(6) and Annex III, replaced each year by a Council
+    Decision): whether CDT holds them complete, the act and the source. A
+    vote whose rule needs population is computed only in a complete year.
+
+    The figures are absolute populations (``PopulationFigure``) or, for a
+    year known only as percentages (2025, ``member_states.csv``), the
+    ``PopulationShare`` rows of that year."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    complete = models.BooleanField(
+        _("complete"), default=False, help_text=_("Every state that was a member during the year has its figure.")
+    )
+    act = models.CharField(_("act"), max_length=200, blank=True, help_text=_("e.g. Council Decision (EU, Euratom) 2017/2461"))
+    oj_reference = models.CharField(_("Official Journal reference"), max_length=100, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("population figures of a year")
+        verbose_name_plural = _("population figures by year")
+
+    def __str__(self) -> str:
+        return f"{self.year} ({_('complete') if self.complete else _('incomplete')})"
+
+
+class PopulationFigure(models.Model):
+    """A Member State's population in a year's table (Annex III)."""
+
+    year = models.ForeignKey(PopulationYear, on_delete=models.CASCADE, related_name="figures", verbose_name=_("year"))
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="population_figures")
+    population = models.PositiveBigIntegerField(_("population"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["year", "member_state__protocol_order"]
+        constraints = [models.UniqueConstraint(fields=["year", "member_state"], name="one_population_figure_per_state_and_year")]
+        verbose_name = _("population figure")
+
+    def __str__(self) -> str:
+        return f"{self.member_state.code} {self.year.year}: {self.population}"
 
 
 class CouncilBody(models.Model):

@@ -151,6 +151,72 @@ def hwpci_distribution_set(apps, codes: list[str] | None = None) -> int:
     return rows.filter(models.Q(kind="delegation") | models.Q(code__in=HWPCI_DISTRIBUTION_CODES)).update(in_hwpci_distribution=True)
 
 
+#: Former Member States, for the records of their time: (code, ISO 3166, name, protocol order, last day).
+FORMER_MEMBER_STATES = [("UK", "GB", "United Kingdom", 28, datetime.date(2020, 1, 31))]
+
+#: The years whose figures CDT holds complete, with their act and source. 2018: the
+#: EU-28 table from ``population_by_year.csv`` (a secondary source, not checked
+#: against the Official Journal); 2025: the shares of ``member_states.csv``.
+#: Every other year is incomplete until the secretariat enters it.
+POPULATION_YEARS = {
+    2018: {
+        "act": "Council Decision (EU, Euratom) 2017/2461",
+        "oj_reference": "OJ L 348, 29.12.2017, p. 36",
+        "source": "UNVERIFIED secondary source (powerindices EU28POP list, Eurostat 1 January 2017 values); "
+        "not checked against the Official Journal table (CELEX 32017D2461, Annex III).",
+    },
+    POPULATION_YEAR: {
+        "act": "",
+        "oj_reference": "",
+        "source": "Council population shares for 2025 (member_states.csv, total 451,028,881 on 1 January 2024); "
+        "percentages only, the act not identified.",
+    },
+}
+
+
+def population_rows() -> list[dict[str, str]]:
+    """The absolute figures of complete years (``population_by_year.csv``), without the EU totals."""
+    with (DATA_DIR / "population_by_year.csv").open(encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle) if row["member_state_code"] != "EU"]
+
+
+def _registry_has(apps, model: str) -> bool:
+    try:
+        apps.get_model("directory", model)
+    except LookupError:
+        return False
+    return True
+
+
+def load_membership_and_population(apps) -> dict[str, int]:
+    """The former Member States and the population years CDT holds
+    complete; creates only what is missing. Used by the
+    ``0004_membership_dates_and_population_years`` migration and by
+    :func:`load_reference_data` once those tables exist."""
+    MemberState = apps.get_model("directory", "MemberState")
+    PopulationYear = apps.get_model("directory", "PopulationYear")
+    PopulationFigure = apps.get_model("directory", "PopulationFigure")
+    created = {"former_member_states": 0, "population_years": 0, "population_figures": 0}
+    for code, iso3166, name, order, until in FORMER_MEMBER_STATES:
+        _, made = MemberState.objects.get_or_create(
+            code=code, defaults={"iso3166": iso3166, "name": name, "protocol_order": order, "member_until": until}
+        )
+        created["former_member_states"] += made
+    states = {state.code: state for state in MemberState.objects.all()}
+    figures: dict[int, list[dict[str, str]]] = {}
+    for row in population_rows():
+        figures.setdefault(int(row["voting_year"]), []).append(row)
+    for year, spec in POPULATION_YEARS.items():
+        record, made = PopulationYear.objects.get_or_create(year=year, defaults={**spec, "complete": True})
+        created["population_years"] += made
+        if not made:
+            continue  # the secretariat's entry stands
+        for row in figures.get(year, []):
+            PopulationFigure.objects.create(year=record, member_state=states[row["member_state_code"]], population=int(row["population"]))
+            created["population_figures"] += 1
+    return created
+
+
 def load_reference_data(apps) -> dict[str, int]:
     """Create the missing reference rows; return how many of each were created.
 
@@ -217,4 +283,6 @@ def load_reference_data(apps) -> dict[str, int]:
         if not PresidencyTerm.objects.filter(starts_on=starts_on).exists():
             PresidencyTerm.objects.create(member_state=states[code], starts_on=starts_on, ends_on=ends_on)
             created["presidency_terms"] += 1
+    if _registry_has(apps, "PopulationYear"):  # not inside 0002, before the tables exist
+        created.update(load_membership_and_population(apps))
     return created

@@ -12,7 +12,7 @@ from .models import Organisation
 @declare_access(AUTHENTICATED)
 def directory_index(request):
     year = timezone.localdate().year
-    states = list(selectors.member_state_list())
+    states = list(selectors.member_state_list().current())
     rows = []
     for state in states:
         shares = [share for share in state.population_shares.all() if share.year <= year]

@@ -60,7 +60,11 @@ class OutcomeSerializer(serializers.Serializer):
     pending = json_fields.BooleanField()
     explanation = json_fields.CharField()
     counts = serializers.DictField(child=json_fields.IntegerField())
-    population = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2))
+    population = serializers.DictField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=2),
+        allow_null=True,
+        help_text="Percent of the population by stance; null when the rule did not need population (or the year's figures are missing).",
+    )
 
 
 class AgendaItemSerializer(json_fields.ModelSerializer):
@@ -94,8 +98,21 @@ class QuestionSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ("id", "case", "case_reference", "text", "voting_rule", "body", "classification", "status", "put_by", "put_at")
+        fields = (
+            "id",
+            "case",
+            "case_reference",
+            "text",
+            "voting_rule",
+            "body",
+            "classification",
+            "status",
+            "put_by",
+            "put_on",
+            "put_at",
+        )
         read_only_fields = ("status", "put_at")
+        extra_kwargs = {"put_on": {"required": False, "help_text": "The day the question was put (default today; not in the future)."}}
 
 
 class PositionSerializer(json_fields.ModelSerializer):
@@ -113,9 +130,30 @@ class PositionSerializer(json_fields.ModelSerializer):
 class PositionsBoardSerializer(serializers.Serializer):
     question = json_fields.IntegerField(source="question.pk")
     voting_rule = json_fields.CharField(source="question.voting_rule")
+    day = serializers.DateField(help_text="The day whose population figures apply: the decision's, the deadline's or the question's.")
+    population_year = json_fields.IntegerField(allow_null=True, help_text="The year of the figures used; null if none were needed.")
+    population_missing_year = json_fields.IntegerField(
+        allow_null=True, help_text="The year whose complete figures the rule needs and CDT lacks."
+    )
     positions = PositionSerializer(many=True)
     outcome = OutcomeSerializer()
     silence_outcome = OutcomeSerializer(allow_null=True)
+
+
+class PositionEntrySerializer(serializers.Serializer):
+    """One state's position in a tour de table."""
+
+    member_state = json_fields.CharField(max_length=2, help_text="Council code (EL for Greece).")
+    value = serializers.ChoiceField(choices=PositionValue.choices)
+    reserve = serializers.ChoiceField(choices=Position.Reserve.choices, required=False, allow_blank=True, default="")
+    declaration = json_fields.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class TourDeTableSerializer(FlatListErrorsMixin, serializers.Serializer):
+    """A tour de table: the positions stated in a meeting, each state at most once."""
+
+    flat_lists = ("positions",)
+    positions = PositionEntrySerializer(many=True, allow_empty=False)
 
 
 class LegalActSerializer(json_fields.ModelSerializer):

@@ -3,6 +3,7 @@ decisions, written procedures."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -19,7 +20,7 @@ from cdt.directory.models import MemberState
 from cdt.security.access import visible_to
 from cdt.security.api import ProtectedViewSetMixin
 
-from .. import legal_act_services, selectors, services
+from .. import legal_act_services, permissions, selectors, services
 from ..models import Decision, Procedure, Question, WrittenProcedure
 from .serializers import (
     AgendaItemSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     PositionsBoardSerializer,
     PositionSerializer,
     QuestionSerializer,
+    TourDeTableSerializer,
     WrittenProcedureSerializer,
 )
 
@@ -113,11 +115,26 @@ class QuestionViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         visible_case(self.request.user, data["case"])
         serializer.instance = services.question_put(by=self.request.user, **data)
 
-    @extend_schema(responses=PositionsBoardSerializer)
-    @action(detail=True, methods=["get"], url_path="positions")
+    @extend_schema(methods=["get"], responses=PositionsBoardSerializer)
+    @extend_schema(methods=["post"], request=TourDeTableSerializer, responses=PositionsBoardSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="positions")
     def positions(self, request, pk=None):
-        """The positions board: the 27 in protocol order, the tally and the outcome under the question's rule."""
-        return Response(PositionsBoardSerializer(selectors.question_board(self.get_object())).data)
+        """GET: the positions board: the Member States of the question in
+        protocol order, the tally and the outcome under the question's rule
+        with the population figures of its date.
+
+        POST: a tour de table: the positions stated in a meeting, recorded
+        by the chair or the secretariat in one call (all or nothing; each
+        state at most once; errors named ``positions[i].field``); answers
+        with the updated board."""
+        question = self.get_object()
+        if request.method == "POST":
+            if not permissions.may_record_oral_position(request.user):  # the role before the body
+                raise PermissionDenied("Only the chair and the secretariat record a tour de table.")
+            body = TourDeTableSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.positions_record(by=request.user, question=question, positions=body.validated_data["positions"])
+        return Response(PositionsBoardSerializer(selectors.question_board(question, request.user)).data)
 
     @extend_schema(request=PositionSerializer, responses=PositionSerializer)
     @action(detail=True, methods=["put"], url_path=r"positions/(?P<member_state>[A-Z]{2})")
@@ -199,8 +216,10 @@ class WrittenProcedureViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, vi
 
     permission_classes = AUTHENTICATED_WITH_SCOPE
     serializer_class = WrittenProcedureSerializer
-    queryset = WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body").order_by(
-        "deadline", "id"
+    queryset = (
+        WrittenProcedure.objects.select_related("case", "question", "decision", "decision__case", "decision__body")
+        .prefetch_related("decision__legal_acts")
+        .order_by("deadline", "id")
     )
     filter_backends = [StrictFilterBackend, RestrictedSearchFilter]
     filterset_fields = ["status", "kind", "case"]
