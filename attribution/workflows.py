@@ -96,6 +96,7 @@ class DeliberationWorkflow(AttributionWorkflow):
             text=text
             or _("Coordinated political attribution at EU level of the activity in case %(ref)s") % {"ref": deliberation.case.reference},
             classification=deliberation.classification,
+            put_on=given.get("on"),  # the question is put the day the deliberation is referred
         )
 
     @staticmethod

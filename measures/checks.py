@@ -53,7 +53,11 @@ def supported_escalation(case, user=None) -> tuple[int, str]:
 
 
 def escalation_warning(case, measure_type: MeasureType) -> str:
-    """Empty when proportionate; else the reason, for the chair to weigh."""
+    """Empty when proportionate; else the reason, for the chair to weigh.
+    A horizontal act (the framework, its prolongation) responds to no single
+    activity: there is nothing whose scale principle 5 would weigh."""
+    if case.is_horizontal:
+        return ""
     level, basis = supported_escalation(case)
     if measure_type.escalation_level <= level:
         return ""

@@ -15,11 +15,13 @@ the acts, dates and actors are the public record's.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 import pytest
 
 from awareness.models import ThreatActor
+from cases.models import DIMENSIONS
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState
 from cdt.directory.selectors import presidency_on
@@ -135,7 +137,7 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     )
     case_id = case["id"]
     assert case["first_seen"] == "2017-05"
-    siac.post(
+    assessment = siac.post(
         "assessments/",
         {
             "kind": "written",
@@ -153,6 +155,12 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     step = lambda name, on, **body: chair.post(f"cases/{case_id}/transitions/{name}/", {"on": on, **body})  # noqa: E731
     step("share_awareness", "2020-05-14")
     step("explore_response", "2020-05-20")
+    # Principle 5: the seven dimensions, high enough for a listing (escalation level 8).
+    eeas.post(
+        f"cases/{case_id}/proportionality/",
+        {**dict.fromkeys(DIMENSIONS, 4), **{f"{d}_rationale": "Four campaigns." for d in DIMENSIONS}},
+        expect=201,
+    )
     note = eeas.post(
         "options-notes/",
         {"case": case_id, "title": "Options: restrictive measures", "content": {"situation": "Four campaigns.", "options": []}},
@@ -166,7 +174,15 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     for actor in ids:
         siac.post(
             "attribution-claims/",
-            {"case": case_id, "actor": actor, "basis": "technical", "claim_type": "technical", "confidence": "high", "made_on": "2020-06-03"},
+            {
+                "case": case_id,
+                "actor": actor,
+                "basis": "technical",
+                "claim_type": "technical",
+                "confidence": "high",
+                "made_on": "2020-06-03",
+                "assessments": [assessment["id"]],
+            },
             expect=201,
         )
     deliberation = eeas.post("attribution-deliberations/", {"case": case_id, "options_considered": ["designation"]}, expect=201)
@@ -221,8 +237,11 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
 
     client.force_login(reader.user)
     page = client.get(f"/cases/{case_id}/").content.decode()
-    for expected in ("2020/1127", "2020/1125", "Main Centre for Special Technologies", "May 2017", 'datetime="2020-07-30"'):
+    for expected in ("2020/1127", "2020/1125", "May 2017", 'datetime="2020-07-30"'):
         assert expected in page, expected
+    listing_page = client.get(f"/measures/{measure['id']}/").content.decode()
+    for entry in LISTING["entries"]:
+        assert entry["name"] in listing_page, entry["name"]
     for actor in actors:
         dossier = client.get(f"/awareness/actors/{actor.pk}/").content.decode()
         assert "2020/1127" in dossier or case["reference"] in dossier
@@ -234,10 +253,10 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     figures = reader.get("figures/")
     taken = {(row["year"], row["measure_type_slug"]): row["count"] for row in figures["measures_taken"]}
     assert taken[(2020, "cyber-sanctions-listing")] == 1
-    assert {row["name"]: row["count"] for row in figures["measures_by_actor"]} == dict.fromkeys(ACTORS, 1)
+    assert {row["actor_name"]: row["count"] for row in figures["measures_by_actor"]} == dict.fromkeys(ACTORS, 1)
 
     for actor in actors:
-        bundle = reader.get(f"threat-actors/{actor.pk}/stix/")
+        bundle = json.loads(reader.get(f"threat-actors/{actor.pk}/stix/"))  # application/stix+json
         reports = [o for o in bundle["objects"] if o["type"] == "report" and "eu-attribution" in o.get("labels", [])]
         assert reports and "designation" in reports[0]["labels"], bundle
 
@@ -273,13 +292,24 @@ def test_the_framework_prolongation_is_a_horizontal_act(world, client):
         step(name, on)
     measure = chair.post(
         "measures/",
-        {"case": case_id, "measure_type": "sanctions-regime-prolongation", "description": "Prolong by one year.", "proposed_on": "2020-04-28"},
+        {
+            "case": case_id,
+            "measure_type": "sanctions-regime-prolongation",
+            "description": "Prolong by one year.",
+            "proposed_on": "2020-04-28",
+        },
         expect=201,
     )
     chair.post(f"measures/{measure['id']}/record/", {"steps": [{"transition": "select", "on": "2020-04-28"}]})
     question = chair.post(
         "questions/",
-        {"case": case_id, "text": "Prolong Decision (CFSP) 2019/797.", "voting_rule": "unanimity", "body": "COUNCIL", "put_on": "2020-05-05"},
+        {
+            "case": case_id,
+            "text": "Prolong Decision (CFSP) 2019/797.",
+            "voting_rule": "unanimity",
+            "body": "COUNCIL",
+            "put_on": "2020-05-05",
+        },
         expect=201,
     )
     step("refer_for_decision", "2020-05-05")
@@ -290,7 +320,16 @@ def test_the_framework_prolongation_is_a_horizontal_act(world, client):
     assert any("legal act" in guard for guard in refused["guards"]), refused
     chair.patch(
         f"decisions/{decision['id']}/",
-        {"legal_acts": [{"kind": "council_decision_cfsp", "number": "2020/651", "oj_reference": "OJ L 153, 15.5.2020, p. 4", "adopted_on": "2020-05-14"}]},
+        {
+            "legal_acts": [
+                {
+                    "kind": "council_decision_cfsp",
+                    "number": "2020/651",
+                    "oj_reference": "OJ L 153, 15.5.2020, p. 4",
+                    "adopted_on": "2020-05-14",
+                }
+            ]
+        },
     )
     chair.post(
         f"measures/{measure['id']}/record/",

@@ -13,7 +13,7 @@ def backfill_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("council", "0004_decision_legal_acts"),
+        ("council", "0005_question_put_on"),
     ]
 
     operations = [
