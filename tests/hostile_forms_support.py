@@ -180,7 +180,9 @@ def _evaluation_field(name):
 
 
 PLAN_IDS = {
-    "partners": Ids(valid=lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("EEAS")),  # the EEAS: an EU body, not a partner
+    "partners": Ids(
+        valid=lambda w: [str(Organisation.objects.get(code="US").pk)], invisible=_org("EEAS")
+    ),  # the EEAS: an EU body, not a partner
     "measures": Ids(valid=lambda w: [str(w.measure_proposed.pk)], invisible=_pk("hidden_measure")),
     "statement": Ids(valid=_pk("statement_draft"), invisible=_pk("hidden_statement")),
 }
