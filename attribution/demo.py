@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from cdt.directory.models import MemberState, Organisation
 from council import services as council
 from council.models import PositionValue
@@ -114,7 +116,6 @@ def demo_attribution(case, users, chair) -> None:
         by=chair,
         deliberation=deliberation,
         outcome="with_partners",
-        on=datetime.date(2026, 11, 16),
         actors=[actor],
         partners=list(Organisation.objects.filter(code__in=["GB", "US", "CA"])),
         summary="Coordinated political attribution at EU level, by a declaration of the High Representative on behalf of the EU, "
@@ -135,11 +136,11 @@ def demo_attribution(case, users, chair) -> None:
     )
     statement = drafts.note_transition(by=eeas, note=statement, transition="submit")
     statement = drafts.note_transition(
-        by=eeas, note=statement, transition="publish", decision=deliberation.decision, on=datetime.date(2026, 11, 18)
+        by=eeas, note=statement, transition="publish", decision=deliberation.decision, on=timezone.localdate()
     )
     for code in ("AL", "BA", "GE", "MD", "ME", "MK", "UA", "IS", "LI", "NO"):
         services.alignment_record(
-            by=eeas, statement=statement, country=Organisation.objects.get(code=code), aligned_on=datetime.date(2026, 11, 19)
+            by=eeas, statement=statement, country=Organisation.objects.get(code=code), aligned_on=timezone.localdate()
         )
     plan = services.plan_create(
         by=eeas,

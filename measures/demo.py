@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from awareness.models import ThreatActor
 from cdt.directory.models import Organisation
 from cdt.security.markings import Classification, Tlp
@@ -58,7 +60,7 @@ def demo_measures_implement(case, users, chair) -> None:
     for measure in case.measures.filter(state="selected"):
         services.measure_transition(by=chair, measure=measure, transition="agree", decision=decision)
         services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="start_implementation", implementing_actor=eeas)
-        done_on = datetime.date(2026, 8, 14) if measure.measure_type.slug == "demarche" else decision.decided_on
+        done_on = timezone.localdate()  # its earlier steps are taken today: steps are entered in order
         services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="complete", on=done_on)
 
 

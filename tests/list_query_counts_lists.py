@@ -104,6 +104,7 @@ UNPAGED_LISTS = {
 #: Lists that are not lists of growing rows (or not the product's).
 EXEMPT = {
     "member-state-list": "the 27 Member States, fixed by the Treaties (reference data, not paginated)",
+    "population-year-list": "one row per year the Council published figures for (2000 to 2100 at most), figures prefetched",
     "test-dossier-list": "the test-only protected model of tests/testapp, not a product list",
 }
 

@@ -134,8 +134,8 @@ def test_a_territorial_outcome_covers_the_actors_but_attributes_nothing_to_the_s
     assert body["attributed_actors"] == [actor.pk]
     deliberation = AttributionDeliberation.objects.get(case=case)
     assert deliberation.attributes and not deliberation.attributes_to_state
-    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), actor) is None
-    assert "attribution to a State" in attribution_gap(case, MeasureType.objects.get(slug="sectoral-sanctions"), actor)
+    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), [actor]) is None
+    assert "attribution to a State" in attribution_gap(case, MeasureType.objects.get(slug="sectoral-sanctions"), [actor])
     page = signed_in["delegate"].get(reverse("deliberation-page", args=[deliberation.pk]))
     assert "Activity emanating from the territory of China" in page.content.decode()
     published_over_api(signed_in, case, deliberation.pk)
@@ -171,7 +171,7 @@ def test_a_coordinated_attribution_with_member_states_alongside_and_ukraine(cast
     assert sorted(done.json()["member_states_alongside"]) == ["DE", "FR"]
     deliberation = AttributionDeliberation.objects.get(case=case)
     assert deliberation.attributes_to_state
-    assert attribution_gap(case, MeasureType.objects.get(slug="sectoral-sanctions"), actor) is None
+    assert attribution_gap(case, MeasureType.objects.get(slug="sectoral-sanctions"), [actor]) is None
     read = signed_in["delegate"].get(f"{base}/").json()
     assert sorted(read["member_states_alongside"]) == ["DE", "FR"] and read["outcome"] == "coordinated"
     page = signed_in["delegate"].get(reverse("deliberation-page", args=[deliberation.pk])).content.decode()
@@ -204,8 +204,8 @@ def test_designations_in_a_legal_act_attribute_to_the_designated_actors(cast, si
     Decision.objects.filter(case=case).update(legal_act="Council Implementing Regulation (EU) 2020/1125")
     done = post(signed_in["chair"], f"{base}/transitions/conclude/", body)
     assert done.status_code == 200 and done.json()["outcome"] == "designation", done.content
-    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), actor) is None
-    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), other) is not None  # not designated
+    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), [actor]) is None
+    assert attribution_gap(case, MeasureType.objects.get(slug="cyber-sanctions-listing"), [other]) is not None  # not designated
     published_over_api(signed_in, case, done.json()["id"], on="2020-07-30")
     [report] = stix_reports(signed_in["delegate"], actor)
     assert "designation" in report["labels"] and report["published"] == "2020-07-30T00:00:00Z"

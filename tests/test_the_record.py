@@ -350,3 +350,103 @@ def test_the_framework_prolongation_is_a_horizontal_act(world, client):
     client.force_login(reader.user)
     page = client.get(f"/cases/{case_id}/").content.decode()
     assert "2020/651" in page and "Horizontal act" in page
+
+
+def test_a_solidarity_declaration_with_a_partner(world, client):
+    """September 2022: the HR declares, on behalf of the EU, its solidarity
+    with Albania (a candidate country) after the cyber-attack on its public
+    services. A partner's request, a declaration naming the partner, no
+    attribution."""
+    people, _actors, calls = world
+    chair, eeas, siac = people["chair"], people["eeas"], people["siac"]
+    unclassified = {"classification": "UNCLASSIFIED", "limite": False, "tlp": "CLEAR", "releasable_to_all": True}
+    case = eeas.post(
+        "cases/",
+        {
+            "kind": "partner_request",
+            "title": "Cyber-attack against Albania's public services",
+            "summary": "Albania asks for the EU's solidarity and support.",
+            "brought_by": "EEAS",
+            "brought_on": "2022-09-08",
+            "first_seen": "2022-07",
+            **unclassified,
+        },
+        expect=201,
+    )
+    case_id = case["id"]
+    siac.post(
+        "assessments/",
+        {
+            "kind": "written",
+            "title": "Attack on e-Albania",
+            "body": "Wiper and ransomware.",
+            "cases": [case_id],
+            "shared_with_all_delegations": True,
+            **unclassified,
+        },
+        expect=201,
+    )
+    step = lambda name, on: chair.post(f"cases/{case_id}/transitions/{name}/", {"on": on})  # noqa: E731
+    step("share_awareness", "2022-09-08")
+    step("explore_response", "2022-09-08")
+    note = eeas.post(
+        "options-notes/", {"case": case_id, "title": "Options: solidarity with Albania", "content": {"options": []}}, expect=201
+    )
+    eeas.post(f"options-notes/{note['id']}/transitions/circulate/", {"on": "2022-09-08"})
+    eeas.post(f"options-notes/{note['id']}/transitions/submit/", {"on": "2022-09-08"})
+    step("open_deliberation", "2022-09-08")
+    measure = chair.post(
+        "measures/",
+        {
+            "case": case_id,
+            "measure_type": "solidarity-statement",
+            "description": "HR declaration of solidarity.",
+            "proposed_on": "2022-09-08",
+        },
+        expect=201,
+    )
+    chair.post(f"measures/{measure['id']}/record/", {"steps": [{"transition": "select", "on": "2022-09-08"}]})
+    question = chair.post(
+        "questions/",
+        {"case": case_id, "text": "Agree the declaration.", "voting_rule": "unanimity", "body": "COUNCIL", "put_on": "2022-09-08"},
+        expect=201,
+    )
+    step("refer_for_decision", "2022-09-08")
+    tour_de_table(chair, question["id"], members_on("2022-09-08"))
+    decision = chair.post("decisions/", {"question": question["id"], "decided_on": "2022-09-09"}, expect=201)
+    assert decision["tally"]["population"] is None  # unanimity without abstention: no population needed, no false 0.00 %
+    statement = eeas.post(
+        "statements/",
+        {
+            "case": case_id,
+            "title": "Declaration by the High Representative on behalf of the EU on the cyber-attack against Albania",
+            "statement_type": "hr_declaration",
+            "partners": ["AL"],
+            "content": {"text": "The EU and its Member States express their solidarity with Albania."},
+        },
+        expect=201,
+    )
+    eeas.post(f"statements/{statement['id']}/transitions/submit/", {"on": "2022-09-09"})
+    eeas.post(f"statements/{statement['id']}/transitions/publish/", {"decision": decision["id"], "on": "2022-09-10"})
+    chair.post(
+        f"measures/{measure['id']}/record/",
+        {
+            "steps": [
+                {"transition": "agree", "decision": decision["id"], "on": "2022-09-09"},
+                {"transition": "start_implementation", "implementing_actor": "EEAS", "on": "2022-09-10"},
+                {"transition": "complete", "on": "2022-09-10"},
+            ]
+        },
+    )
+    step("implement", "2022-09-10")
+    assert len(calls) <= 30, calls
+
+    reader = people["reader"]
+    read = reader.get(f"statements/{statement['id']}/")
+    assert read["partners"] == ["AL"] and read["published_on"] == "2022-09-10" and read["status"] == "published"
+    taken = {(row["year"], row["measure_type_slug"]): row["count"] for row in reader.get("figures/")["measures_taken"]}
+    assert taken[(2022, "solidarity-statement")] == 1
+    client.force_login(reader.user)
+    page = client.get(f"/cases/{case_id}/").content.decode()
+    assert "Declaration by the High Representative on behalf of the EU on the cyber-attack against Albania" in page
+    assert "July 2022" in page and 'datetime="2022-09-10"' in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cases.models import Case
 from cdt.security.markings import Classification
@@ -181,7 +182,7 @@ def test_the_creator_of_a_decision_sees_its_question(signed_in, cast, open_case)
             "procedure": "meeting",
             "adopted": True,
             "explanation": "Adopted.",
-            "decided_on": "2026-11-25",
+            "decided_on": timezone.localdate().isoformat(),
         },
         content_type="application/json",
     )

@@ -46,6 +46,13 @@ class Distribution(models.TextChoices):
     WITH_CASES = "with_cases", _("With the cases it informs")
 
 
+def tlp_names() -> list[str]:
+    """The TLP levels as the API names them ("AMBER_STRICT"): the choice set
+    of the schema's TlpEnum, shared by every TLP field (a case's, a feed
+    client's default)."""
+    return [member.name for member in Tlp]
+
+
 def classification_names() -> list[str]:
     """The classifications as the API names them ("RESTREINT_UE"): the
     choice set of the schema's ClassificationEnum (drf-spectacular's

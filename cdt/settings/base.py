@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
         "ClassificationEnum": "cdt.security.markings.classification_names",
+        "TlpEnum": "cdt.security.markings.tlp_names",
         "AttributionOptionEnum": "attribution.choices.AttributionOption",
         "DistributionEnum": "cdt.security.markings.Distribution",
         "CaseDistributionEnum": ["hwpci", "restricted"],

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
@@ -295,6 +296,7 @@ class ModelSerializer(serializers.ModelSerializer):
         return super().many_init(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "nullable": True, "example": "2017-05"})
 class PartialDateField(serializers.Field):
     """A date that may be known to the month only (``YYYY-MM``), kept in two
     model fields: the date (first of the month) and its precision
