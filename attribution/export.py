@@ -50,6 +50,8 @@ def published_attributions(actor, user) -> list[dict]:
                 deliberation__status=DeliberationStatus.CONCLUDED,
                 deliberation__outcome__in=ATTRIBUTING_OPTIONS,
                 deliberation__attributed_actors=actor,
+                # The deliberation's outcome, partners and States go out with the statement: only if the user sees it too.
+                deliberation__in=protected_queryset(AttributionDeliberation.objects.all(), user).values("pk"),
             ),
             user,
         )

@@ -88,6 +88,15 @@ class DeliberationWorkflow(AttributionWorkflow):
         app validates it (400 naming the field); every Member State's
         position starts empty. Rolled back with the step if anything fails."""
         text = (given.get("text") or "").strip()
+        try:
+            return DeliberationWorkflow._put(deliberation, by, given, text)
+        except ValidationError as error:  # the question's day is the step's: the caller named it ``on``
+            if hasattr(error, "error_dict") and "put_on" in error.error_dict:
+                raise ValidationError({"on": error.error_dict["put_on"]}) from error
+            raise
+
+    @staticmethod
+    def _put(deliberation: AttributionDeliberation, by: AnyUser, given: dict[str, Any], text: str) -> Any:
         return question_put(
             by=by,
             case=deliberation.case,
@@ -119,7 +128,8 @@ class DeliberationWorkflow(AttributionWorkflow):
         territory = (given.get("territory_state") or "").strip()
         decision = getattr(deliberation.question, "decision", None) if deliberation.question_id else None
         errors = {}
-        problem = date_problem(given.get("on"), case=deliberation.case)
+        # The outcome rests on the Council's decision: not before it.
+        problem = date_problem(given.get("on"), case=deliberation.case, not_before=decision.decided_on if decision is not None else None)
         if problem:
             errors["on"] = problem
         if outcome in ATTRIBUTING_OPTIONS:

@@ -59,6 +59,11 @@ class MeasureWorkflow(Workflow):
                 raise ValidationError({"decision": _("Name the decision on this case that agreed the measure.")})
             if not decision.adopted:
                 raise ValidationError({"decision": _("That decision was not adopted.")})
+            on = given.get("on")
+            if isinstance(on, datetime.date) and decision.decided_on and on < decision.decided_on:
+                raise ValidationError(
+                    {"on": _("The measure cannot be agreed before its decision (%(date)s).") % {"date": decision.decided_on.isoformat()}}
+                )
             body["decision"] = decision
         if "implementing_actor" in step.needs:
             implementing_actor = given.get("implementing_actor")

@@ -83,7 +83,14 @@ def _statements(actor, user) -> list[ActorResponse]:
         statement_list(user=user)
         .prefetch_related(None)
         .filter(status=StatementStatus.PUBLISHED, case__exercise=False)
-        .filter(Q(case__suspected_actors=actor) | Q(case__attribution_deliberation__attributed_actors=actor))
+        .filter(
+            Q(case__suspected_actors=actor)
+            # an attribution covering the actor counts only if the user sees that deliberation
+            | Q(
+                case__attribution_deliberation__attributed_actors=actor,
+                case__attribution_deliberation__in=deliberation_list(user=user).values("pk"),
+            )
+        )
         .distinct()
     )
     return [

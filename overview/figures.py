@@ -164,18 +164,24 @@ def _cases_by_step_and_kind(user) -> tuple[list[StepCount], list[KindCount]]:
 
 def _time_per_step(user) -> list[StepStay]:
     """Median days a case spent at each step before leaving it, from the
-    transition log (a step re-entered counts once per stay)."""
+    transition log (a step re-entered counts once per stay), by the days the
+    steps happened (``on``, from the day the case was brought): the record
+    of past years is entered after the fact, so the recording times would
+    say every stay lasted no time at all."""
     cases = case_list(user=user).order_by()
-    opened = dict(cases.values_list("pk", "created_at"))
+    opened = dict(cases.values_list("pk", "brought_on"))
     stays = defaultdict(list)
-    previous: dict[int, datetime.datetime] = {}
-    for case_id, source, at in (
-        CaseTransition.objects.filter(case__in=cases.values("pk")).order_by("case_id", "at", "id").values_list("case_id", "source", "at")
+    previous: dict[int, datetime.date] = {}
+    for case_id, source, on, at in (
+        CaseTransition.objects.filter(case__in=cases.values("pk"))
+        .order_by("case_id", "on", "at", "id")
+        .values_list("case_id", "source", "on", "at")
     ):
+        day = on or at.date()
         entered = previous.get(case_id) or opened.get(case_id)
         if entered is not None:
-            stays[source].append(max((at - entered).total_seconds(), 0) / 86400)
-        previous[case_id] = at
+            stays[source].append(max((day - entered).days, 0))
+        previous[case_id] = day
     return [
         StepStay(value, str(label), round(statistics.median(stays[value]), 1) if stays.get(value) else 0.0, len(stays.get(value, [])))
         for value, label in CaseState.choices

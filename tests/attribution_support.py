@@ -46,10 +46,10 @@ def referred(cast, case, actors):
     return services.deliberation_refer(by=cast["chair"], deliberation=deliberation)
 
 
-def decide(cast, deliberation, value=PositionValue.SUPPORT):
+def decide(cast, deliberation, value=PositionValue.SUPPORT, decided_on=None):
     for state in MemberState.objects.current():
         position_set(by=cast["chair"], question=deliberation.question, member_state=state, value=value)
-    return decision_record(by=cast["chair"], question=deliberation.question)
+    return decision_record(by=cast["chair"], question=deliberation.question, decided_on=decided_on)
 
 
 def attribute(cast, case, actors, *, state="", outcome="public_declaration"):

@@ -67,7 +67,7 @@ def referred_over_api(cast, signed_in, case, actor, *, legal_act=""):
     base = f"/api/v1/attribution-deliberations/{opened.json()['id']}"
     assert post(signed_in["eeas"], f"{base}/considerations/", {"considerations": TEN}).status_code == 200
     assert post(signed_in["chair"], f"{base}/transitions/refer/", {"on": "2020-06-20"}).status_code == 200
-    decision = decide(cast, AttributionDeliberation.objects.get(case=case))
+    decision = decide(cast, AttributionDeliberation.objects.get(case=case), decided_on=datetime.date(2020, 6, 25))
     if legal_act:
         Decision.objects.filter(pk=decision.pk).update(legal_act=legal_act)
     return base

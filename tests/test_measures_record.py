@@ -229,7 +229,7 @@ def trail(measure):
 
 
 def test_a_lifecycle_that_was_one_act_is_one_call(cast, signed_in, case, proposed):
-    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.", decided_on=datetime.date(2020, 7, 21))
     events = Event.objects.count()
     response = record(
         signed_in["chair"],
@@ -254,7 +254,7 @@ def test_a_lifecycle_that_was_one_act_is_one_call(cast, signed_in, case, propose
 
 
 def test_a_failing_step_undoes_the_steps_before_it(cast, signed_in, case, proposed):
-    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.", decided_on=datetime.date(2020, 7, 21))
     before = trail(proposed)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = record(
@@ -275,7 +275,7 @@ def test_a_failing_step_undoes_the_steps_before_it(cast, signed_in, case, propos
 
 
 def test_a_step_the_caller_may_not_take_is_403_and_nothing_changes(cast, signed_in, case, proposed):
-    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.", decided_on=datetime.date(2020, 7, 21))
     assert record(signed_in["eeas"], proposed, {"transition": "select"}).status_code == 403  # the chair selects
     agreed = record(
         signed_in["chair"],

@@ -111,7 +111,7 @@ def test_a_date_known_only_to_the_month(client, cast):
     assert stored.first_seen_text == "May 2017"
     page = client.get(f"/cases/{case['id']}/").content.decode()
     assert "first seen May 2017" in page and "1 May 2017" not in page
-    for bad in ("2017-00", "May 2017", "2017-5-1"):
+    for bad in ("2017-00", "May 2017", "2017-5-1", "0000-01", "20170305", "2017-W10-1", "２０１７-０３"):
         client.force_login(cast["eeas"])
         response = client.patch(f"/api/v1/cases/{case['id']}/", {"first_seen": bad}, content_type="application/json")
         assert response.status_code == 400 and "first_seen" in response.json(), (bad, response.json())

@@ -25,6 +25,7 @@ from cases.models import DIMENSIONS
 from cdt.accounts.roles import Role
 from cdt.directory.models import MemberState
 from cdt.directory.selectors import presidency_on
+from council.models import QuestionTransition
 
 from .conftest import user_make
 from .test_api_nine_steps import ApiUser
@@ -211,7 +212,17 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     assert board["outcome"]["adopted"], board["outcome"]
     decision = chair.post("decisions/", {"question": question, "decided_on": "2020-07-30", "legal_acts": LEGAL_ACTS}, expect=201)
     assert decision["adopted"] and [act["celex"] for act in decision["legal_acts"]] == ["32020D1127", "32020R1125"]
+    # Not before the decision it rests on (checked without counting: a refused call enters nothing).
+    early = ApiUser.post(chair, f"{base}/transitions/conclude/", {"outcome": "designation", "actors": ids, "on": "2020-07-29"}, expect=400)
+    assert "on" in early, early
     chair.post(f"{base}/transitions/conclude/", {"outcome": "designation", "actors": ids, "on": "2020-07-30"})
+    refused = ApiUser.post(
+        chair,
+        f"measures/{measure['id']}/record/",
+        {"steps": [{"transition": "agree", "decision": decision["id"], "on": "2020-07-29"}]},
+        expect=400,
+    )
+    assert "on" in refused["steps"]["0"], refused
     chair.post(
         f"measures/{measure['id']}/record/",
         {
@@ -253,6 +264,9 @@ def test_the_2020_listing_is_entered_in_at_most_30_calls_and_reads_true(world, c
     figures = reader.get("figures/")
     taken = {(row["year"], row["measure_type_slug"]): row["count"] for row in figures["measures_taken"]}
     assert taken[(2020, "cyber-sanctions-listing")] == 1
+    # Stays are measured by the days the steps happened, not when they were entered.
+    assert {row["step"]: row["median_days"] for row in figures["time_per_step"]}["decision"] == 45
+    assert QuestionTransition.objects.get(question_id=question).on == datetime.date(2020, 7, 30)
     assert {row["actor_name"]: row["count"] for row in figures["measures_by_actor"]} == dict.fromkeys(ACTORS, 1)
 
     for actor in actors:

@@ -22,7 +22,8 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", _("Month")
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$", re.ASCII)
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
 def partial_date_parse(value: str) -> tuple[datetime.date, str]:
@@ -32,10 +33,12 @@ def partial_date_parse(value: str) -> tuple[datetime.date, str]:
     month = _MONTH.match(text)
     if month:
         year, number = int(month.group(1)), int(month.group(2))
-        if not 1 <= number <= 12:
-            raise ValueError(_("No month %(month)s.") % {"month": number})
+        if not 1 <= number <= 12 or year < 1:
+            raise ValueError(_("No month %(month)s.") % {"month": text})
         return datetime.date(year, number, 1), DatePrecision.MONTH
     try:
+        if not _DAY.match(text):  # fromisoformat would also take 20240305 and week dates
+            raise ValueError(text)
         return datetime.date.fromisoformat(text), DatePrecision.DAY
     except ValueError:
         raise ValueError(_("Give the date as YYYY-MM-DD, or YYYY-MM when the record has no day.")) from None
