@@ -160,7 +160,8 @@ def _decide(
     through the workflow engine, in the caller's transaction: by ``by``
     after a meeting, or by the system (``by=None``) when a written
     procedure closes."""
-    question = transition_run(obj=question, transition="decide", by=by, system=by is None, on=decided_on).obj
+    # A decision entered afterwards logs its own day; the closer at a deadline logs the day it closes.
+    question = transition_run(obj=question, transition="decide", by=by, system=by is None, on=decided_on if by is not None else None).obj
     positions = list(question.positions.select_related("member_state"))
     if result is None:  # in a meeting: the positions as they stand, read under the question's lock
         try:

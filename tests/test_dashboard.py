@@ -114,11 +114,11 @@ def test_figures_count_only_visible_cases(cast, open_case):
 
 
 def test_time_per_step_is_the_median_stay(cast, open_case):
-    now = timezone.now()
-    for days in (2, 4, 10):
+    today = timezone.localdate()
+    for days in (2, 4, 10):  # brought to the Council that many days before the step was taken (the days, not the recording times)
         case = walk_to(open_case(), CaseState.AWARENESS, cast)
-        Case.objects.filter(pk=case.pk).update(created_at=now - datetime.timedelta(days=days))
-        CaseTransition.objects.filter(case=case).update(at=now)
+        Case.objects.filter(pk=case.pk).update(brought_on=today - datetime.timedelta(days=days))
+        CaseTransition.objects.filter(case=case).update(on=today)
     rows = {row.label: row for row in figures.time_per_step_chart(figures.register_figures(cast["delegate"])).rows}
     started = rows[str(CaseState.STARTED.label)]
     assert started.total == 4.0 and started.text == "4.0 days (3 stays)"

@@ -104,8 +104,8 @@ def run(cast, measure, transition, who, **data):
     return services.measure_transition(by=cast[who], measure=measure, transition=transition, **data).measure
 
 
-def decided(cast, case):
-    return hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+def decided(cast, case, decided_on=None):
+    return hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.", decided_on=decided_on)
 
 
 # (transition, state reached before it, allowed actors, refused actors, input)
@@ -322,7 +322,14 @@ def test_evaluations_are_scheduled_after_implementation_and_before_renewals(cast
     measure = propose(cast, deliberating, slug="cyber-sanctions-listing", actors=[actor], proposed_on=datetime.date(2026, 5, 2))
     services.measure_override_escalation(by=cast["chair"], measure=measure, justification="Third campaign.")
     may = datetime.date(2026, 5, 31)
-    measure = run(cast, run(cast, measure, "select", "chair", on=may), "agree", "chair", decision=decided(cast, deliberating), on=may)
+    measure = run(
+        cast,
+        run(cast, measure, "select", "chair", on=may),
+        "agree",
+        "chair",
+        decision=decided(cast, deliberating, datetime.date(2026, 5, 30)),
+        on=may,
+    )
     measure = run(cast, measure, "start_implementation", "secretariat", implementing_actor=Organisation.objects.get(code="GSC"), on=may)
     measure = run(cast, measure, "complete", "secretariat", on=may)
     due = list(measure.evaluations.values_list("occasion", "due_on"))

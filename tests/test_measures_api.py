@@ -1,6 +1,8 @@
 """The measures API: propose, lifecycle answers (200/400/403/404/409),
 override, listing, evaluations, query counts."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,7 +49,7 @@ def test_propose_and_walk_a_measure_through_the_api(cast, clients, case):
     assert take(clients, "chair", measure_id, "select").status_code == 409
     response = take(clients, "chair", measure_id, "agree")
     assert response.status_code == 400 and "decision" in response.json()
-    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.")
+    decision = hr_act_record(by=cast["eeas"], case=case, explanation="Démarche by the HR.", decided_on=datetime.date(2026, 11, 4))
     assert take(clients, "chair", measure_id, "agree", decision=decision.pk, on="2026-11-04").json()["state"] == "agreed"
     started = take(clients, "eeas", measure_id, "start_implementation", implementing_actor="EEAS", on="2026-11-05").json()
     assert started["implementing_actor"] == "EEAS"
