@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from cdt.security.selectors import protected_get, protected_queryset
 from cdt.security.types import AnyUser
+from cdt.workflow.records import LOG_ORDER
 
 from .models import Case, CaseTransition, ProportionalityAssessment, SignificanceAssessment
 
@@ -35,7 +36,7 @@ def case_history(*, case: Case, user: AnyUser) -> list[CaseTransition]:
     """The transition log, each entry with ``shown_merged_into``: the case it
     merged this one into if ``user`` may see that case, else ``None`` (the
     reader learns no reference, title or id of it; decision record 0023)."""
-    history = list(case.transitions.select_related("by", "by__organisation", "merged_into").order_by("on", "at", "id"))
+    history = list(case.transitions.select_related("by", "by__organisation", "merged_into").order_by(*LOG_ORDER))
     seen = visible_case_ids(user, {entry.merged_into_id for entry in history})
     for entry in history:
         entry.shown_merged_into = entry.merged_into if entry.merged_into_id in seen else None

@@ -35,6 +35,7 @@ from cases.models import CaseKind, CaseState, CaseTransition
 from cases.selectors import case_list
 from cdt.core.charts import BarChart, bar_chart
 from cdt.security.selectors import protected_queryset
+from cdt.workflow.records import LOG_ORDER
 from council.models import Decision
 from measures.choices import TAKEN_STATES
 from measures.models import ResponseMeasure
@@ -174,7 +175,7 @@ def _time_per_step(user) -> list[StepStay]:
     previous: dict[int, datetime.date] = {}
     for case_id, source, on, at in (
         CaseTransition.objects.filter(case__in=cases.values("pk"))
-        .order_by("case_id", "on", "at", "id")
+        .order_by("case_id", *LOG_ORDER)
         .values_list("case_id", "source", "on", "at")
     ):
         day = on or at.date()

@@ -55,7 +55,23 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+#: Fixtures through which a test reaches the database (directly or by a fixture that needs it).
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def _needs_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CDT_TESTS_NEEDING_A_DATABASE_ONLY") == "1":
+        # The CI's PostgreSQL lane: a test that never touches the database
+        # (voting arithmetic, settings, source scans, translations) ran in the
+        # SQLite lane already and would only repeat itself (docs/testing.md).
+        kept = [item for item in items if _needs_database(item)]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[item for item in items if not _needs_database(item)])
+            items[:] = kept
     if settings.CELERY_TASK_ALWAYS_EAGER:
         skip = pytest.mark.skip(reason="needs a broker and worker: set CELERY_BROKER_URL (the CI's PostgreSQL lane does)")
         for item in items:

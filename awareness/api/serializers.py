@@ -11,6 +11,7 @@ from cdt.security.api import MarkingsSerializer, NamedChoiceField
 from cdt.security.markings import Classification, Distribution, Tlp, validate_classification_ceiling
 
 from ..models import Assessment, FeedClient, RequestForInformation, ThreatActor
+from ..services import ACTOR_CORRECTABLE
 
 
 class ThreatActorSerializer(json_fields.ModelSerializer):
@@ -23,20 +24,7 @@ class ThreatActorSerializer(json_fields.ModelSerializer):
 
     class Meta:
         model = ThreatActor
-        fields = (
-            "id",
-            "name",
-            "kind",
-            "persistent",
-            "aliases",
-            "suspected_sponsor",
-            "unit",
-            "description",
-            "first_seen",
-            "last_seen",
-            "external_references",
-            "stix_id",
-        )
+        fields = ("id", *ACTOR_CORRECTABLE, "stix_id")  # what the EEAS and SIAC may correct, and the ids
         read_only_fields = ("stix_id",)
 
     REFERENCE_KEYS = ("source_name", "external_id", "url", "description")

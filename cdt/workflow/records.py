@@ -19,6 +19,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: The order of a log: by the day each step happened, then when it was recorded.
+LOG_ORDER = (models.F("on").asc(nulls_first=True), "at", "id")
+
 
 class TransitionRecord(models.Model):
     transition = models.CharField(_("transition"), max_length=40)
@@ -39,4 +42,6 @@ class TransitionRecord(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["on", "at", "id"]
+        #: Rows written outside the engine (an object's creation) have no ``on``:
+        #: they come first on every database (PostgreSQL sorts nulls last by default).
+        ordering = [models.F("on").asc(nulls_first=True), "at", "id"]
