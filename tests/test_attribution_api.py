@@ -12,6 +12,7 @@ from attribution.models import AttributionDeliberation, Statement
 from awareness.models import ThreatActor
 from cases.models import CaseState
 from cdt.directory.models import MemberState
+from cdt.security.markings import Classification
 from council.services import hr_act_record
 
 from .attribution_support import assess_all, attribute, claim, decide
@@ -416,3 +417,8 @@ def test_the_published_attribution_goes_into_the_actors_stix_export(cast, signed
     assert report["published"] == f"{TODAY.isoformat()}T00:00:00Z" and "Silent Quill" in report["description"]
     assert report["object_marking_refs"] == ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]  # TLP:CLEAR
     assert reports("outsider") == []  # who cannot see the statement exports nothing of it
+    # The deliberation re-marked above the reader's clearance: its outcome, partners and States
+    # no longer go out with the statement the reader still sees.
+    AttributionDeliberation.objects.filter(pk=deliberation.pk).update(classification=Classification.CONFIDENTIEL_UE)
+    assert signed_in["delegate"].get(f"/api/v1/statements/{statement.pk}/").status_code == 200
+    assert reports("delegate") == []
