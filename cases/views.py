@@ -25,7 +25,7 @@ from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionFo
 from .models import Case, ProportionalityAssessment, SignificanceAssessment
 from .panels import panels_for
 from .permissions import may_assess, may_open_case
-from .workflow import transition_options, transitions, workflow_svg
+from .workflow import transition_options, transitions, workflow_diagram
 
 EXERCISE_SESSION_KEY = "cdt_exercise_mode"
 PAGE_SIZE = 25
@@ -110,7 +110,7 @@ def case_detail(
             else None,
             "options": options,
             "transition_errors": transition_errors or {},
-            "diagram": workflow_svg(current=case.state, taken=taken, visited=visited),
+            "diagram": workflow_diagram(case=case, user=request.user, taken=taken, visited=visited, exercise=exercise_mode(request)),
             "proportionality": latest_proportionality,
             "proportionality_count": len(proportionality),
             "significance": latest_significance,
