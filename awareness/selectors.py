@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 
 from cases.models import Case
 from cdt.accounts.roles import is_secretariat
 from cdt.security.access import visible_to
 from cdt.security.selectors import protected_queryset
 
-from .models import Assessment, FeedIngestion, RequestForInformation, StixObject, ThreatActor
+from .models import Assessment, FeedClient, FeedIngestion, RequestForInformation, StixObject, ThreatActor
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -45,6 +46,32 @@ def feed_ingestion_list(*, user) -> QuerySet[FeedIngestion]:
     if user is None or not user.is_authenticated:
         return ingestions.none()
     return ingestions if is_secretariat(user) else ingestions.filter(posted_by=user)
+
+
+def feed_health(*, user, since) -> QuerySet[FeedClient]:
+    """The feed clients whose bundles the user may follow in the ingestion
+    log (all of them for the Council secretariat, their own tokens for
+    anyone else), each annotated in one query with ``last_push`` (the last
+    bundle ingested in full), ``last_failure`` and ``failures`` (rejected
+    bundles since ``since``); ``token.last_used_at`` is the client's last
+    call of any kind (a TAXII pull, a push)."""
+    clients = FeedClient.objects.select_related("token").order_by("token__name", "pk")
+    if user is None or not user.is_authenticated:
+        return clients.none()
+    if not is_secretariat(user):
+        clients = clients.filter(token__user=user)
+    bundles = FeedIngestion.objects.filter(token_id=models.OuterRef("token_id")).order_by("-received_at")
+    failed = bundles.filter(status=FeedIngestion.Status.FAILED)
+    return clients.annotate(
+        last_push=models.Subquery(bundles.filter(status=FeedIngestion.Status.COMPLETE).values("received_at")[:1]),
+        last_failure=models.Subquery(failed.values("received_at")[:1]),
+        failures=Coalesce(
+            models.Subquery(
+                failed.filter(received_at__gte=since).order_by().values("token_id").annotate(n=models.Count("pk")).values("n")[:1]
+            ),
+            0,
+        ),
+    )
 
 
 def stix_object_list(*, user) -> QuerySet[StixObject]:

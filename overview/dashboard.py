@@ -10,13 +10,10 @@ chair) sees each role's panels once.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +21,7 @@ from awareness.selectors import assessment_list, feed_ingestion_list
 from cases.access_requests import access_requests_to_decide
 from cases.models import OPEN_STATES, CaseState
 from cases.selectors import case_list
-from cases.workflow import transition_options
+from cases.workflow import forward_options
 from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
 from cdt.security.selectors import protected_queryset
 from council.models import Meeting, Position, PositionValue
@@ -35,45 +32,11 @@ from measures.selectors import evaluation_list
 from notifications.models import Deadline
 from notifications.selectors import visible_rows
 
-#: Rows per panel: a dashboard points to work, the lists hold the rest.
-PANEL_ROWS = 6
+from .panel import PANEL_ROWS, Panel, Row, day, marking_of, moment
+from .siac_panels import siac_panels
+
 #: How many recently changed cases the chair's "ready to move" panel checks.
 READY_CANDIDATES = 10
-
-
-@dataclass(frozen=True)
-class Row:
-    text: str
-    url: str
-    meta: str = ""
-    marking: str = ""
-    due: datetime.datetime | None = None  # shown as a countdown
-    #: The protected object the row shows, for the read audit (not displayed).
-    source: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class Panel:
-    key: str
-    title: Promise
-    rows: list[Row] = field(default_factory=list)
-    more_url: str = ""
-    more_label: Promise | str = ""
-    empty: Promise = _("Nothing here.")
-
-
-def day(value: datetime.date) -> str:
-    """A date in the user's language ("23 nov. 2026" in French)."""
-    return date_format(value, "j M Y")
-
-
-def moment(value: datetime.datetime) -> str:
-    return date_format(timezone.localtime(value), "j M Y H:i")
-
-
-def _marking(obj) -> str:
-    return getattr(obj, "marking_label", "")
-
 
 # --- Delegate ---------------------------------------------------------------
 
@@ -90,7 +53,7 @@ def awaiting_position(user) -> Panel:
                 question.case.reference,
                 f"{reverse('case-page', args=[question.case_id])}#question-{question.pk}",
                 str(question),
-                _marking(question),
+                marking_of(question),
                 source=question,
             )
             for question in questions
@@ -115,7 +78,7 @@ def open_procedures(
                 procedure.case.reference,
                 reverse("written-procedure-page", args=[procedure.pk]),
                 procedure.get_kind_display(),
-                _marking(procedure),
+                marking_of(procedure),
                 procedure.deadline,
                 source=procedure,
             )
@@ -143,7 +106,7 @@ def new_assessments(user, *, days: int = 14) -> Panel:
                 assessment.title,
                 reverse("assessment-page", args=[assessment.pk]),
                 f"{assessment.source.short_name or assessment.source.code} · {day(assessment.assessed_on)}",
-                _marking(assessment),
+                marking_of(assessment),
                 source=assessment,
             )
             for assessment in assessments
@@ -164,7 +127,7 @@ def recent_decisions(user) -> Panel:
                 decision.case.reference,
                 reverse("case-page", args=[decision.case_id]),
                 f"{decision.get_procedure_display()} · {_('adopted') if decision.adopted else _('not adopted')} · {day(decision.decided_on)}",
-                _marking(decision),
+                marking_of(decision),
                 source=decision,
             )
             for decision in decisions
@@ -193,7 +156,7 @@ def my_notes(user) -> Panel:
                     note.title,
                     reverse(url_name, args=[note.pk]),
                     f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
-                    _marking(note),
+                    marking_of(note),
                     source=note,
                 ),
             )
@@ -212,7 +175,7 @@ def cases_waiting_for_note(user) -> Panel:
     return Panel(
         "cases-waiting-for-note",
         _("Cases waiting for an options note"),
-        [Row(case.reference, reverse("case-page", args=[case.pk]), case.title, _marking(case), source=case) for case in cases],
+        [Row(case.reference, reverse("case-page", args=[case.pk]), case.title, marking_of(case), source=case) for case in cases],
         empty=_("Every case at step 3 has an options note."),
     )
 
@@ -233,7 +196,7 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
                 evaluation.case.reference,
                 reverse("evaluation-record-page", args=[evaluation.pk]),
                 f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}",
-                _marking(evaluation),
+                marking_of(evaluation),
                 source=evaluation,
             )
             for evaluation in evaluations
@@ -265,20 +228,20 @@ def next_meeting(user) -> Panel:
 
 
 def cases_ready_to_move(user) -> Panel:
-    """Recently changed open cases on which the chair can take a step now
-    (role and guards both allow it). Checks a bounded number of cases, so
-    the panel's cost does not grow with the register."""
-    backwards = {"revisit", "close", "reopen"}
+    """Recently changed open cases the chair can move on to a later step
+    now (role and guards both allow it): never a step back or closing, which
+    the case page offers when they are wanted. Checks a bounded number of
+    cases, so the panel's cost does not grow with the register."""
     rows = []
     for case in case_list(user=user).filter(state__in=OPEN_STATES).order_by("-updated_at")[:READY_CANDIDATES]:
-        ready = [option.spec.label for option in transition_options(case, user) if option.available and option.spec.name not in backwards]
+        ready = [str(option.spec.label) for option in forward_options(case, user)]
         if ready:
             rows.append(
                 Row(
                     case.reference,
                     reverse("case-page", args=[case.pk]),
-                    f"{case.get_state_display()} → {ready[0]}",
-                    _marking(case),
+                    f"{case.title} · {case.get_state_display()} → {' / '.join(ready)}",
+                    marking_of(case),
                     source=case,
                 )
             )
@@ -373,7 +336,7 @@ def access_requests(user) -> Panel:
                 access_request.reference,
                 reverse("case-page", args=[access_request.case_id]) + "#sharing",
                 f"{access_request.requested_by.get_full_name() or access_request.requested_by.username} ({access_request.requested_by.organisation})",
-                _marking(access_request.case),
+                marking_of(access_request.case),
             )
             for access_request in requests
         ],
@@ -408,6 +371,8 @@ def panels(user) -> list[tuple[Promise, list[Panel]]]:
         )
     if is_eeas(user) and user.has_role(Role.EEAS_DRAFTER):
         sections.append((_("Drafting"), [my_notes(user), cases_waiting_for_note(user), evaluations_due(user)]))
+    if user.has_role(Role.SIAC_ANALYST):
+        sections.append((_("SIAC"), siac_panels(user)))
     if is_secretariat(user):
         sections.append((_("Secretariat"), [feed_log(user), overdue(user), expiring_clearances(user)]))
     requests = access_requests(user)
