@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from awareness.selectors import actor_list
 from cases.models import CaseKind, CaseState, CaseTransition
@@ -79,9 +79,13 @@ class ActorCount:
 
 @dataclass(frozen=True)
 class StepStay:
+    """How long cases stayed at one step before leaving it; no figure
+    (``None``) while no case has left the step."""
+
     step: str
     label: str
-    median_days: float
+    median_days: float | None
+    mean_days: float | None
     stays: int
 
 
@@ -164,27 +168,36 @@ def _cases_by_step_and_kind(user) -> tuple[list[StepCount], list[KindCount]]:
 
 
 def _time_per_step(user) -> list[StepStay]:
-    """Median days a case spent at each step before leaving it, from the
-    transition log (a step re-entered counts once per stay), by the days the
-    steps happened (``on``, from the day the case was brought): the record
-    of past years is entered after the fact, so the recording times would
-    say every stay lasted no time at all."""
+    """Median and average days a case spent at each step before leaving it,
+    from the transition log (a step re-entered counts once per stay), by the
+    days the steps happened (``on``), from the day the case was brought to
+    the Council: the record of past years is entered after the fact, so the
+    recording times would say every stay lasted no time at all. A log row
+    without a day is an object's creation, not a step taken: it stands for
+    the day the case was brought. A step not yet left is not counted."""
     cases = case_list(user=user).order_by()
     opened = dict(cases.values_list("pk", "brought_on"))
-    stays = defaultdict(list)
+    stays: dict[str, list[int]] = defaultdict(list)
     previous: dict[int, datetime.date] = {}
-    for case_id, source, on, at in (
-        CaseTransition.objects.filter(case__in=cases.values("pk"))
-        .order_by("case_id", *LOG_ORDER)
-        .values_list("case_id", "source", "on", "at")
+    for case_id, source, on in (
+        CaseTransition.objects.filter(case__in=cases.values("pk")).order_by("case_id", *LOG_ORDER).values_list("case_id", "source", "on")
     ):
-        day = on or at.date()
         entered = previous.get(case_id) or opened.get(case_id)
+        if on is None:  # a creation row: the case begins on the day it was brought
+            if entered is not None:
+                previous[case_id] = entered
+            continue
         if entered is not None:
-            stays[source].append(max((day - entered).days, 0))
-        previous[case_id] = day
+            stays[source].append(max((on - entered).days, 0))
+        previous[case_id] = on
     return [
-        StepStay(value, str(label), round(statistics.median(stays[value]), 1) if stays.get(value) else 0.0, len(stays.get(value, [])))
+        StepStay(
+            value,
+            str(label),
+            round(float(statistics.median(stays[value])), 1) if stays.get(value) else None,
+            round(statistics.fmean(stays[value]), 1) if stays.get(value) else None,
+            len(stays.get(value, [])),
+        )
         for value, label in CaseState.choices
         if value != CaseState.CLOSED
     ]
@@ -248,16 +261,21 @@ def measures_by_actor_chart(figures: RegisterFigures) -> BarChart:
 
 
 def time_per_step_chart(figures: RegisterFigures) -> BarChart:
+    def text(stay: StepStay) -> str:
+        if stay.median_days is None or stay.mean_days is None:
+            return _("no case has left this step yet")
+        return ngettext(
+            "median %(median)s days, average %(mean)s days (%(n)d stay)",
+            "median %(median)s days, average %(mean)s days (%(n)d stays)",
+            stay.stays,
+        ) % {"median": number_format(stay.median_days, 1), "mean": number_format(stay.mean_days, 1), "n": stay.stays}
+
     return bar_chart(
         key="time-per-step",
         title=_("Time spent per step"),
-        description=_("Median number of days cases stayed at each step before moving on."),
-        rows=[
-            (
-                stay.label,
-                [stay.median_days],
-                _("%(days)s days (%(n)d stays)") % {"days": number_format(stay.median_days, 1), "n": stay.stays},
-            )
-            for stay in figures.time_per_step
-        ],
+        description=_(
+            "Days cases stayed at each step before moving on, counted from the days the steps were taken "
+            "(the first step from the day the case was brought to the Council): the bar is the median."
+        ),
+        rows=[(stay.label, [stay.median_days or 0], text(stay)) for stay in figures.time_per_step],
     )

@@ -139,7 +139,7 @@ def test_the_page_and_the_api_give_the_same_figures(cast, signed_in):
     assert per_type == {names["demarche"]: [0, 0, 0, 1], names["hr-statement"]: [1, 0, 0, 0]}  # before, then the last three years
     assert sum(sum(values) for values in per_type.values()) == sum(entry["count"] for entry in body["measures_taken"])
     assert [(row.label, row.total) for row in charts["time-per-step"].rows] == [
-        (stay["label"], stay["median_days"]) for stay in body["time_per_step"]
+        (stay["label"], stay["median_days"] or 0) for stay in body["time_per_step"]
     ]
 
 

@@ -11,12 +11,19 @@ and timeline marks differ by shape.
 from __future__ import annotations
 
 import datetime
+import textwrap
 from dataclasses import dataclass, field
 
 LABEL_WIDTH = 300
 BAR_AREA = 420
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
+#: A label wraps onto lines this long (13 px text in the 300 px label column,
+#: measured on the widest French step names); each extra line adds LINE_HEIGHT.
+LABEL_LINE_CHARACTERS = 38
+LINE_HEIGHT = 16
+#: Average advance of a character of 13 px text, to leave room for the figure after a bar.
+CHARACTER_WIDTH = 7.2
 #: Series fills, each with a pattern (see ``charts/defs.html``).
 SERIES_FILLS = ("url(#cdt-fill-solid)", "url(#cdt-fill-hatch)", "url(#cdt-fill-dots)", "url(#cdt-fill-cross)")
 
@@ -30,6 +37,13 @@ class Segment:
     fill: str
 
 
+def wrap_label(label: str, width: int = LABEL_LINE_CHARACTERS) -> list[str]:
+    """A label on as many lines as it needs, never cut: SVG text does not
+    wrap by itself, and a truncated step name ("7 · Coopération avec les
+    partenaires…") hides what the bar is about."""
+    return textwrap.wrap(label, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
 @dataclass
 class BarRow:
     label: str
@@ -38,10 +52,21 @@ class BarRow:
     text: str
     values: list[float]
     segments: list[Segment] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
 
     @property
     def text_y(self) -> float:
         return self.y + BAR_HEIGHT - 4
+
+    @property
+    def label_y(self) -> float:
+        """Where the label's first line sits, so its lines centre on the bar."""
+        return self.text_y - (len(self.lines) - 1) * LINE_HEIGHT / 2
+
+    @property
+    def label_lines(self) -> list[tuple[int, str]]:
+        """(dy, text) of each line after the first, for ``<tspan>``."""
+        return [(LINE_HEIGHT, line) for line in self.lines[1:]]
 
     @property
     def end_x(self) -> float:
@@ -57,10 +82,7 @@ class BarChart:
     rows: list[BarRow]
     width: int = LABEL_WIDTH + BAR_AREA + 120
     label_width: int = LABEL_WIDTH
-
-    @property
-    def height(self) -> int:
-        return max(len(self.rows), 1) * ROW_HEIGHT + 10
+    height: int = ROW_HEIGHT + 10
 
 
 def bar_chart(
@@ -71,7 +93,10 @@ def bar_chart(
     largest = max((sum(values) for _label, values, _text in rows), default=0) or 1
     scale = BAR_AREA / largest
     chart_rows = []
-    for index, (label, values, text) in enumerate(rows):
+    y = 5.0
+    for label, values, text in rows:
+        lines = wrap_label(str(label))
+        extra = (len(lines) - 1) * LINE_HEIGHT  # a wrapped label makes its row taller, the bar stays centred
         x = LABEL_WIDTH
         segments = []
         for series_index, value in enumerate(values):
@@ -79,9 +104,13 @@ def bar_chart(
             if width > 0:
                 segments.append(Segment(x, round(width, 1), value, series_index, SERIES_FILLS[series_index % len(SERIES_FILLS)]))
             x += width
-        chart_rows.append(BarRow(label, index * ROW_HEIGHT + 5, sum(values), text, list(values), segments))
+        chart_rows.append(BarRow(label, y + extra / 2, sum(values), text, list(values), segments, lines))
+        y += ROW_HEIGHT + extra
     legend = [(name, SERIES_FILLS[i % len(SERIES_FILLS)]) for i, name in enumerate(series or [])]
-    return BarChart(key, title, description, legend, chart_rows)
+    # Room for the figure printed after the longest bar, whatever the language.
+    trailing = max((len(str(text)) for _label, _values, text in rows), default=0) * CHARACTER_WIDTH + 12
+    width = int(LABEL_WIDTH + BAR_AREA + max(120, trailing))
+    return BarChart(key, title, description, legend, chart_rows, width=width, height=int(max(y, ROW_HEIGHT + 5) + 5))
 
 
 @dataclass

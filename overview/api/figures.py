@@ -45,8 +45,13 @@ class ActorCountSerializer(serializers.Serializer):
 class StepStaySerializer(serializers.Serializer):
     step = serializers.CharField()
     label = serializers.CharField()
-    median_days = serializers.FloatField()
-    stays = serializers.IntegerField()
+    median_days = serializers.FloatField(
+        allow_null=True, help_text="Median days at the step before leaving it; null while no case has left it."
+    )
+    mean_days = serializers.FloatField(
+        allow_null=True, help_text="Average days at the step before leaving it; null while no case has left it."
+    )
+    stays = serializers.IntegerField(help_text="How many stays at the step ended (a step re-entered counts once per stay).")
 
 
 class RegisterFiguresSerializer(serializers.Serializer):
@@ -56,7 +61,7 @@ class RegisterFiguresSerializer(serializers.Serializer):
     measures_by_actor = ActorCountSerializer(
         many=True, help_text="Measures taken (as counted above) concerning each actor; none listed with 0."
     )
-    time_per_step = StepStaySerializer(many=True, help_text="Median days a case stayed at each step before moving on.")
+    time_per_step = StepStaySerializer(many=True, help_text="Median and average days a case stayed at each step before moving on.")
     taken_rule = serializers.CharField(help_text="Which date counts for a measure taken.")
 
 
