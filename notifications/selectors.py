@@ -50,6 +50,13 @@ def visible_rows(user, prefix: str = "") -> Q:
     )
 
 
+def visible_case_ids(user, case_ids: set[int]) -> set[int]:
+    """Which of these cases ``user`` may see now (one query; none asked, none made)."""
+    if not case_ids:
+        return set()
+    return set(visible_to(Case.objects.filter(pk__in=case_ids), user).values_list("pk", flat=True))
+
+
 def inbox(*, user) -> QuerySet[Notification]:
     """The user's notification centre, newest first."""
     if not user.is_authenticated:
@@ -57,7 +64,7 @@ def inbox(*, user) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
         .filter(visible_rows(user, "event__"))
-        .select_related("event")
+        .select_related("event", "event__case")  # the case's title and step: the row is kept only if its case is visible
         .order_by("-id")
     )
 
@@ -71,7 +78,7 @@ def deadlines(*, user, include_done: bool = False, since: datetime.datetime | No
     from a day ago on (or everything from ``since``, for the calendar)."""
     if not user.is_authenticated or not user.is_active:
         return Deadline.objects.none()
-    rows = Deadline.objects.filter(visible_rows(user))
+    rows = Deadline.objects.filter(visible_rows(user)).select_related("case")  # its title and step, as for notifications
     if not include_done:
         rows = rows.filter(done_at=None)
     since = since or timezone.now() - datetime.timedelta(days=1)
