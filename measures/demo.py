@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.utils import timezone
 
 from awareness.models import ThreatActor
@@ -17,10 +19,11 @@ from . import services
 from .models import MeasureType
 
 
-def demo_measures_select(case, users, chair) -> None:
-    """Before "refer for decision": the EEAS proposes, the chair selects. A
-    case with a suspected actor gets a listing proposal, above what its
-    proportionality supports, which the chair overrides with a reason."""
+def demo_measures_select(case, users, chair, *, on: datetime.date | None = None) -> None:
+    """Before "refer for decision": the EEAS proposes, the chair selects
+    (on the day ``on``, today by default). A case with a suspected actor
+    gets a listing proposal, above what its proportionality supports, which
+    the chair overrides with a reason."""
     actor = case.suspected_actors.first()
     if actor is not None:
         measure = services.measure_propose(
@@ -30,37 +33,44 @@ def demo_measures_select(case, users, chair) -> None:
             actors=[actor],
             description=f"Listing of persons and an entity responsible for the activity attributed to {actor.name}.",
             rationale="Repeated espionage against foreign ministries; earlier démarches had no effect.",
+            proposed_on=on,
         )
         if measure.escalation_warning:
             services.measure_override_escalation(
                 by=chair, measure=measure, justification="Third campaign by the same actor since 2024; gradual steps exhausted."
             )
-        services.measure_transition(by=chair, measure=measure, transition="select")
+        services.measure_transition(by=chair, measure=measure, transition="select", on=on)
         return
     for slug, text in (
         ("demarche", "Démarches by the EU Delegations to the States whose territory was used."),
         ("hr-statement", "Statement by the High Representative on behalf of the EU on ransomware against hospitals."),
     ):
         measure = services.measure_propose(
-            by=users["eeas-drafter"], case=case, measure_type=MeasureType.objects.get(slug=slug), description=text
+            by=users["eeas-drafter"], case=case, measure_type=MeasureType.objects.get(slug=slug), description=text, proposed_on=on
         )
         if measure.escalation_warning:
             services.measure_override_escalation(
                 by=chair, measure=measure, justification="Attacks on hospitals endanger lives: a public statement is proportionate."
             )
-        services.measure_transition(by=chair, measure=measure, transition="select")
+        services.measure_transition(by=chair, measure=measure, transition="select", on=on)
 
 
-def demo_measures_implement(case, users, chair) -> None:
-    """After "implement": the selected measures are agreed with the adopted
-    decision and carried out; the démarche was done in August, so its
-    3-month evaluation is due."""
+def demo_measures_implement(case, users, chair, *, on: datetime.date | None = None) -> None:
+    """After "implement" (on the day ``on``): the selected measures are
+    agreed with the adopted decision and carried out, finished on the day
+    that makes their first impact evaluation fall due in ten days, so the
+    EEAS's dashboard has one to do whenever the demo is loaded."""
     decision = case.decisions.filter(adopted=True).first()
     eeas = Organisation.objects.get(code="EEAS")
+    today = timezone.localdate()
+    started = on or today
+    first_review = relativedelta(months=min(settings.CDT_EVALUATION_MONTHS))
+    done_on = min(max(today + datetime.timedelta(days=10) - first_review, started), today)  # steps are entered in order
     for measure in case.measures.filter(state="selected"):
-        services.measure_transition(by=chair, measure=measure, transition="agree", decision=decision)
-        services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="start_implementation", implementing_actor=eeas)
-        done_on = timezone.localdate()  # its earlier steps are taken today: steps are entered in order
+        services.measure_transition(by=chair, measure=measure, transition="agree", decision=decision, on=started)
+        services.measure_transition(
+            by=users["eeas-drafter"], measure=measure, transition="start_implementation", implementing_actor=eeas, on=started
+        )
         services.measure_transition(by=users["eeas-drafter"], measure=measure, transition="complete", on=done_on)
 
 

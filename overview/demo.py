@@ -31,6 +31,8 @@ from council.demo import seed_demo_meetings
 from council.models import Position, PositionValue, WrittenProcedure
 from measures.demo import demo_measures_implement, demo_measures_select, demo_options_note, demo_strategic_note
 
+from .demo_register import seed_demo_living_register
+
 
 class Writer(Protocol):
     """Where progress goes: a management command's ``stdout``."""
@@ -59,6 +61,18 @@ class DemoCase:
     shared_with: tuple[str, ...] = ()
     #: (username, reason) of a pending request for access to the case.
     access_requested_by: tuple[str, str] | None = None
+    #: Days after ``brought_on`` on which each step was taken (the record is
+    #: walked over real days, so the figures' time per step means something);
+    #: never after today, never before the previous step.
+    days: tuple[int, ...] = ()
+
+    def step_day(self, index: int, previous: datetime.date | None = None) -> datetime.date:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        offset = self.days[index] if index < len(self.days) else (index + 1) * 7
+        on = min(self.brought_on + datetime.timedelta(days=offset), today)
+        return max(on, previous) if previous else on
 
 
 CASES = [
@@ -75,6 +89,7 @@ CASES = [
             ("open_deliberation", "chair", {}),
             ("attribution", "chair", {}),
         ],
+        days=(2, 9, 23),
         affected=("DE", "PL"),
         actors=("Grey Tempest",),
         sectors=(Sector.ENERGY, Sector.CRITICAL_INFRASTRUCTURE),
@@ -95,6 +110,7 @@ CASES = [
         brought_on=datetime.date(2026, 9, 15),
         summary="A persistent actor has compromised diplomatic networks of several Member States since 2024; a strategic response note is called for.",
         steps=[("share_awareness", "eeas-drafter", {}), ("explore_response", "eeas-drafter", {})],
+        days=(7, 28),
         affected=("FR", "IT", "EE", "LT"),
         actors=("Silent Quill",),
         sectors=(Sector.GOVERNMENT,),
@@ -123,6 +139,7 @@ CASES = [
             ),
             ("implement", "secretariat", {}),
         ],
+        days=(4, 12, 26, 40, 45, 50),
         affected=("EE", "LV", "LT"),
         sectors=(Sector.HEALTH,),
         extra={"context": Context.PEACETIME},
@@ -148,6 +165,7 @@ CASES = [
                 },
             ),
         ],
+        days=(5, 19, 40, 61, 75),
         actors=("Silent Quill",),
         sectors=(Sector.GOVERNMENT,),
     ),
@@ -170,6 +188,7 @@ CASES = [
         brought_on=datetime.date(2026, 5, 4),
         summary="Short DDoS outages of news outlets during a regional election; effects were limited.",
         steps=[("share_awareness", "chair", {}), ("close", "chair", {"reason": ClosureReason.NO_RESPONSE_AGREED})],
+        days=(10, 45),
         affected=("FR",),
         sectors=(Sector.DEMOCRATIC_PROCESSES,),
         extra={"fimi_toolbox_linked": True, "hybrid_toolbox_linked": True},
@@ -202,6 +221,7 @@ CASES = [
         brought_on=datetime.date(2026, 11, 3),
         summary="Exercise scenario: a trojanised update of a managed service provider reaches public administrations.",
         steps=[("share_awareness", "chair", {})],
+        days=(1,),
         exercise=True,
         sectors=(Sector.SUPPLY_CHAIN,),
         tlp=Tlp.CLEAR,
@@ -298,12 +318,14 @@ def seed_demo_cases(stdout: Writer) -> int:
                     factor_c="Two Member States concerned.",
                     conclusion="significant",
                 )
-            for transition, actor, data in demo.steps:
+            on: datetime.date | None = None
+            for index, (transition, actor, data) in enumerate(demo.steps):
                 by = chair if actor == "chair" else users[actor]
+                on = demo.step_day(index, on)
                 if transition == "council_decision":
-                    _council_decision(case, by, users, **data)
+                    _council_decision(case, by, users, on=on, **data)
                 elif transition == "silence_procedure":
-                    _silence_procedure(case, by, users, **data)
+                    _silence_procedure(case, by, users, on=on, **data)
                 elif transition == "attribution":
                     demo_attribution(case, users, by)
                 else:
@@ -312,31 +334,38 @@ def seed_demo_cases(stdout: Writer) -> int:
                     if transition == "open_deliberation":
                         demo_options_note(case, users)
                     if transition == "refer_for_decision":
-                        demo_measures_select(case, users, chair)
-                    case = services.case_transition(case=case, by=by, transition=transition, **data).case
+                        demo_measures_select(case, users, chair, on=on)
+                    case = services.case_transition(case=case, by=by, transition=transition, on=on, **data).case
                     if transition == "implement":
-                        demo_measures_implement(case, users, chair)
+                        demo_measures_implement(case, users, chair, on=on)
             created += 1
     seed_demo_meetings(chair)
     demo_strategic_note(users)
+    seed_demo_living_register(chair, users)
     return created
 
 
-def _council_decision(case: Case, chair: User, users: dict[str, User], *, text: str, body: str, legal_act: str) -> None:
+def _council_decision(
+    case: Case, chair: User, users: dict[str, User], *, text: str, body: str, legal_act: str, on: datetime.date | None = None
+) -> None:
     """A question decided unanimously in a meeting: the delegates set their
     own positions, the chair records the others as stated orally."""
-    question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
+    question = council.question_put(
+        by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body), put_on=on
+    )
     for state in MemberState.objects.current():
         own = next((u for u in users.values() if u.member_state is not None and u.member_state.pk == state.pk), None)
         council.position_set(by=own or chair, question=question, member_state=state, value=PositionValue.SUPPORT)
-    council.decision_record(by=chair, question=question, legal_act=legal_act)
+    council.decision_record(by=chair, question=question, legal_act=legal_act, decided_on=on)
 
 
-def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text: str, body: str) -> None:
+def _silence_procedure(case: Case, chair: User, users: dict[str, User], *, text: str, body: str, on: datetime.date | None = None) -> None:
     """A question with a mixed positions board and an open silence procedure."""
     from django.utils import timezone
 
-    question = council.question_put(by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body))
+    question = council.question_put(
+        by=chair, case=case, text=text, voting_rule="unanimity", body=CouncilBody.objects.get(code=body), put_on=on
+    )
     stances: dict[str, tuple[PositionValue, dict[str, Any]]] = {
         "DE": (PositionValue.SUPPORT, {}),
         "FR": (PositionValue.SUPPORT, {}),
