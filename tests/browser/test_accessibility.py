@@ -117,6 +117,7 @@ def main_pages() -> dict[str, list[tuple[str, str]]]:
             ("evaluations", "/measures/evaluations/"),
         ],
         "chair-ie": [("home", "/"), ("case", f"/cases/{case.pk}/"), ("meeting", f"/council/meetings/{meeting.pk}/")],
+        "siac-analyst": [("home", "/")],  # SIAC's own panels: requests for information, its assessments, feed health
         "secretariat": [
             ("home", "/"),
             ("feed", "/awareness/feed/"),
