@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
 from cdt.core.forms import EclFormMixin
+from cdt.core.htmx import fragment, is_htmx
 from cdt.directory.models import Organisation
 from cdt.security.markings import Distribution
 from cdt.security.types import AuthenticatedHttpRequest
@@ -100,8 +101,10 @@ def _panel_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) 
 
 
 def _panel(request: AuthenticatedHttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
-    template = "cases/includes/sharing_panel.html" if request.headers.get("HX-Request") else "cases/sharing.html"
-    return render(request, template, _panel_context(request, case, **extra), status=status)
+    """The panel alone for htmx (a refusal swapped in too: ``cdt.core.htmx``), else its page."""
+    if is_htmx(request):
+        return fragment(request, "cases/includes/sharing_panel.html", _panel_context(request, case, **extra), status=status)
+    return render(request, "cases/sharing.html", _panel_context(request, case, **extra), status=status)
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
@@ -153,7 +156,7 @@ def case_share_change(request: AuthenticatedHttpRequest, case_id: int, change: s
 def _done(request: AuthenticatedHttpRequest, case: Case, notice: str) -> HttpResponse:
     """After a change: the panel again, with the notice in it (htmx), or
     back to the case page with the notice as a message."""
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return _panel(request, Case.objects.get(pk=case.pk), notice=notice)
     messages.success(request, notice)
     return redirect(reverse("case-page", args=[case.pk]) + "#sharing")

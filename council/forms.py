@@ -14,7 +14,7 @@ class QuestionForm(EclFormMixin, forms.Form):
         label=_("Deciding body"),
         queryset=CouncilBody.objects.filter(code__in=["HWPCI", "PSC", "COREPER", "COUNCIL"]),
         to_field_name="code",
-        initial="PSC",
+        initial="HWPCI",  # per case: council.selectors.deciding_body_default
     )
 
 

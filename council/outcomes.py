@@ -42,9 +42,11 @@ def outcome_on(positions, rule: str, day: datetime.date) -> tuple[voting.Outcome
     return voting.outcome(votes, voting.Rule(rule)), population
 
 
-def silence_outcome(positions) -> voting.Outcome:
-    """The silence procedure needs no population: only an objection breaks it."""
-    return voting.silence_outcome([voting.Vote(p.member_state.code, None, voting.Stance(p.value)) for p in positions])
+def silence_outcome(positions, *, before_deadline: bool = False) -> voting.Outcome:
+    """The silence procedure needs no population: only an objection breaks it
+    (pending, not adopted, while the deadline has not passed)."""
+    votes = [voting.Vote(p.member_state.code, None, voting.Stance(p.value)) for p in positions]
+    return voting.silence_outcome(votes, before_deadline=before_deadline)
 
 
 def figures_refused(missing: PopulationFiguresMissing, field: str) -> ValidationError:

@@ -28,6 +28,32 @@ def question_get(*, user, pk, request=None) -> Question:
     return protected_get(Question.objects.select_related("case", "body"), user, request=request, pk=pk)
 
 
+#: The case steps at which a question is deliberated in HWPCI (para 24, steps 1 to 4).
+_HWPCI_STEPS = ("started", "awareness", "exploration", "deliberation")
+
+
+def deciding_body_default(case: Case) -> str:
+    """The Council body a question on ``case`` most likely goes to, as the
+    form's first choice (the chair still picks; the guidelines leave it to
+    Council procedures, para 24 step 5):
+
+    * ``COUNCIL`` for a horizontal act (the sanctions framework, its
+      prolongation: a Council Decision (CFSP)) and for a case with a
+      restrictive measure in play (listings under Decision (CFSP) 2019/797
+      are adopted by the Council, by unanimity);
+    * ``PSC`` once the case is at decision-making or later (step 5 on):
+      the other measures of the toolbox (démarches, HR statements,
+      suspension of dialogues) are decided under Council procedures with
+      PSC's political control;
+    * ``HWPCI`` before that (steps 1 to 4): HWPCI deliberates, and the
+      questions it settles itself (agreeing an options note, coordinating
+      attribution or a statement, a silence procedure among the delegations)
+      are put to HWPCI. The default used to be PSC for every question."""
+    if case.is_horizontal or case.measures.filter(measure_type__restrictive=True).exclude(state="withdrawn").exists():
+        return "COUNCIL"
+    return "HWPCI" if case.state in _HWPCI_STEPS else "PSC"
+
+
 def decision_list(*, user) -> QuerySet[Decision]:
     return protected_queryset(Decision.objects.all(), user).select_related("case", "body", "question")
 
@@ -87,6 +113,21 @@ class Board:
         return self.population_missing.year if self.population_missing is not None else None
 
     @property
+    def still_to_answer(self) -> list[str]:
+        """The Member States (codes) without a position yet."""
+        return [p.member_state.code for p in self.positions if p.value == voting.Stance.NONE]
+
+    @property
+    def reserves(self) -> list[str]:
+        """The Member States (codes) with a scrutiny reserve still to lift."""
+        return [p.member_state.code for p in self.positions if p.value == voting.Stance.SCRUTINY_RESERVE]
+
+    @property
+    def waiting(self) -> int:
+        """How many states have still to answer (no position, a reserve)."""
+        return len(self.still_to_answer) + len(self.reserves)
+
+    @property
     def rows(self):
         shares = self.shares
         return [(position, shares[position.member_state_id]) for position in self.positions]
@@ -111,7 +152,7 @@ def question_board(question: Question, user=None) -> Board:
         cleared = int(user.effective_clearance()) if user.is_authenticated else -1
         decisions, procedures = decisions.filter(classification__lte=cleared), procedures.filter(classification__lte=cleared)
     decision = decisions.only("decided_on").first()
-    procedure = procedures.only("kind", "deadline").first()
+    procedure = procedures.only("kind", "deadline", "status").first()
     if decision is not None:
         day = decision.decided_on
     elif procedure is not None:
@@ -125,7 +166,10 @@ def question_board(question: Question, user=None) -> Board:
         missing, population = error, None
         counts, _population = voting.tally([voting.Vote(p.member_state.code, None, voting.Stance(p.value)) for p in positions])
         result = voting.Outcome(False, error.message, counts, None, pending=True)
-    silence = outcomes.silence_outcome(positions) if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE else None
+    silence = None
+    if procedure is not None and procedure.kind == WrittenProcedure.Kind.SILENCE:
+        # Never "adopted" before the deadline: until then an unbroken silence is pending.
+        silence = outcomes.silence_outcome(positions, before_deadline=decision is None and procedure.deadline > timezone.now())
     return Board(
         question=question,
         positions=positions,

@@ -28,7 +28,7 @@ from notifications.services import event_record
 
 from . import dates, outcomes, permissions, voting
 from .legal_act_services import legal_acts_attach, legal_acts_check
-from .models import AgendaItem, Decision, LegalAct, Meeting, Position, Procedure, Question, WrittenProcedure
+from .models import AgendaItem, Decision, LegalAct, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
 from .position_services import position_set, positions_record
 
 __all__ = ["position_set", "positions_record"]  # re-exported: positions are written in council.position_services
@@ -302,6 +302,23 @@ def written_procedure_open(
             raise ValidationError({"question": _("This question is already decided.")})
         if WrittenProcedure.objects.filter(question=question).exists():
             raise ValidationError({"question": _("A written procedure already exists for this question.")})
+        if kind == WrittenProcedure.Kind.SILENCE:
+            # Read under the question's lock (positions are set under it too).
+            objecting = list(
+                question.positions.filter(value=PositionValue.OBJECTION)
+                .order_by("member_state__protocol_order")
+                .values_list("member_state__code", flat=True)
+            )
+            if objecting:
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "Silence is already broken: %(states)s objected. A silence procedure would fail at once; "
+                            "open an ordinary written procedure or decide in a meeting."
+                        )
+                        % {"states": ", ".join(objecting)}
+                    }
+                )
         procedure = WrittenProcedure.objects.create(
             case=question.case,
             question=question,

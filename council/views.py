@@ -14,6 +14,7 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
+from cdt.core.htmx import fragment, is_htmx
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
 from cdt.security.selectors import protected_get, visible_or_none
@@ -64,12 +65,17 @@ def council_panel(request, case: Case):
         # every label points at its own question's field.
         question_id = question.pk
         item["decision_form"] = DecisionForm(auto_id=f"id_q{question_id}_%s") if may_decide else None
-        item["procedure_form"] = WrittenProcedureForm(auto_id=f"id_q{question_id}_%s") if may_open else None
+        # Once a state has objected a silence procedure would fail at once (and is refused): offer the ordinary one.
+        broken = item["board"].outcome.counts.get("objection", 0) > 0
+        initial = {"kind": WrittenProcedure.Kind.ORDINARY} if broken else None
+        item["procedure_form"] = WrittenProcedureForm(auto_id=f"id_q{question_id}_%s", initial=initial) if may_open else None
     return "council/case_panel.html", {
         "case": case,
         "boards": boards,
         "decisions": list(selectors.decision_list(user=user).filter(case=case, question__isnull=True).prefetch_related("legal_acts")),
-        "question_form": QuestionForm() if permissions.may_put_question(user) else None,
+        "question_form": QuestionForm(initial={"body": selectors.deciding_body_default(case)})
+        if permissions.may_put_question(user)
+        else None,
         "procedure_form": WrittenProcedureForm() if permissions.may_open_written_procedure(user) else None,
         "decision_form": DecisionForm() if permissions.may_record_decision(user) else None,
         "hr_act_form": HrActForm() if permissions.may_record_hr_act(user) else None,
@@ -98,21 +104,33 @@ def question_board(request, question_id: int):
 @declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id", methods=("post",))
 @require_POST
 def position_set(request, question_id: int, member_state: str):
+    """Set one state's position. Over htmx the board answers, refused or
+    not: a refusal (400 for the input, 403 for the role, 409 for the state)
+    is the board again with the reason in its error summary and the state's
+    row as it was submitted (``cdt.core.htmx``), so nothing is lost."""
     question = selectors.question_get(user=request.user, pk=question_id, request=request)
     state = get_object_or_404(MemberState, code=member_state)
     form = PositionForm(request.POST)
     status = 200
-    error = None
+    errors: dict[str, list[str]] = {}
     if form.is_valid():
         attempt = page_attempt(lambda: services.position_set(by=request.user, question=question, member_state=state, **form.cleaned_data))
         if attempt.failed:
-            status, error = attempt.status, " ".join(attempt.errors)
+            status = attempt.status
+            errors = attempt.field_errors or {"value": attempt.errors}
     else:
-        status, error = 400, " ".join(str(e) for errors in form.errors.values() for e in errors)
-    if request.headers.get("HX-Request"):
-        return render(request, "council/board.html", {**board_context(request, question), "error": error}, status=status)
-    if error:
-        messages.error(request, error)  # without htmx: back to the case page, the error shown there
+        status, errors = 400, {name: [str(error) for error in field_errors] for name, field_errors in form.errors.items()}
+    messages_shown = [message for field_errors in errors.values() for message in field_errors]
+    if is_htmx(request):
+        retry = {"state": state.pk, "data": request.POST, "errors": errors} if errors else None
+        return fragment(
+            request,
+            "council/board.html",
+            {**board_context(request, question), "board_errors": messages_shown, "board_retry": retry},
+            status=status,
+        )
+    if errors:
+        messages.error(request, " ".join(messages_shown))  # without htmx: back to the case page, the error shown there
     return _back(question.case_id)
 
 

@@ -38,7 +38,7 @@ that needs population with a vote without weight raises
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -77,7 +77,15 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     #: percent of the EU population, by stance; None when the rule did not need population
     population: dict[str, Decimal] | None = field(default_factory=dict)
-    pending: bool = False  # not adopted *yet*: states still to express themselves or reserves outstanding
+    #: Not settled: the states still to answer (no position, a scrutiny
+    #: reserve to lift) can still turn it either way (see ``settled``).
+    pending: bool = False
+
+    @property
+    def status(self) -> str:
+        """``pending``, ``adopted`` or ``not_adopted``: what a page may say
+        before the decision. Only a settled outcome is adopted or not."""
+        return "pending" if self.pending else "adopted" if self.adopted else "not_adopted"
 
 
 def needs_population(stances, rule: Rule) -> bool:
@@ -124,8 +132,15 @@ def tally(votes: list[Vote]) -> tuple[dict[str, int], dict[str, Decimal] | None]
     return counts, {stance: _pct(weight, total) for stance, weight in weights.items()}
 
 
+#: Stances that are not yet an answer: no position, a scrutiny reserve still to be lifted.
+OPEN_STANCES = frozenset({Stance.NONE, Stance.SCRUTINY_RESERVE})
+
+
 def outcome(votes: list[Vote], rule: Rule) -> Outcome:
-    """The result of ``votes`` (one per Member State) under ``rule``."""
+    """The result of ``votes`` (one per Member State) under ``rule``:
+    ``adopted`` and ``explanation`` are the decision if it were taken now
+    (what a decision records); ``pending`` says whether that can still
+    change with the answers of the states that have not given one."""
     if not votes:
         raise ValueError("no Member States")
     if len({v.member_state for v in votes}) != len(votes):
@@ -133,6 +148,36 @@ def outcome(votes: list[Vote], rule: Rule) -> Outcome:
     rule = Rule(rule)
     if needs_population([v.stance for v in votes], rule) and any(v.population_share is None for v in votes):
         raise PopulationNeeded(", ".join(v.member_state for v in votes if v.population_share is None))
+    result = _outcome(votes, rule)
+    return replace(result, pending=not settled(votes, rule))
+
+
+def settled(votes: list[Vote], rule: Rule) -> bool:
+    """Whether the outcome no longer depends on the states that have not
+    answered (``OPEN_STANCES``): the same whatever each of them says, on
+    the positions the others have stated (which may still change until the
+    decision is taken: settled is about the answers still missing).
+
+    Every rule is monotone in the votes in favour: a state moving to
+    "support" never turns an adopted text into a rejected one, nor an
+    objection the reverse (unanimity: an objection blocks and a
+    constructive abstention only adds to the blocking third; the
+    majorities count only "support", the four-member clause included).
+    So two completions bound all the others: every open state in favour
+    (the best case) and every open state objecting (the worst). Equal
+    results: settled. Under unanimity this is early rejection only (one
+    objection, or constructive abstentions already at one third of the
+    states and of the population); under a qualified majority also early
+    adoption (15 states and 65% of the population in favour, whatever the
+    others say) and early rejection (a blocking minority already against)."""
+    if not any(vote.stance in OPEN_STANCES for vote in votes):
+        return True
+    best = [replace(v, stance=Stance.SUPPORT) if v.stance in OPEN_STANCES else v for v in votes]
+    worst = [replace(v, stance=Stance.OBJECTION) if v.stance in OPEN_STANCES else v for v in votes]
+    return _outcome(best, rule).adopted == _outcome(worst, rule).adopted
+
+
+def _outcome(votes: list[Vote], rule: Rule) -> Outcome:
     counts, population = tally(votes)
     if rule == Rule.UNANIMITY:
         return _unanimity(votes, counts, population)
@@ -146,7 +191,6 @@ def outcome(votes: list[Vote], rule: Rule) -> Outcome:
             f"not adopted: {_states(favour)} in favour, simple majority needs {needed}",
             counts,
             population,
-            pending=counts[Stance.NONE] > 0,
         )
     return _qualified(votes, counts, population, reinforced=rule == Rule.REINFORCED_QUALIFIED_MAJORITY)
 
@@ -168,12 +212,10 @@ def _unanimity(votes, counts, population) -> Outcome:
         )
     reserved = [v.member_state for v in votes if v.stance == Stance.SCRUTINY_RESERVE]
     if reserved:
-        return Outcome(False, f"not adopted yet: scrutiny reserve outstanding ({', '.join(reserved)})", counts, population, pending=True)
+        return Outcome(False, f"not adopted yet: scrutiny reserve outstanding ({', '.join(reserved)})", counts, population)
     silent = [v.member_state for v in votes if v.stance == Stance.NONE]
     if silent:
-        return Outcome(
-            False, f"not adopted yet: {_states(len(silent))} without a position ({', '.join(silent)})", counts, population, pending=True
-        )
+        return Outcome(False, f"not adopted yet: {_states(len(silent))} without a position ({', '.join(silent)})", counts, population)
     if counts[Stance.SUPPORT] == 0:
         return Outcome(False, "not adopted: no Member State in favour", counts, population)
     abstaining = counts[Stance.ABSTENTION] + constructive
@@ -219,15 +261,19 @@ def _qualified(votes, counts, population, *, reinforced: bool) -> Outcome:
         missing.append(f"needs {needed} states")
     if not population_met:
         missing.append("needs 65% of population")
-    return Outcome(False, f"not adopted: {summary}; {name} {' and '.join(missing)}", counts, population, pending=counts[Stance.NONE] > 0)
+    return Outcome(False, f"not adopted: {summary}; {name} {' and '.join(missing)}", counts, population)
 
 
-def silence_outcome(votes: list[Vote]) -> Outcome:
+def silence_outcome(votes: list[Vote], *, before_deadline: bool = False) -> Outcome:
     """The simplified written procedure (silence procedure): the text is
     adopted at the deadline unless a Member State broke silence by
-    objecting before it."""
+    objecting before it. A broken silence is settled at once (not adopted
+    by this procedure); an unbroken one is only pending ``before_deadline``:
+    never "adopted" until the deadline has passed."""
     counts, population = tally(votes)
     objecting = [v.member_state for v in votes if v.stance == Stance.OBJECTION]
     if objecting:
         return Outcome(False, f"not adopted: silence broken by {', '.join(objecting)}", counts, population)
+    if before_deadline:
+        return Outcome(False, "pending: adopted at the deadline unless a Member State breaks silence", counts, population, pending=True)
     return Outcome(True, "adopted: silence not broken by the deadline", counts, population)

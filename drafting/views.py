@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from cdt.core.forms import whole_number
+from cdt.core.htmx import fragment, is_htmx
 from cdt.security.selectors import protected_get, protected_queryset
 from cdt.security.types import AnyUser, AuthenticatedHttpRequest
 from cdt.workflow import transition_options, workflow_for
@@ -105,15 +106,33 @@ def draft_page(
     return render(request, "drafting/note_detail.html", context, status=status)
 
 
-def _comments_fragment(request: AuthenticatedHttpRequest, kind: DraftKind, note: Any, anchor: str) -> HttpResponse:
+def _comments_fragment(
+    request: AuthenticatedHttpRequest,
+    kind: DraftKind,
+    note: Any,
+    anchor: str,
+    *,
+    errors: list[str] | tuple[str, ...] = (),
+    text: str = "",
+    status: int = 200,
+) -> HttpResponse:
     """The comments beside one section, for htmx to swap in after a comment
-    (without htmx the form posts and the page reloads)."""
+    (without htmx the form posts and the page reloads). A refused comment
+    answers the same fragment with the reason and the text as typed
+    (``cdt.core.htmx``)."""
     note = type(note).objects.get(pk=note.pk)
     row = {"anchor": anchor, "comments": list(note.comments.filter(anchor=anchor).select_related("author"))}
-    return render(
+    return fragment(
         request,
         "drafting/includes/comments.html",
-        {"row": row, "urls": _urls(kind, note), "may_comment": may_comment_note(note, request.user)},
+        {
+            "row": row,
+            "urls": _urls(kind, note),
+            "may_comment": may_comment_note(note, request.user),
+            "comment_errors": list(errors),
+            "comment_text": text,
+        },
+        status=status,
     )
 
 
@@ -236,11 +255,24 @@ def act(request: AuthenticatedHttpRequest, kind_name: str, note_id: int, action:
     note = draft_get(request, kind_name, note_id)
     if action == "comment":
         form = CommentForm(request.POST)
+        # Over htmx a refusal answers the one section's comments with the
+        # reason; a section that does not exist has no place to show it.
+        in_place = is_htmx(request) and request.POST.get("anchor", "") in kind.anchors(note.content)
         if not form.is_valid():
-            return draft_page(request, kind_name, note, comment_form=form, errors=["Write the comment."], status=400)
+            if in_place:
+                return _comments_fragment(request, kind, note, request.POST["anchor"], errors=[_("Write the comment.")], status=400)
+            return draft_page(request, kind_name, note, comment_form=form, errors=[_("Write the comment.")], status=400)
         attempt = page_attempt(lambda: services.note_comment(by=request.user, note=note, **form.cleaned_data))
-        if not attempt.failed and request.headers.get("HX-Request"):
-            return _comments_fragment(request, kind, note, form.cleaned_data["anchor"])
+        if in_place:
+            return _comments_fragment(
+                request,
+                kind,
+                note,
+                form.cleaned_data["anchor"],
+                errors=attempt.errors,
+                text=form.cleaned_data["text"] if attempt.failed else "",
+                status=attempt.status,
+            )
     elif action in kind.actions:
         attempt = page_attempt(lambda: kind.actions[action](request, note))
     else:

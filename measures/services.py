@@ -224,7 +224,7 @@ def evaluations_schedule(*, measure: ResponseMeasure) -> list[ImpactEvaluation]:
             kind=DeadlineKind.EVALUATION,
             subject=evaluation,
             due_at=end_of_day(evaluation.due_on),
-            link=reverse("evaluation-record-page", args=[evaluation.pk]),
+            link=reverse("evaluation-page", args=[evaluation.pk]),
         )
     return created
 

@@ -8,6 +8,7 @@ from .note_kinds import OPTIONS, STRATEGIC
 urlpatterns = [
     path("catalogue/", views.catalogue, name="measure-catalogue-page"),
     path("evaluations/", views.evaluation_list, name="evaluation-list-page"),
+    path("evaluations/<int:evaluation_id>/", views.evaluation_detail, name="evaluation-page"),
     path("evaluations/<int:evaluation_id>/record/", views.evaluation_record, name="evaluation-record-page"),
     path("propose/<int:case_id>/", views.measure_propose, name="measure-propose-page"),
     path("<int:measure_id>/", views.measure_detail, name="measure-page"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors as case_selectors
 from cases.models import Case
@@ -168,10 +168,39 @@ def measure_override(request, measure_id: int):
     return measure_detail(request, measure_id, override_form=form, status=status)
 
 
-@declare_access(OBJECT, model=ImpactEvaluation, kind=DETAIL, lookup="evaluation_id", methods=("post",))
-@require_POST
-def evaluation_record(request, evaluation_id: int):
+@declare_access(OBJECT, model=ImpactEvaluation, kind=DETAIL, lookup="evaluation_id")
+def evaluation_detail(request, evaluation_id: int):
+    """One impact evaluation: what it evaluates, when it is due, what was
+    recorded, and the form to record it for those who evaluate. The page
+    that dashboards, "My deadlines", reminders and the calendar link to
+    (404 for a reader who may not see it; its measure is named only if the
+    reader may see the measure too, decision 0023)."""
     evaluation = protected_get(selectors.evaluation_list(user=request.user), request.user, request=request, pk=evaluation_id)
+    measure = visible_or_none(request.user, evaluation.measure, within=evaluation.case)
+    open_ = not evaluation.done and not evaluation.cancelled
+    may_record = open_ and measure is not None and permissions.may_evaluate(measure, request.user)
+    return render(
+        request,
+        "measures/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "measure": measure,
+            "marking": evaluation,
+            "form": EvaluationForm(prefix=f"evaluation-{evaluation.pk}") if may_record else None,
+        },
+    )
+
+
+# Declared by its action (POST); a GET only redirects, through the same rule.
+@declare_access(OBJECT, model=ImpactEvaluation, kind=DETAIL, lookup="evaluation_id", methods=("post",))
+@require_http_methods(["GET", "POST"])
+def evaluation_record(request, evaluation_id: int):
+    """Record an evaluation (POST). A GET is a link kept from before the
+    evaluation had its own page (a reminder, an e-mail, a calendar entry):
+    it goes to that page, through the same access rule."""
+    evaluation = protected_get(selectors.evaluation_list(user=request.user), request.user, request=request, pk=evaluation_id)
+    if request.method != "POST":
+        return redirect("evaluation-page", evaluation_id=evaluation.pk)
     form = EvaluationForm(request.POST, prefix=f"evaluation-{evaluation.pk}")
     status = 400
     if form.is_valid():

@@ -47,7 +47,8 @@ def notification_mark_read(request):
     raw = request.POST.getlist("id")
     ids = [whole_number(value.strip()) for value in raw] if raw else None
     if ids is not None and None in ids:
-        return HttpResponse(_("Notification ids are numbers."), status=400)
+        # Plain text: over htmx (the target is the badge) static/js/htmx-errors.js shows it beside the button.
+        return HttpResponse(_("Notification ids are numbers."), status=400, content_type="text/plain; charset=utf-8")
     services.notifications_mark_read(user=request.user, ids=ids)
     if request.headers.get("HX-Request"):
         return render(request, "notifications/badge.html", {"unread_notifications": selectors.unread_count(user=request.user)})

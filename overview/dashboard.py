@@ -194,7 +194,7 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
         [
             Row(
                 evaluation.case.reference,
-                reverse("evaluation-record-page", args=[evaluation.pk]),
+                reverse("evaluation-page", args=[evaluation.pk]),
                 f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}",
                 marking_of(evaluation),
                 source=evaluation,

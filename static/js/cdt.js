@@ -17,17 +17,7 @@ document.addEventListener("htmx:configRequest", function (event) {
   var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   if (match) { event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]); }
 });
-/* htmx swaps only 2xx answers. A fragment that answers a refused change
-   with itself and the reason (400 naming the field, 403, 409: the share
-   panel) marks its root data-swap-errors, so the reason is shown in place
-   rather than the click seeming to do nothing. */
-document.addEventListener("htmx:beforeSwap", function (event) {
-  var status = event.detail.xhr.status;
-  if ((status === 400 || status === 403 || status === 409) && event.target.closest && event.target.closest("[data-swap-errors]")) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
+/* Errors over htmx: static/js/htmx-errors.js. */
 /* Countdowns to a deadline: <time data-countdown datetime="ISO 8601">. */
 (function () {
   function render(element) {
