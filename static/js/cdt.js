@@ -76,6 +76,8 @@ document.addEventListener("htmx:beforeSwap", function (event) {
           url.searchParams.set("tab", tab.getAttribute("data-tab"));
           url.hash = "";
           window.history.replaceState(null, "", url.toString());
+          /* The language menu brings the reader back to the tab they are on. */
+          document.querySelectorAll("input[name=next]").forEach(function (next) { next.value = url.pathname + url.search; });
         });
         tab.addEventListener("keydown", function (event) {
           var index = tabs.indexOf(tab), next = null;

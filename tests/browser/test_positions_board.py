@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from cases.models import Case
 
+from .conftest import open_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -21,6 +23,7 @@ def test_delegate_sets_own_position_and_the_board_updates(page, live_server, dem
     page.get_by_label("Password").fill("demo-cdt-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/cases/{case.pk}/")
+    open_tab(page, "council")
     assert "adopted: silence not broken by the deadline" in page.get_by_test_id("silence-outcome").inner_text()
     page.evaluate("window.cdtMarker = 'same page'")
     form = page.get_by_test_id("position-form-DE")
