@@ -50,7 +50,8 @@ def test_a_blocked_next_step_says_why_in_the_header(client, cast, open_case):
     client.force_login(cast["delegate"])
     head = header(client.get(reverse("case-page", args=[case.pk])).content.decode())
     blocked = head.split('data-blocked="explore_response"', 1)[1].split("</p>", 1)[0]
-    assert "disabled" in blocked and "Your role may not do this." in blocked
+    # The engine's guard says why, where the button would be.
+    assert "disabled" in blocked and "No assessment or briefing is linked to this case yet" in blocked
     assert 'data-testid="close-case"' not in head  # a delegate cannot close: no button at all
 
 
