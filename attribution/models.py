@@ -23,6 +23,8 @@ Everything is a child of its case (``MarkedChild``): seen only with it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,7 @@ from .choices import (
     STATE_ATTRIBUTING_OPTIONS,
     AttributionOption,
     Basis,
+    Channel,
     ClaimType,
     Confidence,
     DeliberationStatus,
@@ -399,6 +402,9 @@ class CommunicationPlan(MarkedChild):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["amplifying_states", "partners", "measures"])
+
+    #: The choices the JSON list of channels holds (their labels: :func:`cdt.core.labels.label_of`).
+    field_choices: ClassVar[dict[str, type[models.TextChoices]]] = {"channels": Channel}
 
     class Meta(MarkedChild.Meta):
         ordering = ["case", "-created_at"]

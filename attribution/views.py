@@ -46,7 +46,7 @@ from .models import AttributionClaim, AttributionDeliberation, CommunicationPlan
 # --- The case-page panel ----------------------------------------------------------------------------------
 
 
-@register
+@register(tab="attribution")
 def attribution_panel(request, case: Case):
     """Attribution, statements and communication on the case page."""
     user = request.user

@@ -93,13 +93,16 @@ def visible_answers(user, rfis) -> set[int]:
     return set(selectors.assessment_list(user=user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
-@register
+@register(tab="assessments", summary="awareness/case_summary.html")
 def awareness_panel(request, case):
     """Situational awareness on the case page: the assessments linked to it
     that the user may see, and its requests for information."""
     rfis = list(selectors.rfi_list(user=request.user).filter(case=case))
+    assessments = list(selectors.assessment_list(user=request.user).filter(cases=case))
     return "awareness/case_panel.html", {
-        "assessments": list(selectors.assessment_list(user=request.user).filter(cases=case)),
+        "assessments": assessments,
+        # The case page's summary: the latest the reader may see, from the same list (no query of its own).
+        "latest": max(assessments, key=lambda assessment: (assessment.assessed_on, assessment.pk), default=None),
         "rfis": rfis,
         "visible_answers": visible_answers(request.user, rfis),
     }

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +32,7 @@ from cdt.workflow.http import form_errors_add, page_attempt
 
 from . import access_requests, selectors, sharing
 from .models import AccessRequest, AccessScope, Case
+from .panels import case_page_url
 
 
 class ShareForm(EclFormMixin, forms.Form):
@@ -159,7 +159,7 @@ def _done(request: AuthenticatedHttpRequest, case: Case, notice: str) -> HttpRes
     if is_htmx(request):
         return _panel(request, Case.objects.get(pk=case.pk), notice=notice)
     messages.success(request, notice)
-    return redirect(reverse("case-page", args=[case.pk]) + "#sharing")
+    return redirect(case_page_url(case.pk, "sharing"))
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id", methods=("post",))

@@ -23,9 +23,9 @@ from . import selectors, services
 from .filters import CaseFilter
 from .forms import CaseForm, ProportionalityForm, SignificanceForm, TransitionForm
 from .models import Case, ProportionalityAssessment, SignificanceAssessment
-from .panels import panels_for
+from .panels import panels_for, tab_of, tabs_for
 from .permissions import may_assess, may_open_case
-from .workflow import transition_options, transitions, workflow_diagram
+from .workflow import case_steps, transition_options, transitions, workflow_diagram
 
 EXERCISE_SESSION_KEY = "cdt_exercise_mode"
 PAGE_SIZE = 25
@@ -86,7 +86,11 @@ def case_detail(
     significance_form: SignificanceForm | None = None,
     transition_errors: dict[str, list[Any]] | None = None,  # messages (strings or ValidationErrors) by transition
     status: int = 200,
+    tab: str | None = None,
 ) -> HttpResponse:
+    """The case page: a header with the step and what to do next, a summary,
+    then tabs (``?tab=``; every tab is rendered, the others hidden, so a
+    link to any section works and the page costs the same whichever is open)."""
     case = selectors.case_get(user=request.user, pk=case_id, request=request)
     history = selectors.case_history(case=case, user=request.user)
     proportionality = list(selectors.proportionality_history(case=case, user=request.user))
@@ -97,6 +101,8 @@ def case_detail(
     assess = may_assess(request.user)
     latest_proportionality = proportionality[0] if proportionality else None
     latest_significance = significance[0] if significance else None
+    panels = panels_for(request, case)
+    active = tab_of(tab or request.GET.get("tab"))
     return render(
         request,
         "cases/case_detail.html",
@@ -109,6 +115,7 @@ def case_detail(
             if case.merged_into_id in selectors.visible_case_ids(request.user, {case.merged_into_id})
             else None,
             "options": options,
+            "steps": case_steps(options, case.state),
             "transition_errors": transition_errors or {},
             "diagram": workflow_diagram(case=case, user=request.user, taken=taken, visited=visited, exercise=exercise_mode(request)),
             "proportionality": latest_proportionality,
@@ -120,7 +127,9 @@ def case_detail(
             or (ProportionalityForm(initial=_initial(latest_proportionality, ProportionalityForm)) if assess else None),
             "significance_form": significance_form
             or (SignificanceForm(initial=_initial(latest_significance, SignificanceForm)) if assess else None),
-            "panels": panels_for(request, case),
+            "tabs": tabs_for(active, panels),
+            "active_tab": active,
+            "summaries": [panel for panel in panels if panel.summary],
         },
         status=status,
     )
@@ -205,4 +214,4 @@ def _assess(
         form_errors_add(form, attempt)
         status = attempt.status
     bound: dict[str, Any] = {form_name: form}
-    return case_detail(request, case_id, status=status, **bound)
+    return case_detail(request, case_id, status=status, tab="assessments", **bound)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Set
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -104,6 +105,35 @@ def forward_options(case: Case, user: AnyUser) -> list[Option]:
     """The transitions ``user`` may take on ``case`` now (role and guards
     both allow it) that move it on to a later step, in process order."""
     return [option for option in transition_options(case, user) if option.available and moves_forward(option.spec, case.state)]
+
+
+@dataclass(frozen=True)
+class CaseSteps:
+    """What the case page offers from the current step: ``next`` is the
+    next forward step of the nine (the page's primary action, with its
+    blocked reasons when it is blocked), ``others`` the rest (returning,
+    revisiting, reopening), ``close`` closing the case (a secondary action
+    asked for with a confirmation)."""
+
+    next: Option | None
+    others: tuple[Option, ...]
+    close: Option | None
+
+
+def case_steps(options: list[Option], state: str) -> CaseSteps:
+    """Sort the options from ``state`` for the page: the next forward step
+    first (one the user may take now, else the first, blocked, with why)."""
+    order = list(CaseState.values)
+    here = order.index(state)
+
+    def forward(option: Option) -> bool:
+        targets = option.spec.targets
+        return CaseState.CLOSED not in targets and all(order.index(target) > here for target in targets)
+
+    ahead = [option for option in options if forward(option)]
+    primary = next((option for option in ahead if option.available), ahead[0] if ahead else None)
+    close = next((option for option in options if CaseState.CLOSED in option.spec.targets), None)
+    return CaseSteps(next=primary, others=tuple(option for option in options if option is not primary and option is not close), close=close)
 
 
 # --- The diagram -------------------------------------------------------------

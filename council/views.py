@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.models import Case
-from cases.panels import register
+from cases.panels import case_page_url, register
 from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
 from cdt.core.htmx import fragment, is_htmx
 from cdt.core.listing import paginate
@@ -44,7 +43,7 @@ def board_context(request, question: Question) -> dict:
     }
 
 
-@register
+@register(tab="council")
 def council_panel(request, case: Case):
     """The Council section of the case page: each question with its board."""
     questions = list(
@@ -83,7 +82,7 @@ def council_panel(request, case: Case):
 
 
 def _back(case_id: int):
-    return redirect(reverse("case-page", args=[case_id]) + "#council")
+    return redirect(case_page_url(case_id, "council"))
 
 
 def _failed(request, attempt: Attempt) -> bool:

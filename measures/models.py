@@ -9,6 +9,8 @@ see the case, at the case's classification or higher.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -20,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
+from council.models import VotingRule
 from drafting.choices import NoteStatus
 from drafting.models import NoteCommentBase, NoteLifecycle, NoteTransitionBase, NoteVersionBase, note_status_field, note_transitions
 from notifications.models import EventKind
@@ -58,6 +61,15 @@ class MeasureType(models.Model):
     active = models.BooleanField(_("in the catalogue"), default=True)
     history = HistoricalRecords()
 
+    #: The choices the JSON list fields and the free voting rule hold (read by
+    #: :func:`cdt.core.labels.label_of` to show their labels, and by ``clean``).
+    field_choices: ClassVar[dict[str, type[models.TextChoices]]] = {
+        "forms": MeasureForm,
+        "effects": MeasureEffect,
+        "leads": Lead,
+        "voting_rule": VotingRule,
+    }
+
     class Meta:
         ordering = ["escalation_level", "name"]
         verbose_name = _("measure type")
@@ -75,7 +87,8 @@ class MeasureType(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        for name, choices in (("forms", MeasureForm), ("effects", MeasureEffect), ("leads", Lead)):
+        for name in ("forms", "effects", "leads"):
+            choices = self.field_choices[name]
             unknown = [value for value in getattr(self, name) or [] if value not in choices.values]
             if unknown:
                 errors[name] = _("Unknown: %(values)s.") % {"values": ", ".join(map(str, unknown))}

@@ -137,8 +137,7 @@ def clean_strategic_content(content, *, measure_slugs: set[str]) -> dict:
 
 def options_sections(content: dict) -> list[tuple[str, str, str]]:
     rows = [("situation", str(_("Situation")), content.get("situation", ""))]
-    slugs = {option.get("measure_type") for option in content.get("options", [])}
-    names = dict(MeasureType.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    names = measure_type_names(content.get("options", []))
 
     def shown(option, key):
         value = option.get(key, "")
@@ -153,10 +152,23 @@ def options_sections(content: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def measure_type_names(entries: list[dict]) -> dict[str, str]:
+    """The catalogue names of the measure types a note's entries name by
+    code (a note shows "Statement by the High Representative", not its code)."""
+    slugs = {entry.get("measure_type") for entry in entries}
+    return dict(MeasureType.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+
+
 def strategic_sections(content: dict) -> list[tuple[str, str, str]]:
     rows = [(key, str(label), content.get(key, "")) for key, label in STRATEGIC_SECTIONS]
+    names = measure_type_names(content.get("measures", []))
+
+    def shown(measure, key):
+        value = measure.get(key, "")
+        return names.get(value, value) if key == "measure_type" else value
+
     for index, measure in enumerate(content.get("measures", []), start=1):
-        text = "\n".join(f"{label}: {measure.get(key, '')}" for key, label in STRATEGIC_MEASURE_FIELDS)
+        text = "\n".join(f"{label}: {shown(measure, key)}" for key, label in STRATEGIC_MEASURE_FIELDS)
         rows.append((f"measure-{index}", f"{_('Measure')} {index}", text))
     return rows
 

@@ -31,7 +31,7 @@ def catalogue(request):
     return render(request, "measures/catalogue.html", {"measure_types": selectors.catalogue()})
 
 
-@register
+@register(tab="measures")
 def measures_panel(request, case):
     """Measures on the case page: what was proposed and where it stands, and
     the proposal form for those who may propose."""

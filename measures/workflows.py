@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdt.security.access import can_view_child
 from cdt.security.types import AnyUser
@@ -37,6 +38,8 @@ class MeasureWorkflow(Workflow):
     field_name = "state"
     log_model = MeasureTransition
     log_subject = "measure"
+    #: The proposal is logged by ``measure_propose``, outside the engine.
+    record_labels = {"propose": gettext_lazy("Proposed")}
 
     def lock(self, obj: Model) -> ResponseMeasure:
         # The guards read the case and the measure type (loaded with the row) and the actors.

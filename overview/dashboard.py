@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from awareness.selectors import assessment_list, feed_ingestion_list
 from cases.access_requests import access_requests_to_decide
 from cases.models import OPEN_STATES, CaseState
+from cases.panels import case_page_url
 from cases.selectors import case_list
 from cases.workflow import forward_options
 from cdt.accounts.roles import Role, is_chair, is_delegate, is_eeas, is_secretariat
@@ -51,7 +52,7 @@ def awaiting_position(user) -> Panel:
         [
             Row(
                 question.case.reference,
-                f"{reverse('case-page', args=[question.case_id])}#question-{question.pk}",
+                case_page_url(question.case_id, f"question-{question.pk}"),
                 str(question),
                 marking_of(question),
                 source=question,
@@ -334,7 +335,7 @@ def access_requests(user) -> Panel:
         [
             Row(
                 access_request.reference,
-                reverse("case-page", args=[access_request.case_id]) + "#sharing",
+                case_page_url(access_request.case_id, "sharing"),
                 f"{access_request.requested_by.get_full_name() or access_request.requested_by.username} ({access_request.requested_by.organisation})",
                 marking_of(access_request.case),
             )

@@ -394,5 +394,5 @@ def test_the_system_alone_closes_a_written_procedure_once_logged_and_audited(cas
 def test_a_refused_decision_on_the_page_goes_back_to_the_council_section(client, cast, question):
     client.force_login(cast["delegate"])
     response = client.post(reverse("decision-record-page", args=[question.pk]), {"legal_act": ""})
-    assert response.status_code == 302 and response.url == reverse("case-page", args=[question.case_id]) + "#council"
+    assert response.status_code == 302 and response.url == reverse("case-page", args=[question.case_id]) + "?tab=council#council"
     assert Question.objects.get(pk=question.pk).is_open

@@ -281,7 +281,7 @@ def test_the_share_panel_on_the_case_page(people, client, login_verified):
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"user": "nobody"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400 and "No such user." in response.content.decode()
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "FR", "reason": "Affected"})
-    assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.pk}/#sharing")
+    assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.pk}/?tab=sharing#sharing")
     response = client.post(f"/cases/{case.pk}/sharing/share/", {"organisation": "LT", "reason": "Affected"}, HTTP_HX_REQUEST="true")
     assert (
         response.status_code == 200

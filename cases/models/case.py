@@ -17,7 +17,7 @@ and writes the notification event (``notifications.Event``) of the step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,6 +186,8 @@ class Case(ConcurrentTransitionMixin, Marked):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["releasable_to", "member_states_affected", "suspected_actors"])
+
+    field_choices: ClassVar[dict[str, type[models.TextChoices]]] = {"sectors": Sector}  # the JSON list's keys: their labels
 
     class Meta(Marked.Meta):
         ordering = ["-brought_on", "-id"]

@@ -15,9 +15,16 @@ future, before the case began, or before the previous step."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .registry import Workflow
 
 #: The order of a log: by the day each step happened, then when it was recorded.
 LOG_ORDER = (models.F("on").asc(nulls_first=True), "at", "id")
@@ -45,3 +52,34 @@ class TransitionRecord(models.Model):
         #: Rows written outside the engine (an object's creation) have no ``on``:
         #: they come first on every database (PostgreSQL sorts nulls last by default).
         ordering = [models.F("on").asc(nulls_first=True), "at", "id"]
+
+    # --- How a row reads (the one place a log's stored names become words) ------
+
+    @property
+    def workflow(self) -> Workflow:
+        from .registry import workflow_for_log  # the registry reads records: imported when read
+
+        return workflow_for_log(type(self))
+
+    @property
+    def transition_label(self) -> StrOrPromise:
+        """The step as words ("Share situational awareness", "Created"), never its stored name."""
+        return self.workflow.step_label(self.transition)
+
+    @property
+    def source_label(self) -> StrOrPromise:
+        return self.workflow.state_value_label(self.source) if self.source else ""
+
+    @property
+    def target_label(self) -> StrOrPromise:
+        return self.workflow.state_value_label(self.target) if self.target else ""
+
+    @property
+    def reason_label(self) -> StrOrPromise:
+        return self.workflow.reason_label(self.transition, self.reason) if self.reason else ""
+
+    @property
+    def is_origin(self) -> bool:
+        """A row written when the object began (created, opened, proposed):
+        it moved nothing, so it reads as the step alone, without "draft → draft"."""
+        return self.transition not in self.workflow.steps() and (not self.source or self.source == self.target)

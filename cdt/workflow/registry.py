@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import RETURN_VALUE
 
 from cdt.security.selectors import protected_queryset
@@ -38,6 +39,15 @@ Guard = Callable[[Any, AnyUser], "str | None"]
 
 _GUARDS: dict[tuple[str, str], list[tuple[str, Guard]]] = defaultdict(list)
 _WORKFLOWS: dict[type[Model], Workflow] = {}
+
+#: How a log names the rows written outside the engine, when an object
+#: begins (its creating service logs them): read as words, never as the
+#: stored name. A workflow adds its own in :attr:`Workflow.record_labels`.
+ORIGIN_LABELS: dict[str, StrOrPromise] = {
+    "create": gettext_lazy("Created"),
+    "open": gettext_lazy("Opened"),
+    "revise": gettext_lazy("Revision started"),
+}
 
 
 def guard(model: type[Model], transition: str, name: str) -> Callable[[Guard], Guard]:
@@ -108,6 +118,9 @@ class Workflow:
     log_model: ClassVar[type[TransitionRecord]]
     #: The foreign key on ``log_model`` to the object that moved.
     log_subject: ClassVar[str]
+    #: Labels of the log rows a service writes outside the engine (beside
+    #: :data:`ORIGIN_LABELS`), e.g. a measure's "propose".
+    record_labels: ClassVar[dict[str, StrOrPromise]] = {}
 
     _steps: dict[str, Step] | None = None
 
@@ -135,6 +148,28 @@ class Workflow:
 
     def state_label(self, obj: Model) -> str:
         return str(getattr(obj, f"get_{self.field_name}_display")())
+
+    # --- Words for what a log stores (the one place a stored name becomes a label) --
+
+    def step_label(self, name: str) -> StrOrPromise:
+        """The label of a step a log row names: the transition's own label,
+        else the label of a row written when the object began; an unknown
+        name is shown as words, never as the stored key."""
+        step = self.steps().get(name)
+        if step is not None:
+            return step.label
+        return self.record_labels.get(name) or ORIGIN_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+    def state_value_label(self, value: str) -> StrOrPromise:
+        """The label of a stored state (the FSM field's choice)."""
+        state_field: Any = self.model._meta.get_field(self.field_name)
+        return dict(state_field.flatchoices).get(value, value.replace("_", " ").capitalize())
+
+    def reason_label(self, name: str, reason: str) -> StrOrPromise:
+        """A log row's reason: the label of a declared reason (a closure
+        reason), else the free text as written."""
+        step = self.steps().get(name)
+        return dict(step.reason_choices).get(reason, reason) if step is not None else reason
 
     # --- What differs between machines (defaults fit most) ------------------------
 
@@ -226,6 +261,14 @@ def workflow_for(target: Model | type[Model]) -> Workflow:
         return _WORKFLOWS[model]
     except KeyError:
         raise LookupError(f"{model._meta.label} has no registered workflow") from None
+
+
+def workflow_for_log(log_model: type[Model]) -> Workflow:
+    """The registered workflow whose log table is ``log_model``."""
+    for workflow in _WORKFLOWS.values():
+        if workflow.log_model is log_model:
+            return workflow
+    raise LookupError(f"{log_model._meta.label} is the log of no registered workflow")
 
 
 def standard_input(step: Step, given: dict[str, Any]) -> dict[str, Any]:

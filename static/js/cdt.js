@@ -30,3 +30,66 @@ document.addEventListener("htmx:configRequest", function (event) {
   function tick() { document.querySelectorAll("time[data-countdown]").forEach(render); }
   document.addEventListener("DOMContentLoaded", function () { tick(); window.setInterval(tick, 1000); });
 })();
+/* Tabs (the case page): each tab is a link the server renders (?tab=…),
+   so they work without scripts. With scripts, a click switches in place
+   and keeps the address bookmarkable; the arrow keys move between tabs; a
+   link to a section in another tab (#council, #question-12) opens its tab. */
+(function () {
+  function select(root, tab, focus) {
+    root.querySelectorAll("[role=tab]").forEach(function (other) {
+      var on = other === tab;
+      other.setAttribute("aria-selected", on ? "true" : "false");
+      other.classList.toggle("ecl-tabs__link--active", on);
+      other.tabIndex = on ? 0 : -1;
+      var panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) { panel.hidden = !on; }
+    });
+    if (focus) { tab.focus(); }
+  }
+  function openFor(target) {
+    var panel = target && target.closest("[role=tabpanel]");
+    var tab = panel && document.getElementById(panel.getAttribute("aria-labelledby"));
+    if (!tab) { return; }
+    if (panel.hidden) { select(tab.closest("[data-cdt-tabs]"), tab, false); }
+    target.scrollIntoView();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-cdt-tabs]").forEach(function (root) {
+      var tabs = Array.prototype.slice.call(root.querySelectorAll("[role=tab]"));
+      tabs.forEach(function (tab) {
+        tab.tabIndex = tab.getAttribute("aria-selected") === "true" ? 0 : -1;
+        tab.addEventListener("click", function (event) {
+          if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+          event.preventDefault();
+          select(root, tab, false);
+          var url = new URL(window.location.href);
+          url.searchParams.set("tab", tab.getAttribute("data-tab"));
+          url.hash = "";
+          window.history.replaceState(null, "", url.toString());
+          /* The language menu brings the reader back to the tab they are on. */
+          document.querySelectorAll("input[name=next]").forEach(function (next) { next.value = url.pathname + url.search; });
+        });
+        tab.addEventListener("keydown", function (event) {
+          var index = tabs.indexOf(tab), next = null;
+          if (event.key === "ArrowRight") { next = tabs[(index + 1) % tabs.length]; }
+          else if (event.key === "ArrowLeft") { next = tabs[(index - 1 + tabs.length) % tabs.length]; }
+          else if (event.key === "Home") { next = tabs[0]; }
+          else if (event.key === "End") { next = tabs[tabs.length - 1]; }
+          if (next) { event.preventDefault(); next.click(); next.focus(); }
+        });
+      });
+    });
+    if (window.location.hash.length > 1) { openFor(document.getElementById(decodeURIComponent(window.location.hash.slice(1)))); }
+  });
+  window.addEventListener("hashchange", function () {
+    if (window.location.hash.length > 1) { openFor(document.getElementById(decodeURIComponent(window.location.hash.slice(1)))); }
+  });
+  /* An in-page link to a section of another tab (the summary's "Assessments"). */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='?tab='], a[href^='#']");
+    if (!link || link.getAttribute("role") === "tab") { return; }
+    var hash = link.hash && link.hash.slice(1);
+    var target = hash && document.getElementById(hash);
+    if (target && target.closest("[role=tabpanel]")) { event.preventDefault(); openFor(target); window.history.replaceState(null, "", link.href); }
+  });
+})();

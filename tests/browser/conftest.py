@@ -67,3 +67,11 @@ def close_quietly(page) -> None:
     except Exception:  # noqa: BLE001 — a page that never idles is closed all the same
         pass
     page.context.close()
+
+
+def open_tab(page, key: str) -> None:
+    """Open a tab of the case page by its key (``council``, ``sharing``),
+    whatever the page's language, as a user clicks it."""
+    tab = page.locator(f'[role=tab][data-tab="{key}"]')
+    tab.click()
+    page.wait_for_selector(f'[role=tab][data-tab="{key}"][aria-selected="true"]')

@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from cases.models import Case, CaseState
 
+from .conftest import open_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -35,6 +37,7 @@ def test_chair_shares_awareness_on_a_case(page, live_server, demo):
     form.get_by_role("button", name="Share situational awareness").click()
     page.wait_for_url(f"{live_server.url}/cases/{case.pk}/")
     assert page.get_by_test_id("case-state").inner_text() == "2 · Shared situational awareness"
+    open_tab(page, "history")
     assert "SIAC briefing at the next HWPCI" in page.get_by_test_id("timeline").inner_text()
     assert page.locator('svg.cdt-workflow path.cdt-workflow__edge--taken[data-transition="share_awareness"]').count() == 1
     assert page.errors == []

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 
+from .conftest import open_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,6 +25,7 @@ def test_delegate_sets_own_position_and_the_board_updates(page, live_server, dem
     page.get_by_label("Password").fill("demo-cdt-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/cases/{case.pk}/")
+    open_tab(page, "council")
     # Before the deadline an unbroken silence is pending, never "adopted" (issue 28).
     assert "pending: adopted at the deadline unless a Member State breaks silence" in page.get_by_test_id("silence-outcome").inner_text()
     page.evaluate("window.cdtMarker = 'same page'")

@@ -27,6 +27,7 @@ from drafting.choices import NoteStatus
 from measures.choices import MeasureState
 from measures.models import MeasureType, OptionsNote, ResponseMeasure
 
+from .conftest import open_tab
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 
 pytestmark = pytest.mark.browser
@@ -107,6 +108,7 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
     # without Germany's position, so the chair puts one to the Council.
     chair = other_page()
     sign_in(chair, live_server, "chair-ie", f"/cases/{case.pk}/")
+    open_tab(chair, "council")
     chair.get_by_text("Put a question to the Council", exact=True).click()
     question_form = chair.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
     question_form.get_by_label("Question put to the Council").fill(
@@ -125,13 +127,15 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
     link = awaiting.get_by_role("link", name=case.reference)
     expect(link).to_have_count(1)
     href = link.get_attribute("href")
-    assert href == f"/cases/{case.pk}/#question-{question.pk}", href
+    assert href == f"/cases/{case.pk}/?tab=council#question-{question.pk}", href
     link.click()
     page.wait_for_url(url_re(live_server, r"/cases/\d+/"))
-    assert page.url == f"{live_server.url}/cases/{case.pk}/#question-{question.pk}"
+    assert page.url == f"{live_server.url}/cases/{case.pk}/?tab=council#question-{question.pk}"
     expect(page.locator("h1")).to_have_text(case.title)
 
     # An assessment linked from the case, then back.
+    expect(page.get_by_test_id(f"board-{question.pk}")).to_be_visible()  # the link opened the Council tab
+    open_tab(page, "assessments")
     assessment_link = page.get_by_test_id("case-assessments").get_by_role("link", name=assessment.title)
     assessment_link.click()
     page.wait_for_url(url_re(live_server, rf"/awareness/assessments/{assessment.pk}/"))
@@ -139,6 +143,7 @@ def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_p
     expect(page.locator(".cdt-assessment-body")).to_contain_text("All-source assessment of the activity")
     page.go_back()
     page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
+    open_tab(page, "council")
     board_form = page.locator(f"#question-{question.pk}").get_by_test_id("position-form-DE")
     expect(board_form).to_be_visible()
 
@@ -182,6 +187,7 @@ def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, 
     case = Case.objects.get(title__startswith="NATO request for a coordinated response")
     assert not OptionsNote.objects.filter(case=case).exists()
     sign_in(page, live_server, "eeas-drafter", f"/cases/{case.pk}/")
+    open_tab(page, "measures")
     page.get_by_role("link", name="Start an options note").click()
     page.wait_for_url(url_re(live_server, rf"/measures/options-notes/new/{case.pk}/"))
 
@@ -293,7 +299,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     expect(page.locator("#workflow-heading")).to_have_text("Processus de réponse")
     expect(state).to_have_text("3 · Examen d'une réponse")
     opening = page.locator('form[data-transition="open_deliberation"]')
-    expect(opening.get_by_role("heading")).to_have_text("Ouvrir les délibérations")
+    expect(page.get_by_test_id("next-step").get_by_role("heading")).to_contain_text("Ouvrir les délibérations")
     opening.get_by_label("Commentaire").fill("Délibérations sur la nouvelle campagne.")
     submit(page, opening.get_by_role("button", name="Ouvrir les délibérations"))
     expect(state).to_have_text("4 · Délibérations")
@@ -302,6 +308,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert page.locator('svg.cdt-workflow g[data-state="deliberation"][aria-current="step"]').count() == 1
 
     # A measure proposed and selected for decision.
+    open_tab(page, "measures")
     page.get_by_text("Propose a measure", exact=True).click()
     propose = page.get_by_test_id("propose-measure")
     propose.get_by_label("Measure").select_option(label="Request to take measures against activity from its territory")
@@ -317,6 +324,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert measure.state == MeasureState.SELECTED
     page.get_by_role("link", name=f"{case.reference} {case.title}").click()
     page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
+    open_tab(page, "measures")
     expect(page.locator(f'[data-testid="case-measures"] tr[data-measure-id="{measure.pk}"]')).to_contain_text("Selected for decision")
 
     take(page, "refer_for_decision", "Refer for decision")
@@ -333,6 +341,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert case.transitions.filter(transition="open_deliberation").latest("at").comment == "Délibérations sur la nouvelle campagne."
 
     # The question to the Council, then the silence procedure on it.
+    open_tab(page, "council")
     page.get_by_text("Put a question to the Council", exact=True).click()
     question_form = page.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
     question_form.get_by_label("Question put to the Council").fill(
@@ -365,6 +374,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     # Back on the case page, the question links to its procedure and deadline.
     page.get_by_role("link", name=f"{case.reference} {case.title}").click()
     page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
+    open_tab(page, "council")
     procedure_link = page.locator(f"#question-{question.pk}").get_by_role("link", name=re.compile("silence procedure"))
     expect(procedure_link).to_contain_text(deadline.strftime("%-d %b %Y %H:%M"))
     expect(procedure_link).to_have_attribute("href", f"/council/written-procedures/{procedure.pk}/")

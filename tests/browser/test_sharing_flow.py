@@ -24,6 +24,7 @@ from cases.models import Case
 from cdt.security.access import can_view
 from cdt.security.markings import Distribution
 
+from .conftest import open_tab
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 from .test_role_flows import other_page, sign_in, submit, url_re  # noqa: F401  (other_page: a fixture)
 
@@ -70,6 +71,7 @@ def test_eeas_opens_a_restricted_case_and_shares_it_with_the_presidency(page, ot
 
     # 3. The EEAS shares it with Ireland from the share panel, which htmx loads
     #    into the case page and swaps in place: no page load.
+    open_tab(page, "sharing")
     panel = page.get_by_test_id("sharing-panel")
     expect(panel.get_by_test_id("distribution")).to_contain_text("Restricted to named recipients")
     expect(panel.locator('[data-testid="access-line"][data-kind="originator"][data-code="EEAS"]')).to_be_visible()
@@ -108,6 +110,7 @@ def test_eeas_opens_a_restricted_case_and_shares_it_with_the_presidency(page, ot
     link.click()
     chair.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
     expect(chair.locator("h1")).to_have_text(TITLE)
+    open_tab(chair, "sharing")
     expect(chair.get_by_test_id("sharing-panel").locator('[data-testid="access-line"][data-code="IE"]')).to_be_visible()
     assert chair.errors == []
     assert page.errors == []

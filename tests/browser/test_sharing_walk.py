@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 
-from .conftest import close_quietly
+from .conftest import close_quietly, open_tab
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 from .test_role_flows import PASSWORD, url_re
 
@@ -119,6 +119,7 @@ def test_originator_reads_the_share_panel_and_the_requests_page(walk_page, live_
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     sign_in(page, live_server, "delegate-ee", f"/cases/{case.pk}/")
     page.wait_for_selector(f"html[lang={language}]")
+    open_tab(page, "sharing")
 
     # The case page, once htmx has put the panel in place.
     panel = page.get_by_test_id("sharing-panel")
