@@ -261,7 +261,9 @@ class Consideration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deliberation", "number"], name="attribution_one_row_per_consideration"),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1, number__lte=len(CONSIDERATIONS)), name="attribution_consideration_number"
+                condition=models.Q(number__gte=1, number__lte=len(CONSIDERATIONS)),
+                name="attribution_consideration_number",
+                violation_error_message=_("There is no consideration with this number."),
             ),
         ]
         verbose_name = _("consideration")

@@ -4,12 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cdt.accounts import console_views as account_console
 from cdt.accounts import views as account_views
 from cdt.accounts.api.views import CurrentUserView
 from cdt.core import views as core_views
 from cdt.core.api.docs import ApiDocsView
 from cdt.core.api.views import StatusView
 from cdt.core.forms import ChangePasswordForm, LoginForm
+from cdt.directory import console_views as directory_console
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
 
@@ -36,6 +38,18 @@ api_v1 = [
     path("", include("notifications.api.urls")),
 ]
 
+# The secretariat's console (every view is cdt.accounts.console.secretariat_console).
+console = [
+    path("", account_console.console_index, name="console-index"),
+    path("people/", account_console.people_page, name="console-people"),
+    path("people/new/", account_console.onboard_page, name="console-onboard"),
+    path("people/<str:user_id>/invitation/", account_console.invitation_resend_page, name="console-invitation-resend"),
+    path("people/<str:user_id>/deactivate/", account_console.deactivate_page, name="console-deactivate"),
+    path("population/", directory_console.population_years_page, name="console-population"),
+    path("population/<int:year>/", directory_console.population_year_page, name="console-population-year"),
+    path("cases/", include("cases.console_urls")),
+]
+
 urlpatterns = [
     path("", include("overview.urls")),
     path("health/", core_views.health, name="health"),
@@ -47,7 +61,9 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/second-factor/", account_views.otp_verify, name="otp-verify"),
     path("accounts/second-factor/setup/", account_views.otp_setup, name="otp-setup"),
+    path("accounts/welcome/<str:uidb64>/<str:token>/", account_views.invitation_accept_page, name="invitation-accept"),
     path("directory/", directory_views.directory_index, name="directory"),
+    path("console/", include(console)),
     path("cases/", include("cases.urls")),
     path("council/", include("council.urls")),
     path("awareness/", include("awareness.urls")),

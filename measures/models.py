@@ -77,6 +77,7 @@ class MeasureType(models.Model):
             models.CheckConstraint(
                 condition=models.Q(escalation_level__gte=ESCALATION_MIN, escalation_level__lte=ESCALATION_MAX),
                 name="measures_measuretype_escalation_in_range",
+                violation_error_message=_("The escalation level is a whole number from 1 to 10."),  # ESCALATION_MIN, ESCALATION_MAX
             ),
         ]
 

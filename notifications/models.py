@@ -169,6 +169,7 @@ class Preference(models.Model):
             models.CheckConstraint(
                 condition=~(models.Q(mode="off") & models.Q(kind__in=sorted(MANDATORY_KINDS))),
                 name="preference_mandatory_not_off",
+                violation_error_message=_("This notification cannot be turned off: choose immediately or in the daily digest."),
             ),
         ]
 

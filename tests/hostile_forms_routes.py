@@ -49,7 +49,13 @@ import inspect
 from django.urls import get_resolver
 from django.views.generic.edit import FormMixin
 
-from . import hostile_forms_routes_accounts, hostile_forms_routes_attribution, hostile_forms_routes_cases, hostile_forms_routes_measures
+from . import (
+    hostile_forms_routes_accounts,
+    hostile_forms_routes_attribution,
+    hostile_forms_routes_cases,
+    hostile_forms_routes_console,
+    hostile_forms_routes_measures,
+)
 from .hostile_forms_support import FormRoute
 from .url_support import walk
 
@@ -60,6 +66,7 @@ ROUTES: list[FormRoute] = [
     *hostile_forms_routes_measures.ROUTES,
     *hostile_forms_routes_attribution.ROUTES,
     *hostile_forms_routes_accounts.ROUTES,
+    *hostile_forms_routes_console.ROUTES,
 ]
 ROUTE = {route.key: route for route in ROUTES}
 

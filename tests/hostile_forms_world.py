@@ -215,6 +215,19 @@ def build_world() -> World:
     referred_case = walk_to(open_case(title="Case referred", suspected_actors=[actor]), CaseState.DELIBERATION, cast)
     o["referred_deliberation"] = decided = referred(cast, referred_case, [actor])
     decide(cast, decided)
+
+    # The console: someone invited who has not chosen a password yet (the first-login form).
+    from cdt.accounts.onboarding import user_invite
+    from cdt.accounts.roles import Role as Roles
+
+    o["invitation"] = user_invite(
+        by=cast["secretariat"],
+        first_name="Invited",
+        last_name="Newcomer",
+        email="invited@test.invalid",
+        organisation=Organisation.objects.get(code="FI"),
+        role=Roles.HWPCI_DELEGATE,
+    )
     return w
 
 

@@ -50,6 +50,7 @@ from .list_query_counts_rows_cases import (
     make_questions,
     make_written_procedures,
 )
+from .list_query_counts_rows_console import make_console_cases, make_people
 from .list_query_counts_rows_directory import (
     make_council_bodies,
     make_deadlines,
@@ -163,6 +164,8 @@ PAGE_LISTS: dict[str, Listing] = {
     "notification-list-page": Listing(make_notifications),
     "deadline-list-page": Listing(make_deadlines, cap=200),
     "directory": Listing(make_directory),
+    "console-people": Listing(make_people, member="secretariat"),
+    "console-cases": Listing(make_console_cases, member="secretariat"),
 }
 
 #: Every list with its query-count test: the three parts in one table (the

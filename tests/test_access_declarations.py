@@ -7,9 +7,9 @@ the build, and every non-public route turns an anonymous visitor away.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cdt.core.access import AUTHENTICATED, OBJECT, PUBLIC, access_of
+from cdt.core.access import AUTHENTICATED, OBJECT, PUBLIC, SECRETARIAT, access_of
 
-EXPECTED_PUBLIC = {"login", "set_language", "health", "favicon", "calendar-feed"}
+EXPECTED_PUBLIC = {"login", "set_language", "health", "favicon", "calendar-feed", "invitation-accept"}
 
 
 def walk(patterns, prefix=""):
@@ -52,7 +52,7 @@ def concrete(route: str) -> str | None:
 PROTECTED_GET_URLS = [
     concrete(route)
     for route, name, callback in ROUTES
-    if name != "admin" and access_of(callback, name) in (AUTHENTICATED, OBJECT) and concrete(route)
+    if name != "admin" and access_of(callback, name) in (AUTHENTICATED, OBJECT, SECRETARIAT) and concrete(route)
 ]
 
 

@@ -55,4 +55,5 @@ def test_navigation_and_marked_current_page(client, delegate, secretariat_user, 
     assert 'aria-current="page">Directory' in body
     assert "/admin/" not in body
     login_verified(client, secretariat_user)
-    assert 'href="/admin/"' in client.get(reverse("home")).content.decode()
+    assert 'href="/console/"' in client.get(reverse("home")).content.decode()  # its console, which leads to the admin
+    assert 'href="/admin/"' in client.get(reverse("console-index")).content.decode()

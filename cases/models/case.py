@@ -201,6 +201,7 @@ class Case(ConcurrentTransitionMixin, Marked):
                 | models.Q(last_seen__isnull=True)
                 | models.Q(last_seen__gte=models.F("first_seen")),
                 name="cases_case_seen_in_order",
+                violation_error_message=_("The activity was last seen on or after the day it was first seen."),
             ),
         ]
 
@@ -431,7 +432,11 @@ class ProportionalityAssessment(MarkedChild):
         constraints = [
             *MarkedChild.Meta.constraints,
             *[
-                models.CheckConstraint(condition=models.Q(**{f"{d}__gte": 1, f"{d}__lte": 5}), name=f"cases_proportionality_{d}_1_to_5")
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{d}__gte": 1, f"{d}__lte": 5}),
+                    name=f"cases_proportionality_{d}_1_to_5",
+                    violation_error_message=_("Each dimension is scored from 1 to 5."),
+                )
                 for d in DIMENSIONS
             ],
         ]

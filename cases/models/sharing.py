@@ -50,7 +50,10 @@ class AccessRequest(models.Model):
         constraints = [
             # Two tabs or a retried POST: one pending request per requester and reference.
             models.UniqueConstraint(
-                fields=["requested_by", "reference"], condition=models.Q(status="pending"), name="cases_accessreq_one_pending"
+                fields=["requested_by", "reference"],
+                condition=models.Q(status="pending"),
+                name="cases_accessreq_one_pending",
+                violation_error_message=_("You have asked for access to this case already; the answer is still to come."),
             ),
         ]
 

@@ -114,4 +114,32 @@ class ApiToken(models.Model):
         return scope in self.scopes
 
 
-__all__ = ["ApiToken", "GROUP_NAMES", "Role", "User"]
+class Invitation(models.Model):
+    """The secretariat's invitation to a new account: the e-mail with a
+    one-time link to choose a password (then, where the role needs it, to
+    register an authenticator). Only the latest invitation of a user opens
+    the first-login page: sending again retires the earlier links, and
+    choosing the password uses the link up."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user"))
+    sent_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    #: Why the e-mail could not be handed to the mail server (empty: it was).
+    send_error = models.CharField(_("sending failed"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} ({self.sent_at:%Y-%m-%d})"
+
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
+        """Not yet accepted and not expired."""
+        return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+__all__ = ["ApiToken", "GROUP_NAMES", "Invitation", "Role", "User"]

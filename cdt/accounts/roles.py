@@ -24,10 +24,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cdt.directory.models import Organisation
 from cdt.directory.selectors import presidency_on
 from cdt.security.types import AnyUser, is_signed_in
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from cdt.accounts.models import User
 
 
@@ -99,3 +102,56 @@ def is_eeas(user: AnyUser) -> TypeGuard[User]:
 
 def is_secretariat(user: AnyUser) -> TypeGuard[User]:
     return bool(is_signed_in(user) and user.has_role(Role.SECRETARIAT))
+
+
+# --- What the secretariat grants from its console ------------------------------
+
+#: The organisation of the Commission: its services are its units.
+COMMISSION_CODE = "COM"
+#: SIAC's code in the directory.
+SIAC_CODE = "SIAC"
+
+#: The roles the secretariat gives a new account from its console, in the
+#: order offered, with the roles each brings along: the Presidency's chair is
+#: one of its HWPCI delegates. Superuser status and model permissions are
+#: never among them (decision 0001; docs/security-model.md, "Four eyes").
+ONBOARDING_ROLES: dict[Role, tuple[Role, ...]] = {
+    Role.HWPCI_DELEGATE: (Role.HWPCI_DELEGATE,),
+    Role.PRESIDENCY_CHAIR: (Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR),
+    Role.EEAS_DRAFTER: (Role.EEAS_DRAFTER,),
+    Role.PARTNER_LIAISON: (Role.PARTNER_LIAISON,),
+    Role.SIAC_ANALYST: (Role.SIAC_ANALYST,),
+    Role.COMMISSION_CONTRIBUTOR: (Role.COMMISSION_CONTRIBUTOR,),
+    Role.EUIBA_CONTRIBUTOR: (Role.EUIBA_CONTRIBUTOR,),
+    Role.SECRETARIAT: (Role.SECRETARIAT,),
+}
+
+#: Where each role is held (the revised implementing guidelines name who does
+#: what, para 24), and how a refusal says so.
+ROLE_PLACES: dict[Role, StrPromise] = {
+    Role.HWPCI_DELEGATE: _("An HWPCI delegate belongs to a Member State delegation."),
+    Role.PRESIDENCY_CHAIR: _("The Presidency's chair belongs to a Member State delegation."),
+    Role.EEAS_DRAFTER: _("An EEAS drafter belongs to the EEAS."),
+    Role.PARTNER_LIAISON: _("The international partner liaison is an EEAS desk: choose the EEAS."),
+    Role.SIAC_ANALYST: _("A SIAC analyst belongs to SIAC."),
+    Role.COMMISSION_CONTRIBUTOR: _("A Commission contributor belongs to the Commission or one of its services."),
+    Role.EUIBA_CONTRIBUTOR: _("An EUIBA contributor belongs to an EU institution, body or agency."),
+    Role.SECRETARIAT: _("The Council secretariat's staff belong to the Council secretariat."),
+}
+
+
+def role_fits_organisation(role: Role, organisation: Organisation) -> bool:
+    """Whether ``organisation`` is where ``role`` is held (:data:`ROLE_PLACES`)."""
+    kind = organisation.kind
+    if role in (Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR):
+        return organisation.is_delegation
+    if role in (Role.EEAS_DRAFTER, Role.PARTNER_LIAISON):
+        return organisation.code == EEAS_CODE
+    if role == Role.SIAC_ANALYST:
+        return organisation.code == SIAC_CODE
+    if role == Role.COMMISSION_CONTRIBUTOR:
+        parent = organisation.parent  # one query at most: a form's check
+        return organisation.code == COMMISSION_CODE or (parent is not None and parent.code == COMMISSION_CODE)
+    if role == Role.EUIBA_CONTRIBUTOR:
+        return kind == Organisation.Kind.EUIBA
+    return kind == Organisation.Kind.SECRETARIAT

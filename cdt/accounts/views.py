@@ -1,18 +1,23 @@
-"""Account pages: the profile, and the second factor (verification after the
-password, and enrolment of an authenticator app)."""
+"""Account pages: the profile, the second factor (verification after the
+password, and enrolment of an authenticator app), and the first login
+through an invitation's link."""
 
 from base64 import b32encode
 
 import segno
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cdt.core.access import AUTHENTICATED, declare_access
+from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
 from cdt.security.types import AuthenticatedHttpRequest
+from cdt.workflow.http import page_attempt
 
+from .console_forms import FirstPasswordForm
 from .forms import OtpTokenForm
+from .onboarding import invitation_accept, invitation_for_link
 from .second_factor import is_verified, requires_second_factor, safe_next, second_factor_exempt
 from .services import second_factor_confirm, second_factor_enrolment, second_factor_verify
 
@@ -73,3 +78,28 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         "key_base32": b32encode(device.bin_key).decode(),
     }
     return render(request, "accounts/otp_setup.html", context)
+
+
+@declare_access(PUBLIC)
+@second_factor_exempt
+def invitation_accept_page(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The first login: the invitation's one-time link, where the new user
+    chooses a password; then signed in, and sent to register an
+    authenticator when their role or clearance needs one. A used, retired
+    or expired link is refused the same way, with what to do."""
+    found = invitation_for_link(uidb64, token)
+    if found is None:
+        return render(request, "accounts/invitation_invalid.html", status=400)
+    user, invitation = found
+    form = FirstPasswordForm(user, request.POST if request.method == "POST" else None)
+    status = 400 if form.errors else 200
+    if request.method == "POST" and form.is_valid():
+        attempt = page_attempt(
+            lambda: invitation_accept(uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"], request=request)
+        )
+        if attempt.failed or attempt.result is None:
+            return render(request, "accounts/invitation_invalid.html", status=400)
+        login(request, attempt.result, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Use your e-mail address to sign in."))
+        return redirect("otp-setup" if requires_second_factor(attempt.result) else "home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invited": user, "invitation": invitation}, status=status)

@@ -12,6 +12,10 @@ one. The declaration is enforced, not informational:
   view's ``permission_classes`` for the API.
 * ``STAFF``: the Council secretariat's admin console (Django admin checks
   ``is_staff`` and model permissions itself).
+* ``SECRETARIAT``: the secretariat's own console (``/console/``): the
+  Council secretariat role with a verified second factor; anyone else signed
+  in gets 403 before anything is looked up
+  (:func:`cdt.accounts.console.secretariat_console` declares and enforces it).
 * ``OBJECT``: a logged-in user, further filtered per object by the security
   model's single access rule (selectors return 404 for what a user may not see).
 
@@ -30,8 +34,9 @@ from django.utils.decorators import method_decorator
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 STAFF = "staff"
+SECRETARIAT = "secretariat"
 OBJECT = "object"
-POLICIES = frozenset({PUBLIC, AUTHENTICATED, STAFF, OBJECT})
+POLICIES = frozenset({PUBLIC, AUTHENTICATED, STAFF, SECRETARIAT, OBJECT})
 
 ATTRIBUTE = "cdt_access"
 MODEL_ATTRIBUTE = "cdt_access_model"

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cdt.accounts.roles import is_secretariat
+
 # (label, URL name or None while the area is not built yet)
 NAVIGATION = [
     (_("Home"), "home"),
@@ -30,6 +32,8 @@ def shell(request) -> dict:
     longest = max((len(entry["url"]) for entry in entries if entry["current"]), default=0)
     for entry in entries:
         entry["current"] = entry["current"] and len(entry["url"]) == longest
-    if user.is_staff:
+    if is_secretariat(user):  # its console (which links to the admin for the rest)
+        entries.append({"label": _("Console"), "url": reverse("console-index"), "current": request.path.startswith("/console/")})
+    elif user.is_staff:
         entries.append({"label": _("Admin"), "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
     return {"navigation": entries}

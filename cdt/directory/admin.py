@@ -1,12 +1,31 @@
+"""The directory in the admin. Population figures are shown here but never
+entered one row at a time: a year is entered whole in the secretariat's
+console (``/console/population/``) or over the API, complete or refused, so
+no vote is computed on a table that mixes two years."""
+
 from django.contrib import admin
 
 from .models import CouncilBody, MemberState, Organisation, PopulationFigure, PopulationShare, PopulationYear, PresidencyTerm
 
 
-class PopulationShareInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PopulationShareInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PopulationShare
-    extra = 1
+    extra = 0
     ordering = ["-year"]
+    readonly_fields = ("year", "share_percent")
 
 
 @admin.register(MemberState)
@@ -18,8 +37,9 @@ class MemberStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationShare)
-class PopulationShareAdmin(admin.ModelAdmin):
-    """The secretariat adds each year's shares here (Council voting figures)."""
+class PopulationShareAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The shares of the years known only as percentages (2025), read-only:
+    a year's figures are entered whole in the console."""
 
     list_display = ("member_state", "year", "share_percent")
     list_filter = ("year",)
@@ -28,22 +48,17 @@ class PopulationShareAdmin(admin.ModelAdmin):
     ordering = ["-year", "member_state__protocol_order"]
 
 
-class PopulationFigureInline(admin.TabularInline):
+class PopulationFigureInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PopulationFigure
     extra = 0
     readonly_fields = ("member_state", "population")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PopulationYear)
 class PopulationYearAdmin(admin.ModelAdmin):
-    """Shown here; entered through the API (``PUT .../population-years/{year}/``),
-    which refuses an incomplete table."""
+    """Shown here; entered in the console (``/console/population/{year}/``)
+    or through the API (``PUT .../population-years/{year}/``), both of
+    which refuse an incomplete table."""
 
     list_display = ("year", "complete", "act", "entered_by", "entered_at")
     readonly_fields = ("year", "complete", "act", "oj_reference", "source", "entered_by", "entered_at")

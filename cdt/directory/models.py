@@ -89,7 +89,11 @@ class PopulationShare(models.Model):
     class Meta:
         ordering = ["-year", "member_state__protocol_order"]
         constraints = [
-            models.UniqueConstraint(fields=["member_state", "year"], name="one_population_share_per_state_and_year"),
+            models.UniqueConstraint(
+                fields=["member_state", "year"],
+                name="one_population_share_per_state_and_year",
+                violation_error_message=_("This Member State has a share for this year already."),
+            ),
         ]
         verbose_name = _("population share")
         verbose_name_plural = _("population shares")
@@ -138,7 +142,13 @@ class PopulationFigure(models.Model):
 
     class Meta:
         ordering = ["year", "member_state__protocol_order"]
-        constraints = [models.UniqueConstraint(fields=["year", "member_state"], name="one_population_figure_per_state_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "member_state"],
+                name="one_population_figure_per_state_and_year",
+                violation_error_message=_("This Member State has a figure for this year already."),
+            )
+        ]
         verbose_name = _("population figure")
 
     def __str__(self) -> str:
@@ -220,6 +230,10 @@ class Organisation(models.Model):
                 condition=(models.Q(kind="delegation", member_state__isnull=False))
                 | (~models.Q(kind="delegation") & models.Q(member_state__isnull=True)),
                 name="delegation_iff_member_state",
+                violation_error_message=_(
+                    "A Member State delegation names its Member State, and only a delegation does: "
+                    "choose the Member State, or another kind of organisation."
+                ),
             ),
         ]
 
@@ -251,7 +265,11 @@ class PresidencyTerm(models.Model):
         verbose_name = _("Presidency term")
         verbose_name_plural = _("Presidency calendar")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="presidency_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="presidency_ends_after_start",
+                violation_error_message=_("A Presidency term ends after the day it starts."),
+            ),
         ]
 
     def __str__(self) -> str:

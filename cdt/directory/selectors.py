@@ -89,6 +89,19 @@ def population_on(day: datetime.date, member_state_ids: Iterable[int] | None = N
     raise PopulationFiguresMissing(day.year, list(missing))
 
 
+def population_in_force(day: datetime.date, member_state_ids: list[int]) -> Population | None:
+    """The figures of the latest complete year up to ``day``'s for these
+    states (today's: the directory page), one year for all of them, or None
+    when no complete year has them all. A share is never taken from one
+    year for one state and from another year for the next."""
+    for year in PopulationYear.objects.filter(complete=True, year__lte=day.year).order_by("-year").values_list("year", flat=True)[:5]:
+        try:
+            return population_on(datetime.date(year, 12, 31), member_state_ids)
+        except PopulationFiguresMissing:
+            continue
+    return None
+
+
 def members_during(year: int) -> QuerySet[MemberState]:
     """Every state that was a Member State at some time in ``year`` (a
     year's table has all of them: 2020's has the UK for January)."""
