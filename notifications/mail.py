@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from .models import Channel, Digest, Event, Mode, Notification
 
@@ -24,7 +24,7 @@ def _mail(*, subject: str, body: str, to: str, message_id: str) -> None:
 
 def email_subject(event: Event) -> str:
     marking = f"[{event.marking}] " if event.marking else ""
-    return f"CDT {marking}{event.reference}: {event.get_kind_display()}"
+    return f"CDT {marking}{event.reference_label}: {event.get_kind_display()}"
 
 
 def notification_send(*, notification_id: int) -> bool:
@@ -41,17 +41,21 @@ def notification_send(*, notification_id: int) -> bool:
         if notification is None or notification.sent_at is not None or notification.mode != Mode.IMMEDIATE:
             return False
         event, recipient = notification.event, notification.recipient
-        body = render_to_string(
-            "notifications/email.txt",
-            {
-                "events": [event],
-                "recipient": recipient,
-                "site": settings.CDT_SITE_URL,
-            },
-        )
+        # In the recipient's language, not the worker's (nor the language of
+        # the request that made the change).
+        with translation.override(recipient.language):
+            subject = email_subject(event)
+            body = render_to_string(
+                "notifications/email.txt",
+                {
+                    "events": [event],
+                    "recipient": recipient,
+                    "site": settings.CDT_SITE_URL,
+                },
+            )
         notification.attempts += 1
         try:
-            _mail(subject=email_subject(event), body=body, to=recipient.email, message_id=notification.message_id)
+            _mail(subject=subject, body=body, to=recipient.email, message_id=notification.message_id)
         except Exception as error:  # noqa: BLE001 — recorded, then raised for Celery's retry
             failure = error
             notification.last_error = f"{type(error).__name__}: {error}"[:300]
@@ -94,16 +98,21 @@ def digest_send(*, user_id: int, day: datetime.date) -> int:
         if not waiting:
             return 0
         recipient = get_user_model().objects.get(pk=user_id)
-        body = render_to_string(
-            "notifications/email.txt",
-            {
-                "events": [n.event for n in waiting],
-                "recipient": recipient,
-                "site": settings.CDT_SITE_URL,
-                "digest": True,
-            },
-        )
-        subject = _("CDT daily digest, %(day)s: %(count)d notifications") % {"day": day.isoformat(), "count": len(waiting)}
+        with translation.override(recipient.language):
+            body = render_to_string(
+                "notifications/email.txt",
+                {
+                    "events": [n.event for n in waiting],
+                    "recipient": recipient,
+                    "site": settings.CDT_SITE_URL,
+                    "digest": True,
+                },
+            )
+            subject = ngettext(
+                "CDT daily digest, %(day)s: %(count)d notification",
+                "CDT daily digest, %(day)s: %(count)d notifications",
+                len(waiting),
+            ) % {"day": day.isoformat(), "count": len(waiting)}
         _mail(subject=subject, body=body, to=recipient.email, message_id=digest.message_id)
         now = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(sent_at=now, digest=digest)
