@@ -17,6 +17,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from cdt.core.languages import in_language
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
@@ -36,7 +37,9 @@ class MeasureType(models.Model):
 
     slug = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description = models.TextField(_("description"))
+    description_fr = models.TextField(_("description in French"), blank=True)
     forms = models.JSONField(_("forms"), default=list, help_text=_("Diplomatic, political, legal, … (para 14)"))
     effects = models.JSONField(_("intended effects"), default=list, help_text=_("Preventive, stabilising, … (para 14)"))
     attribution = models.CharField(
@@ -69,7 +72,17 @@ class MeasureType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (decision 0030)."""
+        return in_language(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language."""
+        return in_language(self, "description")
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
