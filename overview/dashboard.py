@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from awareness.selectors import assessment_list, feed_ingestion_list
 from cases.access_requests import access_requests_to_decide
@@ -62,13 +63,17 @@ class Panel:
     empty: Promise = _("Nothing here.")
 
 
+def comments_count(count: int) -> str:
+    return ngettext("%(n)d comment", "%(n)d comments", count) % {"n": count}
+
+
 def day(value: datetime.date) -> str:
     """A date in the user's language ("23 nov. 2026" in French)."""
-    return date_format(value, "j M Y")
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def moment(value: datetime.datetime) -> str:
-    return date_format(timezone.localtime(value), "j M Y H:i")
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def _marking(obj) -> str:
@@ -192,7 +197,7 @@ def my_notes(user) -> Panel:
                 Row(
                     note.title,
                     reverse(url_name, args=[note.pk]),
-                    f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
+                    f"{note.get_status_display()} · {comments_count(note.comment_count)}",
                     _marking(note),
                     source=note,
                 ),
@@ -259,7 +264,7 @@ def next_meeting(user) -> Panel:
         _("Next HWPCI meeting"),
         rows,
         reverse("meeting-page", args=[meeting.pk]),
-        f"{meeting.body.code} · {moment(meeting.starts_at)}",
+        f"{meeting.body.acronym} · {moment(meeting.starts_at)}",
         _("The agenda has no item yet."),
     )
 

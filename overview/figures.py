@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from awareness.selectors import actor_list
 from cases.models import CaseKind, CaseState, CaseTransition
@@ -256,7 +256,8 @@ def time_per_step_chart(figures: RegisterFigures) -> BarChart:
             (
                 stay.label,
                 [stay.median_days],
-                _("%(days)s days (%(n)d stays)") % {"days": number_format(stay.median_days, 1), "n": stay.stays},
+                ngettext("%(days)s days (%(n)d stay)", "%(days)s days (%(n)d stays)", stay.stays)
+                % {"days": number_format(stay.median_days, 1), "n": stay.stays},
             )
             for stay in figures.time_per_step
         ],
