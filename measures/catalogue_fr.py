@@ -1,4 +1,4 @@
-"""The catalogue's French names and descriptions (decision 0030), beside
+"""The catalogue's French names, descriptions and legal bases (decision 0030), beside
 the English ones of :mod:`measures.catalogue`, in the vocabulary of the
 French texts of the 2017 Council conclusions and the 2023 revised
 implementing guidelines. :func:`catalogue_french_fill` writes them into
@@ -118,6 +118,14 @@ CATALOGUE_FR: dict[str, tuple[str, str]] = {
 }
 
 
+#: The legal bases as French texts cite them, by their English citation.
+LEGAL_BASES_FR: dict[str, str] = {
+    "Art. 42(7) TEU": "article 42, paragraphe 7, du TUE",
+    "Art. 31(1) TEU": "article 31, paragraphe 1, du TUE",
+    "Art. 29 TEU (Council decision), Art. 215 TFEU (regulation)": "article 29 du TUE (décision du Conseil), article 215 du TFUE (règlement)",
+}
+
+
 def catalogue_french_fill(apps) -> int:
     """Write the French name and description into the entries whose French
     twins are empty; returns how many changed. A no-op before the twin
@@ -128,9 +136,10 @@ def catalogue_french_fill(apps) -> int:
     changed = 0
     for entry in MeasureType.objects.filter(slug__in=CATALOGUE_FR):
         name, description = CATALOGUE_FR[entry.slug]
-        fields = [field for field, value in (("name_fr", name), ("description_fr", description)) if not getattr(entry, field)]
+        french = {"name_fr": name, "description_fr": description, "legal_basis_fr": LEGAL_BASES_FR.get(entry.legal_basis, "")}
+        fields = [field for field, value in french.items() if value and not getattr(entry, field)]
         for field in fields:
-            setattr(entry, field, name if field == "name_fr" else description)
+            setattr(entry, field, french[field])
         if fields:
             entry.save(update_fields=fields)
             changed += 1

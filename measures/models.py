@@ -50,6 +50,7 @@ class MeasureType(models.Model):
     )
     voting_rule = models.CharField(_("voting rule"), max_length=40, blank=True, help_text=_("blank: no Council vote (e.g. an HR act)"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    legal_basis_fr = models.CharField(_("legal basis in French"), max_length=300, blank=True)
     leads = models.JSONField(_("typical lead"), default=list)
     public_by_default = models.BooleanField(_("public by default"), default=False)
     escalation_level = models.PositiveSmallIntegerField(
@@ -83,6 +84,11 @@ class MeasureType(models.Model):
     def display_description(self) -> str:
         """The description in the reader's language."""
         return in_language(self, "description")
+
+    @property
+    def display_legal_basis(self) -> str:
+        """The legal basis as the reader's language cites it."""
+        return in_language(self, "legal_basis")
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

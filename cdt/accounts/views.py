@@ -41,16 +41,33 @@ def language_cookie_set(response: HttpResponse, language: str) -> None:
 @declare_access(PUBLIC)
 class LoginView(auth_views.LoginView):
     """Django's sign-in, after which the interface speaks the user's
-    language (their profile's), whatever the browser asked for before."""
+    language (their profile's), not merely the browser's. A language chosen
+    with the header's switch before signing in is a choice: it becomes the
+    user's language. (Signing out forgets the choice, so the next person
+    at the same browser gets their own language.)"""
 
     form_class = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            user_language_set(user=user, language=chosen)
         response = super().form_valid(form)
-        language = form.get_user().language
-        translation.activate(language)
-        language_cookie_set(response, language)
+        translation.activate(user.language)
+        language_cookie_set(response, user.language)
+        return response
+
+
+@declare_access(AUTHENTICATED)
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which also forgets the language cookie: the
+    language belongs to the user who signed in (:class:`LoginView`)."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN)
         return response
 
 

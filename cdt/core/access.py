@@ -51,7 +51,6 @@ V = TypeVar("V", bound=Callable)
 
 # URL name -> policy, for views CDT mounts but does not define.
 THIRD_PARTY_URL_ACCESS: dict[str, str] = {
-    "logout": AUTHENTICATED,
     "password_change": AUTHENTICATED,
     "password_change_done": AUTHENTICATED,
     "api-schema": AUTHENTICATED,
