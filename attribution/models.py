@@ -101,7 +101,7 @@ class AttributionClaim(MarkedChild):
     @property
     def attributing_party(self) -> str:
         if self.party == Party.MEMBER_STATE and self.member_state_id:
-            return self.member_state.name
+            return self.member_state.display_name
         if self.party == Party.PARTNER and self.partner_id:
             return str(self.partner)
         if self.party == Party.INDUSTRY:

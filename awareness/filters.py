@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from cdt.core.api.filters import RestrictedFilterSet
+from cdt.core.api.filters import BooleanWidget, OrderingFilter, RestrictedFilterSet
 from cdt.directory.models import Organisation
 from cdt.security.selectors import protected_queryset
 
@@ -30,7 +30,7 @@ class AssessmentFilter(RestrictedFilterSet):
     date_from = django_filters.DateFilter(label=_("From"), field_name="assessed_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="assessed_on", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(("assessed_on", "assessed_on"), ("title", "title")),
         field_labels={"assessed_on": _("date"), "title": _("title")},
@@ -48,10 +48,8 @@ class AssessmentFilter(RestrictedFilterSet):
 class ActorFilter(RestrictedFilterSet):
     q = django_filters.CharFilter(label=_("Name or alias"), method="filter_text")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ThreatActor.Kind.choices)
-    persistent = django_filters.BooleanFilter(
-        label=_("Persistent threat actors only"), method="filter_persistent", widget=django_filters.widgets.BooleanWidget()
-    )
-    sort = django_filters.OrderingFilter(
+    persistent = django_filters.BooleanFilter(label=_("Persistent threat actors only"), method="filter_persistent", widget=BooleanWidget())
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("last_seen", "last_seen")),
         field_labels={"name": _("name"), "last_seen": _("last seen")},
@@ -77,7 +75,7 @@ class RfiFilter(RestrictedFilterSet):
         method="filter_status",
         choices=[("open", _("Not answered")), ("answered", _("Answered")), ("overdue", _("Overdue"))],
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(("due_on", "due_on"), ("case__reference", "case")),
         field_labels={"due_on": _("due date"), "case__reference": _("case")},
@@ -104,7 +102,7 @@ class FeedIngestionFilter(RestrictedFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FeedIngestion.Status.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=FeedIngestion.Channel.choices)
     received_from = django_filters.DateFilter(label=_("From"), field_name="received_at", lookup_expr="date__gte")
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received_at"), ("object_count", "objects")),
         field_labels={"received_at": _("received"), "object_count": _("objects")},

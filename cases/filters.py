@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
-from cdt.core.api.filters import RestrictedFilterSet
+from cdt.core.api.filters import OrderingFilter, RestrictedFilterSet
 from cdt.directory.models import MemberState
 
 from .models import Case, CaseKind, CaseState
@@ -29,7 +29,7 @@ class CaseFilter(RestrictedFilterSet):
         distinct=True,
     )
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("brought_on", "brought_on"),

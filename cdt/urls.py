@@ -10,7 +10,7 @@ from cdt.accounts.api.views import CurrentUserView
 from cdt.core import views as core_views
 from cdt.core.api.docs import ApiDocsView
 from cdt.core.api.views import StatusView
-from cdt.core.forms import ChangePasswordForm, LoginForm
+from cdt.core.forms import ChangePasswordForm
 from cdt.directory import console_views as directory_console
 from cdt.directory import views as directory_views
 from cdt.directory.api import views as directory_api
@@ -54,8 +54,8 @@ urlpatterns = [
     path("", include("overview.urls")),
     path("health/", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
-    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/profile/", account_views.profile, name="profile"),
@@ -70,7 +70,7 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("attribution/", include("attribution.urls")),
     path("notifications/", include("notifications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("api/v1/", include(api_v1)),
     path("taxii2/", include("awareness.taxii.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -72,7 +73,7 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
 
     def __str__(self) -> str:
-        return f"{self.body.code} {timezone.localtime(self.starts_at):%d %b %Y}"
+        return f"{self.body.acronym} {date_format(timezone.localtime(self.starts_at), 'SHORT_DATE_FORMAT')}"
 
 
 class AgendaItem(models.Model):
@@ -284,7 +285,10 @@ class WrittenProcedure(FSMModelMixin, MarkedChild):
         verbose_name = _("written procedure")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} until {timezone.localtime(self.deadline):%d %b %Y %H:%M}"
+        return _("%(kind)s until %(deadline)s") % {
+            "kind": self.get_kind_display(),
+            "deadline": date_format(timezone.localtime(self.deadline), "SHORT_DATETIME_FORMAT"),
+        }
 
     @transition(
         field=status,

@@ -62,7 +62,7 @@ def position_set(*, by, question: Question, member_state: MemberState, value: st
     written procedure's deadline has passed."""
     own = permissions.may_set_position(by, member_state)
     if not own and not permissions.may_record_oral_position(by):
-        raise PermissionDenied(_("Only a delegate of %(state)s sets its position.") % {"state": member_state.name})
+        raise PermissionDenied(_("Only a delegate of %(state)s sets its position.") % {"state": member_state.display_name})
     errors = _position_errors(value=value, reserve=reserve, declaration=declaration)
     if errors:
         raise ValidationError(errors)
@@ -76,7 +76,7 @@ def position_set(*, by, question: Question, member_state: MemberState, value: st
         )
         if position is None:  # not a Member State on the day the question was put
             raise ValidationError(
-                {"member_state": _("%(state)s was not a Member State when the question was put.") % {"state": member_state.name}}
+                {"member_state": _("%(state)s was not a Member State when the question was put.") % {"state": member_state.display_name}}
             )
         return _position_write(by=by, position=position, value=value, reserve=reserve, declaration=declaration, orally=not own)
 

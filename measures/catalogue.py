@@ -23,6 +23,8 @@ listings at the listing's (8).
 
 from __future__ import annotations
 
+from .catalogue_fr import catalogue_french_fill
+
 UNANIMITY = "unanimity"
 CFSP = "Art. 29 TEU (Council decision), Art. 215 TFEU (regulation)"
 REGIME = "Council Decision (CFSP) 2019/797 and Council Regulation (EU) 2019/796"
@@ -364,4 +366,5 @@ def catalogue_ensure(apps) -> int:
         body = CouncilBody.objects.filter(code=entry.get("deciding_body")).first() if entry.get("deciding_body") else None
         MeasureType.objects.create(deciding_body=body, **fields)
         created += 1
+    catalogue_french_fill(apps)
     return created

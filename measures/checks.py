@@ -118,14 +118,16 @@ def attribution_gap(case, measure_type: MeasureType, actors, user=None) -> str |
         return None
     actors = list(actors)
     if not actors:
-        return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.name}
+        return _("“%(measure)s” requires attribution: name the actor it concerns.") % {"measure": measure_type.display_name}
     attribution = eu_attribution(case, user)  # with a reader: only an attribution they may see
     covered = set(attribution.attributed_actors.values_list("pk", flat=True)) if attribution is not None else set()
     uncovered = [actor for actor in actors if actor.pk not in covered]
     if uncovered:
         return _(
             "“%(measure)s” requires a coordinated political attribution at EU level covering %(actor)s, which the case does not have."
-        ) % {"measure": measure_type.name, "actor": ", ".join(actor.name for actor in uncovered)}
+        ) % {"measure": measure_type.display_name, "actor": ", ".join(actor.name for actor in uncovered)}
     if measure_type.attribution == AttributionRequirement.STATE and (attribution is None or not attribution.attributed_to_state):
-        return _("“%(measure)s” requires attribution to a State; the EU's attribution names no State.") % {"measure": measure_type.name}
+        return _("“%(measure)s” requires attribution to a State; the EU's attribution names no State.") % {
+            "measure": measure_type.display_name
+        }
     return None

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
-from cdt.core.api.filters import RestrictedFilterSet, through_visible
+from cdt.core.api.filters import BooleanWidget, OrderingFilter, RestrictedFilterSet, through_visible
 
 from .models import ImpactEvaluation, ResponseMeasure
 
@@ -28,8 +28,8 @@ class MeasureFilter(RestrictedFilterSet):
 class EvaluationFilter(RestrictedFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     occasion = django_filters.ChoiceFilter(label=_("Occasion"), choices=ImpactEvaluation.Occasion.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=django_filters.widgets.BooleanWidget())
-    sort = django_filters.OrderingFilter(
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=BooleanWidget())
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=(("due_on", "due_on"), ("case__reference", "case")),
         field_labels={"due_on": _("due date"), "case__reference": _("case")},

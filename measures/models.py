@@ -19,6 +19,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from cdt.core.languages import in_language
 from cdt.directory.models import CouncilBody, Organisation
 from cdt.security.models import Marked, MarkedChild
 from cdt.workflow.records import TransitionRecord
@@ -39,7 +40,9 @@ class MeasureType(models.Model):
 
     slug = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description = models.TextField(_("description"))
+    description_fr = models.TextField(_("description in French"), blank=True)
     forms = models.JSONField(_("forms"), default=list, help_text=_("Diplomatic, political, legal, … (para 14)"))
     effects = models.JSONField(_("intended effects"), default=list, help_text=_("Preventive, stabilising, … (para 14)"))
     attribution = models.CharField(
@@ -50,6 +53,7 @@ class MeasureType(models.Model):
     )
     voting_rule = models.CharField(_("voting rule"), max_length=40, blank=True, help_text=_("blank: no Council vote (e.g. an HR act)"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    legal_basis_fr = models.CharField(_("legal basis in French"), max_length=300, blank=True)
     leads = models.JSONField(_("typical lead"), default=list)
     public_by_default = models.BooleanField(_("public by default"), default=False)
     escalation_level = models.PositiveSmallIntegerField(
@@ -82,7 +86,22 @@ class MeasureType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (decision 0030)."""
+        return in_language(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language."""
+        return in_language(self, "description")
+
+    @property
+    def display_legal_basis(self) -> str:
+        """The legal basis as the reader's language cites it."""
+        return in_language(self, "legal_basis")
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -69,7 +69,7 @@ def measure_propose(request, case_id: int):
             warning = checks.warning_for(measure, request.user)
             if warning:
                 messages.warning(request, warning)
-            messages.success(request, measure.measure_type.name)
+            messages.success(request, measure.measure_type.display_name)
             return redirect("measure-page", measure_id=measure.pk)
         form_errors_add(form, attempt)
         status = attempt.status

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from cdt.security.markings import Classification, Tlp
 
@@ -78,7 +78,7 @@ def email_subject(mailed: MailedEvent) -> str:
     marking = f"[{event.marking}] " if event.marking else ""
     title = f" “{mailed.title}”" if mailed.title else ""
     step = f" ({mailed.step})" if mailed.step else ""
-    return f"CDT {marking}{event.reference}{title}{step}: {event.get_kind_display()}"
+    return f"CDT {marking}{event.reference_label}{title}{step}: {event.get_kind_display()}"
 
 
 def notification_send(*, notification_id: int) -> bool:
@@ -95,22 +95,26 @@ def notification_send(*, notification_id: int) -> bool:
         if notification is None or notification.sent_at is not None or notification.mode != Mode.IMMEDIATE:
             return False
         recipient = notification.recipient
-        (mailed,) = mailed_events([notification.event], recipient)
-        if mailed.withdrawn:  # access withdrawn since the event: the e-mail would tell of a case no longer shared
-            notification.sent_at, notification.last_error = timezone.now(), WITHDRAWN
-            notification.save(update_fields=["sent_at", "last_error"])
-            return False
-        body = render_to_string(
-            "notifications/email.txt",
-            {
-                "events": [mailed],
-                "recipient": recipient,
-                "site": settings.CDT_SITE_URL,
-            },
-        )
+        # In the recipient's language, not the worker's (nor the language of
+        # the request that made the change).
+        with translation.override(recipient.language):
+            (mailed,) = mailed_events([notification.event], recipient)
+            if mailed.withdrawn:  # access withdrawn since the event: the e-mail would tell of a case no longer shared
+                notification.sent_at, notification.last_error = timezone.now(), WITHDRAWN
+                notification.save(update_fields=["sent_at", "last_error"])
+                return False
+            body = render_to_string(
+                "notifications/email.txt",
+                {
+                    "events": [mailed],
+                    "recipient": recipient,
+                    "site": settings.CDT_SITE_URL,
+                },
+            )
+            subject = email_subject(mailed)
         notification.attempts += 1
         try:
-            _mail(subject=email_subject(mailed), body=body, to=recipient.email, message_id=notification.message_id)
+            _mail(subject=subject, body=body, to=recipient.email, message_id=notification.message_id)
         except Exception as error:  # noqa: BLE001 — recorded, then raised for Celery's retry
             failure = error
             notification.last_error = f"{type(error).__name__}: {error}"[:300]
@@ -153,24 +157,29 @@ def digest_send(*, user_id: int, day: datetime.date) -> int:
         if not waiting:
             return 0
         recipient = get_user_model().objects.get(pk=user_id)
-        mailed = mailed_events([n.event for n in waiting], recipient)
-        withdrawn = [n.pk for n, told in zip(waiting, mailed, strict=True) if told.withdrawn]
-        if withdrawn:  # access withdrawn since the event: left out, and not waiting any more
-            Notification.objects.filter(pk__in=withdrawn).update(sent_at=timezone.now(), last_error=WITHDRAWN)
-            waiting = [n for n, told in zip(waiting, mailed, strict=True) if not told.withdrawn]
-            mailed = [told for told in mailed if not told.withdrawn]
-            if not waiting:
-                return 0
-        body = render_to_string(
-            "notifications/email.txt",
-            {
-                "events": mailed,
-                "recipient": recipient,
-                "site": settings.CDT_SITE_URL,
-                "digest": True,
-            },
-        )
-        subject = _("CDT daily digest, %(day)s: %(count)d notifications") % {"day": day.isoformat(), "count": len(waiting)}
+        with translation.override(recipient.language):
+            mailed = mailed_events([n.event for n in waiting], recipient)
+            withdrawn = [n.pk for n, told in zip(waiting, mailed, strict=True) if told.withdrawn]
+            if withdrawn:  # access withdrawn since the event: left out, and not waiting any more
+                Notification.objects.filter(pk__in=withdrawn).update(sent_at=timezone.now(), last_error=WITHDRAWN)
+                waiting = [n for n, told in zip(waiting, mailed, strict=True) if not told.withdrawn]
+                mailed = [told for told in mailed if not told.withdrawn]
+                if not waiting:
+                    return 0
+            body = render_to_string(
+                "notifications/email.txt",
+                {
+                    "events": mailed,
+                    "recipient": recipient,
+                    "site": settings.CDT_SITE_URL,
+                    "digest": True,
+                },
+            )
+            subject = ngettext(
+                "CDT daily digest, %(day)s: %(count)d notification",
+                "CDT daily digest, %(day)s: %(count)d notifications",
+                len(waiting),
+            ) % {"day": day.isoformat(), "count": len(waiting)}
         _mail(subject=subject, body=body, to=recipient.email, message_id=digest.message_id)
         now = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(sent_at=now, digest=digest)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,6 +67,25 @@ class AboutObject(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def reference_label(self) -> str:
+        """The reference as the reader is shown it, in the reader's language:
+        the case's reference and the kind of object ("CDT-2026-0003 · impact
+        evaluation"), the kind and number of an object outside a case, the
+        meeting's body and time. ``reference`` keeps the words of the
+        language the change was made in (issue 28: French pages said
+        "CDT-2026-0003 · impact evaluation"), so the kind is put back from
+        the subject's type (cached per process: no query)."""
+        if self.meeting_id is not None or self.subject_type_id is None:
+            return self.reference
+        model = ContentType.objects.get_for_id(self.subject_type_id).model_class()
+        if model is None or model._meta.label == "cases.Case":
+            return self.reference
+        kind = model._meta.verbose_name
+        if self.case_id is not None:
+            return f"{self.reference.split(' · ')[0]} · {kind}"
+        return f"{capfirst(kind)} #{self.subject_id}"
+
 
 class Event(AboutObject):
     """The outbox: one row per thing worth telling, written in the same
@@ -88,7 +108,7 @@ class Event(AboutObject):
         indexes = [models.Index(fields=["dispatched_at", "id"], name="notif_event_pending")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.reference}"
+        return f"{self.get_kind_display()} — {self.reference_label}"
 
 
 class Mode(models.TextChoices):
@@ -213,13 +233,13 @@ class Deadline(AboutObject):
         indexes = [models.Index(fields=["done_at", "due_at"], name="notif_deadline_open")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.reference}"
+        return f"{self.get_kind_display()} — {self.reference_label}"
 
     @property
     def title(self) -> str:
         """What a calendar or a reminder may say: the kind and the reference,
         never the object's own text."""
-        return f"{self.get_kind_display()} — {self.reference}"
+        return f"{self.get_kind_display()} — {self.reference_label}"
 
 
 class Reminder(models.Model):

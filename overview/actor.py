@@ -119,7 +119,7 @@ def _measures_and_listings(actor, user) -> list[ActorResponse]:
                 on=measure.implemented_on or adopted_on,
                 kind="measure",
                 kind_label=_("Measure"),
-                title=measure.measure_type.name,
+                title=measure.measure_type.display_name,
                 detail=measure.get_state_display(),
                 url=url,
                 case=measure.case,

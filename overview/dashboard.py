@@ -33,7 +33,7 @@ from measures.selectors import evaluation_list
 from notifications.models import Deadline
 from notifications.selectors import visible_rows
 
-from .panel import PANEL_ROWS, Panel, Row, day, marking_of, moment
+from .panel import PANEL_ROWS, Panel, Row, comments_count, day, marking_of, moment
 from .siac_panels import siac_panels
 
 #: How many recently changed cases the chair's "ready to move" panel checks.
@@ -156,7 +156,7 @@ def my_notes(user) -> Panel:
                 Row(
                     note.title,
                     reverse(url_name, args=[note.pk]),
-                    f"{note.get_status_display()} · {_('%(n)d comment(s)') % {'n': note.comment_count}}",
+                    f"{note.get_status_display()} · {comments_count(note.comment_count)}",
                     marking_of(note),
                     source=note,
                 ),
@@ -223,7 +223,7 @@ def next_meeting(user) -> Panel:
         _("Next HWPCI meeting"),
         rows,
         reverse("meeting-page", args=[meeting.pk]),
-        f"{meeting.body.code} · {moment(meeting.starts_at)}",
+        f"{meeting.body.acronym} · {moment(meeting.starts_at)}",
         _("The agenda has no item yet."),
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 #: Rows per panel: a dashboard points to work, the lists hold the rest.
 PANEL_ROWS = 6
@@ -37,13 +38,17 @@ class Panel:
     empty: Promise = _("Nothing here.")
 
 
+def comments_count(count: int) -> str:
+    return ngettext("%(n)d comment", "%(n)d comments", count) % {"n": count}
+
+
 def day(value: datetime.date) -> str:
     """A date in the user's language ("23 nov. 2026" in French)."""
-    return date_format(value, "j M Y")
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def moment(value: datetime.datetime) -> str:
-    return date_format(timezone.localtime(value), "j M Y H:i")
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def marking_of(obj) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from attribution.models import Statement
 from awareness import selectors as awareness
 from cases import selectors as cases
+from cdt.core.languages import active_language
 from cdt.security.selectors import protected_list_record, protected_queryset
 from measures.models import OptionsNote, StrategicResponseNote
 
@@ -113,19 +114,35 @@ class Group:
     more: bool
 
 
+#: PostgreSQL's text search configuration of each interface language.
+SEARCH_CONFIGURATIONS = {"en": "english", "fr": "french"}
+
+
+def search_configurations() -> list[str]:
+    """The configurations a search matches in: the reader's language's
+    first (it ranks), then the others. Records are written in English or
+    in French whatever the reader's language, so each is matched with
+    both stemmers: "attaques" finds "attaque", "attacks" finds "attack"."""
+    first = SEARCH_CONFIGURATIONS.get(active_language(), "english")
+    return [first, *(config for config in SEARCH_CONFIGURATIONS.values() if config != first)]
+
+
 def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str, order: tuple[str, ...]) -> QuerySet:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector(*(Cast(field, TextField()) for field in fields), config="english")
-        search = SearchQuery(query, search_type="websearch", config="english")
-        # The match operator decides; the rank only orders (ts_rank is never 0, even without a match).
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=search)
-            .annotate(search_rank=SearchRank(vector, search))
-            .order_by("-search_rank", *order)
-        )
+        texts = [Cast(field, TextField()) for field in fields]
+        matches, ranked = Q(), None
+        for number, config in enumerate(search_configurations()):
+            vector = SearchVector(*texts, config=config)
+            search = SearchQuery(query, search_type="websearch", config=config)
+            queryset = queryset.annotate(**{f"search_vector_{number}": vector})
+            matches |= Q(**{f"search_vector_{number}": search})
+            if ranked is None:
+                ranked = SearchRank(vector, search)
+        # The match operator decides (in any language); the rank, in the
+        # reader's language, only orders (ts_rank is never 0, even without a match).
+        return queryset.filter(matches).annotate(search_rank=ranked).order_by("-search_rank", *order)
     words = [word for word in query.split() if word]
     condition = Q()
     for word in words:

@@ -84,3 +84,18 @@ def test_postgresql_uses_full_text_search(cast, world):
         pytest.skip("full-text search is PostgreSQL's")
     assert "case" in kinds_found(cast["delegate"], "attacks")  # stemming: attack(s)
     assert kinds_found(cast["delegate"], '"grid wiper"') == {}  # a phrase in the wrong order
+
+
+def test_postgresql_matches_in_english_and_in_french_whatever_the_readers_language(cast, world, open_case):
+    """Records are written in English or in French, whatever the reader's
+    language: "hôpital" finds "hôpitaux" only with the French stemmer,
+    "attacks" finds "attack" with the English one, on pages of either language."""
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search is PostgreSQL's")
+    from django.utils import translation
+
+    french = open_case(title="Rançongiciel contre des hôpitaux")
+    for language in ("en", "fr"):
+        with translation.override(language):
+            assert f"{french.reference} — Rançongiciel contre des hôpitaux" in kinds_found(cast["delegate"], "hôpital")["case"], language
+            assert f"{world.reference} — Wiper attack on grid operators" in kinds_found(cast["delegate"], "attacks")["case"], language

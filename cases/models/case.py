@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -212,7 +213,8 @@ class Case(ConcurrentTransitionMixin, Marked):
         super().clean()
         bad = [sector for sector in self.sectors or [] if sector not in Sector.values]
         if bad:
-            raise ValidationError({"sectors": _("Unknown sector(s): %(bad)s.") % {"bad": ", ".join(map(str, bad))}})
+            unknown = ngettext_lazy("Unknown sector: %(bad)s.", "Unknown sectors: %(bad)s.", len(bad))
+            raise ValidationError({"sectors": unknown % {"bad": ", ".join(map(str, bad))}})
         if self.first_seen and self.last_seen and self.last_seen < self.first_seen:
             raise ValidationError({"last_seen": _("Last seen cannot be before first seen.")})
 

@@ -46,6 +46,13 @@ class User(AbstractUser):
     clearance_expires_on = models.DateField(
         _("clearance expires on"), null=True, blank=True, help_text=_("After this date the user is treated as uncleared.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The interface's language after signing in, and the language of the user's e-mails."),
+    )
 
     class Meta:
         verbose_name = _("user")

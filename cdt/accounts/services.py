@@ -8,12 +8,14 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdt.directory.models import Organisation
 from cdt.security.audit import audit_record
@@ -124,6 +126,17 @@ def user_organisation_group_sync(*, user: User) -> None:
 
 
 # --- Second factor ----------------------------------------------------------
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The user's language: the interface's after signing in, and their
+    e-mails' (``notifications.mail``). Only a language of ``LANGUAGES``."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 def second_factor_enrolment(*, user: User) -> TOTPDevice:

@@ -5,13 +5,19 @@ through an invitation's link."""
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
 from cdt.core.access import AUTHENTICATED, PUBLIC, declare_access
+from cdt.core.forms import LoginForm
 from cdt.security.types import AuthenticatedHttpRequest
 from cdt.workflow.http import page_attempt
 
@@ -19,7 +25,68 @@ from .console_forms import FirstPasswordForm
 from .forms import OtpTokenForm
 from .onboarding import invitation_accept, invitation_for_link
 from .second_factor import is_verified, requires_second_factor, safe_next, second_factor_exempt
-from .services import second_factor_confirm, second_factor_enrolment, second_factor_verify
+from .services import second_factor_confirm, second_factor_enrolment, second_factor_verify, user_language_set
+
+
+def language_cookie_set(response: HttpResponse, language: str) -> None:
+    """The cookie ``LocaleMiddleware`` reads the interface's language from
+    (set as Django's ``set_language`` sets it)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@declare_access(PUBLIC)
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, after which the interface speaks the user's
+    language (their profile's), not merely the browser's. A language chosen
+    with the header's switch before signing in is a choice: it becomes the
+    user's language. (Signing out forgets the choice, so the next person
+    at the same browser gets their own language.)"""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            user_language_set(user=user, language=chosen)
+        response = super().form_valid(form)
+        translation.activate(user.language)
+        language_cookie_set(response, user.language)
+        return response
+
+
+@declare_access(AUTHENTICATED)
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which also forgets the language cookie: the
+    language belongs to the user who signed in (:class:`LoginView`)."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN)
+        return response
+
+
+@declare_access(PUBLIC)
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch (Django's ``set_language``: the cookie and the
+    redirect). For a signed-in user the choice is also their language, so
+    their e-mails and their next sign-in follow it."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    user = getattr(request, "user", None)
+    if request.method == "POST" and user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=user, language=language)
+    return response
 
 
 @declare_access(AUTHENTICATED)

@@ -56,11 +56,8 @@ V = TypeVar("V", bound=Callable)
 
 # URL name -> policy, for views CDT mounts but does not define.
 THIRD_PARTY_URL_ACCESS: dict[str, str] = {
-    "login": PUBLIC,
-    "logout": AUTHENTICATED,
     "password_change": AUTHENTICATED,
     "password_change_done": AUTHENTICATED,
-    "set_language": PUBLIC,
     "api-schema": AUTHENTICATED,
     "api-docs": AUTHENTICATED,
 }

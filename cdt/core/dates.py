@@ -50,7 +50,7 @@ def partial_date_text(day: datetime.date | None, precision: str) -> str:
         return ""
     if precision == DatePrecision.MONTH:
         return formats.date_format(day, "YEAR_MONTH_FORMAT")
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def partial_date_iso(day: datetime.date | None, precision: str) -> str | None:

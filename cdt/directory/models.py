@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.languages import in_language
+
 
 class MemberStateQuerySet(models.QuerySet):
     def members_on(self, day: datetime.date) -> MemberStateQuerySet:
@@ -43,6 +45,7 @@ class MemberState(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("Council code; EL for Greece, UK for the United Kingdom."))
     iso3166 = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     protocol_order = models.PositiveSmallIntegerField(_("protocol order"), unique=True)
     member_from = models.DateField(
         _("member from"), null=True, blank=True, help_text=_("Empty: a member throughout the period CDT records (since 2017).")
@@ -57,7 +60,12 @@ class MemberState(models.Model):
         verbose_name_plural = _("Member States")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (decision 0030)."""
+        return in_language(self, "name")
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -165,6 +173,13 @@ class CouncilBody(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
+    acronym_fr = models.CharField(
+        _("acronym in French"),
+        max_length=20,
+        blank=True,
+        help_text=_("Where French documents use another one (COPS for PSC); empty: the code."),
+    )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     reports_to = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="preparatory_bodies", verbose_name=_("reports to")
@@ -179,7 +194,17 @@ class CouncilBody(models.Model):
         verbose_name_plural = _("Council bodies")
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return f"{self.acronym} — {self.display_name}"
+
+    @property
+    def acronym(self) -> str:
+        """How the reader's language abbreviates the body (PSC is COPS in French)."""
+        return in_language(self, "acronym", fallback="code")
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (decision 0030)."""
+        return in_language(self, "name")
 
 
 class Organisation(models.Model):
@@ -202,7 +227,9 @@ class Organisation(models.Model):
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    short_name_fr = models.CharField(_("short name in French"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     member_state = models.OneToOneField(
         MemberState,
@@ -238,7 +265,17 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The short name (else the name) in the reader's language (decision 0030)."""
+        return in_language(self, "short_name") or in_language(self, "name")
+
+    @property
+    def full_name(self) -> str:
+        """The full name in the reader's language."""
+        return in_language(self, "name")
 
     @property
     def is_delegation(self) -> bool:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.db import models
 
+from .reference_fr import french_names_fill
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 POPULATION_YEAR = 2025  # the year the shares in member_states.csv apply to
 
@@ -285,4 +287,12 @@ def load_reference_data(apps) -> dict[str, int]:
             created["presidency_terms"] += 1
     if _registry_has(apps, "PopulationYear"):  # not inside 0002, before the tables exist
         created.update(load_membership_and_population(apps))
+    created["french_names"] = french_names_load(apps)
     return created
+
+
+def french_names_load(apps) -> int:
+    """The French names of the reference rows whose French twin is empty
+    (decision 0030): created rows get them, existing ones keep any name
+    the secretariat entered."""
+    return french_names_fill(apps, {row["code"]: (row["name_fr"], row["name_fr_of"]) for row in member_state_rows()})

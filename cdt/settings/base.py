@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cdt.core.context_processors.shell",
             ],
+            # {% colon %}: French puts a space before ":" (cdt.core.templatetags.typography).
+            "builtins": ["cdt.core.templatetags.typography"],
         },
     },
 ]
@@ -254,6 +256,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language (cdt/formats: British order in English, French
+# month names in French); pages use the format names, never fixed patterns.
+FORMAT_MODULE_PATH = ["cdt.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

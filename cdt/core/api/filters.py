@@ -21,7 +21,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
@@ -38,6 +41,38 @@ MULTIPLE_VALUE_FILTERS = (
     django_filters.BaseInFilter,
     django_filters.BaseRangeFilter,
 )
+
+
+def _descending(label) -> str:
+    return _("%s (descending)") % label
+
+
+#: "<label> (descending)", translated when it is shown.
+descending_label = lazy(_descending, str)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering filter with labels translated when they are
+    shown. Its own builds "<label> (descending)" with ``%`` on a lazy string
+    when the FilterSet class is created, which freezes the label in the
+    language of whichever request first imported the module (issue 28:
+    English pages showed "date d'échéance (décroissant)")."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, gettext_lazy(pretty_name(param)))) for field, param in fields.items()]
+        descending = [(f"-{param}", labels.get(f"-{param}", descending_label(label))) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
+class BooleanWidget(django_filters.widgets.BooleanWidget):
+    """django-filter's yes/no widget, whose choices it translates (with
+    ``gettext``) when the widget is made: declared on a FilterSet class, that
+    is once per process (issue 28: English pages showed "Inconnu/Oui/Non").
+    These choices are lazy, translated when the page renders."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", gettext_lazy("Unknown")), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
 
 class RestrictedFilterSet(django_filters.FilterSet):
