@@ -143,3 +143,10 @@ def test_the_summary_lists_a_refusal_not_tied_to_a_field_and_leaves_unchecked_fo
     assert "1 problem to correct" in html and "<li>The two dates are in the wrong order.</li>" in html
     assert unchecked._errors is None  # the summary ran no validation
     assert 'data-testid="error-summary"' not in render(form=Pair(), unchecked=unchecked)
+
+    class InPlace(Pair):
+        error_summary_in_place = True  # its panel shows its own summary
+
+    panel = InPlace(data={"first": "x"})
+    panel.is_valid()
+    assert 'data-testid="error-summary"' not in render(share_form=panel)

@@ -155,14 +155,17 @@ def error_summary(context: template.Context) -> list[Problem]:
     """Every refused input of the forms the page shows, in their order:
     the field's label, the reason and the id to jump to (the field, or the
     first box of a group). Forms are found among the page's context
-    variables, so a form page needs nothing of its own to get the summary."""
+    variables, so a form page needs nothing of its own to get the summary.
+    A form whose fragment shows its own summary in place (a panel htmx
+    swaps in) says so with ``error_summary_in_place = True`` on its class,
+    and is left out here so that the page does not list it twice."""
     problems: list[Problem] = []
     seen: set[int] = set()
     for value in context.flatten().values():
         for form in _forms_in(value):
             # Only a form the view has already checked: the summary never
             # runs a form's validation itself.
-            if id(form) in seen or not form.is_bound or form._errors is None:
+            if id(form) in seen or not form.is_bound or form._errors is None or getattr(form, "error_summary_in_place", False):
                 continue
             seen.add(id(form))
             problems += [Problem(label="", message=str(message)) for message in form.non_field_errors()]
