@@ -341,22 +341,28 @@ def test_opening_a_restricted_case_from_the_page(people, client):
 
 def test_the_opening_form_shows_the_distribution_as_choices_a_user_can_see(people, client):
     """The page renders the distribution (HWPCI by default) and "Also in the
-    loop"; a group of choices is a fieldset named by its legend; radio
-    buttons and checkboxes keep their own look (ECL's text-input class took
-    their mark away, its checkbox class hid the box)."""
+    loop"; a group of choices is a fieldset named by its legend. Radio
+    buttons and checkboxes are ECL's: the input (which ECL hides) always
+    has its label beside it, holding the box the user sees and clicks; a
+    list of several choices is a group of checkboxes, not a two-row select."""
     client.force_login(people["eeas"])
     html = client.get("/cases/new/").content.decode()
-    group = html.split('<fieldset class="ecl-form-group cdt-field" aria-describedby="id_distribution_helptext">', 1)[1].split(
-        "</fieldset>", 1
-    )[0]
+    group = html.split(
+        '<fieldset class="ecl-form-group cdt-field" id="id_distribution_group" aria-describedby="id_distribution_helptext">', 1
+    )[1].split("</fieldset>", 1)[0]
     assert '<legend class="ecl-form-label">Distribution<span' in group and 'id="id_distribution_helptext"' in group
-    assert '<input type="radio" name="distribution" value="hwpci" class="cdt-choices" required id="id_distribution_0" checked>' in group
-    assert '<input type="radio" name="distribution" value="restricted" class="cdt-choices" required id="id_distribution_1">' in group
-    assert '<label class="ecl-form-label" for="id_shared_with">Also in the loop</label>' in html
-    assert '<select name="shared_with" class="ecl-select ecl-u-width-100"' in html
-    assert '<input type="checkbox" name="releasable_to_all" class="cdt-check"' in html
-    assert 'value="government" class="cdt-choices" id="id_sectors_2"' in html
-    assert "ecl-checkbox__input" not in html and 'type="radio" name="distribution" value="hwpci" class="ecl-text-input' not in html
+    assert (
+        '<input type="radio" name="distribution" value="hwpci" class="ecl-radio__input" id="id_distribution_0" required checked>'
+        '<label class="ecl-radio__label" for="id_distribution_0"><span class="ecl-radio__box">'
+    ) in group
+    assert '<input type="radio" name="distribution" value="restricted" class="ecl-radio__input" id="id_distribution_1" required>' in group
+    assert '<legend class="ecl-form-label">Also in the loop</legend>' in html
+    assert '<select name="shared_with"' not in html and 'name="shared_with" value="' in html
+    single = html.split('name="releasable_to_all"', 1)[1].split("</div>", 1)[0]
+    assert '<label class="ecl-checkbox__label" for="id_releasable_to_all"><span class="ecl-checkbox__box">' in single
+    assert 'value="government" class="ecl-checkbox__input" id="id_sectors_2"><label class="ecl-checkbox__label" for="id_sectors_2">' in html
+    assert html.count('class="ecl-checkbox__input"') == html.count('class="ecl-checkbox__label"')
+    assert 'type="radio" name="distribution" value="hwpci" class="ecl-text-input' not in html
 
 
 def test_the_share_panel_asks_for_its_refusals_to_be_shown_in_place(people, client, login_verified):

@@ -10,10 +10,11 @@ from django.core.validators import MaxLengthValidator
 WIDGET_CLASSES = {
     forms.Textarea: "ecl-text-area",
     forms.Select: "ecl-select",
-    # Yes/no boxes and groups of choices stay the browser's own controls, at
-    # their own size: ECL's ``ecl-checkbox__input`` is visually hidden (it
-    # expects ECL's label-and-box markup beside it) and ``ecl-text-input``
-    # strips a radio button or checkbox of its mark (``appearance: none``).
+    # includes/field.html draws every field with ECL's markup and classes
+    # (cdt/core/templatetags/ecl_forms.py). These classes serve a field a
+    # template draws by itself: yes/no boxes and groups of choices stay the
+    # browser's own controls there, as ECL's ``ecl-checkbox__input`` is
+    # visually hidden without ECL's label-and-box markup beside it.
     forms.CheckboxInput: "cdt-check",
     forms.RadioSelect: "cdt-choices",  # CheckboxSelectMultiple too (a subclass)
 }
@@ -44,7 +45,7 @@ class EclFormMixin:
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}{width}".strip()
             if self.is_bound and name in self.errors:
                 field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
+                field.widget.attrs["aria-describedby"] = f"id_{name}_error"  # the message's id in includes/field.html
 
 
 class DateTimeField(forms.DateTimeField):

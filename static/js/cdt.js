@@ -6,6 +6,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (window.ECL && typeof window.ECL.autoInit === "function") {
     window.ECL.autoInit();
   }
+  showErrorSummary(document);
+  fitWideContent();
   /* With scripts on, the language menu applies on change; the button stays for keyboard and no-JS users. */
   var select = document.getElementById("cdt-language");
   if (select) {
@@ -93,3 +95,59 @@ document.addEventListener("htmx:configRequest", function (event) {
     if (target && target.closest("[role=tabpanel]")) { event.preventDefault(); openFor(target); window.history.replaceState(null, "", link.href); }
   });
 })();
+
+/* The error summary at the top of a form page (includes/form_errors.html)
+   takes the focus, so a screen reader reads it first; each of its links
+   moves the focus to the field it names, not only the scroll position. */
+function showErrorSummary(root) {
+  var summary = root.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  if (document.activeElement !== summary) { summary.focus(); }
+  summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var group = target.closest(".cdt-field") || target;
+      group.scrollIntoView({block: "start"});
+      target.focus({preventScroll: true});
+    });
+  });
+}
+/* Wide content scrolls inside its own box rather than widening the page on
+   a phone: every table not made to stack is wrapped in one (focusable, and
+   named after its table, when it does scroll, so a keyboard can scroll it),
+   and the workflow diagram, drawn at a readable size, opens on the current
+   step. */
+function fitWideContent() {
+  document.querySelectorAll("main table").forEach(function (table) {
+    if (table.closest(".cdt-scroll") || table.classList.contains("cdt-stack-table") || table.classList.contains("cdt-board__table")) { return; }
+    var box = document.createElement("div");
+    box.className = "cdt-scroll";
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  });
+  document.querySelectorAll(".cdt-scroll, .cdt-workflow-wrap").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      var inner = box.querySelector("table, svg");
+      var name = inner && (inner.getAttribute("aria-label") || (inner.caption && inner.caption.textContent) || (inner.querySelector("title") && inner.querySelector("title").textContent));
+      var section = box.closest("section");
+      var heading = !name && section && section.querySelector("h2, h3");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (name || (heading && heading.textContent) || document.title).trim());
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+  var current = document.querySelector(".cdt-workflow-wrap [aria-current='step']");
+  var wrap = current && current.closest(".cdt-workflow-wrap");
+  if (wrap && wrap.scrollWidth > wrap.clientWidth + 1) {
+    var left = current.getBoundingClientRect().left - wrap.getBoundingClientRect().left + wrap.scrollLeft;
+    wrap.scrollLeft = Math.max(0, left - 16);
+  }
+}
+window.addEventListener("resize", fitWideContent);
+document.addEventListener("htmx:afterSettle", fitWideContent);
