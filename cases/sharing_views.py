@@ -38,6 +38,9 @@ from .panels import case_page_url
 class ShareForm(EclFormMixin, forms.Form):
     """Widen or narrow: exactly one of the targets."""
 
+    #: Its panel shows its own error summary where htmx swaps it in (includes/error_summary.html).
+    error_summary_in_place = True
+
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Delegation or organisation"),
         queryset=Organisation.objects.order_by("kind", "name"),
