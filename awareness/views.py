@@ -3,16 +3,22 @@ filters, page with marking banners), requests for information."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from cases.panels import register
-from cases.selectors import case_list
+from cases.selectors import case_get, case_list
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.forms import whole_number
 from cdt.core.listing import paginate
 from cdt.security.selectors import highest_marking, protected_get
+from cdt.workflow.http import form_errors_add, page_attempt
 
-from . import selectors
+from . import selectors, services
 from .filters import AssessmentFilter
+from .forms import AssessmentForm, recordable_kinds
 from .models import Assessment, RequestForInformation
 
 
@@ -38,6 +44,7 @@ def assessment_list(request):
             "page": page,
             "query": query,
             "marking": highest_marking(page.object_list),
+            "may_record": bool(recordable_kinds(request.user)),
         },
     )
 
@@ -105,6 +112,7 @@ def awareness_panel(request, case):
         "latest": max(assessments, key=lambda assessment: (assessment.assessed_on, assessment.pk), default=None),
         "rfis": rfis,
         "visible_answers": visible_answers(request.user, rfis),
+        "may_record": case.is_open and bool(recordable_kinds(request.user)),
     }
 
 
@@ -125,3 +133,36 @@ def feed_ingestion_list(request):
 def feed_ingestion_detail(request, ingestion_id):
     ingestion = get_object_or_404(selectors.feed_ingestion_list(user=request.user), pk=ingestion_id)
     return render(request, "awareness/feed_ingestion.html", {"ingestion": ingestion})
+
+
+@declare_access(AUTHENTICATED, methods=("get", "post"))
+def assessment_new(request):
+    """Record an assessment or briefing from a page (SIAC's all-source
+    assessments, a Member State's or an EUIBA's contribution), through the
+    API's service: the same checks, the same grants. ``?case=`` names the
+    case it informs (404 if the reader may not see it). Who may not record
+    any kind of assessment: 403."""
+    kinds = recordable_kinds(request.user)
+    if not kinds:
+        return HttpResponseForbidden(gettext("You may not record assessments."))
+    case_id = whole_number(request.GET.get("case", ""))
+    case = case_get(user=request.user, pk=case_id, request=request) if case_id is not None else None
+    status = 200
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, user=request.user)
+        status = 400
+        if form.is_valid():
+            attempt = page_attempt(lambda: services.assessment_record(by=request.user, **form.service_input()))
+            if attempt.status == 403:
+                return HttpResponseForbidden(attempt.errors[0])
+            if not attempt.failed and attempt.result is not None:
+                messages.success(request, gettext("Assessment recorded."))
+                return redirect("assessment-page", assessment_id=attempt.result.pk)
+            form_errors_add(form, attempt)
+            status = attempt.status
+    else:
+        initial: dict = {}
+        if case is not None:
+            initial = {"cases": [case.pk], "classification": case.classification, "tlp": case.tlp, "limite": case.limite}
+        form = AssessmentForm(initial=initial, user=request.user)
+    return render(request, "awareness/assessment_new.html", {"form": form, "case": case, "marking": case}, status=status)

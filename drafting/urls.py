@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpResponse
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from cdt.core.access import DETAIL, OBJECT, declare_access
 from cdt.security.types import AuthenticatedHttpRequest
@@ -31,7 +31,7 @@ def draft_urls(kind: DraftKind, prefix: str) -> list[URLPattern]:
     def compare(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
         return views.compare_page(request, name, note_id)
 
-    @require_POST
+    @require_http_methods(["GET", "POST"])  # GET: a step's confirmation page; POST: the action
     def act(request: AuthenticatedHttpRequest, note_id: int, action: str) -> HttpResponse:
         return views.act(request, name, note_id, action)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from cdt.workflow.engine import step_of
 from cdt.workflow.http import form_errors_add, page_attempt
 from council.models import Decision
 
-from . import compare, services
+from . import compare, confirm, services, slots
 from .choices import EDITABLE
 from .forms import CommentForm
 from .kinds import DraftKind, kind_named
@@ -155,7 +155,16 @@ def editor(
     # The version the editor started from travels with the form, so a save
     # over somebody else's newer version is refused (optimistic locking).
     base_version = note.version if note is not None else None
-    if request.method == "POST":
+    if request.method == "POST" and formset_class and slots.slot_request(request.POST):
+        # "Add" or "Remove" an entry: the form again, one entry more or fewer, nothing saved or judged.
+        data = slots.slot_data(request.POST, prefix, formset_class.max_num)
+        form = form_class(data, **setup["form_kwargs"])
+        formset = formset_class(data, prefix=prefix)
+        slots.quiet(form, formset)
+        slots.focus_new_entry(formset, added=slots.ADD in request.POST)
+        base_version = whole_number(request.POST.get("base_version", "")) if note is not None else None
+        status = 200
+    elif request.method == "POST":
         form = form_class(request.POST, **setup["form_kwargs"])
         formset = formset_class(request.POST, prefix=prefix) if formset_class else None
         status = 400
@@ -200,6 +209,11 @@ def editor(
             "base_version": base_version,
             "items_heading": setup.get("items_heading", ""),
             "item_label": setup.get("item_label", ""),
+            "add_label": setup.get("add_label") or _("Add an entry"),
+            "remove_label": setup.get("remove_label") or _("Remove this entry"),
+            "may_add": formset is not None and formset.total_form_count() < formset.max_num,
+            "add_name": slots.ADD,
+            "remove_name": slots.REMOVE,
         },
         status=status,
     )
@@ -250,9 +264,17 @@ def _step_input(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 def act(request: AuthenticatedHttpRequest, kind_name: str, note_id: int, action: str) -> HttpResponse:
     """A comment, one of the kind's own actions (revise an options note,
     record an alignment with a statement) or a lifecycle step, from the
-    page's forms; then the page again (or, on an error, with it)."""
+    page's forms; then the page again (or, on an error, with it). A GET of
+    a lifecycle step is its confirmation page (:mod:`drafting.confirm`);
+    a posted ``version`` other than the current one is refused (409)."""
     kind = kind_named(kind_name)
     note = draft_get(request, kind_name, note_id)
+    if request.method == "GET":
+        if action == "comment" or action in kind.actions:
+            return HttpResponseNotAllowed(["POST"])
+        return confirm.confirm_page(
+            request, kind, note, action, refused=lambda errors, status: draft_page(request, kind_name, note, errors=errors, status=status)
+        )
     if action == "comment":
         form = CommentForm(request.POST)
         # Over htmx a refusal answers the one section's comments with the
@@ -280,6 +302,13 @@ def act(request: AuthenticatedHttpRequest, kind_name: str, note_id: int, action:
             step_of(workflow_for(note), action)
         except ValueError:
             raise Http404 from None
+        confirmed = whole_number(request.POST.get("version", "")) if "version" in request.POST else None
+        if "version" in request.POST and confirmed != note.version:
+            # Confirmed on a version since replaced: what the confirmation said is no longer what would happen.
+            stale = _("The draft changed since you confirmed (now version %(version)s): check it and confirm again.") % {
+                "version": note.version
+            }
+            return draft_page(request, kind_name, note, errors=[stale], status=409)
         attempt = page_attempt(lambda: services.note_transition(by=request.user, note=note, transition=action, **_step_input(request)))
     if attempt.failed:
         return draft_page(request, kind_name, note, errors=attempt.errors, status=attempt.status)

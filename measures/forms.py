@@ -1,14 +1,51 @@
+from dataclasses import dataclass
+from itertools import groupby
+
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
+from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
+from cdt.security.forms import MarkingsForm
+from cdt.security.markings import Distribution
 
 from .models import ImpactEvaluation, MeasureType
 
 
+def measure_name(entry: MeasureType) -> str:
+    """A catalogue entry's name in the reader's language where a translation
+    exists (the secretariat's entries keep the name they were given)."""
+    return gettext(entry.name) if entry.name else ""
+
+
+@dataclass(frozen=True)
+class CatalogueChoice:
+    """One radio of the catalogue: the input's name, value and id, and the entry it chooses."""
+
+    name: str
+    value: str
+    id: str
+    checked: bool
+    entry: MeasureType
+
+    @property
+    def label(self) -> str:
+        return measure_name(self.entry)
+
+
 class ProposeForm(forms.Form):
-    measure_type = forms.ModelChoiceField(MeasureType.objects.filter(active=True), label=_("Measure"))
+    """The measure is chosen from the catalogue shown whole, each entry with
+    its description, in the order of the gradual approach (para 16)."""
+
+    measure_type = forms.ModelChoiceField(
+        MeasureType.objects.filter(active=True).order_by("escalation_level", "name"),
+        label=_("Measure"),
+        widget=forms.RadioSelect,
+        help_text=_("The catalogue, from the first options to sanctions (the gradual approach, para 16)."),
+    )
     actors = forms.ModelMultipleChoiceField(
         ThreatActor.objects.all(), required=False, label=_("Actors concerned"), help_text=_("Needed for measures that require attribution.")
     )
@@ -20,6 +57,23 @@ class ProposeForm(forms.Form):
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Rationale"))
+
+    def catalogue_groups(self) -> list[tuple[int, list[CatalogueChoice]]]:
+        """The radios, grouped by escalation level (one query: the choices' own)."""
+        field = self["measure_type"]
+        chosen = str(field.value() or "")
+        choices = [
+            CatalogueChoice(
+                name=field.html_name,
+                value=str(widget.data["value"]),
+                id=widget.id_for_label,
+                checked=str(widget.data["value"]) == chosen,
+                entry=widget.data["value"].instance,
+            )
+            for widget in field.subwidgets
+            if widget.data["value"] != ""
+        ]
+        return [(level, list(group)) for level, group in groupby(choices, key=lambda choice: choice.entry.escalation_level)]
 
 
 class MeasureTransitionForm(forms.Form):
@@ -68,7 +122,12 @@ class OptionForm(forms.Form):
     proportionality = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Proportionality"))
 
 
-OptionFormSet = forms.formset_factory(OptionForm, extra=1, can_order=True, can_delete=True)
+#: At most this many options in a note: HWPCI weighs a handful, and an editor of more is a list, not a choice.
+MAX_OPTIONS = 10
+#: At most this many measures in a strategy's ladder.
+MAX_STRATEGIC_MEASURES = 20
+
+OptionFormSet = forms.formset_factory(OptionForm, extra=1, can_order=True, can_delete=True, max_num=MAX_OPTIONS, validate_max=True)
 
 
 class StrategicNoteForm(forms.Form):
@@ -91,4 +150,61 @@ class StrategicMeasureForm(forms.Form):
     escalation_level = forms.IntegerField(min_value=1, max_value=10, label=_("Escalation level"))
 
 
-StrategicMeasureFormSet = forms.formset_factory(StrategicMeasureForm, extra=1, can_order=True, can_delete=True)
+StrategicMeasureFormSet = forms.formset_factory(
+    StrategicMeasureForm, extra=1, can_order=True, can_delete=True, max_num=MAX_STRATEGIC_MEASURES, validate_max=True
+)
+
+
+class StrategicNoteStartForm(EclFormMixin, MarkingsForm):
+    """What a strategic response note starts with: its title, markings and
+    distribution, and the date HWPCI reviews it. The strategy itself is
+    written next, in the editor (every save a version)."""
+
+    title = forms.CharField(max_length=300, label=_("Title"))
+    distribution = forms.ChoiceField(
+        label=_("Distribution"),
+        choices=[(Distribution.HWPCI, Distribution.HWPCI.label), (Distribution.RESTRICTED, Distribution.RESTRICTED.label)],
+        initial=Distribution.HWPCI,
+        widget=forms.RadioSelect,
+        help_text=_("The Council's strategy goes to HWPCI; restrict it only to keep it with named recipients."),
+    )
+    shared_with = ModelMultipleChoiceField(
+        label=_("Also in the loop"),
+        queryset=Organisation.objects.order_by("kind", "name"),
+        required=False,
+        help_text=_("Organisations given need-to-know besides the EEAS and the secretariat (Commission services, SIAC…)."),
+    )
+    review_on = forms.DateField(
+        label=_("Review date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When HWPCI reviews the strategy (step 8)."),
+    )
+
+    field_order = [
+        "title",
+        "review_on",
+        "classification",
+        "limite",
+        "tlp",
+        "releasable_to_all",
+        "releasable_to",
+        "distribution",
+        "shared_with",
+    ]
+
+    def clean_review_on(self):
+        review_on = self.cleaned_data.get("review_on")
+        if review_on is not None and review_on < timezone.localdate():
+            raise forms.ValidationError(_("A review date is not in the past."))
+        return review_on
+
+    def service_input(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            **self.markings(),
+            "shared_with": list(data["shared_with"]),
+            "shared_with_all_delegations": data["distribution"] == Distribution.HWPCI,
+            "review_on": data["review_on"],
+        }

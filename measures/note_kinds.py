@@ -53,6 +53,8 @@ def options_editor(request, *, note=None, case=None) -> dict:
         "form_kwargs": {"assessments": list(assessment_list(user=request.user).filter(cases=the_case))},
         "items_heading": _("Options"),
         "item_label": _("Option"),
+        "add_label": _("Add an option"),
+        "remove_label": _("Remove this option"),
     }
 
 
@@ -74,6 +76,8 @@ def strategic_editor(request, *, note=None, case=None) -> dict:
         "form_kwargs": {},
         "items_heading": _("Measures, in parallel or in sequence"),
         "item_label": _("Measure"),
+        "add_label": _("Add a measure"),
+        "remove_label": _("Remove this measure"),
     }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:measure_id>/transitions/<str:transition>/", views.measure_transition, name="measure-transition-page"),
     path("<int:measure_id>/override/", views.measure_override, name="measure-override-page"),
     path("options-notes/new/<int:case_id>/", views.options_note_new, name="options-note-new-page"),
+    path("strategic-notes/new/<int:actor_id>/", views.strategic_note_new, name="strategic-note-new-page"),
     *draft_urls(OPTIONS, "options-notes/"),
     *draft_urls(STRATEGIC, "strategic-notes/"),
 ]

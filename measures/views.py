@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from awareness import selectors as awareness_selectors
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.panels import register
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
+from cdt.core.forms import whole_number
 from cdt.core.listing import paginate
 from cdt.security.access import can_view_child
 from cdt.security.selectors import highest_marking, protected_get, protected_queryset, visible_ids, visible_or_none
@@ -22,8 +25,9 @@ from drafting import views as drafting_views
 from drafting.permissions import may_draft_note
 
 from . import checks, permissions, selectors, services
-from .forms import EvaluationForm, MeasureTransitionForm, OverrideForm, ProposeForm
-from .models import ImpactEvaluation, ResponseMeasure
+from .forms import EvaluationForm, MeasureTransitionForm, OverrideForm, ProposeForm, StrategicNoteStartForm
+from .models import ImpactEvaluation, ResponseMeasure, StrategicResponseNote
+from .note_kinds import STRATEGIC
 
 
 @declare_access(AUTHENTICATED)
@@ -248,4 +252,45 @@ def options_note_new(request, case_id: int):
         create=lambda form, content: services.options_note_create(
             by=request.user, case=case, title=form.cleaned_data["title"], content=content
         ),
+    )
+
+
+@declare_access(AUTHENTICATED, methods=("get", "post"))
+def strategic_note_new(request, actor_id: int):
+    """Start the strategic response note on a persistent actor (para 15),
+    from the actor's page or from a case about it (``?case=``: the case the
+    call came from, which gives the note its first markings and the way
+    back). The EEAS only (403); then the note's page, to write the strategy."""
+    actor = get_object_or_404(awareness_selectors.actor_list(), pk=actor_id)
+    case_id = whole_number(request.GET.get("case", ""))
+    case = case_selectors.case_get(user=request.user, pk=case_id, request=request) if case_id is not None else None
+    if not may_draft_note(None, request.user):
+        return HttpResponseForbidden(gettext("The EEAS drafts strategic response notes."))
+    existing = protected_queryset(StrategicResponseNote.objects.filter(actor=actor), request.user).first()
+    if existing is not None:
+        messages.info(request, gettext("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name})
+        return redirect(STRATEGIC.url(existing))
+    status = 200
+    if request.method == "POST":
+        form = StrategicNoteStartForm(request.POST)
+        status = 400
+        if form.is_valid():
+            attempt = page_attempt(lambda: services.strategic_note_create(by=request.user, actor=actor, content={}, **form.service_input()))
+            if attempt.status == 403:
+                return HttpResponseForbidden(attempt.errors[0])
+            if not attempt.failed and attempt.result is not None:
+                messages.success(request, gettext("Strategic response note started. Write the strategy with “Edit”."))
+                return redirect(STRATEGIC.url(attempt.result))
+            form_errors_add(form, attempt)
+            status = attempt.status
+    else:
+        initial = {"title": gettext("Strategic response note on %(actor)s") % {"actor": actor.name}}
+        if case is not None:
+            initial.update(classification=case.classification, tlp=case.tlp, limite=case.limite)
+        form = StrategicNoteStartForm(initial=initial)
+    return render(
+        request,
+        "measures/strategic_note_new.html",
+        {"form": form, "actor": actor, "case": case, "marking": case},
+        status=status,
     )

@@ -14,6 +14,7 @@ from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.directory import selectors as directory
 from cdt.security.selectors import highest_marking, protected_list_record, protected_queryset
 from measures.models import StrategicResponseNote
+from measures.selectors import may_start_strategic_note
 from notifications import selectors as notifications
 
 from . import figures
@@ -123,6 +124,7 @@ def actor_detail(request, actor_id: int):
             "feed": feed,
             "responses": responses,
             "strategic_note": strategic_note,
+            "may_start_strategic_note": strategic_note is None and may_start_strategic_note(actor=actor, user=request.user),
             "marking": highest_marking([*shown, *(entry["relationship"] for entry in feed)]),
         },
     )
