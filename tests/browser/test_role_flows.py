@@ -1,10 +1,12 @@
-"""Three roles, end to end, in a real browser on the demo scenario: a
-delegate works from the dashboard to the positions board; the EEAS drafts,
-circulates and submits an options note a delegate comments on; the chair
-takes a case through deliberation and decision-making to a silence
-procedure. Each flow drives the pages only (clicks, form fills; the
-database is read, never written, after seeding) and takes one step in
-French.
+"""The chair takes a case through deliberation and decision-making to a
+silence procedure, in a real browser on the demo scenario, driving the
+pages only (clicks, form fills; the database is read, never written, after
+seeding), with one step in French. The helpers here serve the other flows.
+
+The delegate's flow (dashboard, case, assessment, positions board) and the
+drafter's (options note, two options, circulation) that were here are the
+role journeys now (``test_journey_delegate.py``, ``test_journey_drafter.py``:
+four runs each, desktop and phone, English and French, axe on every page).
 
 The application runs a strict CSP: nothing here evaluates script in the
 page; waits are locator assertions, URLs and selectors."""
@@ -20,12 +22,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from awareness.models import Assessment
 from cases.models import Case, CaseState
-from council.models import Position, PositionValue, Question, WrittenProcedure
+from council.models import Question, WrittenProcedure
 from drafting.choices import NoteStatus
 from measures.choices import MeasureState
-from measures.models import MeasureType, OptionsNote, ResponseMeasure
+from measures.models import ResponseMeasure
 
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 
@@ -93,169 +94,6 @@ def switch_language(page, code: str) -> None:
     with page.expect_navigation():
         page.locator("#cdt-language").select_option(code)
     page.wait_for_selector(f"html[lang={code}]")
-
-
-# --- 1. Delegate: dashboard → case → assessment → positions board -------------
-
-
-def test_delegate_finds_a_case_on_the_dashboard_reads_an_assessment_and_sets_a_position(page, other_page, live_server, demo):
-    case = Case.objects.get(title="Wiper attack on electricity transmission operators")
-    assessment = Assessment.objects.filter(cases=case).order_by("pk").first()
-    assert assessment is not None
-
-    # Precondition, through the chair's pages: the demo leaves no open question
-    # without Germany's position, so the chair puts one to the Council.
-    chair = other_page()
-    sign_in(chair, live_server, "chair-ie", f"/cases/{case.pk}/")
-    chair.get_by_text("Put a question to the Council", exact=True).click()
-    question_form = chair.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
-    question_form.get_by_label("Question put to the Council").fill(
-        "Does the Council agree to a declaration by the High Representative on the wiper attack?"
-    )
-    submit(chair, question_form.get_by_role("button", name="Put the question"))
-    question = Question.objects.filter(case=case, status="open").latest("put_at")
-    expect(chair.locator(f"#question-{question.pk}")).to_be_visible()
-    assert chair.errors == []
-
-    # The delegate signs in at the home page: the case is waiting for Germany.
-    sign_in(page, live_server, "delegate-de", "/")
-    awaiting = page.get_by_test_id("panel-awaiting-position")
-    expect(awaiting).to_be_visible()
-    expect(page.get_by_test_id("panel-new-assessments")).to_contain_text(assessment.title)
-    link = awaiting.get_by_role("link", name=case.reference)
-    expect(link).to_have_count(1)
-    href = link.get_attribute("href")
-    assert href == f"/cases/{case.pk}/#question-{question.pk}", href
-    link.click()
-    page.wait_for_url(url_re(live_server, r"/cases/\d+/"))
-    assert page.url == f"{live_server.url}/cases/{case.pk}/#question-{question.pk}"
-    expect(page.locator("h1")).to_have_text(case.title)
-
-    # An assessment linked from the case, then back.
-    assessment_link = page.get_by_test_id("case-assessments").get_by_role("link", name=assessment.title)
-    assessment_link.click()
-    page.wait_for_url(url_re(live_server, rf"/awareness/assessments/{assessment.pk}/"))
-    expect(page.locator("h1")).to_have_text(assessment.title)
-    expect(page.locator(".cdt-assessment-body")).to_contain_text("All-source assessment of the activity")
-    page.go_back()
-    page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
-    board_form = page.locator(f"#question-{question.pk}").get_by_test_id("position-form-DE")
-    expect(board_form).to_be_visible()
-
-    # In French: the Council section and Germany's button.
-    switch_language(page, "fr")
-    expect(page.locator("#council-heading")).to_have_text("Délibérations et décisions du Conseil")
-    expect(board_form.get_by_role("button")).to_have_text("Définir notre position")
-    switch_language(page, "en")
-    expect(page.locator("#council-heading")).to_have_text("Council deliberation and decisions")
-
-    # Germany's position: the board is swapped in place (htmx), no page load.
-    navigations = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
-    page.locator("#cdt-search").fill("kept across the board update")
-    row = page.locator(f"#board-{question.pk} tr[data-state=DE]")
-    expect(row).to_have_attribute("data-position", PositionValue.NONE)
-    board_form.locator("select[name=value]").select_option(PositionValue.SUPPORT)
-    board_form.get_by_role("button", name="Set our position").click()
-    expect(row).to_have_attribute("data-position", PositionValue.SUPPORT)
-    expect(row).to_contain_text("Support")
-    expect(row).to_contain_text("Katrin Vogel")
-    assert navigations == []
-    expect(page.locator("#cdt-search")).to_have_value("kept across the board update")
-    position = Position.objects.select_related("recorded_by").get(question=question, member_state__code="DE")
-    assert position.value == PositionValue.SUPPORT
-    assert position.recorded_by.username == "delegate-de" and not position.stated_orally
-
-    # Nothing left waiting for Germany on the dashboard.
-    page.goto(f"{live_server.url}/")
-    expect(page.get_by_test_id("panel-awaiting-position").get_by_role("link", name=case.reference)).to_have_count(0)
-    assert page.errors == []
-
-
-# --- 2. EEAS drafter: options note → comments → HWPCI -------------------------
-
-
-def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, other_page, live_server, demo):
-    # The step-3 demo case (TLP:AMBER+STRICT, EEAS-originated) is out of every
-    # delegation's sight, so the note is drafted on a case delegates can read:
-    # NATO's request (TLP:GREEN), which has no options note yet.
-    case = Case.objects.get(title__startswith="NATO request for a coordinated response")
-    assert not OptionsNote.objects.filter(case=case).exists()
-    sign_in(page, live_server, "eeas-drafter", f"/cases/{case.pk}/")
-    page.get_by_role("link", name="Start an options note").click()
-    page.wait_for_url(url_re(live_server, rf"/measures/options-notes/new/{case.pk}/"))
-
-    editor = page.get_by_test_id("note-editor")
-    title = "Options note: coordinated response to the DDoS campaign against Allies"
-    editor.get_by_label("Title").fill(title)
-    editor.get_by_label("Situation").fill("NATO asks the EU to join a coordinated statement on a DDoS campaign against public services.")
-    editor.get_by_label("Recommendation").fill("Option 1 now; option 2 with NATO if the campaign continues.")
-    first = editor.locator("fieldset", has_text="Option 1")
-    first.get_by_label("Measure").select_option("demarche")
-    first.get_by_label("Rationale").fill("Raise the campaign with the State whose territory is used.")
-    first.get_by_label("Expected effect").fill("The State acts against the activity.")
-    submit(page, editor.get_by_role("button", name="Save version"))
-    note = OptionsNote.objects.get(case=case)
-    page.wait_for_url(url_re(live_server, rf"/measures/options-notes/{note.pk}/"))
-    expect(page.get_by_test_id("note-status")).to_have_text("Draft")
-    expect(page.get_by_test_id("note-version")).to_have_text("1")
-
-    # A second option: the editor always offers one empty entry to fill.
-    page.get_by_role("link", name="Edit (saves a new version)").click()
-    page.wait_for_url(url_re(live_server, rf"/measures/options-notes/{note.pk}/edit/"))
-    editor = page.get_by_test_id("note-editor")
-    expect(editor.locator("fieldset", has_text="Option 1").get_by_label("Measure")).to_have_value("demarche")
-    second = editor.locator("fieldset", has_text="Option 2")
-    second.get_by_label("Measure").select_option("hr-statement")
-    second.get_by_label("Rationale").fill("Show unity with NATO Allies against the campaign.")
-    second.get_by_label("Risks, including escalation and counter-response").fill("Counter-narrative by the State concerned.")
-    submit(page, editor.get_by_role("button", name="Save version"))
-    page.wait_for_url(url_re(live_server, rf"/measures/options-notes/{note.pk}/"))
-    expect(page.get_by_test_id("note-version")).to_have_text("2")
-    # The note shows the catalogue's names, not the slugs stored in the content.
-    expect(page.locator("section#option-1")).to_contain_text(f"Measure: {MeasureType.objects.get(slug='demarche').name}")
-    expect(page.locator("section#option-2")).to_contain_text(f"Measure: {MeasureType.objects.get(slug='hr-statement').name}")
-    note = OptionsNote.objects.get(pk=note.pk)
-    assert [option["measure_type"] for option in note.content["options"]] == ["demarche", "hr-statement"]
-
-    # Circulated, in French.
-    switch_language(page, "fr")
-    circulate = page.locator("button[data-transition=circulate]")
-    expect(circulate).to_have_text("Diffuser pour observations")
-    expect(page.locator("button[data-transition=submit]")).to_have_text("Soumettre au HWPCI")
-    submit(page, circulate)
-    expect(page.get_by_test_id("note-status")).to_have_text("Diffusée pour observations")
-    switch_language(page, "en")
-    expect(page.get_by_test_id("note-status")).to_have_text("Circulated for comments")
-    note = OptionsNote.objects.get(pk=note.pk)
-    assert note.status == NoteStatus.CIRCULATED
-
-    # A German delegate comments beside option 2, in their own browser.
-    path = f"/measures/options-notes/{note.pk}/"
-    delegate = other_page()
-    sign_in(delegate, live_server, "delegate-de", path)
-    aside = delegate.locator('aside[data-anchor="option-2"]')
-    comment = "Germany supports a statement if NATO publishes the same day."
-    aside.get_by_label("Comment").fill(comment)
-    # The comment is posted in place (htmx swaps the aside) or, without
-    # htmx, by a page load: either way it appears beside option 2.
-    aside.get_by_role("button", name="Comment").click()
-    expect(delegate.locator('aside[data-anchor="option-2"]')).to_contain_text(comment)
-    expect(delegate.locator('aside[data-anchor="option-2"] textarea')).to_have_value("")
-    assert delegate.errors == []
-
-    # The drafter sees it, then submits the note to HWPCI.
-    page.reload()
-    mine = page.locator('aside[data-anchor="option-2"]')
-    expect(mine).to_contain_text(comment)
-    expect(mine).to_contain_text("Katrin Vogel")
-    expect(page.locator('aside[data-anchor="option-1"] .cdt-comment')).to_have_count(0)
-    submit(page, page.get_by_role("button", name="Submit to HWPCI"))
-    expect(page.get_by_test_id("note-status")).to_have_text("Submitted to HWPCI")
-    note = OptionsNote.objects.get(pk=note.pk)
-    assert note.status == NoteStatus.SUBMITTED
-    assert note.comments.filter(anchor="option-2", author__username="delegate-de", text=comment).exists()
-    assert page.errors == []
 
 
 # --- 3. Chair: deliberation → decision-making → silence procedure -------------
