@@ -29,7 +29,7 @@ from council.models import Meeting, Position, PositionValue
 from council.selectors import decision_list, question_list, visible_agenda_items, written_procedure_list
 from drafting.choices import NoteStatus
 from measures.models import OptionsNote, StrategicResponseNote
-from measures.selectors import evaluation_list
+from measures.selectors import evaluation_list, measure_list
 from notifications.models import Deadline
 from notifications.selectors import visible_rows
 
@@ -183,12 +183,14 @@ def cases_waiting_for_note(user) -> Panel:
 
 def evaluations_due(user, *, days: int = 30) -> Panel:
     horizon = timezone.localdate() + datetime.timedelta(days=days)
-    evaluations = (
+    evaluations = list(
         evaluation_list(user=user)
         .filter(evaluated_at=None, cancelled=False, due_on__lte=horizon)
         .select_related("case", "measure__measure_type")
         .order_by("due_on")[:PANEL_ROWS]
     )
+    # The measure's type is named only if the reader may see the measure (decision 0023).
+    shown = set(measure_list(user=user).filter(pk__in=[evaluation.measure_id for evaluation in evaluations]).values_list("pk", flat=True))
     return Panel(
         "evaluations-due",
         _("Impact evaluations due"),
@@ -196,7 +198,7 @@ def evaluations_due(user, *, days: int = 30) -> Panel:
             Row(
                 evaluation.case.reference,
                 reverse("evaluation-page", args=[evaluation.pk]),
-                f"{evaluation.measure.measure_type} · {_('due')} {day(evaluation.due_on)}",
+                f"{evaluation.measure.measure_type if evaluation.measure_id in shown else _('A measure not available to you')} · {_('due')} {day(evaluation.due_on)}",
                 marking_of(evaluation),
                 source=evaluation,
             )
