@@ -172,16 +172,18 @@ def journey_world_fixture(scope: str = "module"):
         if not AXE.exists():
             pytest.fail("axe-core is missing: run `make setup` (npm ci installs the dev dependencies)")
         with django_db_blocker.unblock():
-            call_command("seed_demo", stdout=io.StringIO())
-            build = getattr(request.module, "world", None)
-            data = build() if build is not None else {}
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            try:
+            server = None
+            try:  # the flush runs even when the seed or the module's world fails half-way
+                call_command("seed_demo", stdout=io.StringIO())
+                build = getattr(request.module, "world", None)
+                data = build() if build is not None else {}
+                server = LiveServer("localhost")
+                server._live_server_modified_settings.enable()
                 yield World(url=server.url, data=data)
             finally:
-                server._live_server_modified_settings.disable()
-                server.stop()
+                if server is not None:
+                    server._live_server_modified_settings.disable()
+                    server.stop()
                 call_command("flush", verbosity=0, interactive=False)
                 directory_ensure()
 

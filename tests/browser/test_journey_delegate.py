@@ -207,7 +207,10 @@ def tours_the_register(page, world) -> None:
 STEPS = [signs_in_and_finds_the_case, reads_the_assessment, states_the_position, comments_on_the_options_note, tours_the_register]
 
 
-BOARD = "issue 28 point 4: at 390 px the positions board's table overlaps the page: its own 'Set our position' button, or the links below it, are covered"
+BOARD = (
+    "issue 28 point 4: at 390 px the case page with a positions board is 714-861 px wide and the board's table lies over "
+    "its own 'Set our position' button (English) or over the assessment's link below it (French)"
+)
 
 
 CSP = (
