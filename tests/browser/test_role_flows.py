@@ -224,6 +224,7 @@ def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, 
     expect(circulate).to_have_text("Diffuser pour observations")
     expect(page.locator("button[data-transition=submit]")).to_have_text("Soumettre au HWPCI")
     submit(page, circulate)
+    submit(page, page.get_by_test_id("confirm-step"))  # after the confirmation page
     expect(page.get_by_test_id("note-status")).to_have_text("Diffusée pour observations")
     switch_language(page, "en")
     expect(page.get_by_test_id("note-status")).to_have_text("Circulated for comments")
@@ -251,6 +252,8 @@ def test_drafter_creates_options_note_circulates_sees_comment_and_submits(page, 
     expect(mine).to_contain_text("Katrin Vogel")
     expect(page.locator('aside[data-anchor="option-1"] .cdt-comment')).to_have_count(0)
     submit(page, page.get_by_role("button", name="Submit to HWPCI"))
+    expect(page.get_by_test_id("confirm-summary")).to_contain_text("to “Submitted to HWPCI”")
+    submit(page, page.get_by_role("button", name="Confirm: Submit to HWPCI"))
     expect(page.get_by_test_id("note-status")).to_have_text("Submitted to HWPCI")
     note = OptionsNote.objects.get(pk=note.pk)
     assert note.status == NoteStatus.SUBMITTED
@@ -304,7 +307,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     # A measure proposed and selected for decision.
     page.get_by_text("Propose a measure", exact=True).click()
     propose = page.get_by_test_id("propose-measure")
-    propose.get_by_label("Measure").select_option(label="Request to take measures against activity from its territory")
+    propose.get_by_role("radio", name=re.compile("^Request to take measures against activity from its territory")).check()
     propose.get_by_label("Description").fill("Request to the States whose territory hosts the ransomware infrastructure to act against it.")
     submit(page, propose.get_by_role("button", name="Propose"))
     page.wait_for_url(url_re(live_server, r"/measures/\d+/"))
