@@ -90,6 +90,9 @@ def main_pages() -> dict[str, list[tuple[str, str]]]:
     meeting = Meeting.objects.first()
     actor = ThreatActor.objects.filter(measures__isnull=False).first() or ThreatActor.objects.first()
     assessment = Assessment.objects.filter(cases__isnull=False).first()
+    # The creation flows (issue 28): a note started on an actor without one, a step's confirmation.
+    noteless = ThreatActor.objects.filter(strategic_response_note__isnull=True).first()
+    draft = OptionsNote.objects.filter(status__in=["draft", "circulated"]).first()
     common = [
         ("home", "/"),
         ("cases", "/cases/"),
@@ -115,7 +118,10 @@ def main_pages() -> dict[str, list[tuple[str, str]]]:
             ("options-note", f"/measures/options-notes/{note.pk}/"),
             ("options-note-edit", f"/measures/options-notes/{note.pk}/edit/"),
             ("evaluations", "/measures/evaluations/"),
+            *([("strategic-note-new", f"/measures/strategic-notes/new/{noteless.pk}/")] if noteless else []),
+            *([("note-step-confirm", f"/measures/options-notes/{draft.pk}/submit/")] if draft else []),
         ],
+        "siac-analyst": [("assessment-new", "/awareness/assessments/new/")],
         "chair-ie": [("home", "/"), ("case", f"/cases/{case.pk}/"), ("meeting", f"/council/meetings/{meeting.pk}/")],
         "secretariat": [
             ("home", "/"),
