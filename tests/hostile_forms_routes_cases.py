@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cdt.directory.models import MemberState, Organisation
 
-from .hostile_forms_support import DIMENSIONS, FormRoute, Ids, _org, case_page, followed
+from .hostile_forms_support import DIMENSIONS, FormRoute, Ids, _org, _pk, case_page, followed
 
 ROUTES = [
     # --- cases
@@ -162,5 +162,38 @@ ROUTES = [
         pages=case_page,
         shown=("explanation",),
         errors_by_message=True,
+    ),
+    # --- awareness: an assessment recorded from its page (the API's service)
+    FormRoute(
+        "assessment-new-page",
+        "siac",
+        lambda w: "/awareness/assessments/new/",
+        lambda w: {
+            "kind": "written",
+            "title": "All-source assessment of the campaign",
+            "body": "SIAC assesses with moderate confidence that the activity continues.",
+            "source": str(Organisation.objects.get(code="SIAC").pk),
+            "assessed_on": "2026-11-20",
+            "confidence": "moderate",
+            "cases": [str(w.case.pk)],
+            "classification": "1",
+            "limite": "on",
+            "tlp": "2",
+            "releasable_to_all": "on",
+            "distribution": "with_cases",
+        },
+        text=("title", "body"),
+        limits={"title": 300},
+        dates=("assessed_on",),
+        ids={
+            "source": Ids(_org("SIAC"), invisible=_org("DE")),
+            "cases": Ids(lambda w: [str(w.case.pk)], invisible=_pk("hidden_case")),
+            "actors": Ids(lambda w: [str(w.actor.pk)]),
+            "releasable_to": Ids(lambda w: [str(Organisation.objects.get(code="DE").pk)], extra={"releasable_to_all": ""}),
+            "shared_with": Ids(lambda w: [str(Organisation.objects.get(code="COM-CNECT").pk)]),
+        },
+        choices=("kind", "confidence", "classification", "tlp", "distribution"),
+        pages=followed,
+        shown=("title", "body"),
     ),
 ]

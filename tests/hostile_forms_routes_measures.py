@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from cdt.directory.models import Organisation
+
 from .hostile_forms_support import (
     OPTION_TEXT,
     STRATEGIC_TEXT,
@@ -92,6 +94,29 @@ ROUTES = [
         choices=(_evaluation_field("effect"), _evaluation_field("recommendation")),
         pages=lambda w, r: [f"/measures/{w.evaluation.measure_id}/"],
         shown=(_evaluation_field("observed_change"), _evaluation_field("indicators")),
+    ),
+    FormRoute(
+        "strategic-note-new-page",
+        "eeas",
+        lambda w: f"/measures/strategic-notes/new/{w.note_free_actor.pk}/",
+        lambda w: {
+            "title": "Strategy towards Quiet Lynx",
+            "classification": "1",
+            "limite": "on",
+            "tlp": "2",
+            "releasable_to_all": "on",
+            "distribution": "hwpci",
+        },
+        text=("title",),
+        limits={"title": 300},
+        dates=("review_on",),
+        ids={
+            "releasable_to": Ids(lambda w: [str(Organisation.objects.get(code="DE").pk)], extra={"releasable_to_all": ""}),
+            "shared_with": Ids(lambda w: [str(Organisation.objects.get(code="SIAC").pk)]),
+        },
+        choices=("classification", "tlp", "distribution"),
+        pages=followed,
+        shown=("title",),
     ),
     FormRoute(
         "options-note-new-page",

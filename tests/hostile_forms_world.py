@@ -174,6 +174,7 @@ def build_world() -> World:
         return note
 
     o["strategic_draft"] = strategic_note()
+    o["note_free_actor"] = ThreatActor.objects.create(name="Quiet Lynx", persistent=True)  # a note is started on it
     o["strategic_circulated"] = strategic_note("circulate", actor=ThreatActor.objects.create(name="Amber Loom", persistent=True))
     o["strategic_submitted"] = strategic_note("submit", actor=ThreatActor.objects.create(name="Cobalt Wren", persistent=True))
     case.suspected_actors.add(o["strategic_submitted"].actor)  # the decision on the case approves its note
