@@ -3,7 +3,6 @@ from itertools import groupby
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
@@ -18,7 +17,7 @@ from .models import ImpactEvaluation, MeasureType
 def measure_name(entry: MeasureType) -> str:
     """A catalogue entry's name in the reader's language where a translation
     exists (the secretariat's entries keep the name they were given)."""
-    return gettext(entry.name) if entry.name else ""
+    return entry.display_name if entry.name else ""
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,7 @@ def test_dashboard_dates_follow_the_language(cast, open_case):
     )
     with translation.override("fr"):
         rows = panel(dashboard.panels(cast["delegate"]), "new-assessments").rows
-        assert rows and "3 Fév 2026" in rows[0].meta
+        assert rows and "3 fév. 2026" in rows[0].meta
     assert "3 Feb 2026" in panel(dashboard.panels(cast["delegate"]), "new-assessments").rows[0].meta
 
 

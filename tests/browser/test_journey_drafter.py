@@ -100,8 +100,8 @@ def adds_a_second_option(page, world, note) -> None:
 
 def circulates_it(page, world, note) -> None:
     run = page.visit.run
-    page.once("dialog", lambda dialog: dialog.accept())  # a confirmation, if the page asks for one
-    click_to(page, page.locator(CIRCULATE), "circulated")
+    click_to(page, page.locator(CIRCULATE), "confirm-circulate")  # a page says what will happen and who is told
+    click_to(page, page.get_by_test_id("confirm-step"), "circulated")
     with translation.override(run.lang):
         expect(page.get_by_test_id(NOTE_STATUS)).to_have_text(str(NoteStatus.CIRCULATED.label))
     assert OptionsNote.objects.get(pk=note.pk).status == NoteStatus.CIRCULATED

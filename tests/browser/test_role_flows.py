@@ -142,7 +142,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     # A measure proposed and selected for decision.
     page.get_by_text("Propose a measure", exact=True).click()
     propose = page.get_by_test_id("propose-measure")
-    propose.get_by_label("Measure").select_option(label="Request to take measures against activity from its territory")
+    propose.get_by_role("radio", name=re.compile("^Request to take measures against activity from its territory")).check()
     propose.get_by_label("Description").fill("Request to the States whose territory hosts the ransomware infrastructure to act against it.")
     submit(page, propose.get_by_role("button", name="Propose"))
     page.wait_for_url(url_re(live_server, r"/measures/\d+/"))
