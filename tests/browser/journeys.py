@@ -141,7 +141,7 @@ def runs(known: dict[Run, tuple[type[BaseException], str]] | None = None) -> lis
 
 
 #: Words spelt the same in French: no sign of a missing translation.
-SAME_IN_FRENCH = {"Situation", "Option", "Menu", "Attribution", "Notifications"}
+SAME_IN_FRENCH = {"Situation", "Option", "Menu", "Attribution", "Notifications", "Console"}
 
 
 def t(run: Run, text: str) -> str:
@@ -422,6 +422,11 @@ def sign_in(page, username: str, *, check_login: bool = False) -> None:
     (checked). The login and second-factor pages are checked with
     ``check_login`` (the journeys of the roles with a second factor do)."""
     run = page.visit.run
+    # The account's own language (its profile's) is the one a sign-in applies:
+    # the run's user reads CDT in the run's language, as a French delegate would.
+    from cdt.accounts.models import User
+
+    User.objects.filter(username=username).update(language=run.lang)
     page.goto(page.visit.world.url + "/")
     settle(page)
     assert "/accounts/login/" in page.url, page.url

@@ -28,6 +28,7 @@ from drafting.choices import NoteStatus
 from drafting.services import note_transition
 from measures.services import options_note_create
 
+from .conftest import open_tab
 from .journeys import (
     DESKTOP_EN,
     DESKTOP_FR,
@@ -140,15 +141,16 @@ def signs_in_and_finds_the_case(page, world) -> None:
     sign_in(page, username)
     expect(page.locator(HEADING)).to_contain_text(User.objects.get(username=username).first_name)
     awaiting = page.get_by_test_id(AWAITING_PANEL)
-    link = awaiting.get_by_role("link", name=case.reference)
-    expect(link).to_have_count(1)
+    link = awaiting.get_by_role("link", name=case.reference).first  # one row per question waiting for the state
     click_to(page, link, "case")
     expect(page.locator(HEADING)).to_have_text(case.title)
+    open_tab(page, "council")  # the case page's tab of questions and positions
     expect(question_article(page, question)).to_contain_text(question.text)
 
 
 def reads_the_assessment(page, world) -> None:
     case, assessment = world["case"], world["assessment"]
+    open_tab(page, "assessments")  # the case page's tab of assessments
     click_to(page, page.get_by_test_id(CASE_ASSESSMENTS).get_by_role("link", name=assessment.title), "assessment")
     expect(page.locator(HEADING)).to_have_text(assessment.title)
     expect(page.locator("main")).to_contain_text("All-source assessment of the activity")

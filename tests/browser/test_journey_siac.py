@@ -13,10 +13,7 @@ from playwright.sync_api import expect
 from awareness.models import Assessment, FeedIngestion
 
 from .journeys import (
-    PHONE_EN,
-    PHONE_FR,
     TOUR_RUNS,
-    HorizontalOverflow,
     click_to,
     finish,
     journey_db_fixture,
@@ -109,12 +106,7 @@ STEPS = [signs_in, reads_the_assessments, reads_an_assessment, reads_the_actors_
 
 @pytest.mark.parametrize(
     "run",
-    runs(
-        {
-            PHONE_EN: (HorizontalOverflow, OVERFLOW),
-            PHONE_FR: (HorizontalOverflow, OVERFLOW),
-        }
-    ),
+    runs(),
 )
 def test_siac_analyst_journey(journey_page, journey_world, run):
     for step in STEPS:
