@@ -160,6 +160,7 @@ def reads_the_assessment(page, world) -> None:
 def states_the_position(page, world) -> None:
     run, question = page.visit.run, world["question"]
     username, state = DELEGATES[run]
+    open_tab(page, "council")  # back from the assessment, the case page opens on its overview
     row = board_row(page, question, state)
     expect(row).to_have_attribute("data-position", PositionValue.NONE)
     form = own_position_form(page, question, state)
