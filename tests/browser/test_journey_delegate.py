@@ -176,6 +176,7 @@ def states_the_position(page, world) -> None:
 def comments_on_the_options_note(page, world) -> None:
     run, note = page.visit.run, world["note"]
     username, state = DELEGATES[run]
+    open_tab(page, "measures")  # the case page's tab of options notes
     click_to(page, page.get_by_test_id(CASE_NOTES).get_by_role("link", name=note.title), "options-note")
     expect(page.locator(HEADING)).to_have_text(note.title)
     with translation.override(run.lang):
