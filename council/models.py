@@ -21,6 +21,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
+from council.reasons import Reason
 from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.models import MarkedChild
 from cdt.workflow.records import TransitionRecord
@@ -204,7 +205,10 @@ class Decision(MarkedChild):
     procedure = models.CharField(_("procedure"), max_length=20, choices=Procedure.choices)
     voting_rule = models.CharField(_("voting rule"), max_length=40, choices=VotingRule.choices, blank=True)
     adopted = models.BooleanField(_("adopted"))
+    #: The outcome in English words (the API's and the search's); the page reads ``display_explanation``.
     explanation = models.TextField(_("outcome"))
+    #: A vote's reason as key and figures (``council.reasons``): shown in the reader's language. Empty for an HR act.
+    explanation_reason = models.JSONField(_("outcome (key and figures)"), default=dict, blank=True)
     tally = models.JSONField(_("tally at closing"), default=dict, blank=True)
     legal_act = models.CharField(
         _("legal act (note)"),
@@ -224,6 +228,13 @@ class Decision(MarkedChild):
 
     def __str__(self) -> str:
         return f"{self.get_procedure_display()}: {'adopted' if self.adopted else 'not adopted'}"
+
+    @property
+    def display_explanation(self) -> str:
+        """The outcome in the reader's language, built when shown from the
+        reason kept at closing; the text as entered for an HR act."""
+        reason = Reason.from_record(self.explanation_reason)
+        return str(reason) if reason is not None else self.explanation
 
 
 class LegalAct(models.Model):

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -28,6 +28,7 @@ from notifications.services import event_record
 
 from . import dates, outcomes, permissions, voting
 from .legal_act_services import legal_acts_attach, legal_acts_check
+from .reasons import Reason
 from .models import AgendaItem, Decision, LegalAct, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
 from .position_services import position_set, positions_record
 
@@ -145,6 +146,13 @@ def question_put(
 # --- Decisions ------------------------------------------------------------------------
 
 
+def _in_english(reason: Reason | str) -> str:
+    """The outcome as the record keeps it in words (the API's, the search's):
+    English, whoever closes the question."""
+    with translation.override("en"):
+        return str(reason)
+
+
 def _decide(
     *,
     question: Question,
@@ -175,7 +183,8 @@ def _decide(
         procedure=procedure,
         voting_rule=question.voting_rule,
         adopted=result.adopted,
-        explanation=result.explanation,
+        explanation=_in_english(result.reason),
+        explanation_reason=result.reason.as_record() if isinstance(result.reason, Reason) else {},
         tally=outcomes.tally_record(result, positions, population),
         legal_act=legal_act,
         decided_on=decided_on,

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from council.reasons import Reason
+
 
 class Stance(StrEnum):
     NONE = "none"
@@ -73,13 +75,20 @@ class Vote:
 @dataclass(frozen=True)
 class Outcome:
     adopted: bool
-    explanation: str
+    #: why, as a key and its figures (a sentence only when shown: ``explanation``);
+    #: a plain string where the reason is already words (figures missing)
+    reason: Reason | str
     counts: dict[str, int] = field(default_factory=dict)
     #: percent of the EU population, by stance; None when the rule did not need population
     population: dict[str, Decimal] | None = field(default_factory=dict)
     #: Not settled: the states still to answer (no position, a scrutiny
     #: reserve to lift) can still turn it either way (see ``settled``).
     pending: bool = False
+
+    @property
+    def explanation(self) -> str:
+        """The reason in words, in the language active when it is read."""
+        return str(self.reason)
 
     @property
     def status(self) -> str:
@@ -110,11 +119,8 @@ def _pct(part: Decimal, whole: Decimal) -> Decimal:
 
 
 def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.1'))}%"
-
-
-def _states(n: int) -> str:
-    return f"{n} state" if n == 1 else f"{n} states"
+    """A percentage kept in a reason: one decimal, as a string (JSON)."""
+    return str(value.quantize(Decimal("0.1")))
 
 
 def tally(votes: list[Vote]) -> tuple[dict[str, int], dict[str, Decimal] | None]:
@@ -185,42 +191,31 @@ def _outcome(votes: list[Vote], rule: Rule) -> Outcome:
         needed = len(votes) // 2 + 1
         favour = counts[Stance.SUPPORT]
         if favour >= needed:
-            return Outcome(True, f"adopted: {_states(favour)} in favour (simple majority needs {needed})", counts, population)
-        return Outcome(
-            False,
-            f"not adopted: {_states(favour)} in favour, simple majority needs {needed}",
-            counts,
-            population,
-        )
+            return Outcome(True, Reason("simple_adopted", {"favour": favour, "needed": needed}), counts, population)
+        return Outcome(False, Reason("simple_not_adopted", {"favour": favour, "needed": needed}), counts, population)
     return _qualified(votes, counts, population, reinforced=rule == Rule.REINFORCED_QUALIFIED_MAJORITY)
 
 
 def _unanimity(votes, counts, population) -> Outcome:
     objecting = [v.member_state for v in votes if v.stance == Stance.OBJECTION]
     if objecting:
-        return Outcome(False, f"not adopted: objection by {', '.join(objecting)}", counts, population)
+        return Outcome(False, Reason("objection", {"states": objecting}), counts, population)
     constructive = counts[Stance.CONSTRUCTIVE_ABSTENTION]
     if constructive and _blocked_by_constructive_abstention(votes, constructive):
         assert population is not None  # needs_population: every vote has its weight
         constructive_population = population[Stance.CONSTRUCTIVE_ABSTENTION]
-        return Outcome(
-            False,
-            f"not adopted: constructive abstentions by {_states(constructive)}, {_fmt(constructive_population)} of population "
-            "(at least one third of the Member States and of the population)",
-            counts,
-            population,
-        )
+        reason = Reason("constructive_blocking", {"count": constructive, "population": _fmt(constructive_population)})
+        return Outcome(False, reason, counts, population)
     reserved = [v.member_state for v in votes if v.stance == Stance.SCRUTINY_RESERVE]
     if reserved:
-        return Outcome(False, f"not adopted yet: scrutiny reserve outstanding ({', '.join(reserved)})", counts, population)
+        return Outcome(False, Reason("scrutiny_reserve", {"states": reserved}), counts, population)
     silent = [v.member_state for v in votes if v.stance == Stance.NONE]
     if silent:
-        return Outcome(False, f"not adopted yet: {_states(len(silent))} without a position ({', '.join(silent)})", counts, population)
+        return Outcome(False, Reason("no_position", {"states": silent}), counts, population)
     if counts[Stance.SUPPORT] == 0:
-        return Outcome(False, "not adopted: no Member State in favour", counts, population)
+        return Outcome(False, Reason("none_in_favour"), counts, population)
     abstaining = counts[Stance.ABSTENTION] + constructive
-    detail = f"; {_states(abstaining)} abstaining" if abstaining else ""
-    return Outcome(True, f"adopted unanimously: {_states(counts[Stance.SUPPORT])} in favour{detail}", counts, population)
+    return Outcome(True, Reason("unanimous", {"favour": counts[Stance.SUPPORT], "abstaining": abstaining}), counts, population)
 
 
 def _blocked_by_constructive_abstention(votes, constructive: int) -> bool:
@@ -238,30 +233,18 @@ def _qualified(votes, counts, population, *, reinforced: bool) -> Outcome:
     favour_population = population[Stance.SUPPORT]
     if reinforced:
         needed = math.ceil(Decimal("0.72") * members)
-        name = "reinforced qualified majority"
     else:
         needed = max(15 if members >= 27 else 0, math.ceil(Decimal("0.55") * members))
-        name = "qualified majority"
     states_met = favour >= needed
     favour_weight = sum((_weight(v) for v in votes if v.stance == Stance.SUPPORT), Decimal(0))
     population_met = favour_weight * 100 >= sum((_weight(v) for v in votes), Decimal(0)) * 65
-    summary = f"{_states(favour)} in favour, {_fmt(favour_population)} of population"
+    summary = {"favour": favour, "favour_population": _fmt(favour_population), "reinforced": reinforced}
     if states_met and population_met:
-        return Outcome(True, f"adopted by {name}: {summary}", counts, population)
+        return Outcome(True, Reason("qualified_adopted", summary), counts, population)
     if not reinforced and states_met and members - favour < 4:
-        return Outcome(
-            True,
-            f"adopted: {summary}; qualified majority deemed attained, as fewer than four members ({members - favour}) "
-            "did not vote in favour (no blocking minority)",
-            counts,
-            population,
-        )
-    missing = []
-    if not states_met:
-        missing.append(f"needs {needed} states")
-    if not population_met:
-        missing.append("needs 65% of population")
-    return Outcome(False, f"not adopted: {summary}; {name} {' and '.join(missing)}", counts, population)
+        return Outcome(True, Reason("no_blocking_minority", {**summary, "not_in_favour": members - favour}), counts, population)
+    missing = {"needed_states": 0 if states_met else needed, "needs_population": not population_met}
+    return Outcome(False, Reason("qualified_not_adopted", {**summary, **missing}), counts, population)
 
 
 def silence_outcome(votes: list[Vote], *, before_deadline: bool = False) -> Outcome:
@@ -273,7 +256,7 @@ def silence_outcome(votes: list[Vote], *, before_deadline: bool = False) -> Outc
     counts, population = tally(votes)
     objecting = [v.member_state for v in votes if v.stance == Stance.OBJECTION]
     if objecting:
-        return Outcome(False, f"not adopted: silence broken by {', '.join(objecting)}", counts, population)
+        return Outcome(False, Reason("silence_broken", {"states": objecting}), counts, population)
     if before_deadline:
-        return Outcome(False, "pending: adopted at the deadline unless a Member State breaks silence", counts, population, pending=True)
-    return Outcome(True, "adopted: silence not broken by the deadline", counts, population)
+        return Outcome(False, Reason("silence_pending"), counts, population, pending=True)
+    return Outcome(True, Reason("silence_kept"), counts, population)

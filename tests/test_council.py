@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -112,8 +113,11 @@ def test_decision_in_a_meeting_then_positions_are_frozen_and_implement_opens(cas
     everyone(question, cast["chair"], MT="abstention")
     with pytest.raises(PermissionDenied):
         services.decision_record(by=cast["delegate"], question=question)
-    decision = services.decision_record(by=cast["secretariat"], question=question, legal_act="Council Decision (CFSP) 2026/123")
+    with translation.override("fr"):  # a French secretariat records it: the record's words stay English, the page is French
+        decision = services.decision_record(by=cast["secretariat"], question=question, legal_act="Council Decision (CFSP) 2026/123")
+        assert decision.display_explanation.startswith("adopté à l’unanimité")
     assert decision.adopted and decision.explanation == "adopted unanimously: 26 states in favour; 1 state abstaining"
+    assert decision.display_explanation == decision.explanation
     assert decision.tally["positions"]["MT"] == "abstention" and decision.legal_act == "Council Decision (CFSP) 2026/123"
     question.refresh_from_db()
     assert question.status == Question.Status.DECIDED

@@ -274,11 +274,13 @@ def test_a_catalogue_name_is_shown_in_the_readers_language_where_translated(dire
     from measures.forms import measure_name
     from measures.models import MeasureType
 
-    entry = MeasureType(name="Rationale")  # a string the French catalogue translates
+    entry = MeasureType(name="Démarche", name_fr="Démarche diplomatique")
+    untranslated = MeasureType(name="Travel ban")  # no French name given: the English one shows
     with translation.override("fr"):
-        assert measure_name(entry) != "Rationale"
+        assert measure_name(entry) == "Démarche diplomatique"
+        assert measure_name(untranslated) == "Travel ban"
     with translation.override("en"):
-        assert measure_name(entry) == "Rationale"
+        assert measure_name(entry) == "Démarche"
 
 
 # --- Confirming a draft's step ----------------------------------------------------------------
