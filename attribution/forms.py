@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import Assessment, ThreatActor
+from cdt.core.date_input import NativeDateInput, NativeDateTimeInput
 from cdt.core.forms import DateTimeField, ModelMultipleChoiceField
 from cdt.directory.models import MemberState, Organisation
 from council.models import VotingRule
@@ -38,7 +39,7 @@ class StatementCreateForm(StatementForm):
 
 class AlignmentForm(forms.Form):
     country = forms.ModelChoiceField(Organisation.objects.none(), label=_("Country aligning"))
-    aligned_on = forms.DateField(required=False, label=_("Aligned on"), widget=forms.DateInput(attrs={"type": "date"}))
+    aligned_on = forms.DateField(required=False, label=_("Aligned on"), widget=NativeDateInput())
 
     def __init__(self, *args, statement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +62,7 @@ class ClaimForm(forms.Form):
     industry_source = forms.CharField(required=False, max_length=200, label=_("Company or research group"))
     public = forms.BooleanField(required=False, label=_("Made publicly"))
     attributed_to_state = forms.CharField(required=False, max_length=100, label=_("State named"))
-    made_on = forms.DateField(required=False, label=_("Made on"), widget=forms.DateInput(attrs={"type": "date"}))
+    made_on = forms.DateField(required=False, label=_("Made on"), widget=NativeDateInput())
     reference = forms.CharField(required=False, max_length=500, label=_("Reference"))
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Summary"))
     assessments = ModelMultipleChoiceField(Assessment.objects.none(), required=False, label=_("Assessments it rests on"))
@@ -97,7 +98,7 @@ class ReferForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     outcome = forms.ChoiceField(choices=AttributionOption.choices, label=_("Outcome"))
-    on = forms.DateField(required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(required=False, label=_("Date"), widget=NativeDateInput())
     actors = ModelMultipleChoiceField(
         ThreatActor.objects.none(), required=False, label=_("Actors the attribution covers"), widget=forms.CheckboxSelectMultiple
     )
@@ -131,7 +132,7 @@ class PlanForm(forms.Form):
     public = forms.BooleanField(required=False, initial=True, label=_("Public communication"))
     channels = forms.MultipleChoiceField(choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Channels"))
     timing = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Timing"))
-    embargo_until = DateTimeField(required=False, label=_("Embargo until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    embargo_until = DateTimeField(required=False, label=_("Embargo until"), widget=NativeDateTimeInput())
     lines_to_take = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Lines to take"))
     eu_delegations = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("EU Delegations involved (one per line)")

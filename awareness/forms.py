@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseState
+from cdt.core.date_input import NativeDateInput
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
 from cdt.security.claims import claimable_organisations
@@ -42,7 +43,7 @@ class AssessmentFields(MarkingsForm):
     source = forms.ModelChoiceField(
         label=_("Source"), queryset=Organisation.objects.none(), help_text=_("Your organisation, unless you record for another.")
     )
-    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=NativeDateInput())
     confidence = forms.ChoiceField(label=_("Confidence"), choices=Assessment.Confidence.choices, initial=Assessment.Confidence.MODERATE)
     cases = CaseChoiceField(
         label=_("Cases it informs"),

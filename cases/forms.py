@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.date_input import NativeDateInput
 from cdt.core.dates import DatePrecision
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
@@ -71,9 +72,9 @@ class CaseForm(EclFormMixin, forms.ModelForm):
             "distribution",
         ]
         widgets = {
-            "brought_on": forms.DateInput(attrs={"type": "date"}),
-            "first_seen": forms.DateInput(attrs={"type": "date"}),
-            "last_seen": forms.DateInput(attrs={"type": "date"}),
+            "brought_on": NativeDateInput(),
+            "first_seen": NativeDateInput(),
+            "last_seen": NativeDateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "victims": forms.Textarea(attrs={"rows": 2}),
         }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cdt.core.date_input import NativeDateTimeInput
 from cdt.core.forms import DateTimeField, EclFormMixin
 from cdt.directory.models import CouncilBody
 
@@ -28,7 +29,7 @@ class PositionForm(EclFormMixin, forms.Form):
 
 class WrittenProcedureForm(EclFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Procedure"), choices=WrittenProcedure.Kind.choices, initial=WrittenProcedure.Kind.SILENCE)
-    deadline = DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    deadline = DateTimeField(label=_("Deadline"), widget=NativeDateTimeInput())
     coreu_reference = forms.CharField(label=_("COREU reference"), required=False, max_length=100)
 
 

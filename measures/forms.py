@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import ThreatActor
+from cdt.core.date_input import NativeDateInput
 from cdt.core.forms import EclFormMixin, ModelMultipleChoiceField
 from cdt.directory.models import Organisation
 from cdt.security.forms import MarkingsForm
@@ -52,7 +53,7 @@ class ProposeForm(forms.Form):
         required=False,
         label=_("Proposed on"),
         help_text=_("For a measure proposed earlier; today if left empty."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Rationale"))
@@ -81,7 +82,7 @@ class MeasureTransitionForm(forms.Form):
     implementing_actor = forms.ModelChoiceField(
         Organisation.objects.all(), required=False, to_field_name="code", label=_("Implementing actor")
     )
-    on = forms.DateField(required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(required=False, label=_("Date"), widget=NativeDateInput())
 
 
 class OverrideForm(forms.Form):
@@ -176,7 +177,7 @@ class StrategicNoteStartForm(EclFormMixin, MarkingsForm):
     review_on = forms.DateField(
         label=_("Review date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("When HWPCI reviews the strategy (step 8)."),
     )
 

@@ -160,7 +160,8 @@ def test_refusals_are_form_errors_and_write_nothing(overrides, field, message, c
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     body = response.content.decode()
-    assert "The account was not made." in body and 'aria-invalid="true"' in body
+    assert "Nothing was saved." in body and 'aria-invalid="true"' in body
+    assert body.count("ecl-notification--error") == 1  # one summary of the problems, not one more of the page's own
     assert User.objects.count() == users and not Invitation.objects.exists() and not mail.outbox
     assert written.count() == entries
 

@@ -105,8 +105,9 @@ def test_bad_input_shows_its_error_and_starts_nothing(signed_in, actor):
     url = f"/measures/strategic-notes/new/{actor.pk}/"
     response = signed_in["eeas"].post(url, start_post(title="", releasable_to_all=None, review_on="2001-01-01"))
     page = response.content.decode()
-    assert response.status_code == 400 and 'data-testid="form-errors"' in page
+    assert response.status_code == 400 and 'data-testid="error-summary"' in page
     assert "Name at least one organisation, or make it releasable to all." in page
+    assert page.count("ecl-notification--error") == 1  # one summary of the problems, not one more of the page's own
     assert "A review date is not in the past." in page
     assert not StrategicResponseNote.objects.exists()
 
@@ -198,7 +199,8 @@ def test_bad_input_shows_the_same_error_as_the_api_and_records_nothing(signed_in
     )
     assert api.status_code == 400 and api.json()["distribution"] == ["An assessment that names no case cannot follow its cases."]
     response = signed_in["siac"].post("/awareness/assessments/new/", assessment_post(None, title="", distribution="restricted"))
-    assert response.status_code == 400 and 'data-testid="form-errors"' in response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-summary"' in response.content.decode()
+    assert response.content.decode().count("ecl-notification--error") == 1
     assert not Assessment.objects.exists()
 
 

@@ -150,3 +150,22 @@ def test_the_summary_lists_a_refusal_not_tied_to_a_field_and_leaves_unchecked_fo
     panel = InPlace(data={"first": "x"})
     panel.is_valid()
     assert 'data-testid="error-summary"' not in render(share_form=panel)
+
+
+def test_a_native_date_picker_gets_an_iso_date_in_every_language():
+    """``<input type="date">`` reads ISO 8601 only: in French Django would
+    write 07/12/2026, which the browser shows as an empty field (and the
+    form, its field required, cannot be sent)."""
+    import datetime
+
+    from django.utils import translation
+
+    from awareness.forms import AssessmentFields
+    from cdt.core.date_input import NativeDateInput, NativeDateTimeInput
+
+    day = datetime.date(2026, 12, 7)
+    for language in ("en", "fr"):
+        with translation.override(language):
+            assert 'value="2026-12-07"' in NativeDateInput().render("on", day)
+            assert 'value="2026-12-07T09:30"' in NativeDateTimeInput().render("at", datetime.datetime(2026, 12, 7, 9, 30))
+    assert isinstance(AssessmentFields.base_fields["assessed_on"].widget, NativeDateInput)

@@ -54,7 +54,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # login and second-factor pages): one place to adapt after a layout change.
 LANGUAGE_SWITCH = "#cdt-language"
 MAIN_NAVIGATION = "Main navigation"  # the <nav>'s accessible name (translated)
-MENU_TOGGLE = re.compile(r"^\s*(Menu|Main navigation|Navigation)\b", re.IGNORECASE)  # ECL's phone menu button, when there is one
+MENU_DRAWER = ".ecl-menu__inner"  # ECL's drawer of menu entries on narrow screens
+MENU_OPEN = "menu-open"  # data-testid of ECL's "Menu" button (shown on narrow screens only)
 USERNAME = "input[name=username]"
 PASSWORD_INPUT = "input[name=password]"
 OTP = "input[name=otp_token]"
@@ -333,6 +334,7 @@ def tap(page, locator) -> None:
     try:
         locator.click(trial=True, timeout=5_000)
     except PlaywrightTimeout as error:
+        page.screenshot(path=str(ARTIFACTS / f"{page.visit.journey}-{page.visit.run}-{page.visit.count:02d}-unclickable.png"))
         if "intercepts pointer events" not in str(error):
             raise
         covering = re.findall(r"- (<.*?) (?:from <.*?> subtree )?intercepts pointer events", str(error))
@@ -362,15 +364,20 @@ def click_to(page, locator, slug: str | None = None) -> None:
 
 def nav_to(page, name: str, slug: str | None = None) -> None:
     """Follow the main menu's entry ``name`` (already translated). On a phone
-    the menu may sit behind a toggle button: opened first when the link is
-    not visible, so this works with and without one."""
+    the menu is ECL's drawer behind its "Menu" button: a person taps the
+    button first (the drawer's links are laid out off screen until then, so
+    "is the link visible" is not the test; the button's presence is)."""
     navigation = page.get_by_role("navigation", name=t_any(page.visit.run, MAIN_NAVIGATION))
     link = navigation.get_by_role("link", name=name, exact=True)
-    if not link.is_visible():
-        toggle = page.get_by_role("button", name=MENU_TOGGLE).or_(page.get_by_role("button", name=t_any(page.visit.run, "Menu")))
-        if toggle.count() == 0:
-            raise Unclickable(f"{page.visit.label}+ at {page.visit.run}: the menu entry {name!r} is hidden and there is no menu button")
-        tap(page, toggle.first)
+    toggle = page.get_by_test_id(MENU_OPEN)
+    if toggle.is_visible():
+        tap(page, toggle)
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        # The drawer slides in from the right (ECL: a 375 ms transition of
+        # ``right``); a person taps an entry once it is still, and so does this.
+        page.wait_for_function("el => getComputedStyle(el).right === '0px'", arg=navigation.locator(MENU_DRAWER).element_handle())
+    elif not link.is_visible():
+        raise Unclickable(f"{page.visit.label}+ at {page.visit.run}: the menu entry {name!r} is hidden and there is no menu button")
     click_to(page, link, slug)
 
 

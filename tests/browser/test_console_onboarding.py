@@ -47,8 +47,8 @@ def test_the_secretariat_onboards_a_delegate_who_then_signs_in(page, browser, li
     page.get_by_label("Security clearance").select_option(label="RESTREINT UE/EU RESTRICTED")
     page.get_by_label("Clearance expires on").fill("01/01/2020")
     page.get_by_role("button", name="Make the account and send the invitation").click()
-    expect(page.get_by_test_id("form-errors")).to_be_visible()  # a past expiry is refused, on the form
-    expect(page.locator("#id_clearance_expires_on-error")).to_contain_text("in the past")
+    expect(page.get_by_test_id("error-summary")).to_be_visible()  # a past expiry is refused, on the form
+    expect(page.locator("#id_clearance_expires_on_error")).to_contain_text("in the past")
     page.get_by_label("Clearance expires on").fill("31/12/2030")
     page.get_by_role("button", name="Make the account and send the invitation").click()
     expect(page.locator(".ecl-notification--success")).to_contain_text("invitation is on its way")

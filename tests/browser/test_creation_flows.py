@@ -23,6 +23,7 @@ from drafting.choices import NoteStatus
 from measures.models import OptionsNote
 from tests.cases_support import case_at, cast_make
 
+from .conftest import open_tab
 from .test_role_flows import submit, url_re
 
 pytestmark = pytest.mark.browser
@@ -81,6 +82,7 @@ def test_siac_records_an_assessment_from_the_case(page, live_server, world):
     case = world["case"]
     signed_in_as(page, live_server, world, "siac")
     page.goto(f"{live_server.url}/cases/{case.pk}/")
+    open_tab(page, "assessments")
     page.get_by_role("link", name="Add an assessment to this case").click()
     page.wait_for_url(url_re(live_server, r"/awareness/assessments/new/"))
     form = page.get_by_test_id("assessment-form")
@@ -89,7 +91,7 @@ def test_siac_records_an_assessment_from_the_case(page, live_server, world):
     form.get_by_label("Confidence").select_option(label="High confidence")
     form.get_by_label("Releasable to all").uncheck()  # and no organisation named: refused, shown
     submit(page, form.get_by_role("button", name="Record the assessment"))
-    expect(page.get_by_test_id("form-errors")).to_contain_text("Name at least one organisation, or make it releasable to all.")
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Name at least one organisation, or make it releasable to all.")
     assert not Assessment.objects.exists()
     form = page.get_by_test_id("assessment-form")
     expect(form.get_by_label("Title")).to_have_value("All-source assessment of the wiper campaign")

@@ -35,8 +35,6 @@ from .journeys import (
     PHONE_EN,
     PHONE_FR,
     TOUR_RUNS,
-    ConsoleErrors,
-    Unclickable,
     click_to,
     finish,
     journey_db_fixture,
@@ -211,29 +209,7 @@ def tours_the_register(page, world) -> None:
 STEPS = [signs_in_and_finds_the_case, reads_the_assessment, states_the_position, comments_on_the_options_note, tours_the_register]
 
 
-BOARD = (
-    "issue 28 point 4: at 390 px the case page with a positions board is 714-861 px wide and the board's table lies over "
-    "its own 'Set our position' button (English) or over the assessment's link below it (French)"
-)
-
-
-CSP = (
-    "after a comment is posted beside the options note over htmx, Chromium reports a CSP violation: 'Applying inline style "
-    "violates style-src 'self'' (the hash it quotes is the empty string's: an empty style attribute set by the swap)"
-)
-
-
-@pytest.mark.parametrize(
-    "run",
-    runs(
-        {
-            DESKTOP_EN: (ConsoleErrors, CSP),
-            DESKTOP_FR: (ConsoleErrors, CSP),
-            PHONE_EN: (Unclickable, BOARD),
-            PHONE_FR: (Unclickable, BOARD),
-        }
-    ),
-)
+@pytest.mark.parametrize("run", runs())
 def test_delegate_journey(journey_page, journey_world, run):
     for step in STEPS:
         step(journey_page, journey_world.data)

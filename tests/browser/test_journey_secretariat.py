@@ -1,10 +1,8 @@
 """The Council secretariat's journey (issue 28), at 1440 and 390 px, in
 English and French: signs in with the second factor, finds on the dashboard
 the request for access waiting on a restricted case, reads who has access
-to that case and why (its grants), then the user accounts in the console.
-
-Onboarding a delegate in one form is being built: it is one more step in
-``STEPS`` (after ``opens_the_console``) once the console offers it."""
+to that case and why (its grants), then onboards a delegate from the
+console in one form (the account, and its invitation sent)."""
 
 from __future__ import annotations
 
@@ -41,8 +39,6 @@ ACCESS_REQUESTS_PANEL = "panel-access-requests"  # data-testid of the dashboard 
 SHARING_PANEL = "sharing-panel"  # loaded into the case page by htmx
 ACCESS_LINE = "access-line"  # one row per grant: data-kind, data-code
 ACCESS_REQUEST = "access-request"
-CONSOLE_MODEL = "#%s"  # the row header of a model on the console's index (Django admin: app-model)
-CONSOLE_HOME = ".breadcrumbs a >> nth=0"  # the console's own way back to its index (it has no site menu)
 
 
 def world() -> dict:

@@ -1,9 +1,7 @@
 """The SIAC analyst's journey (issue 28), at 1440 and 390 px, in English and
 French: signs in with the second factor, reads the assessments, opens one
-and the case it informs, the threat actors and the feed ingestion log.
-
-Posting an assessment from the pages is being built: it is one more step
-in ``STEPS`` (after ``read_an_assessment``) once the pages offer it."""
+and the case it informs, records a new assessment on that case from its
+form, then reads the threat actors and the feed ingestion log."""
 
 from __future__ import annotations
 
@@ -12,6 +10,7 @@ from playwright.sync_api import expect
 
 from awareness.models import Assessment, FeedIngestion
 
+from .conftest import open_tab
 from .journeys import (
     TOUR_RUNS,
     click_to,
@@ -37,6 +36,7 @@ journey_page = journey_page_fixture()
 HEADING = "h1"
 ASSESSMENT_BODY = ".cdt-assessment-body"
 SEARCH_BOX = "#cdt-search"
+ASSESSMENT_FORM = "assessment-form"
 
 
 def world() -> dict:
@@ -64,6 +64,26 @@ def reads_an_assessment(page, world) -> None:
     click_to(page, page.get_by_role("link", name=f"{case.reference} {case.title}"), "case")
     expect(page.locator(HEADING)).to_have_text(case.title)
     expect(page.get_by_test_id("case-assessments")).to_contain_text(assessment.title)
+
+
+def records_an_assessment(page, world) -> None:
+    """From the case it informs (where the last step left the analyst): the
+    form opens on that case, and the assessment recorded is shown, then
+    listed on the case."""
+    run, case = page.visit.run, world["case"]
+    title = f"Follow-up assessment of the wiper campaign ({run})"
+    open_tab(page, "assessments")
+    click_to(page, page.get_by_role("link", name=t(run, "Add an assessment to this case")), "assessment-new")
+    form = page.get_by_test_id(ASSESSMENT_FORM)
+    form.locator("input[name=title]").fill(title)
+    form.locator("textarea[name=body]").fill("SIAC assesses that the campaign continues against a second operator.")
+    click_to(page, form.get_by_role("button", name=t(run, "Record the assessment")), "assessment-recorded")
+    expect(page.locator(HEADING)).to_have_text(title)
+    recorded = Assessment.objects.get(title=title)
+    assert list(recorded.cases.all()) == [case], "the assessment informs the case it was recorded from"
+    click_to(page, page.get_by_role("link", name=f"{case.reference} {case.title}"))
+    open_tab(page, "assessments")
+    expect(page.get_by_test_id("case-assessments")).to_contain_text(title)
 
 
 def reads_the_actors_and_the_feed(page, world) -> None:
@@ -96,12 +116,8 @@ def tours_the_register(page, world) -> None:
         expect(page.locator(HEADING)).to_have_text(t(run, "Search"))
 
 
-OVERFLOW = (
-    "issue 28 point 4: at 390 px the case page (~486 px), the threat actors list (~402 px) and an actor page (~450-470 px) scroll sideways"
-)
-
 #: The journey, in order (a step is ``step(page, world)``).
-STEPS = [signs_in, reads_the_assessments, reads_an_assessment, reads_the_actors_and_the_feed, tours_the_register]
+STEPS = [signs_in, reads_the_assessments, reads_an_assessment, records_an_assessment, reads_the_actors_and_the_feed, tours_the_register]
 
 
 @pytest.mark.parametrize(

@@ -21,18 +21,62 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from awareness.models import ThreatActor
+from awareness.models import Assessment, ThreatActor
 from cases.models import Case, CaseState
 from cdt.directory.models import Organisation
+from council.models import Meeting
+from measures.models import OptionsNote
 
-from .test_accessibility import AXE, BLOCKING, WCAG_TAGS, main_pages
+from .conftest import open_tab
+from .journeys import AXE, WCAG_TAGS
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 from .test_role_flows import sign_in, submit, url_re
 
 pytestmark = pytest.mark.browser
 
+#: The axe-core impacts that fail a page.
+BLOCKING = {"serious", "critical"}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
+
+
+def main_pages() -> dict[str, list[tuple[str, str]]]:
+    """The pages each demo user opens most, by username (``delegate-de``'s are
+    everyone's else's default)."""
+    case = Case.objects.filter(exercise=False, state=CaseState.DELIBERATION).first() or Case.objects.filter(exercise=False).first()
+    note = OptionsNote.objects.first()
+    meeting = Meeting.objects.first()
+    actor = ThreatActor.objects.filter(measures__isnull=False).first() or ThreatActor.objects.first()
+    assessment = Assessment.objects.filter(cases__isnull=False).first()
+    common = [
+        ("home", "/"),
+        ("cases", "/cases/"),
+        ("case", f"/cases/{case.pk}/"),
+        ("figures", "/figures/"),
+        ("search", "/search/?q=intrusion"),
+        ("assessments", "/awareness/assessments/"),
+        ("assessment", f"/awareness/assessments/{assessment.pk}/"),
+        ("actors", "/awareness/actors/"),
+        ("actor", f"/awareness/actors/{actor.pk}/"),
+        ("meetings", "/council/meetings/"),
+        ("meeting", f"/council/meetings/{meeting.pk}/"),
+        ("catalogue", "/measures/catalogue/"),
+        ("notifications", "/notifications/"),
+        ("deadlines", "/notifications/deadlines/"),
+        ("directory", "/directory/"),
+        ("claims", "/attribution/claims/"),
+    ]
+    return {
+        "delegate-de": common,
+        "eeas-drafter": [
+            ("home", "/"),
+            ("options-note", f"/measures/options-notes/{note.pk}/"),
+            ("options-note-edit", f"/measures/options-notes/{note.pk}/edit/"),
+            ("evaluations", "/measures/evaluations/"),
+        ],
+        "chair-ie": [("home", "/"), ("case", f"/cases/{case.pk}/"), ("meeting", f"/council/meetings/{meeting.pk}/")],
+        "secretariat": [("home", "/"), ("feed", "/awareness/feed/"), ("console", "/console/")],
+    }
 
 
 def new_page(browser, viewport, *, bypass_csp: bool = False):
@@ -181,6 +225,11 @@ def test_on_a_phone_every_role_has_the_menu_and_no_page_is_wider_than_the_screen
         expect(menu).to_have_attribute("aria-expanded", "false")
         expect(drawer).to_be_hidden()
         page.get_by_test_id("menu-open").click()
+        page.wait_for_function("el => getComputedStyle(el).right === '0px'", arg=drawer.element_handle())  # slid in
+        # Nothing of the page's header lies over the drawer: its own close button and every entry take a tap.
+        menu.locator(".ecl-menu__close").click(trial=True, timeout=5_000)
+        for link in menu.locator(".ecl-menu__link[href]").all():
+            link.click(trial=True, timeout=5_000)
         with page.expect_navigation():
             menu.get_by_role("link", name="Figures", exact=True).click()
         page.wait_for_url(url_re(live_server, re.escape("/figures/")))
@@ -212,12 +261,14 @@ def test_on_a_phone_tables_scroll_in_their_box_the_board_is_cards_and_the_diagra
     case = Case.objects.filter(questions__isnull=False, exercise=False, state=CaseState.DELIBERATION).distinct().first()
     assert case is not None
     page.goto(f"{live_server.url}/cases/{case.pk}/")
+    open_tab(page, "council")
     row = page.locator(".cdt-board__table tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "flex"
     area = row.bounding_box()
     assert area["x"] >= 0 and area["x"] + area["width"] <= PHONE["width"], area
     expect(row.locator("th")).to_be_visible()
 
+    open_tab(page, "overview")
     wrap = page.get_by_test_id("workflow-diagram")
     current = wrap.locator("[aria-current='step']")
     diagram = wrap.locator("svg")

@@ -162,6 +162,9 @@ def error_summary(context: template.Context) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[int] = set()
     for value in context.flatten().values():
+        if isinstance(value, forms.BaseFormSet) and value.is_bound and id(value) not in seen:
+            seen.add(id(value))  # a formset's own errors (too many entries, none at all): before its forms'
+            problems += [Problem(label="", message=str(message)) for message in value.non_form_errors()]
         for form in _forms_in(value):
             # Only a form the view has already checked: the summary never
             # runs a form's validation itself.
