@@ -21,10 +21,10 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
-from council.reasons import Reason
 from cdt.directory.models import CouncilBody, MemberState
 from cdt.security.models import MarkedChild
 from cdt.workflow.records import TransitionRecord
+from council.reasons import Reason
 
 from . import legal_acts, permissions
 from .choices import LegalActKind

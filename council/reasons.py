@@ -74,19 +74,28 @@ def _not_qualified(p: dict[str, Any]) -> str:
 
 
 SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "simple_adopted": lambda p: gettext("adopted: %(states)s in favour (simple majority needs %(needed)s)")
-    % {"states": states(p["favour"]), "needed": p["needed"]},
-    "simple_not_adopted": lambda p: gettext("not adopted: %(states)s in favour, simple majority needs %(needed)s")
-    % {"states": states(p["favour"]), "needed": p["needed"]},
+    "simple_adopted": lambda p: (
+        gettext("adopted: %(states)s in favour (simple majority needs %(needed)s)") % {"states": states(p["favour"]), "needed": p["needed"]}
+    ),
+    "simple_not_adopted": lambda p: (
+        gettext("not adopted: %(states)s in favour, simple majority needs %(needed)s")
+        % {"states": states(p["favour"]), "needed": p["needed"]}
+    ),
     "objection": lambda p: gettext("not adopted: objection by %(states)s") % {"states": ", ".join(p["states"])},
-    "constructive_blocking": lambda p: gettext(
-        "not adopted: constructive abstentions by %(states)s, %(population)s of population "
-        "(at least one third of the Member States and of the population)"
-    )
-    % {"states": states(p["count"]), "population": percent(p["population"])},
-    "scrutiny_reserve": lambda p: gettext("not adopted yet: scrutiny reserve outstanding (%(states)s)") % {"states": ", ".join(p["states"])},
-    "no_position": lambda p: gettext("not adopted yet: %(count)s without a position (%(states)s)")
-    % {"count": states(len(p["states"])), "states": ", ".join(p["states"])},
+    "constructive_blocking": lambda p: (
+        gettext(
+            "not adopted: constructive abstentions by %(states)s, %(population)s of population "
+            "(at least one third of the Member States and of the population)"
+        )
+        % {"states": states(p["count"]), "population": percent(p["population"])}
+    ),
+    "scrutiny_reserve": lambda p: (
+        gettext("not adopted yet: scrutiny reserve outstanding (%(states)s)") % {"states": ", ".join(p["states"])}
+    ),
+    "no_position": lambda p: (
+        gettext("not adopted yet: %(count)s without a position (%(states)s)")
+        % {"count": states(len(p["states"])), "states": ", ".join(p["states"])}
+    ),
     "none_in_favour": lambda p: gettext("not adopted: no Member State in favour"),
     "unanimous": lambda p: (
         gettext("adopted unanimously: %(states)s in favour; %(abstaining)s abstaining")
@@ -94,13 +103,16 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
         if p["abstaining"]
         else gettext("adopted unanimously: %(states)s in favour") % {"states": states(p["favour"])}
     ),
-    "qualified_adopted": lambda p: gettext("adopted by %(rule)s: %(summary)s")
-    % {"rule": _qualified_name(p["reinforced"]), "summary": _summary(p)},
-    "no_blocking_minority": lambda p: gettext(
-        "adopted: %(summary)s; qualified majority deemed attained, as fewer than four members (%(count)s) "
-        "did not vote in favour (no blocking minority)"
-    )
-    % {"summary": _summary(p), "count": p["not_in_favour"]},
+    "qualified_adopted": lambda p: (
+        gettext("adopted by %(rule)s: %(summary)s") % {"rule": _qualified_name(p["reinforced"]), "summary": _summary(p)}
+    ),
+    "no_blocking_minority": lambda p: (
+        gettext(
+            "adopted: %(summary)s; qualified majority deemed attained, as fewer than four members (%(count)s) "
+            "did not vote in favour (no blocking minority)"
+        )
+        % {"summary": _summary(p), "count": p["not_in_favour"]}
+    ),
     "qualified_not_adopted": _not_qualified,
     "silence_broken": lambda p: gettext("not adopted: silence broken by %(states)s") % {"states": ", ".join(p["states"])},
     "silence_pending": lambda p: gettext("pending: adopted at the deadline unless a Member State breaks silence"),

@@ -28,9 +28,9 @@ from notifications.services import event_record
 
 from . import dates, outcomes, permissions, voting
 from .legal_act_services import legal_acts_attach, legal_acts_check
-from .reasons import Reason
 from .models import AgendaItem, Decision, LegalAct, Meeting, Position, PositionValue, Procedure, Question, WrittenProcedure
 from .position_services import position_set, positions_record
+from .reasons import Reason
 
 __all__ = ["position_set", "positions_record"]  # re-exported: positions are written in council.position_services
 

@@ -6,11 +6,10 @@ import datetime
 import re
 
 import pytest
-from django.utils import translation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import cdt.workflow.errors as workflow_errors
 from cases import services as case_services

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0007_transition_log_order'),
+        ("council", "0007_transition_log_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='explanation_reason',
-            field=models.JSONField(blank=True, default=dict, verbose_name='outcome (key and figures)'),
+            model_name="decision",
+            name="explanation_reason",
+            field=models.JSONField(blank=True, default=dict, verbose_name="outcome (key and figures)"),
         ),
     ]
