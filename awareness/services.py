@@ -17,7 +17,7 @@ from cases.sharing import case_share_for_request
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.directory.models import Organisation
-from cdt.security.access import visible_to
+from cdt.security.access import classification_check, visible_to
 from cdt.security.audit import audit_record
 from cdt.security.claims import claim_check
 from cdt.security.grants import access_grant, organisation_group
@@ -62,6 +62,7 @@ def assessment_record(
     reader takes at its word: only what ``by`` may claim (decision 0026)."""
     if not permissions.may_record_assessment(by, kind):
         raise PermissionDenied(_("You may not record this kind of assessment."))
+    classification_check(by, classification)
     if source is not None:
         claim_check(by, source, field="source", oral_briefing=kind == Assessment.Kind.ORAL_BRIEFING)
     cases = list(cases)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
 
 from cases.panels import register
 from cases.selectors import case_get, case_list
@@ -136,6 +137,7 @@ def feed_ingestion_detail(request, ingestion_id):
 
 
 @declare_access(AUTHENTICATED, methods=("get", "post"))
+@require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Record an assessment or briefing from a page (SIAC's all-source
     assessments, a Member State's or an EUIBA's contribution), through the

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cdt.accounts.roles import ORGANISATION_GROUP_PREFIX, ROLE_BY_GROUP_NAME
@@ -121,7 +122,7 @@ def _kept_out_by(case: Case, user: User, named: set[int], releasable: set[int] |
         why.append(_("not cleared for %(level)s") % {"level": Classification(level).label})
     elif int(user.effective_clearance(timezone.localdate())) < level:
         expired = user.clearance_expires_on
-        why.append(_("clearance expired on %(day)s") % {"day": expired.strftime("%d/%m/%Y") if expired else "—"})
+        why.append(_("clearance expired on %(day)s") % {"day": date_format(expired, "SHORT_DATE_FORMAT") if expired else "—"})
     if releasable is not None and user.organisation_id not in releasable:
         why.append(_("not releasable to their organisation"))
     tlp = Tlp(case.tlp)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from awareness.models import Assessment
+from cdt.core.templatetags.typography import colon
 from cdt.core.text import unstorable_reason
 from cdt.security.access import visible_to
 
@@ -146,7 +147,7 @@ def options_sections(content: dict) -> list[tuple[str, str, str]]:
         return names.get(value, value) if key == "measure_type" else value
 
     for index, option in enumerate(content.get("options", []), start=1):
-        text = "\n".join(f"{label}: {shown(option, key)}" for key, label in OPTION_FIELDS)
+        text = "\n".join(f"{label}{colon()} {shown(option, key)}" for key, label in OPTION_FIELDS)
         rows.append((f"option-{index}", f"{_('Option')} {index}", text))
     rows.append(("recommendation", str(_("Recommendation")), content.get("recommendation", "")))
     return rows
@@ -154,9 +155,10 @@ def options_sections(content: dict) -> list[tuple[str, str, str]]:
 
 def measure_type_names(entries: list[dict]) -> dict[str, str]:
     """The catalogue names of the measure types a note's entries name by
-    code (a note shows "Statement by the High Representative", not its code)."""
+    code (a note shows "Statement by the High Representative", not its
+    code), in the reader's language."""
     slugs = {entry.get("measure_type") for entry in entries}
-    return dict(MeasureType.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    return {entry.slug: entry.display_name for entry in MeasureType.objects.filter(slug__in=slugs)} if slugs else {}
 
 
 def strategic_sections(content: dict) -> list[tuple[str, str, str]]:
@@ -168,7 +170,7 @@ def strategic_sections(content: dict) -> list[tuple[str, str, str]]:
         return names.get(value, value) if key == "measure_type" else value
 
     for index, measure in enumerate(content.get("measures", []), start=1):
-        text = "\n".join(f"{label}: {shown(measure, key)}" for key, label in STRATEGIC_MEASURE_FIELDS)
+        text = "\n".join(f"{label}{colon()} {shown(measure, key)}" for key, label in STRATEGIC_MEASURE_FIELDS)
         rows.append((f"measure-{index}", f"{_('Measure')} {index}", text))
     return rows
 

@@ -21,7 +21,7 @@ from awareness.models import ThreatActor
 from cases.models import Case
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.directory.models import Organisation
-from cdt.security.access import visible_to
+from cdt.security.access import classification_check, visible_to
 from cdt.security.grants import access_grant, organisation_group
 from cdt.security.markings import Distribution
 from cdt.workflow import transition_run
@@ -366,8 +366,13 @@ def strategic_note_create(
 
     if not may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))
-    if StrategicResponseNote.objects.filter(actor=actor).exists():
-        raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
+    classification_check(by, classification)
+    existing = StrategicResponseNote.objects.filter(actor=actor)
+    if existing.exists():
+        if visible_to(existing, by).exists():
+            raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
+        # The note exists but is not the drafter's to see: say no more than that one cannot start here.
+        raise PermissionDenied(_("A strategic response note cannot be started on this actor from your account."))
     content = notes.strategic_content_clean(content, by)
     with transaction.atomic():
         note = StrategicResponseNote(

@@ -256,6 +256,7 @@ def options_note_new(request, case_id: int):
 
 
 @declare_access(AUTHENTICATED, methods=("get", "post"))
+@require_http_methods(["GET", "POST"])
 def strategic_note_new(request, actor_id: int):
     """Start the strategic response note on a persistent actor (para 15),
     from the actor's page or from a case about it (``?case=``: the case the

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from awareness.selectors import assessment_list, feed_health, rfi_list
+from cases.panels import case_page_url
 
 from .panel import PANEL_ROWS, Panel, Row, day, marking_of, moment
 
@@ -46,7 +47,7 @@ def rfis_to_answer(user) -> Panel:
         rows.append(
             Row(
                 rfi.case.reference,
-                f"{reverse('case-page', args=[rfi.case_id])}#awareness",
+                case_page_url(rfi.case_id, "awareness"),
                 f"{_truncate(rfi.question)} · {due}",
                 marking_of(rfi),
                 source=rfi,

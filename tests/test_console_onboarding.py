@@ -125,19 +125,20 @@ def test_a_role_that_needs_a_second_factor_goes_on_to_register_one(signed_in, dj
     assert newcomer.get("/").url.startswith("/accounts/second-factor/setup/")  # nothing else before it
 
 
-def test_the_chair_role_brings_the_delegate_role_and_secretariat_staff_reach_the_console(signed_in, django_capture_on_commit_callbacks):
+def test_the_chair_role_brings_the_delegate_role_and_no_secretariat_account_is_made_here(signed_in, django_capture_on_commit_callbacks):
     client = signed_in["secretariat"]
     onboard(client, django_capture_on_commit_callbacks, email="chair@dfa.example.ie", role=Role.PRESIDENCY_CHAIR.value)
     assert User.objects.get(username="chair@dfa.example.ie").roles == {Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR}
-    onboard(
+    # Four eyes: a secretariat member cannot make a second secretariat account of their own.
+    refused = onboard(
         client,
         django_capture_on_commit_callbacks,
         email="new@consilium.example.eu",
         organisation=str(Organisation.objects.get(code="GSC").pk),
         role=Role.SECRETARIAT.value,
     )
-    colleague = User.objects.get(username="new@consilium.example.eu")
-    assert colleague.is_staff and not colleague.is_superuser and colleague.roles == {Role.SECRETARIAT}
+    assert refused.status_code == 400 and "role" in refused.context["form"].errors
+    assert not User.objects.filter(username="new@consilium.example.eu").exists()
 
 
 @pytest.mark.parametrize(

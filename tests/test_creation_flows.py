@@ -330,3 +330,56 @@ def test_who_may_not_take_the_step_gets_no_confirmation(cast, signed_in, draft_n
     assert signed_in["eeas"].get(f"{base}/no-such-step/").status_code == 404
     assert signed_in["eeas"].get(f"{base}/comment/").status_code == 405
     assert OptionsNote.objects.get().status == NoteStatus.DRAFT
+
+
+# --- A marking within the author's own clearance ---------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["eeas", "siac"])
+def test_nothing_is_marked_above_its_authors_clearance(role, signed_in, cast, actor):
+    """An author without clearance cannot mark a strategic note or an
+    assessment RESTREINT UE: they could not read it back (it would be a
+    404 to them). 400 on ``classification``, nothing written."""
+    from awareness.models import Assessment
+    from cdt.security.markings import Classification
+
+    user = cast[role]
+    type(user).objects.filter(pk=user.pk).update(clearance=Classification.UNCLASSIFIED)
+    if role == "eeas":
+        response = signed_in[role].post(f"/measures/strategic-notes/new/{actor.pk}/", start_post())
+        assert not StrategicResponseNote.objects.exists()
+    else:
+        response = signed_in[role].post("/awareness/assessments/new/", assessment_post(None, distribution="hwpci"))
+        assert not Assessment.objects.exists()
+    assert response.status_code == 400
+    assert "Above your own clearance" in response.content.decode()
+
+
+def test_a_note_hidden_from_the_drafter_is_not_named_when_starting_another(signed_in, actor, make_user, login_verified):
+    """One strategic note per actor: its author is taken to it to revise it; a
+    drafter who may not see it (no clearance for its marking) is refused
+    without its title, and nothing is written."""
+    from django.test import Client
+
+    from cdt.security.markings import Classification
+
+    assert (
+        signed_in["eeas"].post(f"/measures/strategic-notes/new/{actor.pk}/", start_post(title="Grey Tempest: the response")).status_code
+        == 302
+    )
+    note = StrategicResponseNote.objects.get()
+    again = signed_in["eeas"].post(f"/measures/strategic-notes/new/{actor.pk}/", start_post(title="Second"))
+    assert again.status_code == 302 and again.url == f"/measures/strategic-notes/{note.pk}/"  # to the note, to revise it
+    other = make_user("eeas-uncleared", "EEAS", roles=(Role.EEAS_DRAFTER,), clearance=Classification.UNCLASSIFIED)
+    client = Client()
+    login_verified(client, other)
+    refused = client.post(f"/measures/strategic-notes/new/{actor.pk}/", start_post(title="Third", classification="0"))
+    body = refused.content.decode()
+    assert refused.status_code == 403 and "Grey Tempest: the response" not in body and "already has" not in body
+    assert list(StrategicResponseNote.objects.all()) == [note]
+
+
+def test_the_creation_pages_answer_get_and_post_only(signed_in, actor):
+    assert signed_in["siac"].put("/awareness/assessments/new/").status_code == 405
+    assert signed_in["eeas"].delete(f"/measures/strategic-notes/new/{actor.pk}/").status_code == 405
+    assert not StrategicResponseNote.objects.exists() and not Assessment.objects.exists()

@@ -1,12 +1,10 @@
 """The case and what hangs off it: the case itself (step, markings,
-description), its transition log and its own assessments (:mod:`.case`);
+description), its transition log (:mod:`.case`); its own assessments (:mod:`.assessments`);
 who asked to be let in (:mod:`.sharing`)."""
 
+from .assessments import DIMENSIONS, SCORE, SIGNIFICANCE_FACTORS, ProportionalityAssessment, SignificanceAssessment
 from .case import (
-    DIMENSIONS,
     OPEN_STATES,
-    SCORE,
-    SIGNIFICANCE_FACTORS,
     Case,
     CaseGroupObjectPermission,
     CaseKind,
@@ -16,9 +14,7 @@ from .case import (
     ClosureReason,
     Context,
     LegalQualification,
-    ProportionalityAssessment,
     Sector,
-    SignificanceAssessment,
 )
 from .sharing import AccessRequest, AccessRequestStatus, AccessScope
 

@@ -114,7 +114,10 @@ SIAC_CODE = "SIAC"
 #: The roles the secretariat gives a new account from its console, in the
 #: order offered, with the roles each brings along: the Presidency's chair is
 #: one of its HWPCI delegates. Superuser status and model permissions are
-#: never among them (decision 0001; docs/security-model.md, "Four eyes").
+#: never among them (decision 0001; docs/security-model.md, "Four eyes"),
+#: nor the secretariat's own role: one member of the secretariat making
+#: another secretariat account could then change their own clearance and
+#: roles through it. Secretariat accounts are made in the admin.
 ONBOARDING_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.HWPCI_DELEGATE: (Role.HWPCI_DELEGATE,),
     Role.PRESIDENCY_CHAIR: (Role.HWPCI_DELEGATE, Role.PRESIDENCY_CHAIR),
@@ -123,7 +126,6 @@ ONBOARDING_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.SIAC_ANALYST: (Role.SIAC_ANALYST,),
     Role.COMMISSION_CONTRIBUTOR: (Role.COMMISSION_CONTRIBUTOR,),
     Role.EUIBA_CONTRIBUTOR: (Role.EUIBA_CONTRIBUTOR,),
-    Role.SECRETARIAT: (Role.SECRETARIAT,),
 }
 
 #: Where each role is held (the revised implementing guidelines name who does

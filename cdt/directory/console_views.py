@@ -54,7 +54,7 @@ class PopulationYearForm(EclFormMixin, forms.Form):
         # before EclFormMixin styles them and reads the errors of a bound form).
         rows = {
             field_name(state): PopulationField(
-                label=state.name,
+                label=state.display_name,
                 required=False,
                 min_value=1,
                 max_value=MAX_POPULATION,
@@ -166,7 +166,7 @@ def _errors_on_rows(form: PopulationYearForm, field_errors: dict[str, list[str]]
             form.add_error(target, ValidationError(message))
     for state in states:
         if state.code not in figures and field_name(state) not in form.errors:
-            form.add_error(field_name(state), ValidationError(_("Missing: give %(state)s's population.") % {"state": state.name}))
+            form.add_error(field_name(state), ValidationError(_("Missing: give %(state)s's population.") % {"state": state.display_name}))
     for name in form.errors:  # marked as the form marks its own errors (EclFormMixin)
         if name in form.fields:
             form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})

@@ -30,12 +30,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cdt.directory.models import Organisation
 
-from .markings import Distribution, Tlp
+from .markings import Classification, Distribution, Tlp
 from .types import AnyUser, is_active_user, is_signed_in
 
 if TYPE_CHECKING:
@@ -313,3 +314,16 @@ def _parents(obj: Marked) -> QuerySet[Marked]:
     source, target = _through_columns(type(obj), field)
     linked = field.remote_field.through._default_manager.filter(**{source: obj.pk}).values(target)
     return cast("QuerySet[Marked]", field.related_model._base_manager.filter(pk__in=linked))
+
+
+def classification_check(user: AnyUser, classification: int, *, field: str = "classification") -> None:
+    """Refuse (400 on ``field``) a marking above ``user``'s own clearance:
+    the author of a document must be able to read it (and to hold it), so
+    a service that lets a user choose the marking checks this first."""
+    from django.utils.translation import gettext as _
+
+    cleared = user.effective_clearance() if is_active_user(user) else Classification(0)
+    if int(classification) > int(cleared):
+        raise ValidationError(
+            {field: _("Above your own clearance (%(clearance)s): you could not read it.") % {"clearance": Classification(cleared).label}}
+        )

@@ -46,6 +46,7 @@ document.addEventListener("htmx:configRequest", function (event) {
       var panel = document.getElementById(other.getAttribute("aria-controls"));
       if (panel) { panel.hidden = !on; }
     });
+    fitWideContent();  // a panel hidden at load had no width to measure: its wide tables and diagram are fitted now
     if (focus) { tab.focus(); }
   }
   function openFor(target) {

@@ -103,12 +103,6 @@ def records_the_decision(page, world, question) -> None:
     expect(question_article(page, question).get_by_role("button", name=t(run, "Record the decision now"))).to_have_count(0)
 
 
-BOARD = (
-    "issue 28 point 4: at 390 px the case page with a positions board is 486-861 px wide and the board's table lies over "
-    "'Record as stated orally' (English) and 'Put a question to the Council' (French)"
-)
-
-
 @pytest.mark.parametrize("run", runs())
 def test_chair_journey(journey_page, journey_world, run):
     page, world = journey_page, journey_world.data

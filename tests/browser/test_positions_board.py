@@ -46,6 +46,7 @@ def _sign_in_at_the_case(page, live_server):
     page.get_by_label("Password").fill("demo-cdt-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/cases/{case.pk}/")
+    open_tab(page, "council")
 
 
 def test_a_constructive_abstention_without_its_declaration_is_refused_in_view(page, live_server, demo):

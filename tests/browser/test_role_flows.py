@@ -28,6 +28,7 @@ from drafting.choices import NoteStatus
 from measures.choices import MeasureState
 from measures.models import ResponseMeasure
 
+from .conftest import open_tab
 from .test_case_flow import demo  # noqa: F401  (the demo fixture: seed_demo)
 
 pytestmark = pytest.mark.browser
@@ -131,7 +132,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     expect(page.locator("#workflow-heading")).to_have_text("Processus de réponse")
     expect(state).to_have_text("3 · Examen d'une réponse")
     opening = page.locator('form[data-transition="open_deliberation"]')
-    expect(opening.get_by_role("heading")).to_have_text("Ouvrir les délibérations")
+    expect(page.get_by_test_id("next-step").get_by_role("heading")).to_have_text("Étape suivante\u00a0: Ouvrir les délibérations")
     opening.get_by_label("Commentaire").fill("Délibérations sur la nouvelle campagne.")
     submit(page, opening.get_by_role("button", name="Ouvrir les délibérations"))
     expect(state).to_have_text("4 · Délibérations")
@@ -140,6 +141,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert page.locator('svg.cdt-workflow g[data-state="deliberation"][aria-current="step"]').count() == 1
 
     # A measure proposed and selected for decision.
+    open_tab(page, "measures")
     page.get_by_text("Propose a measure", exact=True).click()
     propose = page.get_by_test_id("propose-measure")
     propose.get_by_role("radio", name=re.compile("^Request to take measures against activity from its territory")).check()
@@ -155,6 +157,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert measure.state == MeasureState.SELECTED
     page.get_by_role("link", name=f"{case.reference} {case.title}").click()
     page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
+    open_tab(page, "measures")
     expect(page.locator(f'[data-testid="case-measures"] tr[data-measure-id="{measure.pk}"]')).to_contain_text("Selected for decision")
 
     take(page, "refer_for_decision", "Refer for decision")
@@ -171,6 +174,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     assert case.transitions.filter(transition="open_deliberation").latest("at").comment == "Délibérations sur la nouvelle campagne."
 
     # The question to the Council, then the silence procedure on it.
+    open_tab(page, "council")
     page.get_by_text("Put a question to the Council", exact=True).click()
     question_form = page.locator(f'form[action="/council/cases/{case.pk}/questions/"]')
     question_form.get_by_label("Question put to the Council").fill(
@@ -203,6 +207,7 @@ def test_chair_opens_deliberation_refers_for_decision_and_opens_a_silence_proced
     # Back on the case page, the question links to its procedure and deadline.
     page.get_by_role("link", name=f"{case.reference} {case.title}").click()
     page.wait_for_url(url_re(live_server, rf"/cases/{case.pk}/"))
+    open_tab(page, "council")
     procedure_link = page.locator(f"#question-{question.pk}").get_by_role("link", name=re.compile("silence procedure"))
     expect(procedure_link).to_contain_text(deadline.strftime("%-d %b %Y %H:%M"))
     expect(procedure_link).to_have_attribute("href", f"/council/written-procedures/{procedure.pk}/")

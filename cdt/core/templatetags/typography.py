@@ -17,3 +17,10 @@ SPACE_BEFORE = {"fr": "\u00a0"}
 def colon() -> str:
     """A colon after a label, with the space the active language wants before it."""
     return SPACE_BEFORE.get(active_language(), "") + ":"
+
+
+@register.simple_tag
+def question_mark() -> str:
+    """A question mark after words the template does not translate itself
+    (a step's label: "Circuler ?"), spaced as the active language wants."""
+    return SPACE_BEFORE.get(active_language(), "") + "?"
