@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cdt.security.selectors import protected_queryset
 from cdt.security.types import AuthenticatedHttpRequest
 from cdt.workflow import transition_options, workflow_for
+from council.models import Decision
 from notifications.models import EventKind
 from notifications.recipients import audience
 from notifications.services import event_build
@@ -55,6 +57,19 @@ def who_is_told(note: Any, kind: DraftKind, step: Any, user: Any) -> tuple[int, 
     return sum(people for _name, people in by_organisation), by_organisation
 
 
+def decision_choices(note: Any, user: Any) -> list[Decision]:
+    """The Council decisions a step may rest on, for a select (a person
+    chooses a decision by its date and outcome, never types an id): those
+    ``user`` may see, on the draft's case (or on the cases about its
+    actor), newest first."""
+    decisions = protected_queryset(Decision.objects.select_related("body"), user)
+    if getattr(note, "case_id", None) is not None:
+        decisions = decisions.filter(case_id=note.case_id)
+    elif getattr(note, "actor_id", None) is not None:  # a strategic note: the decisions on cases about its actor
+        decisions = decisions.filter(case__suspected_actors=note.actor_id).distinct()
+    return list(decisions.order_by("-decided_on", "-id")[:50])
+
+
 def confirm_page(request: AuthenticatedHttpRequest, kind: DraftKind, note: Any, action: str, *, refused: Any) -> HttpResponse:
     """The confirmation of step ``action`` (404 if the draft has no such step
     from its status); ``refused(errors, status)`` renders the draft's page
@@ -84,6 +99,7 @@ def confirm_page(request: AuthenticatedHttpRequest, kind: DraftKind, note: Any, 
             "told": told,
             "organisations": organisations,
             "decision": request.GET.get("decision", ""),
+            "decisions": decision_choices(note, request.user) if "decision" in step.needs else [],
             "on": request.GET.get("on", ""),
             "decision_required": step.needs == ("decision",),
             "url": kind.act_url(note, action),

@@ -78,7 +78,7 @@ class ProposeForm(forms.Form):
 
 class MeasureTransitionForm(forms.Form):
     reason = forms.CharField(required=False, label=_("Reason"))
-    decision = forms.IntegerField(required=False, label=_("Decision (id)"))
+    decision = forms.IntegerField(required=False, label=_("Council decision"))
     implementing_actor = forms.ModelChoiceField(
         Organisation.objects.all(), required=False, to_field_name="code", label=_("Implementing actor")
     )

@@ -383,3 +383,27 @@ def test_the_creation_pages_answer_get_and_post_only(signed_in, actor):
     assert signed_in["siac"].put("/awareness/assessments/new/").status_code == 405
     assert signed_in["eeas"].delete(f"/measures/strategic-notes/new/{actor.pk}/").status_code == 405
     assert not StrategicResponseNote.objects.exists() and not Assessment.objects.exists()
+
+
+def test_council_approval_is_chosen_among_the_decisions_on_the_actors_cases(cast, signed_in, open_case, actor):
+    """Recording the Council's approval of a strategic note offers the
+    decisions the reader may see on cases about the note's actor, by date
+    and outcome: never a field for a database id."""
+    from council.services import hr_act_record
+    from drafting.services import note_transition
+    from measures.services import strategic_note_create
+
+    note = strategic_note_create(
+        by=cast["eeas"], actor=actor, title="SRN", content={}, classification=0, limite=False, tlp=2, shared_with_all_delegations=True
+    )
+    note_transition(by=cast["eeas"], note=note, transition="submit")
+    about = walk_to(open_case(suspected_actors=[actor]), CaseState.DELIBERATION, cast)
+    other = walk_to(open_case(), CaseState.DELIBERATION, cast)
+    on_actor = hr_act_record(by=cast["eeas"], case=about, explanation="Démarche on the actor's campaign.")
+    elsewhere = hr_act_record(by=cast["eeas"], case=other, explanation="Statement on another campaign.")
+    page = signed_in["chair"].get(f"/measures/strategic-notes/{note.pk}/approve/").content.decode()
+    assert "Decision (id)" not in page and 'select class="ecl-select" id="confirm-decision" name="decision"' in page
+    assert f'<option value="{on_actor.pk}"' in page and "Démarche on the actor&#x27;s campaign." in page
+    assert f'<option value="{elsewhere.pk}"' not in page
+    assert signed_in["chair"].post(f"/measures/strategic-notes/{note.pk}/approve/", {"decision": str(on_actor.pk)}).status_code == 302
+    assert StrategicResponseNote.objects.get().approval == on_actor

@@ -60,6 +60,10 @@ class Sentinels:
 
     fragments: set[str] = field(default_factory=set)
     whole: set[str] = field(default_factory=set)
+    #: Short reference names (a state, a body): as a word in any text of the
+    #: page ("Position de Germany") that users did not write (``written``).
+    words: set[str] = field(default_factory=set)
+    written: str = ""
 
 
 def _fragments(text: str) -> list[str]:
@@ -115,6 +119,9 @@ def reference_sentinels() -> dict[str, Sentinels]:
                 if english and french and english != french and english not in french and french not in english:
                     (on_french.fragments if len(english) >= 12 else on_french.whole).add(english)
                     (on_english.fragments if len(french) >= 12 else on_english.whole).add(french)
+                    if model._meta.model_name in ("memberstate", "councilbody") and len(english) < 12:
+                        on_french.words.add(english)
+                        on_english.words.add(french)
     return {"fr": on_french, "en": on_english}
 
 
@@ -190,6 +197,27 @@ def _build() -> Register:
         pages.append((delegate, reverse("written-procedure-page", args=[procedure.pk])))
     for meeting in Meeting.objects.order_by("pk")[:1]:
         pages.append((delegate, reverse("meeting-page", args=[meeting.pk])))
+    # The pages issue 28 added or changed: the case's tabs, an evaluation, notes and a step's confirmation, the actors.
+    from awareness.models import Assessment, ThreatActor
+    from measures.models import ImpactEvaluation, OptionsNote, StrategicResponseNote
+
+    for case in protected_queryset(Case.objects.filter(state="deliberation").order_by("pk"), reader)[:1]:
+        pages += [
+            (delegate, reverse("case-page", args=[case.pk]) + f"?tab={tab}") for tab in ("assessments", "measures", "council", "history")
+        ]
+    for evaluation in protected_queryset(ImpactEvaluation.objects.order_by("pk"), reader)[:1]:
+        pages.append((delegate, reverse("evaluation-page", args=[evaluation.pk])))
+    drafter = User.objects.get(username="eeas-drafter")
+    for note in protected_queryset(OptionsNote.objects.order_by("pk"), drafter)[:2]:
+        pages.append(("eeas-drafter", reverse("options-note-page", args=[note.pk])))
+    for note in protected_queryset(OptionsNote.objects.filter(status="draft").order_by("pk"), drafter)[:1]:
+        pages.append(("eeas-drafter", reverse("options-note-page", args=[note.pk]) + "circulate/"))
+    for note in protected_queryset(StrategicResponseNote.objects.order_by("pk"), drafter)[:1]:
+        pages.append(("eeas-drafter", reverse("strategic-note-page", args=[note.pk])))
+    for actor in ThreatActor.objects.filter(persistent=True).order_by("pk")[:1]:
+        pages.append(("eeas-drafter", reverse("actor-page", args=[actor.pk])))
+    for assessment in protected_queryset(Assessment.objects.order_by("pk"), reader)[:1]:
+        pages.append((delegate, reverse("assessment-page", args=[assessment.pk])))
 
     written, written_values = register_text()
     # Codes are identifiers, shown as they are in every language ("EEAS" in the directory's code column).
@@ -202,9 +230,11 @@ def _build() -> Register:
     for language, more in reference_sentinels().items():
         sentinels[language].fragments |= more.fragments
         sentinels[language].whole |= more.whole
+        sentinels[language].words |= more.words
     for found in sentinels.values():
         found.fragments = {text for text in found.fragments if text not in written}
         found.whole -= written_values
+        found.written = written
     return Register(pages=pages, sentinels=sentinels)
 
 
@@ -218,6 +248,11 @@ def foreign_words(body: str, language: str, sentinels: Sentinels) -> list[str]:
     text, wholes = visible(body)
     found = sorted(fragment for fragment in sentinels.fragments if fragment in text)
     found += sorted(whole for whole in wholes & sentinels.whole)
+    found += sorted(
+        word
+        for word in sentinels.words
+        if any(re.search(rf"\b{re.escape(word)}\b", whole) and whole.strip("“”«»\"' ") not in sentinels.written for whole in wholes if word in whole)
+    )
     if language == "fr":
         found += [match.group() for match in ENGLISH_MONTHS.finditer(text)]
         found += [match.group() for match in WRONG_FRENCH_MONTHS.finditer(text)]
@@ -264,9 +299,9 @@ def test_english_then_french_then_english(client, register):
 
 def test_the_check_catches_the_other_language(register):
     english_page = '<select><option value="">Inconnu</option><option value="true">Oui</option></select><p>Allemagne</p>'
-    assert foreign_words(english_page, "en", register.sentinels["en"]) == ["Allemagne", "Inconnu", "Oui"]
-    french_page = "<p>Délai : 7 Déc 2026, 8 Jul 2027</p><p>Political and Security Committee</p>"
-    assert foreign_words(french_page, "fr", register.sentinels["fr"]) == ["Political and Security Committee", "8 Jul", "7 Déc"]
+    assert foreign_words(english_page, "en", register.sentinels["en"]) == ["Allemagne", "Inconnu", "Oui", "Allemagne"]
+    french_page = "<p>Délai : 7 Déc 2026, 8 Jul 2027</p><p>Political and Security Committee</p><label>Position de Germany</label>"
+    assert foreign_words(french_page, "fr", register.sentinels["fr"]) == ["Political and Security Committee", "Germany", "8 Jul", "7 Déc"]
 
 
 def test_filter_labels_made_in_one_language_show_in_another():
