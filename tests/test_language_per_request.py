@@ -251,7 +251,11 @@ def foreign_words(body: str, language: str, sentinels: Sentinels) -> list[str]:
     found += sorted(
         word
         for word in sentinels.words
-        if any(re.search(rf"\b{re.escape(word)}\b", whole) and whole.strip("“”«»\"' ") not in sentinels.written for whole in wholes if word in whole)
+        if any(
+            re.search(rf"\b{re.escape(word)}\b", whole) and whole.strip("“”«»\"' ") not in sentinels.written
+            for whole in wholes
+            if word in whole
+        )
     )
     if language == "fr":
         found += [match.group() for match in ENGLISH_MONTHS.finditer(text)]
