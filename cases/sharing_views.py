@@ -71,6 +71,8 @@ class ShareForm(EclFormMixin, forms.Form):
 
 
 class AccessRequestForm(EclFormMixin, forms.Form):
+    #: One form among the page's sections: its refusal ("you already asked") is shown on it.
+    error_summary_in_place = True
     reference = forms.CharField(
         label=gettext_lazy("Case reference"), max_length=30, help_text=gettext_lazy("e.g. CDT-2026-0001, as on the agenda")
     )

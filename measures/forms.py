@@ -86,6 +86,9 @@ class MeasureTransitionForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
+    #: One form among the measure page's: its refusal is shown on it (the page's summary leaves it out).
+    error_summary_in_place = True
+
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Justification"))
 
 

@@ -133,6 +133,7 @@ def test_asking_twice_for_access_is_409_on_the_form(people, client):
     response = client.post(reverse("access-request-page"), {"reference": case.reference, "reason": "Agenda"})
     form = response.content.decode().split('data-testid="access-request-form"', 1)[1].split("</form>", 1)[0]
     assert response.status_code == 409 and f"You already asked for access to {case.reference}." in form
+    assert response.content.decode().count(f"You already asked for access to {case.reference}.") == 1  # on the form, once
     assert AccessRequest.objects.count() == 1
 
 
@@ -172,4 +173,5 @@ def test_an_override_by_a_role_that_may_not_is_403_with_the_reason_shown(cast, s
     html = response.content.decode()
     assert response.status_code == 403 and 'data-testid="override-form"' in html
     assert "Only the chair may override an escalation warning." in html.split('data-testid="override-form"', 1)[1]
+    assert html.count("Only the chair may override an escalation warning.") == 1
     assert not ResponseMeasure.objects.get().override_justification
