@@ -150,7 +150,8 @@ def test_siac_records_an_assessment_on_a_case(cast, signed_in, open_case):
     case = open_case()
     assert "/awareness/assessments/new/?case=" in signed_in["siac"].get(f"/cases/{case.pk}/").content.decode()
     form = signed_in["siac"].get(f"/awareness/assessments/new/?case={case.pk}")
-    assert form.status_code == 200 and f'value="{case.pk}" selected' in form.content.decode()
+    ticked = re.search(rf'<input(?=[^>]*name="cases")(?=[^>]*value="{case.pk}")(?=[^>]*\bchecked)[^>]*>', form.content.decode())
+    assert form.status_code == 200 and ticked, "the case the form was opened from is ticked"
     response = signed_in["siac"].post(f"/awareness/assessments/new/?case={case.pk}", assessment_post(case))
     assessment = Assessment.objects.get()
     assert response.status_code == 302 and response.url == f"/awareness/assessments/{assessment.pk}/"
