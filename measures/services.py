@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -343,6 +343,17 @@ def options_note_create(*, by, case: Case, title: str, content: dict) -> Options
     return note
 
 
+def _strategic_note_absent(by, actor) -> None:
+    """One strategic note per actor: refuse if it exists. Its author (or
+    anyone who may see it) is told to revise it; a drafter who may not see
+    it is refused without its being named."""
+    existing = StrategicResponseNote.objects.filter(actor=actor)
+    if existing.exists():
+        if visible_to(existing, by).exists():
+            raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
+        raise PermissionDenied(_("A strategic response note cannot be started on this actor from your account."))
+
+
 def strategic_note_create(
     *,
     by,
@@ -367,12 +378,7 @@ def strategic_note_create(
     if not may_draft_note(None, by):
         raise PermissionDenied(_("The EEAS drafts strategic response notes."))
     classification_check(by, classification)
-    existing = StrategicResponseNote.objects.filter(actor=actor)
-    if existing.exists():
-        if visible_to(existing, by).exists():
-            raise ValidationError({"actor": _("%(actor)s already has a strategic response note: revise it.") % {"actor": actor.name}})
-        # The note exists but is not the drafter's to see: say no more than that one cannot start here.
-        raise PermissionDenied(_("A strategic response note cannot be started on this actor from your account."))
+    _strategic_note_absent(by, actor)
     content = notes.strategic_content_clean(content, by)
     with transaction.atomic():
         note = StrategicResponseNote(
@@ -388,8 +394,13 @@ def strategic_note_create(
             review_on=review_on,
             distribution=Distribution.HWPCI if shared_with_all_delegations else Distribution.RESTRICTED,
         )
-        note.full_clean(exclude=["status"])
-        note.save()
+        note.full_clean(exclude=["status"], validate_unique=False)  # one per actor: _strategic_note_absent says it
+        try:
+            with transaction.atomic():
+                note.save()
+        except IntegrityError:  # another drafter started the actor's note since the check above: the same refusal
+            _strategic_note_absent(by, actor)
+            raise
         note.releasable_to.set(releasable_to)
         note_start(by=by, note=note)
         groups = [

@@ -253,3 +253,17 @@ def test_the_service_refuses_anyone_but_the_secretariat(cast):
             role=Role.HWPCI_DELEGATE,
         )
     assert not User.objects.filter(username="a@b.example").exists() and not Group.objects.filter(name="superuser").exists()
+
+
+def test_two_onboardings_of_one_address_at_once_refuse_the_second(signed_in, django_capture_on_commit_callbacks, monkeypatch):
+    """The second one's check ran before the first account was saved
+    (simulated: the check says the address is free): 400, one account."""
+    from cdt.accounts import console_forms, onboarding
+
+    client = signed_in["secretariat"]
+    assert onboard(client, django_capture_on_commit_callbacks).status_code == 302
+    monkeypatch.setattr(onboarding, "email_in_use", lambda email: False)
+    monkeypatch.setattr(console_forms, "email_in_use", lambda email: False)
+    again = onboard(client, django_capture_on_commit_callbacks)
+    assert again.status_code == 400
+    assert User.objects.filter(email="aino.virtanen@formin.example.fi").count() == 1

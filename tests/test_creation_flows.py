@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from awareness.factories import ThreatActorFactory
 from awareness.models import Assessment
@@ -408,3 +409,23 @@ def test_council_approval_is_chosen_among_the_decisions_on_the_actors_cases(cast
     assert f'<option value="{elsewhere.pk}"' not in page
     assert signed_in["chair"].post(f"/measures/strategic-notes/{note.pk}/approve/", {"decision": str(on_actor.pk)}).status_code == 302
     assert StrategicResponseNote.objects.get().approval == on_actor
+
+
+def test_two_drafters_starting_the_actors_note_at_once_get_a_refusal_not_a_500(cast, signed_in, actor, monkeypatch):
+    """The second drafter's check ran before the first one's note was saved
+    (simulated: the first check passes): the unique actor refuses the row,
+    and the refusal is the same as if the check had seen it. 400, one note."""
+    from measures import services
+
+    signed_in["eeas"].post(f"/measures/strategic-notes/new/{actor.pk}/", start_post(title="First"))
+    real, calls = services._strategic_note_absent, []
+
+    def late_check(by, actor):
+        calls.append(actor)
+        if len(calls) > 1:
+            real(by, actor)
+
+    monkeypatch.setattr(services, "_strategic_note_absent", late_check)
+    with pytest.raises(ValidationError, match="already has a strategic response note"):
+        services.strategic_note_create(by=cast["eeas"], actor=actor, title="Second", content={}, classification=0, limite=False, tlp=2)
+    assert len(calls) == 2 and StrategicResponseNote.objects.count() == 1

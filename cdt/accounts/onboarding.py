@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -124,7 +124,11 @@ def user_invite(
             setattr(user, "language", language)  # noqa: B010  (a field another change adds)
         user.set_unusable_password()
         user.full_clean()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # another member of the secretariat onboarded the same address since the check
+            raise ValidationError({"email": [_("An account with this e-mail address exists already.")]}) from None
         groups = role_groups_ensure()
         user.groups.add(*(groups[held] for held in roles))
         invitation = _invitation_send(by=by, user=user, request=request, first=True)
