@@ -54,7 +54,7 @@ check: setup
 	$(VENV)/bin/lint-imports
 
 # Benchmarks on PostgreSQL: a scratch database (BENCH_DATABASE_URL, created and dropped), gunicorn under production settings.
-BENCH_ARGS ?=
+BENCH_ARGS ?= --scale 100000
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 

@@ -34,6 +34,12 @@ def _arguments():
     parser.add_argument("--json", default=os.environ.get("BENCH_JSON", "bench-results.json"))
     parser.add_argument("--keep-database", action="store_true", help="leave the scratch database for profiling")
     parser.add_argument("--seed-only", action="store_true", help="seed, keep the database and stop (for profiling)")
+    parser.add_argument(
+        "--scale",
+        type=lambda text: [int(part) for part in text.split(",") if part],
+        default=[int(part) for part in os.environ.get("BENCH_SCALE", "").split(",") if part],
+        help="larger registers (case counts, e.g. 100000) measured after the 10,000-case one, each figure judged against it",
+    )
     return parser.parse_args()
 
 
@@ -116,6 +122,67 @@ def _tokens(user_ids: list[int]) -> list[str]:
     return [api_token_issue(user=user, name="bench", scopes=[READ])[1] for user in User.objects.filter(pk__in=user_ids).order_by("pk")]
 
 
+def _register(arguments, environment: dict[str, str], database_url: str, volume, *, first: bool) -> tuple[list, dict]:
+    """Migrate a fresh scratch database, seed ``volume``, measure it; the
+    sweeps and the feed (which do not read the register) only ``first``."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    from . import figures as measured
+    from .seed import seed
+
+    _database(database_url, create=True)
+    duration = 5.0 if arguments.quick else arguments.duration
+    print(
+        f"Scratch database {urllib.parse.urlparse(database_url).path.lstrip('/')}: migrating and seeding {volume.cases:,} cases…",
+        flush=True,
+    )
+    call_command("migrate", verbosity=0, interactive=False)
+    seeding = time.perf_counter()
+    seeded = seed(volume)
+    seed_seconds = time.perf_counter() - seeding
+    print(f"  seeded in {seed_seconds:.1f} s: " + ", ".join(f"{count:,} {name}" for name, count in seeded.counts.items()), flush=True)
+    context = {"volume": seeded.counts, "seed_seconds": round(seed_seconds, 1)}
+    if arguments.seed_only:
+        print(
+            f"Seeded and kept: DATABASE_URL={database_url}; cases every client sees: {seeded.shared_case_ids[:5]}, "
+            f"questions: {seeded.question_ids[:5]}, delegates: {seeded.delegates[:5]}"
+        )
+        return [], context
+    clients = seeded.delegates[: arguments.clients]
+    sessions, tokens = _sessions(clients), _tokens(clients)
+    connections.close_all()
+
+    from .server import gunicorn
+
+    with gunicorn(environment, workers=arguments.workers, access_log=bool(os.environ.get("BENCH_ACCESS_LOG"))) as (base_url, pid):
+        print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
+        results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
+        rss = _worker_rss_mb(pid)
+    results.append(
+        measured.Figure(
+            "web worker memory after the run (largest worker)",
+            max(rss),
+            "MB RSS",
+            target=measured.RSS_MB,
+            higher_is_better=False,
+            note=f"{len(rss)} workers: " + ", ".join(f"{size:.0f}" for size in rss),
+        )
+    )
+    print("In process:", flush=True)
+    results += measured.in_process(seeded, session=sessions[0], token=tokens[0])
+    results += measured.voting()
+    if first:
+        results += measured.sweeps(due=10_000 if arguments.quick else 100_000)
+        results += measured.stix(objects=2_000 if arguments.quick else 20_000)
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the tasks the sweeps and the feed queued
+    connections.close_all()
+    return results, context
+
+
 def main() -> int:
     arguments = _arguments()
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cdt_bench")
@@ -123,71 +190,42 @@ def main() -> int:
     os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
-    _database(database_url, create=True)
     try:
         import django
 
         django.setup()
-        from django.core.management import call_command
-
         from . import figures as measured
         from .report import as_json, table
-        from .seed import Volume, seed
+        from .seed import Volume
 
-        volume = Volume().scaled(0.1) if arguments.quick else Volume()
-        duration = 5.0 if arguments.quick else arguments.duration
-        print(f"Scratch database {urllib.parse.urlparse(database_url).path.lstrip('/')}: migrating and seeding…", flush=True)
-        call_command("migrate", verbosity=0, interactive=False)
-        seeding = time.perf_counter()
-        seeded = seed(volume)
-        seed_seconds = time.perf_counter() - seeding
-        print(f"  seeded in {seed_seconds:.1f} s: " + ", ".join(f"{count:,} {name}" for name, count in seeded.counts.items()), flush=True)
-        call_command("collectstatic", verbosity=0, interactive=False)
-        if arguments.seed_only:
-            arguments.keep_database = True
-            print(
-                f"Seeded and kept: DATABASE_URL={database_url}; cases every client sees: {seeded.shared_case_ids[:5]}, "
-                f"questions: {seeded.question_ids[:5]}, delegates: {seeded.delegates[:5]}"
-            )
-            return 0
-        clients = seeded.delegates[: arguments.clients]
-        sessions, tokens = _sessions(clients), _tokens(clients)
-        from django.db import connections
+        base = Volume().scaled(0.1) if arguments.quick else Volume()
+        volumes = [base] + [base.scaled(scale / base.cases) for scale in arguments.scale if scale != base.cases]
+        results, contexts = [], []
+        results_at_base: list = []
+        for index, volume in enumerate(volumes):
+            figures, context = _register(arguments, environment, database_url, volume, first=index == 0)
+            contexts.append(context)
+            if arguments.seed_only:
+                arguments.keep_database = True
+                return 0
+            if index:
+                kept = [figure for figure in figures if not figure.name.startswith("baseline")]
+                results += measured.growth(kept, results_at_base, scale=volume.cases, earlier_scale=base.cases)
+            else:
+                results_at_base = figures
+                results += figures
+            if index + 1 < len(volumes):
+                from django.db import connections
 
-        connections.close_all()
-
-        from .server import gunicorn
-
-        with gunicorn(environment, workers=arguments.workers, access_log=bool(os.environ.get("BENCH_ACCESS_LOG"))) as (base_url, pid):
-            print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
-            results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
-            rss = _worker_rss_mb(pid)
-        results.append(
-            measured.Figure(
-                "web worker memory after the run (largest worker)",
-                max(rss),
-                "MB RSS",
-                target=measured.RSS_MB,
-                higher_is_better=False,
-                note=f"{len(rss)} workers: " + ", ".join(f"{size:.0f}" for size in rss),
-            )
-        )
-        print("In process:", flush=True)
-        results += measured.voting()
-        results += measured.sweeps(due=10_000 if arguments.quick else 100_000)
-        results += measured.stix(objects=2_000 if arguments.quick else 20_000)
-        import redis
-        from django.conf import settings
-
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the tasks the sweeps and the feed queued
+                connections.close_all()
+                _database(database_url, create=False)
         print()
         print(table(results))
         missed = [figure.name for figure in results if figure.passed is False]
         context = {
-            "volume": seeded.counts,
-            "seed_seconds": round(seed_seconds, 1),
-            "clients": len(clients),
-            "duration": duration,
+            "registers": contexts,
+            "clients": arguments.clients,
+            "duration": 5.0 if arguments.quick else arguments.duration,
             "workers": arguments.workers,
             "quick": arguments.quick,
             "cpus": os.cpu_count(),

@@ -44,6 +44,7 @@ class Volume:
     positions: int = 150_000
     assessments: int = 5_000
     measures: int = 2_000
+    options_notes: int = 2_000
     notifications: int = 50_000
 
     def scaled(self, factor: float) -> Volume:
@@ -119,7 +120,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
     from council.models import PositionValue
     from measures.catalogue import catalogue_ensure
     from measures.choices import MeasureState
-    from measures.factories import ResponseMeasureFactory
+    from measures.factories import OptionsNoteFactory, ResponseMeasureFactory
     from measures.models import MeasureType
     from notifications.factories import EventFactory, NotificationFactory
     from notifications.models import EventKind
@@ -312,6 +313,18 @@ def seed(volume: Volume = Volume()) -> Seeded:
             classification=Classification.RESTREINT_UE,
         )
 
+        # --- Options notes on cases (the notes list of the API).
+        _insert(
+            OptionsNoteFactory,
+            [
+                {"case_id": case_ids[(index * 5 + 1) % volume.cases], "title": f"Options note {index}", "version": 1 + index % 3}
+                for index in range(volume.options_notes)
+            ],
+            case=None,
+            drafted_by=author,
+            classification=Classification.RESTREINT_UE,
+        )
+
         # --- Notifications: events about shared cases, ten recipients each.
         recipients_per_event = 10
         event_count = max(1, volume.notifications // recipients_per_event)
@@ -363,6 +376,7 @@ def seed(volume: Volume = Volume()) -> Seeded:
         "positions": len(positions),
         "assessments": len(assessment_ids),
         "measures": volume.measures,
+        "options notes": volume.options_notes,
         "notifications": len(notification_rows),
         "case grants": len(group_grants) + len(user_grants),
     }

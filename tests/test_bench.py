@@ -48,6 +48,10 @@ def test_seed_writes_the_volume_and_every_client_sees_the_shared_register(direct
 
 
 def test_load_driver_counts_answers_and_errors(live_server):
+    import httpx
+
+    # The server's first answer loads every view: on a busy machine it alone can outlast the window.
+    assert httpx.get(f"{live_server.url}/health/", timeout=60).status_code == 200
     result = measure(
         live_server.url, [({}, lambda k: "/health/"), ({}, lambda k: "/no-such-page/" if k % 2 else "/health/")], duration=1.0, warm_up=0.2
     )
@@ -95,3 +99,23 @@ def test_figures_are_judged_the_right_way_round():
     assert (slow.passed, fast.passed, thin.passed, info.passed) == (False, True, False, None)
     printed = table([slow, fast, thin, info])
     assert printed.count("FAIL") == 2 and "pass" in printed and "info" in printed and "0.40×" in printed
+
+
+def test_growth_judges_each_figure_against_the_smaller_register_the_right_way_round():
+    from bench.figures import growth
+
+    earlier = [
+        Figure("case page: throughput", 100.0, "req/s"),
+        Figure("case page: p95 latency", 100.0, "ms", higher_is_better=False),
+        Figure("case list: queries", 10.0, "queries", higher_is_better=False),
+    ]
+    later = [
+        Figure("case page: throughput", 80.0, "req/s"),  # 1.25× worse: missed
+        Figure("case page: p95 latency", 110.0, "ms", higher_is_better=False),  # 1.1× worse: met
+        Figure("case list: queries", 10.0, "queries", higher_is_better=False),  # counts are not growth figures
+        Figure("new figure", 1.0, "ms"),  # nothing to compare with
+    ]
+    judged = {figure.name.split(": ", 1)[1]: figure for figure in growth(later, earlier, scale=100_000, earlier_scale=10_000)}
+    assert set(judged) == {"case page: throughput", "case page: p95 latency"}
+    assert judged["case page: throughput"].value == pytest.approx(1.25) and judged["case page: throughput"].passed is False
+    assert judged["case page: p95 latency"].value == pytest.approx(1.1) and judged["case page: p95 latency"].passed is True
