@@ -124,6 +124,30 @@ class CaseSerializer(MarkingsSerializer):
         return attrs
 
 
+class CaseListSerializer(CaseSerializer):
+    """A case in a list: what a list shows (reference, title, step, who
+    brought it and when, its markings) and no more. The whole case is its
+    detail (``/api/v1/cases/{id}/``). Serialising the 37 fields of every case
+    on a page cost the API list most of its time (issue 29; docs/api-and-feeds.md,
+    "Lists and details")."""
+
+    class Meta(CaseSerializer.Meta):
+        fields: tuple[str, ...] = (  # type: ignore[assignment]  # fewer than the detail's, on purpose
+            "id",
+            "reference",
+            "kind",
+            "title",
+            "brought_by",
+            "brought_on",
+            "exercise",
+            "state",
+            "state_label",
+            "updated_at",
+            *MarkingsSerializer.MARKING_FIELDS,
+        )
+        read_only_fields: tuple[str, ...] = fields  # type: ignore[assignment]  # a list is read, never written
+
+
 class ExerciseChangeSerializer(serializers.Serializer):
     """Body of ``cases/{id}/exercise/``: the Council secretariat moves a case
     between the real and the exercise registers, and says why (audited)."""

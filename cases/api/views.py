@@ -26,6 +26,7 @@ from ..filters import CaseFilter
 from ..models import Case
 from ..workflow import transition_options, transitions
 from .serializers import (
+    CaseListSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     ExerciseChangeSerializer,
@@ -61,8 +62,19 @@ class CaseViewSet(
     def get_queryset(self) -> QuerySet[Case]:
         queryset = super().get_queryset()
         if self.action == "list":
-            queryset = queryset.filter(exercise=self._exercise()).order_by("-brought_on", "-id")
+            # What :class:`CaseListSerializer` shows: no actors, states or merged case to fetch.
+            queryset = (
+                queryset.select_related(None)
+                .select_related("brought_by", "originator")
+                .prefetch_related(None)
+                .prefetch_related("releasable_to")
+                .filter(exercise=self._exercise())
+                .order_by("-brought_on", "-id")
+            )
         return queryset
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Case]]:
+        return CaseListSerializer if self.action == "list" else CaseSerializer
 
     def _exercise(self) -> bool:
         """``exercise``, read as strictly as the list filters are
