@@ -318,9 +318,11 @@ def workflow_diagram(*, case: Case, user: AnyUser, taken: Set[tuple[str, str]], 
     from django.db.models import Count
     from django.template.loader import render_to_string
 
+    from cdt.core.generation import kept_rows
+
     from .selectors import case_list
 
-    counts = dict(case_list(user=user, exercise=exercise).order_by().values_list("state").annotate(n=Count("pk")))
+    counts = dict(kept_rows(case_list(user=user, exercise=exercise).order_by().values_list("state").annotate(n=Count("pk"))))
     return render_to_string(
         "cases/workflow_diagram.html",
         {

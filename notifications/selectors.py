@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import AccessRequest, Case
+from cdt.core.generation import kept_count
 from cdt.security.access import visible_to
 from measures.models import StrategicResponseNote
 
@@ -70,7 +71,8 @@ def inbox(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
-    return inbox(user=user).filter(read_at=None).count()
+    """The badge on every page: kept until the next committed write (cdt/core/generation.py)."""
+    return kept_count(inbox(user=user).filter(read_at=None))
 
 
 def deadlines(*, user, include_done: bool = False, since: datetime.datetime | None = None) -> QuerySet[Deadline]:

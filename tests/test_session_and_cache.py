@@ -1,3 +1,4 @@
+import datetime
 import time
 
 import pytest
@@ -23,9 +24,25 @@ def test_token_authenticated_api_responses_are_not_cached(client, delegate):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
 
 
-def test_inactivity_timeout_is_renewed_by_each_request():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_inactivity_timeout_is_renewed_at_most_once_a_minute(client, delegate, django_assert_num_queries):
+    from django.contrib.sessions.models import Session
+
+    from cdt.security.middleware import SESSION_RENEWAL_SECONDS, SESSION_RENEWED_KEY
+
     assert settings.SESSION_COOKIE_AGE <= 3600
+    client.force_login(delegate)
+    client.get("/directory/")  # renews: the first request after sign-in
+    key = client.session.session_key
+    renewed_expiry = Session.objects.get(pk=key).expire_date
+    client.get("/directory/")  # within the minute: the session is not written
+    assert Session.objects.get(pk=key).expire_date == renewed_expiry
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - SESSION_RENEWAL_SECONDS
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=renewed_expiry - datetime.timedelta(minutes=1))  # as if a minute had passed
+    client.get("/directory/")  # a minute on: renewed, with a later expiry
+    assert Session.objects.get(pk=key).expire_date > renewed_expiry - datetime.timedelta(minutes=1)
+    assert client.session[SESSION_RENEWED_KEY] >= int(time.time()) - 1
 
 
 @override_settings(CDT_SESSION_MAX_SECONDS=3600)

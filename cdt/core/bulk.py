@@ -18,6 +18,8 @@ import uuid
 
 from django.db import connection, models
 
+from .generation import written_by_copy
+
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -64,4 +66,5 @@ def bulk_insert_values(model: type[models.Model], columns: list[str], values: li
     with connection.cursor() as cursor:
         names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN", buffer)
+    written_by_copy(connection)  # COPY goes round the connection's statement wrappers
     return ids

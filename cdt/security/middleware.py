@@ -13,6 +13,11 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 SESSION_STARTED_KEY = "cdt_session_started"
+#: When the inactivity timeout was last renewed (seconds since the epoch).
+SESSION_RENEWED_KEY = "cdt_session_renewed"
+#: Renew it at most this often: saving the session on every request was a
+#: database write (and a commit) on every page and API call (issue 29).
+SESSION_RENEWAL_SECONDS = 60
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -35,10 +40,15 @@ class NoStoreMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """An absolute session lifetime on top of the inactivity timeout
-    (``SESSION_COOKIE_AGE`` renewed on every request): after
+    """An absolute session lifetime on top of the inactivity timeout: after
     ``CDT_SESSION_MAX_SECONDS`` from login the user signs in again, however
-    active they were."""
+    active they were.
+
+    The inactivity timeout (``SESSION_COOKIE_AGE``) is renewed by a request
+    when the last renewal is :data:`SESSION_RENEWAL_SECONDS` old or more (a
+    changed session is saved with a new expiry and cookie): a session ends
+    between ``SESSION_COOKIE_AGE`` minus a minute and ``SESSION_COOKIE_AGE``
+    after the last request, without a write on every request."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
@@ -53,4 +63,6 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.CDT_SESSION_MAX_SECONDS:
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            if now - request.session.get(SESSION_RENEWED_KEY, 0) >= SESSION_RENEWAL_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now
         return self.get_response(request)

@@ -230,8 +230,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Inactivity timeout: the session expires SESSION_COOKIE_AGE after the last
 # request; CDT_SESSION_MAX_SECONDS after login it ends however active it was.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute, by cdt.security.middleware.SessionLifetimeMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
 CDT_SESSION_MAX_SECONDS = env.int("CDT_SESSION_MAX_SECONDS", default=10 * 3600)
+# Counts kept per reader until the next committed write (cdt/core/generation.py).
+CDT_KEEP_FIGURES = env.bool("CDT_KEEP_FIGURES", default=True)
 LOGIN_URL_PATH = "/accounts/login/"
 # Lockout (django-axes): after CDT_LOGIN_FAILURE_LIMIT failed passwords for
 # one username, that account cannot sign in for CDT_LOGIN_COOLOFF_MINUTES

@@ -24,6 +24,10 @@ from .base import *  # noqa: E402,F403
 from .base import DATABASES, env  # noqa: E402
 
 SECRET_KEY = env.str("SECRET_KEY", default="cdt-test-key")
+# A test's writes are rolled back, never committed, so they bump no data
+# generation: counts are computed every time, except in the tests of
+# cdt/core/generation.py, which commit (tests/test_kept_figures.py).
+CDT_KEEP_FIGURES = False
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The integration tests run a worker process that sends real SMTP to a sink.

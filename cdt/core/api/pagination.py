@@ -16,10 +16,13 @@ from __future__ import annotations
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
+from cdt.core.listing import KeptCountPaginator
 from cdt.security.selectors import protected_list_record
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = KeptCountPaginator
+
     def get_page_number(self, request, paginator):
         values = request.query_params.getlist(self.page_query_param)
         if not values:

@@ -1,0 +1,151 @@
+"""The data generation: a number that changes whenever committed data does.
+
+Some figures cost a scan of the register however few rows a page shows:
+how many cases a reader sees at each step, how many match a list's
+filters. Computed once per reader and kept under the current generation,
+they cost a cache read until the next write (issue 29, ``make bench
+--scale 100000``; docs/performance.md, "Counts").
+
+The generation is bumped after every commit that wrote to the database
+through Django's connection: each INSERT, UPDATE or DELETE (the ORM,
+raw SQL, the migrations) is seen by a wrapper on every connection and a
+bump is queued with ``transaction.on_commit``, so a rolled-back write
+bumps nothing and a figure is never kept under a generation older than
+the last committed write. ``COPY`` (:mod:`cdt.core.bulk`) bumps
+explicitly. Writes that bypass Django (``psql``) are caught by the time
+limit on every kept figure (:data:`KEPT_SECONDS`).
+
+Writes that change nothing a figure counts are left out, or every page
+view would bump: the session, the audit trail, the API token's last use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+
+GENERATION_KEY = "cdt:generation"
+#: The longest a kept figure lives, whatever the generation.
+KEPT_SECONDS = 120
+#: Tables whose writes change no kept figure (see the module's docstring).
+QUIET_TABLES = frozenset(
+    {
+        "django_session",
+        "security_auditentry",
+        "security_audithead",
+        "accounts_apitoken",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "django_celery_results_taskresult",
+    }
+)
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+
+_T = TypeVar("_T")
+
+
+def current() -> int:
+    """The generation now (0 before the first write since the cache was empty)."""
+    value = cache.get(GENERATION_KEY)
+    return int(value) if value is not None else 0
+
+
+def bump() -> None:
+    """Start a new generation: every kept figure is recomputed on its next read."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: start one
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.incr(GENERATION_KEY)
+
+
+def kept(key: str, compute: Callable[[], _T]) -> _T:
+    """``compute()``, kept under ``key`` for the current generation.
+
+    ``key`` must name everything the figure depends on besides the data:
+    the reader (their id, organisation and clearance, as
+    :func:`cdt.security.access` keys its rules), the filters, the language.
+    ``CDT_KEEP_FIGURES = False`` (the test settings: a test's writes are
+    never committed, so they would bump nothing) computes every time."""
+    if not settings.CDT_KEEP_FIGURES:
+        return compute()
+    full_key = f"cdt:kept:{current()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout=KEPT_SECONDS)
+    return value
+
+
+def _query_key(queryset: Any, kind: str) -> str:
+    """The query's SQL and parameters name all it depends on: its filters,
+    and the reader's rule (:class:`cdt.security.access.RuleCondition`
+    writes the reader's id, organisation and clearance into them)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    return f"{kind}:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+
+
+def kept_count(queryset: Any) -> int:
+    """``queryset.count()``, kept for the generation (a paginator's total,
+    a badge): a count reads every matching row, however few a page shows."""
+    if not settings.CDT_KEEP_FIGURES:
+        return int(queryset.count())
+    return kept(_query_key(queryset, "count"), queryset.count)
+
+
+def kept_rows(queryset: Any) -> list[Any]:
+    """``list(queryset)`` of plain values (``values_list``), kept for the generation."""
+    if not settings.CDT_KEEP_FIGURES:
+        return list(queryset)
+    return kept(_query_key(queryset, "rows"), lambda: list(queryset))
+
+
+def _bump_after_commit(connection: BaseDatabaseWrapper) -> Callable[[], None]:
+    def after_commit() -> None:
+        if getattr(connection, "_cdt_written", False):
+            connection._cdt_written = False  # type: ignore[attr-defined]
+            bump()
+
+    return after_commit
+
+
+def written_by_copy(connection: BaseDatabaseWrapper) -> None:
+    """Queue a bump for the commit of a write: what the wrapper does for
+    each statement it sees, and what ``COPY`` (which it cannot see) calls."""
+    connection._cdt_written = True  # type: ignore[attr-defined]
+    transaction.on_commit(_bump_after_commit(connection), using=connection.alias)
+
+
+def _watch(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        result = execute(sql, params, many, context)
+        match = _WRITE.match(sql) if isinstance(sql, str) else None
+        if match and match.group(1).lower() not in QUIET_TABLES:
+            # Once per write (not per transaction): a savepoint rolled back
+            # takes its own callbacks with it, and a later write must still bump.
+            written_by_copy(connection)
+        return result
+
+    return wrapper
+
+
+def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    if not any(getattr(wrapper, "_cdt_generation", False) for wrapper in connection.execute_wrappers):
+        wrapper = _watch(connection)
+        wrapper._cdt_generation = True  # type: ignore[attr-defined]
+        connection.execute_wrappers.append(wrapper)
+
+
+def watch_writes() -> None:
+    """Watch every connection, open or to come (called once, at start-up)."""
+    connection_created.connect(_install, dispatch_uid="cdt-generation")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)

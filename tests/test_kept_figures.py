@@ -1,0 +1,76 @@
+"""Counts kept per reader until the next committed write
+(cdt/core/generation.py): a kept count is never older than the last
+commit, so a withdrawn grant takes its case out of every count at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from cases.models import Case
+from cases.selectors import case_list
+from cdt.core import generation
+from cdt.core.generation import kept_count
+from cdt.directory.models import Organisation
+from cdt.security.grants import access_revoke, organisation_group
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("keeping")]
+
+
+@pytest.fixture
+def keeping():
+    cache.clear()
+    with override_settings(CDT_KEEP_FIGURES=True):
+        yield
+    cache.clear()
+
+
+def _counted(user) -> tuple[int, int]:
+    """The reader's count of cases, and how many queries it cost."""
+    with CaptureQueriesContext(connection) as queries:
+        count = kept_count(case_list(user=user))
+    return count, len(queries)
+
+
+def test_a_count_is_kept_until_a_committed_write(cast, open_case):
+    open_case(title="First")
+    assert _counted(cast["other_delegate"]) == (1, 1)
+    assert _counted(cast["other_delegate"]) == (1, 0)  # kept: no query
+    assert _counted(cast["delegate"])[1] == 1  # another reader: counted for them
+    open_case(title="Second")  # committed (a transactional test): a new generation
+    assert _counted(cast["other_delegate"]) == (2, 1)
+
+
+def test_a_withdrawn_grant_leaves_every_kept_count_at_once(cast, open_case):
+    case = open_case()
+    assert _counted(cast["other_delegate"])[0] == 1
+    access_revoke(target=case, by=cast["delegate"], group=organisation_group(Organisation.objects.get(code="FR")))
+    assert _counted(cast["other_delegate"]) == (0, 1)
+
+
+def test_a_rolled_back_write_bumps_nothing_and_a_later_one_in_the_transaction_still_does(cast, open_case):
+    open_case()
+    before = generation.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Case.objects.update(title="Renamed")
+        raise RuntimeError("rolled back")
+    assert generation.current() == before
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint, rolled back with the callback its write queued
+                Case.objects.update(title="Renamed")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        Case.objects.update(title="Renamed again")
+    assert generation.current() > before
+
+
+def test_sessions_and_the_audit_trail_bump_nothing(client, cast, open_case):
+    open_case()
+    client.force_login(cast["delegate"])
+    client.get("/cases/")  # saves the session, may audit a classified read
+    before = generation.current()
+    client.get("/cases/")
+    client.get("/")
+    assert generation.current() == before
