@@ -215,8 +215,8 @@ def client_for(w: World, route: FormRoute) -> Client:
 
 # --- Posting, and what must hold ------------------------------------------------------------------------------
 
-#: Rows every request may write whatever it is asked: the session (saved on
-#: every request, SESSION_SAVE_EVERY_REQUEST) and the audit trail's record
+#: Rows every request may write whatever it is asked: the session (its
+#: inactivity timeout renewed once a minute) and the audit trail's record
 #: of reads of classified objects (the form page shown again reads the case).
 #: The audit entries written are checked separately: reads only, or the
 #: actions the route documents.

@@ -233,8 +233,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 # Renewed at most once a minute, by cdt.security.middleware.SessionLifetimeMiddleware.
 SESSION_SAVE_EVERY_REQUEST = False
 CDT_SESSION_MAX_SECONDS = env.int("CDT_SESSION_MAX_SECONDS", default=10 * 3600)
-# Counts kept per reader until the next committed write (cdt/core/generation.py).
-CDT_KEEP_FIGURES = env.bool("CDT_KEEP_FIGURES", default=True)
+# Counts kept per reader until the next committed write (cdt/core/generation.py):
+# only with a cache every process shares (Redis), where every process sees each bump.
+CDT_KEEP_FIGURES = env.bool("CDT_KEEP_FIGURES", default=bool(REDIS_URL))
 LOGIN_URL_PATH = "/accounts/login/"
 # Lockout (django-axes): after CDT_LOGIN_FAILURE_LIMIT failed passwords for
 # one username, that account cannot sign in for CDT_LOGIN_COOLOFF_MINUTES
