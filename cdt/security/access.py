@@ -27,6 +27,7 @@ permissions grant nothing here: only object grants count.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
@@ -252,8 +253,17 @@ def _compiled_condition(model: type[Marked], user: User, action: str, using: str
         compiler = query.get_compiler(using)
         compiler.pre_sql_setup()  # the base table's alias is its name
         sql, params = compiler.compile(query.where)
-        compiled = _remember(_CONDITIONS, key, (sql, tuple(params)))
+        compiled = _remember(_CONDITIONS, key, (_INNER_ALIAS.sub(r"cdt_rule_\1", sql), tuple(params)))
     return compiled
+
+
+#: The aliases Django gives the tables of subqueries (``U0``, ``V1``, ``AB3``),
+#: never quoted, always followed by a column (``U0."id"``) or written after
+#: their table (``"cases_case" U0``). The rule's own are renamed ``cdt_rule_U0``,
+#: so no alias of the query the rule is spliced into can shadow them, nor they
+#: it: a correlated reference (``"awareness_assessment"."id"`` in the
+#: distribution's ``EXISTS``) then names the outer row whatever its alias.
+_INNER_ALIAS = re.compile(r'(?<![\w"])([A-Z]{1,2}\d+)(?=\."|\s|\)|$)')
 
 
 def visible_to(queryset: QuerySet[_M], user: AnyUser, action: str = "view") -> QuerySet[_M]:
