@@ -39,7 +39,7 @@ from cdt.accounts.services import api_token_issue, role_groups_ensure, user_upse
 from cdt.directory.models import Organisation
 from cdt.directory.reference import load_reference_data
 from cdt.security.markings import Classification, Tlp
-from cdt.security.models import AuditEntry, AuditHead
+from cdt.security.models import AuditEntry, AuditHead, PendingRead
 from notifications.models import Event
 
 T0 = "2026-11-01T08:00:00.000Z"
@@ -292,6 +292,7 @@ class Command(BaseCommand):
             if not keep_ingestions:
                 FeedIngestion.objects.all().delete()
                 AuditEntry.objects.all()._raw_delete(AuditEntry.objects.db)
+                PendingRead.objects.all()._raw_delete(PendingRead.objects.db)
                 AuditHead.objects.all().delete()
         if connection.vendor == "postgresql":  # what autovacuum would do between two feeds
             with connection.cursor() as cursor:

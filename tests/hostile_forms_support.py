@@ -220,7 +220,7 @@ def client_for(w: World, route: FormRoute) -> Client:
 #: of reads of classified objects (the form page shown again reads the case).
 #: The audit entries written are checked separately: reads only, or the
 #: actions the route documents.
-ALWAYS_WRITTEN = ("sessions.Session", "security.AuditEntry", "security.AuditHead")
+ALWAYS_WRITTEN = ("sessions.Session", "security.AuditEntry", "security.AuditHead", "security.PendingRead")
 ERROR_MARKERS = ("ecl-feedback-message", "ecl-notification--error", 'class="errorlist')
 
 

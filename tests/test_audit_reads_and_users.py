@@ -29,7 +29,7 @@ from cdt.accounts.models import ApiToken, User
 from cdt.accounts.roles import GROUP_NAMES, Role
 from cdt.accounts.services import api_token_issue
 from cdt.directory.models import Organisation
-from cdt.security.audit import audit_verify
+from cdt.security.audit import audit_chain_reads, audit_verify
 from cdt.security.markings import Classification
 from cdt.security.models import AuditEntry
 
@@ -41,10 +41,13 @@ READ = AuditEntry.Action.READ
 
 
 def reads_during(call) -> list[AuditEntry]:
-    """The READ entries ``call`` writes."""
+    """The READ entries ``call`` writes, once the chainer has linked them
+    (reads are queued, then chained: decision 0032)."""
+    audit_chain_reads()
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = call()
     assert response.status_code == 200, response.content[:300]
+    audit_chain_reads()
     return list(AuditEntry.objects.filter(id__gt=last, action=READ))
 
 

@@ -1,5 +1,6 @@
 """Issue 25 made list reads write: every list showing classified rows
-appends one READ entry to the hash chain. Simultaneous readers must then
+records one READ entry (since issue 29 queued without a lock, then linked
+into the hash chain: decision 0032). Simultaneous readers must then
 all get their list, on SQLite too (the embedded default serialises its
 writers: ``IMMEDIATE`` transactions with a busy timeout, decision 0021),
 and the chain must stay whole.
@@ -18,7 +19,7 @@ import pytest
 from bench.load import run_in_own_loop
 from cdt.accounts.scopes import READ
 from cdt.accounts.services import api_token_issue
-from cdt.security.audit import audit_verify
+from cdt.security.audit import audit_chain_reads, audit_verify
 from cdt.security.models import AuditEntry
 
 from .cases_support import cast, open_case  # noqa: F401
@@ -31,6 +32,7 @@ READERS = 20
 def test_simultaneous_list_reads_all_answer_and_keep_the_chain(live_server, cast, open_case):
     open_case(title="Wiper attack on grid operators")  # RESTREINT UE: each list read is audited
     tokens = [api_token_issue(user=cast[name], name="reader", scopes=[READ])[1] for name in ("delegate", "other_delegate", "chair", "eeas")]
+    audit_chain_reads()  # reads are queued, then chained (decision 0032)
     before = AuditEntry.objects.filter(action=AuditEntry.Action.READ).count()
 
     async def read_all():
@@ -48,5 +50,6 @@ def test_simultaneous_list_reads_all_answer_and_keep_the_chain(live_server, cast
     assert [answer.status_code for answer in answers] == [200] * READERS, [
         answer.text[:200] for answer in answers if answer.status_code != 200
     ]
+    audit_chain_reads()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.READ).count() == before + READERS
     assert audit_verify()[1] is None

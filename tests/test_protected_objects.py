@@ -19,6 +19,7 @@ from cdt.accounts.models import User
 from cdt.accounts.roles import Role
 from cdt.directory.models import Organisation
 from cdt.security.access import can_view_child, visible_children
+from cdt.security.audit import audit_chain_reads
 from cdt.security.grants import access_grant
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry, Marked, MarkedChild
@@ -195,6 +196,7 @@ def test_reads_of_classified_objects_are_audited_on_every_path(client, delegate,
     access_grant(target=dossier, by=secretariat_user, user=secretariat_user)
     login_verified(client, secretariat_user)
     assert client.get(reverse("admin:testapp_dossier_change", args=[dossier.pk])).status_code == 200
+    audit_chain_reads()  # reads are queued, then chained (decision 0032)
     reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ).order_by("id")
     assert [(r.actor_name, r.object_id, r.details.get("via")) for r in reads] == [
         (delegate.username, str(dossier.pk), None),

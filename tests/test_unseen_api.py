@@ -242,10 +242,10 @@ def test_lists_ask_once_per_related_model(signed_in, cast, seen):
 def test_console_search_finds_no_hidden_title(client, cast, login_verified, seen, hidden):
     """Medium: the audit-entry list search found a hidden case's title."""
     login_verified(client, cast["secretariat"])
-    found = client.get("/admin/security/auditentry/", {"q": "QUILLSHADOW"})
+    found = client.get("/admin/security/audittrailline/", {"q": "QUILLSHADOW"})
     assert found.status_code == 200
     assert HIDDEN_TITLE not in found.content.decode() and hidden.reference not in found.content.decode()
-    listing = client.get("/admin/security/auditentry/").content.decode()
+    listing = client.get("/admin/security/audittrailline/").content.decode()
     assert hidden.reference not in listing and seen.reference in listing
 
 

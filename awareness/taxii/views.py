@@ -32,8 +32,7 @@ from rest_framework.views import APIView
 from cdt.accounts.permissions import AUTHENTICATED_WITH_SCOPE
 from cdt.accounts.scopes import FEEDS_WRITE
 from cdt.core.access import AUTHENTICATED, declare_access
-from cdt.security.audit import audit_record
-from cdt.security.models import AuditEntry
+from cdt.security.audit import audit_read
 
 from .. import selectors
 from ..ingestion import feed_bundle_receive
@@ -333,8 +332,7 @@ def filtered(request, queryset: QuerySet, *, default_version: str = "last") -> Q
 def audit_classified_reads(request, collection: TaxiiCollection, rows) -> None:
     classified = [row.stix_id for row in rows if int(row.classification) > 0]
     if classified:
-        audit_record(
-            action=AuditEntry.Action.READ,
+        audit_read(
             actor=request.user,
             target=collection,
             request=request,

@@ -22,7 +22,7 @@ from cdt.directory.models import Organisation
 from .access import codename, permission_models
 from .grants import access_grant, access_revoke, organisation_group
 from .history import visible_versions
-from .models import AuditEntry, Classified, Marked
+from .models import AuditEntry, AuditTrailLine, Classified, Marked
 from .selectors import is_protected, protected_list_record, protected_queryset, protected_read_record, visible_ids
 from .types import AnyUser, is_active_user
 
@@ -109,22 +109,36 @@ def _restricted(formfield: Any, request: HttpRequest) -> Any:
     return formfield
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    """The audit trail is read-only everywhere, the console included. The
-    console lists the entries about objects its user may see and those
-    that name no protected object: an entry naming a hidden case carried
-    its reference and title, and the search found them (issue 25). The
-    whole chain is verified by ``manage.py verify_audit``, not here."""
+@admin.register(AuditTrailLine)
+class AuditTrailAdmin(ReadOnlyAdmin):
+    """The audit trail is read-only everywhere, the console included. It
+    lists the chained entries and the reads still queued for the chain
+    (decision 0032), in the chain's order, so a read shows the moment it is
+    recorded. The console lists the entries about objects its user may see
+    and those that name no protected object: an entry naming a hidden case
+    carried its reference and title, and the search found them (issue 25).
+    The whole chain is verified by ``manage.py verify_audit``, not here.
+    Who may open it is unchanged: the view permission on the audit entry."""
 
-    list_display = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip_address")
+    list_display = ("position", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip_address", "chained")
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_repr", "object_id")
     date_hierarchy = "at"
-    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+    readonly_fields = [field.name for field in AuditTrailLine._meta.fields]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(f"security.view_{AuditEntry._meta.model_name}")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).filter(audit_entries_shown(request.user))
+
+    @admin.display(boolean=True, description=_("in the chain"))
+    def chained(self, line: AuditTrailLine) -> bool:
+        """False while the read waits for the chainer (seconds)."""
+        return line.position is not None
 
 
 def audit_entries_shown(user: AnyUser) -> Q:

@@ -171,6 +171,10 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    #: A read chained after the fact: the id it had in the queue of
+    #: :class:`PendingRead` (decision 0032). Unique, so no read is chained
+    #: twice; covered by the hash, so the link cannot be edited away.
+    pending_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -182,21 +186,26 @@ class AuditEntry(models.Model):
         return f"#{self.id} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
 
     def canonical(self) -> str:
-        """The fields the hash covers, in a stable serialisation."""
+        """The fields the hash covers, in a stable serialisation. ``pending_id``
+        only when set: the entries written before reads were queued keep the
+        hashes they were chained with."""
+        fields = {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "details": self.details,
+            "ip_address": self.ip_address,
+            "previous_hash": self.previous_hash,
+        }
+        if self.pending_id is not None:
+            fields["pending_id"] = self.pending_id
         return json.dumps(
-            {
-                "id": self.id,
-                "at": self.at.isoformat(),
-                "actor": self.actor_id,
-                "actor_name": self.actor_name,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "object_repr": self.object_repr,
-                "details": self.details,
-                "ip_address": self.ip_address,
-                "previous_hash": self.previous_hash,
-            },
+            fields,
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -208,11 +217,77 @@ class AuditEntry(models.Model):
 
 class AuditHead(models.Model):
     """A single row holding the newest entry's id and hash. Appending locks
-    it, so concurrent writers extend the chain one after another instead of
-    forking it; the audit table itself is never updated."""
+    it (a write, or the chainer linking a batch of reads), so concurrent
+    writers extend the chain one after another instead of forking it; the
+    audit table itself is never updated."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         default_permissions = ()
+
+
+class PendingRead(models.Model):
+    """A read of classified objects, recorded without the chain's lock and
+    waiting for the chainer to link it into the chain (decision 0032).
+
+    Reading is one INSERT here, so readers never queue behind each other
+    for :class:`AuditHead`. The chainer copies each row, in id order, into
+    an :class:`AuditEntry` (its ``pending_id`` naming the row) and deletes
+    the row in the same transaction: this table holds only the reads not
+    yet chained, a few seconds' worth. ``verify_audit`` names one that
+    waited too long (a stalled chainer) or one already chained."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"pending read #{self.id} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.object_type} {self.object_id}"
+
+
+class AuditTrailLine(models.Model):
+    """One line of the audit trail as the console lists it: a chained
+    :class:`AuditEntry`, or a :class:`PendingRead` not chained yet. A
+    database view (migration 0003), so a search for who read a case finds
+    a read the moment it is recorded, and the lines keep their order when
+    the chainer links the queue: the chain by position, then the queue by
+    id, which is where the chainer will put it. Read-only."""
+
+    #: The entry's id, or minus the pending read's id (a line's key changes
+    #: when its read is chained).
+    key = models.BigIntegerField(primary_key=True)
+    position = models.BigIntegerField(_("position in the chain"), null=True)
+    pending_id = models.BigIntegerField(_("queued as"), null=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditEntry.Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+
+    class Meta:
+        managed = False
+        db_table = "security_audittrail"
+        ordering = [models.F("position").asc(nulls_last=True), "pending_id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        where = f"#{self.position}" if self.position is not None else f"pending read #{self.pending_id}"
+        return f"{where} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type} {self.object_id}"

@@ -3,7 +3,8 @@
 Every detail read goes through :func:`protected_get`: it applies the one
 access rule in SQL (so an object the user may not see is exactly as absent
 as one that does not exist: 404), and records the read in the audit trail
-when the object is classified (who, what, when, from where). A response
+when the object is classified (who, what, when, from where), in the queue
+of reads the chainer links into the hash chain (decision 0032). A response
 that shows many objects (a list page, an API list, search results, an
 export) is recorded once, naming the classified ones, by
 :func:`protected_list_record`.
@@ -18,8 +19,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from .access import can_view, can_view_child, is_classified, visible_children, visible_to
-from .audit import audit_record
-from .models import AuditEntry, Classified, Marked, MarkedChild
+from .audit import audit_read
+from .models import Classified, Marked, MarkedChild, PendingRead
 from .types import AnyUser, is_active_user
 
 _P = TypeVar("_P", bound=Classified)
@@ -45,14 +46,14 @@ def protected_get(queryset: QuerySet[_P], user: AnyUser, *, request: HttpRequest
 
 def protected_read_record(*, obj: Classified, user: AnyUser, request: HttpRequest | None = None, via: str | None = None) -> None:
     """Audit one read of a classified object (unclassified reads are not
-    recorded: they would drown the trail)."""
+    recorded: they would drown the trail). One insert, no lock."""
     if is_classified(obj):
         details: dict[str, Any] = {"classification": int(obj.classification)}
         if request is not None:
             details["path"] = request.path[:200]
         if via:
             details["via"] = via
-        audit_record(action=AuditEntry.Action.READ, actor=user, target=obj, request=request, details=details)
+        audit_read(actor=user, target=obj, request=request, details=details)
 
 
 def visible_or_none(user: AnyUser, obj: _P | None, *, within: Marked | None = None) -> _P | None:
@@ -96,13 +97,13 @@ LISTED_OBJECTS = 1000
 
 def protected_list_record(
     *, objects: Iterable[Any], user: AnyUser, request: HttpRequest | None = None, via: str | None = None
-) -> AuditEntry | None:
+) -> PendingRead | None:
     """Audit one response that shows many objects: ONE entry naming the
     classified ones among ``objects`` (``[model label, pk]`` pairs), so a
     page of 50 costs one insert, not 50; nothing when none is classified
     (unclassified reads would drown the trail). ``objects`` must be already
     fetched (a list or an evaluated page): this adds no query of its own
-    besides the append."""
+    besides the insert into the queue of reads."""
     shown = [obj for obj in objects if isinstance(obj, Classified) and is_classified(obj)]
     if not shown:
         return None
@@ -115,7 +116,7 @@ def protected_list_record(
         details["path"] = request.path[:200]
     if via:
         details["via"] = via
-    return audit_record(action=AuditEntry.Action.READ, actor=user, request=request, details=details)
+    return audit_read(actor=user, request=request, details=details)
 
 
 def highest_marking(objects: Iterable[_P]) -> _P | None:

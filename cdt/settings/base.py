@@ -199,12 +199,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_PUBLISH_RETRY = False
+CDT_AUDIT_CHAIN_SECONDS = env.float("CDT_AUDIT_CHAIN_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cdt.core.tasks.record_worker_heartbeat", "schedule": 60.0},
     "close-due-written-procedures": {"task": "council.tasks.close_due_written_procedures", "schedule": 60.0},
     "sweep-notification-outbox": {"task": "notifications.sweep_outbox", "schedule": 30.0},
     "fire-reminders": {"task": "notifications.fire_reminders", "schedule": 60.0},
     "requeue-pending-feed-ingestions": {"task": "awareness.requeue_pending_ingestions", "schedule": 60.0},
+    # Reads of classified objects are queued without a lock and linked into the audit chain here (decision 0032);
+    # a run not started before the next one is due is dropped, not piled up behind a busy worker.
+    "chain-audit-reads": {
+        "task": "cdt.security.tasks.chain_audit_reads",
+        "schedule": CDT_AUDIT_CHAIN_SECONDS,
+        "options": {"expires": CDT_AUDIT_CHAIN_SECONDS},
+    },
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=env.int("CDT_DIGEST_HOUR", default=7), minute=0)},
 }
 
@@ -374,6 +382,10 @@ CDT_MAIL_DOMAIN = env.str("CDT_MAIL_DOMAIN", default="cdt.localhost")
 # Events not dispatched and e-mails not sent this long after they were
 # written are queued again by the outbox sweeper (beat, every 30 s).
 CDT_OUTBOX_GRACE_SECONDS = env.int("CDT_OUTBOX_GRACE_SECONDS", default=30)
+# A read of a classified object waits in a queue until beat's chainer links it
+# into the audit chain (every CDT_AUDIT_CHAIN_SECONDS); verify_audit reports one
+# that waited longer than this (a stalled chainer) (decision 0032).
+CDT_AUDIT_PENDING_MAX_SECONDS = env.int("CDT_AUDIT_PENDING_MAX_SECONDS", default=300)
 CDT_DEMO_PASSWORD = env.str("CDT_DEMO_PASSWORD", default="demo-cdt-2026")
 # The highest EU classification the system is accredited for; anything above
 # is refused on every input path. TRÈS SECRET UE is always refused.
