@@ -43,6 +43,7 @@ QUIET_TABLES = frozenset(
         "django_session",
         "security_auditentry",
         "security_audithead",
+        "security_pendingread",
         "accounts_apitoken",
         "axes_accessattempt",
         "axes_accesslog",
