@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cdt.core.generation import kept_rows
 from cdt.security.access import visible_to
 from cdt.security.types import AnyUser
 from cdt.workflow import Option, Step, Workflow, workflow_for
@@ -317,8 +318,6 @@ def workflow_diagram(*, case: Case, user: AnyUser, taken: Set[tuple[str, str]], 
     list each box leads to shows them) and what the arrows that go back mean."""
     from django.db.models import Count
     from django.template.loader import render_to_string
-
-    from cdt.core.generation import kept_rows
 
     from .selectors import case_list
 

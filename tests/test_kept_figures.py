@@ -66,6 +66,15 @@ def test_a_rolled_back_write_bumps_nothing_and_a_later_one_in_the_transaction_st
     assert generation.current() > before
 
 
+def test_a_write_that_changes_no_row_bumps_nothing(cast, open_case):
+    open_case()
+    before = generation.current()
+    assert Case.objects.filter(title="No such title").update(title="Renamed") == 0
+    assert generation.current() == before
+    Case.objects.update(title="Renamed")
+    assert generation.current() > before
+
+
 def test_sessions_and_the_audit_trail_bump_nothing(client, cast, open_case):
     from cdt.security.audit import audit_chain_reads
     from cdt.security.models import PendingRead

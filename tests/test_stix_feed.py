@@ -10,6 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from awareness import stix
 from awareness.models import Assessment, FeedClient, FeedIngestion, StixObject, ThreatActor
+from cdt.core.generation import is_generation_callback
 from cdt.security.access import can_view
 from cdt.security.markings import Classification, Tlp
 from cdt.security.models import AuditEntry
@@ -191,7 +192,7 @@ def test_large_bundles_are_accepted_and_processed_by_a_task(feed_token, settings
     from awareness.tasks import process_feed_ingestion
 
     process_feed_ingestion.apply(args=[response.json()["id"]])
-    assert len(callbacks) == 1
+    assert len([callback for callback in callbacks if not is_generation_callback(callback)]) == 1  # the task's hand-off
     progress = Client().get(status_url, HTTP_AUTHORIZATION=f"Token {key}").json()
     assert progress["status"] == "complete" and progress["processed_count"] == 14 and progress["counts"]["created"] == 14
     assert FeedIngestion.objects.get().payload is None

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case
+from cdt.core.generation import is_generation_callback
 from notifications import mail as notification_mail
 from notifications.models import (
     REMINDER_EVENT,
@@ -78,7 +79,7 @@ def fire(now, capture_on_commit) -> tuple[int, int, int]:
     written, queries run, callbacks registered)."""
     with capture_on_commit(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
         written = reminders_fire(now=now)
-    return written, len(queries), len(callbacks)
+    return written, len(queries), len([callback for callback in callbacks if not is_generation_callback(callback)])
 
 
 @pytest.mark.django_db
@@ -138,7 +139,9 @@ def test_reminder_events_carry_kind_case_and_deadline_and_stale_ones_are_only_ma
 
     with django_capture_on_commit_callbacks(execute=True) as again:
         assert reminders_fire(now=now + datetime.timedelta(minutes=1)) == 0  # each once
-    assert not again and Event.objects.exclude(pk__in=before).count() == len(events)
+    assert not [callback for callback in again if not is_generation_callback(callback)] and Event.objects.exclude(
+        pk__in=before
+    ).count() == len(events)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_fire(now=now + HOUR) == 1  # the future one, then its sweep dispatches the events

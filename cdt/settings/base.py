@@ -243,7 +243,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 CDT_SESSION_MAX_SECONDS = env.int("CDT_SESSION_MAX_SECONDS", default=10 * 3600)
 # Counts kept per reader until the next committed write (cdt/core/generation.py):
 # only with a cache every process shares (Redis), where every process sees each bump.
-CDT_KEEP_FIGURES = env.bool("CDT_KEEP_FIGURES", default=bool(REDIS_URL))
+CDT_KEEP_FIGURES = env.bool("CDT_KEEP_FIGURES", default=True) and bool(REDIS_URL)
 LOGIN_URL_PATH = "/accounts/login/"
 # Lockout (django-axes): after CDT_LOGIN_FAILURE_LIMIT failed passwords for
 # one username, that account cannot sign in for CDT_LOGIN_COOLOFF_MINUTES
@@ -338,6 +338,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.models.CaseState",
+        "CaseKindEnum": "cases.models.CaseKind",
         "ClassificationEnum": "cdt.security.markings.classification_names",
         "TlpEnum": "cdt.security.markings.tlp_names",
         "AttributionOptionEnum": "attribution.choices.AttributionOption",
