@@ -80,6 +80,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, its migrated rows read once: a
+    transactional test ends by writing them back (``tests/db_reset.py``)
+    rather than by Django's much slower flush."""
+    from tests import db_reset
+
+    with django_db_blocker.unblock():
+        db_reset.state_capture(db_reset.MIGRATED)
+    db_reset.install()
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb, django_db_createdb):
     """pytest-django's hook before the test database is made, with its final
     name (the xdist worker appended): no SQLite WAL file of a former

@@ -34,6 +34,7 @@ from cdt.accounts.scopes import FEEDS_WRITE, READ, WRITE
 from cdt.accounts.services import api_token_issue
 from cdt.accounts.throttling import ApiTokenRateThrottle, SessionUserRateThrottle
 from cdt.security.markings import Classification, Tlp
+from tests.db_reset import demo_seed
 from tests.hostile import API_EXAMPLES, PROFILE, SEED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +108,7 @@ def schemathesis_as(role, live_server, monkeypatch):
     # The rate limits would answer 429 to a fuzzer's burst: lifted for this run only.
     for throttle in (ApiTokenRateThrottle, SessionUserRateThrottle):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", {"api_token": "1000000/min", "session_user": "1000000/min"})
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    demo_seed()  # seed_demo once per worker, its rows written back after that
     username, scopes = ROLES[role]
     token, key = api_token_issue(user=User.objects.get(username=username), name=f"schemathesis {role}", scopes=scopes)
     if FEEDS_WRITE in scopes:

@@ -88,3 +88,50 @@ def test_sessions_and_the_audit_trail_bump_nothing(client, cast, open_case):
     audit_chain_reads()  # the chainer appends to the chain and empties the queue
     assert generation.current() == before
     assert not PendingRead.objects.exists()
+
+
+class _AbsentCache:
+    """A cache that never answers, counting how often it was asked (what
+    django-redis does on a dead Redis, after waiting its socket timeout)."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def _fail(self, *args, **kwargs):
+        self.asked += 1
+        raise ConnectionError("Redis is down")
+
+    get = set = incr = add = _fail
+
+
+def test_an_absent_cache_costs_one_attempt_then_rests_and_a_new_generation_follows(monkeypatch):
+    absent = _AbsentCache()
+    monkeypatch.setattr(generation, "cache", absent)
+    monkeypatch.setattr(generation._Health, "resting_until", 0.0)
+    monkeypatch.setattr(generation._Health, "missed", False)
+    computed = []
+    generation.bump()  # a write's bump: the cache does not answer
+    for _ in range(3):
+        assert generation.kept("figure", lambda: computed.append(1) or 7) == 7
+    generation.bump()
+    assert absent.asked == 1  # one attempt, then the cache rests
+    assert len(computed) == 3  # and every figure is computed, never read stale
+    monkeypatch.setattr(generation, "cache", cache)  # the cache is back
+    monkeypatch.setattr(generation._Health, "resting_until", 0.0)  # the rest is over
+    before = cache.get(generation.GENERATION_KEY, 0)
+    cache.set(f"cdt:kept:{before}:figure", 99)  # a value kept before the outage
+    assert generation.current() > before  # the bumps lost while away: a new generation first
+    assert generation.kept("figure", lambda: 8) == 8
+
+
+def test_a_write_queues_one_bump_per_savepoint_level(cast, open_case):
+    open_case()
+    with transaction.atomic():
+        for title in ("One", "Two", "Three"):
+            Case.objects.update(title=title)
+        bumps = [func for _sids, func, _robust in connection.run_on_commit if generation.is_generation_callback(func)]
+        assert len(bumps) == 1
+        with transaction.atomic():
+            Case.objects.update(title="Four")
+            bumps = [func for _sids, func, _robust in connection.run_on_commit if generation.is_generation_callback(func)]
+            assert len(bumps) == 2  # the savepoint's own, which a rollback of it would take away

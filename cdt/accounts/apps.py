@@ -18,7 +18,11 @@ def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
     role_groups_ensure()
 
 
-def _sync_organisation_group(sender: type[Model], instance: User, raw: bool = False, **kwargs: Any) -> None:
+def _sync_organisation_group(sender: type[Model], instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    # A save naming its fields without the organisation (``last_login`` at
+    # each sign-in, the language) cannot have moved the user.
+    if update_fields is not None and not {"organisation", "organisation_id"} & set(update_fields):
+        return
     if not raw:
         from .services import user_organisation_group_sync
 

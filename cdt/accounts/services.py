@@ -35,7 +35,9 @@ def role_groups_ensure() -> dict[Role, Group]:
     """Create one group per role and give the secretariat its admin-console
     permissions on reference data and accounts. Idempotent."""
     with transaction.atomic():
-        groups = {role: Group.objects.get_or_create(name=name)[0] for role, name in GROUP_NAMES.items()}
+        # One read for the groups that exist (every call after the first).
+        existing = {group.name: group for group in Group.objects.filter(name__in=GROUP_NAMES.values())}
+        groups = {role: existing.get(name) or Group.objects.get_or_create(name=name)[0] for role, name in GROUP_NAMES.items()}
         wanted = Permission.objects.none()
         for app_label, models in SECRETARIAT_MODEL_PERMISSIONS.items():
             wanted |= Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
@@ -107,8 +109,11 @@ def user_upsert(
             },
         )
         groups = role_groups_ensure()
-        user.groups.set([groups[role] for role in roles])
-        user_organisation_group_sync(user=user)
+        # The roles and the own organisation's group in one change: a
+        # membership kept is neither removed nor added again (nor audited
+        # twice), and any other organisation's group goes.
+        own = [organisation_group(organisation)] if organisation is not None else []
+        user.groups.set([*(groups[role] for role in roles), *own])
     return user, created
 
 

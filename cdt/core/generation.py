@@ -22,7 +22,9 @@ view would bump: the session, the audit trail, the API token's last use.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,6 +33,8 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 GENERATION_KEY = "cdt:generation"
 #: The longest a kept figure lives, whatever the generation.
@@ -53,22 +57,78 @@ QUIET_TABLES = frozenset(
 )
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
+#: After the cache failed to answer, how long it is left alone: a sick Redis
+#: costs one socket timeout per process and per period, not one per write
+#: and per figure (issue 30, point 5).
+RESTING_SECONDS = 30.0
+
+#: What a cache that does not answer raises (``ConnectionError`` is also
+#: what :func:`_incr` raises for django-redis's silent ``None``).
+CACHE_ERRORS = (ConnectionError, OSError, RedisError, ConnectionInterrupted)
+
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 
-def current() -> int:
-    """The generation now (0 before the first write since the cache was empty)."""
-    value = cache.get(GENERATION_KEY)
-    return int(value) if value is not None else 0
+class _Health:
+    """Whether the cache answered lately, in this process."""
+
+    resting_until = 0.0
+    #: A bump was lost while the cache was away: the first answer starts a
+    #: new generation, so nothing kept before the outage is read after it.
+    missed = False
+
+
+def _resting() -> bool:
+    return time.monotonic() < _Health.resting_until
+
+
+def _failed(error: BaseException) -> None:
+    _Health.resting_until = time.monotonic() + RESTING_SECONDS
+    _Health.missed = True
+    logger.warning("cache unreachable, kept figures are computed for %.0f s: %s", RESTING_SECONDS, error)
+
+
+def _incr() -> int:
+    """A new generation, or an exception (a timeout never passes unseen:
+    django-redis's ``IGNORE_EXCEPTIONS`` answers ``None`` to ``incr``)."""
+    try:
+        value = cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: start one
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.incr(GENERATION_KEY)
+    if value is None:
+        raise ConnectionError("the cache did not answer")
+    return int(value)
+
+
+def current() -> int | None:
+    """The generation now (0 before the first write since the cache was
+    empty), or ``None`` while the cache does not answer: nothing is kept then."""
+    if _resting():
+        return None
+    try:
+        if _Health.missed:
+            _Health.missed = False
+            return _incr()
+        value = cache.get(GENERATION_KEY, default=0)
+        if value is None:  # django-redis ignoring a failure answers None, never the default
+            raise ConnectionError("the cache did not answer")
+        return int(value)
+    except CACHE_ERRORS as error:  # the cache is away: compute instead
+        _failed(error)
+        return None
 
 
 def bump() -> None:
     """Start a new generation: every kept figure is recomputed on its next read."""
+    if _resting():
+        _Health.missed = True
+        return
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: start one
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        cache.incr(GENERATION_KEY)
+        _incr()
+    except CACHE_ERRORS as error:  # a write must never fail because the cache is away
+        _failed(error)
 
 
 def kept(key: str, compute: Callable[[], _T]) -> _T:
@@ -81,11 +141,21 @@ def kept(key: str, compute: Callable[[], _T]) -> _T:
     never committed, so they would bump nothing) computes every time."""
     if not settings.CDT_KEEP_FIGURES:
         return compute()
-    full_key = f"cdt:kept:{current()}:{key}"
-    value = cache.get(full_key)
+    generation = current()
+    if generation is None:
+        return compute()
+    full_key = f"cdt:kept:{generation}:{key}"
+    try:
+        value = cache.get(full_key)
+    except CACHE_ERRORS as error:
+        _failed(error)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(full_key, value, timeout=KEPT_SECONDS)
+        try:
+            cache.set(full_key, value, timeout=KEPT_SECONDS)
+        except CACHE_ERRORS as error:
+            _failed(error)
     return value
 
 
@@ -124,10 +194,18 @@ def _bump_after_commit(connection: BaseDatabaseWrapper) -> Callable[[], None]:
 def written_by_copy(connection: BaseDatabaseWrapper) -> None:
     """Queue a bump for the commit of a write: what the wrapper does for
     each statement it sees, and what ``COPY`` (which it cannot see) calls."""
+    if not settings.CDT_KEEP_FIGURES:  # nothing is kept, nothing to renew
+        return
     connection._cdt_written = True  # type: ignore[attr-defined]
-    # Once per write, not per transaction: a savepoint rolled back takes its
-    # own callbacks with it, and a later write must still bump. The first to
-    # run after the commit bumps; the others find nothing written.
+    # Once per savepoint level, not per transaction: a savepoint rolled back
+    # takes its own callbacks with it, and a later write must still bump. A
+    # bump already queued last at this very level is enough: it goes only
+    # with a rollback that takes this write too. The first to run after the
+    # commit bumps; the others find nothing written.
+    if connection.in_atomic_block and connection.run_on_commit:
+        savepoints, func, _robust = connection.run_on_commit[-1]
+        if is_generation_callback(func) and savepoints == set(connection.savepoint_ids):
+            return
     callback = _bump_after_commit(connection)
     callback._cdt_generation = True  # type: ignore[attr-defined]
     transaction.on_commit(callback, using=connection.alias)
@@ -142,6 +220,8 @@ def is_generation_callback(func: Callable[..., Any]) -> bool:
 def _watch(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         result = execute(sql, params, many, context)
+        if not settings.CDT_KEEP_FIGURES:
+            return result
         match = _WRITE.match(sql) if isinstance(sql, str) else None
         # A write that changed no row (a sweep with nothing due, every few seconds) bumps nothing.
         changed = getattr(context.get("cursor"), "rowcount", -1) != 0

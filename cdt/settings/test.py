@@ -57,3 +57,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["TEST"]["NAME"] = os.path.join(
             _directory, f"cdt-test-{os.environ.setdefault('CDT_TEST_RUN', str(os.getpid()))}.sqlite3"
         )
+
+# A test database is thrown away: PostgreSQL need not wait for the disk at
+# each commit of a transactional test (a crash loses the last commits, never
+# consistency). Production keeps the default.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"]["options"] = DATABASES["default"]["OPTIONS"].get("options", "") + " -c synchronous_commit=off"

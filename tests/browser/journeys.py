@@ -21,13 +21,13 @@ runs it affects and every other assertion of those runs still counts (any
 other failure is a failure). When the defect is fixed the run passes, the
 strict mark turns that into a failure, and the mark is removed.
 
-The world: ``seed_demo`` once per journey module (it takes seconds; twenty
-seeds would double the browser tests' time) plus what the module's
+The world: the demo's data once per journey module (``seed_demo`` once per
+worker, its rows written back after that: tests/db_reset.py) plus what the module's
 ``world()`` adds through services, on a live server of the module's own.
 The four runs share it, so each run acts on objects of its own (its own
 question, its own note, its own delegate). At the end of the module every
-table is flushed and the reference data put back, as after any
-transactional test.
+table is put back as the migrations left it, as after any transactional
+test.
 """
 
 from __future__ import annotations
@@ -168,14 +168,14 @@ def journey_world_fixture(scope: str = "module"):
     def journey_world(request, browser, django_db_setup, django_db_blocker):
         from pytest_django.live_server_helper import LiveServer
 
-        from tests.worlds import directory_ensure
+        from tests.db_reset import demo_seed, migrated_state_restore
 
         if not AXE.exists():
             pytest.fail("axe-core is missing: run `make setup` (npm ci installs the dev dependencies)")
         with django_db_blocker.unblock():
             server = None
-            try:  # the flush runs even when the seed or the module's world fails half-way
-                call_command("seed_demo", stdout=io.StringIO())
+            try:  # the reset runs even when the seed or the module's world fails half-way
+                demo_seed()
                 build = getattr(request.module, "world", None)
                 data = build() if build is not None else {}
                 server = LiveServer("localhost")
@@ -185,8 +185,7 @@ def journey_world_fixture(scope: str = "module"):
                 if server is not None:
                     server._live_server_modified_settings.disable()
                     server.stop()
-                call_command("flush", verbosity=0, interactive=False)
-                directory_ensure()
+                migrated_state_restore()
 
     return journey_world
 
@@ -198,7 +197,7 @@ def journey_db_fixture():
     writes, and on SQLite a test transaction's snapshot would hide the
     server's writes from the test). Naming ``db`` tells pytest-django (and
     the CI's PostgreSQL lane, tests/conftest.py) that the test needs the
-    database; no per-test flush runs, the world's teardown flushes."""
+    database; no per-test reset runs, the world's teardown resets it."""
 
     @pytest.fixture(name="db")
     def journey_db(journey_world):

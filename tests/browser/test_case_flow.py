@@ -2,9 +2,9 @@
 drawn, the button is there, the step changes and the timeline records it."""
 
 import pytest
-from django.core.management import call_command
 
 from cases.models import Case, CaseState
+from tests.db_reset import demo_seed
 
 from .conftest import open_tab
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    demo_seed()  # seed_demo once per worker, its rows written back after that
 
 
 def sign_in(page, live_server, username, next_path):

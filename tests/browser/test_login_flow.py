@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.db_reset import demo_seed
+
 pytestmark = pytest.mark.browser
 
 
@@ -17,7 +19,7 @@ def demo_code(username: str) -> str:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    demo_seed()  # seed_demo once per worker, its rows written back after that
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,10 @@ updates in place (htmx), without a page load; a refused position is shown
 in place with its reason (issue 28: it used to be thrown away)."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases.models import Case
+from tests.db_reset import demo_seed
 
 from .conftest import open_tab
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    demo_seed()  # seed_demo once per worker, its rows written back after that
 
 
 def test_delegate_sets_own_position_and_the_board_updates(page, live_server, demo):
