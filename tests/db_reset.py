@@ -27,9 +27,13 @@ The same mechanism keeps a second state: the demo's (:func:`demo_seed`).
 that start from it seed it once per worker and write its rows back for
 each test after that.
 
-Sequences are not reset, as Django's flush does not reset them either
-(``reset_sequences=False``): the rows written back keep ids the sequences
-have passed, so a new row never collides with one.
+Sequences are never moved back, as Django's flush does not reset them
+either (``reset_sequences=False``). On PostgreSQL each restored table's
+sequence is moved forward past the ids written back: a test that drops and
+recreates a table (``tests/test_drafting.py`` migrates ``measures`` back
+and forth) leaves a sequence starting again from 1, and a restored demo
+row must not take the id the next insert gets. SQLite's ``AUTOINCREMENT``
+moves forward by itself on an explicit id.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from django.test import TransactionTestCase
 #: Per database alias and state ("migrated", "demo"): each table's name and
 #: its rows (``None`` for an empty table).
 _STATES: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+#: Per database alias: each table's sequences, as (sequence, column).
+_SEQUENCES: dict[str, dict[str, list[tuple[str, str]]]] = {}
 MIGRATED = "migrated"
 
 
@@ -63,6 +69,9 @@ def state_capture(name: str, alias: str = "default") -> None:
             if connection.vendor == "postgresql":
                 cursor.execute(f"SELECT json_agg(t)::text FROM {quote(table)} AS t")
                 captured.append((table, cursor.fetchone()[0]))
+                _SEQUENCES.setdefault(alias, {})[table] = [
+                    (sequence["name"], sequence["column"]) for sequence in connection.introspection.get_sequences(cursor, table)
+                ]
             else:
                 cursor.execute(f"SELECT * FROM {quote(table)}")
                 rows = cursor.fetchall()
@@ -83,6 +92,21 @@ def state_restore(name: str, alias: str = "default") -> None:
             for table, rows in state:
                 if rows is not None:
                     cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM json_populate_recordset(NULL::{quote(table)}, %s)", [rows])
+            forward = [
+                f"setval(%s, GREATEST((SELECT MAX({quote(column)}) FROM {quote(table)}), nextval(%s)))"
+                for table, rows in state
+                if rows is not None
+                for _sequence, column in _SEQUENCES[alias].get(table, ())
+            ]
+            if forward:
+                names = [
+                    name
+                    for table, rows in state
+                    if rows is not None
+                    for sequence, _column in _SEQUENCES[alias].get(table, ())
+                    for name in (sequence, sequence)
+                ]
+                cursor.execute("SELECT " + ", ".join(forward), names)
         return
     with connection.constraint_checks_disabled():
         with transaction.atomic(using=alias), connection.cursor() as cursor:

@@ -91,24 +91,42 @@ def test_sessions_and_the_audit_trail_bump_nothing(client, cast, open_case):
 
 
 class _AbsentCache:
-    """A cache that never answers, counting how often it was asked (what
-    django-redis does on a dead Redis, after waiting its socket timeout)."""
+    """A cache that never answers, as django-redis with ``IGNORE_EXCEPTIONS``
+    behaves on a dead Redis after waiting its socket timeout: ``get`` answers
+    its default, the writes answer ``None``. It counts how often it was asked."""
 
     def __init__(self):
         self.asked = 0
 
-    def _fail(self, *args, **kwargs):
+    def get(self, key, default=None):
         self.asked += 1
-        raise ConnectionError("Redis is down")
+        return default
 
-    get = set = incr = add = _fail
+    def _nothing(self, *args, **kwargs):
+        self.asked += 1
+        return None
+
+    set = incr = add = _nothing
 
 
-def test_an_absent_cache_costs_one_attempt_then_rests_and_a_new_generation_follows(monkeypatch):
+@pytest.fixture
+def absent(monkeypatch):
     absent = _AbsentCache()
     monkeypatch.setattr(generation, "cache", absent)
     monkeypatch.setattr(generation._Health, "resting_until", 0.0)
     monkeypatch.setattr(generation._Health, "missed", False)
+    return absent
+
+
+def test_a_process_that_only_reads_notices_an_absent_cache_once_then_rests(absent):
+    computed = []
+    for _ in range(3):
+        assert generation.kept("figure", lambda: computed.append(1) or 7) == 7
+    assert absent.asked == 2  # one read, one attempt to start a generation: then the cache rests
+    assert len(computed) == 3  # every figure computed, never read stale
+
+
+def test_an_absent_cache_costs_one_attempt_then_rests_and_a_new_generation_follows(absent, monkeypatch):
     computed = []
     generation.bump()  # a write's bump: the cache does not answer
     for _ in range(3):

@@ -111,9 +111,13 @@ def current() -> int | None:
         if _Health.missed:
             _Health.missed = False
             return _incr()
-        value = cache.get(GENERATION_KEY, default=0)
-        if value is None:  # django-redis ignoring a failure answers None, never the default
-            raise ConnectionError("the cache did not answer")
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # No generation yet, or a cache that does not answer: django-redis
+            # ignoring a failure answers ``None`` here, indistinguishable from
+            # a missing key. Starting a generation tells them apart: its
+            # ``incr`` answers ``None`` too, and :func:`_incr` raises.
+            return _incr()
         return int(value)
     except CACHE_ERRORS as error:  # the cache is away: compute instead
         _failed(error)
@@ -182,6 +186,13 @@ def kept_rows(queryset: Any) -> list[Any]:
     return kept(_query_key(queryset, "rows"), lambda: list(queryset))
 
 
+def _shared() -> bool:
+    """Whether a bump can matter: figures are kept here, or in another
+    process sharing this Redis (one started with ``CDT_KEEP_FIGURES`` on, a
+    rolling deploy). Without Redis nothing is shared and nothing is kept."""
+    return bool(settings.CDT_KEEP_FIGURES or settings.REDIS_URL)
+
+
 def _bump_after_commit(connection: BaseDatabaseWrapper) -> Callable[[], None]:
     def after_commit() -> None:
         if getattr(connection, "_cdt_written", False):
@@ -194,7 +205,7 @@ def _bump_after_commit(connection: BaseDatabaseWrapper) -> Callable[[], None]:
 def written_by_copy(connection: BaseDatabaseWrapper) -> None:
     """Queue a bump for the commit of a write: what the wrapper does for
     each statement it sees, and what ``COPY`` (which it cannot see) calls."""
-    if not settings.CDT_KEEP_FIGURES:  # nothing is kept, nothing to renew
+    if not _shared():
         return
     connection._cdt_written = True  # type: ignore[attr-defined]
     # Once per savepoint level, not per transaction: a savepoint rolled back
@@ -220,7 +231,7 @@ def is_generation_callback(func: Callable[..., Any]) -> bool:
 def _watch(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         result = execute(sql, params, many, context)
-        if not settings.CDT_KEEP_FIGURES:
+        if not _shared():
             return result
         match = _WRITE.match(sql) if isinstance(sql, str) else None
         # A write that changed no row (a sweep with nothing due, every few seconds) bumps nothing.
