@@ -6,11 +6,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check setup serve migrate demo otp messages clean-db help bench bench-check check-hostile
+.PHONY: run test check setup serve migrate demo otp messages clean-db help bench bench-check check-hostile test-journeys
 
 help:
 	@echo "make run   set everything up (venv, npm packages, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test  run the whole test suite (SQLite and in-process Celery unless DATABASE_URL/CELERY_BROKER_URL are set), on PYTEST_WORKERS processes (2)"
+	@echo "make test-journeys  every role's browser journey at both widths in both languages (four runs each; make test runs two)"
 	@echo "make check the static checks: ruff (lint and format), mypy, the import contracts"
 	@echo "make check-hostile  the hostile-input and fault tests at full length (schemathesis, fuzzed feeds and forms, races, backup) on PostgreSQL"
 	@echo "make bench benchmarks on PostgreSQL (BENCH_DATABASE_URL, a scratch database); make bench-check fails on a missed target"
@@ -46,6 +47,11 @@ otp:
 PYTEST_WORKERS ?= 2
 test: setup
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Every role's journey in all four runs (desktop and phone, English and French;
+# make test runs two of them: tests/browser/journeys.py).
+test-journeys: setup
+	CDT_JOURNEYS=all $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile tests/browser/test_journey_*.py $(PYTEST_ARGS)
 
 check: setup
 	$(VENV)/bin/ruff check .

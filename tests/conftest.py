@@ -63,15 +63,75 @@ def _needs_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+#: The modules the CI runs on both databases (the rest of the database tests
+#: run on PostgreSQL only, the production database): those whose code takes
+#: a different path on SQLite, and those about the embedded default itself.
+#: ``tests/test_lanes.py`` holds every name to an existing module.
+BOTH_DATABASES = {
+    # A branch on the database vendor in the code they test.
+    "test_search.py": "overview/search.py: full-text search on PostgreSQL, a plain match on SQLite",
+    "test_sweeps.py": "notifications/reminders.py: the sweep's JSON timestamps",
+    "test_notifications.py": "notifications/reminders.py, and Celery in-process",
+    "test_stix_feed.py": "cdt/core/bulk.py: COPY on PostgreSQL, bulk_create on SQLite",
+    "test_audit.py": "cdt/security/audit.py: the chain's lock",
+    "test_audit_read_queue.py": "cdt/security/audit.py: read records queued and chained",
+    "test_audit_chainers_at_once.py": "cdt/security/audit.py: two chainers at once",
+    "test_audit_reads_and_users.py": "cdt/security/audit.py: audited reads",
+    # SQLite's own behaviour: one writer at a time, a connection per thread.
+    "test_write_concurrency.py": "a locked SQLite database answers 503, never 500",
+    "test_list_read_concurrency.py": "reads beside a writer",
+    "test_test_isolation.py": "decision 0021: a thread's own SQLite connection",
+    "test_db_reset.py": "the test database's reset, SQLite and PostgreSQL branches",
+    # The embedded default as make run serves it.
+    "test_demo_living_register.py": "seed_demo, which make run loads",
+    "test_kept_figures.py": "no Redis: figures computed, never kept",
+    "test_celery.py": "Celery in-process",
+}
+
+
+def _embedded_lane_keeps(item) -> bool:
+    return not _needs_database(item) or item.path.name in BOTH_DATABASES
+
+
+def _deselect(config, items, keep) -> None:
+    kept = [item for item in items if keep(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not keep(item)])
+        items[:] = kept
+
+
+#: Modules that take a minute or more of a worker (a browser walk, a fuzzer's
+#: run, a world of thousands of rows): scheduled first, so that the two
+#: workers end together instead of one finishing a long module alone.
+LONG_MODULES = (
+    "browser/",
+    "test_hostile_api_schemathesis",
+    "test_permission_matrix.py",
+    "test_restricted_relations.py",
+    "test_notification_delivery.py",
+    "test_volume_pages.py",
+    "test_language_per_request.py",
+    "test_concurrency.py",
+)
+
+
+def _long_first(item) -> int:
+    path = item.path.as_posix()
+    return 0 if any(part in path for part in LONG_MODULES) else 1
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_long_first)  # stable: the order within each group is kept
     if os.environ.get("CDT_TESTS_NEEDING_A_DATABASE_ONLY") == "1":
         # The CI's PostgreSQL lane: a test that never touches the database
         # (voting arithmetic, settings, source scans, translations) ran in the
         # SQLite lane already and would only repeat itself (docs/testing.md).
-        kept = [item for item in items if _needs_database(item)]
-        if len(kept) != len(items):
-            config.hook.pytest_deselected(items=[item for item in items if not _needs_database(item)])
-            items[:] = kept
+        _deselect(config, items, _needs_database)
+    if os.environ.get("CDT_TESTS_FOR_THE_EMBEDDED_LANE_ONLY") == "1":
+        # The CI's SQLite lane: the tests that need no database, and the
+        # modules of BOTH_DATABASES; every other database test runs in the
+        # PostgreSQL lane (docs/testing.md, "CI lanes and timings").
+        _deselect(config, items, _embedded_lane_keeps)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         skip = pytest.mark.skip(reason="needs a broker and worker: set CELERY_BROKER_URL (the CI's PostgreSQL lane does)")
         for item in items:

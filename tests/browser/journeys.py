@@ -1,8 +1,12 @@
 """The harness of the role journeys (``test_journey_*.py``, issue 28).
 
-Each journey is one role doing its real work end to end through clicks, run
-four times: at 1440×900 and at 390×844 (a phone: touch, mobile viewport),
-in English and in French. The language is the browser's (its locale sends
+Each journey is one role doing its real work end to end through clicks, at
+1440×900 and at 390×844 (a phone: touch, mobile viewport), in English and in
+French: twice in every run of the suite (desktop in English, phone in
+French: each width and each language, the narrowest screen with the longer
+language), all four combinations with ``CDT_JOURNEYS=all`` (``make
+test-journeys``). Two runs instead of four halved the journeys' share of
+the CI (about two minutes of its two cores, docs/testing.md). The language is the browser's (its locale sends
 ``Accept-Language``; ``LocaleMiddleware`` answers in it from the login page
 on); if a page comes back in the other language the header's switch is
 used, as a person would. Only the entry URL and the login page are typed:
@@ -24,7 +28,7 @@ strict mark turns that into a failure, and the mark is removed.
 The world: the demo's data once per journey module (``seed_demo`` once per
 worker, its rows written back after that: tests/db_reset.py) plus what the module's
 ``world()`` adds through services, on a live server of the module's own.
-The four runs share it, so each run acts on objects of its own (its own
+The runs share it, so each run acts on objects of its own (its own
 question, its own note, its own delegate). At the end of the module every
 table is put back as the migrations left it, as after any transactional
 test.
@@ -61,7 +65,7 @@ PASSWORD_INPUT = "input[name=password]"
 OTP = "input[name=otp_token]"
 
 
-# --- The four runs ----------------------------------------------------------------
+# --- The runs ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ DESKTOP_FR = Run(1440, 900, "fr")
 PHONE_EN = Run(390, 844, "en")
 PHONE_FR = Run(390, 844, "fr")
 RUNS = (DESKTOP_EN, DESKTOP_FR, PHONE_EN, PHONE_FR)
+#: The runs of every suite run; the other two with ``CDT_JOURNEYS=all``.
+EVERY_RUN = (DESKTOP_EN, PHONE_FR)
 #: The runs that also tour the pages a role reads besides its work (the
 #: former accessibility walk's pages): both languages and both widths, the
 #: narrowest with the longer language.
@@ -127,11 +133,12 @@ ConsoleErrors = defects("console")
 
 
 def runs(known: dict[Run, tuple[type[BaseException], str]] | None = None) -> list:
-    """The four runs as pytest parameters. ``known`` maps a run to a known
-    defect (the exception it raises, and why): that run, and only it, is
+    """The runs as pytest parameters: :data:`EVERY_RUN`, or all four with
+    ``CDT_JOURNEYS=all``. ``known`` maps a run to a known defect (the
+    exception it raises, and why): that run, and only it, is
     ``xfail(strict=True, raises=...)``."""
     params = []
-    for run in RUNS:
+    for run in RUNS if os.environ.get("CDT_JOURNEYS") == "all" else EVERY_RUN:
         entry = (known or {}).get(run)
         marks = [] if entry is None else [pytest.mark.xfail(strict=True, raises=entry[0], reason=entry[1])]
         params.append(pytest.param(run, id=str(run), marks=marks))
@@ -411,7 +418,7 @@ def ensure_language(page) -> None:
 
 def demo_code(username: str) -> str:
     """The demo account's current second-factor code. The device's record of
-    the last code used is cleared first: the four runs sign in within one
+    the last code used is cleared first: the runs sign in within one
     30-second step, and a code is accepted once (as a person would wait for
     the next one)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -3,7 +3,7 @@ French: signs in, opens a case in deliberation from the list, puts a
 question to the Council, records a delegation's position as stated orally
 on the positions board, and records the decision.
 
-The four runs share one world: each puts and decides a question of its own
+The runs share one world: each puts and decides a question of its own
 on the same case."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Member State's position, reads the case and SIAC's assessment, states the
 position on the positions board, and comments on the options note being
 circulated.
 
-Each run is a different delegation (the four runs share one world): the
+Each run is a different delegation (the runs share one world): the
 German and the French delegates on a desktop, the Estonian and a
 Luxembourg delegate on a phone."""
 

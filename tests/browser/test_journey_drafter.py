@@ -3,7 +3,7 @@ French: signs in, opens NATO's request from the list of cases, starts an
 options note, writes two options (the catalogue's measures) and circulates
 it for the delegations' comments.
 
-The four runs share one world: each drafts a note of its own on the case."""
+The runs share one world: each drafts a note of its own on the case."""
 
 from __future__ import annotations
 

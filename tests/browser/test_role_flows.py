@@ -6,7 +6,7 @@ seeding), with one step in French. The helpers here serve the other flows.
 The delegate's flow (dashboard, case, assessment, positions board) and the
 drafter's (options note, two options, circulation) that were here are the
 role journeys now (``test_journey_delegate.py``, ``test_journey_drafter.py``:
-four runs each, desktop and phone, English and French, axe on every page).
+at desktop and phone widths, in English and French, axe on every page).
 
 The application runs a strict CSP: nothing here evaluates script in the
 page; waits are locator assertions, URLs and selectors."""
