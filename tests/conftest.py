@@ -100,11 +100,10 @@ def _deselect(config, items, keep) -> None:
         items[:] = kept
 
 
-#: Modules that take a minute or more of a worker (a browser walk, a fuzzer's
-#: run, a world of thousands of rows): scheduled first, so that the two
-#: workers end together instead of one finishing a long module alone.
+#: Modules that take a minute or more of a worker (a fuzzer's run, a world
+#: of thousands of rows, a walk of every route): scheduled first, so that the
+#: two workers end together instead of one finishing a long module alone.
 LONG_MODULES = (
-    "browser/",
     "test_hostile_api_schemathesis",
     "test_permission_matrix.py",
     "test_restricted_relations.py",
@@ -115,13 +114,19 @@ LONG_MODULES = (
 )
 
 
-def _long_first(item) -> int:
+def _schedule(item) -> int:
+    """The long modules first, the browser tests last: Playwright's session
+    keeps an event loop running in the worker's thread (and Django's
+    async-unsafe guard lifted) until the session ends, which a test after
+    it that drives the ASGI handler cannot share."""
     path = item.path.as_posix()
+    if "/tests/browser/" in path:
+        return 2
     return 0 if any(part in path for part in LONG_MODULES) else 1
 
 
 def pytest_collection_modifyitems(config, items):
-    items.sort(key=_long_first)  # stable: the order within each group is kept
+    items.sort(key=_schedule)  # stable: the order within each group is kept
     if os.environ.get("CDT_TESTS_NEEDING_A_DATABASE_ONLY") == "1":
         # The CI's PostgreSQL lane: a test that never touches the database
         # (voting arithmetic, settings, source scans, translations) ran in the

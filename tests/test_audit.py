@@ -87,3 +87,19 @@ def test_head_tracks_the_newest_entry():
     head = AuditHead.objects.get(pk=1)
     assert (head.last_id, head.last_hash) == (entries[-1].id, entries[-1].entry_hash)
     assert entries[1].previous_hash == entries[0].entry_hash
+
+
+def test_the_three_kinds_of_audit_line_share_their_fields_and_the_console_shows_them_all():
+    """One definition (``AuditRecord``) for the chained entry, the queued read
+    and the console's line over both: the view of migration 0003 copies the
+    same columns, and the console's audit page shows every one of them."""
+    from django.contrib import admin
+
+    from cdt.security.models import AuditRecord, AuditTrailLine, PendingRead
+
+    shared = {field.name for field in AuditRecord._meta.fields}
+    assert shared == {"at", "actor", "actor_name", "object_type", "object_id", "object_repr", "details", "ip_address"}
+    for model in (AuditEntry, PendingRead, AuditTrailLine):
+        assert shared <= {field.name for field in model._meta.fields}, model
+    shown = admin.site._registry[AuditTrailLine].readonly_fields
+    assert sorted(shown) == sorted(field.name for field in AuditTrailLine._meta.fields)

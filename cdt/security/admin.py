@@ -124,7 +124,22 @@ class AuditTrailAdmin(ReadOnlyAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_repr", "object_id")
     date_hierarchy = "at"
-    readonly_fields = [field.name for field in AuditTrailLine._meta.fields]
+    #: The line's fields in the order a reader takes them in (the model's own
+    #: order puts the shared :class:`AuditRecord` fields first).
+    readonly_fields = (
+        "key",
+        "position",
+        "pending_id",
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "details",
+        "ip_address",
+    )
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(f"security.view_{AuditEntry._meta.model_name}")

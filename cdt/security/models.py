@@ -137,7 +137,27 @@ class MarkedChild(Classified):
         return marking_label(self.classification, self.parent.limite, self.parent.tlp)
 
 
-class AuditEntry(models.Model):
+class AuditRecord(models.Model):
+    """What every line of the audit trail says, wherever it is kept: a chained
+    :class:`AuditEntry`, a :class:`PendingRead` waiting for the chainer, and
+    the console's :class:`AuditTrailLine` over both. One definition, so the
+    three cannot drift apart (the view in migration 0003 copies these
+    columns one for one)."""
+
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(AuditRecord):
     """One line of the audit trail. Entries are only ever inserted; each
     carries the hash of the previous one, so ``manage.py verify_audit`` finds
     an edited or deleted row. The application's database role needs INSERT
@@ -160,15 +180,7 @@ class AuditEntry(models.Model):
         READ = "read", _("read of a classified object")
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
     #: A read chained after the fact: the id it had in the queue of
@@ -228,7 +240,7 @@ class AuditHead(models.Model):
         default_permissions = ()
 
 
-class PendingRead(models.Model):
+class PendingRead(AuditRecord):
     """A read of classified objects, recorded without the chain's lock and
     waiting for the chainer to link it into the chain (decision 0032).
 
@@ -240,14 +252,6 @@ class PendingRead(models.Model):
     waited too long (a stalled chainer) or one already chained."""
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
-    object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -257,7 +261,7 @@ class PendingRead(models.Model):
         return f"pending read #{self.id} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.object_type} {self.object_id}"
 
 
-class AuditTrailLine(models.Model):
+class AuditTrailLine(AuditRecord):
     """One line of the audit trail as the console lists it: a chained
     :class:`AuditEntry`, or a :class:`PendingRead` not chained yet. A
     database view (migration 0003), so a search for who read a case finds
@@ -270,15 +274,9 @@ class AuditTrailLine(models.Model):
     key = models.BigIntegerField(primary_key=True)
     position = models.BigIntegerField(_("position in the chain"), null=True)
     pending_id = models.BigIntegerField(_("queued as"), null=True)
-    at = models.DateTimeField(_("at"))
+    #: A view's column: no constraint, and nothing to delete with the user.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
-    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditEntry.Action.choices)
-    object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
 
     class Meta:
         managed = False
