@@ -323,7 +323,7 @@ def test_the_benchmark_command_reports_its_figures(feed_token, tmp_path):
     call_command(FeedBench(), objects=300, rounds=1, json=str(out), scratch_database=True, stdout=open(tmp_path / "log", "w"))
     figures = json.loads(out.read_text())
     assert figures["objects"] == 300 and figures["rows_written"] > 300
-    assert figures["objects_per_second"] > 0 and figures["ratio_raw_over_ingestion"] > 0
+    assert figures["objects_per_second"] > 0 and figures["ratio_raw_over_ingestion"] > 0 and figures["ratio_copy_over_ingestion"] > 0
     assert StixObject.objects.count() == 0  # it cleans up after itself
 
 
