@@ -43,15 +43,17 @@ otp:
 	@$(PY) manage.py demo_otp $(ACCOUNT)
 
 # Two workers by default (the machines have two cores); each test module runs
-# whole on one worker, so a module's shared world is built once.
+# whole on one worker, so a module's shared world is built once. Modules are
+# handed out in the order tests/conftest.py sets (long ones first, browser
+# tests last), not xdist's own (the most tests first).
 PYTEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Every role's journey in all four runs (desktop and phone, English and French;
 # make test runs two of them: tests/browser/journeys.py).
 test-journeys: setup
-	CDT_JOURNEYS=all $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile tests/browser/test_journey_*.py $(PYTEST_ARGS)
+	CDT_JOURNEYS=all $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder tests/browser/test_journey_*.py $(PYTEST_ARGS)
 
 check: setup
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,7 @@ from tests.conftest import BOTH_DATABASES, _embedded_lane_keeps, _needs_database
 TESTS = Path(__file__).parent
 
 
-def test_every_module_run_on_both_databases_exists_and_needs_one():
+def test_every_module_run_on_both_databases_exists_and_says_why():
     missing = sorted(name for name in BOTH_DATABASES if not (TESTS / name).is_file())
     assert missing == []
     assert all(reason.strip() for reason in BOTH_DATABASES.values())
