@@ -158,6 +158,8 @@ def _register(arguments, environment: dict[str, str], database_url: str, volume,
     with gunicorn(environment, workers=arguments.workers, access_log=bool(os.environ.get("BENCH_ACCESS_LOG"))) as (base_url, pid):
         print(f"Serving with gunicorn ({arguments.workers} workers); {len(clients)} clients, {duration:.0f} s a figure:", flush=True)
         results = measured.web(base_url, seeded, sessions=sessions, tokens=tokens, duration=duration)
+        if first:
+            results += measured.audited_reads(base_url, seeded, sessions=sessions, duration=duration)
         rss = _worker_rss_mb(pid)
     results.append(
         measured.Figure(
@@ -194,6 +196,11 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        # Production settings serve static files from the manifest that
+        # collectstatic writes: without it every page answers 500.
+        call_command("collectstatic", interactive=False, verbosity=0)
         from . import figures as measured
         from .report import as_json, table
         from .seed import Volume

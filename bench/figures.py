@@ -31,6 +31,9 @@ STIX_RATIO = 0.4
 #: Issue 29: the ingestion within 0.8× of writing its rows by PostgreSQL COPY (the physical limit here).
 STIX_COPY_RATIO = 0.8
 SWEEP_SECONDS = 2.0
+#: Issue 29: 20 clients reading classified cases, their reads audited (and
+#: chained meanwhile), within 0.8× of the same reads with auditing off.
+AUDITED_READS_RATIO = 0.8
 RSS_MB = 200.0
 
 
@@ -109,6 +112,83 @@ def web(base_url: str, seeded: Seeded, *, sessions: list[str], tokens: list[str]
         if result.errors:
             figures.append(Figure(f"{name}: errors", result.errors, "responses", target=0, higher_is_better=False))
     return figures
+
+
+def audited_reads(base_url: str, seeded: Seeded, *, sessions: list[str], duration: float) -> list[Figure]:
+    """The classified case page read by every client, first with read-auditing
+    switched off (:mod:`bench.reads`), then audited as always with the chainer
+    linking the reads into the chain every second; the chain must verify
+    afterwards. The reads each run recorded are counted: none off, one per
+    request on."""
+    from cdt.security.audit import audit_verify
+    from cdt.security.models import AuditEntry, PendingRead
+
+    from .reads import HEADER, Chainer
+
+    cases = seeded.shared_case_ids
+
+    def clients(extra: dict) -> list:
+        return [
+            (
+                {"Cookie": f"sessionid={key}", "X-Forwarded-Proto": "https", **extra},
+                (lambda k, n=n: f"/cases/{cases[(n * 997 + k * 31) % len(cases)]}/"),
+            )
+            for n, key in enumerate(sessions)
+        ]
+
+    def reads() -> int:
+        return PendingRead.objects.count() + AuditEntry.objects.filter(action=AuditEntry.Action.READ).count()
+
+    before = reads()
+    unaudited = measure(base_url, clients({HEADER: "1"}), duration=duration)
+    recorded_off = reads() - before
+    with Chainer() as chainer:
+        before = reads()
+        audited = measure(base_url, clients({}), duration=duration)
+    recorded_on = reads() - before
+    checked, problem = audit_verify()
+    ratio = audited.throughput / unaudited.throughput if unaudited.throughput else None
+    print(
+        f"  classified case page: {audited.throughput:,.0f} req/s audited, {unaudited.throughput:,.0f} req/s not audited "
+        f"(ratio {ratio or 0:.2f}); reads recorded {recorded_on:,} on, {recorded_off:,} off; {chainer.chained:,} chained meanwhile; "
+        f"chain of {checked:,} entries {'verified' if problem is None else problem}",
+        flush=True,
+    )
+    return [
+        Figure(
+            "classified case page, reads audited and chained: throughput",
+            audited.throughput,
+            "req/s",
+            baseline=unaudited.throughput,
+            ratio=ratio,
+            target_ratio=AUDITED_READS_RATIO,
+            note=f"baseline: read-auditing off; {_latency_note(audited)}; {chainer.chained:,} reads chained during the run",
+        ),
+        Figure(
+            "classified case page, reads recorded while off",
+            recorded_off,
+            "reads",
+            target=0,
+            higher_is_better=False,
+            note=f"{recorded_on:,} recorded while on (at least one per request expected: {audited.requests:,})",
+        ),
+        Figure(
+            "classified case page, requests not recorded while on",
+            max(audited.requests - recorded_on, 0),
+            "requests",
+            target=0,
+            higher_is_better=False,
+            note="each read of a classified case is recorded",
+        ),
+        Figure(
+            "audit chain after the audited reads: problems",
+            0 if problem is None else 1,
+            "problems",
+            target=0,
+            higher_is_better=False,
+            note=f"{checked:,} entries verified" if problem is None else str(problem),
+        ),
+    ]
 
 
 #: What the in-process figures time: (name, kind, path) with ``{case}`` and ``{question}``.

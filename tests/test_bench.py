@@ -119,3 +119,27 @@ def test_growth_judges_each_figure_against_the_smaller_register_the_right_way_ro
     assert set(judged) == {"case page: throughput", "case page: p95 latency"}
     assert judged["case page: throughput"].value == pytest.approx(1.25) and judged["case page: throughput"].passed is False
     assert judged["case page: p95 latency"].value == pytest.approx(1.1) and judged["case page: p95 latency"].passed is True
+
+
+def test_the_read_auditing_switch_leaves_out_only_the_marked_requests_reads():
+    """The bench compares audited reads with the same reads unaudited
+    (bench/reads.py): a request with the header records nothing, every other
+    request records as the product does, and the switch does not outlive its
+    request."""
+    from django.test import RequestFactory
+
+    from bench.reads import HEADER, UnauditedReadsMiddleware, audit_read_switchable
+
+    recorded = []
+    audit_read = audit_read_switchable(lambda **kwargs: recorded.append(kwargs) or "read")
+
+    def view(request):
+        return audit_read(actor=request.path)
+
+    middleware = UnauditedReadsMiddleware(view)
+    factory = RequestFactory()
+    assert middleware(factory.get("/cases/1/", headers={HEADER: "1"})) is None
+    assert middleware(factory.get("/cases/2/")) == "read"
+    assert middleware(factory.get("/cases/3/", headers={HEADER: "0"})) == "read"
+    assert audit_read(actor="outside a request") == "read"
+    assert recorded == [{"actor": "/cases/2/"}, {"actor": "/cases/3/"}, {"actor": "outside a request"}]
