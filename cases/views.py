@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cdt.core.access import AUTHENTICATED, DETAIL, LIST, OBJECT, declare_access
 from cdt.core.listing import paginate
+from cdt.security.kept import kept_page
 from cdt.security.selectors import highest_marking, protected_queryset
 from cdt.security.types import AuthenticatedHttpRequest
 from cdt.workflow.http import form_errors_add, page_attempt
@@ -36,6 +37,7 @@ def exercise_mode(request: HttpRequest) -> bool:
 
 
 @declare_access(OBJECT, model=Case, kind=LIST)
+@kept_page
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     exercise = exercise_mode(request)
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user, exercise=exercise), request=request)
@@ -79,6 +81,7 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @declare_access(OBJECT, model=Case, kind=DETAIL, lookup="case_id")
+@kept_page
 def case_detail(
     request: AuthenticatedHttpRequest,
     case_id: int,

@@ -16,6 +16,7 @@ from cdt.core.access import AUTHENTICATED, DETAIL, OBJECT, declare_access
 from cdt.core.htmx import fragment, is_htmx
 from cdt.core.listing import paginate
 from cdt.directory.models import MemberState
+from cdt.security.kept import kept_page
 from cdt.security.selectors import protected_get, visible_or_none
 from cdt.workflow.http import Attempt, page_attempt
 
@@ -94,6 +95,7 @@ def _failed(request, attempt: Attempt) -> bool:
 
 
 @declare_access(OBJECT, model=Question, kind=DETAIL, lookup="question_id")
+@kept_page
 def question_board(request, question_id: int):
     """The board alone (htmx refresh)."""
     question = selectors.question_get(user=request.user, pk=question_id, request=request)

@@ -12,6 +12,7 @@ from awareness import selectors as awareness
 from cdt.accounts.roles import Role
 from cdt.core.access import AUTHENTICATED, declare_access
 from cdt.directory import selectors as directory
+from cdt.security.kept import kept_page
 from cdt.security.selectors import highest_marking, protected_list_record, protected_queryset
 from measures.models import StrategicResponseNote
 from measures.selectors import may_start_strategic_note
@@ -24,6 +25,7 @@ from .search import MAX_QUERY_LENGTH, kinds, search
 
 
 @declare_access(AUTHENTICATED)
+@kept_page
 def home(request):
     today = timezone.localdate()
     presidency = directory.presidency_on(today)

@@ -163,6 +163,33 @@ def kept(key: str, compute: Callable[[], _T]) -> _T:
     return value
 
 
+def kept_or_computed(key: str, compute: Callable[[], _T], *, keep: Callable[[_T], bool]) -> tuple[_T, bool]:
+    """What was kept under ``key`` for the current generation, or
+    ``compute()`` (kept when ``keep`` says so: an answer with an error or a
+    one-off message is not). Answers the value and whether it was kept, so
+    the caller can repeat what the computation did besides its value (an
+    audited read). Like :func:`kept`, ``key`` names everything else the value
+    depends on, and nothing is kept with ``CDT_KEEP_FIGURES`` off."""
+    generation = current() if settings.CDT_KEEP_FIGURES else None
+    if generation is None:
+        return compute(), False
+    full_key = f"cdt:kept:{generation}:{key}"
+    try:
+        value = cache.get(full_key)
+    except CACHE_ERRORS as error:
+        _failed(error)
+        return compute(), False
+    if value is not None:
+        return value, True
+    value = compute()
+    if keep(value):
+        try:
+            cache.set(full_key, value, timeout=KEPT_SECONDS)
+        except CACHE_ERRORS as error:
+            _failed(error)
+    return value, False
+
+
 def _query_key(queryset: Any, kind: str) -> str:
     """The query's SQL and parameters name all it depends on: its filters,
     and the reader's rule (:class:`cdt.security.access.RuleCondition`

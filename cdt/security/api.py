@@ -12,6 +12,7 @@ from rest_framework import serializers
 from cdt.core.api import fields as json_fields
 from cdt.directory.models import Organisation
 
+from .kept import kept_api_answer
 from .markings import Classification, Distribution, Tlp, validate_classification_ceiling
 from .selectors import protected_queryset, protected_read_record
 
@@ -70,7 +71,18 @@ class MarkingsSerializer(json_fields.ModelSerializer):
 class ProtectedViewSetMixin(_ViewSetBase):
     """Every query of the viewset goes through the access rule: lists,
     counts and searches omit what the user may not see, details and actions
-    on it answer 404. Detail reads of classified objects are audited."""
+    on it answer 404. Detail reads of classified objects are audited.
+
+    A list or a detail read is kept for its reader until the next committed
+    write (:mod:`cdt.security.kept`), once authentication, the scope check
+    and the throttles have let the request through."""
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        action = getattr(self, "action", None)
+        if request.method == "GET" and action in ("list", "retrieve"):
+            handler = getattr(self, "get")  # noqa: B009  # the handler DRF's dispatch calls next
+            self.get = lambda request, *args, **kwargs: kept_api_answer(request, handler, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
         return protected_queryset(super().get_queryset(), self.request.user)

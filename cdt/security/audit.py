@@ -17,6 +17,9 @@ order, one head lock per batch.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +36,12 @@ from .types import AnyUser, is_signed_in
 logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
+
+#: What each read recorded in the block of :func:`reads_recorded` named,
+#: for :func:`audit_read_again` (a kept page shown again is read again).
+_recording: ContextVar[list[dict[str, Any]] | None] = ContextVar("cdt_recorded_reads", default=None)
+#: What a read names besides who and from where: the same on every showing.
+_READ_SUBJECT = ("object_type", "object_id", "object_repr", "details")
 
 #: Reads linked into the chain under one lock of its head, and batches per
 #: run: a run ends within a bounded time, the next one takes the rest.
@@ -121,10 +130,39 @@ def audit_read(
     in-process once the read commits, never inside the caller's transaction
     (which may already hold the head, and would hold it longer)."""
     described = _described(actor=actor, target=target, details=details, request=request, actor_name=None)
+    recording = _recording.get()
+    if recording is not None:
+        recording.append({field: described[field] for field in _READ_SUBJECT})
+    return _queued(described)
+
+
+def _queued(described: dict[str, Any]) -> PendingRead:
     read = PendingRead.objects.create(at=timezone.now(), **described)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(_chain_after_read)
     return read
+
+
+@contextmanager
+def reads_recorded() -> Iterator[list[dict[str, Any]]]:
+    """Collect what every :func:`audit_read` in the block names (the
+    objects, the details), so that a response kept and shown again records
+    the same reads again (:mod:`cdt.security.kept`): a reader is audited for
+    every showing, whether or not it was computed."""
+    recorded: list[dict[str, Any]] = []
+    token = _recording.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _recording.reset(token)
+
+
+def audit_read_again(*, actor: AnyUser, subject: dict[str, Any], request: HttpRequest | None = None) -> PendingRead:
+    """Record again a read that :func:`reads_recorded` collected: the same
+    objects and details, now, by ``actor``, from ``request``'s address."""
+    described = _described(actor=actor, target=None, details=None, request=request, actor_name=None)
+    described.update({field: subject[field] for field in _READ_SUBJECT})
+    return _queued(described)
 
 
 def _chain_after_read() -> None:
