@@ -33,7 +33,9 @@ def _arguments():
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", default=os.environ.get("BENCH_JSON", "bench-results.json"))
     parser.add_argument("--keep-database", action="store_true", help="leave the scratch database for profiling")
-    parser.add_argument("--seed-only", action="store_true", help="seed, keep the database and stop (for profiling)")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed, keep the database and stop (for profiling; with --scale, the largest register)"
+    )
     parser.add_argument(
         "--scale",
         type=lambda text: [int(part) for part in text.split(",") if part],
@@ -207,6 +209,8 @@ def main() -> int:
 
         base = Volume().scaled(0.1) if arguments.quick else Volume()
         volumes = [base] + [base.scaled(scale / base.cases) for scale in arguments.scale if scale != base.cases]
+        if arguments.seed_only:  # with --scale, the largest register alone (for profiling at volume)
+            volumes = volumes[-1:]
         results, contexts = [], []
         results_at_base: list = []
         for index, volume in enumerate(volumes):

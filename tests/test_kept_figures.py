@@ -153,3 +153,35 @@ def test_a_write_queues_one_bump_per_savepoint_level(cast, open_case):
             Case.objects.update(title="Four")
             bumps = [func for _sids, func, _robust in connection.run_on_commit if generation.is_generation_callback(func)]
             assert len(bumps) == 2  # the savepoint's own, which a rollback of it would take away
+
+
+def test_the_tables_a_statement_writes_are_read_from_with_statements_and_truncate_too():
+    from cdt.core.generation import written_tables
+
+    assert written_tables('INSERT INTO "cases_case" ("title") VALUES (%s)') == ["cases_case"]
+    assert written_tables('UPDATE "cases_case" SET "title" = %s') == ["cases_case"]
+    assert written_tables("TRUNCATE TABLE ONLY notifications_event") == ["notifications_event"]
+    # The reminder sweep: one statement that marks reminders fired and inserts their events.
+    sweep = (
+        'WITH due AS (SELECT "id" FROM "notifications_reminder" FOR UPDATE SKIP LOCKED), '
+        'fired AS (UPDATE "notifications_reminder" r SET "fired_at" = %(now)s FROM due RETURNING r."deadline_id") '
+        'INSERT INTO "notifications_event" ("kind") SELECT %(kind)s FROM fired'
+    )
+    assert written_tables(sweep) == ["notifications_reminder", "notifications_event"]
+    assert written_tables('WITH recent AS (SELECT 1) SELECT * FROM "cases_case"') == []
+    assert written_tables('SELECT "id" FROM "cases_case" WHERE "title" = %s') == []
+
+
+def test_new_generation_makes_every_kept_figure_computed_again():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    computed = []
+    assert generation.kept("figure", lambda: computed.append(1) or 7) == 7
+    assert generation.kept("figure", lambda: computed.append(1) or 7) == 7
+    out = StringIO()
+    call_command("new_generation", stdout=out)
+    assert generation.kept("figure", lambda: computed.append(1) or 8) == 8
+    assert len(computed) == 2
+    assert "computed again" in out.getvalue()

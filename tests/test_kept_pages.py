@@ -191,3 +191,146 @@ def test_an_api_detail_shown_again_is_audited_again(cast, open_case):
     again, queries = _shown(client, f"/api/v1/cases/{case.pk}/", HTTP_AUTHORIZATION=f"Token {key}")
     assert again == first and not _touches_cases(queries)
     assert _reads_of(case) == before + 2
+
+
+def _list_reads_naming(case) -> int:
+    """Recorded list reads (one entry per response) naming ``case``."""
+    entries = list(PendingRead.objects.filter(object_id="").values_list("details", flat=True)) + list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.READ, object_id="").values_list("details", flat=True)
+    )
+    return sum(1 for details in entries if ["cases.case", str(case.pk)] in details.get("objects", []))
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/api/v1/cases/"])
+def test_every_showing_of_a_kept_list_records_its_list_read(cast, open_case, path):
+    case = open_case(title="Classified in a list", classification=1)
+    if path.startswith("/api/"):
+        _, key = api_token_issue(user=cast["other_delegate"], name="FR", scopes=["read"])
+        client, headers = Client(), {"HTTP_AUTHORIZATION": f"Token {key}"}
+    else:
+        client, headers = _browser(cast["other_delegate"]), {}
+    before = _list_reads_naming(case)
+    _shown(client, path, **headers)
+    _, queries = _shown(client, path, **headers)
+    assert not _touches_cases(queries)
+    assert _list_reads_naming(case) == before + 2
+
+
+def _racing(monkeypatch, write):
+    """``write`` commits (and starts a new generation) once the request has
+    read its user, just before the generation its answer is filed under is
+    taken: as a write from another request would, while this one is under way."""
+    from cdt.security import kept
+
+    original = kept._generation
+    done = []
+
+    def racing(request):
+        if not done:
+            done.append(True)
+            write()
+        return original(request)
+
+    monkeypatch.setattr(kept, "_generation", racing)
+
+
+def test_a_clearance_lowered_while_a_page_is_computed_is_not_hidden_by_it(cast, open_case, monkeypatch):
+    from cdt.accounts.models import User
+
+    case = open_case(title="Classified while it lasted", classification=1)
+    france = _browser(cast["other_delegate"])
+    _racing(monkeypatch, lambda: User.objects.filter(pk=cast["other_delegate"].pk).update(clearance=0))
+    france.get(f"/cases/{case.pk}/")  # computed with the clearance it had when it began
+    assert france.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_a_clearance_lowered_while_an_api_answer_is_computed_is_not_hidden_by_it(cast, open_case, monkeypatch):
+    from cdt.accounts.models import User
+
+    case = open_case(title="Classified while it lasted", classification=1)
+    _, key = api_token_issue(user=cast["other_delegate"], name="FR", scopes=["read"])
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    _racing(monkeypatch, lambda: User.objects.filter(pk=cast["other_delegate"].pk).update(clearance=0))
+    client = Client()
+    client.get(f"/api/v1/cases/{case.pk}/", **headers)  # computed with the clearance it had when it began
+    assert client.get(f"/api/v1/cases/{case.pk}/", **headers).status_code == 404
+
+
+def _signed_in_request(user, **cookies):
+    from cdt.core import generation
+
+    request = RequestFactory().get("/somewhere/")
+    request.user = user
+    request.session = Client().session
+    request.session.save()
+    request.COOKIES.update({"csrftoken": "c" * 32, **cookies})
+    request.cdt_generation = generation.current()
+    return request
+
+
+def test_an_answer_with_a_cookie_of_its_own_or_an_error_is_never_kept(cast):
+    from django.http import HttpResponse
+
+    from cdt.security.kept import kept_page
+
+    computed = []
+
+    def answer(status=200, cookie=False):
+        def view(request):
+            computed.append(status)
+            response = HttpResponse("answer", status=status)
+            if cookie:
+                response.set_cookie("chosen", "1")
+            return response
+
+        return kept_page(view)
+
+    kept_view = answer()
+    request = _signed_in_request(cast["delegate"])
+    computed.clear()
+    kept_view(request)
+    kept_view(request)
+    assert computed == [200]  # the plain 200 was kept
+    for refused in (answer(cookie=True), answer(status=400)):
+        request = _signed_in_request(cast["delegate"])
+        computed.clear()
+        refused(request)
+        refused(request)
+        assert len(computed) == 2  # computed each time
+
+
+def test_the_page_key_names_the_csrf_cookie_and_the_reader_s_clearance(cast):
+    request = _signed_in_request(cast["delegate"])
+    first = page_key(request)
+    request.COOKIES["csrftoken"] = "d" * 32
+    assert page_key(request) != first
+    other_cookie = page_key(request)
+    request.user.clearance = 0
+    assert page_key(request) != other_cookie
+
+
+def test_the_api_key_names_the_token_the_format_the_version_and_the_language(cast):
+    from types import SimpleNamespace
+
+    from cdt.security.kept import api_key
+
+    def request(**changed):
+        fields = {
+            "user": cast["delegate"],
+            "auth": SimpleNamespace(pk=1),
+            "build_absolute_uri": lambda: "https://testserver/api/v1/cases/",
+            "accepted_media_type": "application/json",
+            "version": "v1",
+        }
+        return SimpleNamespace(**{**fields, **changed})
+
+    with translation.override("en"):
+        keys = {
+            api_key(request()),
+            api_key(request(auth=SimpleNamespace(pk=2))),
+            api_key(request(accepted_media_type="text/html")),
+            api_key(request(version="v2")),
+        }
+    with translation.override("fr"):
+        keys.add(api_key(request()))
+    assert len(keys) == 5

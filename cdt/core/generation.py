@@ -55,7 +55,20 @@ QUIET_TABLES = frozenset(
         "django_celery_results_taskresult",
     }
 )
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+#: The writes inside a statement that starts with ``WITH`` (the reminder
+#: sweep marks its reminders fired and inserts their events in one).
+_WRITE_IN_WITH = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?!SKIP\b|NOWAIT\b|OF\b)"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+_WITH = re.compile(r"^\s*WITH\b", re.IGNORECASE)
+
+
+def written_tables(sql: str) -> list[str]:
+    """The tables a statement writes to, as far as its text says (lower case)."""
+    if _WITH.match(sql):
+        return [table.lower() for table in _WRITE_IN_WITH.findall(sql)]
+    match = _WRITE.match(sql)
+    return [match.group(1).lower()] if match else []
+
 
 #: After the cache failed to answer, how long it is left alone: a sick Redis
 #: costs one socket timeout per process and per period, not one per write
@@ -163,15 +176,20 @@ def kept(key: str, compute: Callable[[], _T]) -> _T:
     return value
 
 
-def kept_or_computed(key: str, compute: Callable[[], _T], *, keep: Callable[[_T], bool]) -> tuple[_T, bool]:
-    """What was kept under ``key`` for the current generation, or
-    ``compute()`` (kept when ``keep`` says so: an answer with an error or a
-    one-off message is not). Answers the value and whether it was kept, so
-    the caller can repeat what the computation did besides its value (an
-    audited read). Like :func:`kept`, ``key`` names everything else the value
-    depends on, and nothing is kept with ``CDT_KEEP_FIGURES`` off."""
-    generation = current() if settings.CDT_KEEP_FIGURES else None
-    if generation is None:
+def kept_or_computed(
+    key: str, compute: Callable[[], _T], *, keep: Callable[[_T], bool], generation: int | None, seconds: int = KEPT_SECONDS
+) -> tuple[_T, bool]:
+    """What was kept under ``key`` for ``generation``, or ``compute()``
+    (kept when ``keep`` says so: an answer with an error or a one-off message
+    is not). Answers the value and whether it was kept, so the caller can
+    repeat what the computation did besides its value (an audited read).
+
+    ``generation`` is :func:`current` read by the caller *before* anything
+    the value depends on was read (a request's user, loaded by the
+    middleware: :class:`cdt.security.kept.GenerationMiddleware`); ``None``
+    computes. Like :func:`kept`, ``key`` names everything else the value
+    depends on. A value computed while the generation moved on is not kept."""
+    if generation is None or not settings.CDT_KEEP_FIGURES:
         return compute(), False
     full_key = f"cdt:kept:{generation}:{key}"
     try:
@@ -182,9 +200,9 @@ def kept_or_computed(key: str, compute: Callable[[], _T], *, keep: Callable[[_T]
     if value is not None:
         return value, True
     value = compute()
-    if keep(value):
+    if keep(value) and current() == generation:
         try:
-            cache.set(full_key, value, timeout=KEPT_SECONDS)
+            cache.set(full_key, value, timeout=seconds)
         except CACHE_ERRORS as error:
             _failed(error)
     return value, False
@@ -260,10 +278,10 @@ def _watch(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
         result = execute(sql, params, many, context)
         if not _shared():
             return result
-        match = _WRITE.match(sql) if isinstance(sql, str) else None
+        tables = written_tables(sql) if isinstance(sql, str) else []
         # A write that changed no row (a sweep with nothing due, every few seconds) bumps nothing.
         changed = getattr(context.get("cursor"), "rowcount", -1) != 0
-        if match and changed and match.group(1).lower() not in QUIET_TABLES:
+        if changed and any(table not in QUIET_TABLES for table in tables):
             written_by_copy(connection)
         return result
 

@@ -149,12 +149,15 @@ def reads_recorded() -> Iterator[list[dict[str, Any]]]:
     objects, the details), so that a response kept and shown again records
     the same reads again (:mod:`cdt.security.kept`): a reader is audited for
     every showing, whether or not it was computed."""
+    outer = _recording.get()
     recorded: list[dict[str, Any]] = []
     token = _recording.set(recorded)
     try:
         yield recorded
     finally:
         _recording.reset(token)
+        if outer is not None:  # a block within another: the outer answer made these reads too
+            outer.extend(recorded)
 
 
 def audit_read_again(*, actor: AnyUser, subject: dict[str, Any], request: HttpRequest | None = None) -> PendingRead:

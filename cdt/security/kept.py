@@ -7,16 +7,19 @@ wrote anything gets the same answer: it is kept in the cache under the data
 generation (:mod:`cdt.core.generation`), which every committed write to
 the register, the grants, the users or the organisations changes, so no
 kept answer outlives the data it was computed from, a withdrawn grant
-included (decision 0042).
+included (decision 0034). The generation is read before the request reads
+anything else (:class:`GenerationMiddleware`), and an answer lives at most
+:data:`ANSWER_SECONDS`.
 
 An answer is kept for **one reader** and everything else it depends on:
 
 - a page for one session (its key, its CSRF cookie, whose token the page's
   forms carry, and every value the session holds, such as the exercise
-  mode), the address with its query, the language, today's date (a
+  mode), the reader's organisation and clearance, the address with its query, the language, today's date (a
   clearance lapses at midnight; the access rule reads the date, not a
   write), and the htmx headers (a fragment is not the page);
-- an API answer for one user and token, the address, the negotiated media
+- an API answer for one user (with their organisation and clearance) and
+  token, the address, the negotiated media
   type and version, the language and the date. Authentication, the scope
   check and the throttles run as for any request; only the handler's work
   is skipped.
@@ -43,7 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from rest_framework.response import Response
 
-from cdt.core.generation import kept_or_computed
+from cdt.core.generation import current, kept_or_computed
 
 from .audit import audit_read_again, reads_recorded
 from .middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
@@ -53,6 +56,39 @@ from .types import is_signed_in
 _TIMING_KEYS = frozenset({SESSION_STARTED_KEY, SESSION_RENEWED_KEY})
 
 Kept = tuple[Any, list[dict[str, Any]]]
+
+#: The longest a kept answer lives, whatever the generation: what a page
+#: computes from the clock ("overdue", a silence procedure's deadline) is at
+#: most this old; and a bump lost with a killed worker costs no more.
+ANSWER_SECONDS = 30
+
+
+class GenerationMiddleware:
+    """Reads the data generation before anything else of the request is
+    read (the session, the user, the token's user: they come later): an
+    answer is kept under the generation its inputs were read in, so a write
+    committed while the request was under way (a clearance lowered, an
+    organisation changed) is never hidden by an answer computed before it.
+    Placed before the session and authentication middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.cdt_generation = current() if settings.CDT_KEEP_FIGURES else None  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def _generation(request: Any) -> int | None:
+    """The generation :class:`GenerationMiddleware` read (DRF's request
+    passes the attribute through); none without it: computed."""
+    return getattr(request, "cdt_generation", None)
+
+
+def _reader(user: Any) -> list[Any]:
+    """The reader as the access rule reads them (besides their grants and
+    groups, which are rows: a change to them is a write)."""
+    return [user.pk, user.organisation_id, int(user.effective_clearance()), user.is_active]
 
 
 def _digest(parts: list[Any]) -> str:
@@ -82,7 +118,7 @@ def page_key(request: HttpRequest) -> str | None:
     session = sorted((name, repr(value)) for name, value in request.session.items() if name not in _TIMING_KEYS)
     htmx = sorted((name, value) for name, value in request.META.items() if name.startswith("HTTP_HX_"))
     parts = [
-        request.user.pk,
+        *_reader(request.user),
         session_key,
         csrf_cookie,
         session,
@@ -124,7 +160,9 @@ def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 return None, reads
             return (fresh[0].content, list(fresh[0].headers.items())), reads
 
-        (payload, reads), _hit = kept_or_computed(key, computed, keep=lambda kept: kept[0] is not None)
+        (payload, reads), _hit = kept_or_computed(
+            key, computed, keep=lambda kept: kept[0] is not None, generation=_generation(request), seconds=ANSWER_SECONDS
+        )
         if fresh:  # computed for this request: answered as it is
             return fresh[0]
         content, headers = payload
@@ -141,7 +179,7 @@ def api_key(request: Any) -> str:
     """Everything an API answer depends on besides the data (the request
     is DRF's, authenticated and negotiated)."""
     parts = [
-        request.user.pk,
+        *_reader(request.user),
         getattr(request.auth, "pk", None),
         request.build_absolute_uri(),
         request.accepted_media_type,
@@ -168,7 +206,9 @@ def kept_api_answer(request: Any, handler: Callable[..., Any], *args: Any, **kwa
             return None, reads
         return response.data, reads
 
-    (data, reads), _hit = kept_or_computed(api_key(request), computed, keep=lambda kept: kept[0] is not None)
+    (data, reads), _hit = kept_or_computed(
+        api_key(request), computed, keep=lambda kept: kept[0] is not None, generation=_generation(request), seconds=ANSWER_SECONDS
+    )
     if fresh:  # computed for this request: answered as it is
         return fresh[0]
     _replayed(request, reads)

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "cdt.core.middleware.RequestBodyLimitMiddleware",
     # A view that gave up waiting for a database lock: 503 "try again", not 500.
     "cdt.core.middleware.DatabaseBusyMiddleware",
+    # Before the session and the user are read: the data generation their
+    # kept answers are filed under (cdt/security/kept.py, decision 0034).
+    "cdt.security.kept.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
