@@ -110,6 +110,8 @@ class Assessment(Marked):
     class Meta(Marked.Meta):
         ordering = ["-assessed_on", "-id"]
         verbose_name = _("assessment")
+        # The dashboard's newest assessments walk it instead of sorting them all (issue 29).
+        indexes = [models.Index(fields=["recorded_at"], name="awareness_assessment_recorded")]
 
     def __str__(self) -> str:
         return self.title

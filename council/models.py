@@ -122,6 +122,8 @@ class Question(FSMModelMixin, MarkedChild):
     class Meta(MarkedChild.Meta):
         ordering = ["-put_at", "-id"]
         verbose_name = _("question to the Council")
+        # The dashboard's newest open questions walk it instead of sorting them all (issue 29).
+        indexes = [models.Index(fields=["put_at"], name="council_question_put_at")]
 
     def __str__(self) -> str:
         return self.text[:80]
