@@ -259,6 +259,20 @@ def celery_worker_thread(transactional_db):
         yield worker
 
 
+@pytest.fixture
+def keeping():
+    """Counts and answers kept for the data generation, as in production
+    (the test settings compute them every time: a test's writes are rolled
+    back, never committed). For transactional tests, which commit."""
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    cache.clear()
+    with override_settings(CDT_KEEP_FIGURES=True):
+        yield
+    cache.clear()
+
+
 from tests.cases_support import cast, open_case, signed_in  # noqa: E402,F401  (fixtures for the case tests)
 from tests.stix_support import feed_token  # noqa: E402,F401  (the SIAC feed client)
 

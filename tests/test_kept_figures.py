@@ -5,7 +5,7 @@ commit, so a withdrawn grant takes its case out of every count at once."""
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from cases.selectors import case_list
@@ -15,14 +15,6 @@ from cdt.directory.models import Organisation
 from cdt.security.grants import access_revoke, organisation_group
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("keeping")]
-
-
-@pytest.fixture
-def keeping():
-    cache.clear()
-    with override_settings(CDT_KEEP_FIGURES=True):
-        yield
-    cache.clear()
 
 
 def _counted(user) -> tuple[int, int]:

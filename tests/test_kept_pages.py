@@ -8,10 +8,9 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from cdt.accounts.services import api_token_issue
@@ -21,14 +20,6 @@ from cdt.security.kept import page_key
 from cdt.security.models import AuditEntry, PendingRead
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("keeping")]
-
-
-@pytest.fixture
-def keeping():
-    cache.clear()
-    with override_settings(CDT_KEEP_FIGURES=True):
-        yield
-    cache.clear()
 
 
 def _browser(user) -> Client:
