@@ -6,6 +6,7 @@ entered later: not in the future, not before the case, in order."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import CaseState
@@ -45,7 +46,7 @@ def test_a_question_and_its_decision_carry_past_days_in_order(cast, case):
     response = chair.post("/api/v1/questions/", question_body(case, put_on="2019-05-10"), format="json")
     assert response.status_code == 201 and response.json()["put_on"] == "2019-05-10"
     question = Question.objects.get(pk=response.json()["id"])
-    assert question.put_at.date() == datetime.date.today()  # the recording time, kept apart
+    assert timezone.localtime(question.put_at).date() == timezone.localdate()  # the recording time, kept apart
     assert question.positions.filter(member_state__code="UK").exists()  # the EU-28 in May 2019
     chair.post(
         f"/api/v1/questions/{question.pk}/positions/",
